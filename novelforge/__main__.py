@@ -1,0 +1,3 @@
+from novelforge.cli.app import main
+
+main()

@@ -1,0 +1,142 @@
+"""``novelforge``: the application object, global options, and the one place where
+exceptions become messages and exit codes."""
+
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+import typer
+
+from novelforge import __version__
+from novelforge.errors import ExitCode, NovelForgeError
+
+app = typer.Typer(
+    name="novelforge",
+    help="Lint, track and build a novel kept as plain text in git.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class State:
+    traceback: bool = False
+    color: str = "auto"
+
+
+state = State()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"novelforge {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    traceback: bool = typer.Option(False, "--traceback", help="Show the Python traceback of an error (for bug reports)."),
+    color: str = typer.Option("auto", "--color", metavar="auto|always|never", help="Colour in terminal output."),
+    version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
+                                           help="Print the version and exit."),
+) -> None:
+    """Lint, track and build a novel kept as plain text in git.
+
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration
+    error (or nothing to check), 3 internal error.
+    """
+    if color not in ("auto", "always", "never"):
+        raise NovelForgeError(f"`--color {color}` must be auto, always or never")
+    state.traceback = traceback
+    state.color = color
+
+
+def _register() -> None:
+    from novelforge.cli import check, init, rules, schema  # noqa: F401
+
+
+def err_console():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True, **_color_args())
+
+
+def out_console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True, **_color_args())
+
+
+def _color_args() -> dict:
+    if state.color == "always":
+        return {"force_terminal": True, "color_system": "standard"}
+    if state.color == "never":
+        return {"no_color": True, "color_system": None}
+    return {}
+
+
+def use_color(stream=None) -> bool:
+    if state.color == "always":
+        return True
+    if state.color == "never":
+        return False
+    import os
+
+    if os.environ.get("NO_COLOR"):
+        return False
+    stream = stream or sys.stdout
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def report_error(exc: NovelForgeError) -> None:
+    console = err_console()
+    from rich.markup import escape
+
+    console.print(f"[bold red]error:[/] {escape(str(exc))}")
+    if exc.help:
+        console.print(f"  [dim]= help:[/] {escape(exc.help)}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``novelforge`` command."""
+    import click
+
+    args = sys.argv[1:] if argv is None else argv
+    want_traceback = "--traceback" in args
+    _register()
+    try:
+        result = app(args=args, prog_name="novelforge", standalone_mode=False)
+        code = int(result) if isinstance(result, int) else 0
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        typer.echo("Aborted.", err=True)
+        code = 130
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        code = ExitCode.USAGE
+    except NovelForgeError as exc:
+        if want_traceback:
+            import traceback
+
+            traceback.print_exc()
+        report_error(exc)
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        typer.echo("Interrupted.", err=True)
+        code = 130
+    except BrokenPipeError:
+        code = 0
+    except Exception as exc:  # a bug in NovelForge
+        if want_traceback:
+            import traceback
+
+            traceback.print_exc()
+        typer.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
+        if not want_traceback:
+            typer.echo("  = help: this is a bug in NovelForge; rerun with --traceback and report it", err=True)
+        code = ExitCode.INTERNAL
+    sys.exit(int(code))

@@ -1,0 +1,80 @@
+"""``novelforge check``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from novelforge.cli.app import app, err_console, state, use_color
+from novelforge.cli.common import resolve_target, write_output
+
+
+def _split(values: Optional[List[str]]) -> Optional[list[str]]:
+    if values is None:
+        return None
+    out: list[str] = []
+    for v in values:
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return out
+
+
+@app.command()
+def check(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Project folder, or files and folders inside it to report on (default: the project around the current folder)."),
+    fmt: str = typer.Option("text", "--format", "-f", metavar="text|json|sarif|github|junit", help="Report format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of standard output."),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rules (codes, prefixes such as NF2, or names; comma-separated). Replaces `check: select`."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rules. Replaces `check: ignore`."),
+    extend_select: Optional[List[str]] = typer.Option(None, "--extend-select", help="Add rules to the configured selection."),
+    extend_ignore: Optional[List[str]] = typer.Option(None, "--extend-ignore", help="Add rules to the configured ignores."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="error|warning|info", help="Lowest severity that makes the exit code 1 (default: `check: fail-on`, else error)."),
+    max_warnings: Optional[int] = typer.Option(None, "--max-warnings", min=0, help="Exit 1 when there are more warnings than this."),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when there are findings."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Analyse every scene afresh; do not read or write .novelforge/cache."),
+    update_baseline: bool = typer.Option(False, "--update-baseline", help="Record every current finding in .novelforge/baseline.json; later runs report only new ones."),
+    no_baseline: bool = typer.Option(False, "--no-baseline", help="Ignore .novelforge/baseline.json."),
+) -> int:
+    """Check the manuscript, canon and contracts, and report findings.
+
+    Example: novelforge check --format sarif --output novelforge.sarif
+
+    Exit codes: 0 clean (or only findings below --fail-on), 1 findings, 2 usage or
+    configuration error or nothing to check, 3 internal error.
+    """
+    from novelforge.diagnostics import Severity
+    from novelforge.errors import UsageError
+    from novelforge.project.loader import load_project
+    from novelforge.report import FORMATS, render
+    from novelforge.rules.engine import CheckOptions, check_project
+    from novelforge.rules.suppress import write_baseline
+
+    if fmt not in FORMATS:
+        raise UsageError(f"`--format {fmt}` is not a report format; use one of: {', '.join(FORMATS)}")
+    severity = None
+    if fail_on is not None:
+        try:
+            severity = Severity.parse(fail_on)
+        except ValueError as exc:
+            raise UsageError(f"--fail-on: {exc}") from None
+    root, rels = resolve_target(paths)
+    project = load_project(root)
+    if not project.scenes and not any(d.path.startswith("manuscript/") for d in project.diagnostics):
+        raise UsageError(f"nothing to check: no scenes under `{root / 'manuscript'}`",
+                         help="scenes are Markdown files in manuscript/<chapter>/")
+    options = CheckOptions(
+        select=_split(select), ignore=_split(ignore),
+        extend_select=_split(extend_select) or [], extend_ignore=_split(extend_ignore) or [],
+        fail_on=severity, max_warnings=max_warnings, exit_zero=exit_zero,
+        use_cache=not no_cache, use_baseline=not (no_baseline or update_baseline), paths=rels,
+    )
+    report = check_project(project, options)
+    if update_baseline:
+        target = write_baseline(root, report.diagnostics)
+        err_console().print(f"Recorded {len(report.diagnostics)} findings in {target.relative_to(root)}; "
+                            "later runs report only new ones.")
+        return 0
+    color = use_color() if output is None and fmt == "text" else False
+    write_output(render(report, fmt, color=color), output)
+    return int(report.exit_code())

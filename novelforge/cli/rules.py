@@ -1,0 +1,74 @@
+"""``novelforge rules`` and ``novelforge rule CODE``."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from novelforge.cli.app import app, out_console, use_color
+
+
+@app.command("rules")
+def rules_cmd(
+    fmt: str = typer.Option("text", "--format", "-f", metavar="text|json|markdown", help="Output format."),
+) -> int:
+    """List every rule: code, name, default severity and what it finds.
+
+    Example: novelforge rules --format json
+    """
+    from novelforge.errors import UsageError
+    from novelforge.rules.registry import all_rules
+
+    rules = all_rules()
+    if fmt == "json":
+        data = [{"code": r.code, "name": r.name, "severity": r.severity.value, "scope": r.scope,
+                 "family": r.family, "summary": r.summary} for r in rules]
+        typer.echo(json.dumps(data, indent=2))
+    elif fmt == "markdown":
+        lines = ["| code | name | severity | what it finds |", "|---|---|---|---|"]
+        lines += [f"| {r.code} | `{r.name}` | {r.severity.value} | {r.summary} |" for r in rules]
+        typer.echo("\n".join(lines))
+    elif fmt == "text":
+        from rich.table import Table
+
+        table = Table(box=None, show_edge=False, pad_edge=False)
+        for col in ("code", "name", "severity", "what it finds"):
+            table.add_column(col, overflow="fold")
+        family = None
+        for r in rules:
+            if r.family != family:
+                family = r.family
+                table.add_row("", f"[bold]{family}[/]" if use_color() else family, "", "")
+            table.add_row(r.code, r.name, r.severity.value, r.summary)
+        out_console().print(table)
+    else:
+        raise UsageError(f"`--format {fmt}` must be text, json or markdown")
+    return 0
+
+
+@app.command("rule")
+def rule_cmd(code: str = typer.Argument(..., help="A rule code (NF205) or name (misspelled-name).")) -> int:
+    """Show the documentation of one rule.
+
+    Example: novelforge rule NF205
+    """
+    from novelforge.errors import UsageError
+    from novelforge.project.loader import suggest
+    from novelforge.rules.registry import RULES, get_rule
+
+    rule = get_rule(code)
+    if rule is None:
+        hint = suggest(code.upper(), list(RULES)) or suggest(code.lower(), [r.name for r in RULES.values()])
+        raise UsageError(f"`{code}` is not a rule" + (f" — did you mean `{hint}`?" if hint else ""),
+                         help="`novelforge rules` lists every rule")
+    header = f"{rule.code} {rule.name} (default severity: {rule.severity.value}; {rule.family})"
+    if use_color():
+        from rich.markdown import Markdown
+
+        console = out_console()
+        console.print(f"[bold]{header}[/]\n")
+        console.print(Markdown(rule.docs))
+    else:
+        typer.echo(f"{header}\n\n{rule.docs}")
+    return 0

@@ -1,0 +1,527 @@
+"""Read a project folder into a :class:`~novelforge.project.models.Project`.
+
+Nothing here raises for bad *content*: every broken file becomes a diagnostic with a
+position and the rest of the project is still loaded. Only a missing project (no
+``novelforge.yaml``) raises :class:`~novelforge.errors.ProjectNotFound`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from novelforge.diagnostics import Diagnostic, Severity
+from novelforge.errors import ProjectNotFound
+from novelforge.project import problems as P
+from novelforge.project.models import (
+    Chapter,
+    ChapterMeta,
+    EntityModel,
+    Entity,
+    Project,
+    ProjectConfig,
+    Promise,
+    PromiseModel,
+    Scene,
+    SceneMeta,
+)
+from novelforge.project.yamlio import YamlDoc, YamlSyntaxError, parse_yaml
+
+CONFIG_FILE = "novelforge.yaml"
+SCENE_SUFFIXES = (".md", ".markdown")
+CANON_SUFFIXES = (".yaml", ".yml", ".md")
+CONTRACT_TYPES = ("forbid", "prefer", "consistency", "require-with", "attribute", "lifecycle",
+                  "knowledge", "order", "travel", "pattern")
+
+_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+_NUM_PREFIX = re.compile(r"^\d+[-_. ]+")
+_NATURAL = re.compile(r"(\d+)")
+
+
+def natural_key(name: str) -> tuple:
+    """Sort key comparing numeric runs as numbers: ``2-x`` before ``10-x``."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in _NATURAL.split(name) if p)
+
+
+def default_scene_id(filename: str) -> str:
+    stem = filename.rsplit(".", 1)[0]
+    return _NUM_PREFIX.sub("", stem) or stem
+
+
+def find_project_root(start: Path | str | None = None) -> Path:
+    """The nearest folder at or above ``start`` that holds ``novelforge.yaml``."""
+    here = Path(start or os.getcwd()).absolute()
+    if here.is_file():
+        here = here.parent
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise ProjectNotFound(
+        f"no {CONFIG_FILE} in {here} or any folder above it",
+        help="run `novelforge init` to start a project, or pass the project folder",
+    )
+
+
+def suggest(word: str, choices: list[str] | tuple[str, ...] | set[str], cutoff: float = 0.6) -> str | None:
+    matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=cutoff)
+    return matches[0] if matches else None
+
+
+class _Loader:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.real_root = Path(os.path.realpath(root))
+        self.diags: list[Diagnostic] = []
+        self.max_size = 10_000_000
+
+    # ------------------------------------------------------------------ helpers
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def diag(self, kind: tuple[str, str], message: str, path: str, line: int = 1, column: int = 1,
+             *, severity: Severity = Severity.ERROR, help: str | None = None,
+             end: tuple[int, int] | None = None, **extra: Any) -> None:
+        code, name = kind
+        self.diags.append(Diagnostic(
+            code=code, name=name, severity=severity, message=message, path=path, line=line,
+            column=column, end_line=end[0] if end else None, end_column=end[1] if end else None,
+            help=help, **extra))
+
+    def read_text(self, path: Path) -> str | None:
+        """Read a UTF-8 text file safely; report why not and return None if it cannot be."""
+        rel = self.rel(path)
+        if path.is_symlink():
+            real = Path(os.path.realpath(path))
+            if not real.is_relative_to(self.real_root):
+                self.diag(P.OUTSIDE_PROJECT, f"`{rel}` is a link to a file outside the project; it was not read",
+                          rel, help="copy the file into the project instead of linking to it")
+                return None
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            self.diag(P.UNREADABLE_FILE, f"cannot read `{rel}`: {exc.strerror or exc}", rel)
+            return None
+        if size > self.max_size:
+            self.diag(P.FILE_TOO_LARGE,
+                      f"`{rel}` is {size / 1_000_000:.1f} MB, larger than the {self.max_size / 1_000_000:g} MB limit; it was not read",
+                      rel, help="split it into scenes, or raise `check: {max-file-size: …}` in novelforge.yaml")
+            return None
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            self.diag(P.UNREADABLE_FILE, f"cannot read `{rel}`: {exc.strerror or exc}", rel)
+            return None
+        nul = raw.find(b"\x00")
+        if nul != -1:
+            line, col = _byte_position(raw, nul)
+            self.diag(P.UNREADABLE_FILE, f"`{rel}` looks like a binary file, not text", rel, line, col,
+                      help="scenes and canon are plain UTF-8 text; use `novelforge import` for Word files")
+            return None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line, col = _byte_position(raw, exc.start)
+            self.diag(P.UNREADABLE_FILE, f"`{rel}` is not UTF-8 text (byte 0x{raw[exc.start]:02x})", rel, line, col,
+                      help="save the file as UTF-8 in your editor")
+            return None
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text
+
+    def load_yaml(self, path: Path, text: str, line_offset: int = 0, full_text: str | None = None) -> YamlDoc | None:
+        rel = self.rel(path)
+        try:
+            data = parse_yaml(text, line_offset)
+        except YamlSyntaxError as exc:
+            self.diag(P.YAML_SYNTAX, exc.message, rel, exc.line, exc.column,
+                      help="YAML needs `key: value` pairs indented with spaces; quote text that contains `: ` or starts with `[`, `{`, `*`, `&` or `!`")
+            return None
+        return YamlDoc(rel, text, data, line_offset)
+
+    def validate(self, model: type[BaseModel], doc: YamlDoc, what: str, **extra: Any) -> BaseModel:
+        """Validate ``doc.data`` against ``model``; report each problem and drop the bad field."""
+        data = doc.data if isinstance(doc.data, dict) else {}
+        if doc.data is not None and not isinstance(doc.data, dict):
+            self.diag(P.INVALID_VALUE, f"{what} should be a set of `key: value` pairs, not a {_kind_name(doc.data)}",
+                      doc.path, *doc.position(()), **extra)
+        data = dict(data)
+        fields = _field_names(model)
+        for _attempt in range(6):
+            try:
+                return model.model_validate(data)
+            except ValidationError as exc:
+                dropped = False
+                for err in exc.errors():
+                    loc = err["loc"]
+                    if not loc:
+                        continue
+                    top = loc[0]
+                    msg, sev, kind, key = _explain(err, data, fields, what)
+                    line, col = doc.position(tuple(loc), key=key)
+                    self.diag(kind, msg, doc.path, line, col, severity=sev, **extra)
+                    if top in data:
+                        del data[top]
+                        dropped = True
+                if not dropped:
+                    break
+        return model()
+
+    # ------------------------------------------------------------------ parts
+    def load_config(self) -> tuple[ProjectConfig, YamlDoc | None]:
+        path = self.root / CONFIG_FILE
+        text = self.read_text(path)
+        if text is None:
+            return ProjectConfig(), None
+        doc = self.load_yaml(path, text)
+        if doc is None:
+            return ProjectConfig(), None
+        if doc.data is None:
+            doc.data = {}
+        config = self.validate(ProjectConfig, doc, f"`{CONFIG_FILE}`")
+        return config, doc  # type: ignore[return-value]
+
+    def split_front_matter(self, path: Path, text: str) -> tuple[YamlDoc | None, int, bool]:
+        """(front matter doc, body offset, ok). A file without front matter is all body."""
+        if not (text.startswith("---\n") or text.rstrip(" \t") == "---" or re.match(r"---[ \t]+\n", text)):
+            return None, 0, True
+        first_nl = text.find("\n")
+        if first_nl == -1:
+            first_nl = len(text)
+        m = _FM_CLOSE.search(text, first_nl + 1)
+        if not m:
+            self.diag(P.UNCLOSED_FRONT_MATTER,
+                      "the front matter opened on line 1 is never closed", self.rel(path), 1, 1,
+                      help="end the front matter with a line containing only `---`")
+            return None, len(text), False
+        yaml_text = text[first_nl + 1:m.start()]
+        body_start = m.end() + 1 if m.end() < len(text) else m.end()
+        doc = self.load_yaml(path, yaml_text, line_offset=1)
+        if doc is None:
+            return None, body_start, False
+        if doc.data is None:
+            doc.data = {}
+        return doc, body_start, True
+
+    def load_scene(self, path: Path) -> Scene | None:
+        text = self.read_text(path)
+        if text is None:
+            return None
+        rel = self.rel(path)
+        if not text.strip():
+            self.diag(P.EMPTY_FILE, f"`{rel}` is empty", rel, severity=Severity.WARNING,
+                      help="write the scene, add front matter with `status: idea`, or delete the file")
+            return None
+        doc, body_start, ok = self.split_front_matter(path, text)
+        meta = SceneMeta()
+        if doc is not None:
+            meta = self.validate(SceneMeta, doc, "a scene's front matter")  # type: ignore[assignment]
+        scene_id = meta.id or default_scene_id(path.name)
+        return Scene(path=rel, id=scene_id, text=text, body_start=body_start, meta=meta, doc=doc,
+                     content_hash=hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest(),
+                     readable=ok)
+
+    def walk(self, folder: Path) -> tuple[list[Path], list[Path]]:
+        """Sorted (sub-folders, files) of ``folder``, skipping hidden entries and links out."""
+        dirs: list[Path] = []
+        files: list[Path] = []
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: natural_key(e.name))
+        except OSError as exc:
+            self.diag(P.UNREADABLE_FILE, f"cannot read folder `{self.rel(folder)}`: {exc.strerror or exc}", self.rel(folder))
+            return dirs, files
+        for entry in entries:
+            if entry.name.startswith((".", "_", "~")) or entry.name.endswith("~"):
+                continue
+            path = Path(entry.path)
+            if entry.is_symlink():
+                real = Path(os.path.realpath(path))
+                if not real.is_relative_to(self.real_root):
+                    self.diag(P.OUTSIDE_PROJECT,
+                              f"`{self.rel(path)}` is a link to `{real}`, outside the project; it was not read",
+                              self.rel(path), help="copy what it points to into the project instead of linking to it")
+                    continue
+                if real.is_dir():
+                    continue  # links inside the project would be read twice
+            try:
+                if entry.is_dir():
+                    dirs.append(path)
+                elif entry.is_file():
+                    files.append(path)
+            except OSError:
+                continue
+        return dirs, files
+
+    def load_manuscript(self, config: ProjectConfig, config_doc: YamlDoc | None) -> tuple[list[Chapter], list[Scene]]:
+        base = self.root / "manuscript"
+        chapters: list[Chapter] = []
+        if not base.is_dir():
+            return [], []
+
+        def visit(folder: Path, part: str | None, depth: int) -> None:
+            dirs, files = self.walk(folder)
+            scene_files = [f for f in files if f.suffix.lower() in SCENE_SUFFIXES and f.name.lower() != "readme.md"]
+            if scene_files or (folder / "chapter.yaml").is_file():
+                chapters.append(self.load_chapter(folder, scene_files, part))
+            for sub in dirs:
+                if depth < 3:
+                    visit(sub, self.rel(folder).split("/", 1)[1] if folder != base and not scene_files else part, depth + 1)
+
+        visit(base, None, 0)
+        if config.order:
+            by_id = {c.path.split("/", 1)[1] if "/" in c.path else c.path: c for c in chapters}
+            by_name = {c.id: c for c in chapters}
+            ordered: list[Chapter] = []
+            for i, name in enumerate(config.order):
+                chap = by_id.get(name.strip("/")) or by_name.get(name.strip("/"))
+                if chap is None:
+                    line, col = config_doc.position(("order", i)) if config_doc else (1, 1)
+                    hint = suggest(name, list(by_id))
+                    self.diag(P.INVALID_VALUE,
+                              f"`order` lists `{name}`, which is not a chapter folder under manuscript/"
+                              + (f" — did you mean `{hint}`?" if hint else ""),
+                              CONFIG_FILE, line, col)
+                elif chap not in ordered:
+                    ordered.append(chap)
+            chapters = ordered + [c for c in chapters if c not in ordered]
+        scenes: list[Scene] = []
+        for number, chap in enumerate(chapters, 1):
+            chap.number = number
+            for scene in chap.scenes:
+                scene.index = len(scenes)
+                scenes.append(scene)
+        return chapters, scenes
+
+    def load_chapter(self, folder: Path, scene_files: list[Path], part: str | None) -> Chapter:
+        rel = self.rel(folder)
+        chap = Chapter(path=rel, id=folder.name, part=part)
+        cfile = folder / "chapter.yaml"
+        if cfile.is_file():
+            text = self.read_text(cfile)
+            doc = self.load_yaml(cfile, text) if text is not None else None
+            if doc is not None:
+                meta = self.validate(ChapterMeta, doc, "`chapter.yaml`")
+                chap.title, chap.summary = meta.title, meta.summary  # type: ignore[attr-defined]
+        for f in scene_files:
+            scene = self.load_scene(f)
+            if scene is not None:
+                scene.chapter = chap
+                chap.scenes.append(scene)
+        return chap
+
+    def load_canon(self) -> tuple[dict[str, dict[str, Entity]], dict[str, Promise]]:
+        canon: dict[str, dict[str, Entity]] = {}
+        promises: dict[str, Promise] = {}
+        base = self.root / "canon"
+        if base.is_dir():
+            kinds, _ = self.walk(base)
+            for kind_dir in kinds:
+                kind = kind_dir.name
+                for path in self._files_below(kind_dir):
+                    if kind == "promises":
+                        self._load_promise_file(path, promises)
+                    else:
+                        self._load_entity(path, kind, canon.setdefault(kind, {}))
+        for name in ("promises.yaml", "canon/promises.yaml"):
+            path = self.root / name
+            if path.is_file():
+                self._load_promise_file(path, promises, many=True)
+        return canon, promises
+
+    def _files_below(self, folder: Path) -> list[Path]:
+        out: list[Path] = []
+        dirs, files = self.walk(folder)
+        out.extend(f for f in files if f.suffix.lower() in CANON_SUFFIXES)
+        for d in dirs:
+            out.extend(self._files_below(d))
+        return out
+
+    def _entity_doc(self, path: Path) -> tuple[YamlDoc | None, str]:
+        text = self.read_text(path)
+        if text is None:
+            return None, ""
+        rel = self.rel(path)
+        if not text.strip():
+            self.diag(P.EMPTY_FILE, f"`{rel}` is empty", rel, severity=Severity.WARNING,
+                      help="fill it in or delete it")
+            return None, ""
+        if path.suffix.lower() == ".md":
+            doc, body_start, ok = self.split_front_matter(path, text)
+            if doc is None and ok:
+                doc = YamlDoc(rel, "", {}, 0)
+            return doc, text[body_start:].strip()
+        return self.load_yaml(path, text), ""
+
+    def _load_entity(self, path: Path, kind: str, into: dict[str, Entity]) -> None:
+        doc, body = self._entity_doc(path)
+        if doc is None:
+            return
+        model = self.validate(EntityModel, doc, "a canon entry")
+        if body and not model.description:  # type: ignore[attr-defined]
+            model.description = body  # type: ignore[attr-defined]
+        eid = model.id or path.stem  # type: ignore[attr-defined]
+        if eid in into:
+            line, col = doc.position(("id",)) if isinstance(doc.data, dict) and "id" in doc.data else (1, 1)
+            self.diag(P.DUPLICATE_ENTITY,
+                      f"the {kind[:-1] if kind.endswith('s') else kind} id `{eid}` is already used by `{into[eid].path}`",
+                      doc.path, line, col, entity=eid, help="give each canon entry its own `id`")
+            return
+        into[eid] = Entity(kind=kind, id=eid, path=doc.path, model=model, doc=doc)  # type: ignore[arg-type]
+
+    def _load_promise_file(self, path: Path, into: dict[str, Promise], many: bool = False) -> None:
+        doc, body = self._entity_doc(path)
+        if doc is None:
+            return
+        if many:
+            items = doc.data if isinstance(doc.data, dict) else {}
+            for pid, value in items.items():
+                self._add_promise(str(pid), value, doc, (pid,), into)
+            return
+        model = self.validate(PromiseModel, doc, "a promise")
+        pid = model.id or path.stem  # type: ignore[attr-defined]
+        if body and not model.description:  # type: ignore[attr-defined]
+            model.description = body  # type: ignore[attr-defined]
+        self._store_promise(pid, model, doc, into)  # type: ignore[arg-type]
+
+    def _add_promise(self, pid: str, value: Any, doc: YamlDoc, keypath: tuple, into: dict[str, Promise]) -> None:
+        if isinstance(value, str):
+            value = {"description": value}
+        if not isinstance(value, dict):
+            self.diag(P.INVALID_VALUE, f"promise `{pid}` should be a description or a set of `key: value` pairs",
+                      doc.path, *doc.position(keypath))
+            return
+        try:
+            model = PromiseModel.model_validate(value)
+        except ValidationError as exc:
+            for err in exc.errors():
+                msg, sev, kind, key = _explain(err, value, _field_names(PromiseModel), f"promise `{pid}`")
+                self.diag(kind, msg, doc.path, *doc.position(keypath + tuple(err["loc"]), key=key), severity=sev)
+            return
+        self._store_promise(model.id or pid, model, doc, into)
+
+    def _store_promise(self, pid: str, model: PromiseModel, doc: YamlDoc, into: dict[str, Promise]) -> None:
+        if pid in into:
+            self.diag(P.DUPLICATE_ENTITY, f"the promise id `{pid}` is already used by `{into[pid].path}`",
+                      doc.path, 1, 1, help="give each promise its own id")
+            return
+        into[pid] = Promise(id=pid, path=doc.path, model=model, doc=doc)
+
+    def load_contracts(self) -> tuple[dict[str, dict[str, Any]], dict[str, YamlDoc]]:
+        contracts: dict[str, dict[str, Any]] = {}
+        docs: dict[str, YamlDoc] = {}
+        base = self.root / "contracts"
+        if not base.is_dir():
+            return contracts, docs
+        for path in self._files_below(base):
+            if path.suffix.lower() == ".md":
+                continue
+            text = self.read_text(path)
+            if text is None:
+                continue
+            doc = self.load_yaml(path, text)
+            if doc is None or doc.data is None:
+                continue
+            if not isinstance(doc.data, dict):
+                self.diag(P.INVALID_VALUE,
+                          f"a contracts file should map contract ids to contracts, not be a {_kind_name(doc.data)}",
+                          doc.path, 1, 1)
+                continue
+            prefix = path.stem
+            for cid, body in doc.data.items():
+                full = f"{prefix}.{cid}"
+                if not isinstance(body, dict):
+                    self.diag(P.INVALID_VALUE, f"contract `{cid}` should be a set of `key: value` pairs",
+                              doc.path, *doc.position((cid,), key=True), contract=full)
+                    continue
+                ctype = body.get("type")
+                if ctype not in CONTRACT_TYPES:
+                    hint = suggest(str(ctype), CONTRACT_TYPES) if ctype else None
+                    msg = (f"contract `{cid}` has no `type`" if ctype is None
+                           else f"`type: {ctype}` is not a contract type")
+                    self.diag(P.INVALID_VALUE,
+                              msg + (f" — did you mean `{hint}`?" if hint else ""),
+                              doc.path, *doc.position((cid, "type") if ctype is not None else (cid,), key=ctype is None),
+                              contract=full, help="valid types: " + ", ".join(CONTRACT_TYPES))
+                    continue
+                contracts[full] = body
+                docs[full] = doc
+        return contracts, docs
+
+
+def _byte_position(raw: bytes, index: int) -> tuple[int, int]:
+    line_start = raw.rfind(b"\n", 0, index) + 1
+    line = raw.count(b"\n", 0, index) + 1
+    col = len(raw[line_start:index].decode("utf-8", errors="replace")) + 1
+    return line, col
+
+
+def _kind_name(value: Any) -> str:
+    return {list: "list", str: "piece of text", int: "number", float: "number", bool: "yes/no value"}.get(type(value), type(value).__name__)
+
+
+def _field_names(model: type[BaseModel]) -> list[str]:
+    names = []
+    for name, info in model.model_fields.items():
+        names.append(info.alias or name)
+    return names
+
+
+def _explain(err: dict, data: dict, fields: list[str], what: str) -> tuple[str, Severity, tuple[str, str], bool]:
+    """A pydantic error → (message, severity, problem kind, position is at the key)."""
+    loc = err["loc"]
+    field = ".".join(str(p) for p in loc)
+    etype = err["type"]
+    if etype == "extra_forbidden" and len(loc) == 1:
+        hint = suggest(str(loc[0]), fields)
+        return (f"unknown key `{loc[0]}` in {what}" + (f" — did you mean `{hint}`?" if hint else ""),
+                Severity.WARNING, P.UNKNOWN_KEY, True)
+    if etype == "extra_forbidden":
+        return f"unknown key `{field}` in {what}", Severity.WARNING, P.UNKNOWN_KEY, True
+    value = err.get("input")
+    shown = value if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+    if etype == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        choices = re.findall(r"'([^']*)'", expected)
+        hint = suggest(str(value), choices) if shown is not None else None
+        return (f"`{field}: {value}` is not one of: {', '.join(choices)}" + (f" — did you mean `{hint}`?" if hint else ""),
+                Severity.ERROR, P.INVALID_VALUE, False)
+    if etype == "missing":
+        return f"`{field}` is missing from {what}", Severity.ERROR, P.INVALID_VALUE, False
+    if etype in ("string_type", "list_type", "dict_type", "int_type", "int_parsing", "bool_type", "bool_parsing",
+                 "float_type", "float_parsing", "model_type", "model_attributes_type"):
+        wanted = {"string_type": "text", "list_type": "a list", "dict_type": "a set of `key: value` pairs",
+                  "int_type": "a whole number", "int_parsing": "a whole number", "bool_type": "true or false",
+                  "bool_parsing": "true or false", "float_type": "a number", "float_parsing": "a number",
+                  "model_type": "a set of `key: value` pairs",
+                  "model_attributes_type": "a set of `key: value` pairs"}[etype]
+        got = _kind_name(value) if value is not None else "empty"
+        return f"`{field}` should be {wanted}, not {'a ' if got not in ('empty',) and not got.startswith('a') else ''}{got}", Severity.ERROR, P.INVALID_VALUE, False
+    if etype == "enum":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"`{field}: {value}` is not one of: {expected.replace(chr(39), '')}", Severity.ERROR, P.INVALID_VALUE, False
+    msg = err.get("msg", "invalid value")
+    return f"`{field}` is invalid: {msg[0].lower() + msg[1:] if msg else msg}", Severity.ERROR, P.INVALID_VALUE, False
+
+
+def load_project(root: Path | str) -> Project:
+    """Load everything under ``root``. Problems are in ``project.diagnostics``, never raised."""
+    root = Path(root).absolute()
+    if not (root / CONFIG_FILE).is_file():
+        raise ProjectNotFound(f"no {CONFIG_FILE} in {root}", help="run `novelforge init` to start a project")
+    loader = _Loader(root)
+    config, config_doc = loader.load_config()
+    loader.max_size = config.check.max_file_size
+    canon, promises = loader.load_canon()
+    contracts, contract_docs = loader.load_contracts()
+    chapters, scenes = loader.load_manuscript(config, config_doc)
+    return Project(root=root, config=config, config_doc=config_doc, chapters=chapters, scenes=scenes,
+                   canon=canon, promises=promises, contracts=contracts, contract_docs=contract_docs,
+                   diagnostics=loader.diags)

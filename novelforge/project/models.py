@@ -1,0 +1,295 @@
+"""Typed models of the project files (pydantic) and the loaded project (dataclasses).
+
+The pydantic models describe what authors write; they are also the source of
+``novelforge schema``. The dataclasses hold what was loaded, with the source text and
+a :class:`~novelforge.project.yamlio.YamlDoc` for positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from novelforge.diagnostics import Diagnostic, Severity
+
+SceneStatus = Literal["idea", "outline", "draft", "revised", "final"]
+DRAFTED_STATUSES = frozenset({"draft", "revised", "final"})
+
+
+def _as_list(value: Any) -> Any:
+    """Let authors write ``characters: aria`` for a one-item list."""
+    if value is None:
+        return []
+    if isinstance(value, (str, int)):
+        return [str(value)]
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+
+
+# ----------------------------------------------------------------------------- config
+class CheckConfig(_Strict):
+    """The ``check:`` block of ``novelforge.yaml``."""
+
+    fail_on: Severity = Field(Severity.ERROR, alias="fail-on",
+                              description="Lowest severity that makes `check` exit with 1.")
+    select: list[str] = Field(default_factory=lambda: ["ALL"],
+                              description="Rule codes, code prefixes (NF2) or names to run; ALL for every rule.")
+    ignore: list[str] = Field(default_factory=list, description="Rule codes, prefixes or names to skip.")
+    severity: dict[str, Severity] = Field(default_factory=dict,
+                                          description="Per-rule severity overrides, e.g. {NF402: warning}.")
+    per_file_ignores: dict[str, list[str]] = Field(
+        default_factory=dict, alias="per-file-ignores",
+        description="Glob (relative to the project) → rule codes ignored in matching files.")
+    max_warnings: int | None = Field(None, alias="max-warnings", ge=0,
+                                     description="Fail when there are more warnings than this.")
+    known_names: list[str] = Field(default_factory=list, alias="known-names",
+                                   description="Capitalised words that are real names, never typos.")
+    max_file_size: int = Field(10_000_000, alias="max-file-size", gt=0,
+                               description="Files larger than this many bytes are reported, not read.")
+
+    _lists = field_validator("select", "ignore", "known_names", mode="before")(_as_list)
+
+
+class LLMConfig(BaseModel):
+    """The ``llm:`` block. Read by the Writers' Room and drafting."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model: str | None = None
+    fallbacks: list[str] = Field(default_factory=list)
+    budget_usd_month: float | None = None
+
+
+class ProjectConfig(_Strict):
+    """``novelforge.yaml``: the only required file besides scenes."""
+
+    title: str = Field("Untitled", description="The book's title.")
+    subtitle: str | None = None
+    author: str | None = Field(None, description="Byline.")
+    author_legal: str | None = Field(None, description="Legal name for the manuscript title page.")
+    contact: list[str] | str | None = Field(None, description="Contact block lines for the title page.")
+    language: str = Field("en", description="BCP 47 language tag of the prose.")
+    status: Literal["idea", "outline", "draft", "revised", "final"] = "draft"
+    order: list[str] = Field(default_factory=list,
+                             description="Chapter folders in reading order (default: path order).")
+    check: CheckConfig = Field(default_factory=CheckConfig)
+    llm: LLMConfig = Field(default_factory=LLMConfig)
+    export: dict[str, Any] = Field(default_factory=dict)
+
+
+# ----------------------------------------------------------------------------- files
+class Transfer(_Strict):
+    item: str
+    to: str | None = None
+    from_: str | None = Field(None, alias="from")
+    destroyed: bool = False
+
+
+class SceneMeta(_Strict):
+    """A scene's YAML front matter."""
+
+    id: str | None = Field(None, description="Default: the file name without its numeric prefix.")
+    title: str | None = None
+    pov: str | None = Field(None, description="Character id of the point-of-view character.")
+    pov_mode: Literal["first", "third", "second"] | None = None
+    location: str | None = Field(None, description="Location id.")
+    when: str | None = Field(None, description="Story time: `402-03-14 20:00`, `day 12 evening`.")
+    characters: list[str] = Field(default_factory=list, description="Character ids present in the scene.")
+    mentions: list[str] = Field(default_factory=list, description="Canon ids named but not present.")
+    setups: list[str] = Field(default_factory=list, description="Promise ids planted here.")
+    payoffs: list[str] = Field(default_factory=list, description="Promise ids resolved here.")
+    status: SceneStatus = "draft"
+    flashback: bool = False
+    summary: str | None = None
+    beats: list[str] = Field(default_factory=list)
+    target_words: int | None = Field(None, ge=0)
+    transfers: list[Transfer] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    notes: str | None = None
+
+    _lists = field_validator("characters", "mentions", "setups", "payoffs", "beats", "tags",
+                             mode="before")(_as_list)
+
+    @field_validator("when", "id", "pov", "location", mode="before")
+    @classmethod
+    def _scalar_text(cls, value: Any) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+
+class ChapterMeta(_Strict):
+    """``chapter.yaml`` inside a chapter folder."""
+
+    title: str | None = None
+    summary: str | None = None
+    number: int | None = None
+
+
+class Knowledge(_Strict):
+    fact: str
+    learned_in: str | None = None
+    keywords: list[str] = Field(default_factory=list)
+
+    _lists = field_validator("keywords", mode="before")(_as_list)
+
+
+class EntityModel(_Strict):
+    """A canon entity: one YAML file (or Markdown with front matter) under ``canon/<kind>/``."""
+
+    id: str | None = Field(None, description="Default: the file name.")
+    name: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    summary: str | None = None
+    description: str | None = None
+    attributes: dict[str, Any] = Field(default_factory=dict,
+                                       description="Facts the prose must not contradict.")
+    status: Literal["alive", "dead", "unknown"] = "alive"
+    died_in: str | None = Field(None, description="Scene id of the death.")
+    revived_in: str | None = None
+    knows: list[Knowledge] = Field(default_factory=list)
+    relationships: dict[str, str] = Field(default_factory=dict)
+    travel: dict[str, str | int | float] = Field(default_factory=dict)
+    holder: str | None = None
+    when: str | None = None
+    before: list[str] = Field(default_factory=list)
+    after: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    notes: str | None = None
+
+    _lists = field_validator("aliases", "before", "after", "tags", mode="before")(_as_list)
+
+    @field_validator("when", "id", mode="before")
+    @classmethod
+    def _scalar_text(cls, value: Any) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+
+class PromiseModel(_Strict):
+    """A declared promise (``canon/promises/<id>.yaml``)."""
+
+    id: str | None = None
+    name: str | None = None
+    description: str | None = None
+    kind: Literal["promise", "question", "clue", "mystery", "foreshadowing"] = "promise"
+    importance: Literal["low", "medium", "high"] = "medium"
+    payoff_within: str | int | None = Field(None, description="e.g. `5 chapters`, `20000 words`.")
+    keywords: list[str] = Field(default_factory=list)
+    notes: str | None = None
+
+    _lists = field_validator("keywords", mode="before")(_as_list)
+
+
+# ----------------------------------------------------------------------------- runtime
+@dataclass
+class Chapter:
+    path: str                  # relative folder, e.g. manuscript/01-ashes
+    id: str                    # folder name
+    title: str | None = None
+    summary: str | None = None
+    part: str | None = None
+    number: int = 0            # 1-based in reading order
+    scenes: list["Scene"] = field(default_factory=list)
+
+
+@dataclass
+class Scene:
+    path: str                  # relative, forward slashes
+    id: str
+    text: str                  # the whole file, newlines normalised to \n
+    body_start: int            # offset where the prose starts (after the front matter)
+    meta: SceneMeta
+    doc: Any = None            # YamlDoc of the front matter, or None
+    chapter: Chapter | None = None
+    index: int = 0             # 0-based position in reading order
+    content_hash: str = ""
+    readable: bool = True      # False when the front matter is broken: prose rules skip it
+    _lines: Any = field(default=None, repr=False)
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start:]
+
+    @property
+    def line_index(self):
+        if self._lines is None:
+            from novelforge.positions import LineIndex
+
+            self._lines = LineIndex(self.text)
+        return self._lines
+
+    def position(self, offset: int) -> tuple[int, int]:
+        return self.line_index.position(offset)
+
+    def meta_position(self, *keypath: Any, key: bool = False) -> tuple[int, int]:
+        if self.doc is None:
+            return 1, 1
+        return self.doc.position(tuple(keypath), key=key)
+
+
+@dataclass
+class Entity:
+    kind: str                  # folder name under canon/: characters, locations, ...
+    id: str
+    path: str
+    model: EntityModel
+    doc: Any = None
+
+    @property
+    def name(self) -> str:
+        return self.model.name or self.id
+
+    @property
+    def names(self) -> list[str]:
+        """The name and every alias, in declaration order, without duplicates."""
+        seen: dict[str, None] = {}
+        for n in [self.model.name, *self.model.aliases]:
+            if n and n.strip():
+                seen.setdefault(n.strip(), None)
+        return list(seen)
+
+
+@dataclass
+class Promise:
+    id: str
+    path: str
+    model: PromiseModel
+    doc: Any = None
+
+
+@dataclass
+class Project:
+    root: Path
+    config: ProjectConfig
+    config_doc: Any = None
+    chapters: list[Chapter] = field(default_factory=list)
+    scenes: list[Scene] = field(default_factory=list)
+    canon: dict[str, dict[str, Entity]] = field(default_factory=dict)
+    promises: dict[str, Promise] = field(default_factory=dict)
+    contracts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    contract_docs: dict[str, Any] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def entities(self, kind: str | None = None) -> list[Entity]:
+        if kind is not None:
+            return list(self.canon.get(kind, {}).values())
+        return [e for kind_map in self.canon.values() for e in kind_map.values()]
+
+    @property
+    def characters(self) -> dict[str, Entity]:
+        return self.canon.get("characters", {})
+
+    @property
+    def locations(self) -> dict[str, Entity]:
+        return self.canon.get("locations", {})
+
+    def scene_by_id(self) -> dict[str, Scene]:
+        return {s.id: s for s in self.scenes}

@@ -1,0 +1,262 @@
+"""The check engine: load → index (cached) → rules → filters → suppressions → baseline → report."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from novelforge.diagnostics import Diagnostic, Severity
+from novelforge.errors import ConfigError, ExitCode
+from novelforge.project.models import Project
+from novelforge.rules.context import Context
+from novelforge.rules.registry import RULES, Rule, all_rules, resolve_selector
+from novelforge.rules import suppress
+from novelforge.text.index import INDEX_VERSION, TextIndex, build_index
+from novelforge.text.names import NameTable
+
+CACHE_DIR = ".novelforge/cache"
+
+
+@dataclass
+class CheckOptions:
+    """Everything that changes what ``check`` reports. CLI flags override the config."""
+
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    extend_ignore: list[str] = field(default_factory=list)
+    fail_on: Severity | None = None
+    max_warnings: int | None = None
+    exit_zero: bool = False
+    use_cache: bool = True
+    use_baseline: bool = True
+    paths: list[str] = field(default_factory=list)   # limit the report to these project paths
+
+
+@dataclass
+class Report:
+    project: Project
+    diagnostics: list[Diagnostic]
+    fail_on: Severity
+    max_warnings: int | None = None
+    exit_zero: bool = False
+    suppressed: int = 0
+    baselined: int = 0
+    cache_hits: int = 0
+    promises: dict | None = None
+
+    @property
+    def counts(self) -> Counter[str]:
+        return Counter(d.severity.value for d in self.diagnostics)
+
+    @property
+    def words(self) -> int:
+        return getattr(self, "_words", 0)
+
+    def summary(self) -> dict[str, int]:
+        c = self.counts
+        return {"scenes": len(self.project.scenes), "words": self.words,
+                "errors": c.get("error", 0), "warnings": c.get("warning", 0), "info": c.get("info", 0)}
+
+    def exit_code(self) -> ExitCode:
+        if self.exit_zero:
+            return ExitCode.OK
+        if any(d.severity.rank >= self.fail_on.rank for d in self.diagnostics):
+            return ExitCode.FINDINGS
+        if self.max_warnings is not None and self.counts.get("warning", 0) > self.max_warnings:
+            return ExitCode.FINDINGS
+        return ExitCode.OK
+
+
+def selected_codes(select: Iterable[str], ignore: Iterable[str], origin: str = "") -> set[str]:
+    """Codes enabled by ``select`` minus ``ignore``; an unknown selector is a config error."""
+    chosen: set[str] = set()
+    for s in select:
+        found = resolve_selector(s)
+        if found is None:
+            raise ConfigError(f"`{s}` in {origin or 'select'} is not a rule code, prefix or name",
+                              help="`novelforge rules` lists every rule")
+        chosen |= found
+    for s in ignore:
+        found = resolve_selector(s)
+        if found is None:
+            raise ConfigError(f"`{s}` in {origin or 'ignore'} is not a rule code, prefix or name",
+                              help="`novelforge rules` lists every rule")
+        chosen -= found
+    return chosen
+
+
+def build_names(project: Project) -> NameTable:
+    named = [((e.kind, e.id), e.names) for e in project.entities()]
+    extra = [(("known", n), [n]) for n in project.config.check.known_names]
+    return NameTable.build(named + extra)
+
+
+def index_project(project: Project, names: NameTable, use_cache: bool = True) -> tuple[dict[str, TextIndex], int]:
+    """The text index of every readable scene, from the cache where the text is unchanged."""
+    indexes: dict[str, TextIndex] = {}
+    cache = _open_cache(project.root) if use_cache else None
+    hits = 0
+    todo = []
+    for scene in project.scenes:
+        if not scene.readable:
+            continue
+        key = f"idx:{INDEX_VERSION}:{scene.content_hash}:{names.fingerprint}:{scene.meta.pov}:{scene.meta.pov_mode}"
+        found = None
+        if cache is not None:
+            try:
+                found = cache.get(key)
+            except Exception:
+                found = None
+        if isinstance(found, TextIndex) and found.version == INDEX_VERSION:
+            indexes[scene.path] = found
+            hits += 1
+        else:
+            todo.append((scene, key))
+    new: list[tuple[str, TextIndex]] = []
+    for scene, key in todo:
+        idx = build_index(scene.text, scene.body_start, names, scene.meta.pov, scene.meta.pov_mode)
+        indexes[scene.path] = idx
+        new.append((key, idx))
+    if cache is not None and new:
+        try:
+            with cache.transact():
+                for key, idx in new:
+                    cache.set(key, idx)
+        except Exception:
+            pass  # a cache that cannot be written only costs speed
+    if cache is not None:
+        cache.close()
+    return indexes, hits
+
+
+def _open_cache(root: Path):
+    try:
+        import diskcache
+
+        return diskcache.Cache(str(root / CACHE_DIR), size_limit=2**30, eviction_policy="least-recently-stored")
+    except Exception:
+        return None
+
+
+def run_rules(project: Project, ctx: Context, codes: set[str]) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    rules: list[Rule] = [r for r in all_rules() if r.code in codes and r.check is not None]
+    scene_rules = [r for r in rules if r.scope == "scene"]
+    for scene in project.scenes:
+        idx = ctx.index(scene)
+        for r in scene_rules:
+            out.extend(r.check(scene, idx, ctx))  # type: ignore[misc]
+    for r in rules:
+        if r.scope == "project":
+            out.extend(r.check(ctx))  # type: ignore[misc]
+    return out
+
+
+def check_project(project: Project, options: CheckOptions | None = None) -> Report:
+    """Run every selected rule on ``project`` and return the report (nothing is printed)."""
+    options = options or CheckOptions()
+    cfg = project.config.check
+    select = options.select if options.select is not None else cfg.select
+    ignore = options.ignore if options.ignore is not None else cfg.ignore
+    codes = selected_codes(list(select) + options.extend_select, list(ignore) + options.extend_ignore)
+    overrides: dict[str, Severity] = {}
+    for sel, sev in cfg.severity.items():
+        found = resolve_selector(sel)
+        if found is None:
+            raise ConfigError(f"`{sel}` under `check: severity` is not a rule code, prefix or name",
+                              path="novelforge.yaml", help="`novelforge rules` lists every rule")
+        for c in found:
+            overrides[c] = sev
+    per_file: list[tuple[str, set[str]]] = []
+    for pattern, sels in cfg.per_file_ignores.items():
+        per_file.append((pattern, selected_codes(sels, [], f"per-file-ignores `{pattern}`")))
+
+    names = build_names(project)
+    indexes, hits = index_project(project, names, options.use_cache)
+    ctx = Context(project, names, indexes)
+    found = list(project.diagnostics) + run_rules(project, ctx, codes)
+
+    # filters: selection (load findings too), per-file ignores, severity overrides
+    kept: list[Diagnostic] = []
+    for d in found:
+        if d.code not in codes:
+            continue
+        if any(d.code in ign and fnmatch.fnmatch(d.path, pat) for pat, ign in per_file):
+            continue
+        if d.code in overrides and overrides[d.code] != d.severity:
+            d = d.with_severity(overrides[d.code])
+        kept.append(d)
+
+    # inline suppressions, then unused ones (NF901)
+    kept, suppressed = _apply_suppressions(project, ctx, kept, codes, overrides)
+
+    baselined = 0
+    if options.use_baseline:
+        base = suppress.read_baseline(project.root)
+        if base is not None:
+            kept, baselined = suppress.apply_baseline(kept, base)
+
+    if options.paths:
+        prefixes = [p.rstrip("/") for p in options.paths]
+        kept = [d for d in kept if any(d.path == p or d.path.startswith(p + "/") for p in prefixes)]
+
+    kept.sort(key=Diagnostic.sort_key)
+    report = Report(project, kept, options.fail_on or cfg.fail_on,
+                    options.max_warnings if options.max_warnings is not None else cfg.max_warnings,
+                    options.exit_zero, suppressed, baselined, hits)
+    report._words = sum(i.words for i in indexes.values())  # type: ignore[attr-defined]
+    from novelforge.ledger import summarize
+
+    report.promises = summarize(project, indexes)
+    return report
+
+
+def _apply_suppressions(project: Project, ctx: Context, diags: list[Diagnostic], codes: set[str],
+                        overrides: dict[str, Severity]) -> tuple[list[Diagnostic], int]:
+    by_path: dict[str, list[Diagnostic]] = {}
+    for d in diags:
+        by_path.setdefault(d.path, []).append(d)
+    out: list[Diagnostic] = []
+    hidden_total = 0
+    unused: list[Diagnostic] = []
+    for scene in project.scenes:
+        idx = ctx.indexes.get(scene.path)
+        if idx is None or not idx.directives:
+            continue
+        wins = suppress.windows(idx.directives, scene.line_index.line_count)
+        mine = by_path.pop(scene.path, [])
+        kept, hidden = suppress.apply_windows(mine, wins)
+        hidden_total += hidden
+        out.extend(kept)
+        if "NF901" in codes:
+            unused.extend(_unused(scene, wins, ctx))
+    for rest in by_path.values():
+        out.extend(rest)
+    sev = overrides.get("NF901")
+    out.extend(d.with_severity(sev) if sev else d for d in unused)
+    return out, hidden_total
+
+
+def _unused(scene, wins, ctx: Context) -> list[Diagnostic]:
+    out = []
+    for w in wins:
+        d = w.directive
+        bad = [c for c in d.codes if resolve_selector(c) is None]
+        if bad:
+            msg = f"the suppression names `{bad[0]}`, which is not a NovelForge rule"
+        elif w.used:
+            continue
+        elif d.kind == "enable":
+            continue
+        else:
+            what = ", ".join(d.codes) if d.codes else "all rules"
+            msg = f"this suppression of {what} hides nothing; remove it"
+        rule = RULES["NF901"]
+        out.append(Diagnostic("NF901", rule.name, rule.severity, msg, scene.path, d.line, d.column,
+                              d.end_line, d.column, scene=scene.id,
+                              help="delete the comment, or fix the code it names"))
+    return out

@@ -1,0 +1,40 @@
+from novelforge.project.models import DRAFTED_STATUSES
+from novelforge.rules.registry import rule
+
+
+@rule("NF102", "empty-drafted-scene", "warning", "scene")
+def check(scene, index, ctx):
+    """A scene marked as drafted has no prose.
+
+    ## What it does
+    Reports a scene whose `status` is `draft`, `revised` or `final` but whose body holds no
+    words (only front matter, comments or scene breaks).
+
+    ## Why is this bad
+    The status tells collaborators, the exporter and the word-count reports that the scene
+    is written. An empty scene with such a status is a placeholder that will be exported
+    as a blank page.
+
+    ## Example
+    ```markdown
+    ---
+    title: The Ambush
+    status: draft
+    ---
+    ```
+
+    ## Use instead
+    ```markdown
+    ---
+    title: The Ambush
+    status: outline
+    summary: Bandits on the pass.
+    ---
+    ```
+    """
+    if not scene.readable or index.words or scene.meta.status not in DRAFTED_STATUSES:
+        return
+    keypath = ("status",) if "status" in scene.meta.model_fields_set else ()
+    yield ctx.at_meta("NF102", scene, keypath,
+                      f"the scene is marked `{scene.meta.status}` but has no prose",
+                      help="write the scene, or set `status: idea` or `status: outline`")

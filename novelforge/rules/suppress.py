@@ -1,0 +1,118 @@
+"""Inline suppressions (``<!-- novelforge-disable-next-line NF210 -->``) and the
+count-based baseline."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from novelforge.diagnostics import Diagnostic
+from novelforge.text.index import Directive
+
+BASELINE_FILE = ".novelforge/baseline.json"
+
+
+@dataclass
+class _Window:
+    directive: Directive
+    first: int
+    last: int          # inclusive line range
+    codes: frozenset[str]
+    used: bool = False
+
+    def covers(self, d: Diagnostic) -> bool:
+        return self.first <= d.line <= self.last and (not self.codes or d.code in self.codes or d.name in self.codes)
+
+
+def windows(directives: list[Directive], line_count: int) -> list[_Window]:
+    """Turn the comments of one file into line windows.
+
+    * ``disable-next-line CODES`` – the next non-blank line (the line after the comment)
+    * ``disable-line CODES`` – the comment's own line
+    * ``disable CODES`` … ``enable CODES`` – every line between (to the file end if never enabled)
+    No codes means every rule.
+    """
+    out: list[_Window] = []
+    open_ranges: list[_Window] = []
+    for d in directives:
+        codes = frozenset(d.codes)
+        if d.kind == "disable-next-line":
+            out.append(_Window(d, d.end_line + 1, d.end_line + 1, codes))
+        elif d.kind == "disable-line":
+            out.append(_Window(d, d.line, d.end_line, codes))
+        elif d.kind == "disable":
+            w = _Window(d, d.line, line_count, codes)
+            out.append(w)
+            open_ranges.append(w)
+        elif d.kind == "enable":
+            for w in reversed(open_ranges):
+                if not codes or w.codes == codes or (codes & w.codes):
+                    w.last = d.line
+                    open_ranges.remove(w)
+                    break
+    return out
+
+
+def apply_windows(diags: list[Diagnostic], wins: list[_Window]) -> tuple[list[Diagnostic], int]:
+    kept: list[Diagnostic] = []
+    hidden = 0
+    for d in diags:
+        hit = False
+        for w in wins:
+            if w.covers(d):
+                w.used = True
+                hit = True
+        if hit:
+            hidden += 1
+        else:
+            kept.append(d)
+    return kept, hidden
+
+
+def baseline_key(d: Diagnostic) -> str:
+    return f"{d.path}\x1f{d.code}\x1f{d.message}"
+
+
+def read_baseline(root: Path) -> Counter[str] | None:
+    path = root / BASELINE_FILE
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        entries = data["findings"]
+        return Counter({f"{e['path']}\x1f{e['code']}\x1f{e['message']}": int(e["count"]) for e in entries})
+    except (OSError, ValueError, KeyError, TypeError):
+        from novelforge.errors import ConfigError
+
+        raise ConfigError(f"{BASELINE_FILE} is not a NovelForge baseline file",
+                          help="delete it and run `novelforge check --update-baseline`") from None
+
+
+def write_baseline(root: Path, diags: list[Diagnostic]) -> Path:
+    counts = Counter(baseline_key(d) for d in diags)
+    entries = []
+    for key in sorted(counts):
+        path, code, message = key.split("\x1f", 2)
+        entries.append({"path": path, "code": code, "message": message, "count": counts[key]})
+    from novelforge.util import atomic_write
+
+    target = root / BASELINE_FILE
+    atomic_write(target, json.dumps({"version": 1, "findings": entries}, indent=1, ensure_ascii=False) + "\n")
+    return target
+
+
+def apply_baseline(diags: list[Diagnostic], baseline: Counter[str]) -> tuple[list[Diagnostic], int]:
+    """Hide up to the recorded number of findings per (file, rule, message); the rest are new."""
+    remaining = Counter(baseline)
+    kept: list[Diagnostic] = []
+    hidden = 0
+    for d in diags:
+        key = baseline_key(d)
+        if remaining[key] > 0:
+            remaining[key] -= 1
+            hidden += 1
+        else:
+            kept.append(d)
+    return kept, hidden

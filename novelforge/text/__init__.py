@@ -1,0 +1,1 @@
+"""Prose analysis: what the rules read instead of the raw text."""

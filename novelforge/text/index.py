@@ -1,0 +1,471 @@
+"""The text index of one scene: paragraphs, sentences, dialogue and its speakers,
+mentions of canon names, capitalised words that are not canon names, inline markers
+and suppression comments.
+
+Every offset is an offset into the *whole file text* (front matter included): front
+matter and HTML comments are masked with spaces, never removed, so positions stay true.
+The index depends only on the file's text, the scene's POV and the canon name table,
+which is what its cache key holds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from novelforge.text.names import TITLES, EntityKey, NameTable
+
+INDEX_VERSION = 3
+
+_COMMENT = re.compile(r"<!--(.*?)(?:-->|\Z)", re.S)
+_PARA_SPLIT = re.compile(r"\n[ \t]*\n\s*")
+_BREAK_LINE = re.compile(r"^[ \t]*(?:#|\*\s*\*\s*\*|\*\*\*|-{3,}|~{3,})[ \t]*$")
+_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+\S")
+# A run of capitalised words, allowing `Mr. Darcy`, `Duke of Wellington`, a single line wrap.
+_RUN = re.compile(
+    r"(?<![\w’'])[^\W\d_a-z][\w’'\-]*"
+    r"(?:\.?(?:[ \t]+|[ \t]*\n[ \t]*)(?:(?:of|de|du|da|van|von|der|la|le|the)[ \t]+)?[^\W\d_a-z][\w’'\-]*)*"
+)
+_RUN_TOKEN = re.compile(r"[^\W\d_][\w’'\-]*")
+_SENT_END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[^\W\d_a-z0-9]|\s*$)|[.!?][\"”’']?(?=\s*\n)")
+_ABBREV = frozenset({"mr", "mrs", "ms", "dr", "st", "sr", "jr", "mt", "prof", "capt", "col", "gen", "lt",
+                     "sgt", "rev", "vs", "etc", "no", "vol", "ch", "fig", "mme", "mlle", "m"})
+_QUOTE = re.compile(r"[\"“”]")
+_MARKER = re.compile(r"^\s*(setup|payoff|promise)\s*:\s*([\w.\-]+)\s*$", re.I)
+_SUPPRESS = re.compile(r"^\s*novelforge-(disable-next-line|disable-line|disable|enable)\b(.*)$", re.S)
+_CODES = re.compile(r"[A-Za-z][\w\-]*")
+
+SPEECH_VERBS = frozenset("""
+said says say asked asks replied replies answered answers cried cries shouted shouts whispered
+whispers murmured murmurs muttered mutters called calls added adds began begins continued continues
+exclaimed exclaims snapped snaps hissed hisses growled growls demanded demands insisted insists
+laughed laughs sighed sighs told tells remarked remarks observed observes repeated repeats returned
+returns rejoined rejoins interrupted interrupts retorted retorts breathed breathes yelled yells
+screamed screams pleaded pleads agreed agrees protested protests declared declares suggested suggests
+admitted admits explained explains whispered warned warns ordered orders spoke speaks offered
+offers sang sings roared roars barked barks groaned groans gasped gasps urged urges went
+""".split())
+_PAST_IRREGULAR = frozenset("""
+went came saw took gave made got stood sat ran rode drew held kept left felt
+found thought knew told said brought bought caught fought taught sought began became broke chose
+drove fell flew forgot froze grew hid hung lay led lost meant met paid put read rose set shook
+shot shut slept slid spoke spent spun stole struck swore swept swung threw tore understood woke
+wore won wrote bit bent bled blew bound built burst clung crept dealt dug dove dreamt fed fled
+flung forbade forgave hit hurt knelt laid leapt lit sank sang shone shrank slew slung smote spat
+split spread sprang stank stuck stung strode strove swam wept wound smiled nodded turned looked
+walked asked
+""".split())
+_ADVERB_OK = re.compile(r"[a-z]+ly$")
+_WORD_AFTER = re.compile(r"[ \t]+([a-z][a-z’'\-]*)(?:[ \t]+([a-z][a-z’'\-]*))?")
+_PRONOUN_TAG = re.compile(r"^[\s,—–-]*(he|she|i|they|we)\s+(\w+)", re.I)
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    entities: tuple[EntityKey, ...]
+    in_dialogue: bool
+    acts: bool = False
+
+
+@dataclass(slots=True)
+class Dialogue:
+    start: int            # offset of the opening quote
+    end: int              # offset after the closing quote (or the paragraph end)
+    paragraph: int        # index into paragraphs
+    speaker: str | None = None   # character id
+    how: str | None = None       # tag | beat | alternation | pov
+
+
+@dataclass(slots=True)
+class Capitalised:
+    """A capitalised word in the prose that is not (part of) a canon name."""
+
+    word: str
+    start: int
+    end: int
+    sentence_initial: bool
+    in_dialogue: bool
+
+
+@dataclass(slots=True)
+class Directive:
+    kind: str            # disable-next-line | disable-line | disable | enable
+    codes: tuple[str, ...]
+    line: int            # 1-based line of the comment
+    column: int
+    end_line: int
+
+
+@dataclass(slots=True)
+class Marker:
+    kind: str            # setup | payoff
+    id: str
+    start: int
+    end: int
+
+
+@dataclass
+class TextIndex:
+    version: int = INDEX_VERSION
+    words: int = 0
+    paragraphs: list[tuple[int, int]] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    dialogue: list[Dialogue] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    capitalised: list[Capitalised] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+    first_person: bool = False
+
+    def speakers(self) -> set[str]:
+        return {d.speaker for d in self.dialogue if d.speaker}
+
+    def in_dialogue(self, offset: int) -> bool:
+        from bisect import bisect_right
+
+        starts = self._dialogue_starts()
+        i = bisect_right(starts, offset) - 1
+        return i >= 0 and self.dialogue[i].start <= offset < self.dialogue[i].end
+
+    def _dialogue_starts(self) -> list[int]:
+        cached = getattr(self, "_ds", None)
+        if cached is None:
+            cached = [d.start for d in self.dialogue]
+            self._ds = cached
+        return cached
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_ds", None)
+        return state
+
+
+def _line_of(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def mask(text: str, body_start: int) -> tuple[str, list[Directive], list[Marker]]:
+    """Blank out the front matter and comments (keeping newlines); read the comments."""
+    directives: list[Directive] = []
+    markers: list[Marker] = []
+    pieces: list[str] = []
+    if body_start:
+        head = text[:body_start]
+        pieces.append(re.sub(r"[^\n]", " ", head))
+    pos = body_start
+    if "<!--" in text[body_start:]:
+        for m in _COMMENT.finditer(text, body_start):
+            pieces.append(text[pos:m.start()])
+            pieces.append(re.sub(r"[^\n]", " ", m.group(0)))
+            pos = m.end()
+            inner = m.group(1)
+            sm = _SUPPRESS.match(inner)
+            if sm:
+                line, col = _line_of(text, m.start())
+                end_line = line + m.group(0).count("\n")
+                codes = tuple(c.upper() if re.match(r"(?i)nf\d", c) else c for c in _CODES.findall(sm.group(2)))
+                directives.append(Directive(sm.group(1), codes, line, col, end_line))
+                continue
+            mm = _MARKER.match(inner)
+            if mm:
+                kind = mm.group(1).lower()
+                markers.append(Marker("setup" if kind == "promise" else kind, mm.group(2), m.start(), m.end()))
+    pieces.append(text[pos:])
+    return "".join(pieces), directives, markers
+
+
+def _paragraphs(masked: str, body_start: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    pos = body_start
+    n = len(masked)
+    # skip leading whitespace
+    while pos < n and masked[pos] in " \t\n":
+        pos += 1
+    for m in _PARA_SPLIT.finditer(masked, pos):
+        _add_para(masked, pos, m.start(), out)
+        pos = m.end()
+    _add_para(masked, pos, len(masked.rstrip()), out)
+    return out
+
+
+def _add_para(masked: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    chunk = masked[start:end]
+    if not chunk.strip():
+        return
+    # trim leading blanks left by masked comments
+    stripped = chunk.lstrip()
+    start += len(chunk) - len(stripped)
+    chunk = chunk.rstrip()
+    end = start + len(chunk.strip())
+    if _BREAK_LINE.match(masked[start:end]) or _HEADING.match(masked[start:end]) and "\n" not in masked[start:end]:
+        return
+    out.append((start, end))
+
+
+def _sentences(masked: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for pstart, pend in paragraphs:
+        s = pstart
+        for m in _SENT_END.finditer(masked, pstart, pend):
+            end = m.end()
+            # abbreviation such as "Mr." does not end a sentence
+            if masked[m.start()] == "." and m.end() - m.start() == 1:
+                w = masked.rfind(" ", s, m.start()) + 1
+                word = masked[max(w, s):m.start()].lstrip("\"“‘(").lower()
+                if word in _ABBREV or (len(word) == 1 and word.isalpha()):
+                    continue
+            out.append((s, end))
+            s = end
+            while s < pend and masked[s] in " \t\n":
+                s += 1
+        if s < pend:
+            out.append((s, pend))
+    return out
+
+
+def _dialogue(masked: str, paragraphs: list[tuple[int, int]]) -> list[Dialogue]:
+    """Quoted speech. An unclosed quote runs to the paragraph end (speech continued in the
+    next paragraph re-opens with a quote, by convention)."""
+    out: list[Dialogue] = []
+    for pi, (pstart, pend) in enumerate(paragraphs):
+        open_at = -1
+        for m in _QUOTE.finditer(masked, pstart, pend):
+            ch = m.group(0)
+            if open_at < 0:
+                if ch == "”":
+                    continue
+                open_at = m.start()
+            else:
+                if ch == "“":  # a new opening quote: the previous one was never closed
+                    out.append(Dialogue(open_at, m.start(), pi))
+                    open_at = m.start()
+                    continue
+                out.append(Dialogue(open_at, m.end(), pi))
+                open_at = -1
+        if open_at >= 0:
+            out.append(Dialogue(open_at, pend, pi))
+    return out
+
+
+def build_index(text: str, body_start: int, names: NameTable, pov: str | None = None,
+                pov_mode: str | None = None) -> TextIndex:
+    masked, directives, markers = mask(text, body_start)
+    idx = TextIndex(directives=directives, markers=markers)
+    body = masked[body_start:]
+    idx.words = len(body.split())
+    if not idx.words:
+        return idx
+    idx.paragraphs = paras = _paragraphs(masked, body_start)
+    idx.sentences = _sentences(masked, paras)
+    idx.dialogue = dialogue = _dialogue(masked, paras)
+    _mentions(masked, body_start, names, idx)
+    narration_i = re.findall(r"(?<![\w’'])I(?= (?:was|had|did|could|would|said|thought|felt|knew|saw|am|have)\b)", _narration_text(masked, paras, dialogue)[:20000])
+    idx.first_person = pov_mode == "first" or (pov_mode is None and len(narration_i) >= 3)
+    _attribute_speakers(masked, idx, pov)
+    return idx
+
+
+def _narration_text(masked: str, paras: list[tuple[int, int]], dialogue: list[Dialogue]) -> str:
+    if not dialogue:
+        return masked[paras[0][0]:paras[-1][1]] if paras else ""
+    out: list[str] = []
+    pos = paras[0][0] if paras else 0
+    for d in dialogue:
+        out.append(masked[pos:d.start])
+        pos = d.end
+    out.append(masked[pos:paras[-1][1]] if paras else "")
+    return " ".join(out)
+
+
+def _mentions(masked: str, body_start: int, names: NameTable, idx: TextIndex) -> None:
+    entries = names.entries
+    first = names.first_tokens
+    max_len = names.max_len
+    dlg = idx.dialogue
+    dstarts = [d.start for d in dlg]
+    from bisect import bisect_right
+
+    def in_dlg(off: int) -> bool:
+        i = bisect_right(dstarts, off) - 1
+        return i >= 0 and dlg[i].start <= off < dlg[i].end
+
+    mentions = idx.mentions
+    caps = idx.capitalised
+    for run in _RUN.finditer(masked, body_start):
+        toks = [(t.group(0), t.start(), t.end()) for t in _RUN_TOKEN.finditer(run.group(0))]
+        base = run.start()
+        i = 0
+        n = len(toks)
+        while i < n:
+            word, ts, te = toks[i]
+            matched = False
+            clean = _strip_possessive(word)
+            if clean in first or word in first:
+                for length in range(min(max_len, n - i), 0, -1):
+                    key = tuple(_strip_possessive(t[0]) if j == length - 1 else t[0].rstrip(".")
+                                for j, t in enumerate(toks[i:i + length]))
+                    ents = entries.get(key)
+                    if ents is None and length == 1:
+                        ents = entries.get((word,))
+                    if ents:
+                        last = toks[i + length - 1]
+                        start, end = base + ts, base + last[1] + len(_strip_possessive(last[0]))
+                        mentions.append(Mention(start, end, masked[start:end], ents, in_dlg(start)))
+                        i += length
+                        matched = True
+                        break
+            if not matched:
+                if clean[:1].isupper() and clean.lower().rstrip(".") not in TITLES and len(clean) > 1:
+                    start = base + ts
+                    caps.append(Capitalised(clean, start, start + len(clean), _sentence_initial(masked, start),
+                                            in_dlg(start)))
+                i += 1
+    _mark_actions(masked, idx)
+
+
+def _strip_possessive(word: str) -> str:
+    if word.endswith(("'s", "’s")):
+        return word[:-2]
+    if word.endswith(("'", "’")):
+        return word[:-1]
+    return word
+
+
+def _sentence_initial(masked: str, start: int) -> bool:
+    j = start - 1
+    while j >= 0 and masked[j] in " \t\"“‘'(*_—–-":
+        j -= 1
+    if j < 0:
+        return True
+    if masked[j] == ".":
+        w = j
+        while w > 0 and masked[w - 1].isalpha():
+            w -= 1
+        if masked[w:j].lower() in TITLES or masked[w:j].lower() in _ABBREV:
+            return False
+    return masked[j] in ".!?…:\n"
+
+
+def _mark_actions(masked: str, idx: TextIndex) -> None:
+    """A character mention in narration followed by a verb ("Bram drew", "Bram slowly
+    turned") marks the character as acting in the scene."""
+    for m in idx.mentions:
+        if m.in_dialogue or not any(k == "characters" for k, _ in m.entities):
+            continue
+        if masked[m.end:m.end + 2] in ("'s", "’s") or masked[m.end:m.end + 1] in ("'", "’"):
+            continue
+        wm = _WORD_AFTER.match(masked, m.end)
+        if not wm:
+            continue
+        w1, w2 = wm.group(1), wm.group(2)
+        verb = w1
+        if _ADVERB_OK.match(w1) and w2:
+            verb = w2
+        if verb in _PAST_IRREGULAR or verb in SPEECH_VERBS or (verb.endswith("ed") and len(verb) > 3):
+            m.acts = True
+
+
+def _characters_at(idx: TextIndex, start: int, end: int) -> list[Mention]:
+    return [m for m in idx.mentions if start <= m.start < end and any(k == "characters" for k, _ in m.entities)]
+
+
+def _only_character(m: Mention) -> str | None:
+    chars = [i for k, i in m.entities if k == "characters"]
+    return chars[0] if len(chars) == 1 else None
+
+
+def _attribute_speakers(masked: str, idx: TextIndex, pov: str | None) -> None:
+    """Who speaks each quote: said-tags after or before the quote, an action beat by one
+    named character in the same paragraph, "I said" for a first-person POV, and
+    alternation in a two-person exchange."""
+    if not idx.dialogue:
+        return
+    from bisect import bisect_left
+
+    mention_starts = [m.start for m in idx.mentions]
+    by_para: dict[int, list[Dialogue]] = {}
+    for d in idx.dialogue:
+        by_para.setdefault(d.paragraph, []).append(d)
+
+    def char_mentions(start: int, end: int) -> list[Mention]:
+        i = bisect_left(mention_starts, start)
+        out = []
+        while i < len(idx.mentions) and idx.mentions[i].start < end:
+            m = idx.mentions[i]
+            if not m.in_dialogue and _only_character(m):
+                out.append(m)
+            i += 1
+        return out
+
+    last_two: list[str] = []
+    prev_para_had_dialogue = False
+    for pi, (pstart, pend) in enumerate(idx.paragraphs):
+        quotes = by_para.get(pi)
+        if not quotes:
+            prev_para_had_dialogue = False
+            continue
+        para_speaker: str | None = None
+        for qi, d in enumerate(quotes):
+            nxt = quotes[qi + 1].start if qi + 1 < len(quotes) else pend
+            prev_end = quotes[qi - 1].end if qi else pstart
+            tail = masked[d.end:nxt]
+            head = masked[prev_end:d.start]
+            speaker = None
+            how = None
+            # after: `" Bram said` / `" said Bram` / `," she said`
+            tail_chars = char_mentions(d.end, nxt)
+            if tail_chars and masked[tail_chars[0].end:tail_chars[0].end + 1] not in ("'", "’"):
+                m0 = tail_chars[0]
+                gap = masked[d.end:m0.start]
+                after = masked[m0.end:m0.end + 40]
+                gap_words = re.findall(r"[a-z]+", gap)
+                if (len(gap_words) <= 2 and (any(w in SPEECH_VERBS for w in gap_words)
+                                            or re.match(r"^[\s,]*(?:\w+ly\s+)?(\w+)", after) and
+                                            re.match(r"^[\s,]*(?:\w+ly\s+)?(\w+)", after).group(1) in SPEECH_VERBS)):
+                    speaker, how = _only_character(m0), "tag"
+            if speaker is None:
+                pm = _PRONOUN_TAG.match(tail)
+                if pm and pm.group(2).lower() in SPEECH_VERBS and pm.group(1).lower() in ("i", "we") and pov and idx.first_person:
+                    speaker, how = pov, "pov"
+            if speaker is None:
+                # before: `Bram said, "` / `Bram turned to her. "`
+                head_chars = char_mentions(prev_end, d.start)
+                if head_chars:
+                    m0 = head_chars[-1]
+                    after = masked[m0.end:d.start]
+                    if re.match(r"^\s*(?:\w+ly\s+)?(\w+)[^.!?]*[,:]\s*$", after) and \
+                            re.match(r"^\s*(?:\w+ly\s+)?(\w+)", after).group(1) in SPEECH_VERBS:
+                        speaker, how = _only_character(m0), "tag"
+                    elif len({_only_character(m) for m in head_chars}) == 1 and m0.acts:
+                        speaker, how = _only_character(m0), "beat"
+                elif qi == 0 and not tail_chars:
+                    pass
+            if speaker is None and para_speaker is not None:
+                speaker, how = para_speaker, "paragraph"
+            if speaker is None and idx.first_person and pov:
+                hm = re.search(r"(?<![\w’'])I\s+(?:\w+ly\s+)?(\w+)[^.!?\"“]*[,:]?\s*$", head)
+                if hm:
+                    speaker, how = pov, "pov"
+            d.speaker, d.how = speaker, how
+            if speaker and para_speaker is None:
+                para_speaker = speaker
+        # a quote-only paragraph in a two-person exchange alternates speakers
+        if para_speaker is None and prev_para_had_dialogue and len(last_two) == 2 and last_two[0] != last_two[1]:
+            narration = masked[pstart:pend]
+            for d in quotes:
+                narration = narration.replace(masked[d.start:d.end], "")
+            if not re.search(r"[^\W\d_]", narration):
+                speaker = last_two[0]
+                for d in quotes:
+                    d.speaker, d.how = speaker, "alternation"
+                para_speaker = speaker
+        if para_speaker:
+            last_two = (last_two + [para_speaker])[-2:]
+        else:
+            last_two = []
+        prev_para_had_dialogue = True
