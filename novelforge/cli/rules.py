@@ -15,6 +15,7 @@ def rules_cmd(
 ) -> int:
     """List every rule: code, name, default severity and what it finds.
 
+    `--format markdown` prints the whole catalogue with every rule's docs.
     Example: novelforge rules --format json
     """
     from novelforge.errors import UsageError
@@ -26,9 +27,9 @@ def rules_cmd(
                  "family": r.family, "summary": r.summary} for r in rules]
         typer.echo(json.dumps(data, indent=2))
     elif fmt == "markdown":
-        lines = ["| code | name | severity | what it finds |", "|---|---|---|---|"]
-        lines += [f"| {r.code} | `{r.name}` | {r.severity.value} | {r.summary} |" for r in rules]
-        typer.echo("\n".join(lines))
+        from novelforge.rules.registry import catalogue_markdown
+
+        typer.echo(catalogue_markdown(), nl=False)
     elif fmt == "text":
         from rich.table import Table
 

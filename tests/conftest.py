@@ -1,0 +1,37 @@
+"""Shared test fixtures. ``pytest --update-golden`` rewrites golden files instead of
+comparing against them; review the result with ``git diff``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXAMPLES = ROOT / "examples"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite golden files with the current output")
+
+
+@pytest.fixture
+def golden(request):
+    """``golden(path, text)``: compare ``text`` with the file at ``path`` (or rewrite it)."""
+    update = request.config.getoption("--update-golden")
+
+    def check(path: Path, text: str) -> None:
+        path = Path(path)
+        if update or not path.exists():
+            if not update:
+                pytest.fail(f"golden file {path} is missing; run pytest --update-golden")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, "utf-8")
+            return
+        expected = path.read_text("utf-8")
+        assert text == expected, f"output differs from {path}; run pytest --update-golden and review the diff"
+
+    return check
