@@ -101,23 +101,17 @@ def report_error(exc: NovelForgeError) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``novelforge`` command."""
-    import click
-
-    args = sys.argv[1:] if argv is None else argv
+    """Entry point of the ``novelforge`` command: runs the app and turns every exception
+    into a one-line message and an exit code (tracebacks only with ``--traceback``)."""
+    args = sys.argv[1:] if argv is None else list(argv)
     want_traceback = "--traceback" in args
     _register()
     try:
-        result = app(args=args, prog_name="novelforge", standalone_mode=False)
-        code = int(result) if isinstance(result, int) else 0
-    except click.exceptions.Exit as exc:
-        code = exc.exit_code
-    except click.exceptions.Abort:
-        typer.echo("Aborted.", err=True)
-        code = 130
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        code = ExitCode.USAGE
+        # standalone mode: typer/click print usage errors and exit 2 themselves
+        app(args=args, prog_name="novelforge")
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except NovelForgeError as exc:
         if want_traceback:
             import traceback

@@ -35,7 +35,7 @@ def check(
     no_cache: bool = typer.Option(False, "--no-cache", help="Analyse every scene afresh; do not read or write .novelforge/cache."),
     update_baseline: bool = typer.Option(False, "--update-baseline", help="Record every current finding in .novelforge/baseline.json; later runs report only new ones."),
     no_baseline: bool = typer.Option(False, "--no-baseline", help="Ignore .novelforge/baseline.json."),
-) -> int:
+) -> None:
     """Check the manuscript, canon and contracts, and report findings.
 
     Example: novelforge check --format sarif --output novelforge.sarif
@@ -43,6 +43,7 @@ def check(
     Exit codes: 0 clean (or only findings below --fail-on), 1 findings, 2 usage or
     configuration error or nothing to check, 3 internal error.
     """
+    from novelforge.cache import ProjectCache
     from novelforge.diagnostics import Severity
     from novelforge.errors import UsageError
     from novelforge.project.loader import load_project
@@ -58,23 +59,30 @@ def check(
             severity = Severity.parse(fail_on)
         except ValueError as exc:
             raise UsageError(f"--fail-on: {exc}") from None
-    root, rels = resolve_target(paths)
-    project = load_project(root)
-    if not project.scenes and not any(d.path.startswith("manuscript/") for d in project.diagnostics):
-        raise UsageError(f"nothing to check: no scenes under `{root / 'manuscript'}`",
-                         help="scenes are Markdown files in manuscript/<chapter>/")
     options = CheckOptions(
         select=_split(select), ignore=_split(ignore),
         extend_select=_split(extend_select) or [], extend_ignore=_split(extend_ignore) or [],
         fail_on=severity, max_warnings=max_warnings, exit_zero=exit_zero,
-        use_cache=not no_cache, use_baseline=not (no_baseline or update_baseline), paths=rels,
+        use_cache=not no_cache, use_baseline=not (no_baseline or update_baseline),
     )
-    report = check_project(project, options)
+    root, options.paths = resolve_target(paths)
+    with ProjectCache(root) if not no_cache else _no_cache() as cache:
+        project = load_project(root, cache)
+        if not project.scenes and not any(d.path.startswith("manuscript/") for d in project.diagnostics):
+            raise UsageError(f"nothing to check: no scenes under `{root / 'manuscript'}`",
+                             help="scenes are Markdown files in manuscript/<chapter>/")
+        report = check_project(project, options, cache)
     if update_baseline:
         target = write_baseline(root, report.diagnostics)
         err_console().print(f"Recorded {len(report.diagnostics)} findings in {target.relative_to(root)}; "
                             "later runs report only new ones.")
-        return 0
+        raise typer.Exit(0)
     color = use_color() if output is None and fmt == "text" else False
     write_output(render(report, fmt, color=color), output)
-    return int(report.exit_code())
+    raise typer.Exit(int(report.exit_code()))
+
+
+def _no_cache():
+    from contextlib import nullcontext
+
+    return nullcontext(None)

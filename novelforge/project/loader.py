@@ -74,8 +74,9 @@ def suggest(word: str, choices: list[str] | tuple[str, ...] | set[str], cutoff: 
 
 
 class _Loader:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cache: Any = None) -> None:
         self.root = root
+        self.cache = cache
         self.real_root = Path(os.path.realpath(root))
         self.diags: list[Diagnostic] = []
         self.max_size = 10_000_000
@@ -220,14 +221,25 @@ class _Loader:
             self.diag(P.EMPTY_FILE, f"`{rel}` is empty", rel, severity=Severity.WARNING,
                       help="write the scene, add front matter with `status: idea`, or delete the file")
             return None
-        doc, body_start, ok = self.split_front_matter(path, text)
+        content_hash = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        key = f"fm:1:{content_hash}"
+        cached = self.cache.get(key) if self.cache is not None else None
+        if cached is not None:
+            # the front matter parsed cleanly before: reuse the values, keep lazy positions
+            data, yaml_start, yaml_end, body_start = cached
+            doc, ok = YamlDoc(rel, text[yaml_start:yaml_end], data, 1), True
+        else:
+            n_diags = len(self.diags)
+            doc, body_start, ok = self.split_front_matter(path, text)
+            if self.cache is not None and ok and doc is not None and len(self.diags) == n_diags:
+                yaml_start = text.find("\n") + 1
+                self.cache.set(key, (doc.data, yaml_start, yaml_start + len(doc.text), body_start))
         meta = SceneMeta()
         if doc is not None:
             meta = self.validate(SceneMeta, doc, "a scene's front matter")  # type: ignore[assignment]
         scene_id = meta.id or default_scene_id(path.name)
         return Scene(path=rel, id=scene_id, text=text, body_start=body_start, meta=meta, doc=doc,
-                     content_hash=hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest(),
-                     readable=ok)
+                     content_hash=content_hash, readable=ok)
 
     def walk(self, folder: Path) -> tuple[list[Path], list[Path]]:
         """Sorted (sub-folders, files) of ``folder``, skipping hidden entries and links out."""
@@ -511,12 +523,16 @@ def _explain(err: dict, data: dict, fields: list[str], what: str) -> tuple[str, 
     return f"`{field}` is invalid: {msg[0].lower() + msg[1:] if msg else msg}", Severity.ERROR, P.INVALID_VALUE, False
 
 
-def load_project(root: Path | str) -> Project:
-    """Load everything under ``root``. Problems are in ``project.diagnostics``, never raised."""
+def load_project(root: Path | str, cache: Any = None) -> Project:
+    """Load everything under ``root``. Problems are in ``project.diagnostics``, never raised.
+
+    ``cache`` (a :class:`novelforge.cache.ProjectCache`) lets unchanged scenes skip the
+    YAML parse of their front matter.
+    """
     root = Path(root).absolute()
     if not (root / CONFIG_FILE).is_file():
         raise ProjectNotFound(f"no {CONFIG_FILE} in {root}", help="run `novelforge init` to start a project")
-    loader = _Loader(root)
+    loader = _Loader(root, cache)
     config, config_doc = loader.load_config()
     loader.max_size = config.check.max_file_size
     canon, promises = loader.load_canon()

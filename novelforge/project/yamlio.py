@@ -1,9 +1,9 @@
 """YAML with positions.
 
-Values are read with ruamel.yaml's fast C ``safe`` loader. Source positions come from a
-lazy ruamel.yaml round-trip parse of the same text, made only when a finding needs the
-line and column of a key or value: a clean project never pays for it, and every
-reported position is still ruamel's own.
+Values are read with ruamel.yaml's fast C ``safe`` loader. Source positions come from
+ruamel.yaml's node tree of the same text (``compose``, also in C), built only when a
+finding needs the line and column of a key or value: a clean project never pays for it,
+and every reported position is ruamel's own.
 """
 
 from __future__ import annotations
@@ -79,74 +79,65 @@ class YamlDoc:
     """A parsed YAML document and a lazy map from key paths to file positions.
 
     ``line_offset`` is the number of file lines before the YAML text (front matter
-    starts after its ``---`` line).
+    starts after its ``---`` line). Positions come from ruamel.yaml's node tree
+    (``compose`` with the C parser), built only when a finding asks for one.
     """
 
     path: str
     text: str
     data: Any
     line_offset: int = 0
-    _rt: Any = field(default=None, repr=False)
-    _rt_failed: bool = field(default=False, repr=False)
+    _node: Any = field(default=None, repr=False)
+    _node_failed: bool = field(default=False, repr=False)
 
-    def _roundtrip(self) -> Any:
-        if self._rt is None and not self._rt_failed:
+    def _tree(self) -> Any:
+        if self._node is None and not self._node_failed:
             try:
-                from ruamel.yaml import YAML
+                self._node = _safe_loader().compose(self.text)
+            except Exception:  # positions are best effort; the value parse already succeeded
+                self._node_failed = True
+        return self._node
 
-                self._rt = YAML(typ="rt").load(self.text)
-            except Exception:  # positions are best effort; the safe parse already succeeded
-                self._rt_failed = True
-        return self._rt
+    def _find(self, keypath: tuple[Any, ...], key: bool) -> tuple[Any, bool]:
+        """The node at ``keypath`` (or the deepest one found) and whether it was found."""
+        from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+        node = self._tree()
+        if node is None:
+            return None, False
+        for i, part in enumerate(keypath):
+            last = i == len(keypath) - 1
+            if isinstance(node, MappingNode):
+                for knode, vnode in node.value:
+                    if knode.value == part or str(knode.value) == str(part):
+                        node = knode if (key and last) else vnode
+                        break
+                else:
+                    return node, False
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+            else:
+                return node, False
+        return node, True
 
     def position(self, keypath: tuple[Any, ...] = (), *, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value (or, with ``key=True``, the key) at ``keypath``.
 
         Falls back to the deepest position that exists, then to the document start.
         """
-        node = self._roundtrip()
-        best = (1 + self.line_offset, 1)
+        node, _found = self._find(keypath, key)
         if node is None:
-            return best
-        for i, part in enumerate(keypath):
-            last = i == len(keypath) - 1
-            lc = getattr(node, "lc", None)
-            if lc is None:
-                break
-            try:
-                if isinstance(node, dict):
-                    if part not in node:
-                        break
-                    line, col = lc.key(part) if (key and last) else lc.value(part)
-                    # lc.value points at flow/block start; for a block sequence it is the first item
-                    best = (line + 1 + self.line_offset, col + 1)
-                    node = node[part]
-                elif isinstance(node, list):
-                    if not isinstance(part, int) or part >= len(node):
-                        break
-                    line, col = lc.item(part)
-                    best = (line + 1 + self.line_offset, col + 1)
-                    node = node[part]
-                else:
-                    break
-            except Exception:
-                break
-        return best
+            return 1 + self.line_offset, 1
+        return node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
 
     def value_span(self, keypath: tuple[Any, ...]) -> tuple[int, int, int, int]:
         """(line, col, end_line, end_col) of a scalar value; end is exclusive."""
-        line, col = self.position(keypath)
-        value: Any = self.data
-        try:
-            for part in keypath:
-                value = value[part]
-        except (KeyError, IndexError, TypeError):
-            return line, col, line, col
-        if isinstance(value, (str, int, float, bool)):
-            src_line = self.text.splitlines()[line - 1 - self.line_offset] if line - 1 - self.line_offset < len(self.text.splitlines()) else ""
-            raw = str(value)
-            at = src_line.find(raw, col - 1)
-            if at == col - 1 or (at != -1 and at <= col + 1):
-                return line, at + 1, line, at + 1 + len(raw)
-            return line, col, line, col + len(raw)
+        from ruamel.yaml.nodes import ScalarNode
+
+        node, found = self._find(keypath, False)
+        if node is None:
+            return 1 + self.line_offset, 1, 1 + self.line_offset, 1
+        line, col = node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
+        if found and isinstance(node, ScalarNode):
+            return line, col, node.end_mark.line + 1 + self.line_offset, node.end_mark.column + 1
         return line, col, line, col

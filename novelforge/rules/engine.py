@@ -16,9 +16,7 @@ from novelforge.rules.registry import RULES, Rule, all_rules, resolve_selector
 from novelforge.rules import suppress
 from novelforge.text.index import INDEX_VERSION, TextIndex, build_index
 from novelforge.text.names import NameTable
-
-CACHE_DIR = ".novelforge/cache"
-
+from novelforge.cache import ProjectCache
 
 @dataclass
 class CheckOptions:
@@ -95,51 +93,26 @@ def build_names(project: Project) -> NameTable:
     return NameTable.build(named + extra)
 
 
-def index_project(project: Project, names: NameTable, use_cache: bool = True) -> tuple[dict[str, TextIndex], int]:
+def index_project(project: Project, names: NameTable, cache: ProjectCache | None = None) -> tuple[dict[str, TextIndex], int]:
     """The text index of every readable scene, from the cache where the text is unchanged."""
     indexes: dict[str, TextIndex] = {}
-    cache = _open_cache(project.root) if use_cache else None
     hits = 0
-    todo = []
     for scene in project.scenes:
         if not scene.readable:
             continue
         key = f"idx:{INDEX_VERSION}:{scene.content_hash}:{names.fingerprint}:{scene.meta.pov}:{scene.meta.pov_mode}"
-        found = None
-        if cache is not None:
-            try:
-                found = cache.get(key)
-            except Exception:
-                found = None
+        found = cache.get(key) if cache is not None else None
         if isinstance(found, TextIndex) and found.version == INDEX_VERSION:
             indexes[scene.path] = found
             hits += 1
-        else:
-            todo.append((scene, key))
-    new: list[tuple[str, TextIndex]] = []
-    for scene, key in todo:
+            continue
         idx = build_index(scene.text, scene.body_start, names, scene.meta.pov, scene.meta.pov_mode)
         indexes[scene.path] = idx
-        new.append((key, idx))
-    if cache is not None and new:
-        try:
-            with cache.transact():
-                for key, idx in new:
-                    cache.set(key, idx)
-        except Exception:
-            pass  # a cache that cannot be written only costs speed
+        if cache is not None:
+            cache.set(key, idx)
     if cache is not None:
-        cache.close()
+        cache.flush()
     return indexes, hits
-
-
-def _open_cache(root: Path):
-    try:
-        import diskcache
-
-        return diskcache.Cache(str(root / CACHE_DIR), size_limit=2**30, eviction_policy="least-recently-stored")
-    except Exception:
-        return None
 
 
 def run_rules(project: Project, ctx: Context, codes: set[str]) -> list[Diagnostic]:
@@ -156,9 +129,24 @@ def run_rules(project: Project, ctx: Context, codes: set[str]) -> list[Diagnosti
     return out
 
 
-def check_project(project: Project, options: CheckOptions | None = None) -> Report:
-    """Run every selected rule on ``project`` and return the report (nothing is printed)."""
+def check_project(project: Project, options: CheckOptions | None = None,
+                  cache: ProjectCache | None = None) -> Report:
+    """Run every selected rule on ``project`` and return the report (nothing is printed).
+
+    Without a ``cache`` one is opened in the project when ``options.use_cache`` is set.
+    """
     options = options or CheckOptions()
+    own_cache = cache is None and options.use_cache
+    if own_cache:
+        cache = ProjectCache(project.root)
+    try:
+        return _check(project, options, cache if options.use_cache else None)
+    finally:
+        if own_cache and cache is not None:
+            cache.close()
+
+
+def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) -> Report:
     cfg = project.config.check
     select = options.select if options.select is not None else cfg.select
     ignore = options.ignore if options.ignore is not None else cfg.ignore
@@ -176,7 +164,7 @@ def check_project(project: Project, options: CheckOptions | None = None) -> Repo
         per_file.append((pattern, selected_codes(sels, [], f"per-file-ignores `{pattern}`")))
 
     names = build_names(project)
-    indexes, hits = index_project(project, names, options.use_cache)
+    indexes, hits = index_project(project, names, cache)
     ctx = Context(project, names, indexes)
     found = list(project.diagnostics) + run_rules(project, ctx, codes)
 

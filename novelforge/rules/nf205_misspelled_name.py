@@ -1,10 +1,9 @@
-import re
 from collections import Counter, defaultdict
 
 from novelforge.rules.registry import rule
 from novelforge.text.fuzzy import NearMiss
 
-_MIN_LEN = 4
+from novelforge.text.index import MIN_NAME_CANDIDATE as _MIN_LEN
 
 
 def _allowed_distance(word: str) -> int:
@@ -15,6 +14,20 @@ def _is_inflection(word: str, canon: str) -> bool:
     """Plurals and feminine forms of a name are not typos: `Bennets`, `Rostova`."""
     longer, shorter = (word, canon) if len(word) > len(canon) else (canon, word)
     return longer.startswith(shorter) and longer[len(shorter):] in ("s", "es", "a", "e", "'", "’")
+
+
+def _used_in_lower_case(word: str, text: str) -> bool:
+    """Whether ``word`` occurs as a whole word in ``text`` (str.find is far faster than a
+    regex with look-behind on a whole book)."""
+    at = text.find(word)
+    n = len(word)
+    while at != -1:
+        before = text[at - 1] if at else " "
+        after = text[at + n] if at + n < len(text) else " "
+        if not (before.isalnum() or before in "’'_") and not (after.isalnum() or after in "’'_"):
+            return True
+        at = text.find(word, at + 1)
+    return False
 
 
 @rule("NF205", "misspelled-name", "warning", "project")
@@ -85,7 +98,7 @@ def check(ctx):
             continue  # used like a name of its own, not a slip
         if lower_text is None:
             lower_text = "\n".join(s.body for s in ctx.project.scenes if s.readable)
-        if re.search(r"(?<![\w’'])" + re.escape(word.lower()) + r"(?![\w’'])", lower_text):
+        if _used_in_lower_case(word.lower(), lower_text):
             continue  # an ordinary word at the start of a sentence
         ent = ctx.entity_keys.get(keys[0])
         full = ent.name if ent is not None else target

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from novelforge.text.names import TITLES, EntityKey, NameTable
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 
 _COMMENT = re.compile(r"<!--(.*?)(?:-->|\Z)", re.S)
 _PARA_SPLIT = re.compile(r"\n[ \t]*\n\s*")
@@ -54,6 +54,19 @@ wore won wrote bit bent bled blew bound built burst clung crept dealt dug dove d
 flung forbade forgave hit hurt knelt laid leapt lit sank sang shone shrank slew slung smote spat
 split spread sprang stank stuck stung strode strove swam wept wound smiled nodded turned looked
 walked asked
+""".split())
+# Capitalised words shorter than this, or among these very common sentence openers, are
+# not kept as name candidates (they cannot be near misses of a canon name worth reporting).
+MIN_NAME_CANDIDATE = 4
+_COMMON_OPENERS = frozenset("""
+That This There Then They Their Them These Those What When Where Which While Who Whom Whose Why
+With Without From Have Having Here Hers Herself Himself Into Just Like Many Most Much Must Never
+None Nothing Once Only Other Over Perhaps Some Still Such Than Through Upon Very Well Were Will
+Would Your Yours Yourself Yes Each Even Every Both Before After Again Against Also Although Always
+Another Because Been Being Could Does Down Either Enough Ever Further Good However Instead Least
+Less Little Look Maybe More Nobody Nothing Often Rather Really Since Something Sometimes Soon
+Surely Thank Thanks Though Thus Till Together Under Unless Until What Whatever Whether Yet Don't
+Didn't Can't Won't It's That's There's What's I'm I've I'll I'd Let's Tell Come Go Oh Ah Well
 """.split())
 _ADVERB_OK = re.compile(r"[a-z]+ly$")
 _WORD_AFTER = re.compile(r"[ \t]+([a-z][a-z’'\-]*)(?:[ \t]+([a-z][a-z’'\-]*))?")
@@ -320,7 +333,8 @@ def _mentions(masked: str, body_start: int, names: NameTable, idx: TextIndex) ->
                         matched = True
                         break
             if not matched:
-                if clean[:1].isupper() and clean.lower().rstrip(".") not in TITLES and len(clean) > 1:
+                if (len(clean) >= MIN_NAME_CANDIDATE and clean[:1].isupper() and clean not in _COMMON_OPENERS
+                        and clean.lower().rstrip(".") not in TITLES):
                     start = base + ts
                     caps.append(Capitalised(clean, start, start + len(clean), _sentence_initial(masked, start),
                                             in_dlg(start)))
