@@ -32,14 +32,30 @@ class YamlSyntaxError(Exception):
         self.column = column
 
 
-def _plain(value: Any) -> Any:
-    """Dates and times become the text the author wrote (ISO form); keys become strings."""
+MAX_NODES = 200_000
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _plain(value: Any, budget: list[int]) -> Any:
+    """Dates and times become the text the author wrote (ISO form); keys become strings.
+
+    ``budget`` bounds the number of values visited, so a hostile document that multiplies
+    itself through aliases ("billion laughs") is refused instead of exhausting memory.
+    """
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooBig
     if isinstance(value, dict):
-        return {str(k) if not isinstance(k, str) else k: _plain(v) for k, v in value.items()}
+        return {str(k) if not isinstance(k, str) else k: _plain(v, budget) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return value.isoformat(sep=" ") if isinstance(value, _dt.datetime) else value.isoformat()
+        return [_plain(v, budget) for v in value]
+    if isinstance(value, _dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
     return value
 
 
@@ -48,7 +64,7 @@ def parse_yaml(text: str, line_offset: int = 0) -> Any:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
-        return _plain(_safe_loader().load(text))
+        return _plain(_safe_loader().load(text), [MAX_NODES])
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
@@ -60,7 +76,10 @@ def parse_yaml(text: str, line_offset: int = 0) -> Any:
     except YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         raise YamlSyntaxError(_humanize(str(exc).splitlines()[0]), 1 + line_offset, 1) from None
     except RecursionError:
-        raise YamlSyntaxError("YAML is nested too deeply", 1 + line_offset, 1) from None
+        raise YamlSyntaxError("broken YAML: nested too deeply", 1 + line_offset, 1) from None
+    except _TooBig:
+        raise YamlSyntaxError(f"broken YAML: more than {MAX_NODES:,} values (aliases that repeat "
+                              "themselves?)", 1 + line_offset, 1) from None
 
 
 def _humanize(problem: str) -> str:
