@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from novelforge.cli.app import app, err_console, state, use_color
+from novelforge.cli.app import app, err_console, out_console, state, use_color
 from novelforge.cli.common import resolve_target, write_output
 
 
@@ -78,7 +78,11 @@ def check(
                             "later runs report only new ones.")
         raise typer.Exit(0)
     color = use_color() if output is None and fmt == "text" else False
-    write_output(render(report, fmt, color=color), output)
+    text = render(report, fmt, color=color)
+    if color:  # the text reporter returns rich markup: the console turns it into ANSI codes
+        out_console().print(text, end="", emoji=False)
+    else:
+        write_output(text, output)
     raise typer.Exit(int(report.exit_code()))
 
 

@@ -11,6 +11,7 @@ import difflib
 import hashlib
 import os
 import re
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +114,7 @@ class _Loader:
             return None
         if size > self.max_size:
             self.diag(P.FILE_TOO_LARGE,
-                      f"`{rel}` is {size / 1_000_000:.1f} MB, larger than the {self.max_size / 1_000_000:g} MB limit; it was not read",
+                      f"`{rel}` is {_size(size)}, larger than the {_size(self.max_size)} limit; it was not read",
                       rel, help="split it into scenes, or raise `check: {max-file-size: …}` in novelforge.yaml")
             return None
         try:
@@ -130,8 +131,9 @@ class _Loader:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            line, col = _byte_position(raw, exc.start)
-            self.diag(P.UNREADABLE_FILE, f"`{rel}` is not UTF-8 text (byte 0x{raw[exc.start]:02x})", rel, line, col,
+            # exc.start indexes exc.object, which lacks the BOM that utf-8-sig strips
+            line, col = _byte_position(exc.object, exc.start)
+            self.diag(P.UNREADABLE_FILE, f"`{rel}` is not UTF-8 text (byte 0x{exc.object[exc.start]:02x})", rel, line, col,
                       help="save the file as UTF-8 in your editor")
             return None
         if "\r" in text:
@@ -155,7 +157,6 @@ class _Loader:
             self.diag(P.INVALID_VALUE, f"{what} should be a set of `key: value` pairs, not a {_kind_name(doc.data)}",
                       doc.path, *doc.position(()), **extra)
         data = dict(data)
-        fields = _field_names(model)
         for _attempt in range(6):
             try:
                 return model.model_validate(data)
@@ -165,13 +166,10 @@ class _Loader:
                     loc = err["loc"]
                     if not loc:
                         continue
-                    top = loc[0]
-                    msg, sev, kind, key = _explain(err, data, fields, what)
+                    msg, sev, kind, key = _explain(err, data, _fields_at(model, loc), what)
                     line, col = doc.position(tuple(loc), key=key)
                     self.diag(kind, msg, doc.path, line, col, severity=sev, **extra)
-                    if top in data:
-                        del data[top]
-                        dropped = True
+                    dropped = _drop(data, loc) or dropped
                 if not dropped:
                     break
         return model()
@@ -468,15 +466,26 @@ class _Loader:
         return contracts, docs
 
 
+def _size(n: int) -> str:
+    """A byte count for people: ``200 bytes``, ``1.5 kB``, ``52.4 MB``."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}".replace(".0 ", " ")
+    return f"{n} byte{'' if n == 1 else 's'}"
+
+
 def _byte_position(raw: bytes, index: int) -> tuple[int, int]:
-    line_start = raw.rfind(b"\n", 0, index) + 1
-    line = raw.count(b"\n", 0, index) + 1
-    col = len(raw[line_start:index].decode("utf-8", errors="replace")) + 1
-    return line, col
+    """1-based (line, column) of byte ``index`` as the loader numbers the text: a leading BOM
+    is not a column, and CRLF, CR and LF each end a line."""
+    head = raw[3:index] if raw.startswith(b"\xef\xbb\xbf") else raw[:index]
+    head = head.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    line_start = head.rfind(b"\n") + 1
+    return head.count(b"\n") + 1, len(head[line_start:].decode("utf-8", errors="replace")) + 1
 
 
 def _kind_name(value: Any) -> str:
-    return {list: "list", str: "piece of text", int: "number", float: "number", bool: "yes/no value"}.get(type(value), type(value).__name__)
+    return {list: "list", dict: "set of `key: value` pairs", str: "piece of text", int: "number", float: "number",
+            bool: "yes/no value"}.get(type(value), type(value).__name__)
 
 
 def _field_names(model: type[BaseModel]) -> list[str]:
@@ -486,17 +495,58 @@ def _field_names(model: type[BaseModel]) -> list[str]:
     return names
 
 
+def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names of the (sub-)model that holds the last key of ``loc``, for "did you mean"
+    on nested keys (``check: {fail_on: …}``); empty when the path leaves the models."""
+    current = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        info = next((f for n, f in current.model_fields.items() if part in (n, f.alias)), None)
+        if info is None:
+            return []
+        ann = info.annotation
+        sub = next((c for c in (ann, *typing.get_args(ann)) if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if sub is None:
+            return []
+        current = sub
+    return _field_names(current)
+
+
+def _drop(data: dict, loc: tuple) -> bool:
+    """Remove the bad value at ``loc``: the deepest ``key: value`` on the path, so that one typo
+    inside ``check:`` does not discard the whole block. Containers on the path are copied, the
+    parsed document is left as it was. False when nothing could be removed."""
+    path: list[tuple[Any, Any]] = []
+    node: Any = data
+    for part in loc:
+        if isinstance(node, dict) and part in node or (
+                isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+            path.append((node, part))
+            node = node[part]
+        else:
+            break
+    depth = max((i for i, (container, _k) in enumerate(path) if isinstance(container, dict)), default=-1)
+    if depth < 0:
+        return False
+    holder: Any = data
+    for _container, part in path[:depth]:
+        child = holder[part]
+        holder[part] = dict(child) if isinstance(child, dict) else list(child)
+        holder = holder[part]
+    del holder[path[depth][1]]
+    return True
+
+
 def _explain(err: dict, data: dict, fields: list[str], what: str) -> tuple[str, Severity, tuple[str, str], bool]:
     """A pydantic error → (message, severity, problem kind, position is at the key)."""
     loc = err["loc"]
     field = ".".join(str(p) for p in loc)
     etype = err["type"]
-    if etype == "extra_forbidden" and len(loc) == 1:
-        hint = suggest(str(loc[0]), fields)
-        return (f"unknown key `{loc[0]}` in {what}" + (f" — did you mean `{hint}`?" if hint else ""),
-                Severity.WARNING, P.UNKNOWN_KEY, True)
     if etype == "extra_forbidden":
-        return f"unknown key `{field}` in {what}", Severity.WARNING, P.UNKNOWN_KEY, True
+        hint = suggest(str(loc[-1]), fields)
+        return (f"unknown key `{field}` in {what}" + (f" — did you mean `{hint}`?" if hint else ""),
+                Severity.WARNING, P.UNKNOWN_KEY, True)
     value = err.get("input")
     shown = value if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
     if etype == "literal_error":

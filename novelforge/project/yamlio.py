@@ -72,7 +72,10 @@ def parse_yaml(text: str, line_offset: int = 0) -> Any:
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         if "duplicate key" in problem:
             problem = problem.split(" with value")[0]
-        raise YamlSyntaxError(_humanize(problem), line, col) from None
+        at = exc.problem_mark.index if exc.problem_mark is not None else -1
+        char = text[at] if 0 <= at < len(text) else ""
+        opened = exc.context_mark.line + 1 + line_offset if exc.context_mark is not None else None
+        raise YamlSyntaxError(_humanize(problem, char, exc.context, opened), line, col) from None
     except YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         raise YamlSyntaxError(_humanize(str(exc).splitlines()[0]), 1 + line_offset, 1) from None
     except RecursionError:
@@ -82,14 +85,22 @@ def parse_yaml(text: str, line_offset: int = 0) -> Any:
                               "themselves?)", 1 + line_offset, 1) from None
 
 
-def _humanize(problem: str) -> str:
-    replacements = {
-        "mapping values are not allowed here": "a `:` where it is not allowed (put text containing `: ` in quotes)",
-        "found character '\\t' that cannot start any token": "a tab character; YAML indents with spaces only",
-    }
-    for k, v in replacements.items():
-        if problem.startswith(k):
-            return f"broken YAML: {v}"
+_UNCLOSED = {"while parsing a flow sequence": ("list", "[", "]"),
+             "while parsing a flow mapping": ("set of pairs", "{", "}")}
+
+
+def _humanize(problem: str, char: str = "", context: str | None = None, opened: int | None = None) -> str:
+    """ruamel.yaml's problem in words a novelist can act on. ``char`` is the character where
+    the parser stopped; ``context``/``opened`` what it was reading and the line it began on."""
+    if problem.startswith("mapping values are not allowed"):
+        return "broken YAML: a `:` where it is not allowed (put text containing `: ` in quotes)"
+    if "cannot start any token" in problem and char == "\t":
+        return "broken YAML: a tab character; YAML indents with spaces only"
+    if context in _UNCLOSED and opened is not None and problem.startswith("did not find expected"):
+        what, left, right = _UNCLOSED[context]
+        return f"broken YAML: the {what} opened with `{left}` on line {opened} is never closed with `{right}`"
+    if context == "while scanning a quoted scalar" and opened is not None:
+        return f"broken YAML: the quoted text opened on line {opened} is never closed"
     return f"broken YAML: {problem}"
 
 

@@ -14,14 +14,57 @@ _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 def _source_line(report, d, texts: dict[str, str]) -> str | None:
     scene_text = texts.get(d.path)
     if scene_text is None:
-        try:
-            scene_text = (report.project.root / d.path).read_text("utf-8")
-        except (OSError, UnicodeDecodeError, ValueError):
+        scene_text = _read_for_display(report.project, d.path)
+        if scene_text is None:
             return None
     lines = scene_text.split("\n")
     if 1 <= d.line <= len(lines):
         return lines[d.line - 1]
     return None
+
+
+def _read_for_display(project, rel: str) -> str | None:
+    """A file to quote a line from, under the loader's own limits: never a file outside the
+    project (a link out), one over `max-file-size`, or a binary file."""
+    import os
+    from pathlib import Path
+
+    path = project.root / rel
+    try:
+        real = Path(os.path.realpath(path))
+        if not real.is_relative_to(Path(os.path.realpath(project.root))):
+            return None
+        if path.stat().st_size > project.config.check.max_file_size:
+            return None
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return None if "\x00" in text else text
+
+
+WIDTH = 100
+CONTEXT = 40
+
+
+def _window(line: str, col: int) -> tuple[str, int]:
+    """A slice of a long line (prose paragraphs are often one line) around ``col``,
+    with ellipses; returns the slice and the caret column in it."""
+    if len(line) <= WIDTH:
+        return line, col
+    start = max(0, min(col - CONTEXT, len(line) - WIDTH))
+    # start on a word boundary
+    if start > 0:
+        space = line.find(" ", start, col)
+        if space != -1:
+            start = space + 1
+    end = min(len(line), start + WIDTH)
+    if end < len(line):
+        space = line.rfind(" ", col + 1, end)
+        if space != -1:
+            end = space
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(line) else ""
+    return prefix + line[start:end] + suffix, col - start + len(prefix)
 
 
 def _plural(n: int, word: str) -> str:
@@ -38,7 +81,7 @@ def render(report, *, color: bool = False, show_source: bool = True, **_options)
     for d in report.diagnostics:
         sev = d.severity.value
         head_plain = f"{d.path}:{d.line}:{d.column}: {d.code} [{sev}] {d.message}"
-        head_markup = (f"[bold]{escape(d.path)}:{d.line}:{d.column}:[/] [{_STYLE[sev]}]{d.code} [{sev}][/] "
+        head_markup = (f"[bold]{escape(d.path)}:{d.line}:{d.column}:[/] [{_STYLE[sev]}]{d.code} \\[{sev}][/] "
                        f"{escape(d.message)}")
         emit(head_markup, head_plain)
         if show_source:
@@ -49,9 +92,9 @@ def render(report, *, color: bool = False, show_source: bool = True, **_options)
                 width = 1
                 if d.end_line == d.line and d.end_column and d.end_column > d.column:
                     width = d.end_column - d.column
-                width = max(1, min(width, max(1, len(src) - d.column + 1)))
-                caret = " " * (d.column - 1) + "^" * width
-                shown = src.expandtabs(1)
+                shown, col = _window(src.replace("\t", " "), d.column - 1)  # a tab is one column
+                width = max(1, min(width, len(shown) - col))
+                caret = " " * col + "^" * width
                 emit(f"[blue]{pad} |[/]\n[blue]{gutter} |[/] {escape(shown)}\n[blue]{pad} |[/] [{_STYLE[sev]}]{caret}[/]",
                      f"{pad} |\n{gutter} | {shown}\n{pad} | {caret}")
         if d.help:

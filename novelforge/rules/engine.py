@@ -180,7 +180,7 @@ def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) 
         kept.append(d)
 
     # inline suppressions, then unused ones (NF901)
-    kept, suppressed = _apply_suppressions(project, ctx, kept, codes, overrides)
+    kept, suppressed = _apply_suppressions(project, ctx, kept, codes, overrides, per_file)
 
     baselined = 0
     if options.use_baseline:
@@ -204,7 +204,8 @@ def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) 
 
 
 def _apply_suppressions(project: Project, ctx: Context, diags: list[Diagnostic], codes: set[str],
-                        overrides: dict[str, Severity]) -> tuple[list[Diagnostic], int]:
+                        overrides: dict[str, Severity],
+                        per_file: list[tuple[str, set[str]]] = ()) -> tuple[list[Diagnostic], int]:
     by_path: dict[str, list[Diagnostic]] = {}
     for d in diags:
         by_path.setdefault(d.path, []).append(d)
@@ -220,8 +221,9 @@ def _apply_suppressions(project: Project, ctx: Context, diags: list[Diagnostic],
         kept, hidden = suppress.apply_windows(mine, wins)
         hidden_total += hidden
         out.extend(kept)
-        if "NF901" in codes:
-            unused.extend(_unused(scene, wins, ctx))
+        if "NF901" in codes and not any("NF901" in ign and fnmatch.fnmatch(scene.path, pat)
+                                        for pat, ign in per_file):
+            unused.extend(_unused(scene, wins, ctx, codes))
     for rest in by_path.values():
         out.extend(rest)
     sev = overrides.get("NF901")
@@ -229,8 +231,12 @@ def _apply_suppressions(project: Project, ctx: Context, diags: list[Diagnostic],
     return out, hidden_total
 
 
-def _unused(scene, wins, ctx: Context) -> list[Diagnostic]:
+def _unused(scene, wins, ctx: Context, codes: set[str] | None = None) -> list[Diagnostic]:
+    """NF901 findings for the windows of one scene. A suppression is judged only against
+    rules that ran: one naming a rule left out of this run (``--select NF2``) may well be
+    needed by a full run, and a blanket one is judged only if some other rule ran."""
     out = []
+    ran = set(RULES if codes is None else codes) - {"NF901"}
     for w in wins:
         d = w.directive
         bad = [c for c in d.codes if resolve_selector(c) is None]
@@ -239,6 +245,8 @@ def _unused(scene, wins, ctx: Context) -> list[Diagnostic]:
         elif w.used:
             continue
         elif d.kind == "enable":
+            continue
+        elif (d.codes and not w.codes <= ran) or not ran:
             continue
         else:
             what = ", ".join(d.codes) if d.codes else "all rules"

@@ -34,7 +34,11 @@ def check(scene, index, ctx):
     """
     if not scene.readable or index.words or scene.meta.status not in DRAFTED_STATUSES:
         return
-    keypath = ("status",) if "status" in scene.meta.model_fields_set else ()
-    yield ctx.at_meta("NF102", scene, keypath,
-                      f"the scene is marked `{scene.meta.status}` but has no prose",
+    if "status" in scene.meta.model_fields_set:
+        keypath: tuple = ("status",)
+        message = f"the scene is marked `{scene.meta.status}` but has no prose"
+    else:  # nothing was written: the default status is `draft`
+        keypath = ()
+        message = f"the scene has no prose, and without a `status` it counts as `{scene.meta.status}`"
+    yield ctx.at_meta("NF102", scene, keypath, message,
                       help="write the scene, or set `status: idea` or `status: outline`")

@@ -26,6 +26,17 @@ class _Window:
         return self.first <= d.line <= self.last and (not self.codes or d.code in self.codes or d.name in self.codes)
 
 
+def _expand(selectors: tuple[str, ...]) -> frozenset[str]:
+    """Rule codes named by a comment: codes, names and prefixes (``NF2``) all work; a word
+    that is not a rule is kept as written (NF901 reports it)."""
+    from novelforge.rules.registry import resolve_selector
+
+    out: set[str] = set()
+    for s in selectors:
+        out |= resolve_selector(s) or {s}
+    return frozenset(out)
+
+
 def windows(directives: list[Directive], line_count: int) -> list[_Window]:
     """Turn the comments of one file into line windows.
 
@@ -37,7 +48,7 @@ def windows(directives: list[Directive], line_count: int) -> list[_Window]:
     out: list[_Window] = []
     open_ranges: list[_Window] = []
     for d in directives:
-        codes = frozenset(d.codes)
+        codes = _expand(d.codes)
         if d.kind == "disable-next-line":
             out.append(_Window(d, d.end_line + 1, d.end_line + 1, codes))
         elif d.kind == "disable-line":

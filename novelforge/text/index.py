@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from novelforge.text.names import TITLES, EntityKey, NameTable
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 
 _COMMENT = re.compile(r"<!--(.*?)(?:-->|\Z)", re.S)
 _PARA_SPLIT = re.compile(r"\n[ \t]*\n\s*")
@@ -228,8 +228,10 @@ def _sentences(masked: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int
             end = m.end()
             # abbreviation such as "Mr." does not end a sentence
             if masked[m.start()] == "." and m.end() - m.start() == 1:
-                w = masked.rfind(" ", s, m.start()) + 1
-                word = masked[max(w, s):m.start()].lstrip("\"“‘(").lower()
+                w = m.start()
+                while w > s and not masked[w - 1].isspace():  # a line wrap also starts a word
+                    w -= 1
+                word = masked[w:m.start()].lstrip("\"“‘(").lower()
                 if word in _ABBREV or (len(word) == 1 and word.isalpha()):
                     continue
             out.append((s, end))
