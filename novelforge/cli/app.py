@@ -100,10 +100,31 @@ def report_error(exc: NovelForgeError) -> None:
         console.print(f"  [dim]= help:[/] {escape(exc.help)}")
 
 
+def _hoist_globals(args: list[str]) -> list[str]:
+    """Accept the global options after the command too (`novelforge check --color never`)."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            rest.extend(args[i:])
+            break
+        if a == "--traceback" or a.startswith("--color="):
+            front.append(a)
+        elif a == "--color" and i + 1 < len(args):
+            front.extend(args[i:i + 2])
+            i += 1
+        else:
+            rest.append(a)
+        i += 1
+    return front + rest
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``novelforge`` command: runs the app and turns every exception
     into a one-line message and an exit code (tracebacks only with ``--traceback``)."""
-    args = sys.argv[1:] if argv is None else list(argv)
+    args = _hoist_globals(sys.argv[1:] if argv is None else list(argv))
     want_traceback = "--traceback" in args
     _register()
     try:
