@@ -1,0 +1,359 @@
+"""The check engine: selection, severity overrides, per-file ignores, exit codes, inline
+suppressions (and NF901), the baseline and the analysis cache."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from novelforge.diagnostics import Severity
+from novelforge.errors import ConfigError, ExitCode
+from novelforge.project.loader import load_project
+from novelforge.report import render
+from novelforge.rules import engine
+from novelforge.rules.engine import CheckOptions, check_project
+from novelforge.rules.suppress import BASELINE_FILE, write_baseline
+
+BROKEN = Path(__file__).resolve().parent / "fixtures" / "broken-novel"
+
+CANON = {
+    "canon/characters/aria.yaml": "id: aria\nname: Aria Vell\naliases: [Aria, Vell]\n",
+    "canon/characters/bram.yaml": "id: bram\nname: Bram Kettering\naliases: [Bram]\n",
+    "canon/locations/emberfall.yaml": "id: emberfall\nname: Emberfall\n",
+}
+FRONT = "---\ntitle: {title}\npov: aria\nstatus: draft\n---\n\n"   # the prose starts on line 7
+
+
+def make_project(root: Path, scenes: dict[str, str], config: str = "") -> Path:
+    """A small novel: canon for Aria and Bram, and ``scenes`` (path → prose after FRONT)."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "novelforge.yaml").write_text("title: The Ember Crown\nauthor: Mara Quill\n" + config, "utf-8")
+    for rel, text in CANON.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, "utf-8")
+    for rel, prose in scenes.items():
+        path = root / "manuscript" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        title = path.stem.split("-", 1)[-1].replace("-", " ").title()
+        path.write_text(FRONT.format(title=title) + prose, "utf-8")
+    return root
+
+
+def run(root: Path, **options):
+    options.setdefault("use_cache", False)
+    return check_project(load_project(root), CheckOptions(**options))
+
+
+def found(report, code: str | None = None) -> list[tuple[str, int, str]]:
+    return [(d.path.rsplit("/", 1)[-1], d.line, d.code) for d in report.diagnostics if code in (None, d.code)]
+
+
+@pytest.fixture
+def broken(tmp_path):
+    root = tmp_path / "broken-novel"
+    shutil.copytree(BROKEN, root, ignore=shutil.ignore_patterns("expected*"))
+    return root
+
+
+# ----------------------------------------------------------------------------- selection
+def codes_of(report) -> set[str]:
+    return {d.code for d in report.diagnostics}
+
+
+def test_select_by_code_prefix_and_name(broken):
+    assert codes_of(run(broken, select=["NF205"])) == {"NF205"}
+    assert codes_of(run(broken, select=["NF2"])) == {"NF201", "NF202", "NF203", "NF204", "NF205"}
+    assert codes_of(run(broken, select=["misspelled-name", "pov-not-in-cast"])) == {"NF205", "NF202"}
+    assert codes_of(run(broken, select=["nf1"])) == {"NF101", "NF102"}  # case does not matter
+    everything = codes_of(run(broken))
+    assert codes_of(run(broken, select=["ALL"])) == everything
+    assert {"NF001", "NF205", "NF901"} <= everything
+
+
+def test_ignore_by_code_prefix_and_name(broken):
+    everything = codes_of(run(broken))
+    assert codes_of(run(broken, ignore=["NF0"])) == {c for c in everything if not c.startswith("NF0")}
+    assert codes_of(run(broken, ignore=["misspelled-name", "NF901"])) == everything - {"NF205", "NF901"}
+    # ignore wins over select
+    assert codes_of(run(broken, select=["NF2"], ignore=["NF205"])) == {"NF201", "NF202", "NF203", "NF204"}
+
+
+def test_extend_select_and_ignore_add_to_the_config(broken):
+    cfg = (broken / "novelforge.yaml").read_text("utf-8")
+    (broken / "novelforge.yaml").write_text(cfg.replace("check:\n", "check:\n  select: [NF1]\n"), "utf-8")
+    assert codes_of(run(broken)) == {"NF101", "NF102"}
+    assert codes_of(run(broken, extend_select=["NF205"])) == {"NF101", "NF102", "NF205"}
+    assert codes_of(run(broken, extend_ignore=["NF102"])) == {"NF101"}
+    assert codes_of(run(broken, select=["NF202"])) == {"NF202"}  # an explicit select replaces the config
+
+
+@pytest.mark.parametrize("options", [
+    {"select": ["NF999"]}, {"select": ["misspeled-name"]}, {"ignore": ["bogus"]},
+    {"extend_select": ["NF77"]}, {"extend_ignore": ["XY1"]},
+])
+def test_unknown_selector_is_a_config_error(broken, options):
+    with pytest.raises(ConfigError) as exc:
+        run(broken, **options)
+    bad = next(iter(options.values()))[0]
+    assert f"`{bad}`" in exc.value.message
+    assert exc.value.exit_code == ExitCode.USAGE
+
+
+@pytest.mark.parametrize("block", [
+    "check:\n  severity: {NF999: warning}\n",
+    "check:\n  per-file-ignores: {'manuscript/*': [misspeled-name]}\n",
+    "check:\n  select: [NF2, nonsense]\n",
+])
+def test_unknown_selector_in_the_config_is_a_config_error(tmp_path, block):
+    root = make_project(tmp_path / "novel", {"01-ashes/01-the-gate.md": "Aria waited.\n"}, block)
+    with pytest.raises(ConfigError):
+        run(root)
+
+
+# ----------------------------------------------------------------------------- severity
+def test_severity_override_by_code_and_prefix(tmp_path):
+    scenes = {"01-ashes/01-the-gate.md": "Arya waited by the gate.\n\n<!-- novelforge-disable-line NF999 -->\n"}
+    root = make_project(tmp_path / "a", scenes, "check:\n  severity: {NF205: error, NF9: info}\n")
+    report = run(root)
+    sev = {d.code: d.severity for d in report.diagnostics}
+    assert sev == {"NF205": Severity.ERROR, "NF901": Severity.INFO}
+    assert report.summary()["errors"] == 1 and report.summary()["info"] == 1
+    assert report.exit_code() == ExitCode.FINDINGS
+    default = run(make_project(tmp_path / "b", scenes))
+    assert {d.code: d.severity for d in default.diagnostics} == {"NF205": Severity.WARNING, "NF901": Severity.WARNING}
+    assert default.exit_code() == ExitCode.OK
+
+
+# ----------------------------------------------------------------------------- per-file ignores
+def test_per_file_ignores_globs(tmp_path):
+    scenes = {"01-prologue/01-the-gate.md": "Arya waited by the gate.\n",
+              "02-ashes/01-the-road.md": "Arya rode south.\n",
+              "02-ashes/02-the-river.md": "Arya crossed the river.\n"}
+    root = make_project(tmp_path / "novel", scenes,
+                        "check:\n  per-file-ignores:\n    'manuscript/01-prologue/*': [NF205]\n"
+                        "    '*/02-the-river.md': [misspelled-name]\n")
+    assert found(run(root)) == [("01-the-road.md", 7, "NF205")]
+
+
+def test_per_file_ignores_apply_to_load_findings_and_nf901(tmp_path):
+    scenes = {"01-old/01-the-gate.md": "Aria waited.\n\n<!-- novelforge-disable-next-line NF205 -->\nShe slept.\n",
+              "02-new/01-the-road.md": "Aria rode.\n\n<!-- novelforge-disable-next-line NF205 -->\nShe slept.\n"}
+    root = make_project(tmp_path / "novel", scenes, "check:\n  per-file-ignores: {'manuscript/01-old/*': [NF9]}\n")
+    (root / "canon/characters/bram.yaml").write_text("id: bram\nnmae: Bram\n", "utf-8")
+    assert found(run(root)) == [("bram.yaml", 2, "NF009"), ("01-the-road.md", 9, "NF901")]
+    (root / "novelforge.yaml").write_text("title: T\ncheck:\n  per-file-ignores: {'canon/**': [NF009]}\n", "utf-8")
+    assert ("bram.yaml", 2, "NF009") not in found(run(root))
+
+
+# ----------------------------------------------------------------------------- exit codes
+def test_exit_codes(broken):
+    warnings_only = dict(select=["NF202", "NF203", "NF204", "NF205"])
+    report = run(broken, **warnings_only)
+    assert report.diagnostics and {d.severity for d in report.diagnostics} == {Severity.WARNING}
+    assert report.exit_code() == ExitCode.OK                        # fail-on: error (config)
+    assert run(broken, fail_on=Severity.WARNING, **warnings_only).exit_code() == ExitCode.FINDINGS
+    assert run(broken, fail_on=Severity.INFO, **warnings_only).exit_code() == ExitCode.FINDINGS
+    n = len(report.diagnostics)
+    assert run(broken, max_warnings=n, **warnings_only).exit_code() == ExitCode.OK
+    assert run(broken, max_warnings=n - 1, **warnings_only).exit_code() == ExitCode.FINDINGS
+    assert run(broken).exit_code() == ExitCode.FINDINGS             # errors
+    assert run(broken, exit_zero=True).exit_code() == ExitCode.OK
+    assert run(broken, select=["NF205"], ignore=["NF205"]).exit_code() == ExitCode.OK
+
+
+def test_exit_code_settings_from_the_config(tmp_path):
+    scenes = {"01-ashes/01-the-gate.md": "Arya waited.\n"}
+    assert run(make_project(tmp_path / "a", scenes)).exit_code() == ExitCode.OK
+    assert run(make_project(tmp_path / "b", scenes, "check: {fail-on: warning}\n")).exit_code() == ExitCode.FINDINGS
+    assert run(make_project(tmp_path / "c", scenes, "check: {max-warnings: 0}\n")).exit_code() == ExitCode.FINDINGS
+    strict = make_project(tmp_path / "d", scenes, "check: {fail-on: warning, max-warnings: 5}\n")
+    assert run(strict, fail_on=Severity.ERROR, max_warnings=1).exit_code() == ExitCode.OK  # options win
+
+
+# ----------------------------------------------------------------------------- suppressions
+# (NF205 forgives a spelling used more than three times, so the slips vary)
+SUPPRESSED = """\
+<!-- novelforge-disable-next-line NF205 -->
+Arya reached the gate.
+
+Aira waited. <!-- novelforge-disable-line misspelled-name -->
+
+<!-- novelforge-disable NF2 -->
+Arla knocked.
+Arza knocked again.
+<!-- novelforge-enable NF2 -->
+
+Arya slept.
+
+<!-- novelforge-disable-next-line -->
+Aira dreamt.
+"""
+
+
+def test_inline_suppressions(tmp_path):
+    root = make_project(tmp_path / "novel", {"01-ashes/01-the-gate.md": SUPPRESSED})
+    report = run(root, select=["NF205", "NF901"])
+    # lines 8, 10, 13-14 and 20 are suppressed; line 17 is not
+    assert found(report) == [("01-the-gate.md", 17, "NF205")]
+    assert report.suppressed == 5
+    assert "(5 suppressed inline)" in render(report, "text")
+
+
+def test_disable_without_enable_runs_to_the_end(tmp_path):
+    prose = "Arya woke.\n\n<!-- novelforge-disable NF205 -->\nArya ate.\n\nArya left.\n"
+    report = run(make_project(tmp_path / "n", {"01-a/01-the-inn.md": prose}), select=["NF205", "NF901"])
+    assert found(report) == [("01-the-inn.md", 7, "NF205")]
+
+
+def test_enable_of_one_rule_keeps_others_disabled(tmp_path):
+    prose = ("<!-- novelforge-disable NF204 -->\n<!-- novelforge-disable misspelled-name -->\n"
+             "Arya woke. \"Up,\" Bram said.\n<!-- novelforge-enable NF205 -->\n"
+             "Arya ate. \"Eat,\" Bram said.\n")
+    report = run(make_project(tmp_path / "n", {"01-a/01-the-inn.md": prose}), select=["NF204", "NF205", "NF901"])
+    assert found(report) == [("01-the-inn.md", 11, "NF205")]
+    assert report.suppressed == 2
+
+
+def test_a_suppression_only_hides_the_rules_it_names(tmp_path):
+    prose = "<!-- novelforge-disable-next-line NF204 -->\nArya woke. \"Up,\" Bram said.\n"
+    report = run(make_project(tmp_path / "n", {"01-a/01-the-inn.md": prose}), select=["NF204", "NF205", "NF901"])
+    assert found(report) == [("01-the-inn.md", 8, "NF205")]
+
+
+def test_disable_next_line_covers_only_the_next_line(tmp_path):
+    prose = "<!-- novelforge-disable-next-line NF205 -->\n\nArya woke.\n"
+    report = run(make_project(tmp_path / "n", {"01-a/01-the-inn.md": prose}), select=["NF205", "NF901"])
+    assert found(report) == [("01-the-inn.md", 7, "NF901"), ("01-the-inn.md", 9, "NF205")]
+
+
+# ----------------------------------------------------------------------------- NF901
+def nf901(report) -> list[tuple[int, str]]:
+    return [(d.line, d.message) for d in report.diagnostics if d.code == "NF901"]
+
+
+def test_unused_and_unknown_suppressions(tmp_path):
+    prose = ("<!-- novelforge-disable-next-line NF205 -->\nAria woke.\n\n"          # 7: nothing to hide
+             "<!-- novelforge-disable-next-line NF999 -->\nArya ate.\n\n"          # 10: not a rule
+             "<!-- novelforge-disable-next-line misspelled-name, NF205 -->\nArya left.\n\n"  # 13: used
+             "Aria slept. <!-- novelforge-disable-line -->\n")                     # 16: blanket, unused
+    report = run(make_project(tmp_path / "n", {"01-a/01-the-inn.md": prose}), select=["NF205", "NF901"])
+    assert nf901(report) == [
+        (7, "this suppression of NF205 hides nothing; remove it"),
+        (10, "the suppression names `NF999`, which is not a NovelForge rule"),
+        (16, "this suppression of all rules hides nothing; remove it"),
+    ]
+    assert ("01-the-inn.md", 11, "NF205") in found(report)  # an unknown code hides nothing
+    assert all(d.severity == Severity.WARNING and d.name == "unused-suppression"
+               for d in report.diagnostics if d.code == "NF901")
+
+
+def test_nf901_only_judges_rules_that_ran(tmp_path):
+    prose = "<!-- novelforge-disable-next-line NF204 -->\nArya woke. \"Up,\" Bram said.\n"
+    root = make_project(tmp_path / "n", {"01-a/01-the-inn.md": prose})
+    assert nf901(run(root, select=["NF204", "NF901"])) == []     # used
+    assert nf901(run(root, select=["NF205", "NF901"])) == []     # NF204 did not run: cannot tell
+    assert nf901(run(root, select=["NF901"])) == []
+    assert found(run(root, select=["NF901", "NF205"]), "NF205") == [("01-the-inn.md", 8, "NF205")]
+    # a code that is not a rule is reported whatever ran
+    (root / "manuscript/01-a/01-the-inn.md").write_text(FRONT.format(title="x") + prose.replace("NF204", "NF294"))
+    assert [line for line, _ in nf901(run(root, select=["NF901"]))] == [7]
+
+
+def test_nf901_not_reported_when_not_selected(tmp_path):
+    prose = "<!-- novelforge-disable-next-line NF999 -->\nAria woke.\n"
+    root = make_project(tmp_path / "n", {"01-a/01-the-inn.md": prose})
+    assert run(root, ignore=["NF901"]).diagnostics == []
+
+
+# ----------------------------------------------------------------------------- baseline
+def test_baseline_hides_recorded_findings_only(tmp_path):
+    root = make_project(tmp_path / "n", {"01-a/01-the-inn.md": "Arya woke.\n\nAria ate.\n",
+                                         "01-a/02-the-road.md": "Aria rode south.\n"})
+    first = run(root)
+    assert found(first) == [("01-the-inn.md", 7, "NF205")]
+    target = write_baseline(root, first.diagnostics)
+    assert target == root / BASELINE_FILE and target.is_file()
+
+    again = run(root)
+    assert again.diagnostics == [] and again.baselined == 1
+    assert run(root, use_baseline=False).diagnostics == first.diagnostics
+
+    # the same slip once more in that file, and a new slip elsewhere: both are new
+    inn = root / "manuscript/01-a/01-the-inn.md"
+    inn.write_text(inn.read_text("utf-8").replace("Aria ate.", "Aria ate.\n\nArya slept."), "utf-8")
+    road = root / "manuscript/01-a/02-the-road.md"
+    road.write_text(road.read_text("utf-8").replace("rode south", "rode south with Brem"), "utf-8")
+    later = run(root)
+    assert later.baselined == 1
+    assert [(p, c) for p, _line, c in found(later)] == [("01-the-inn.md", "NF205"), ("02-the-road.md", "NF205")]
+    # moving the old finding (it is counted, not pinned to a line) does not resurface it
+    inn.write_text(FRONT.format(title="Inn") + "Aria ate.\n\nArya woke.\n", "utf-8")
+    assert [(p, c) for p, _line, c in found(run(root))] == [("02-the-road.md", "NF205")]
+
+
+def test_broken_baseline_is_a_config_error(tmp_path):
+    root = make_project(tmp_path / "n", {"01-a/01-the-inn.md": "Aria woke.\n"})
+    (root / BASELINE_FILE).parent.mkdir(parents=True, exist_ok=True)
+    (root / BASELINE_FILE).write_text("{not json", "utf-8")
+    with pytest.raises(ConfigError):
+        run(root)
+    assert run(root, use_baseline=False).diagnostics == []
+
+
+# ----------------------------------------------------------------------------- cache
+@pytest.fixture
+def counted_index(monkeypatch):
+    calls: list[str] = []
+    real = engine.build_index
+
+    def counting(text, *args, **kwargs):
+        calls.append(text)
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "build_index", counting)
+    return calls
+
+
+def test_cache_hits_on_the_second_run(broken, counted_index):
+    first = run(broken, use_cache=True)
+    readable = [s for s in first.project.scenes if s.readable]
+    assert first.cache_hits == 0 and len(counted_index) == len(readable)
+    assert (broken / ".novelforge" / "cache").is_dir()
+
+    counted_index.clear()
+    second = run(broken, use_cache=True)
+    assert second.cache_hits == len(readable) == len(second.project.scenes) - 2  # two have broken front matter
+    assert counted_index == []
+    assert second.diagnostics == first.diagnostics
+    assert second.summary() == first.summary()
+
+
+def test_editing_one_scene_reindexes_only_that_scene(tmp_path, counted_index):
+    scenes = {f"01-a/0{i}-scene-{i}.md": f"Aria waited for the {i}th bell.\n" for i in range(1, 5)}
+    root = make_project(tmp_path / "n", scenes)
+    run(root, use_cache=True)
+    assert len(counted_index) == 4
+    counted_index.clear()
+    edited = root / "manuscript/01-a/03-scene-3.md"
+    edited.write_text(edited.read_text("utf-8") + "\nArya rang it herself.\n", "utf-8")
+    report = run(root, use_cache=True)
+    assert report.cache_hits == 3
+    assert len(counted_index) == 1 and "Arya rang it herself" in counted_index[0]
+    assert found(report) == [("03-scene-3.md", 9, "NF205")]
+
+
+def test_canon_change_invalidates_the_cache(tmp_path, counted_index):
+    root = make_project(tmp_path / "n", {"01-a/01-the-inn.md": "Arya woke.\n"})
+    assert found(run(root, use_cache=True)) == [("01-the-inn.md", 7, "NF205")]
+    (root / "canon/characters/aria.yaml").write_text("id: aria\nname: Aria Vell\naliases: [Aria, Arya]\n", "utf-8")
+    report = run(root, use_cache=True)
+    assert report.cache_hits == 0 and report.diagnostics == []
+
+
+def test_no_cache_writes_nothing(tmp_path):
+    root = make_project(tmp_path / "n", {"01-a/01-the-inn.md": "Aria woke.\n"})
+    report = run(root, use_cache=False)
+    assert report.cache_hits == 0
+    assert not (root / ".novelforge").exists()

@@ -1,0 +1,197 @@
+"""Every rule against its fixture project, with the rendered text report as a golden file.
+
+``tests/fixtures/rules/<CODE>/`` is a small novel where the rule fires at least once and,
+next to each finding, a case where it must not (a correctly spelled name beside a
+misspelled one, an outline beside a draft, …). Regenerate with ``pytest --update-golden``
+and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from novelforge.project.loader import load_project
+from novelforge.report import render
+from novelforge.rules.engine import CheckOptions, check_project
+from novelforge.rules.registry import all_rules
+
+RULES_DIR = Path(__file__).resolve().parent / "fixtures" / "rules"
+
+# Bytes that cannot be committed as text fixtures; written into a tmp copy by the test.
+CP1252_SCENE = (
+    b"---\ntitle: The Cafe\npov: aria\ncharacters: [aria]\n---\n\n"
+    b"Aria waited in the caf\xe9 by the river until the bells had finished.\n"
+)
+DOCX_AS_MD = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00word/document.xml"
+
+
+def _prepare_nf003(root: Path, outside: Path) -> None:
+    (root / "manuscript/01-ashes/02-the-cafe.md").write_bytes(CP1252_SCENE)
+    (root / "manuscript/01-ashes/03-the-letter.md").write_bytes(DOCX_AS_MD)
+
+
+def _prepare_nf007(root: Path, outside: Path) -> None:
+    outside.mkdir()
+    (outside / "bram.yaml").write_text("id: bram\nname: Bram Kettering\n", "utf-8")
+    (outside / "the-road.md").write_text("---\ntitle: The Road\n---\n\nBram rode south.\n", "utf-8")
+    (root / "canon/characters/bram.yaml").symlink_to(outside / "bram.yaml")
+    (root / "manuscript/01-ashes/02-the-road.md").symlink_to(outside / "the-road.md")
+    # a link that stays inside the project is fine
+    (root / "manuscript/01-ashes/03-the-gate.md").symlink_to(Path("../../drafts/the-gate.md"))
+
+
+PREPARE = {"NF003": _prepare_nf003, "NF007": _prepare_nf007}
+
+# Where each rule must fire (path, line, column) and files where it must stay silent.
+EXPECT: dict[str, dict[str, list]] = {
+    "NF001": {"fires": [("canon/characters/bram.yaml", 4, 8), ("manuscript/01-ashes/01-the-summons.md", 2, 19)],
+              "clean": ["canon/characters/aria.yaml", "manuscript/01-ashes/02-the-road.md"]},
+    "NF002": {"fires": [("manuscript/01-ashes/01-the-summons.md", 1, 1)],
+              "clean": ["manuscript/01-ashes/02-the-road.md"]},
+    "NF003": {"fires": [("manuscript/01-ashes/02-the-cafe.md", 7, 23), ("manuscript/01-ashes/03-the-letter.md", 1, 6)],
+              "clean": ["manuscript/01-ashes/01-the-summons.md"]},
+    "NF004": {"fires": [("canon/characters/aria.yaml", 4, 9), ("manuscript/01-ashes/01-the-summons.md", 4, 13),
+                        ("manuscript/01-ashes/01-the-summons.md", 5, 9)],
+              "clean": ["manuscript/01-ashes/02-the-road.md"]},
+    "NF005": {"fires": [("canon/characters/aria.yaml", 1, 5)],
+              "clean": ["canon/locations/greywood.yaml", "canon/factions/greywood.yaml"]},
+    "NF006": {"fires": [("manuscript/01-ashes/01-the-summons.md", 1, 1)],
+              "clean": ["manuscript/01-ashes/02-the-road.md", "canon/characters/aria.yaml"]},
+    "NF007": {"fires": [("canon/characters/bram.yaml", 1, 1), ("manuscript/01-ashes/02-the-road.md", 1, 1)],
+              "clean": ["manuscript/01-ashes/03-the-gate.md"]},
+    "NF008": {"fires": [("canon/characters/bram.yaml", 1, 1), ("manuscript/01-ashes/02-the-ambush.md", 1, 1)],
+              "clean": ["manuscript/01-ashes/03-the-pass.md", "canon/characters/aria.yaml"]},
+    "NF009": {"fires": [("canon/characters/bram.yaml", 2, 1), ("manuscript/01-ashes/01-the-summons.md", 4, 1),
+                        ("novelforge.yaml", 5, 3)],
+              "clean": ["manuscript/01-ashes/02-the-road.md", "canon/characters/aria.yaml"]},
+    "NF101": {"fires": [("manuscript/02-return/01-the-road.md", 1, 1), ("manuscript/02-return/02-homecoming.md", 2, 5)],
+              "clean": ["manuscript/01-ashes/01-the-summons.md", "manuscript/01-ashes/02-the-road.md",
+                        "manuscript/02-return/03-the-gate.md"]},
+    "NF102": {"fires": [("manuscript/01-ashes/02-the-ambush.md", 4, 9), ("manuscript/01-ashes/04-the-river.md", 2, 1)],
+              "clean": ["manuscript/01-ashes/01-the-summons.md", "manuscript/01-ashes/03-the-pass.md"]},
+    "NF201": {"fires": [("manuscript/01-ashes/01-the-summons.md", 3, 6), ("manuscript/01-ashes/01-the-summons.md", 4, 11),
+                        ("manuscript/01-ashes/01-the-summons.md", 5, 14), ("manuscript/01-ashes/01-the-summons.md", 6, 12),
+                        ("manuscript/01-ashes/02-the-road.md", 4, 11)],
+              "clean": ["manuscript/01-ashes/03-the-gate.md"]},
+    "NF202": {"fires": [("manuscript/01-ashes/01-the-summons.md", 3, 6)],
+              "clean": ["manuscript/01-ashes/02-the-road.md", "manuscript/01-ashes/03-the-gate.md"]},
+    "NF203": {"fires": [("manuscript/01-ashes/01-the-gate.md", 4, 20)],
+              "clean": ["manuscript/01-ashes/02-the-stables.md", "manuscript/01-ashes/03-the-letter.md",
+                        "manuscript/01-ashes/04-the-ride.md"]},
+    "NF204": {"fires": [("manuscript/01-ashes/01-the-gate.md", 10, 1), ("manuscript/01-ashes/01-the-gate.md", 12, 1)],
+              "clean": ["manuscript/01-ashes/02-the-stables.md"]},
+    "NF205": {"fires": [("manuscript/01-ashes/01-the-gate.md", 7, 1), ("manuscript/01-ashes/01-the-gate.md", 7, 30)],
+              "clean": ["manuscript/01-ashes/02-the-hall.md"]},
+    "NF901": {"fires": [("manuscript/01-ashes/01-the-gate.md", 7, 1), ("manuscript/01-ashes/01-the-gate.md", 10, 29)],
+              "clean": ["manuscript/01-ashes/02-the-stables.md"]},
+}
+
+# The words each finding's span must cover (prose and front-matter findings with a span).
+SPANS = {
+    "NF101": {("manuscript/02-return/02-homecoming.md", 2): "the-summons"},
+    "NF102": {("manuscript/01-ashes/02-the-ambush.md", 4): "draft"},
+    "NF201": {("manuscript/01-ashes/01-the-summons.md", 3): "arya",
+              ("manuscript/01-ashes/01-the-summons.md", 4): "emberfal",
+              ("manuscript/01-ashes/01-the-summons.md", 5): "arya",
+              ("manuscript/01-ashes/01-the-summons.md", 6): "the-kng",
+              ("manuscript/01-ashes/02-the-road.md", 4): "bram"},
+    "NF202": {("manuscript/01-ashes/01-the-summons.md", 3): "aria"},
+    "NF203": {("manuscript/01-ashes/01-the-gate.md", 4): "bram"},
+    "NF204": {("manuscript/01-ashes/01-the-gate.md", 12): "Corvane"},
+    "NF205": {("manuscript/01-ashes/01-the-gate.md", 7): None},  # two on one line: checked below
+}
+
+
+def _codes() -> list[str]:
+    return sorted(EXPECT)
+
+
+def _run(code: str, tmp_path: Path):
+    """Check the fixture of ``code`` (in a tmp copy when the test must add files to it)."""
+    src = RULES_DIR / code
+    root = src
+    if code in PREPARE:
+        root = tmp_path / code
+        shutil.copytree(src, root, ignore=shutil.ignore_patterns("expected*.txt"))
+        PREPARE[code](root, tmp_path / "outside")
+    report = check_project(load_project(root), CheckOptions(select=[code], use_cache=False))
+    text = render(report, "text")
+    # links out of the project name their absolute target: make it stable
+    for base in {os.path.realpath(tmp_path), str(tmp_path)}:
+        text = text.replace(base, "<tmp>")
+    return report, text, root
+
+
+@pytest.mark.parametrize("code", _codes())
+def test_rule_fixture(code, tmp_path, golden):
+    report, text, _root = _run(code, tmp_path)
+    golden(RULES_DIR / code / "expected.txt", text)
+
+    found = [(d.path, d.line, d.column) for d in report.diagnostics if d.code == code]
+    assert found == sorted(EXPECT[code]["fires"]), f"{code} fired at {found}"
+    assert {d.code for d in report.diagnostics} == {code}, "only the selected rule may report"
+    for path in EXPECT[code]["clean"]:
+        assert not [d for d in report.diagnostics if d.path == path], f"{code} must not fire in {path}"
+    for d in report.diagnostics:
+        assert d.message and "\n" not in d.message
+        assert d.name and d.severity
+        assert d.end_line is None or (d.end_line, d.end_column or 0) >= (d.line, d.column)
+
+
+@pytest.mark.parametrize("code", sorted(SPANS))
+def test_rule_span_covers_the_offending_words(code, tmp_path):
+    report, _text, root = _run(code, tmp_path)
+    for d in report.diagnostics:
+        want = SPANS[code].get((d.path, d.line), "")
+        if want == "":
+            continue
+        line = (root / d.path).read_text("utf-8").split("\n")[d.line - 1]
+        shown = line[d.column - 1:d.end_column - 1]
+        if want is None:  # NF205: the span is the misspelled word itself
+            assert shown in d.message and shown[:1].isupper(), (d.message, shown)
+        else:
+            assert shown == want, (d.path, d.line, shown)
+
+
+def test_nf205_names_the_misspelling_and_the_canon_name(tmp_path):
+    report, _text, _root = _run("NF205", tmp_path)
+    msgs = [d.message for d in report.diagnostics]
+    assert any("`Arya`" in m and "`Aria`" in m for m in msgs)
+    assert any("`Darcey`" in m and "`Darcy`" in m for m in msgs)
+    assert not any(w in m for m in msgs for w in ("`Vells`", "`Dram`", "`Aria's`"))
+
+
+def test_nf007_link_is_not_followed(tmp_path):
+    report, text, _root = _run("NF007", tmp_path)
+    assert "Bram rode south" not in text  # the outside file is neither read nor quoted
+    assert "<tmp>/outside/bram.yaml" in text
+
+
+def test_clean_fixtures_without_prepared_files_are_clean():
+    """The committed base of the NF003 and NF007 fixtures has nothing to report."""
+    for code in PREPARE:
+        report = check_project(load_project(RULES_DIR / code), CheckOptions(select=[code], use_cache=False))
+        assert report.diagnostics == []
+
+
+def test_every_rule_has_a_fixture():
+    codes = {r.code for r in all_rules()}
+    missing = sorted(c for c in codes if not (RULES_DIR / c / "expected.txt").is_file())
+    assert not missing, f"rules without a fixture in tests/fixtures/rules/: {missing}"
+    assert codes == set(EXPECT), "EXPECT must list every rule (and only rules)"
+    stray = sorted(p.name for p in RULES_DIR.iterdir() if p.is_dir() and p.name not in codes)
+    assert not stray, f"fixtures for rules that do not exist: {stray}"
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)
+def test_rule_docs(rule):
+    assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", rule.name), rule.name
+    assert rule.summary and rule.summary != rule.name
+    for section in ("## What it does", "## Why is this bad", "## Example", "## Use instead"):
+        assert section in rule.docs, f"{rule.code} docs lack {section!r}"
+        assert rule.section(section[3:]), f"{rule.code}: {section!r} is empty"
