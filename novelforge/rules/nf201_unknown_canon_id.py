@@ -53,4 +53,4 @@ def check(scene, index, ctx):
                 message = f"`{ident}` in `{key}` is not a known {noun}" + (f" — did you mean `{hint}`?" if hint else "")
             where = f"canon/{kind}/{ident}.yaml" if kind else f"canon/<kind>/{ident}.yaml"
             yield ctx.at_meta("NF201", scene, keypath, message, entity=ident,
-                              help=f"fix the id, or create `{where}`" if not hint else f"did you mean `{hint}`?")
+                              help=f"fix the id, or create `{where}`")

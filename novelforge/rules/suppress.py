@@ -40,7 +40,7 @@ def _expand(selectors: tuple[str, ...]) -> frozenset[str]:
 def windows(directives: list[Directive], line_count: int) -> list[_Window]:
     """Turn the comments of one file into line windows.
 
-    * ``disable-next-line CODES`` – the next non-blank line (the line after the comment)
+    * ``disable-next-line CODES`` – the line right after the comment
     * ``disable-line CODES`` – the comment's own line
     * ``disable CODES`` … ``enable CODES`` – every line between (to the file end if never enabled)
     No codes means every rule.
@@ -58,11 +58,13 @@ def windows(directives: list[Directive], line_count: int) -> list[_Window]:
             out.append(w)
             open_ranges.append(w)
         elif d.kind == "enable":
-            for w in reversed(open_ranges):
+            # a bare `enable` closes every open range; `enable CODES` the latest that shares a code
+            for w in reversed(list(open_ranges)):
                 if not codes or w.codes == codes or (codes & w.codes):
                     w.last = d.line
                     open_ranges.remove(w)
-                    break
+                    if codes:
+                        break
     return out
 
 

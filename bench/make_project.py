@@ -1,0 +1,794 @@
+#!/usr/bin/env python3
+"""Build a realistic NovelForge project from a public-domain novel (a corpus .txt).
+
+    python3 bench/make_project.py war_and_peace /tmp/wp            # a corpus slug
+    python3 bench/make_project.py path/to/novel.txt /tmp/novel      # any Gutenberg-style text
+
+What it writes (see /work/shared/FORMAT.md):
+
+* ``novelforge.yaml`` with the title, author and language;
+* ``manuscript/[NN-part/]NN-chapter/NN-scene.md``: the novel split into chapters by its own
+  headings (each corpus file's heading style is described in ``SPECS``), and chapters into
+  scenes at the novel's scene breaks (``* * *``, ``•  •  •``, the roman sub-parts of the
+  Holmes stories), then long scenes cut at paragraph boundaries into ~1,500–3,000 words.
+  Each scene has front matter ``title``, ``status: draft`` and ``characters``: the canon
+  characters named in its prose. Each chapter folder has a ``chapter.yaml`` with its title.
+* ``canon/characters/<id>.yaml`` for the most frequent personal names, found
+  statistically (capitalised tokens that are rarely lower case, used with a title or a
+  speech verb), with name variants grouped as aliases (``Holmes``, ``Sherlock Holmes``,
+  ``Mr. Holmes``).
+
+The text is read from the corpus at run time and never stored in the repository. The
+output depends only on the input text: the same input gives byte-identical projects.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import shutil
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+if not CORPUS.is_dir():  # /work/main/bench → /work/shared/corpus
+    CORPUS = Path("/work/shared/corpus")
+
+# ----------------------------------------------------------------------------- specs
+# How each corpus novel marks its parts, chapters and scene breaks. Patterns are matched
+# against whole lines (trailing whitespace removed); `start`/`end` bound the body (the
+# tables of contents come before `start`, back matter from `end` on).
+ROMAN = r"[IVXLC]+"
+DEFAULT_BREAKS = [r"^\s*(?:[*•·]\s*){3,}$", r"^\s*-{3,}\s*$"]
+
+SPECS: dict[str, dict] = {
+    "war_and_peace": {
+        "start": r"^BOOK ONE: 1805$",
+        "parts": [r"^(?P<title>BOOK [A-Z]+: [\d -]+|FIRST EPILOGUE: [\d -]+|SECOND EPILOGUE)$"],
+        "chapters": [rf"^CHAPTER (?P<num>{ROMAN})$"],
+    },
+    "moby_dick": {
+        "start": r"^ETYMOLOGY\.",
+        "chapters": [r"^CHAPTER (?P<num>\d+)\. (?P<title>.+)$",
+                     r"^(?P<title>ETYMOLOGY|EXTRACTS)\. .*$",
+                     r"^(?P<title>Epilogue) .*$"],
+        "title_wrap": True,        # "CHAPTER 73. … and Then Have a Talk" / "Over Him."
+    },
+    "the_worm_ouroboros": {
+        "start": r"^\s+THE INDUCTION$", "start_nth": 2,
+        "end": r"^\s+ARGUMENT: WITH DATES$",
+        "chapters": [rf"^\s{{6,}}(?P<num>{ROMAN}): (?P<title>.+)$", r"^\s+(?P<title>THE INDUCTION)$"],
+        "summary_caps": True,     # the all-capitals "argument" under each heading
+    },
+    "dracula": {
+        "start": rf"^CHAPTER I$", "start_nth": 2,   # the first is in the table of contents
+        "end": r"^\s+THE END$",
+        "chapters": [rf"^CHAPTER (?P<num>{ROMAN})$"],
+    },
+    "pride_and_prejudice": {
+        # Chapters 1 and 2 have no heading in this edition.
+        "preamble_title": "Chapter 1",
+        "implicit": [(r"^Mr\. Bennet was among the earliest of those who waited", "Chapter 2")],
+        "chapters": [r"^Chapter (?P<num>\d+)$"],
+    },
+    "adventures_of_sherlock_holmes": {
+        "start": r"^I\. A SCANDAL IN BOHEMIA$",
+        "chapters": [rf"^(?P<num>{ROMAN})\. (?P<title>[A-Z].+)$"],
+        "breaks": [rf"^{ROMAN}\.$"],   # the numbered sections inside a story
+    },
+    "a_study_in_scarlet": {
+        "start": r"^PART I\.$",
+        "end": r"^ORIGINAL TRANSCRIBER’S NOTES:$",
+        "parts": [rf"^(?P<title>PART {ROMAN})\.(?: .*)?$"],
+        "chapters": [rf"^CHAPTER (?P<num>{ROMAN})\. (?P<title>.+)$"],
+    },
+    "the_sign_of_the_four": {
+        "start": rf"^Chapter I$",
+        "chapters": [rf"^Chapter (?P<num>{ROMAN})$"],
+        "title_next_line": True,   # "Chapter I" / "The Science of Deduction"
+    },
+}
+# A novel not listed above: the common Gutenberg heading styles.
+GENERIC = {
+    "parts": [rf"^(?P<title>(?:BOOK|PART|VOLUME) (?:[A-Z]+|{ROMAN}|\d+)\b.*)$"],
+    "chapters": [rf"^(?:CHAPTER|Chapter) (?P<num>{ROMAN}|\d+)\.?(?:\s+(?P<title>.+))?$"],
+}
+
+# ----------------------------------------------------------------------------- names
+TITLES = {
+    "Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Lady", "Lord", "King", "Queen", "Prince", "Princess",
+    "Duke", "Duchess", "Count", "Countess", "Captain", "Colonel", "General", "Master", "Mistress",
+    "Madam", "Madame", "Monsieur", "Mademoiselle", "Mlle", "Mme", "Father", "Mother", "Brother",
+    "Sister", "Uncle", "Aunt", "Saint", "St", "Professor", "Inspector", "Doctor", "Lieutenant",
+    "Major", "Sergeant", "Baron", "Baroness", "Emperor", "Empress", "Dame", "Herr", "Frau", "Mynheer",
+    "Cousin", "Old", "Young", "Little", "Mister", "Don", "Señor", "Senor", "Bishop", "Abbé",
+    "Reverend", "Rev", "Governor", "Marshal", "Admiral", "Ensign", "Cornet", "Corporal", "Private",
+    "Sire", "Esq", "Messrs", "Lords", "Ladies",
+}
+# Capitalised words that are rarely lower case but are not characters' names.
+NOT_NAMES = {
+    "God", "Heaven", "Christ", "Jesus", "Lord", "Providence", "Bible", "Christian", "Christians",
+    "Majesty", "Excellency", "Highness", "Honor", "Honour", "Lordship", "Ladyship", "Grace",
+    "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "English", "French", "Russian", "Russians", "German",
+    "Germans", "Austrian", "Austrians", "Frenchman", "Frenchmen", "Englishman", "Italian",
+    "American", "Americans", "Mrs", "Mr", "Oh", "Ah", "Yes", "No", "Well", "Sir", "Madam", "OK",
+    "Ay", "Aye", "Nay", "Thou", "Thee", "Pray", "Mamma", "Papa", "Mama", "Uncle", "Aunt",
+    "Tsar", "Tsarevich", "Pope", "Sultan", "Khan", "Tsaritsa",
+}
+SPEECH = {
+    "said", "says", "asked", "replied", "answered", "cried", "shouted", "whispered", "exclaimed",
+    "continued", "added", "returned", "observed", "remarked", "began", "muttered", "murmured",
+    "quoth", "repeated", "interrupted", "rejoined", "laughed", "smiled", "nodded", "sighed", "frowned",
+}
+PLACE_WORDS = {
+    "Lodge", "Castle", "Street", "Park", "Hall", "House", "Road", "Square", "Place", "Court", "Lane",
+    "Gardens", "Hill", "Bridge", "Church", "Abbey", "Manor", "Farm", "Inn", "Hotel", "Station", "River",
+    "Mount", "Island", "Bay", "Cross", "Row", "Terrace", "Asylum", "Hospital", "Club", "Yard", "Gate",
+    "Palace", "Cathedral", "Chapel", "Valley", "Lake", "Sea", "Isle", "Tower", "Hills", "Mountains",
+}
+MALE = {"Mr", "Sir", "Lord", "Count", "Prince", "King", "Duke", "Master", "Monsieur", "Baron", "Emperor",
+        "Father", "Brother", "Uncle", "Herr", "Don", "Señor", "Senor", "Mister", "Mynheer", "Colonel",
+        "Captain", "General", "Major", "Lieutenant", "Inspector", "Sergeant", "Marshal", "Admiral"}
+FEMALE = {"Mrs", "Miss", "Lady", "Countess", "Princess", "Queen", "Duchess", "Madame", "Mademoiselle",
+          "Mme", "Mlle", "Baroness", "Empress", "Mother", "Sister", "Aunt", "Frau", "Dame", "Mistress",
+          "Madam", "Ms"}
+FAMILY = {"Mr", "Mrs", "Miss", "Master", "Lady", "Sir", "Madame", "Mademoiselle", "Monsieur"}
+ABBREV_TITLES = {"Mr", "Mrs", "Ms", "Dr", "St", "Mme", "Mlle", "Messrs", "Rev", "Esq"}
+_WORD = re.compile(r"[^\W\d_](?:[^\W_]|[’'\-])*")
+_POSS = re.compile(r"(?:['’]s|['’])$")
+
+
+def ascii_slug(text: str, limit: int = 40) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[^A-Za-z0-9]+", "-", text.lower()).strip("-")
+    if len(text) > limit:
+        text = text[:limit].rsplit("-", 1)[0] or text[:limit]
+    return text or "x"
+
+
+def yaml_str(value: str) -> str:
+    """A YAML scalar: plain where that is unambiguous, otherwise JSON-quoted (valid YAML)."""
+    if (re.fullmatch(r"[A-Za-z][A-Za-z0-9 ,’'\-]*[A-Za-z0-9]|[A-Za-z]", value)
+            and value.lower() not in {"yes", "no", "true", "false", "null", "on", "off", "y", "n", "~"}):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def yaml_list(values: list[str]) -> str:
+    return "[" + ", ".join(yaml_str(v) if re.fullmatch(r"[\w\- ’'.]+", v) and "." not in v
+                           else json.dumps(v, ensure_ascii=False) for v in values) + "]"
+
+
+def title_case(text: str) -> str:
+    """`MR. SHERLOCK HOLMES.` → `Mr. Sherlock Holmes`; mixed case is kept."""
+    text = re.sub(r"\s*\[\d+\]\s*", " ", text).strip().rstrip(".").strip()
+    text = re.sub(r"_([^_]*)_", r"\1", text)
+    if text.upper() != text:
+        return text
+    small = {"of", "the", "in", "a", "an", "and", "to", "by", "for", "at", "on", "with", "from"}
+    words = []
+    for i, w in enumerate(text.lower().split()):
+        if i and w in small:
+            words.append(w)
+        else:
+            words.append("-".join(re.sub(r"^([^\w]*)(\w)", lambda m: m.group(1) + m.group(2).upper(), p)
+                                  for p in w.split("-")))
+    out = " ".join(words)
+    roman = re.compile(r"(?=[CLXVI])(?:C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})", re.I)
+    return re.sub(r"\b[A-Za-z]+\b", lambda m: m.group(0).upper() if roman.fullmatch(m.group(0)) else m.group(0), out)
+
+
+# ----------------------------------------------------------------------------- structure
+@dataclass
+class Chapter:
+    title: str
+    part: str | None
+    paragraphs: list[str] = field(default_factory=list)   # "" marks a scene break
+    summary: str | None = None
+
+
+def _match_any(patterns: list[re.Pattern], line: str) -> re.Match | None:
+    for p in patterns:
+        m = p.match(line)
+        if m:
+            return m
+    return None
+
+
+def _blocks(lines: list[str]) -> list[list[str]]:
+    out: list[list[str]] = []
+    cur: list[str] = []
+    for ln in lines:
+        if ln.strip():
+            cur.append(ln)
+        elif cur:
+            out.append(cur)
+            cur = []
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _paragraph(block: list[str]) -> str | None:
+    """One Markdown paragraph from a block of wrapped lines (None: not prose)."""
+    joined = " ".join(ln.strip() for ln in block)
+    if re.fullmatch(r"\[(?:Illustration|Footnote)[^\]]*\]?", joined) or joined.startswith("[Illustration"):
+        return None
+    indented = all(ln[:1] in (" ", "\t") for ln in block)
+    if indented and len(block) > 1:
+        text = "\n".join(ln.strip() for ln in block)      # verse, letters, addresses
+    else:
+        text = re.sub(r"[ \t]+", " ", joined).strip()
+    # Markdown: a leading # would be a heading, a leading 4-space indent a code block.
+    text = re.sub(r"(?m)^(#)", r"\\\1", text)
+    text = re.sub(r"(?m)^(-{3,}|\*{3,})\s*$", r"\\\1", text)
+    return text
+
+
+def split_chapters(text: str, spec: dict) -> list[Chapter]:
+    lines = [ln.rstrip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    start = 0
+    if spec.get("start"):
+        pat = re.compile(spec["start"])
+        hits = [i for i, ln in enumerate(lines) if pat.match(ln)]
+        nth = spec.get("start_nth", 1)
+        if len(hits) < nth:
+            raise SystemExit(f"start pattern {spec['start']!r} not found")
+        start = hits[nth - 1]
+    end = len(lines)
+    if spec.get("end"):
+        pat = re.compile(spec["end"])
+        end = next((i for i in range(start, len(lines)) if pat.match(lines[i])), len(lines))
+    parts_re = [re.compile(p) for p in spec.get("parts", [])]
+    chap_re = [re.compile(p) for p in spec.get("chapters", [])]
+    break_re = [re.compile(p) for p in DEFAULT_BREAKS + spec.get("breaks", [])]
+    implicit = [(re.compile(p), t) for p, t in spec.get("implicit", [])]
+
+    chapters: list[Chapter] = []
+    part: str | None = None
+    pending: list[str] = []          # lines before the first chapter of a part
+    cur: Chapter | None = None
+    body: list[str] = []
+
+    def flush() -> None:
+        nonlocal body
+        if cur is not None:
+            _fill(cur, body, break_re, spec)
+        body = []
+
+    i = start
+    while i < end:
+        ln = lines[i]
+        prev_blank = i == start or not lines[i - 1].strip()
+        pm = _match_any(parts_re, ln) if prev_blank else None
+        if pm:
+            flush()
+            cur = None
+            part = title_case(pm.group("title"))
+            i += 1
+            continue
+        cm = _match_any(chap_re, ln) if prev_blank else None
+        im = next((t for p, t in implicit if p.match(ln)), None) if prev_blank else None
+        if cm or im:
+            flush()
+            if cm:
+                gd = cm.groupdict()
+                num, title = gd.get("num"), gd.get("title")
+                if spec.get("title_next_line") and i + 1 < end and lines[i + 1].strip():
+                    i += 1
+                    title = lines[i].strip()
+                elif spec.get("title_wrap") and title and not re.search(r"[.!?”)\]]$", title.strip()):
+                    # a title wrapped onto the next short line ("… Have a Talk" / "Over Him.")
+                    j = i + 1
+                    while j < end and not lines[j].strip():
+                        j += 1
+                    if j < end and j - i <= 2 and len(lines[j].strip()) < 30 and lines[j].strip().endswith("."):
+                        title = f"{title} {lines[j].strip()}"
+                        i = j
+                if title:
+                    title = title_case(title)
+                else:
+                    kind = "Chapter"
+                    title = f"{kind} {num}"
+                i += 1
+            else:
+                title = im
+            if pending and sum(len(x.split()) for x in pending) > 200:
+                # prose before the first heading (Pride and Prejudice has no "Chapter 1")
+                pre = Chapter(title=spec.get("preamble_title", "Opening"), part=part)
+                _fill(pre, pending, break_re, spec)
+                chapters.append(pre)
+                pending = []
+            cur = Chapter(title=title, part=part)
+            chapters.append(cur)
+            if pending and any(x.strip() for x in pending):
+                body = pending + [""]
+            pending = []
+            if cm:
+                continue
+        if cur is None:
+            pending.append(ln)
+        else:
+            body.append(ln)
+        i += 1
+    flush()
+    if pending and any(x.strip() for x in pending):
+        # no heading at all after this point: the rest is one chapter
+        pre = Chapter(title=spec.get("preamble_title", "Opening"), part=part)
+        _fill(pre, pending, break_re, spec)
+        chapters.append(pre)
+    return [c for c in chapters if any(p for p in c.paragraphs)]
+
+
+def _fill(chap: Chapter, lines: list[str], break_re: list[re.Pattern], spec: dict) -> None:
+    blocks = _blocks(lines)
+    if spec.get("summary_caps"):
+        caps: list[str] = []
+        while blocks and re.sub(r"[^A-Za-z]", "", " ".join(blocks[0])).isupper():
+            caps.append(" ".join(x.strip() for x in blocks.pop(0)))
+        if caps:
+            s = re.sub(r"\s+", " ", " ".join(caps)).strip().lower()
+            chap.summary = s[:1].upper() + s[1:]
+    for b in blocks:
+        if len(b) == 1 and _match_any(break_re, b[0]):
+            chap.paragraphs.append("")
+            continue
+        p = _paragraph(b)
+        if p:
+            chap.paragraphs.append(p)
+
+
+def _words(p: str) -> int:
+    return len(p.split())
+
+
+def split_scenes(paragraphs: list[str], low: int = 1500, high: int = 3000,
+                 min_scene: int = 120) -> list[list[str]]:
+    """Scenes at the chapter's scene breaks; each longer than `high` words is cut at
+    paragraph boundaries into equal parts of `low`–`high` words; tiny pieces merge."""
+    raw: list[list[str]] = [[]]
+    for p in paragraphs:
+        if p == "":
+            if raw[-1]:
+                raw.append([])
+        else:
+            raw[-1].append(p)
+    raw = [s for s in raw if s]
+    merged: list[list[str]] = []
+    for s in raw:
+        if merged and sum(map(_words, merged[-1])) < min_scene:
+            merged[-1].extend(s)
+        else:
+            merged.append(s)
+    if len(merged) > 1 and sum(map(_words, merged[-1])) < min_scene:
+        last = merged.pop()
+        merged[-1].extend(last)
+    out: list[list[str]] = []
+    for s in merged:
+        total = sum(map(_words, s))
+        if total <= high:
+            out.append(s)
+            continue
+        k = math.ceil(total / high)
+        target = total / k
+        piece: list[str] = []
+        done = 0
+        cut = 1
+        for p in s:
+            w = _words(p)
+            # cut before p when that lands closer to the next target than after it
+            if piece and cut < k and abs(done - target * cut) <= abs(done + w - target * cut):
+                out.append(piece)
+                piece = []
+                cut += 1
+            piece.append(p)
+            done += w
+        if piece:
+            out.append(piece)
+    return out
+
+
+# ----------------------------------------------------------------------------- canon
+@dataclass
+class Character:
+    id: str
+    name: str
+    aliases: list[str]
+    count: int
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    j = start - 1
+    while j >= 0 and text[j] in " \t\n\"“‘'(_—–-":
+        j -= 1
+    if j < 0:
+        return True
+    if text[j] == ".":
+        w = j
+        while w > 0 and text[w - 1].isalpha():
+            w -= 1
+        if text[w:j] in TITLES:
+            return False
+    return text[j] in ".!?…:;\n"
+
+
+def _strip(tok: str) -> str:
+    return _POSS.sub("", tok)
+
+
+def find_characters(paragraphs: list[str], limit: int = 50) -> list[Character]:
+    """The most frequent personal names with their variants, found statistically.
+
+    1. Name tokens: capitalised words used at least 8 times, almost never in lower case,
+       mostly not sentence-initial, with evidence of being a person (after a title such as
+       `Mr.`/`Prince`, or next to a speech verb: `said Holmes`, `Holmes replied`).
+    2. Name runs: consecutive capitalised words (`Mr. Sherlock Holmes`, `Prince Andrew`,
+       `Anna Pávlovna Schérer`), with their title and without sentence-initial words
+       that are not names.
+    3. Characters: the most frequent tokens; a token always used together with a more
+       frequent one joins it (`Sherlock` → `Holmes`). A first name used in several
+       frequent full names is split into one character per full name (`Anna Pávlovna`,
+       `Anna Mikháylovna`); a surname used with several gendered titles into one
+       character per title (`Mr. Bennet`, `Mrs. Bennet`).
+    """
+    lower: Counter = Counter()
+    for para in paragraphs:
+        for m in _WORD.finditer(para):
+            if not m.group(0)[:1].isupper():
+                lower[m.group(0).lower()] += 1
+    cap: Counter = Counter()
+    initial: Counter = Counter()
+    person: Counter = Counter()        # evidence that a token names a person
+    placey: Counter = Counter()        # followed by Street, Castle, …: part of a place name
+    runs: Counter = Counter()          # (title or "", name tokens) → count
+    for para in paragraphs:
+        toks = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(para)]
+        run: list[tuple[str, int, int]] = []
+
+        def close_run() -> None:
+            if not run:
+                return
+            words = [_strip(t[0]) for t in run]
+            initial0 = _sentence_initial(para, run[0][1])
+            # drop leading words that are not part of the name ("But Holmes", "October Pierre")
+            while len(words) > 1 and words[0] not in TITLES and (
+                    words[0] in NOT_NAMES or (initial0 and lower[words[0].lower()] > 0)):
+                words = words[1:]
+                initial0 = False
+            title = ""
+            while words and words[0] in TITLES:
+                title = words[0]
+                words = words[1:]
+            if 0 < len(words) <= 4 and all(len(w) > 1 or w.isupper() for w in words):
+                runs[(title, tuple(w for w in words if len(w) > 1))] += 1
+            run.clear()
+
+        for k, (tok, s, e) in enumerate(toks):
+            word = _strip(tok)
+            if word[:1].isupper() and word != "I":
+                cap[word] += 1
+                if _sentence_initial(para, s):
+                    initial[word] += 1
+                if k and para[toks[k - 1][2]:s] in (" ", ". "):
+                    prev = _strip(toks[k - 1][0])
+                    if (prev in TITLES and prev not in ("St", "Saint")) or (prev in SPEECH and para[toks[k - 1][2]:s] == " "):
+                        person[word] += 1
+                if k + 1 < len(toks) and para[e:toks[k + 1][1]] == " ":
+                    if toks[k + 1][0] in SPEECH:
+                        person[word] += 1
+                    elif toks[k + 1][0] in PLACE_WORDS:
+                        placey[word] += 1
+                if run:
+                    sep = para[run[-1][2]:s]
+                    last = _strip(run[-1][0])
+                    joined = sep == " " or (sep == ". " and (last in TITLES or len(last) == 1))
+                    if not joined or (word in TITLES and last not in TITLES):
+                        close_run()
+                run.append((tok, s, e))
+                if tok != word:           # a possessive ends the name
+                    close_run()
+            else:
+                close_run()
+        close_run()
+
+    cands: dict[str, int] = {}
+    for w, n in cap.items():
+        if (len(w) < 3 or w.isupper() or w in TITLES or w in NOT_NAMES or "-" in w
+                or re.match(r"I['’]", w) or not re.fullmatch(r".[^A-Z]*(?:[A-Z][^A-Z]+)?", w)):
+            continue
+        if n < 8 or lower[w.lower()] > 0.03 * n or n - initial[w] < 0.25 * n:
+            continue
+        if person[w] < max(2, 0.02 * n):
+            continue
+        if w.endswith("s") and (cap[w[:-1]] >= 3 or w.endswith("es") and cap[w[:-2]] >= 3):
+            continue                  # a plural: "the Rostóvs", "Cossacks", "Witches"
+        if placey[w] >= 0.2 * n:
+            continue                  # "Baker Street": a place more often than not
+        cands[w] = n
+    order = sorted(cands, key=lambda w: (-cands[w], w))
+
+    # full names (no title) and titles used with a single token
+    full: dict[str, Counter] = defaultdict(Counter)     # token → full name → count
+    pair: Counter = Counter()
+    titled: dict[str, Counter] = defaultdict(Counter)
+    for (title, words), n in runs.items():
+        cw = [w for w in words if w in cands]
+        for a in cw:
+            if len(words) > 1:
+                full[a][words] += n
+            for b in cw:
+                if a != b:
+                    pair[(a, b)] += n
+        if title and len(words) == 1 and words[0] in cands:
+            titled[words[0]][title] += n
+
+    owner: dict[str, int] = {}
+    groups: list[dict] = []
+    for t in order:
+        if t in owner:
+            continue
+        n_t = cands[t]
+        # one surname used for several people ("Mr. Bennet", "Mrs. Bennet")
+        tc = titled.get(t, Counter())
+        strong = sorted((ti for ti, n in tc.items() if n >= max(5, 0.1 * n_t)), key=lambda ti: (-tc[ti], ti))
+        if len(strong) > 1 and (len(set(strong) & FAMILY) > 1 or (set(strong) & MALE and set(strong) & FAMILY & FEMALE)
+                                or (set(strong) & FEMALE and set(strong) & FAMILY & MALE)):
+            owner[t] = -1
+            for ti in strong:
+                groups.append({"primary": t, "members": [t], "title": ti, "full": None, "count": tc[ti]})
+            continue
+        # one first name in several full names ("Anna Pávlovna", "Anna Mikháylovna")
+        fulls = sorted((f for f, n in full[t].items() if f[0] == t and n >= max(5, 0.1 * n_t)),
+                       key=lambda f: (-full[t][f], f))
+        if len(fulls) > 1:
+            owner[t] = -1
+            for f in fulls:
+                owner_id = len(groups)
+                groups.append({"primary": t, "members": [], "title": None, "full": f, "count": full[t][f]})
+                for u in f:
+                    if u in cands and u not in owner and u != t:
+                        owner[u] = owner_id
+                        groups[owner_id]["members"].append(u)
+            continue
+        g = {"primary": t, "members": [t], "title": None, "full": None, "count": n_t}
+        owner[t] = len(groups)
+        groups.append(g)
+        for u in order:
+            if u not in owner and pair[(t, u)] >= 0.5 * cands[u] and pair[(t, u)] >= 3:
+                g["members"].append(u)
+                owner[u] = owner[t]
+
+    def forms_of(g: dict) -> Counter:
+        members = set(g["members"])
+        out: Counter = Counter()
+        for (title, words), n in runs.items():
+            if g["full"] is not None:
+                if not (words[:len(g["full"])] == g["full"] and len(words) <= len(g["full"]) + 1
+                        or words and all(w in members for w in words)):
+                    continue
+            elif g["primary"] not in words:
+                continue
+            if any(w in cands and w not in members and owner.get(w) != -1 and (g["full"] is None or w not in g["full"])
+                   for w in words):
+                continue            # another character's token: a different person
+            if g["title"] and title != g["title"]:
+                continue
+            if title in ("St", "Saint") or any(w in PLACE_WORDS for w in words):
+                continue
+            bare = " ".join(words)
+            if title:
+                out[f"{title}. {bare}" if title in ABBREV_TITLES else f"{title} {bare}"] += n
+            if not g["title"] and (g["full"] is None or words == g["full"] or len(words) > 1):
+                if len(words) > 1 or words[0] in members:
+                    out[bare] += n
+        return out
+
+    chars: list[Character] = []
+    used_ids: set[str] = set()
+    for g in sorted(groups, key=lambda g: (-g["count"], g["primary"], g["title"] or "", g["full"] or ())):
+        if len(chars) >= limit:
+            break
+        forms = forms_of(g)
+        floor = max(2, 0.004 * g["count"])
+        keep = Counter({f: n for f, n in forms.items() if n >= floor})
+        if g["title"]:
+            name = f"{g['title']}. {g['primary']}" if g["title"] in ABBREV_TITLES else f"{g['title']} {g['primary']}"
+            base = f"{g['title']}-{g['primary']}"
+        elif g["full"]:
+            name = " ".join(g["full"])
+            base = name
+        else:
+            base = g["primary"]
+            multi = [f for f in keep if len(f.split()) > 1 and f.split()[0].rstrip(".") not in TITLES
+                     and keep[f] >= 0.1 * g["count"]]
+            name = sorted(multi, key=lambda f: (-keep[f], f))[0] if multi else g["primary"]
+            allowed = set(g["members"]) | set(name.split()) | TITLES | ABBREV_TITLES
+            # a full name the text uses for this character alone ("Natásha Rostóva"); a first
+            # name with several (Michael Ivánovich, Michael Ilariónovich) is several people
+            extra = {f for f in keep if f.split()[0] in g["members"] and len(f.split()) > 1
+                     and not all(w.rstrip(".") in allowed for w in f.split())}
+            if len(name.split()) == 1 and len(extra) == 1:
+                allowed |= set(next(iter(extra)).split())
+            keep = Counter({f: n for f, n in keep.items()
+                            if all(w.rstrip(".") in allowed for w in f.split())})
+            # titles of the other sex name another person ("Miss Darcy" is not Mr. Darcy)
+            tcount: Counter = Counter()
+            for f, n in keep.items():
+                if f.split()[0].rstrip(".") in TITLES:
+                    tcount[f.split()[0].rstrip(".")] += n
+            if tcount:
+                top = sorted(tcount, key=lambda t: (-tcount[t], t))[0]
+                other = FEMALE if top in MALE else MALE if top in FEMALE else set()
+                keep = Counter({f: n for f, n in keep.items() if f.split()[0].rstrip(".") not in other})
+        if g["full"]:
+            keep = Counter({f: n for f, n in keep.items()
+                            if " ".join(g["full"]) in f or all(w.rstrip(".") in TITLES or w in g["members"]
+                                                               for w in f.split())})
+        keep[name] += 0
+        aliases = sorted((f for f in keep if f != name), key=lambda f: (-keep[f], f))[:8]
+        cid, n = ascii_slug(base), 2
+        while cid in used_ids:
+            cid, n = f"{ascii_slug(base)}-{n}", n + 1
+        used_ids.add(cid)
+        chars.append(Character(cid, name, aliases, g["count"]))
+    return chars
+
+
+class NameFinder:
+    """Which characters a text names, as a reader sees it: their names and aliases as whole
+    words, case-sensitive, the longest name winning where names overlap, possessives
+    included and Markdown emphasis (`_Mina_`) ignored."""
+
+    def __init__(self, chars: list[Character]) -> None:
+        by_form: dict[str, set[str]] = defaultdict(set)
+        for c in chars:
+            for f in [c.name, *c.aliases]:
+                by_form[f].add(c.id)
+        self.by_form = by_form
+        forms = sorted(by_form, key=lambda f: (-len(f), f))
+        body = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
+        # Markdown emphasis (`_Mina Murray_`, `*Mina*`) does not hide a name from a reader
+        self.pattern = re.compile(rf"(?<![^\W_])(?<![’'\-])(?:{body})(?![^\W_])(?![’'](?!s\b)[^\W_])(?!-[^\W_])") if forms else None
+
+    def find(self, text: str) -> list[str]:
+        if self.pattern is None:
+            return []
+        found: dict[str, None] = {}
+        for m in self.pattern.finditer(text):
+            ids = self.by_form.get(re.sub(r"\s+", " ", m.group(0)), set())
+            if len(ids) == 1:
+                found.setdefault(next(iter(ids)), None)
+        return sorted(found)
+
+
+# ----------------------------------------------------------------------------- build
+def resolve_source(source: str) -> tuple[str, Path]:
+    p = Path(source)
+    if p.suffix == ".txt" and p.is_file():
+        return p.stem, p
+    cand = CORPUS / f"{source}.txt"
+    if cand.is_file():
+        return source, cand
+    raise SystemExit(f"no such novel: {source} (not a .txt file, nor {cand})")
+
+
+def corpus_meta(slug: str) -> dict:
+    try:
+        for entry in json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8")):
+            if entry.get("slug") == slug:
+                return entry
+    except (OSError, ValueError):
+        pass
+    return {"title": slug.replace("_", " ").title(), "author": None}
+
+
+def build(source: str, target: Path, characters: int = 50, force: bool = True) -> dict:
+    """Write the project for ``source`` (a corpus slug or a .txt path) into ``target``."""
+    slug, path = resolve_source(source)
+    spec = SPECS.get(slug, GENERIC)
+    text = path.read_text(encoding="utf-8")
+    chapters = split_chapters(text, spec)
+    if not chapters:
+        raise SystemExit(f"{slug}: no chapters found")
+    target = Path(target)
+    if target.exists():
+        if not force:
+            raise SystemExit(f"{target} exists")
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    meta = corpus_meta(slug)
+
+    all_paras = [p for c in chapters for p in c.paragraphs if p]
+    chars = find_characters(all_paras, characters)
+    finder = NameFinder(chars)
+
+    # novelforge.yaml
+    cfg = [f"title: {yaml_str(meta['title'])}"]
+    if meta.get("author"):
+        cfg.append(f"author: {yaml_str(meta['author'])}")
+    cfg += ["language: en", "check:", "  fail-on: error", ""]
+    (target / "novelforge.yaml").write_text("\n".join(cfg), encoding="utf-8")
+
+    # canon
+    cdir = target / "canon" / "characters"
+    cdir.mkdir(parents=True)
+    for c in chars:
+        body = [f"name: {yaml_str(c.name)}"]
+        if c.aliases:
+            body.append(f"aliases: {yaml_list(c.aliases)}")
+        body.append(f"summary: {yaml_str(f'Named {c.count} times in the novel.')}")
+        (cdir / f"{c.id}.yaml").write_text("\n".join(body) + "\n", encoding="utf-8")
+
+    # manuscript
+    man = target / "manuscript"
+    parts: list[str | None] = []
+    for c in chapters:
+        if c.part not in parts:
+            parts.append(c.part)
+    scene_ids: set[str] = set()
+    n_scenes = 0
+    words = 0
+    per_part: Counter = Counter(c.part for c in chapters)
+    part_dirs: dict[str | None, Path] = {}
+    pw = max(2, len(str(len(parts))))
+    for k, p in enumerate(parts, 1):
+        part_dirs[p] = man / f"{k:0{pw}d}-{ascii_slug(p)}" if p else man
+    chap_no: Counter = Counter()
+    for c in chapters:
+        chap_no[c.part] += 1
+        cw = max(2, len(str(per_part[c.part])))
+        cslug = ascii_slug(c.title)
+        cdir = part_dirs[c.part] / f"{chap_no[c.part]:0{cw}d}-{cslug}"
+        cdir.mkdir(parents=True)
+        cy = [f"title: {yaml_str(c.title)}"]
+        if c.summary:
+            cy.append(f"summary: {yaml_str(c.summary)}")
+        (cdir / "chapter.yaml").write_text("\n".join(cy) + "\n", encoding="utf-8")
+        scenes = split_scenes(c.paragraphs)
+        for s_no, paras in enumerate(scenes, 1):
+            base = cslug if len(scenes) == 1 else f"{cslug}-{s_no}"
+            sid = base
+            if sid in scene_ids and c.part:
+                sid = f"{ascii_slug(c.part, 24)}-{base}"
+            extra = 2
+            while sid in scene_ids:
+                sid, extra = f"{base}-{extra}", extra + 1
+            scene_ids.add(sid)
+            prose = "\n\n".join(paras)
+            title = c.title if len(scenes) == 1 else f"{c.title} ({s_no})"
+            fm = ["---", f"title: {yaml_str(title)}", "status: draft",
+                  f"characters: {yaml_list(finder.find(prose))}", "---", ""]
+            sw = max(2, len(str(len(scenes))))
+            (cdir / f"{s_no:0{sw}d}-{sid}.md").write_text("\n".join(fm) + prose + "\n", encoding="utf-8")
+            n_scenes += 1
+            words += sum(map(_words, paras))
+    return {"novel": slug, "title": meta["title"], "parts": len([p for p in parts if p]),
+            "chapters": len(chapters), "scenes": n_scenes, "words": words, "characters": len(chars),
+            "scene_ids_unique": len(scene_ids) == n_scenes}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("source", help="a corpus slug (war_and_peace) or a .txt file")
+    ap.add_argument("target", type=Path, help="folder to create (replaced if it exists)")
+    ap.add_argument("--characters", type=int, default=50, help="how many canon characters (default 50)")
+    ap.add_argument("--list-characters", action="store_true", help="print the canon characters found")
+    args = ap.parse_args(argv)
+    stats = build(args.source, args.target, args.characters)
+    print(json.dumps(stats))
+    if args.list_characters:
+        for f in sorted((args.target / "canon" / "characters").glob("*.yaml")):
+            print(f"--- {f.name}\n{f.read_text(encoding='utf-8')}", end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
