@@ -78,12 +78,16 @@ class _Loader:
     def __init__(self, root: Path, cache: Any = None) -> None:
         self.root = root
         self.cache = cache
+        self._root_prefix = str(root).rstrip(os.sep) + os.sep
         self.real_root = Path(os.path.realpath(root))
         self.diags: list[Diagnostic] = []
         self.max_size = 10_000_000
 
     # ------------------------------------------------------------------ helpers
     def rel(self, path: Path) -> str:
+        full = str(path)
+        if full.startswith(self._root_prefix):
+            return full[len(self._root_prefix):].replace(os.sep, "/")
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:
@@ -138,10 +142,19 @@ class _Loader:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         return text
 
-    def load_yaml(self, path: Path, text: str, line_offset: int = 0, full_text: str | None = None) -> YamlDoc | None:
+    def load_yaml(self, path: Path, text: str, line_offset: int = 0) -> YamlDoc | None:
         rel = self.rel(path)
+        key = None
+        if self.cache is not None:
+            # a parse that succeeded before is reused; positions stay lazy (YamlDoc)
+            key = "yaml:1:" + hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+            hit = self.cache.get(key)
+            if hit is not None:
+                return YamlDoc(rel, text, hit[0], line_offset)
         try:
             data = parse_yaml(text, line_offset)
+            if key is not None:
+                self.cache.set(key, (data,))
         except YamlSyntaxError as exc:
             self.diag(P.YAML_SYNTAX, exc.message, rel, exc.line, exc.column,
                       help="YAML needs `key: value` pairs indented with spaces; quote text that contains `: ` or starts with `[`, `{`, `*`, `&` or `!`")
@@ -218,18 +231,7 @@ class _Loader:
                       help="write the scene, add front matter with `status: idea`, or delete the file")
             return None
         content_hash = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-        key = f"fm:1:{content_hash}"
-        cached = self.cache.get(key) if self.cache is not None else None
-        if cached is not None:
-            # the front matter parsed cleanly before: reuse the values, keep lazy positions
-            data, yaml_start, yaml_end, body_start = cached
-            doc, ok = YamlDoc(rel, text[yaml_start:yaml_end], data, 1), True
-        else:
-            n_diags = len(self.diags)
-            doc, body_start, ok = self.split_front_matter(path, text)
-            if self.cache is not None and ok and doc is not None and len(self.diags) == n_diags:
-                yaml_start = text.find("\n") + 1
-                self.cache.set(key, (doc.data, yaml_start, yaml_start + len(doc.text), body_start))
+        doc, body_start, ok = self.split_front_matter(path, text)
         meta = SceneMeta()
         if doc is not None:
             meta = self.validate(SceneMeta, doc, "a scene's front matter")  # type: ignore[assignment]
@@ -580,8 +582,8 @@ def _explain(err: dict, data: dict, fields: list[str], what: str) -> tuple[str, 
 def load_project(root: Path | str, cache: Any = None) -> Project:
     """Load everything under ``root``. Problems are in ``project.diagnostics``, never raised.
 
-    ``cache`` (a :class:`novelforge.cache.ProjectCache`) lets unchanged scenes skip the
-    YAML parse of their front matter.
+    ``cache`` (a :class:`novelforge.cache.ProjectCache`) lets unchanged YAML (front
+    matter, canon, chapter files) skip the parse.
     """
     root = Path(root).absolute()
     if not (root / CONFIG_FILE).is_file():

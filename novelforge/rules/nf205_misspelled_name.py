@@ -2,6 +2,7 @@ from collections import Counter, defaultdict
 
 from novelforge.rules.registry import rule
 from novelforge.text.fuzzy import NearMiss
+from novelforge.text.names import TITLES
 
 from novelforge.text.index import MIN_NAME_CANDIDATE as _MIN_LEN
 
@@ -10,10 +11,29 @@ def _allowed_distance(word: str) -> int:
     return 1 if len(word) < 8 else 2
 
 
-def _is_inflection(word: str, canon: str) -> bool:
-    """Plurals and feminine forms of a name are not typos: `Bennets`, `Rostova`."""
-    longer, shorter = (word, canon) if len(word) > len(canon) else (canon, word)
-    return longer.startswith(shorter) and longer[len(shorter):] in ("s", "es", "a", "e", "'", "’")
+_ENDINGS = ("s", "es", "a", "e", "'", "’")
+# Capitalised words that are never names of characters (and are near some: June/Jane).
+_CALENDAR = frozenset("""
+January February March April May June July August September October November December
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday Christmas Easter
+""".split())
+
+
+def _is_inflection(word: str, canon: set[str]) -> bool:
+    """Plurals and feminine forms of any canon name are not typos: `Bennets`, `Rostova`."""
+    for end in _ENDINGS:
+        if word.endswith(end) and word[: -len(end)] in canon:
+            return True
+        if word + end in canon:
+            return True
+    return False
+
+
+def _fold(word: str) -> str:
+    """Without accents or stress marks: `Natásha` → `Natasha`."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).lower()
 
 
 def _used_in_lower_case(word: str, text: str) -> bool:
@@ -39,8 +59,11 @@ def check(ctx):
     every canon name and alias, and reports near misses (one edit for names under eight
     letters, two for longer ones; swapped letters count as one edit) with a "did you mean".
     A word is left alone when it is also used in lower case in the book (`Then`, `Will`),
-    when it is a plural or feminine form of the name, when it is listed under
-    `check: known-names`, or when it is used as often as a real name would be.
+    when it is a plural or feminine form of a canon name (`Bennets`, `Rostova`), when it
+    differs only by accents (`Napoléon`), when it is a month or weekday, when it is listed
+    under `check: known-names`, or when it recurs (in three scenes or more) the way a
+    name of its own does — a different person, or a dialect spelling. Title words
+    of aliases (`Captain`, `Prince`) are not compared.
 
     ## Why is this bad
     Misspelled names are the commonest continuity slip in a long draft and the hardest for
@@ -61,7 +84,8 @@ def check(ctx):
     canon_tokens: dict[str, tuple] = {}
     for toks, keys in names.entries.items():
         for t in toks:
-            if len(t) >= _MIN_LEN and t[:1].isupper():
+            # title words of aliases (`Captain Ahab`, `Prince Andrew`) are not names to misspell
+            if len(t) >= _MIN_LEN and t[:1].isupper() and t.lower() not in TITLES:
                 canon_tokens.setdefault(t, keys)
     if not canon_tokens:
         return
@@ -83,19 +107,21 @@ def check(ctx):
         return
     finder = NearMiss(set(canon_tokens))
     lower_text = None
+    vocabulary = set(canon_tokens)
     for word in sorted(occurrences):
-        if word in known or word.isupper():
+        if word in known or word.isupper() or word in _CALENDAR or _is_inflection(word, vocabulary):
             continue
         cands = finder.candidates(word, _allowed_distance(word))
-        cands = [(d, c) for d, c in cands if not _is_inflection(word, c) and c.lower() != word.lower()]
+        cands = [(d, c) for d, c in cands if _fold(c) != _fold(word)]  # an accent is a variant, not a slip
         if not cands:
             continue
         dist, target = cands[0]
         keys = canon_tokens[target]
         occs = occurrences[word]
         expected = max(named_count[k] for k in keys)
-        if len(occs) > 3 and len(occs) * 10 > expected:
-            continue  # used like a name of its own, not a slip
+        scenes = {scene.path for scene, _c in occs}
+        if len(scenes) >= 3 or (len(occs) > 3 and len(occs) * 10 > expected):
+            continue  # used like a name of its own (a different person, a dialect), not a slip
         if lower_text is None:
             lower_text = "\n".join(s.body for s in ctx.project.scenes if s.readable)
         if _used_in_lower_case(word.lower(), lower_text):

@@ -15,18 +15,20 @@ from dataclasses import dataclass, field
 
 from novelforge.text.names import TITLES, EntityKey, NameTable
 
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 
 _COMMENT = re.compile(r"<!--(.*?)(?:-->|\Z)", re.S)
 _PARA_SPLIT = re.compile(r"\n[ \t]*\n\s*")
 _BREAK_LINE = re.compile(r"^[ \t]*(?:#|\*\s*\*\s*\*|\*\*\*|-{3,}|~{3,})[ \t]*$")
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+\S")
 # A run of capitalised words, allowing `Mr. Darcy`, `Duke of Wellington`, a single line wrap.
+# Name characters are letters, digits, apostrophes and hyphens; `_` is Markdown emphasis
+# (`_Mina Murray's Journal._`), never part of a name.
 _RUN = re.compile(
-    r"(?<![\w’'])[^\W\d_a-z][\w’'\-]*"
-    r"(?:\.?(?:[ \t]+|[ \t]*\n[ \t]*)(?:(?:of|de|du|da|van|von|der|la|le|the)[ \t]+)?[^\W\d_a-z][\w’'\-]*)*"
+    r"(?<![^\W_]|[’'])[^\W\d_a-z](?:[^\W_]|[’'\-])*"
+    r"(?:\.?(?:[ \t]+|[ \t]*\n[ \t]*)(?:(?:of|de|du|da|van|von|der|la|le|the)[ \t]+)?[^\W\d_a-z](?:[^\W_]|[’'\-])*)*"
 )
-_RUN_TOKEN = re.compile(r"[^\W\d_][\w’'\-]*")
+_RUN_TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|[’'\-])*")
 _SENT_END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[^\W\d_a-z0-9]|\s*$)|[.!?][\"”’']?(?=\s*\n)")
 _ABBREV = frozenset({"mr", "mrs", "ms", "dr", "st", "sr", "jr", "mt", "prof", "capt", "col", "gen", "lt",
                      "sgt", "rev", "vs", "etc", "no", "vol", "ch", "fig", "mme", "mlle", "m"})
