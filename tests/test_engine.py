@@ -337,8 +337,15 @@ def test_cache_hits_on_the_second_run(broken, counted_index):
     second = run(broken, use_cache=True)
     assert second.cache_hits == len(readable) == len(second.project.scenes) - 2  # two have broken front matter
     assert counted_index == []
+    assert second.from_cache and not first.from_cache
     assert second.diagnostics == first.diagnostics
     assert second.summary() == first.summary()
+    assert second.promises == first.promises
+
+    # another selection cannot reuse the whole result, but every index comes from the cache
+    third = run(broken, use_cache=True, select=["NF2"])
+    assert not third.from_cache and third.cache_hits == len(readable) and counted_index == []
+    assert third.diagnostics and all(d.code.startswith("NF2") for d in third.diagnostics)
 
 
 def test_editing_one_scene_reindexes_only_that_scene(tmp_path, counted_index):

@@ -79,6 +79,7 @@ class _Loader:
         self.root = root
         self.cache = cache
         self._root_prefix = str(root).rstrip(os.sep) + os.sep
+        self.fingerprints: list[tuple[str, str]] = []  # (path, content hash) of every file read
         self.real_root = Path(os.path.realpath(root))
         self.diags: list[Diagnostic] = []
         self.max_size = 10_000_000
@@ -145,9 +146,11 @@ class _Loader:
     def load_yaml(self, path: Path, text: str, line_offset: int = 0) -> YamlDoc | None:
         rel = self.rel(path)
         key = None
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        self.fingerprints.append((rel, digest))
         if self.cache is not None:
             # a parse that succeeded before is reused; positions stay lazy (YamlDoc)
-            key = "yaml:1:" + hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+            key = "yaml:1:" + digest
             hit = self.cache.get(key)
             if hit is not None:
                 return YamlDoc(rel, text, hit[0], line_offset)
@@ -231,6 +234,7 @@ class _Loader:
                       help="write the scene, add front matter with `status: idea`, or delete the file")
             return None
         content_hash = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        self.fingerprints.append((rel, content_hash))
         doc, body_start, ok = self.split_front_matter(path, text)
         meta = SceneMeta()
         if doc is not None:
@@ -594,6 +598,9 @@ def load_project(root: Path | str, cache: Any = None) -> Project:
     canon, promises = loader.load_canon()
     contracts, contract_docs = loader.load_contracts()
     chapters, scenes = loader.load_manuscript(config, config_doc)
+    fingerprint = hashlib.blake2b(
+        repr((sorted(loader.fingerprints), [d.sort_key() + (d.severity.value,) for d in loader.diags])).encode(),
+        digest_size=16).hexdigest()
     return Project(root=root, config=config, config_doc=config_doc, chapters=chapters, scenes=scenes,
                    canon=canon, promises=promises, contracts=contracts, contract_docs=contract_docs,
-                   diagnostics=loader.diags)
+                   diagnostics=loader.diags, fingerprint=fingerprint)

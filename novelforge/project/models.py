@@ -276,7 +276,7 @@ class Project:
     contracts: dict[str, dict[str, Any]] = field(default_factory=dict)
     contract_docs: dict[str, Any] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
+    fingerprint: str = ""      # hash of every file read and every load finding
 
     def entities(self, kind: str | None = None) -> list[Entity]:
         if kind is not None:

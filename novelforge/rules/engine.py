@@ -43,16 +43,14 @@ class Report:
     exit_zero: bool = False
     suppressed: int = 0
     baselined: int = 0
-    cache_hits: int = 0
+    cache_hits: int = 0        # scenes whose index came from the cache
     promises: dict | None = None
+    words: int = 0
+    from_cache: bool = False   # the whole result was reused: nothing changed since the last run
 
     @property
     def counts(self) -> Counter[str]:
         return Counter(d.severity.value for d in self.diagnostics)
-
-    @property
-    def words(self) -> int:
-        return getattr(self, "_words", 0)
 
     def summary(self) -> dict[str, int]:
         c = self.counts
@@ -97,10 +95,11 @@ def index_project(project: Project, names: NameTable, cache: ProjectCache | None
     """The text index of every readable scene, from the cache where the text is unchanged."""
     indexes: dict[str, TextIndex] = {}
     hits = 0
+    code = code_fingerprint()
     for scene in project.scenes:
         if not scene.readable:
             continue
-        key = f"idx:{INDEX_VERSION}:{scene.content_hash}:{names.fingerprint}:{scene.meta.pov}:{scene.meta.pov_mode}"
+        key = f"idx:{code}:{scene.content_hash}:{names.fingerprint}:{scene.meta.pov}:{scene.meta.pov_mode}"
         found = cache.get(key) if cache is not None else None
         if isinstance(found, TextIndex) and found.version == INDEX_VERSION:
             indexes[scene.path] = found
@@ -163,6 +162,19 @@ def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) 
     for pattern, sels in cfg.per_file_ignores.items():
         per_file.append((pattern, selected_codes(sels, [], f"per-file-ignores `{pattern}`")))
 
+    baseline = suppress.read_baseline(project.root) if options.use_baseline else None
+    run_key = None
+    if cache is not None:
+        run_key = "run:" + _digest((code_fingerprint(), project.fingerprint, sorted(codes), sorted(overrides.items()),
+                                    [(p, sorted(c)) for p, c in per_file], sorted((baseline or {}).items())))
+        cached = cache.get(run_key)
+        if cached is not None:
+            kept, suppressed, baselined, words, promises = cached
+            readable = sum(1 for s in project.scenes if s.readable)
+            report = _report(project, options, kept, suppressed, baselined, readable, words, promises)
+            report.from_cache = True
+            return report
+
     names = build_names(project)
     indexes, hits = index_project(project, names, cache)
     ctx = Context(project, names, indexes)
@@ -183,24 +195,58 @@ def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) 
     kept, suppressed = _apply_suppressions(project, ctx, kept, codes, overrides, per_file)
 
     baselined = 0
-    if options.use_baseline:
-        base = suppress.read_baseline(project.root)
-        if base is not None:
-            kept, baselined = suppress.apply_baseline(kept, base)
+    if baseline is not None:
+        kept, baselined = suppress.apply_baseline(kept, baseline)
 
+    kept.sort(key=Diagnostic.sort_key)
+    from novelforge.ledger import summarize
+
+    words = sum(i.words for i in indexes.values())
+    promises = summarize(project, indexes)
+    if cache is not None and run_key is not None:
+        cache.set(run_key, (kept, suppressed, baselined, words, promises))
+        cache.flush()
+    return _report(project, options, kept, suppressed, baselined, hits, words, promises)
+
+
+def _report(project: Project, options: CheckOptions, kept: list[Diagnostic], suppressed: int, baselined: int,
+            hits: int, words: int, promises: dict) -> Report:
+    cfg = project.config.check
     if options.paths:
         prefixes = [p.rstrip("/") for p in options.paths]
         kept = [d for d in kept if any(d.path == p or d.path.startswith(p + "/") for p in prefixes)]
+    return Report(project, kept, options.fail_on or cfg.fail_on,
+                  options.max_warnings if options.max_warnings is not None else cfg.max_warnings,
+                  options.exit_zero, suppressed, baselined, hits, promises, words)
 
-    kept.sort(key=Diagnostic.sort_key)
-    report = Report(project, kept, options.fail_on or cfg.fail_on,
-                    options.max_warnings if options.max_warnings is not None else cfg.max_warnings,
-                    options.exit_zero, suppressed, baselined, hits)
-    report._words = sum(i.words for i in indexes.values())  # type: ignore[attr-defined]
-    from novelforge.ledger import summarize
 
-    report.promises = summarize(project, indexes)
-    return report
+def _digest(value: object) -> str:
+    import hashlib
+
+    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+_CODE_FINGERPRINT: str | None = None
+
+
+def code_fingerprint() -> str:
+    """Changes whenever NovelForge's own code changes (version, or any module edited), so
+    no cached result outlives the code that computed it."""
+    global _CODE_FINGERPRINT
+    if _CODE_FINGERPRINT is None:
+        import os
+
+        import novelforge
+
+        base = os.path.dirname(novelforge.__file__)
+        stats = []
+        for folder, _dirs, files in os.walk(base):
+            for name in files:
+                if name.endswith(".py"):
+                    st = os.stat(os.path.join(folder, name))
+                    stats.append((os.path.relpath(os.path.join(folder, name), base), st.st_mtime_ns, st.st_size))
+        _CODE_FINGERPRINT = _digest((novelforge.__version__, INDEX_VERSION, sorted(stats)))
+    return _CODE_FINGERPRINT
 
 
 def _apply_suppressions(project: Project, ctx: Context, diags: list[Diagnostic], codes: set[str],
