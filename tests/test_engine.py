@@ -62,14 +62,26 @@ def codes_of(report) -> set[str]:
     return {d.code for d in report.diagnostics}
 
 
+def rule_codes(report) -> set[str]:
+    """Codes found, without the load findings (NF0xx) that every selection keeps."""
+    return {c for c in codes_of(report) if not c.startswith("NF0")}
+
+
 def test_select_by_code_prefix_and_name(broken):
-    assert codes_of(run(broken, select=["NF205"])) == {"NF205"}
-    assert codes_of(run(broken, select=["NF2"])) == {"NF201", "NF202", "NF203", "NF204", "NF205"}
-    assert codes_of(run(broken, select=["misspelled-name", "pov-not-in-cast"])) == {"NF205", "NF202"}
-    assert codes_of(run(broken, select=["nf1"])) == {"NF101", "NF102"}  # case does not matter
+    assert rule_codes(run(broken, select=["NF205"])) == {"NF205"}
+    assert rule_codes(run(broken, select=["NF2"])) == {"NF201", "NF202", "NF203", "NF204", "NF205"}
+    assert rule_codes(run(broken, select=["misspelled-name", "pov-not-in-cast"])) == {"NF205", "NF202"}
+    assert rule_codes(run(broken, select=["nf1"])) == {"NF101", "NF102"}  # case does not matter
     everything = codes_of(run(broken))
     assert codes_of(run(broken, select=["ALL"])) == everything
     assert {"NF001", "NF205", "NF901"} <= everything
+
+
+def test_files_that_cannot_be_read_are_reported_whatever_the_selection(broken):
+    load = {c for c in codes_of(run(broken)) if c.startswith("NF0")}
+    assert load and load <= codes_of(run(broken, select=["NF205"]))
+    assert codes_of(run(broken, select=["NF205"], ignore=["NF0"])) == {"NF205"}
+    assert "NF001" not in codes_of(run(broken, select=["NF205"], ignore=["broken-yaml"]))
 
 
 def test_ignore_by_code_prefix_and_name(broken):
@@ -77,16 +89,16 @@ def test_ignore_by_code_prefix_and_name(broken):
     assert codes_of(run(broken, ignore=["NF0"])) == {c for c in everything if not c.startswith("NF0")}
     assert codes_of(run(broken, ignore=["misspelled-name", "NF901"])) == everything - {"NF205", "NF901"}
     # ignore wins over select
-    assert codes_of(run(broken, select=["NF2"], ignore=["NF205"])) == {"NF201", "NF202", "NF203", "NF204"}
+    assert rule_codes(run(broken, select=["NF2"], ignore=["NF205"])) == {"NF201", "NF202", "NF203", "NF204"}
 
 
 def test_extend_select_and_ignore_add_to_the_config(broken):
     cfg = (broken / "novelforge.yaml").read_text("utf-8")
     (broken / "novelforge.yaml").write_text(cfg.replace("check:\n", "check:\n  select: [NF1]\n"), "utf-8")
-    assert codes_of(run(broken)) == {"NF101", "NF102"}
-    assert codes_of(run(broken, extend_select=["NF205"])) == {"NF101", "NF102", "NF205"}
-    assert codes_of(run(broken, extend_ignore=["NF102"])) == {"NF101"}
-    assert codes_of(run(broken, select=["NF202"])) == {"NF202"}  # an explicit select replaces the config
+    assert rule_codes(run(broken)) == {"NF101", "NF102"}
+    assert rule_codes(run(broken, extend_select=["NF205"])) == {"NF101", "NF102", "NF205"}
+    assert rule_codes(run(broken, extend_ignore=["NF102"])) == {"NF101"}
+    assert rule_codes(run(broken, select=["NF202"])) == {"NF202"}  # an explicit select replaces the config
 
 
 @pytest.mark.parametrize("options", [
@@ -160,7 +172,7 @@ def test_per_file_ignores_apply_to_load_findings_and_nf901(tmp_path):
 
 # ----------------------------------------------------------------------------- exit codes
 def test_exit_codes(broken):
-    warnings_only = dict(select=["NF202", "NF203", "NF204", "NF205"])
+    warnings_only = dict(select=["NF202", "NF203", "NF204", "NF205"], ignore=["NF0"])
     report = run(broken, **warnings_only)
     assert report.diagnostics and {d.severity for d in report.diagnostics} == {Severity.WARNING}
     assert report.exit_code() == ExitCode.OK                        # fail-on: error (config)
@@ -171,7 +183,7 @@ def test_exit_codes(broken):
     assert run(broken, max_warnings=n - 1, **warnings_only).exit_code() == ExitCode.FINDINGS
     assert run(broken).exit_code() == ExitCode.FINDINGS             # errors
     assert run(broken, exit_zero=True).exit_code() == ExitCode.OK
-    assert run(broken, select=["NF205"], ignore=["NF205"]).exit_code() == ExitCode.OK
+    assert run(broken, select=["NF205"], ignore=["NF205", "NF0"]).exit_code() == ExitCode.OK
 
 
 def test_exit_code_settings_from_the_config(tmp_path):
@@ -249,7 +261,7 @@ def test_unused_and_unknown_suppressions(tmp_path):
              "<!-- novelforge-disable-next-line NF999 -->\nArya ate.\n\n"          # 10: not a rule
              "<!-- novelforge-disable-next-line misspelled-name, NF205 -->\nArya left.\n\n"  # 13: used
              "Aria slept. <!-- novelforge-disable-line -->\n")                     # 16: blanket, unused
-    report = run(make_project(tmp_path / "n", {"01-a/01-the-inn.md": prose}), select=["NF205", "NF901"])
+    report = run(make_project(tmp_path / "n", {"01-a/01-the-inn.md": prose}))  # a blanket one needs a full run
     assert nf901(report) == [
         (7, "this suppression of NF205 hides nothing; remove it"),
         (10, "the suppression names `NF999`, which is not a NovelForge rule"),
@@ -345,7 +357,7 @@ def test_cache_hits_on_the_second_run(broken, counted_index):
     # another selection cannot reuse the whole result, but every index comes from the cache
     third = run(broken, use_cache=True, select=["NF2"])
     assert not third.from_cache and third.cache_hits == len(readable) and counted_index == []
-    assert third.diagnostics and all(d.code.startswith("NF2") for d in third.diagnostics)
+    assert third.diagnostics and all(d.code[:3] in ("NF0", "NF2") for d in third.diagnostics)
 
 
 def test_editing_one_scene_reindexes_only_that_scene(tmp_path, counted_index):

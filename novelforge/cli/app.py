@@ -13,7 +13,6 @@ from novelforge.errors import ExitCode, NovelForgeError
 
 app = typer.Typer(
     name="novelforge",
-    help="Lint, track and build a novel kept as plain text in git.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,

@@ -150,6 +150,10 @@ def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) 
     select = options.select if options.select is not None else cfg.select
     ignore = options.ignore if options.ignore is not None else cfg.ignore
     codes = selected_codes(list(select) + options.extend_select, list(ignore) + options.extend_ignore)
+    # like a syntax error in ruff, a file that cannot be read is reported whatever the
+    # selection, unless its code is ignored explicitly
+    ignored = selected_codes(["ALL"], []) - selected_codes(["ALL"], list(ignore) + options.extend_ignore)
+    codes |= {c for c in RULES if c.startswith("NF0")} - ignored
     overrides: dict[str, Severity] = {}
     for sel, sev in cfg.severity.items():
         found = resolve_selector(sel)
@@ -280,7 +284,7 @@ def _apply_suppressions(project: Project, ctx: Context, diags: list[Diagnostic],
 def _unused(scene, wins, ctx: Context, codes: set[str] | None = None) -> list[Diagnostic]:
     """NF901 findings for the windows of one scene. A suppression is judged only against
     rules that ran: one naming a rule left out of this run (``--select NF2``) may well be
-    needed by a full run, and a blanket one is judged only if some other rule ran."""
+    needed by a full run, and a blanket one (no codes) only when every rule ran."""
     out = []
     ran = set(RULES if codes is None else codes) - {"NF901"}
     for w in wins:
@@ -292,7 +296,7 @@ def _unused(scene, wins, ctx: Context, codes: set[str] | None = None) -> list[Di
             continue
         elif d.kind == "enable":
             continue
-        elif (d.codes and not w.codes <= ran) or not ran:
+        elif (d.codes and not w.codes <= ran) or (not d.codes and ran != set(RULES) - {"NF901"}):
             continue
         else:
             what = ", ".join(d.codes) if d.codes else "all rules"
