@@ -387,3 +387,17 @@ def test_no_cache_writes_nothing(tmp_path):
     report = run(root, use_cache=False)
     assert report.cache_hits == 0
     assert not (root / ".novelforge").exists()
+
+
+def test_unknown_rule_in_the_config_is_an_error_at_its_line(tmp_path):
+    root = make_project(tmp_path / "n", {"01-a/01-the-inn.md": "Aria woke.\n"},
+                        "check:\n  select: [NF2, NF77]\n  severity: {misspeled-name: info}\n")
+    with pytest.raises(ConfigError) as info:
+        run(root)
+    err = info.value
+    assert (err.path, err.line) == ("novelforge.yaml", 4)
+    assert "`NF77` in `check: select`" in str(err) and str(err).startswith("novelforge.yaml:4:")
+    (root / "novelforge.yaml").write_text("title: T\ncheck:\n  severity: {misspeled-name: info}\n", "utf-8")
+    with pytest.raises(ConfigError, match="did you mean `misspelled-name`") as info:
+        run(root)
+    assert (info.value.line, info.value.column) == (3, 14)

@@ -176,10 +176,15 @@ class _Loader:
                 return model.model_validate(data)
             except ValidationError as exc:
                 dropped = False
+                seen: set[tuple] = set()
                 for err in exc.errors():
-                    loc = err["loc"]
-                    if not loc:
+                    # a value that fits no branch of a union (`text or a list`) gives one error
+                    # per branch, with pydantic's branch names in the location: report it once
+                    loc = tuple(p for p in err["loc"] if not _is_branch_name(p))
+                    if not loc or loc in seen:
                         continue
+                    seen.add(loc)
+                    err = {**err, "loc": loc}
                     msg, sev, kind, key = _explain(err, data, _fields_at(model, loc), what)
                     line, col = doc.position(tuple(loc), key=key)
                     self.diag(kind, msg, doc.path, line, col, severity=sev, **extra)
@@ -475,6 +480,12 @@ class _Loader:
                 contracts[full] = body
                 docs[full] = doc
         return contracts, docs
+
+
+def _is_branch_name(part: Any) -> bool:
+    return isinstance(part, str) and ("[" in part or part in (
+        "str", "int", "float", "bool", "list", "dict", "none", "constrained-str", "function-after",
+        "function-before", "function-plain", "function-wrap", "lax-or-strict"))
 
 
 def _size(n: int) -> str:

@@ -102,7 +102,7 @@ def render(report, *, color: bool = False, show_source: bool = True, **_options)
         out.append("")
     s = report.summary()
     parts = [_plural(s["errors"], "error"), _plural(s["warnings"], "warning"), f"{s['info']:,} info"]
-    scope = f"{_plural(s['scenes'], 'scene')}, {s['words']:,} words"
+    scope = f"{_plural(s['scenes'], 'scene')}, {_plural(s['words'], 'word')}"
     extra = []
     if report.suppressed:
         extra.append(f"{report.suppressed} suppressed inline")

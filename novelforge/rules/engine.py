@@ -147,6 +147,7 @@ def check_project(project: Project, options: CheckOptions | None = None,
 
 def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) -> Report:
     cfg = project.config.check
+    _check_config_selectors(project)
     select = options.select if options.select is not None else cfg.select
     ignore = options.ignore if options.ignore is not None else cfg.ignore
     codes = selected_codes(list(select) + options.extend_select, list(ignore) + options.extend_ignore)
@@ -251,6 +252,29 @@ def code_fingerprint() -> str:
                     stats.append((os.path.relpath(os.path.join(folder, name), base), st.st_mtime_ns, st.st_size))
         _CODE_FINGERPRINT = _digest((novelforge.__version__, INDEX_VERSION, sorted(stats)))
     return _CODE_FINGERPRINT
+
+
+def _check_config_selectors(project: Project) -> None:
+    """An unknown rule in ``novelforge.yaml`` is a configuration error at its line."""
+    cfg = project.config.check
+    doc = project.config_doc
+    entries: list[tuple[str, tuple, bool, str]] = []
+    for key, values in (("select", cfg.select), ("ignore", cfg.ignore)):
+        entries += [(v, ("check", key, i), False, f"`check: {key}`") for i, v in enumerate(values)]
+    entries += [(sel, ("check", "severity", sel), True, "`check: severity`") for sel in cfg.severity]
+    for pattern, values in cfg.per_file_ignores.items():
+        entries += [(v, ("check", "per-file-ignores", pattern, i), False, f"`per-file-ignores` for `{pattern}`")
+                    for i, v in enumerate(values)]
+    for value, keypath, at_key, where in entries:
+        if resolve_selector(value) is None:
+            line, col = doc.position(keypath, key=at_key) if doc is not None else (None, None)
+            from novelforge.project.loader import suggest
+
+            hint = suggest(value.upper(), list(RULES)) or suggest(value.lower(), [r.name for r in RULES.values()])
+            raise ConfigError(f"`{value}` in {where} is not a rule code, prefix or name"
+                              + (f" — did you mean `{hint}`?" if hint else ""),
+                              path="novelforge.yaml", line=line, column=col,
+                              help="`novelforge rules` lists every rule")
 
 
 def _apply_suppressions(project: Project, ctx: Context, diags: list[Diagnostic], codes: set[str],
