@@ -72,7 +72,7 @@ Didn't Can't Won't It's That's There's What's I'm I've I'll I'd Let's Tell Come 
 """.split())
 _ADVERB_OK = re.compile(r"[a-z]+ly$")
 _WORD_AFTER = re.compile(r"[ \t]+([a-z][a-z’'\-]*)(?:[ \t]+([a-z][a-z’'\-]*))?")
-_PRONOUN_TAG = re.compile(r"^[\s,—–-]*(he|she|i|they|we)\s+(\w+)", re.I)
+_PRONOUN_TAG = re.compile(r"[\s,—–-]*(he|she|i|they|we)\s+(\w+)", re.I)
 
 
 @dataclass(slots=True)
@@ -397,6 +397,41 @@ def _only_character(m: Mention) -> str | None:
     return chars[0] if len(chars) == 1 else None
 
 
+_FIRST_WORD = re.compile(r"[\s,]*(?:[a-z]+ly\s+)?([a-z]+)")
+_TAG_BEFORE = re.compile(r"\s*(?:[a-z]+ly\s+)?([a-z]+)[^.!?]*[,:]\s*\Z")
+_FIRST_PERSON_BEFORE = re.compile(r"(?<![\w’'])I\s+(?:\w+ly\s+)?\w+[^.!?\"“]*[,:]?\s*\Z")
+
+
+def _tag_after(masked: str, d: Dialogue, nxt: int, chars: list[Mention]) -> tuple[str | None, str | None]:
+    """`"…," Bram said` / `"…," said Bram` / `"…," Bram whispered hoarsely`."""
+    if not chars:
+        return None, None
+    m0 = chars[0]
+    if masked[m0.end:m0.end + 1] in ("'", "’"):
+        return None, None  # `said Aria's sister`: the possessor does not speak
+    gap_words = re.findall(r"[a-z]+", masked[d.end:m0.start])
+    if len(gap_words) > 2:
+        return None, None
+    fw = _FIRST_WORD.match(masked, m0.end, min(nxt, m0.end + 40))
+    if any(w in SPEECH_VERBS for w in gap_words) or (fw and fw.group(1) in SPEECH_VERBS):
+        return _only_character(m0), "tag"
+    return None, None
+
+
+def _tag_before(masked: str, d: Dialogue, chars: list[Mention]) -> tuple[str | None, str | None]:
+    """`Bram said, "…"`, or an action beat by the one character named before the quote:
+    `Bram turned to her. "…"`."""
+    if not chars:
+        return None, None
+    m0 = chars[-1]
+    tm = _TAG_BEFORE.match(masked, m0.end, d.start)
+    if tm and tm.group(1) in SPEECH_VERBS:
+        return _only_character(m0), "tag"
+    if m0.acts and len({_only_character(m) for m in chars}) == 1:
+        return _only_character(m0), "beat"
+    return None, None
+
+
 def _attribute_speakers(masked: str, idx: TextIndex, pov: str | None) -> None:
     """Who speaks each quote: said-tags after or before the quote, an action beat by one
     named character in the same paragraph, "I said" for a first-person POV, and
@@ -431,44 +466,17 @@ def _attribute_speakers(masked: str, idx: TextIndex, pov: str | None) -> None:
         for qi, d in enumerate(quotes):
             nxt = quotes[qi + 1].start if qi + 1 < len(quotes) else pend
             prev_end = quotes[qi - 1].end if qi else pstart
-            tail = masked[d.end:nxt]
-            head = masked[prev_end:d.start]
-            speaker = None
-            how = None
-            # after: `" Bram said` / `" said Bram` / `," she said`
-            tail_chars = char_mentions(d.end, nxt)
-            if tail_chars and masked[tail_chars[0].end:tail_chars[0].end + 1] not in ("'", "’"):
-                m0 = tail_chars[0]
-                gap = masked[d.end:m0.start]
-                after = masked[m0.end:m0.end + 40]
-                gap_words = re.findall(r"[a-z]+", gap)
-                if (len(gap_words) <= 2 and (any(w in SPEECH_VERBS for w in gap_words)
-                                            or re.match(r"^[\s,]*(?:\w+ly\s+)?(\w+)", after) and
-                                            re.match(r"^[\s,]*(?:\w+ly\s+)?(\w+)", after).group(1) in SPEECH_VERBS)):
-                    speaker, how = _only_character(m0), "tag"
-            if speaker is None:
-                pm = _PRONOUN_TAG.match(tail)
-                if pm and pm.group(2).lower() in SPEECH_VERBS and pm.group(1).lower() in ("i", "we") and pov and idx.first_person:
+            speaker, how = _tag_after(masked, d, nxt, char_mentions(d.end, nxt))
+            if speaker is None and pov and idx.first_person:
+                pm = _PRONOUN_TAG.match(masked, d.end, nxt)
+                if pm and pm.group(1).lower() in ("i", "we") and pm.group(2).lower() in SPEECH_VERBS:
                     speaker, how = pov, "pov"
             if speaker is None:
-                # before: `Bram said, "` / `Bram turned to her. "`
-                head_chars = char_mentions(prev_end, d.start)
-                if head_chars:
-                    m0 = head_chars[-1]
-                    after = masked[m0.end:d.start]
-                    if re.match(r"^\s*(?:\w+ly\s+)?(\w+)[^.!?]*[,:]\s*$", after) and \
-                            re.match(r"^\s*(?:\w+ly\s+)?(\w+)", after).group(1) in SPEECH_VERBS:
-                        speaker, how = _only_character(m0), "tag"
-                    elif len({_only_character(m) for m in head_chars}) == 1 and m0.acts:
-                        speaker, how = _only_character(m0), "beat"
-                elif qi == 0 and not tail_chars:
-                    pass
+                speaker, how = _tag_before(masked, d, char_mentions(prev_end, d.start))
             if speaker is None and para_speaker is not None:
                 speaker, how = para_speaker, "paragraph"
-            if speaker is None and idx.first_person and pov:
-                hm = re.search(r"(?<![\w’'])I\s+(?:\w+ly\s+)?(\w+)[^.!?\"“]*[,:]?\s*$", head)
-                if hm:
-                    speaker, how = pov, "pov"
+            if speaker is None and pov and idx.first_person and _FIRST_PERSON_BEFORE.search(masked, prev_end, d.start):
+                speaker, how = pov, "pov"
             d.speaker, d.how = speaker, how
             if speaker and para_speaker is None:
                 para_speaker = speaker
