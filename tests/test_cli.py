@@ -515,3 +515,23 @@ def test_every_command_documents_an_example(capsys, name, callback):
     code, out, _err = call(capsys, name, "--help")
     assert code == 0
     assert "Example" in out
+
+
+def test_rules_shows_the_projects_settings(tmp_path, capsys):
+    root = make_project(tmp_path / "novel", config="title: T\ncheck:\n  ignore: [NF1]\n  severity: {NF205: error}\n")
+    code, out, _ = call(capsys, "rules", str(root), "--format", "json")
+    assert code == 0
+    rules = {r["code"]: r for r in json.loads(out)}
+    assert rules["NF101"]["enabled"] is False and rules["NF101"]["severity"] == "off"
+    assert rules["NF205"]["severity"] == "error" and rules["NF205"]["default_severity"] == "warning"
+    assert rules["NF001"]["enabled"] is True
+    code, out, _ = call(capsys, "rules", str(root))
+    assert code == 0 and "off" in out
+
+
+def test_rules_outside_a_project_shows_defaults(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = call(capsys, "rules", "--format", "json")
+    assert code == 0 and all(r["enabled"] for r in json.loads(out))
+    code, _out, err = call(capsys, "rules", str(tmp_path / "nowhere"))
+    assert code == ExitCode.USAGE

@@ -3,27 +3,56 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Optional
 
 import typer
 
 from novelforge.cli.app import app, out_console, use_color
 
 
+def _project_settings(path: Optional[Path]):
+    """The rule settings of the project at ``path`` (or around the current folder), or
+    None outside a project."""
+    from novelforge.errors import ProjectNotFound
+    from novelforge.project.loader import find_project_root, load_config
+    from novelforge.rules.engine import resolve_settings
+
+    try:
+        root = find_project_root(path or Path.cwd())
+    except ProjectNotFound:
+        if path is not None:
+            raise
+        return None
+    return resolve_settings(load_config(root))
+
+
 @app.command("rules")
 def rules_cmd(
+    project: Optional[Path] = typer.Argument(None, help="Project folder whose settings to show (default: the project around the current folder, if any)."),
     fmt: str = typer.Option("text", "--format", "-f", metavar="text|json|markdown", help="Output format."),
 ) -> int:
-    """List every rule: code, name, default severity and what it finds.
+    """List every rule: code, name, severity and what it finds.
 
-    `--format markdown` prints the whole catalogue with every rule's docs.
+    Inside a project, the severity is the one `novelforge.yaml` sets and rules that
+    the project's `select`/`ignore` turn off are marked `off`. `--format markdown`
+    prints the whole catalogue with every rule's docs.
     Example: novelforge rules --format json
     """
     from novelforge.errors import UsageError
     from novelforge.rules.registry import all_rules
 
     rules = all_rules()
+    settings = _project_settings(project) if fmt != "markdown" else None
+
+    def severity(r) -> str:
+        if settings is None:
+            return r.severity.value
+        return settings.severity(r.code).value if r.code in settings.codes else "off"
+
     if fmt == "json":
-        data = [{"code": r.code, "name": r.name, "severity": r.severity.value, "scope": r.scope,
+        data = [{"code": r.code, "name": r.name, "severity": severity(r), "default_severity": r.severity.value,
+                 "enabled": settings is None or r.code in settings.codes, "scope": r.scope,
                  "family": r.family, "summary": r.summary} for r in rules]
         typer.echo(json.dumps(data, indent=2))
     elif fmt == "markdown":
@@ -41,7 +70,7 @@ def rules_cmd(
             if r.family != family:
                 family = r.family
                 table.add_row("", f"[bold]{family}[/]" if use_color() else family, "", "")
-            table.add_row(r.code, r.name, r.severity.value, r.summary)
+            table.add_row(r.code, r.name, severity(r), r.summary)
         out_console().print(table)
     else:
         raise UsageError(f"`--format {fmt}` must be text, json or markdown")

@@ -594,6 +594,15 @@ def _explain(err: dict, data: dict, fields: list[str], what: str) -> tuple[str, 
     return f"`{field}` is invalid: {msg[0].lower() + msg[1:] if msg else msg}", Severity.ERROR, P.INVALID_VALUE, False
 
 
+def load_config(root: Path | str) -> Project:
+    """Only ``novelforge.yaml``: a project without canon or scenes, for commands that need
+    the settings alone."""
+    root = Path(root).absolute()
+    loader = _Loader(root)
+    config, config_doc = loader.load_config()
+    return Project(root=root, config=config, config_doc=config_doc, diagnostics=loader.diags)
+
+
 def load_project(root: Path | str, cache: Any = None) -> Project:
     """Load everything under ``root``. Problems are in ``project.diagnostics``, never raised.
 

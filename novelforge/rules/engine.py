@@ -145,28 +145,42 @@ def check_project(project: Project, options: CheckOptions | None = None,
             cache.close()
 
 
-def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) -> Report:
+@dataclass
+class Settings:
+    """The rules a run uses, after the config and the flags are combined."""
+
+    codes: set[str]
+    overrides: dict[str, Severity]
+    per_file: list[tuple[str, set[str]]]
+
+    def severity(self, code: str) -> Severity:
+        return self.overrides.get(code, RULES[code].severity)
+
+
+def resolve_settings(project: Project, options: CheckOptions | None = None) -> Settings:
+    """Which rules run and at what severity. Raises ConfigError (with the line in
+    ``novelforge.yaml``) for a selector that names no rule."""
+    options = options or CheckOptions()
     cfg = project.config.check
     _check_config_selectors(project)
     select = options.select if options.select is not None else cfg.select
-    ignore = options.ignore if options.ignore is not None else cfg.ignore
-    codes = selected_codes(list(select) + options.extend_select, list(ignore) + options.extend_ignore)
+    ignore = list(options.ignore if options.ignore is not None else cfg.ignore) + options.extend_ignore
+    codes = selected_codes(list(select) + options.extend_select, ignore)
     # like a syntax error in ruff, a file that cannot be read is reported whatever the
     # selection, unless its code is ignored explicitly
-    ignored = selected_codes(["ALL"], []) - selected_codes(["ALL"], list(ignore) + options.extend_ignore)
+    ignored = selected_codes(["ALL"], []) - selected_codes(["ALL"], ignore)
     codes |= {c for c in RULES if c.startswith("NF0")} - ignored
     overrides: dict[str, Severity] = {}
     for sel, sev in cfg.severity.items():
-        found = resolve_selector(sel)
-        if found is None:
-            raise ConfigError(f"`{sel}` under `check: severity` is not a rule code, prefix or name",
-                              path="novelforge.yaml", help="`novelforge rules` lists every rule")
-        for c in found:
+        for c in resolve_selector(sel) or ():
             overrides[c] = sev
-    per_file: list[tuple[str, set[str]]] = []
-    for pattern, sels in cfg.per_file_ignores.items():
-        per_file.append((pattern, selected_codes(sels, [], f"per-file-ignores `{pattern}`")))
+    per_file = [(pattern, selected_codes(sels, [])) for pattern, sels in cfg.per_file_ignores.items()]
+    return Settings(codes, overrides, per_file)
 
+
+def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) -> Report:
+    settings = resolve_settings(project, options)
+    codes, overrides, per_file = settings.codes, settings.overrides, settings.per_file
     baseline = suppress.read_baseline(project.root) if options.use_baseline else None
     run_key = None
     if cache is not None:
