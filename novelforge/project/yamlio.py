@@ -9,6 +9,7 @@ and every reported position is ruamel's own.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,7 +144,10 @@ def _humanize(problem: str, char: str = "", context: str | None = None, opened: 
         return "broken YAML: a `:` where it is not allowed (put text containing `: ` in quotes)"
     if "cannot start any token" in problem and char == "\t":
         return "broken YAML: a tab character; YAML indents with spaces only"
-    if context in _UNCLOSED and opened is not None and problem.startswith("did not find expected"):
+    # the C parser says "did not find expected ',' or ']'", the pure-Python one
+    # "expected ',' or ']', but got ':'"
+    if context in _UNCLOSED and opened is not None and (problem.startswith("did not find expected")
+                                                       or re.match(r"expected '.' or '.', but", problem)):
         what, left, right = _UNCLOSED[context]
         return f"broken YAML: the {what} opened with `{left}` on line {opened} is never closed with `{right}`"
     if context == "while scanning a quoted scalar" and opened is not None:
