@@ -1,0 +1,202 @@
+"""The book as writers see it: chapters of scenes of paragraphs of styled text runs.
+
+Front matter, HTML comments (promise markers, suppressions, notes) and Markdown syntax
+never reach a writer: they get plain text with italic/bold flags, scene breaks as their
+own paragraphs, and typography already applied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from novelforge.export.typography import smarten
+from novelforge.project.models import Project, Scene
+
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_PARA_SPLIT = re.compile(r"\n[ \t]*\n\s*")
+_BREAK = re.compile(r"^[ \t]*(?:#|\*\s*\*\s*\*|\*\*\*|-{3,}|~{3,})[ \t]*$")
+_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(.*?)[ \t#]*$")
+# emphasis: **bold**, __bold__, *italic*, _italic_ (underscores only at word edges)
+_INLINE = re.compile(
+    r"(?P<code>`[^`\n]+`)"
+    r"|(?P<b>\*\*(?=\S)(?P<bt>.+?)(?<=\S)\*\*|(?<![\w])__(?=\S)(?P<bu>.+?)(?<=\S)__(?![\w]))"
+    r"|(?P<i>\*(?=\S)(?P<it>.+?)(?<=\S)\*|(?<![\w])_(?=\S)(?P<iu>.+?)(?<=\S)_(?![\w]))",
+    re.S,
+)
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!\"'])")
+_BR = re.compile(r"[ \t]*\n[ \t]*")
+
+
+@dataclass(slots=True)
+class Run:
+    text: str
+    italic: bool = False
+    bold: bool = False
+
+
+@dataclass
+class Paragraph:
+    runs: list[Run]
+    kind: str = "text"          # text | break | heading
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass
+class SceneOut:
+    id: str
+    title: str | None
+    path: str
+    paragraphs: list[Paragraph]
+    words: int
+
+
+@dataclass
+class ChapterOut:
+    id: str
+    number: int
+    title: str | None
+    scenes: list[SceneOut] = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        return self.title or f"Chapter {self.number}"
+
+
+@dataclass
+class Book:
+    title: str
+    author: str | None
+    language: str
+    identifier: str              # urn:uuid derived from the project, stable across runs
+    chapters: list[ChapterOut]
+    subtitle: str | None = None
+    author_legal: str | None = None
+    contact: list[str] = field(default_factory=list)
+    words: int = 0
+    settings: dict = field(default_factory=dict)   # the `export:` block of novelforge.yaml
+
+    def scenes(self) -> Iterable[SceneOut]:
+        for c in self.chapters:
+            yield from c.scenes
+
+
+def parse_inline(text: str, language: str = "en", typography: bool = True) -> list[Run]:
+    """Markdown emphasis → runs. Line breaks inside a paragraph become spaces."""
+    text = _BR.sub(" ", text.strip())
+    runs: list[Run] = []
+    state = [False]
+
+    def add(chunk: str, italic: bool = False, bold: bool = False, smart: bool = True) -> None:
+        if not chunk:
+            return
+        chunk = _ESCAPE.sub(r"\1", chunk)
+        if typography and smart:
+            chunk = smarten(chunk, language, state)
+        if runs and runs[-1].italic == italic and runs[-1].bold == bold:
+            runs[-1].text += chunk
+        else:
+            runs.append(Run(chunk, italic, bold))
+
+    pos = 0
+    for m in _INLINE.finditer(text):
+        add(text[pos:m.start()])
+        if m.group("code"):
+            add(m.group("code")[1:-1], smart=False)
+        elif m.group("b"):
+            inner = m.group("bt") if m.group("bt") is not None else m.group("bu")
+            for r in parse_inline(inner, language, False):
+                add(r.text, r.italic, True)
+        else:
+            inner = m.group("it") if m.group("it") is not None else m.group("iu")
+            for r in parse_inline(inner, language, False):
+                add(r.text, True, r.bold)
+        pos = m.end()
+    add(text[pos:])
+    return runs
+
+
+def scene_paragraphs(scene: Scene, language: str = "en", typography: bool = True) -> list[Paragraph]:
+    body = _COMMENT.sub("", scene.body) if "<!--" in scene.body else scene.body
+    out: list[Paragraph] = []
+    for block in _PARA_SPLIT.split(body.strip()):
+        if not block.strip():
+            continue
+        if _BREAK.match(block.strip()):
+            if out and out[-1].kind != "break":
+                out.append(Paragraph([], "break"))
+            continue
+        hm = _HEADING.match(block) if "\n" not in block.strip() else None
+        if hm:
+            out.append(Paragraph(parse_inline(hm.group(1), language, typography), "heading"))
+            continue
+        out.append(Paragraph(parse_inline(block, language, typography)))
+    while out and out[-1].kind == "break":
+        out.pop()
+    return out
+
+
+def stable_identifier(project: Project) -> str:
+    """A UUID derived from the title and author: the same book keeps its identifier."""
+    cfg = project.config
+    seed = f"novelforge:{cfg.title}:{cfg.author or ''}"
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, seed))
+
+
+def select_scenes(project: Project, statuses: Iterable[str] | None = None,
+                  chapters: tuple[int | None, int | None] | None = None) -> list[Scene]:
+    """Scenes in reading order, filtered by ``status`` and a 1-based chapter range."""
+    wanted = set(statuses) if statuses else None
+    lo, hi = chapters or (None, None)
+    out = []
+    for scene in project.scenes:
+        if not scene.readable:
+            continue
+        if wanted is not None and scene.meta.status not in wanted:
+            continue
+        number = scene.chapter.number if scene.chapter else 0
+        if (lo is not None and number < lo) or (hi is not None and number > hi):
+            continue
+        out.append(scene)
+    return out
+
+
+def build_book(project: Project, statuses: Iterable[str] | None = None,
+               chapters: tuple[int | None, int | None] | None = None, typography: bool = True) -> Book:
+    cfg = project.config
+    language = cfg.language or "en"
+    book_chapters: dict[str, ChapterOut] = {}
+    total = 0
+    for scene in select_scenes(project, statuses, chapters):
+        chap = scene.chapter
+        key = chap.path if chap else ""
+        if key not in book_chapters:
+            book_chapters[key] = ChapterOut(chap.id if chap else "", chap.number if chap else 0,
+                                            chap.title if chap else None)
+        paragraphs = scene_paragraphs(scene, language, typography)
+        words = sum(len(p.text.split()) for p in paragraphs)
+        total += words
+        book_chapters[key].scenes.append(SceneOut(scene.id, scene.meta.title, scene.path, paragraphs, words))
+    contact = cfg.contact if isinstance(cfg.contact, list) else ([cfg.contact] if cfg.contact else [])
+    return Book(title=cfg.title, subtitle=cfg.subtitle, author=cfg.author, author_legal=cfg.author_legal,
+                contact=list(contact), language=language, identifier=stable_identifier(project),
+                chapters=list(book_chapters.values()), words=total, settings=dict(cfg.export or {}))
+
+
+def content_digest(book: Book) -> str:
+    """A hash of everything a writer renders: used for stable, reproducible outputs."""
+    h = hashlib.blake2b(digest_size=16)
+    for c in book.chapters:
+        h.update(f"{c.id}\0{c.title}\0".encode())
+        for s in c.scenes:
+            for p in s.paragraphs:
+                h.update(p.kind.encode())
+                for r in p.runs:
+                    h.update(f"{r.italic:d}{r.bold:d}{r.text}\0".encode())
+    return h.hexdigest()
