@@ -537,7 +537,19 @@ def test_contracts_load_with_ids_from_file_name(tmp_path):
                               "no-gunpowder:\n  type: forbid\n  terms: [musket]\n"})
     assert project.diagnostics == []
     assert list(project.contracts) == ["world.no-gunpowder"]
-    assert project.contracts["world.no-gunpowder"]["terms"] == ["musket"]
+    assert project.contracts["world.no-gunpowder"].terms == ["musket"]
+
+
+def test_every_problem_in_a_contract_is_reported_at_its_line(tmp_path):
+    project = load(tmp_path, {"contracts/world.yaml":
+                              "good:\n  type: forbid\n  terms: [musket]\n"
+                              "bad:\n  type: require-with\n  if: '\\b(cast'\n  then: blood\n  withn: scene\n"
+                              "worse:\n  type: forbid\n  severity: fatal\n"})
+    found = sorted((d.code, d.line, d.column, d.contract) for d in project.diagnostics)
+    assert found == [("NF004", 6, 7, "world.bad"), ("NF004", 11, 13, "world.worse"), ("NF009", 8, 3, "world.bad")]
+    messages = " ".join(d.message for d in project.diagnostics)
+    assert "not a valid regular expression" in messages and "did you mean `within`" in messages
+    assert list(project.contracts) == ["world.good"]  # a broken contract is not half-enforced
 
 
 def test_contract_with_unknown_type(tmp_path):

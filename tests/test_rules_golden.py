@@ -49,6 +49,16 @@ PREPARE = {"NF003": _prepare_nf003, "NF007": _prepare_nf007}
 
 # Where each rule must fire (path, line, column) and files where it must stay silent.
 EXPECT: dict[str, dict[str, list]] = {
+    "NF301": {"fires": [("manuscript/01-ashes/01-the-walls.md", 9, 34), ("manuscript/01-ashes/01-the-walls.md", 11, 24),
+                        ("manuscript/01-ashes/01-the-walls.md", 13, 5)],
+              "clean": ["manuscript/01-ashes/02-the-gate.md"]},
+    "NF302": {"fires": [("manuscript/01-ashes/01-the-hall.md", 9, 1), ("manuscript/01-ashes/01-the-hall.md", 11, 2)],
+              "clean": ["manuscript/01-ashes/02-the-yard.md"]},
+    "NF303": {"fires": [("manuscript/01-ashes/02-the-river.md", 9, 15)],
+              "clean": ["manuscript/01-ashes/01-the-fog.md"]},
+    "NF304": {"fires": [("manuscript/01-ashes/01-the-door.md", 9, 6)], "clean": []},
+    "NF305": {"fires": [("manuscript/01-ashes/01-the-court.md", 9, 2)], "clean": []},
+    "NF309": {"fires": [("contracts/world.yaml", 1, 1)], "clean": []},
     "NF001": {"fires": [("canon/characters/bram.yaml", 4, 8), ("manuscript/01-ashes/01-the-summons.md", 2, 19)],
               "clean": ["canon/characters/aria.yaml", "manuscript/01-ashes/02-the-road.md"]},
     "NF002": {"fires": [("manuscript/01-ashes/01-the-summons.md", 1, 1)],

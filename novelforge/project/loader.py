@@ -32,13 +32,13 @@ from novelforge.project.models import (
     Scene,
     SceneMeta,
 )
+from novelforge.contracts.models import TYPES as CONTRACT_TYPES
 from novelforge.project.yamlio import YamlDoc, YamlSyntaxError, parse_yaml
 
 CONFIG_FILE = "novelforge.yaml"
 SCENE_SUFFIXES = (".md", ".markdown")
 CANON_SUFFIXES = (".yaml", ".yml", ".md")
-CONTRACT_TYPES = ("forbid", "prefer", "consistency", "require-with", "attribute", "lifecycle",
-                  "knowledge", "order", "travel", "pattern")
+
 
 _FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 _NUM_PREFIX = re.compile(r"^\d+[-_. ]+")
@@ -440,8 +440,30 @@ class _Loader:
             return
         into[pid] = Promise(id=pid, path=doc.path, model=model, doc=doc)
 
-    def load_contracts(self) -> tuple[dict[str, dict[str, Any]], dict[str, YamlDoc]]:
-        contracts: dict[str, dict[str, Any]] = {}
+    def _validate_contract(self, doc: YamlDoc, cid: str, full: str, body: dict) -> Any:
+        """The typed contract, or None after reporting every problem in it (a contract with
+        an error is not half-enforced)."""
+        from novelforge.contracts.models import MODELS
+
+        model = MODELS[body["type"]]
+        try:
+            return model.model_validate(body)
+        except ValidationError as exc:
+            seen: set[tuple] = set()
+            for err in exc.errors():
+                loc = tuple(p for p in err["loc"] if not _is_branch_name(p))
+                if loc in seen:
+                    continue
+                seen.add(loc)
+                err = {**err, "loc": loc}
+                msg, sev, kind, key = _explain(err, body, _fields_at(model, loc) if loc else [], f"contract `{cid}`")
+                line, col = doc.position((cid, *loc), key=key)
+                self.diag(kind, msg, doc.path, line, col, severity=sev, contract=full,
+                          help=f"fields of a `{body['type']}` contract: " + ", ".join(_field_names(model)))
+            return None
+
+    def load_contracts(self) -> tuple[dict[str, Any], dict[str, YamlDoc]]:
+        contracts: dict[str, Any] = {}
         docs: dict[str, YamlDoc] = {}
         base = self.root / "contracts"
         if not base.is_dir():
@@ -477,8 +499,10 @@ class _Loader:
                               doc.path, *doc.position((cid, "type") if ctype is not None else (cid,), key=ctype is None),
                               contract=full, help="valid types: " + ", ".join(CONTRACT_TYPES))
                     continue
-                contracts[full] = body
-                docs[full] = doc
+                model = self._validate_contract(doc, cid, full, body)
+                if model is not None:
+                    contracts[full] = model
+                    docs[full] = doc
         return contracts, docs
 
 
@@ -591,6 +615,10 @@ def _explain(err: dict, data: dict, fields: list[str], what: str) -> tuple[str, 
         expected = err.get("ctx", {}).get("expected", "")
         return f"`{field}: {value}` is not one of: {expected.replace(chr(39), '')}", Severity.ERROR, P.INVALID_VALUE, False
     msg = err.get("msg", "invalid value")
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    if not loc:
+        return f"{what}: {msg}", Severity.ERROR, P.INVALID_VALUE, True
     return f"`{field}` is invalid: {msg[0].lower() + msg[1:] if msg else msg}", Severity.ERROR, P.INVALID_VALUE, False
 
 

@@ -273,7 +273,7 @@ class Project:
     scenes: list[Scene] = field(default_factory=list)
     canon: dict[str, dict[str, Entity]] = field(default_factory=dict)
     promises: dict[str, Promise] = field(default_factory=dict)
-    contracts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    contracts: dict[str, Any] = field(default_factory=dict)   # full id → contract model
     contract_docs: dict[str, Any] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     fingerprint: str = ""      # hash of every file read and every load finding

@@ -23,6 +23,23 @@ class Context:
     def index(self, scene: Scene) -> TextIndex:
         return self.indexes.get(scene.path) or TextIndex()
 
+    def masked(self, scene: Scene) -> str:
+        """The scene's file text with front matter and comments blanked out (same offsets)."""
+        cache = self.__dict__.setdefault("_masked", {})
+        text = cache.get(scene.path)
+        if text is None:
+            from novelforge.text.index import mask
+
+            text = cache[scene.path] = mask(scene.text, scene.body_start)[0]
+        return text
+
+    def memo(self, key: object, make):
+        """A value computed once per run (compiled contract patterns and the like)."""
+        store = self.__dict__.setdefault("_memo", {})
+        if key not in store:
+            store[key] = make()
+        return store[key]
+
     @cached_property
     def entity_keys(self) -> dict[tuple[str, str], Entity]:
         return {(e.kind, e.id): e for e in self.project.entities()}

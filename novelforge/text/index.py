@@ -139,11 +139,27 @@ class TextIndex:
         return {d.speaker for d in self.dialogue if d.speaker}
 
     def in_dialogue(self, offset: int) -> bool:
+        return self.dialogue_at(offset) is not None
+
+    def dialogue_at(self, offset: int) -> "Dialogue | None":
+        """The quoted speech that contains ``offset``, if any."""
         from bisect import bisect_right
 
         starts = self._dialogue_starts()
         i = bisect_right(starts, offset) - 1
-        return i >= 0 and self.dialogue[i].start <= offset < self.dialogue[i].end
+        if i >= 0 and self.dialogue[i].start <= offset < self.dialogue[i].end:
+            return self.dialogue[i]
+        return None
+
+    def unit_at(self, offset: int, within: str) -> tuple[int, int] | None:
+        """The sentence or paragraph (offsets) that contains ``offset``."""
+        from bisect import bisect_right
+
+        spans = self.sentences if within == "sentence" else self.paragraphs
+        i = bisect_right(spans, (offset, float("inf"))) - 1
+        if i >= 0 and spans[i][0] <= offset < spans[i][1]:
+            return spans[i]
+        return None
 
     def _dialogue_starts(self) -> list[int]:
         cached = getattr(self, "_ds", None)

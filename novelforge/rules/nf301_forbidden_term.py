@@ -1,0 +1,52 @@
+from novelforge.rules.contracts_common import (because, compiled, contracts_of, matches, scene_in_scope,
+                                               terms_regex)
+from novelforge.rules.registry import rule
+
+
+@rule("NF301", "forbidden-term", "error", "scene")
+def check(scene, index, ctx):
+    """The prose uses a term that a `forbid` contract bans.
+
+    ## What it does
+    For every `forbid` contract, finds its `terms` (whole words or phrases, any case by
+    default) and `patterns` (regular expressions) in the prose of the scenes, scope
+    (`all`, `narration`, `dialogue`), speakers, POV characters, scene range and chapters
+    the contract names. The finding's severity is the contract's `severity`.
+
+    ## Why is this bad
+    Anachronisms and banned words break the reader's trust in the world: a musket in a
+    world without gunpowder, "okay" at a medieval court.
+
+    ## Example
+    ```yaml
+    # contracts/world.yaml
+    no-gunpowder:
+      type: forbid
+      terms: [gunpowder, musket, pistol]
+      message: The Ember world has no gunpowder
+    ```
+    ```markdown
+    The guard raised his musket.
+    ```
+
+    ## Use instead
+    ```markdown
+    The guard raised his crossbow.
+    ```
+    """
+    if not index.words:
+        return
+    masked = None
+    for cid, c in contracts_of(ctx, "forbid"):
+        if not scene_in_scope(c, scene, ctx):
+            continue
+        regexes = []
+        if c.terms:
+            regexes.append(ctx.memo(("terms", cid), lambda c=c: terms_regex(c.terms, c.ignore_case)))
+        regexes += [compiled(ctx, cid, p, c.ignore_case) for p in c.patterns]
+        masked = masked if masked is not None else ctx.masked(scene)
+        for rx in regexes:
+            for m in matches(c, rx, scene, index, masked):
+                d = ctx.at("NF301", scene, m.start(), m.end(), f"`{m.group(0)}` is forbidden{because(c, cid)}",
+                           contract=cid, help=c.help or "rewrite the passage without it")
+                yield d.with_severity(c.severity)
