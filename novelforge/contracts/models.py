@@ -17,10 +17,13 @@ ENFORCED = frozenset({"forbid", "prefer", "consistency", "require-with", "patter
 
 
 def _as_list(value: Any) -> Any:
+    """One value or a list; numbers become text (`chapters: [1, 03-siege]`)."""
     if value is None:
         return []
-    if isinstance(value, (str, int)):
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
         return [str(value)]
+    if isinstance(value, list):
+        return [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
     return value
 
 
