@@ -115,3 +115,30 @@ def test_comments_and_front_matter_never_trigger_contracts(tmp_path):
     root = project(tmp_path / "n", "x:\n  type: forbid\n  terms: [musket, pov]\n",
                    {"01-a/01-x.md": ("aria", "<!-- a musket in a note -->\nAria waited.\n")})
     assert found(root, "NF301") == []
+
+
+def test_prefilters_never_change_the_matches():
+    import re
+
+    from hypothesis import given, settings, strategies as st
+
+    from novelforge.rules.contracts_common import Finder, required_literals, terms_regex
+
+    assert required_literals(r"\b(cast|conjur\w*|spell)\b") == ("cast", "conjur", "spell")
+    assert required_literals(r"(?i)\b(o\.?k\.?|okay)\b") is None  # no literal of 3+ letters is certain
+    assert required_literals(r"(foo)?bar") == ("bar",)
+    assert required_literals(r"[a-z]+") is None
+
+    words = st.sampled_from(["musket", "Musket", "lord", "Lord Bram", "_musket_", "o'musket", "muskets", "é", " ", "\n", ". "])
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(words, max_size=30), st.booleans())
+    def same(parts, ignore_case):
+        text = "".join(parts)
+        for finder in (terms_regex(["musket", "Lord Bram"], ignore_case),
+                       Finder(re.compile(r"\bmusket", re.I if ignore_case else 0), required_literals(r"\bmusket"))):
+            plain = [(m.start(), m.end()) for m in finder.regex.finditer(text)]
+            fast = [(m.start(), m.end()) for m in finder.finditer(text, text.lower())]
+            assert fast == plain
+
+    same()

@@ -261,8 +261,10 @@ def paragraph_style(document, name: str, *, base: str | None = "Normal", next_st
         for child in el.findall(_w(tag)):
             el.remove(child)
     style.base_style = styles[base] if base else None
-    if next_style:
-        style.next_paragraph_style = styles[next_style]
+    if next_style:                 # by id: the next style may not be defined yet
+        nxt = OxmlElement("w:next")
+        nxt.set(_w("val"), next_style.replace(" ", ""))
+        (el.find(_w("basedOn")) if el.find(_w("basedOn")) is not None else el.find(_w("name"))).addnext(nxt)
     style.quick_style = True
     style.hidden = False
     style.unhide_when_used = False

@@ -33,6 +33,14 @@ class Context:
             text = cache[scene.path] = mask(scene.text, scene.body_start)[0]
         return text
 
+    def lower(self, scene: Scene) -> str:
+        """``masked(scene).lower()``, for prefilters (same length for almost all text)."""
+        cache = self.__dict__.setdefault("_lower", {})
+        text = cache.get(scene.path)
+        if text is None:
+            text = cache[scene.path] = self.masked(scene).lower()
+        return text
+
     def memo(self, key: object, make):
         """A value computed once per run (compiled contract patterns and the like)."""
         store = self.__dict__.setdefault("_memo", {})

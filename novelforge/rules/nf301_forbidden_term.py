@@ -36,7 +36,6 @@ def check(scene, index, ctx):
     """
     if not index.words:
         return
-    masked = None
     for cid, c in contracts_of(ctx, "forbid"):
         if not scene_in_scope(c, scene, ctx):
             continue
@@ -44,9 +43,8 @@ def check(scene, index, ctx):
         if c.terms:
             regexes.append(ctx.memo(("terms", cid), lambda c=c: terms_regex(c.terms, c.ignore_case)))
         regexes += [compiled(ctx, cid, p, c.ignore_case) for p in c.patterns]
-        masked = masked if masked is not None else ctx.masked(scene)
         for rx in regexes:
-            for m in matches(c, rx, scene, index, masked):
+            for m in matches(c, rx, scene, index, ctx):
                 d = ctx.at("NF301", scene, m.start(), m.end(), f"`{m.group(0)}` is forbidden{because(c, cid)}",
                            contract=cid, help=c.help or "rewrite the passage without it")
                 yield d.with_severity(c.severity)

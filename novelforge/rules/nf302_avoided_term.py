@@ -1,6 +1,4 @@
-import re
-
-from novelforge.rules.contracts_common import WORD_EDGE_AFTER, WORD_EDGE_BEFORE, because, contracts_of, matches, scene_in_scope
+from novelforge.rules.contracts_common import because, contracts_of, matches, scene_in_scope, terms_regex
 from novelforge.rules.registry import rule
 
 
@@ -34,20 +32,13 @@ def check(scene, index, ctx):
     """
     if not index.words:
         return
-    masked = None
     for cid, c in contracts_of(ctx, "prefer"):
         if not c.replace or not scene_in_scope(c, scene, ctx):
             continue
 
-        def build(c=c):
-            flags = re.IGNORECASE if c.ignore_case else 0
-            parts = [re.escape(k).replace(r"\ ", r"\s+") for k in sorted(c.replace, key=len, reverse=True)]
-            return re.compile(WORD_EDGE_BEFORE + "(?:" + "|".join(parts) + ")" + WORD_EDGE_AFTER, flags)
-
-        rx = ctx.memo(("prefer", cid), build)
+        rx = ctx.memo(("prefer", cid), lambda c=c: terms_regex(list(c.replace), c.ignore_case))
         lookup = {(k.lower() if c.ignore_case else " ".join(k.split())): v for k, v in c.replace.items()}
-        masked = masked if masked is not None else ctx.masked(scene)
-        for m in matches(c, rx, scene, index, masked):
+        for m in matches(c, rx, scene, index, ctx):
             found = " ".join(m.group(0).split())
             better = lookup.get(found.lower() if c.ignore_case else found, "")
             d = ctx.at("NF302", scene, m.start(), m.end(), f"`{found}` should be `{better}`{because(c, cid)}",

@@ -40,7 +40,7 @@ def check(ctx):
                 idx = ctx.indexes.get(scene.path)
                 if idx is None or not idx.words or not scene_in_scope(c, scene, ctx):
                     continue
-                for m in matches(c, rx, scene, idx, ctx.masked(scene)):
+                for m in matches(c, rx, scene, idx, ctx):
                     word = m.group(0)
                     key = left if word.lower() == left.lower() or (not c.ignore_case and word == left) else right
                     found[key].append((scene, m))

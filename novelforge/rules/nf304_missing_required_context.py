@@ -47,24 +47,23 @@ def check(scene, index, ctx):
     """
     if not index.words:
         return
-    masked = None
     for cid, c in contracts_of(ctx, "require-with"):
         if not scene_in_scope(c, scene, ctx):
             continue
-        masked = masked if masked is not None else ctx.masked(scene)
+        masked, lower = ctx.masked(scene), ctx.lower(scene)
         trigger = compiled(ctx, cid, c.if_, c.ignore_case)
         needed = compiled(ctx, cid + "#then", c.then, c.ignore_case)
         scene_has = None
         reported: set[tuple[int, int]] = set()
-        for m in matches(c, trigger, scene, index, masked):
+        for m in matches(c, trigger, scene, index, ctx):
             if c.within == "scene":
                 if scene_has is None:
-                    scene_has = needed.search(masked, scene.body_start) is not None
+                    scene_has = needed.search(masked, lower, scene.body_start) is not None
                 ok = scene_has
                 unit = (scene.body_start, len(masked))
             else:
                 unit = index.unit_at(m.start(), c.within) or (m.start(), m.end())
-                ok = needed.search(masked, *unit) is not None
+                ok = needed.search(masked, lower, *unit) is not None
             if not ok and unit not in reported:  # one finding per sentence, paragraph or scene
                 reported.add(unit)
                 d = ctx.at("NF304", scene, m.start(), m.end(),

@@ -42,13 +42,11 @@ def check(scene, index, ctx):
     """
     if not index.words:
         return
-    masked = None
     for cid, c in contracts_of(ctx, "pattern"):
         if not scene_in_scope(c, scene, ctx):
             continue
-        masked = masked if masked is not None else ctx.masked(scene)
         rx = compiled(ctx, cid, c.pattern, c.ignore_case)
-        for m in matches(c, rx, scene, index, masked):
+        for m in matches(c, rx, scene, index, ctx):
             message = _format(c.message, m) if c.message else f"`{m.group(0)}` matches contract `{cid}`"
             d = ctx.at("NF305", scene, m.start(), m.end(), message, contract=cid, help=c.help)
             yield d.with_severity(c.severity)

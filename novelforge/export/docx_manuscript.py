@@ -1,0 +1,232 @@
+"""DOCX in standard manuscript format (after William Shunn's "Proper Manuscript Format").
+
+12 pt Times New Roman or Courier, double-spaced, 1-inch margins, half-inch first-line
+indents, no space between paragraphs; a title page with the legal name and contact block
+top left, "about N words" top right and the title and byline halfway down; a running
+header ``Surname / KEYWORD / page`` (a real PAGE field) from page 2; each chapter on a new
+page a third of the way down; ``#`` for scene breaks; ``END`` after the last chapter.
+Every choice is an option under ``export: {manuscript: …}`` in novelforge.yaml
+(docs/export-docx.md).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Mapping
+
+from novelforge.export import docx_common as dc
+from novelforge.export.book import Book
+
+ITALICS = {"italic": "<w:i/><w:iCs/>", "underline": '<w:u w:val="single"/>'}
+_TYPEWRITER = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'",
+                             "—": "--", "–": "-", "…": "...", "\u00a0": " "})
+_ARTICLES = {"a", "an", "the", "of", "and", "le", "la", "les", "l", "der", "die", "das", "el", "los", "las"}
+
+
+def _rounding(value: Any) -> str | int:
+    text_ = str(value).strip().lower()
+    if text_ in ("shunn", "none", "exact"):
+        return "none" if text_ == "exact" else text_
+    number = dc.positive(int, 1, 1_000_000)(value)
+    return number
+
+
+OPTIONS = [
+    dc.Option("font", "Times New Roman", dc.text, "Typeface of everything: `Times New Roman`, `Courier New`…"),
+    dc.Option("size", 12.0, dc.positive(float, 8, 16), "Font size in points."),
+    dc.Option("line_spacing", 2.0, dc.positive(float, 1, 3), "Line spacing as a multiple: 2 is double-spaced."),
+    dc.Option("indent", 0.5, dc.positive(float, 0, 2), "First-line indent of paragraphs, in inches."),
+    dc.Option("margins", 1.0, dc.positive(float, 0.5, 2), "Page margins on all four sides, in inches."),
+    dc.Option("paper", dc.PAPER["letter"], dc.paper, "`letter`, `a4`, `a5`, `6x9`, `5x8` or `WIDTHxHEIGHT` in inches."),
+    dc.Option("surname", None, dc.text, "Surname in the running header (default: last word of `author`, else `author_legal`)."),
+    dc.Option("keyword", None, dc.text, "Title keyword in the running header (default: the title's first word that is not an article, in capitals)."),
+    dc.Option("header", "{surname} / {keyword} / {page}", dc.text, "The running header; `{page}` is the page-number field; also `{title}`."),
+    dc.Option("rounding", "shunn", _rounding, "Word count rounding: `shunn`, a number such as `100` or `1000`, or `none`."),
+    dc.Option("word_count", "about {words} words", dc.text, "The word count line, top right of the title page."),
+    dc.Option("italics", "italic", dc.choice("italic", "underline"), "`italic`, or `underline` (the typewriter convention)."),
+    dc.Option("typewriter", False, dc.flag, "Straight quotes, `--` for dashes and `...` for ellipses."),
+    dc.Option("title_page", True, dc.flag, "Start with the title page (contact block, word count, title, byline)."),
+    dc.Option("byline", "by {author}", dc.text, "The line under the title; `{author}` is the byline name."),
+    dc.Option("chapter_heading", "{heading}", dc.text,
+              "Chapter heading: `{heading}` (title, else `Chapter N`), `{title}`, `{number}`; `\\n` breaks the line."),
+    dc.Option("chapter_drop", 1 / 3, dc.positive(float, 0, 0.75), "How far down the page a chapter starts, as a fraction of the page height."),
+    dc.Option("scene_break", "#", dc.text, "The centred line between scenes and at scene breaks."),
+    dc.Option("end", "END", dc.text, "The centred line after the last chapter (empty for none)."),
+]
+
+
+def round_words(words: int, rounding: str | int = "shunn") -> int:
+    """Shunn's rule: nearest 100 up to 1,500 words, 500 up to 10,000, 1,000 up to
+    25,000, 5,000 beyond; or the nearest multiple of ``rounding``; ``none`` is exact."""
+    if rounding == "none" or words <= 0:
+        return max(words, 0)
+    if rounding == "shunn":
+        step = 100 if words < 1500 else 500 if words < 10_000 else 1000 if words < 25_000 else 5000
+    else:
+        step = int(rounding)
+    return max(step, (words + step // 2) // step * step)
+
+
+def default_keyword(title: str) -> str:
+    words = re.findall(r"[^\W_]+", title or "")
+    for w in words:
+        if w.lower() not in _ARTICLES:
+            return w.upper()
+    return (words[0] if words else "").upper()
+
+
+def default_surname(book: Book) -> str:
+    """``Mara Quill`` → Quill, ``Quill, Mara`` → Quill, ``Leo Tolstoy (tr. …)`` → Tolstoy."""
+    name = re.sub(r"\([^)]*\)?|\[[^]]*\]?", " ", book.author or book.author_legal or "")
+    if "," in name:
+        name = name.split(",")[0]
+    words = re.findall(r"[^\W\d_][\w.'’-]*", name)
+    return words[-1].strip(".") if words else ""
+
+
+def options_for(book: Book, overrides: Mapping | None = None) -> dict[str, Any]:
+    opts = dc.read_options("manuscript", OPTIONS, book.settings, overrides)
+    if opts["surname"] is None:
+        opts["surname"] = default_surname(book)
+    if opts["keyword"] is None:
+        opts["keyword"] = default_keyword(book.title)
+    return opts
+
+
+def _header_parts(opts: Mapping, book: Book) -> tuple[str, str]:
+    """The header's text before and after the page field, empty segments dropped."""
+    before, _, after = opts["header"].partition("{page}")
+    values = {"surname": opts["surname"], "keyword": opts["keyword"], "title": book.title}
+
+    def tidy(s: str) -> str:
+        s = dc.fill(s, values)
+        s = re.sub(r"(?:\s*/\s*){2,}", " / ", s)          # an empty segment between slashes
+        return re.sub(r"^\s*/\s*", "", s)
+    return tidy(before), dc.fill(after, values)
+
+
+def _styles(document, opts: Mapping, page: tuple[float, float], contact_lines: int) -> None:
+    font, size, line = opts["font"], opts["size"], opts["line_spacing"]
+    text_width = page[0] - 2 * opts["margins"]
+    halfway = (page[1] / 2 - opts["margins"]) * 72
+    drop = max(0.0, (page[1] * opts["chapter_drop"] - opts["margins"]) * 72)
+    blank_line = size * line
+    common = dict(font=font, size=size)
+    dc.paragraph_style(document, "Normal", base=None, **common, line=1.0)
+    dc.paragraph_style(document, "Body Text", **common, line=line, first_indent=opts["indent"], align="left")
+    dc.paragraph_style(document, "Contact", **common, line=1.0, first_indent=0,
+                       tabs=[("right", text_width)])
+    dc.paragraph_style(document, "Byline", **common, line=line, first_indent=0, align="center")
+    # the title sits halfway down: the space above it is what the contact block leaves
+    dc.paragraph_style(document, "Title", next_style="Byline", **common, line=line, first_indent=0,
+                       align="center", before=max(0.0, halfway - _contact_height(opts, contact_lines)),
+                       keep_next=True)
+    dc.paragraph_style(document, "Heading 1", next_style="Body Text", **common, line=line, first_indent=0,
+                       align="center", before=drop, after=blank_line, keep_next=True,
+                       page_break_before=True, outline=0)
+    dc.paragraph_style(document, "Heading 2", next_style="Body Text", **common, line=line, first_indent=0,
+                       align="center", keep_next=True, outline=1)
+    dc.paragraph_style(document, "Scene Break", next_style="Body Text", **common, line=line,
+                       first_indent=0, align="center")
+    dc.paragraph_style(document, "End", **common, line=line, first_indent=0, align="center",
+                       before=blank_line)
+    dc.paragraph_style(document, "Header", **common, line=1.0, first_indent=0, align="right")
+
+
+def _contact_lines(book: Book) -> list[str]:
+    name = (book.author_legal or book.author or "").strip()
+    lines = [name] if name else []
+    for line in book.contact:
+        line = str(line).strip()
+        if line and not (lines and line == lines[0] and len(lines) == 1):
+            lines.append(line)
+    return lines or [""]
+
+
+def _contact_height(opts: Mapping, lines: int) -> float:
+    """Points from the top margin to the middle of the title's line."""
+    # single-spaced lines of Times New Roman and Courier New are about 1.15 em high
+    return lines * opts["size"] * 1.15 + opts["size"] * opts["line_spacing"] / 2
+
+
+def _title_page(book: Book, opts: Mapping, fix) -> list[str]:
+    words = round_words(book.words, opts["rounding"])
+    count = dc.fill(opts["word_count"], {"words": f"{words:,}", "exact": f"{book.words:,}"})
+    lines = _contact_lines(book)
+    first = dc.run_xml(fix(lines[0])) + '<w:r><w:tab/></w:r>' + dc.run_xml(count)
+    out = [dc.para_xml("Contact", first)]
+    out += [dc.para_xml("Contact", dc.run_xml(fix(line))) for line in lines[1:]]
+    out.append(dc.para_xml("Title", dc.run_xml(fix(book.title or ""))))
+    if book.subtitle:
+        out.append(dc.para_xml("Byline", dc.run_xml(fix(book.subtitle))))
+    author = (book.author or book.author_legal or "").strip()
+    if author and opts["byline"]:
+        out.append(dc.para_xml("Byline", dc.run_xml(fix(dc.fill(opts["byline"], {"author": author})))))
+    return out
+
+
+def _body(book: Book, opts: Mapping) -> str:
+    italic = ITALICS[opts["italics"]]
+    if opts["typewriter"]:
+        def fix(s: str) -> str:
+            return s.translate(_TYPEWRITER)
+    else:
+        def fix(s: str) -> str:
+            return s
+    out: list[str] = _title_page(book, opts, fix) if opts["title_page"] else []
+    scene_break = dc.para_xml("SceneBreak", dc.run_xml(opts["scene_break"]))
+    text_open = '<w:p><w:pPr><w:pStyle w:val="BodyText"/></w:pPr>'
+    for chapter in book.chapters:
+        heading = dc.fill(opts["chapter_heading"].replace("\\n", "\n"),
+                          {"heading": chapter.heading, "title": chapter.title or "", "number": chapter.number})
+        out.append(dc.para_xml("Heading1", dc.lines_xml([fix(s) for s in heading.split("\n")])))
+        for i, scene in enumerate(chapter.scenes):
+            if i and scene.paragraphs:
+                out.append(scene_break)
+            for p in scene.paragraphs:
+                if p.kind == "text":
+                    runs = p.runs
+                    if opts["typewriter"]:
+                        runs = [type(r)(fix(r.text), r.italic, r.bold) for r in runs]
+                    out.append(text_open + dc.runs_xml(runs, italic) + "</w:p>")
+                elif p.kind == "break":
+                    out.append(scene_break)
+                else:
+                    out.append(dc.para_xml("Heading2", dc.runs_xml(p.runs, italic)))
+    if opts["end"]:
+        out.append(dc.para_xml("End", dc.run_xml(opts["end"])))
+    return "".join(out)
+
+
+def render_manuscript(book: Book, options: Mapping | None = None) -> bytes:
+    """The manuscript as .docx bytes (the same book and options give the same bytes)."""
+    from docx.oxml import parse_xml
+
+    opts = options_for(book, options)
+    page = opts["paper"]
+    document = dc.new_document()
+    dc.set_defaults(document, opts["font"], opts["size"], book.language)
+    _styles(document, opts, page, len(_contact_lines(book)) if opts["title_page"] else 0)
+    section = document.sections[0]
+    dc.setup_section(section, page, opts["margins"], header_distance=0.5)
+    section.different_first_page_header_footer = True       # the title page has no header
+    section.first_page_header.is_linked_to_previous = False  # an explicit, empty first-page header
+    header = section.header
+    header.is_linked_to_previous = False
+    before, after = _header_parts(opts, book)
+    hdr = header._element
+    for p in list(hdr):
+        hdr.remove(p)
+    hdr.append(parse_xml(f'<w:p xmlns:w="{dc.W_NS}"><w:pPr><w:pStyle w:val="Header"/></w:pPr>'
+                         f'{dc.run_xml(before)}{dc.page_field_xml()}{dc.run_xml(after)}</w:p>'))
+    dc.set_core_properties(document, book, "Manuscript")
+    return dc.package(document, _body(book, opts))
+
+
+def write_manuscript(book: Book, path: Path | str, options: Mapping | None = None) -> None:
+    """Write the manuscript to ``path`` atomically. ``options`` override
+    ``export.manuscript`` of novelforge.yaml (see docs/export-docx.md)."""
+    from novelforge.util import atomic_write
+
+    atomic_write(Path(path), render_manuscript(book, options))

@@ -1,0 +1,275 @@
+"""``export(project, fmt, out_path, options)``: build the book once, hand it to the
+format's renderer, write the bytes atomically.
+
+Formats are one table, :data:`FORMATS`. A renderer is a function ``render(job) -> bytes``
+named by ``"module:function"`` and imported only when its format is used, so ebooklib
+and python-docx load only for EPUB and DOCX. Adding a format is one :class:`Format`
+entry. A renderer gets an :class:`ExportJob`: the :class:`~novelforge.export.book.Book`
+(typography already applied), the front and back matter, the part of each chapter, a
+fixed timestamp for formats that store one, the cover image, its own settings block of
+``novelforge.yaml`` (``export: {<format>: {...}}``), and :meth:`ExportJob.each_chapter`,
+which reports progress.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+from typing import Callable, Iterator
+
+from novelforge.errors import ConfigError, UsageError
+from novelforge.export.book import Book, ChapterOut, build_book
+from novelforge.export.matter import MatterSection, load_matter
+from novelforge.project.models import Project
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str                 # the value of `--format`
+    suffix: str               # file suffix of the default output name
+    renderer: str             # "module:function" taking an ExportJob and returning bytes
+    summary: str
+    cover: bool = False       # uses a cover image (--cover, export: {<name>: {cover: PATH}})
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("docx", ".docx", "novelforge.export.docx_manuscript:render", "Word, standard manuscript format"),
+    Format("docx-reading", ".docx", "novelforge.export.docx_reading:render", "Word, book-like reading copy"),
+    Format("epub", ".epub", "novelforge.export.epub:render", "EPUB 3 e-book (passes epubcheck)", cover=True),
+    Format("md", ".md", "novelforge.export.markdown:render", "one Markdown file (review copy)"),
+    Format("html", ".html", "novelforge.export.html:render", "one self-contained HTML page (review copy)"),
+    Format("txt", ".txt", "novelforge.export.text:render", "plain text"),
+)}
+
+# `dcterms:modified`, DOCX core properties and zip entry times when nothing else is given:
+# outputs must not depend on the clock (see docs/export.md#reproducible-output)
+DEFAULT_MODIFIED = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+# folders whose files an export must never replace
+PROTECTED = ("manuscript", "canon", "contracts", ".novelforge")
+
+
+@dataclass
+class ExportOptions:
+    statuses: list[str] | None = None                     # scene statuses to include (None: all)
+    chapters: tuple[int | None, int | None] | None = None  # 1-based, inclusive
+    typography: bool = True                                # curly quotes, dashes, ellipses
+    cover: Path | None = None                              # overrides export: {<fmt>: {cover: …}}
+    progress: Callable[[int, int], None] | None = None     # (chapters done, chapters total)
+
+
+@dataclass
+class ExportJob:
+    """Everything a renderer needs; renderers never look at the project itself."""
+
+    book: Book
+    format: Format
+    root: Path
+    front: list[MatterSection] = field(default_factory=list)
+    back: list[MatterSection] = field(default_factory=list)
+    parts: list[str | None] = field(default_factory=list)   # part title of each book chapter
+    modified: dt.datetime = DEFAULT_MODIFIED                # UTC; fixed, never the clock
+    cover: Path | None = None
+    options: ExportOptions = field(default_factory=ExportOptions)
+
+    @property
+    def settings(self) -> dict:
+        """This format's block of ``novelforge.yaml`` (``export: {epub: {...}}``)."""
+        value = self.book.settings.get(self.format.name)
+        return value if isinstance(value, dict) else {}
+
+    def each_chapter(self) -> Iterator[tuple[str | None, ChapterOut]]:
+        """``(part title, chapter)`` in reading order, reporting progress after each."""
+        total = len(self.book.chapters)
+        report = self.options.progress
+        for done, chapter in enumerate(self.book.chapters, 1):
+            yield (self.parts[done - 1] if done <= len(self.parts) else None), chapter
+            if report is not None:
+                report(done, total)
+
+    @property
+    def has_parts(self) -> bool:
+        return any(self.parts)
+
+
+def export(project: Project, fmt: str, out_path: Path | str | None = None,
+           options: ExportOptions | None = None) -> Path:
+    """Render ``project`` as ``fmt`` and write it atomically to ``out_path`` (default:
+    ``<title-slug>.<suffix>`` in the current folder; a folder gets that name inside it;
+    missing parent folders are created). Returns the path written."""
+    spec = get_format(fmt)
+    target = output_path(project, spec, out_path)
+    data = render(prepare(project, fmt, options))
+    write_bytes(target, data)
+    return target
+
+
+def get_format(fmt: str) -> Format:
+    spec = FORMATS.get((fmt or "").strip().lower())
+    if spec is None:
+        raise UsageError(f"`{fmt}` is not an export format; use one of: {', '.join(FORMATS)}")
+    return spec
+
+
+def format_for_path(path: Path | str) -> Format | None:
+    """The format an output name implies (``book.epub`` → epub), or None."""
+    suffix = Path(str(path)).suffix.lower()
+    suffix = {".markdown": ".md", ".htm": ".html", ".text": ".txt"}.get(suffix, suffix)
+    return next((f for f in FORMATS.values() if f.suffix == suffix), None)
+
+
+def prepare(project: Project, fmt: str, options: ExportOptions | None = None) -> ExportJob:
+    """Build the book and everything around it; raises for an empty selection and for
+    bad ``export:`` settings before anything is rendered."""
+    spec = get_format(fmt)
+    options = options or ExportOptions()
+    book = build_book(project, options.statuses, options.chapters, options.typography)
+    if not book.chapters:
+        raise UsageError(f"nothing to export: no scenes {describe_selection(options)}",
+                         help="check --status and --chapters; `novelforge check` lists the scenes it reads")
+    front, back = load_matter(project, options.typography)
+    by_number = {c.number: c for c in project.chapters}
+    part_titles: dict[str, str] = {}
+    parts = []
+    for chapter in book.chapters:
+        source = by_number.get(chapter.number)
+        part = source.part if source is not None else None
+        if part and part not in part_titles:
+            part_titles[part] = part_title(project.root, part)
+        parts.append(part_titles[part] if part else None)
+    return ExportJob(book=book, format=spec, root=project.root, front=front, back=back, parts=parts,
+                     modified=release_time(project), cover=cover_path(project, spec, options),
+                     options=options)
+
+
+def render(job: ExportJob) -> bytes:
+    module_name, _, function = job.format.renderer.partition(":")
+    try:
+        module = import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        raise UsageError(f"`--format {job.format.name}` is not available in this version of NovelForge") from None
+    return getattr(module, function)(job)
+
+
+def describe_selection(options: ExportOptions) -> str:
+    bits = []
+    if options.statuses:
+        bits.append("with status " + " or ".join(options.statuses))
+    lo, hi = options.chapters or (None, None)
+    if lo is not None or hi is not None:
+        if lo == hi:
+            bits.append(f"in chapter {lo}")
+        else:
+            bits.append(f"in chapters {lo or 1}-{hi if hi is not None else ''}")
+    return " ".join(bits) if bits else "in manuscript/"
+
+
+# ----------------------------------------------------------------------------- parts
+_NUM_PREFIX = re.compile(r"^\d+[-_. ]*")
+
+
+def part_title(root: Path, part: str) -> str:
+    """A part's title: ``title:`` in ``manuscript/<part>/part.yaml``, else its folder name
+    without the number (``01-book-one`` → ``Book One``)."""
+    meta = root / "manuscript" / part / "part.yaml"
+    if meta.is_file():
+        try:
+            from novelforge.project.yamlio import parse_yaml
+
+            data = parse_yaml(meta.read_text("utf-8"))
+            if isinstance(data, dict) and isinstance(data.get("title"), (str, int)) and str(data["title"]).strip():
+                return str(data["title"]).strip()
+        except Exception:
+            pass  # a broken part.yaml falls back to the folder name
+    name = part.rstrip("/").rsplit("/", 1)[-1]
+    words = (_NUM_PREFIX.sub("", name) or name).replace("_", " ").replace("-", " ").split()
+    return " ".join(w if w.isupper() else w.capitalize() for w in words) or name
+
+
+# ----------------------------------------------------------------------------- settings
+def release_time(project: Project) -> dt.datetime:
+    """The fixed timestamp stored in outputs: ``export: {modified: …}``, else the
+    ``SOURCE_DATE_EPOCH`` environment variable, else 2000-01-01T00:00:00Z."""
+    value = (project.config.export or {}).get("modified")
+    if value is not None:
+        try:
+            stamp = dt.datetime.fromisoformat(str(value).strip().replace(" ", "T"))
+        except ValueError:
+            raise ConfigError(f"`export: modified: {value}` is not a date such as 2025-06-01 or "
+                              "2025-06-01T09:30:00Z", path="novelforge.yaml",
+                              **_position(project, ("export", "modified"))) from None
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=dt.timezone.utc)
+        return stamp.astimezone(dt.timezone.utc).replace(microsecond=0)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return DEFAULT_MODIFIED
+
+
+def cover_path(project: Project, spec: Format, options: ExportOptions) -> Path | None:
+    if options.cover is not None:
+        if not spec.cover:
+            raise UsageError(f"`--cover` applies to formats with a cover ({', '.join(f.name for f in FORMATS.values() if f.cover)}), not {spec.name}")
+        path = Path(options.cover)
+        if not path.is_file():
+            raise UsageError(f"cover image `{path}` does not exist")
+        return path
+    block = (project.config.export or {}).get(spec.name)
+    if not spec.cover or not isinstance(block, dict) or not block.get("cover"):
+        return None
+    path = project.root / str(block["cover"])
+    if not path.is_file():
+        raise ConfigError(f"cover image `{block['cover']}` (export: {spec.name}: cover) does not exist",
+                          path="novelforge.yaml", **_position(project, ("export", spec.name, "cover")))
+    return path
+
+
+def _position(project: Project, keypath: tuple) -> dict:
+    if project.config_doc is None:
+        return {}
+    try:
+        line, column = project.config_doc.position(keypath)
+    except Exception:  # pragma: no cover - positions are best effort
+        return {}
+    return {"line": line, "column": column}
+
+
+# ----------------------------------------------------------------------------- output
+def slug(text: str) -> str:
+    return re.sub(r"[^\w]+", "-", text.lower()).strip("-_") or "book"
+
+
+def output_path(project: Project, spec: Format, out: Path | str | None) -> Path:
+    """Where to write: ``out``, or ``<title-slug><suffix>`` inside ``out`` when it is a
+    folder (or the current folder when there is no ``out``). Refuses a path inside the
+    project's sources (manuscript/, canon/, contracts/) and ``novelforge.yaml``."""
+    name = slug(project.config.title) + spec.suffix
+    target = Path.cwd() / name if out is None else Path(out)
+    if target.is_dir():
+        target = target / name
+    resolved = target.resolve()
+    root = project.root.resolve()
+    inside = [root / p for p in PROTECTED]
+    if resolved == root / "novelforge.yaml" or any(d == resolved or d in resolved.parents for d in inside):
+        raise UsageError(f"refusing to write `{out}`: it is inside the project's sources",
+                         help="write exports outside manuscript/, canon/ and contracts/, e.g. --out build/")
+    return target
+
+
+def write_bytes(target: Path, data: bytes) -> None:
+    """Atomic write; parent folders are created. OS errors become one-line messages."""
+    from novelforge.util import atomic_write
+
+    try:
+        atomic_write(target, data)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        if isinstance(exc, (NotADirectoryError, FileExistsError)):
+            reason = "a part of the path is a file, not a folder"
+        raise UsageError(f"cannot write `{target}`: {reason}") from None
