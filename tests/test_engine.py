@@ -69,7 +69,7 @@ def rule_codes(report) -> set[str]:
 
 def test_select_by_code_prefix_and_name(broken):
     assert rule_codes(run(broken, select=["NF205"])) == {"NF205"}
-    assert rule_codes(run(broken, select=["NF2"])) == {"NF201", "NF202", "NF203", "NF204", "NF205"}
+    assert rule_codes(run(broken, select=["NF2"])) == {"NF201", "NF202", "NF203", "NF204", "NF205", "NF206"}
     assert rule_codes(run(broken, select=["misspelled-name", "pov-not-in-cast"])) == {"NF205", "NF202"}
     assert rule_codes(run(broken, select=["nf1"])) == {"NF101", "NF102"}  # case does not matter
     everything = codes_of(run(broken))
@@ -89,7 +89,7 @@ def test_ignore_by_code_prefix_and_name(broken):
     assert codes_of(run(broken, ignore=["NF0"])) == {c for c in everything if not c.startswith("NF0")}
     assert codes_of(run(broken, ignore=["misspelled-name", "NF901"])) == everything - {"NF205", "NF901"}
     # ignore wins over select
-    assert rule_codes(run(broken, select=["NF2"], ignore=["NF205"])) == {"NF201", "NF202", "NF203", "NF204"}
+    assert rule_codes(run(broken, select=["NF2"], ignore=["NF205"])) == {"NF201", "NF202", "NF203", "NF204", "NF206"}
 
 
 def test_extend_select_and_ignore_add_to_the_config(broken):

@@ -10,11 +10,13 @@ from novelforge.rules import (  # noqa: F401  (imported for registration)
     nf203_listed_character_not_named,
     nf204_unlisted_character_present,
     nf205_misspelled_name,
+    nf206_unknown_scene_reference,
     nf301_forbidden_term,
     nf302_avoided_term,
     nf303_inconsistent_variant,
     nf304_missing_required_context,
     nf305_custom_pattern,
     nf309_contract_not_enforced,
+    nf401_dead_character_present,
     nf901_unused_suppression,
 )

@@ -1,0 +1,92 @@
+from novelforge.rules.registry import rule
+
+
+def death_windows(ctx) -> dict[str, tuple[int, int | None, str]]:
+    """character id → (index of the death scene, index of the revival scene or None, death scene id)."""
+    order = {s.id: s.index for s in ctx.project.scenes}
+    out = {}
+    for cid, ent in ctx.project.characters.items():
+        died = ent.model.died_in
+        if died and died in order:
+            revived = ent.model.revived_in
+            out[cid] = (order[died], order.get(revived) if revived else None, died)
+    return out
+
+
+@rule("NF401", "dead-character-present", "error", "scene")
+def check(scene, index, ctx):
+    """A character who has died is in a later scene's cast, is its POV, speaks, or acts.
+
+    ## What it does
+    For each character with `died_in: SCENE` in canon, checks every scene after that one
+    in reading order (until `revived_in`, if any) and reports the character in
+    `characters`, as `pov`, as the speaker of dialogue (by a said-tag or an action beat),
+    or as the subject of an action in the narration. Mentions, memories and letters are
+    fine: put the character under `mentions`. Scenes with `flashback: true` are skipped.
+
+    ## Why is this bad
+    A dead character who walks into a later scene is the continuity error readers notice
+    first, and in a 500-page draft the one an author is least likely to find alone.
+
+    ## Example
+    ```markdown
+    ---
+    characters: [aria, corvane]
+    ---
+    "Keep the key safe," Corvane said.
+    ```
+    (canon: `corvane` has `died_in: blood-in-the-vault`, an earlier scene)
+
+    ## Use instead
+    ```markdown
+    ---
+    characters: [aria]
+    mentions: [corvane]
+    ---
+    Aria remembered what Corvane had said: keep the key safe.
+    ```
+    """
+    if scene.meta.flashback:
+        return
+    windows = ctx.memo("death-windows", lambda: death_windows(ctx))
+    if not windows:
+        return
+    dead = {cid for cid, (died, revived, _sid) in windows.items()
+            if scene.index > died and (revived is None or scene.index < revived)}
+    if not dead:
+        return
+    chars = ctx.project.characters
+
+    def name(cid):
+        return chars[cid].name
+
+    def after(cid):
+        return windows[cid][2]
+
+    reported = set()
+    if scene.meta.pov in dead:
+        reported.add(scene.meta.pov)
+        yield ctx.at_meta("NF401", scene, ("pov",),
+                          f"{name(scene.meta.pov)} (`{scene.meta.pov}`) is the POV character but died in `{after(scene.meta.pov)}`",
+                          entity=scene.meta.pov, help="mark the scene `flashback: true`, or change the POV")
+    for i, cid in enumerate(scene.meta.characters):
+        if cid in dead and cid not in reported:
+            reported.add(cid)
+            yield ctx.at_meta("NF401", scene, ("characters", i),
+                              f"{name(cid)} (`{cid}`) is in the cast but died in `{after(cid)}`",
+                              entity=cid, help=f"move `{cid}` to `mentions`, or mark the scene `flashback: true`")
+    for d in index.dialogue:
+        if d.speaker in dead and d.how in ("tag", "beat") and d.speaker not in reported:
+            reported.add(d.speaker)
+            yield ctx.at("NF401", scene, d.start, min(d.end, d.start + 60),
+                         f"{name(d.speaker)} (`{d.speaker}`) speaks here but died in `{after(d.speaker)}`",
+                         entity=d.speaker, help="give the line to someone alive, or make it a memory")
+    for m in index.mentions:
+        if not m.acts or len(m.entities) != 1:
+            continue
+        kind, cid = m.entities[0]
+        if kind == "characters" and cid in dead and cid not in reported:
+            reported.add(cid)
+            yield ctx.at("NF401", scene, m.start, m.end,
+                         f"{name(cid)} (`{cid}`) acts here (`{m.text}`) but died in `{after(cid)}`",
+                         entity=cid, help="rewrite it as a memory (`had`), or mark the scene `flashback: true`")
