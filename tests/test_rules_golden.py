@@ -49,6 +49,8 @@ PREPARE = {"NF003": _prepare_nf003, "NF007": _prepare_nf007}
 
 # Where each rule must fire (path, line, column) and files where it must stay silent.
 EXPECT: dict[str, dict[str, list]] = {
+    "NF402": {"fires": [("manuscript/01-ashes/01-the-forge.md", 8, 37), ("manuscript/01-ashes/01-the-forge.md", 18, 8)],
+              "clean": []},
     "NF206": {"fires": [("canon/characters/corvane.yaml", 5, 10)], "clean": ["canon/characters/maelis.yaml"]},
     "NF401": {"fires": [("manuscript/01-ashes/02-the-road.md", 4, 26), ("manuscript/02-fall/02-the-wake.md", 8, 1)],
               "clean": ["manuscript/01-ashes/01-the-vault.md", "manuscript/01-ashes/03-the-letter.md",

@@ -18,5 +18,6 @@ from novelforge.rules import (  # noqa: F401  (imported for registration)
     nf305_custom_pattern,
     nf309_contract_not_enforced,
     nf401_dead_character_present,
+    nf402_attribute_contradiction,
     nf901_unused_suppression,
 )

@@ -1,0 +1,164 @@
+import re
+from collections import Counter
+
+from novelforge.rules.registry import rule
+from novelforge.text.attributes import BODY, attribute_key, colour_words, compatible, description_regex
+
+
+def _facts(ctx) -> dict[str, dict[str, str]]:
+    """character id → {body attribute → canon value} for the attributes prose can describe."""
+    out: dict[str, dict[str, str]] = {}
+    for cid, ent in ctx.project.characters.items():
+        for key, value in ent.model.attributes.items():
+            k = attribute_key(str(key))
+            if k and isinstance(value, (str, int, float)) and colour_words(str(value)):
+                out.setdefault(cid, {})[k] = str(value)
+    return out
+
+
+@rule("NF402", "attribute-contradiction", "error", "scene")
+def check(scene, index, ctx):
+    """The narration describes a character's eyes, hair, beard or skin against canon.
+
+    ## What it does
+    For characters whose canon `attributes` give a colour for `eyes`, `hair`, `beard` or
+    `skin`, finds descriptions in the narration — `grey eyes`, `dark-haired`, `her eyes
+    were green` — and works out whose they are: the character named just before with a
+    possessive (`Bram's blue eyes`), else the only character named in the sentence. A
+    description that shares no colour family with the canon value is reported (`silver`
+    agrees with `grey`, `dark` with `black` or `brown`). Dialogue is left alone:
+    characters may be wrong.
+
+    ## Why is this bad
+    Eye and hair colour are the facts readers remember and reviewers quote; a change
+    halfway through a series reads as carelessness.
+
+    ## Example
+    ```markdown
+    Aria turned, and her blue eyes caught the light.
+    ```
+    (canon: `aria` has `attributes: {eyes: grey}`)
+
+    ## Use instead
+    ```markdown
+    Aria turned, and her grey eyes caught the light.
+    ```
+    """
+    if not index.words:
+        return
+    facts = ctx.memo("attribute-facts", lambda: _facts(ctx))
+    if not facts:
+        return
+    regexes = ctx.memo("attribute-regexes", lambda: {k: description_regex(n) for k, n in BODY.items()})
+    masked = ctx.masked(scene)
+    chars = ctx.project.characters
+    wanted = {k for f in facts.values() for k in f}
+    for start, end in index.sentences:
+        if index.in_dialogue(start) and index.in_dialogue(end - 1):
+            continue
+        sentence_mentions = None
+        for key in wanted:
+            for m in regexes[key].finditer(masked, start, end):
+                if index.in_dialogue(m.start()):
+                    continue
+                if sentence_mentions is None:
+                    sentence_mentions = [x for x in index.mentions
+                                         if start <= x.start < end and not x.in_dialogue
+                                         and any(k == "characters" for k, _ in x.entities)]
+                owner = _owner(masked, m.start(), sentence_mentions)
+                if owner is None or key not in facts.get(owner, {}):
+                    continue
+                pronoun = _PRONOUN_BEFORE.search(masked, max(start, m.start() - 12), m.start())
+                if pronoun:
+                    # `his pale eyes` next to a named woman are someone else's
+                    genders = ctx.memo("genders", lambda: _genders(ctx))
+                    if genders.get(owner) != _PRONOUN_GENDER[pronoun.group(1).lower()]:
+                        continue
+                described = colour_words(m.group("pre") or m.group("post") or "")
+                canon = facts[owner][key]
+                if compatible(canon, described):
+                    continue
+                name = chars[owner].name
+                shown = " ".join(m.group(0).split())
+                yield ctx.at("NF402", scene, m.start(), m.end(),
+                             f"`{shown}` contradicts canon: {name}'s {key} are `{canon}`" if key in ("eyes",)
+                             else f"`{shown}` contradicts canon: {name}'s {key} is `{canon}`",
+                             entity=owner,
+                             help=f"describe it as {canon}, or change `attributes: {{{key}: …}}` in `{chars[owner].path}`")
+
+
+_PRONOUN_BEFORE = re.compile(r"(?i)\b(his|her|their)\s+(?:[a-z]+\s+)?\Z")
+_PRONOUN_GENDER = {"his": "he", "her": "she", "their": "they"}
+# subject and reflexive pronouns: in a sentence that names one character they mostly
+# refer to that character (objects and possessives often do not)
+_PRONOUNS = re.compile(r"(?i)\b(he|himself|she|herself|they|themselves)\b")
+_GENDER_OF = {"he": "he", "him": "he", "his": "he", "himself": "he", "she": "she", "her": "she", "hers": "she",
+              "herself": "she", "they": "they", "them": "they", "their": "they", "themselves": "they"}
+
+
+def _genders(ctx) -> dict[str, str]:
+    """The pronoun the book uses for each character: canon `attributes: {gender|pronouns}`
+    first, else the subject pronouns in narration sentences that open with the only
+    character they name (at least three, and three in five of one kind)."""
+    out: dict[str, str] = {}
+    for cid, ent in ctx.project.characters.items():
+        for key in ("pronouns", "gender", "sex"):
+            value = str(ent.model.attributes.get(key, "")).lower()
+            if value:
+                if value.startswith(("she", "f", "woman", "girl")):
+                    out[cid] = "she"
+                elif value.startswith(("he", "m", "man", "boy")):
+                    out[cid] = "he"
+                elif value.startswith("they"):
+                    out[cid] = "they"
+                break
+    votes: dict[str, Counter] = {}
+    for scene in ctx.project.scenes:
+        idx = ctx.indexes.get(scene.path)
+        if idx is None or not idx.mentions:
+            continue
+        masked = ctx.masked(scene)
+        mi = 0
+        for start, end in idx.sentences:
+            first = None
+            named = set()
+            while mi < len(idx.mentions) and idx.mentions[mi].start < end:
+                m = idx.mentions[mi]
+                if m.start >= start and not m.in_dialogue:
+                    first = first or m
+                    named |= {i for k, i in m.entities if k == "characters"}
+                mi += 1
+            # a sentence that opens with the only character it names: its subject pronouns
+            # (outside dialogue) are mostly that character's
+            if len(named) != 1 or first is None or first.start - start > 2:
+                continue
+            (cid,) = named
+            if cid in out:
+                continue
+            c = votes.setdefault(cid, Counter())
+            for p in _PRONOUNS.finditer(masked, start, end):
+                if not idx.in_dialogue(p.start()):
+                    c[_GENDER_OF[p.group(1).lower()]] += 1
+    for cid, c in votes.items():
+        c.pop("they", None)
+        if cid not in out and c:
+            top, n = c.most_common(1)[0]
+            if n >= 3 and n >= 0.6 * sum(c.values()):
+                out[cid] = top
+    return out
+
+
+def _owner(masked: str, at: int, mentions) -> str | None:
+    """Whose feature a description at ``at`` is: `Bram's grey eyes` → bram; otherwise the
+    only character named in the sentence."""
+    before = [m for m in mentions if m.end <= at]
+    if before:
+        last = before[-1]
+        gap = masked[last.end:at]
+        if gap[:2] in ("'s", "’s") and len(gap.split()) <= 3:
+            ids = [i for k, i in last.entities if k == "characters"]
+            return ids[0] if len(ids) == 1 else None
+    ids = {i for m in mentions for k, i in m.entities if k == "characters"}
+    if len(ids) == 1:
+        return next(iter(ids))
+    return None
