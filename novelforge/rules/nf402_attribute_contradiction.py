@@ -51,40 +51,55 @@ def check(scene, index, ctx):
         return
     regexes = ctx.memo("attribute-regexes", lambda: {k: description_regex(n) for k, n in BODY.items()})
     masked = ctx.masked(scene)
+    lower = ctx.lower(scene)
     chars = ctx.project.characters
-    wanted = {k for f in facts.values() for k in f}
-    for start, end in index.sentences:
-        if index.in_dialogue(start) and index.in_dialogue(end - 1):
-            continue
-        sentence_mentions = None
-        for key in wanted:
-            for m in regexes[key].finditer(masked, start, end):
-                if index.in_dialogue(m.start()):
+    wanted = sorted({k for f in facts.values() for k in f})
+    for key in wanted:
+        for m in _descriptions(regexes[key], masked, lower, BODY[key], scene.body_start):
+            if index.in_dialogue(m.start()):
+                continue
+            sentence = index.unit_at(m.start(), "sentence")
+            if sentence is None:
+                continue
+            start, end = sentence
+            mentions = [x for x in index.mentions
+                        if start <= x.start < end and not x.in_dialogue and any(k == "characters" for k, _ in x.entities)]
+            owner = _owner(masked, m.start(), mentions)
+            if owner is None or key not in facts.get(owner, {}):
+                continue
+            pronoun = _PRONOUN_BEFORE.search(masked, max(start, m.start() - 12), m.start())
+            if pronoun:
+                # `his pale eyes` next to a named woman are someone else's
+                genders = ctx.memo("genders", lambda: _genders(ctx))
+                if genders.get(owner) != _PRONOUN_GENDER[pronoun.group(1).lower()]:
                     continue
-                if sentence_mentions is None:
-                    sentence_mentions = [x for x in index.mentions
-                                         if start <= x.start < end and not x.in_dialogue
-                                         and any(k == "characters" for k, _ in x.entities)]
-                owner = _owner(masked, m.start(), sentence_mentions)
-                if owner is None or key not in facts.get(owner, {}):
-                    continue
-                pronoun = _PRONOUN_BEFORE.search(masked, max(start, m.start() - 12), m.start())
-                if pronoun:
-                    # `his pale eyes` next to a named woman are someone else's
-                    genders = ctx.memo("genders", lambda: _genders(ctx))
-                    if genders.get(owner) != _PRONOUN_GENDER[pronoun.group(1).lower()]:
-                        continue
-                described = colour_words(m.group("pre") or m.group("post") or "")
-                canon = facts[owner][key]
-                if compatible(canon, described):
-                    continue
-                name = chars[owner].name
-                shown = " ".join(m.group(0).split())
-                yield ctx.at("NF402", scene, m.start(), m.end(),
-                             f"`{shown}` contradicts canon: {name}'s {key} are `{canon}`" if key in ("eyes",)
-                             else f"`{shown}` contradicts canon: {name}'s {key} is `{canon}`",
-                             entity=owner,
-                             help=f"describe it as {canon}, or change `attributes: {{{key}: …}}` in `{chars[owner].path}`")
+            described = colour_words(m.group("pre") or m.group("post") or "")
+            canon = facts[owner][key]
+            if compatible(canon, described):
+                continue
+            name = chars[owner].name
+            shown = " ".join(m.group(0).split())
+            verb = "are" if key == "eyes" else "is"
+            yield ctx.at("NF402", scene, m.start(), m.end(),
+                         f"`{shown}` contradicts canon: {name}'s {key} {verb} `{canon}`", entity=owner,
+                         help=f"describe it as {canon}, or change `attributes: {{{key}: …}}` in `{chars[owner].path}`")
+
+
+def _descriptions(regex, masked: str, lower: str, nouns: tuple[str, ...], start: int):
+    """Matches of the description regex, searched only in small windows around each
+    occurrence of a body noun (a whole-book scan with the colour alternation is slow)."""
+    seen: set[tuple[int, int]] = set()
+    spots = []
+    for noun in nouns:
+        at = lower.find(noun, start)
+        while at != -1:
+            spots.append(at)
+            at = lower.find(noun, at + len(noun))
+    for at in sorted(set(spots)):
+        for m in regex.finditer(masked, max(start, at - 50), min(len(masked), at + 50)):
+            if (m.start(), m.end()) not in seen and m.start() <= at < m.end():
+                seen.add((m.start(), m.end()))
+                yield m
 
 
 _PRONOUN_BEFORE = re.compile(r"(?i)\b(his|her|their)\s+(?:[a-z]+\s+)?\Z")
