@@ -49,6 +49,11 @@ PREPARE = {"NF003": _prepare_nf003, "NF007": _prepare_nf007}
 
 # Where each rule must fire (path, line, column) and files where it must stay silent.
 EXPECT: dict[str, dict[str, list]] = {
+    "NF403": {"fires": [("manuscript/01-a/02-audience.md", 5, 7)],
+              "clean": ["manuscript/01-a/03-memory.md", "manuscript/01-a/04-night.md", "manuscript/01-a/05-next.md",
+                        "manuscript/02-b/01-days.md"]},
+    "NF405": {"fires": [("manuscript/01-a/01-arrival.md", 5, 7), ("manuscript/01-a/02-audience.md", 5, 7)],
+              "clean": ["manuscript/01-a/03-evening.md", "manuscript/01-a/04-later.md"]},
     "NF402": {"fires": [("manuscript/01-ashes/01-the-forge.md", 8, 37), ("manuscript/01-ashes/01-the-forge.md", 18, 8)],
               "clean": []},
     "NF206": {"fires": [("canon/characters/corvane.yaml", 5, 10)], "clean": ["canon/characters/maelis.yaml"]},

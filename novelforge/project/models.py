@@ -65,6 +65,17 @@ class LLMConfig(BaseModel):
     budget_usd_month: float | None = None
 
 
+class MonthConfig(_Strict):
+    name: str
+    days: int = Field(gt=0, le=1000)
+
+
+class CalendarConfig(_Strict):
+    """A custom calendar for an invented world: month names and lengths, in order."""
+
+    months: list[MonthConfig] = Field(default_factory=list)
+
+
 class ProjectConfig(_Strict):
     """``novelforge.yaml``: the only required file besides scenes."""
 
@@ -77,6 +88,7 @@ class ProjectConfig(_Strict):
     status: Literal["idea", "outline", "draft", "revised", "final"] = "draft"
     order: list[str] = Field(default_factory=list,
                              description="Chapter folders in reading order (default: path order).")
+    calendar: CalendarConfig | None = Field(None, description="Month names and lengths of the story world.")
     check: CheckConfig = Field(default_factory=CheckConfig)
     llm: LLMConfig = Field(default_factory=LLMConfig)
     export: dict[str, Any] = Field(default_factory=dict)

@@ -19,5 +19,7 @@ from novelforge.rules import (  # noqa: F401  (imported for registration)
     nf309_contract_not_enforced,
     nf401_dead_character_present,
     nf402_attribute_contradiction,
+    nf403_story_time_backwards,
+    nf405_unreadable_story_time,
     nf901_unused_suppression,
 )
