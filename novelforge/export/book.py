@@ -28,6 +28,9 @@ _INLINE = re.compile(
     re.S,
 )
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!\"'])")
+# escaped characters are hidden in the Private Use Area while emphasis is parsed
+_HIDE = {c: chr(0xE000 + i) for i, c in enumerate("\\`*_{}[]()#+-.!\"'")}
+_SHOW = {v: k for k, v in _HIDE.items()}
 _BR = re.compile(r"[ \t]*\n[ \t]*")
 
 
@@ -90,15 +93,18 @@ class Book:
 def parse_inline(text: str, language: str = "en", typography: bool = True) -> list[Run]:
     """Markdown emphasis → runs. Line breaks inside a paragraph become spaces."""
     text = _BR.sub(" ", text.strip())
+    if "\\" in text:
+        text = _ESCAPE.sub(lambda m: _HIDE[m.group(1)], text)
     runs: list[Run] = []
     state = [False]
 
     def add(chunk: str, italic: bool = False, bold: bool = False, smart: bool = True) -> None:
         if not chunk:
             return
-        chunk = _ESCAPE.sub(r"\1", chunk)
         if typography and smart:
             chunk = smarten(chunk, language, state)
+        if any(c in _SHOW for c in chunk):
+            chunk = "".join(_SHOW.get(c, c) for c in chunk)
         if runs and runs[-1].italic == italic and runs[-1].bold == bold:
             runs[-1].text += chunk
         else:
