@@ -49,6 +49,9 @@ PREPARE = {"NF003": _prepare_nf003, "NF007": _prepare_nf007}
 
 # Where each rule must fire (path, line, column) and files where it must stay silent.
 EXPECT: dict[str, dict[str, list]] = {
+    "NF404": {"fires": [("manuscript/01-ashes/01-the-forge.md", 9, 2), ("manuscript/01-ashes/02-the-road.md", 9, 49),
+                        ("manuscript/01-ashes/05-years-before.md", 10, 52)],
+              "clean": ["manuscript/01-ashes/03-the-letter.md", "manuscript/01-ashes/04-after.md"]},
     "NF403": {"fires": [("manuscript/01-a/02-audience.md", 5, 7)],
               "clean": ["manuscript/01-a/03-memory.md", "manuscript/01-a/04-night.md", "manuscript/01-a/05-next.md",
                         "manuscript/02-b/01-days.md"]},

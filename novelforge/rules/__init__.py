@@ -20,6 +20,7 @@ from novelforge.rules import (  # noqa: F401  (imported for registration)
     nf401_dead_character_present,
     nf402_attribute_contradiction,
     nf403_story_time_backwards,
+    nf404_knowledge_before_learned,
     nf405_unreadable_story_time,
     nf901_unused_suppression,
 )

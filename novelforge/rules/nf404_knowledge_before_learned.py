@@ -1,0 +1,82 @@
+from novelforge.rules.contracts_common import terms_regex
+from novelforge.rules.registry import rule
+from novelforge.timeline import timeline
+
+
+def _knowledge(ctx):
+    """(character id, fact, learned-in scene, keyword finder) for every `knows` entry with keywords."""
+    scenes = ctx.project.scene_by_id()
+    out = []
+    for cid, ent in ctx.project.characters.items():
+        for k in ent.model.knows:
+            if k.keywords and k.learned_in in scenes:
+                out.append((cid, k.fact, scenes[k.learned_in], terms_regex(k.keywords, True)))
+    return out
+
+
+def _earlier(ctx, scene, learned) -> bool:
+    """Whether ``scene`` happens before ``learned``: by story time when both are dated on
+    one scale, else by reading order."""
+    times, _ = ctx.memo("timeline", lambda: timeline(ctx.project))
+    a, b = times.get(scene.path), times.get(learned.path)
+    if a is not None and b is not None and a.scale == b.scale:
+        return a.minutes < b.minutes
+    return scene.index < learned.index
+
+
+@rule("NF404", "knowledge-before-learned", "error", "scene")
+def check(scene, index, ctx):
+    """A character says or thinks something before the scene where they learn it.
+
+    ## What it does
+    For each `knows` entry in canon (`fact`, `learned_in`, `keywords`), looks at the
+    scenes that happen before `learned_in` — by story time when both scenes have a `when`
+    on the same scale, else by reading order — and reports a keyword in a line of
+    dialogue that character speaks, or in the narration of a scene told from that
+    character's point of view.
+
+    ## Why is this bad
+    A character who knows the secret two chapters early deflates the reveal, and it is
+    the kind of slip that revision (moving scenes around) creates.
+
+    ## Example
+    ```yaml
+    # canon/characters/aria.yaml
+    knows:
+      - fact: the king is her father
+        learned_in: the-letter
+        keywords: [my father, her father]
+    ```
+    ```markdown
+    "My father will hear of this," Aria said.    (a scene before `the-letter`)
+    ```
+
+    ## Use instead
+    ```markdown
+    "The king will hear of this," Aria said.
+    ```
+    """
+    if not index.words:
+        return
+    entries = ctx.memo("knowledge", lambda: _knowledge(ctx))
+    if not entries:
+        return
+    masked, lower = ctx.masked(scene), ctx.lower(scene)
+    chars = ctx.project.characters
+    for cid, fact, learned, finder in entries:
+        if scene is learned or not _earlier(ctx, scene, learned):
+            continue
+        for m in finder.finditer(masked, lower, scene.body_start):
+            d = index.dialogue_at(m.start())
+            if d is not None:
+                if d.speaker != cid:
+                    continue
+                how = "says"
+            elif scene.meta.pov == cid:
+                how = "thinks"
+            else:
+                continue
+            yield ctx.at("NF404", scene, m.start(), m.end(),
+                         f"{chars[cid].name} {how} `{m.group(0)}` before learning that {fact} (in `{learned.id}`)",
+                         entity=cid, help=f"move the line after `{learned.id}`, or change `learned_in`")
+            break  # one finding per fact and scene
