@@ -49,6 +49,10 @@ PREPARE = {"NF003": _prepare_nf003, "NF007": _prepare_nf007}
 
 # Where each rule must fire (path, line, column) and files where it must stay silent.
 EXPECT: dict[str, dict[str, list]] = {
+    "NF406": {"fires": [("manuscript/01-a/01-the-tower.md", 10, 1), ("manuscript/01-a/01-the-tower.md", 10, 27)],
+              "clean": []},
+    "NF407": {"fires": [("manuscript/01-a/01-the-tower.md", 10, 1), ("manuscript/01-a/02-the-road.md", 9, 110)],
+              "clean": []},
     "NF404": {"fires": [("manuscript/01-ashes/01-the-forge.md", 9, 2), ("manuscript/01-ashes/02-the-road.md", 9, 49),
                         ("manuscript/01-ashes/05-years-before.md", 10, 52)],
               "clean": ["manuscript/01-ashes/03-the-letter.md", "manuscript/01-ashes/04-after.md"]},

@@ -86,6 +86,10 @@ class ProjectConfig(_Strict):
     contact: list[str] | str | None = Field(None, description="Contact block lines for the title page.")
     language: str = Field("en", description="BCP 47 language tag of the prose.")
     status: Literal["idea", "outline", "draft", "revised", "final"] = "draft"
+    pov_mode: Literal["first", "third"] | None = Field(
+        None, description="The book's narrating person; by default read from the prose (NF407).")
+    tense: Literal["past", "present"] | None = Field(
+        None, description="The tense of the narration; by default each scene's own majority (NF406).")
     order: list[str] = Field(default_factory=list,
                              description="Chapter folders in reading order (default: path order).")
     calendar: CalendarConfig | None = Field(None, description="Month names and lengths of the story world.")

@@ -22,5 +22,7 @@ from novelforge.rules import (  # noqa: F401  (imported for registration)
     nf403_story_time_backwards,
     nf404_knowledge_before_learned,
     nf405_unreadable_story_time,
+    nf406_tense_slip,
+    nf407_pov_slip,
     nf901_unused_suppression,
 )

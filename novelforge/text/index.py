@@ -33,6 +33,7 @@ _SENT_END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[^\W\d_a-z
 _ABBREV = frozenset({"mr", "mrs", "ms", "dr", "st", "sr", "jr", "mt", "prof", "capt", "col", "gen", "lt",
                      "sgt", "rev", "vs", "etc", "no", "vol", "ch", "fig", "mme", "mlle", "m"})
 _QUOTE = re.compile(r"[\"“”]")
+_ITALIC_SPAN = re.compile(r"\*[^*\n]+\*|(?<![^\W_])_[^_\n]+_(?![^\W_])")
 _MARKER = re.compile(r"^\s*(setup|payoff|promise)\s*:\s*([\w.\-]+)\s*$", re.I)
 _SUPPRESS = re.compile(r"^\s*novelforge-(disable-next-line|disable-line|disable|enable)\b(.*)$", re.S)
 _CODES = re.compile(r"[A-Za-z][\w\-]*")
@@ -297,7 +298,9 @@ def build_index(text: str, body_start: int, names: NameTable, pov: str | None = 
     idx.sentences = _sentences(masked, paras)
     idx.dialogue = dialogue = _dialogue(masked, paras)
     _mentions(masked, body_start, names, idx)
-    narration_i = re.findall(r"(?<![\w’'])I(?= (?:was|had|did|could|would|said|thought|felt|knew|saw|am|have)\b)", _narration_text(masked, paras, dialogue)[:20000])
+    # italics are thoughts and letters: a letter in the first person does not make the scene first person
+    narration = _ITALIC_SPAN.sub(" ", _narration_text(masked, paras, dialogue)[:40000])
+    narration_i = re.findall(r"(?<![\w’'])I(?= (?:was|had|did|could|would|said|thought|felt|knew|saw|am|have)\b)", narration)
     idx.first_person = pov_mode == "first" or (pov_mode is None and len(narration_i) >= 3)
     _attribute_speakers(masked, idx, pov)
     return idx

@@ -1,0 +1,86 @@
+import re
+
+from novelforge.rules.nf406_tense_slip import _verb_tense
+from novelforge.rules.registry import rule
+
+# the narrating `I` of a story told in the past: `I turned`, `I slowly saw` (letters, poems
+# and notes quoted in narration speak in the present: `I cannot live`, `I write to you`)
+_FIRST = re.compile(r"(?<![\w’'])(I)\s+(?:[a-z]+ly\s+)?([a-z]+)\b")
+
+
+@rule("NF407", "pov-slip", "warning", "scene")
+def check(scene, index, ctx):
+    """The narration slips between first and third person.
+
+    ## What it does
+    In a third-person scene (`pov_mode: third` in the scene or in `novelforge.yaml`, or,
+    by default, narration that does not read as first person in a book that does not),
+    reports narration outside dialogue and italics in which an `I`
+    tells the story in the past tense (`I turned`, `I saw`); letters and poems quoted
+    in the narration, which speak in the present, are left alone. In a first-person scene (`pov_mode: first`, or
+    detected), reports narration in which the POV character acts under their own name
+    (`Aria walked to the door`).
+
+    ## Why is this bad
+    A POV slip breaks the contract with the reader about whose head we are in; it is
+    common when a scene is rewritten from one point of view to another.
+
+    ## Example
+    ```markdown
+    Aria crossed the yard. I could see the smoke from the forge.
+    ```
+    (a third-person scene)
+
+    ## Use instead
+    ```markdown
+    Aria crossed the yard. She could see the smoke from the forge.
+    ```
+    """
+    if not index.words:
+        return
+    masked = ctx.masked(scene)
+    mode = scene.meta.pov_mode or ctx.project.config.pov_mode
+    if mode is None:
+        mode = "first" if index.first_person or ctx.memo("first-person-book", lambda: _first_person_book(ctx)) else "third"
+    if mode == "third":
+        for start, end in index.sentences:
+            for m in _FIRST.finditer(masked, start, end):
+                if index.in_dialogue(m.start()) or _italic(masked, index, m.start()):
+                    continue
+                if _roman_numeral(masked, m.start()) or _verb_tense("I", m.group(2)) != "past":
+                    continue
+                shown = " ".join(m.group(0).split())
+                yield ctx.at("NF407", scene, m.start(), m.end(),
+                             f"`{shown}` in the narration of a third-person scene",
+                             help="use the third person, italicise a direct thought, or set `pov_mode: first`")
+                break  # one finding per sentence
+    elif mode == "first" and scene.meta.pov:
+        for m in index.mentions:
+            if m.in_dialogue or not m.acts or (("characters", scene.meta.pov) not in m.entities):
+                continue
+            yield ctx.at("NF407", scene, m.start, m.end,
+                         f"the narrator `{m.text}` acts under their own name in a first-person scene",
+                         entity=scene.meta.pov, help="use `I`, or set `pov_mode: third`")
+            break
+
+
+def _first_person_book(ctx) -> bool:
+    """A book in which at least one scene in five reads as first person (a Watson, an
+    Ishmael, a journal): its scenes are first person unless they say `pov_mode: third`
+    (a third-person novel quoting letters stays far below that)."""
+    scenes = [i for i in ctx.indexes.values() if i.words >= 200]
+    return bool(scenes) and sum(1 for i in scenes if i.first_person) >= 0.2 * len(scenes)
+
+
+def _italic(masked: str, index, at: int) -> bool:
+    """Inside `*…*` or `_…_` opened earlier in the same paragraph."""
+    para = index.unit_at(at, "paragraph")
+    before = masked[para[0] if para else at:at]
+    return before.count("*") % 2 == 1 or before.count("_") % 2 == 1
+
+
+def _roman_numeral(masked: str, at: int) -> bool:
+    """`Charles I`, `Chapter I`: a capital word right before makes `I` a numeral."""
+    before = masked[max(0, at - 30):at].rstrip()
+    word = before.split()[-1] if before.split() else ""
+    return word[:1].isupper() and word.isalpha() and word not in ("And", "But", "Then", "So", "Yet", "Or")
