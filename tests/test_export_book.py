@@ -23,6 +23,10 @@ def test_emphasis_and_escapes():
     assert runs("snake_case_word and 2*3*4") == [("snake_case_word and 2", False, False), ("3", True, False),
                                                  ("4", False, False)]
     assert runs("`\"code\"` stays") == [('"code" stays', False, False)]
+    assert runs("***both*** and *a **b** c*") == [("both", True, True), (" and ", False, False), ("a ", True, False),
+                                                  ("b", True, True), (" c", True, False)]
+    assert runs(r"\< \& <for> &amp; [the map](x.png)") == [("< & <for> &amp; the map", False, False)]
+    assert runs(r'a \"straight\" one') == [('a "straight" one', False, False)]
 
 
 def test_typography_by_language():

@@ -20,17 +20,21 @@ _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _PARA_SPLIT = re.compile(r"\n[ \t]*\n\s*")
 _BREAK = re.compile(r"^[ \t]*(?:#|\*\s*\*\s*\*|\*\*\*|-{3,}|~{3,})[ \t]*$")
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(.*?)[ \t#]*$")
-# emphasis: **bold**, __bold__, *italic*, _italic_ (underscores only at word edges)
-_INLINE = re.compile(
-    r"(?P<code>`[^`\n]+`)"
-    r"|(?P<b>\*\*(?=\S)(?P<bt>.+?)(?<=\S)\*\*|(?<![\w])__(?=\S)(?P<bu>.+?)(?<=\S)__(?![\w]))"
-    r"|(?P<i>\*(?=\S)(?P<it>.+?)(?<=\S)\*|(?<![\w])_(?=\S)(?P<iu>.+?)(?<=\S)_(?![\w]))",
-    re.S,
-)
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!\"'])")
-# escaped characters are hidden in the Private Use Area while emphasis is parsed
-_HIDE = {c: chr(0xE000 + i) for i, c in enumerate("\\`*_{}[]()#+-.!\"'")}
-_SHOW = {v: k for k, v in _HIDE.items()}
+# escaped quotes stay straight: they are hidden in the Private Use Area while the
+# typography runs (markdown-it turns every other escape into its plain character)
+_ESCAPED_QUOTES = {'\\"': "\ue000", "\\'": "\ue001"}
+_SHOW = {"\ue000": '"', "\ue001": "'"}
+_MD = None
+
+
+def _markdown():
+    global _MD
+    if _MD is None:
+        from markdown_it import MarkdownIt
+
+        # prose keeps `<for>` and `&amp;` as the author typed them: no inline HTML, no entities
+        _MD = MarkdownIt("commonmark").disable(["html_inline", "entity"])
+    return _MD
 _BR = re.compile(r"[ \t]*\n[ \t]*")
 
 
@@ -91,40 +95,51 @@ class Book:
 
 
 def parse_inline(text: str, language: str = "en", typography: bool = True) -> list[Run]:
-    """Markdown emphasis → runs. Line breaks inside a paragraph become spaces."""
+    """Markdown inline syntax → runs, by CommonMark's rules (markdown-it-py): emphasis and
+    strong emphasis (nested or `***both***`), escapes and code spans; links keep their
+    text; `<tags>` and `&entities;` stay literal text, as typed. Line breaks inside a
+    paragraph become spaces."""
     text = _BR.sub(" ", text.strip())
-    if "\\" in text:
-        text = _ESCAPE.sub(lambda m: _HIDE[m.group(1)], text)
+    for k, v in _ESCAPED_QUOTES.items():
+        if k in text:
+            text = text.replace(k, v)
     runs: list[Run] = []
     state = [False]
+    italic = bold = 0
 
-    def add(chunk: str, italic: bool = False, bold: bool = False, smart: bool = True) -> None:
+    def add(chunk: str, smart: bool = True) -> None:
         if not chunk:
             return
         if typography and smart:
             chunk = smarten(chunk, language, state)
-        if any(c in _SHOW for c in chunk):
+        if "\ue000" in chunk or "\ue001" in chunk:
             chunk = "".join(_SHOW.get(c, c) for c in chunk)
-        if runs and runs[-1].italic == italic and runs[-1].bold == bold:
+        it, bd = italic > 0, bold > 0
+        if runs and runs[-1].italic == it and runs[-1].bold == bd:
             runs[-1].text += chunk
         else:
-            runs.append(Run(chunk, italic, bold))
+            runs.append(Run(chunk, it, bd))
 
-    pos = 0
-    for m in _INLINE.finditer(text):
-        add(text[pos:m.start()])
-        if m.group("code"):
-            add(m.group("code")[1:-1], smart=False)
-        elif m.group("b"):
-            inner = m.group("bt") if m.group("bt") is not None else m.group("bu")
-            for r in parse_inline(inner, language, False):
-                add(r.text, r.italic, True)
-        else:
-            inner = m.group("it") if m.group("it") is not None else m.group("iu")
-            for r in parse_inline(inner, language, False):
-                add(r.text, True, r.bold)
-        pos = m.end()
-    add(text[pos:])
+    tokens = _markdown().parseInline(text)
+    for tok in tokens[0].children if tokens else []:
+        kind = tok.type
+        if kind == "text":
+            add(tok.content)
+        elif kind in ("softbreak", "hardbreak"):
+            add(" ", smart=False)
+        elif kind == "code_inline":
+            add(tok.content, smart=False)
+        elif kind == "em_open":
+            italic += 1
+        elif kind == "em_close":
+            italic -= 1
+        elif kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold -= 1
+        elif kind == "image":
+            add(tok.content)
+        # link_open/close, html_inline: the link text is kept, markup is not
     return runs
 
 

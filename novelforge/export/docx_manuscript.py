@@ -18,7 +18,8 @@ from typing import Any, Mapping
 from novelforge.export import docx_common as dc
 from novelforge.export.book import Book
 
-ITALICS = {"italic": "<w:i/><w:iCs/>", "underline": '<w:u w:val="single"/>'}
+BLOCK = "manuscript"          # export: {manuscript: {...}}; export: {docx: {...}} is read too
+
 _TYPEWRITER = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'",
                              "—": "--", "–": "-", "…": "...", "\u00a0": " "})
 _ARTICLES = {"a", "an", "the", "of", "and", "le", "la", "les", "l", "der", "die", "das", "el", "los", "las"}
@@ -38,21 +39,31 @@ OPTIONS = [
     dc.Option("line_spacing", 2.0, dc.positive(float, 1, 3), "Line spacing as a multiple: 2 is double-spaced."),
     dc.Option("indent", 0.5, dc.positive(float, 0, 2), "First-line indent of paragraphs, in inches."),
     dc.Option("margins", 1.0, dc.positive(float, 0.5, 2), "Page margins on all four sides, in inches."),
-    dc.Option("paper", dc.PAPER["letter"], dc.paper, "`letter`, `a4`, `a5`, `6x9`, `5x8` or `WIDTHxHEIGHT` in inches."),
-    dc.Option("surname", None, dc.text, "Surname in the running header (default: last word of `author`, else `author_legal`)."),
-    dc.Option("keyword", None, dc.text, "Title keyword in the running header (default: the title's first word that is not an article, in capitals)."),
-    dc.Option("header", "{surname} / {keyword} / {page}", dc.text, "The running header; `{page}` is the page-number field; also `{title}`."),
-    dc.Option("rounding", "shunn", _rounding, "Word count rounding: `shunn`, a number such as `100` or `1000`, or `none`."),
+    dc.Option("paper", dc.PAPER["letter"], dc.paper,
+              "`letter`, `a4`, `a5`, `6x9`, `5x8` or `WIDTHxHEIGHT` in inches."),
+    dc.Option("surname", None, dc.text,
+              "Surname in the running header (default: last word of `author`, else `author_legal`)."),
+    dc.Option("keyword", None, dc.text, "Title keyword in the running header (default: the title's first word "
+              "that is not an article, in capitals)."),
+    dc.Option("header", "{surname} / {keyword} / {page}", dc.text,
+              "The running header; `{page}` is the page-number field; also `{title}`."),
+    dc.Option("rounding", "shunn", _rounding,
+              "Word count rounding: `shunn`, a number such as `100` or `1000`, or `none`."),
     dc.Option("word_count", "about {words} words", dc.text, "The word count line, top right of the title page."),
-    dc.Option("italics", "italic", dc.choice("italic", "underline"), "`italic`, or `underline` (the typewriter convention)."),
+    dc.Option("italics", "italic", dc.choice("italic", "underline"),
+              "`italic`, or `underline` (the typewriter convention)."),
     dc.Option("typewriter", False, dc.flag, "Straight quotes, `--` for dashes and `...` for ellipses."),
-    dc.Option("title_page", True, dc.flag, "Start with the title page (contact block, word count, title, byline)."),
+    dc.Option("title_page", True, dc.flag,
+              "Start with the title page (contact block, word count, title, byline)."),
     dc.Option("byline", "by {author}", dc.text, "The line under the title; `{author}` is the byline name."),
     dc.Option("chapter_heading", "{heading}", dc.text,
               "Chapter heading: `{heading}` (title, else `Chapter N`), `{title}`, `{number}`; `\\n` breaks the line."),
-    dc.Option("chapter_drop", 1 / 3, dc.positive(float, 0, 0.75), "How far down the page a chapter starts, as a fraction of the page height."),
+    dc.Option("chapter_drop", 1 / 3, dc.positive(float, 0, 0.75),
+              "How far down the page a chapter starts, as a fraction of the page height."),
     dc.Option("scene_break", "#", dc.text, "The centred line between scenes and at scene breaks."),
     dc.Option("end", "END", dc.text, "The centred line after the last chapter (empty for none)."),
+    dc.Option("matter", True, dc.flag,
+              "Include `export.front_matter` and `back_matter` (each on its own page)."),
 ]
 
 
@@ -85,8 +96,11 @@ def default_surname(book: Book) -> str:
     return words[-1].strip(".") if words else ""
 
 
-def options_for(book: Book, overrides: Mapping | None = None) -> dict[str, Any]:
-    opts = dc.read_options("manuscript", OPTIONS, book.settings, overrides)
+def options_for(book: Book, overrides: Mapping | None = None, format_block: Mapping | None = None) -> dict[str, Any]:
+    """``export.manuscript``, then ``export.docx`` (the format's own block), then ``overrides``."""
+    settings = book.settings or {}
+    opts = dc.read_options(OPTIONS, [("export.manuscript", settings.get(BLOCK)),
+                                     ("export.docx", format_block), ("options", overrides)])
     if opts["surname"] is None:
         opts["surname"] = default_surname(book)
     if opts["keyword"] is None:
@@ -98,65 +112,58 @@ def _header_parts(opts: Mapping, book: Book) -> tuple[str, str]:
     """The header's text before and after the page field, empty segments dropped."""
     before, _, after = opts["header"].partition("{page}")
     values = {"surname": opts["surname"], "keyword": opts["keyword"], "title": book.title}
-
-    def tidy(s: str) -> str:
-        s = dc.fill(s, values)
-        s = re.sub(r"(?:\s*/\s*){2,}", " / ", s)          # an empty segment between slashes
-        return re.sub(r"^\s*/\s*", "", s)
-    return tidy(before), dc.fill(after, values)
+    before = re.sub(r"(?:\s*/\s*){2,}", " / ", dc.fill(before, values))   # an empty segment
+    return re.sub(r"^\s*/\s*", "", before), dc.fill(after, values)
 
 
 def _styles(document, opts: Mapping, page: tuple[float, float], contact_lines: int) -> None:
     font, size, line = opts["font"], opts["size"], opts["line_spacing"]
     text_width = page[0] - 2 * opts["margins"]
     halfway = (page[1] / 2 - opts["margins"]) * 72
-    drop = max(0.0, (page[1] * opts["chapter_drop"] - opts["margins"]) * 72)
     blank_line = size * line
-    common = dict(font=font, size=size)
-    dc.paragraph_style(document, "Normal", base=None, **common, line=1.0)
-    dc.paragraph_style(document, "Body Text", **common, line=line, first_indent=opts["indent"], align="left")
-    dc.paragraph_style(document, "Contact", **common, line=1.0, first_indent=0,
-                       tabs=[("right", text_width)])
-    dc.paragraph_style(document, "Byline", **common, line=line, first_indent=0, align="center")
-    # the title sits halfway down: the space above it is what the contact block leaves
-    dc.paragraph_style(document, "Title", next_style="Byline", **common, line=line, first_indent=0,
-                       align="center", before=max(0.0, halfway - _contact_height(opts, contact_lines)),
+    common = dict(font=font, size=size, line=line, first_indent=0)
+    centred = dict(common, align="center")
+    dc.paragraph_style(document, "Normal", base=None, font=font, size=size, line=1.0)
+    dc.paragraph_style(document, "Body Text", **dict(common, first_indent=opts["indent"]), align="left")
+    dc.paragraph_style(document, "Contact", **dict(common, line=1.0), tabs=[("right", text_width)])
+    dc.paragraph_style(document, "Byline", **centred)
+    # the title sits halfway down: the space above it is what the contact block leaves;
+    # single-spaced lines of Times New Roman and Courier New are about 1.15 em high
+    title_before = halfway - contact_lines * size * 1.15 - blank_line / 2
+    dc.paragraph_style(document, "Title", next_style="Byline", **centred, before=max(0.0, title_before),
                        keep_next=True)
-    dc.paragraph_style(document, "Heading 1", next_style="Body Text", **common, line=line, first_indent=0,
-                       align="center", before=drop, after=blank_line, keep_next=True,
+    dc.paragraph_style(document, "Heading 1", next_style="Body Text", **centred, before=_drop(opts, page),
+                       after=blank_line, keep_next=True, page_break_before=True, outline=0)
+    dc.paragraph_style(document, "Heading 2", next_style="Body Text", **centred, keep_next=True, outline=1)
+    dc.paragraph_style(document, "Part", next_style="Heading 1", **centred, before=_drop(opts, page),
                        page_break_before=True, outline=0)
-    dc.paragraph_style(document, "Heading 2", next_style="Body Text", **common, line=line, first_indent=0,
-                       align="center", keep_next=True, outline=1)
-    dc.paragraph_style(document, "Scene Break", next_style="Body Text", **common, line=line,
-                       first_indent=0, align="center")
-    dc.paragraph_style(document, "End", **common, line=line, first_indent=0, align="center",
-                       before=blank_line)
-    dc.paragraph_style(document, "Header", **common, line=1.0, first_indent=0, align="right")
+    dc.paragraph_style(document, "Scene Break", next_style="Body Text", **centred)
+    dc.paragraph_style(document, "Dedication", **centred)
+    dc.paragraph_style(document, "End", **centred, before=blank_line)
+    dc.paragraph_style(document, "Header", **dict(common, line=1.0), align="right")
+
+
+def _drop(opts: Mapping, page: tuple[float, float]) -> float:
+    """Points from the top margin to where a chapter starts."""
+    return max(0.0, (page[1] * opts["chapter_drop"] - opts["margins"]) * 72)
 
 
 def _contact_lines(book: Book) -> list[str]:
     name = (book.author_legal or book.author or "").strip()
     lines = [name] if name else []
-    for line in book.contact:
+    for i, line in enumerate(book.contact):
         line = str(line).strip()
-        if line and not (lines and line == lines[0] and len(lines) == 1):
+        if line and not (i == 0 and lines and line == lines[0]):
             lines.append(line)
     return lines or [""]
-
-
-def _contact_height(opts: Mapping, lines: int) -> float:
-    """Points from the top margin to the middle of the title's line."""
-    # single-spaced lines of Times New Roman and Courier New are about 1.15 em high
-    return lines * opts["size"] * 1.15 + opts["size"] * opts["line_spacing"] / 2
 
 
 def _title_page(book: Book, opts: Mapping, fix) -> list[str]:
     words = round_words(book.words, opts["rounding"])
     count = dc.fill(opts["word_count"], {"words": f"{words:,}", "exact": f"{book.words:,}"})
-    lines = _contact_lines(book)
-    first = dc.run_xml(fix(lines[0])) + '<w:r><w:tab/></w:r>' + dc.run_xml(count)
-    out = [dc.para_xml("Contact", first)]
-    out += [dc.para_xml("Contact", dc.run_xml(fix(line))) for line in lines[1:]]
+    lines = [fix(line) for line in _contact_lines(book)]
+    out = [dc.para_xml("Contact", dc.run_xml(lines[0]) + "<w:r><w:tab/></w:r>" + dc.run_xml(count))]
+    out += [dc.para_xml("Contact", dc.run_xml(line)) for line in lines[1:]]
     out.append(dc.para_xml("Title", dc.run_xml(fix(book.title or ""))))
     if book.subtitle:
         out.append(dc.para_xml("Byline", dc.run_xml(fix(book.subtitle))))
@@ -166,44 +173,47 @@ def _title_page(book: Book, opts: Mapping, fix) -> list[str]:
     return out
 
 
-def _body(book: Book, opts: Mapping) -> str:
-    italic = ITALICS[opts["italics"]]
-    if opts["typewriter"]:
-        def fix(s: str) -> str:
-            return s.translate(_TYPEWRITER)
-    else:
-        def fix(s: str) -> str:
-            return s
-    out: list[str] = _title_page(book, opts, fix) if opts["title_page"] else []
+def _typewriter(s: str) -> str:
+    return s.translate(_TYPEWRITER)
+
+
+def _body(content: dc.Content, opts: Mapping, page: tuple[float, float]) -> str:
+    book = content.book
+    fix = _typewriter if opts["typewriter"] else None
+    same = fix or (lambda s: s)
+    italic = dc.ITALICS[opts["italics"]]
+    out: list[str] = _title_page(book, opts, same) if opts["title_page"] else []
     scene_break = dc.para_xml("SceneBreak", dc.run_xml(opts["scene_break"]))
-    text_open = '<w:p><w:pPr><w:pStyle w:val="BodyText"/></w:pPr>'
-    for chapter in book.chapters:
-        heading = dc.fill(opts["chapter_heading"].replace("\\n", "\n"),
-                          {"heading": chapter.heading, "title": chapter.title or "", "number": chapter.number})
-        out.append(dc.para_xml("Heading1", dc.lines_xml([fix(s) for s in heading.split("\n")])))
+    flow = dict(scene_break=scene_break, italic=italic, fix=fix)
+    opening = f'<w:pageBreakBefore/><w:spacing w:before="{round(_drop(opts, page) * dc.TWIPS_PER_PT)}"/>'
+    if opts["matter"]:
+        for section in content.front:
+            dc.matter_xml(section, out, opening=opening, **flow)
+    current_part = None
+    for part, chapter in content.chapters:
+        if part != current_part:
+            current_part = part
+            if part:
+                out.append(dc.para_xml("Part", dc.run_xml(same(part))))
+        heading = dc.chapter_heading(opts["chapter_heading"], chapter)
+        out.append(dc.para_xml("Heading1", dc.lines_xml([same(line) for line in heading])))
         for i, scene in enumerate(chapter.scenes):
             if i and scene.paragraphs:
                 out.append(scene_break)
-            for p in scene.paragraphs:
-                if p.kind == "text":
-                    runs = p.runs
-                    if opts["typewriter"]:
-                        runs = [type(r)(fix(r.text), r.italic, r.bold) for r in runs]
-                    out.append(text_open + dc.runs_xml(runs, italic) + "</w:p>")
-                elif p.kind == "break":
-                    out.append(scene_break)
-                else:
-                    out.append(dc.para_xml("Heading2", dc.runs_xml(p.runs, italic)))
+            dc.flow_xml(scene.paragraphs, out, **flow)
     if opts["end"]:
         out.append(dc.para_xml("End", dc.run_xml(opts["end"])))
+    if opts["matter"]:
+        for section in content.back:
+            dc.matter_xml(section, out, opening=opening, **flow)
     return "".join(out)
 
 
-def render_manuscript(book: Book, options: Mapping | None = None) -> bytes:
-    """The manuscript as .docx bytes (the same book and options give the same bytes)."""
+def _render(content: dc.Content, options: Mapping | None = None) -> bytes:
     from docx.oxml import parse_xml
 
-    opts = options_for(book, options)
+    book = content.book
+    opts = options_for(book, options, content.settings)
     page = opts["paper"]
     document = dc.new_document()
     dc.set_defaults(document, opts["font"], opts["size"], book.language)
@@ -220,13 +230,24 @@ def render_manuscript(book: Book, options: Mapping | None = None) -> bytes:
         hdr.remove(p)
     hdr.append(parse_xml(f'<w:p xmlns:w="{dc.W_NS}"><w:pPr><w:pStyle w:val="Header"/></w:pPr>'
                          f'{dc.run_xml(before)}{dc.page_field_xml()}{dc.run_xml(after)}</w:p>'))
-    dc.set_core_properties(document, book, "Manuscript")
-    return dc.package(document, _body(book, opts))
+    dc.set_core_properties(document, book, "Manuscript", content.modified)
+    return dc.package(document, _body(content, opts, page), content.modified)
+
+
+def render(job) -> bytes:
+    """The renderer of ``novelforge export --format docx`` (see novelforge.export.writer)."""
+    return _render(dc.content_of_job(job))
+
+
+def render_manuscript(book: Book, options: Mapping | None = None, *, front=(), back=(), parts=None,
+                      modified=None) -> bytes:
+    """The manuscript as .docx bytes; the same input gives the same bytes. ``options``
+    override ``export.manuscript`` of novelforge.yaml (docs/export-docx.md)."""
+    return _render(dc.content_of(book, front, back, parts, modified), options)
 
 
 def write_manuscript(book: Book, path: Path | str, options: Mapping | None = None) -> None:
-    """Write the manuscript to ``path`` atomically. ``options`` override
-    ``export.manuscript`` of novelforge.yaml (see docs/export-docx.md)."""
+    """Write the manuscript to ``path`` atomically."""
     from novelforge.util import atomic_write
 
     atomic_write(Path(path), render_manuscript(book, options))

@@ -15,6 +15,8 @@ from typing import Any, Mapping
 from novelforge.export import docx_common as dc
 from novelforge.export.book import Book
 
+BLOCK = "reading"             # export: {reading: {...}}; export: {docx-reading: {...}} is read too
+
 OPTIONS = [
     dc.Option("font", "Georgia", dc.text, "Typeface of the text."),
     dc.Option("heading_font", None, dc.text, "Typeface of the title and chapter headings (default: `font`)."),
@@ -36,41 +38,50 @@ OPTIONS = [
 ]
 
 
-def options_for(book: Book, overrides: Mapping | None = None) -> dict[str, Any]:
-    opts = dc.read_options("reading", OPTIONS, book.settings, overrides)
+def options_for(book: Book, overrides: Mapping | None = None, format_block: Mapping | None = None) -> dict[str, Any]:
+    """``export.reading``, then ``export.docx-reading`` (the format's own block), then ``overrides``."""
+    settings = book.settings or {}
+    opts = dc.read_options(OPTIONS, [("export.reading", settings.get(BLOCK)),
+                                     ("export.docx-reading", format_block), ("options", overrides)])
     opts["heading_font"] = opts["heading_font"] or opts["font"]
     return opts
 
 
+def _sink(opts: Mapping) -> float:
+    """Points above a heading that opens a page."""
+    return max(opts["size"] * 3, (opts["paper"][1] * opts["chapter_drop"] - opts["margins"]) * 72)
+
+
 def _styles(document, opts: Mapping) -> None:
     font, hfont, size, line = opts["font"], opts["heading_font"], opts["size"], opts["line_spacing"]
-    sink = (max(size * 3, (opts["paper"][1] * opts["chapter_drop"] - opts["margins"]) * 72)
-            if opts["chapter_page_break"] else size * 3)
     align = "justify" if opts["justify"] else "left"
+    text_ = dict(font=font, size=size, line=line, align=align)
+    display = dict(font=hfont, line=1.0, first_indent=0, align="center")
     dc.paragraph_style(document, "Normal", base=None, font=font, size=size, line=line)
-    dc.paragraph_style(document, "Body Text", font=font, size=size, line=line,
-                       first_indent=opts["indent"], align=align)
-    dc.paragraph_style(document, "First Paragraph", base="Body Text", next_style="Body Text", font=font,
-                       size=size, line=line, first_indent=0, align=align)
-    dc.paragraph_style(document, "Title", next_style="Subtitle", font=hfont, size=size * 2.4, line=1.0,
-                       first_indent=0, align="center", before=size * 10, after=size, keep_next=True)
-    dc.paragraph_style(document, "Subtitle", next_style="Author", font=hfont, size=size * 1.4, line=1.0,
-                       italic=True, first_indent=0, align="center", after=size, keep_next=True)
-    dc.paragraph_style(document, "Author", font=hfont, size=size * 1.4, line=1.0, first_indent=0,
-                       align="center", before=size * 2)
-    dc.paragraph_style(document, "Heading 1", next_style="First Paragraph", font=hfont, size=size * 1.6,
-                       line=1.0, first_indent=0, align="center", before=sink, after=size * 3,
+    dc.paragraph_style(document, "Body Text", **text_, first_indent=opts["indent"])
+    dc.paragraph_style(document, "First Paragraph", base="Body Text", next_style="Body Text", **text_,
+                       first_indent=0)
+    dc.paragraph_style(document, "Title", next_style="Subtitle", **display, size=size * 2.4,
+                       before=_sink(opts), after=size, keep_next=True)
+    dc.paragraph_style(document, "Subtitle", next_style="Author", **display, size=size * 1.4, italic=True,
+                       after=size, keep_next=True)
+    dc.paragraph_style(document, "Author", **display, size=size * 1.4, before=size * 2)
+    dc.paragraph_style(document, "Part", next_style="Heading 1", **display, size=size * 2,
+                       before=_sink(opts), page_break_before=True, outline=0)
+    dc.paragraph_style(document, "Heading 1", next_style="First Paragraph", **display, size=size * 1.6,
+                       before=_sink(opts) if opts["chapter_page_break"] else size * 3, after=size * 3,
                        keep_next=True, page_break_before=opts["chapter_page_break"], outline=0)
-    dc.paragraph_style(document, "Heading 2", next_style="First Paragraph", font=hfont, size=size * 1.2,
-                       line=1.0, italic=True, first_indent=0, align="center", before=size, after=size,
-                       keep_next=True, outline=1)
-    dc.paragraph_style(document, "Scene Break", next_style="First Paragraph", font=font, size=size,
-                       line=line, first_indent=0, align="center", before=size * 0.6, after=size * 0.6,
-                       keep_next=True)
+    dc.paragraph_style(document, "Heading 2", next_style="First Paragraph", **display, size=size * 1.2,
+                       italic=True, before=size, after=size, keep_next=True, outline=1)
+    dc.paragraph_style(document, "Scene Break", next_style="First Paragraph", font=font, size=size, line=line,
+                       first_indent=0, align="center", before=size * 0.6, after=size * 0.6, keep_next=True)
+    dc.paragraph_style(document, "Dedication", font=font, size=size, line=line, italic=True, first_indent=0,
+                       align="center")
     dc.paragraph_style(document, "Footer", font=font, size=size * 0.85, line=1.0, first_indent=0, align="center")
 
 
-def _body(book: Book, opts: Mapping) -> str:
+def _body(content: dc.Content, opts: Mapping) -> str:
+    book = content.book
     out: list[str] = []
     if opts["title_page"]:
         out.append(dc.para_xml("Title", dc.run_xml(book.title or "")))
@@ -79,56 +90,54 @@ def _body(book: Book, opts: Mapping) -> str:
         if book.author:
             out.append(dc.para_xml("Author", dc.run_xml(book.author)))
     ornament = dc.para_xml("SceneBreak", dc.run_xml(opts["ornament"]))
-    body_open = '<w:p><w:pPr><w:pStyle w:val="BodyText"/></w:pPr>'
-    first_open = '<w:p><w:pPr><w:pStyle w:val="FirstParagraph"/></w:pPr>'
-    # without a page break per chapter, the first chapter still needs one after the title page
-    first_chapter_ppr = "<w:pageBreakBefore/>" if opts["title_page"] and not opts["chapter_page_break"] else ""
-    for n, chapter in enumerate(book.chapters):
-        heading = dc.fill(opts["chapter_heading"].replace("\\n", "\n"),
-                          {"heading": chapter.heading, "title": chapter.title or "", "number": chapter.number})
-        out.append(dc.para_xml("Heading1", dc.lines_xml(heading.split("\n")), first_chapter_ppr if n == 0 else ""))
-        fresh = True                      # the next text paragraph has no indent
+    flow = dict(scene_break=ornament, body="BodyText", first="FirstParagraph")
+    opening = f'<w:pageBreakBefore/><w:spacing w:before="{round(_sink(opts) * dc.TWIPS_PER_PT)}"/>'
+    new_page = "" if opts["chapter_page_break"] else "<w:pageBreakBefore/>"
+    for section in content.front:
+        dc.matter_xml(section, out, opening=opening, **flow)
+    current_part = None
+    first = bool(out)             # something before the first chapter: it starts a new page
+    for part, chapter in content.chapters:
+        if part != current_part:
+            current_part = part
+            if part:
+                out.append(dc.para_xml("Part", dc.run_xml(part)))
+                first = False
+        heading = dc.lines_xml(dc.chapter_heading(opts["chapter_heading"], chapter))
+        out.append(dc.para_xml("Heading1", heading, new_page if first else ""))
+        first = False
+        fresh = True                       # no indent after a heading or a scene break
         for i, scene in enumerate(chapter.scenes):
             if i and scene.paragraphs:
                 out.append(ornament)
                 fresh = True
-            for p in scene.paragraphs:
-                if p.kind == "text":
-                    out.append((first_open if fresh else body_open) + dc.runs_xml(p.runs) + "</w:p>")
-                    fresh = False
-                elif p.kind == "break":
-                    out.append(ornament)
-                    fresh = True
-                else:
-                    out.append(dc.para_xml("Heading2", dc.runs_xml(p.runs)))
-                    fresh = True
-    if not out:
-        out.append(dc.para_xml("BodyText", ""))
-    return "".join(out)
+            fresh = dc.flow_xml(scene.paragraphs, out, fresh=fresh, **flow)
+    for section in content.back:
+        dc.matter_xml(section, out, opening=opening, **flow)
+    return "".join(out) or dc.para_xml("BodyText", "")
 
 
-def render_reading_copy(book: Book, options: Mapping | None = None) -> bytes:
-    """The reading copy as .docx bytes (the same book and options give the same bytes)."""
+def _render(content: dc.Content, options: Mapping | None = None) -> bytes:
     from docx.oxml import OxmlElement, parse_xml
 
-    opts = options_for(book, options)
+    book = content.book
+    opts = options_for(book, options, content.settings)
     document = dc.new_document()
     dc.set_defaults(document, opts["font"], opts["size"], book.language)
     _styles(document, opts)
     if opts["hyphenate"]:
         settings = document.settings.element
-        hyph = OxmlElement("w:autoHyphenation")
-        # w:autoHyphenation comes right after w:defaultTabStop in CT_Settings
-        anchor = settings.find(f"{{{dc.W_NS}}}defaultTabStop")
+        anchor = settings.find(f"{{{dc.W_NS}}}defaultTabStop")  # w:autoHyphenation follows it
+        hyphenation = OxmlElement("w:autoHyphenation")
         if anchor is not None:
-            anchor.addnext(hyph)
+            anchor.addnext(hyphenation)
         else:
-            settings.insert(0, hyph)
+            settings.insert(0, hyphenation)
     section = document.sections[0]
     dc.setup_section(section, opts["paper"], opts["margins"], header_distance=min(0.5, opts["margins"] / 2))
     if opts["page_numbers"]:
-        section.different_first_page_header_footer = opts["title_page"]
-        if opts["title_page"]:
+        if opts["title_page"]:             # no number on the title page
+            section.different_first_page_header_footer = True
             section.first_page_footer.is_linked_to_previous = False
         footer = section.footer
         footer.is_linked_to_previous = False
@@ -137,13 +146,24 @@ def render_reading_copy(book: Book, options: Mapping | None = None) -> bytes:
             ftr.remove(p)
         ftr.append(parse_xml(f'<w:p xmlns:w="{dc.W_NS}"><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
                              f'{dc.page_field_xml(placeholder="1")}</w:p>'))
-    dc.set_core_properties(document, book, "Reading copy")
-    return dc.package(document, _body(book, opts))
+    dc.set_core_properties(document, book, "Reading copy", content.modified)
+    return dc.package(document, _body(content, opts), content.modified)
+
+
+def render(job) -> bytes:
+    """The renderer of ``novelforge export --format docx-reading`` (see novelforge.export.writer)."""
+    return _render(dc.content_of_job(job))
+
+
+def render_reading_copy(book: Book, options: Mapping | None = None, *, front=(), back=(), parts=None,
+                        modified=None) -> bytes:
+    """The reading copy as .docx bytes; the same input gives the same bytes. ``options``
+    override ``export.reading`` of novelforge.yaml (docs/export-docx.md)."""
+    return _render(dc.content_of(book, front, back, parts, modified), options)
 
 
 def write_reading_copy(book: Book, path: Path | str, options: Mapping | None = None) -> None:
-    """Write the reading copy to ``path`` atomically. ``options`` override
-    ``export.reading`` of novelforge.yaml (see docs/export-docx.md)."""
+    """Write the reading copy to ``path`` atomically."""
     from novelforge.util import atomic_write
 
     atomic_write(Path(path), render_reading_copy(book, options))

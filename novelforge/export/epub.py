@@ -18,11 +18,10 @@ import zipfile
 
 from novelforge import __version__
 from novelforge.errors import UsageError
-from novelforge.export.html import ROLES, attr, chapter_body, css, matter_html, text
+from novelforge.export.html import ROLES, RTL, attr, chapter_body, css, matter_html, text
 from novelforge.export.writer import ExportJob
 
 XHTML = "application/xhtml+xml"
-RTL = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"}
 COVER_TYPES = {  # suffix → (media type, magic bytes)
     ".jpg": ("image/jpeg", b"\xff\xd8\xff"), ".jpeg": ("image/jpeg", b"\xff\xd8\xff"),
     ".png": ("image/png", b"\x89PNG\r\n\x1a\n"), ".gif": ("image/gif", b"GIF8"),
@@ -67,11 +66,10 @@ def render(job: ExportJob) -> bytes:
     toc: list = []
     guide: list = []
 
-    def add(uid: str, name: str, title: str, body: str, linear: bool = True):
+    def add(uid: str, name: str, title: str, body: str) -> None:
         item = epub.EpubItem(uid=uid, file_name=name, media_type=XHTML, content=page(title, body))
         eb.add_item(item)
-        spine.append(item if linear else (item, "no"))
-        return item
+        spine.append(item)
 
     if cover is not None:
         suffix, data = cover
@@ -224,6 +222,13 @@ def _write(eb, job: ExportJob) -> bytes:
             super().writestr(name, data, compresslevel=level)
 
     class Writer(epub.EpubWriter):
+        def _get_nav(self, item) -> bytes:
+            # the landmarks are for reading systems, not a second visible list; the page
+            # heading is the document's first heading
+            nav = super()._get_nav(item)
+            nav = nav.replace(b'<nav epub:type="landmarks">', b'<nav epub:type="landmarks" hidden="hidden">', 1)
+            return nav.replace(b"<h2>", b"<h1>", 1).replace(b"</h2>", b"</h1>", 1)
+
         def write(self) -> None:  # ebooklib's, with the fixed-time zip
             self.out = FixedTimeZip(self.file_name, "w", zipfile.ZIP_DEFLATED,
                                     compresslevel=self.options["compresslevel"])

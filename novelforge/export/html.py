@@ -14,6 +14,7 @@ from novelforge.export.matter import MatterSection
 from novelforge.export.writer import ExportJob
 
 ORNAMENT = "❧"
+RTL = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"}   # right-to-left scripts
 
 # DPUB-ARIA roles for EPUB structural semantics (epub:type) that have one
 ROLES = {
@@ -43,8 +44,10 @@ hr.scene-break::after { content: "%(ornament)s"; display: inline-block; font-siz
 
 
 def css(job: ExportJob) -> str:
-    ornament = str(job.settings.get("scene_break") or ORNAMENT)
-    return BOOK_CSS % {"ornament": ornament.replace("\\", "\\\\").replace('"', '\\"')}
+    ornament = str(job.settings.get("scene_break") or ORNAMENT)[:40]
+    # a CSS string: quotes, backslashes, line breaks and other ASCII symbols as \HHHHHH escapes
+    safe = "".join(c if c.isalnum() or c in " *~·•❧⁂" else f"\\{ord(c):06x}" for c in ornament)
+    return BOOK_CSS % {"ornament": safe}
 
 
 def text(value: str) -> str:
@@ -116,9 +119,10 @@ def matter_html(section: MatterSection, heading_tag: str, out: list[str], epub: 
 def render(job: ExportJob) -> bytes:
     book = job.book
     lang = attr(book.language)
+    direction = ' dir="rtl"' if book.language.split("-")[0].lower() in RTL else ""
     out: list[str] = [
         "<!DOCTYPE html>\n",
-        f'<html lang="{lang}">\n<head>\n<meta charset="utf-8"/>\n',
+        f'<html lang="{lang}"{direction}>\n<head>\n<meta charset="utf-8"/>\n',
         '<meta name="viewport" content="width=device-width, initial-scale=1"/>\n',
         f"<title>{text(book.title)}</title>\n",
     ]

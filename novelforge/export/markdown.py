@@ -17,21 +17,22 @@ from novelforge.export.matter import MatterSection
 from novelforge.export.writer import ExportJob
 
 BREAK = "* * *"
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<])")
-_ENTITY = re.compile(r"&(?=#?\w+;)")
-_LINE_START = re.compile(r"^(\s*)([#>+=|~-]|\d+(?=[.)]))")
+_INLINE_SPECIAL = re.compile(r"([\\`*\[\]]|(?<!\w)_|_(?!\w))")   # `_` inside a word is text
+_HTML_LIKE = re.compile(r"([<&])(?=[A-Za-z/!?]|#?\w+;)")   # `<b`, `</`, `<!--`, `&amp;`
+_LINE_START = re.compile(r"^(?:[#>]|[-+](?=\s|$)|-{3,}|~{3,}|\d{1,9}(?=[.)](?:\s|$)))")
 
 
 def escape(text: str) -> str:
+    """Backslash-escape what Markdown would read as syntax (emphasis, code, links, HTML)."""
     text = _INLINE_SPECIAL.sub(r"\\\1", text)
-    if "&" in text:
-        text = _ENTITY.sub(r"\\&", text)
+    if "<" in text or "&" in text:
+        text = _HTML_LIKE.sub(r"\\\1", text)
     return text
 
 
 def runs_markdown(runs: Iterable[Run]) -> str:
-    """Runs → Markdown. Whitespace at the edges of an emphasised run moves outside the
-    markers (``* word*`` would not be emphasis)."""
+    """Runs → Markdown: ``*italic*``, ``**bold**``, ``**_both_**``. Whitespace at the edges
+    of an emphasised run moves outside the markers (``* word*`` would not be emphasis)."""
     out: list[str] = []
     for r in runs:
         body = escape(r.text)
@@ -41,7 +42,7 @@ def runs_markdown(runs: Iterable[Run]) -> str:
         stripped = body.strip()
         lead = body[:len(body) - len(body.lstrip())]
         trail = body[len(body.rstrip()):]
-        marker = ("**" if r.bold else "") + ("*" if r.italic else "")
+        marker = "**_" if r.bold and r.italic else "**" if r.bold else "*"
         out.append(f"{lead}{marker}{stripped}{marker[::-1]}{trail}")
     return "".join(out)
 
@@ -53,10 +54,9 @@ def paragraph_markdown(p: Paragraph, heading: str) -> str:
     if p.kind == "heading":
         return f"{heading} {line}"
     m = _LINE_START.match(line)
-    if m:  # a line that Markdown would read as a heading, quote, list or table
-        end = m.end()
-        line = line[:end] + "\\" + line[end:] if m.group(2)[0].isdigit() else \
-            line[:m.start(2)] + "\\" + line[m.start(2):]
+    if m:  # a line Markdown would read as a heading, quote, list, rule or code fence
+        at = m.end() if line[0].isdigit() else 0
+        line = line[:at] + "\\" + line[at:]
     return line
 
 

@@ -103,7 +103,9 @@ def _sections(project: Project, items: Any, key: str, language: str, typography:
                 "dedication" if where == "front" and i == 0 and len(text or "") < 400 else None)
         scene = Scene(path=f"novelforge.yaml#{key}[{i}]", id=f"{where}-{i + 1}", text=text or "",
                       body_start=0, meta=SceneMeta())
-        out.append(MatterSection(title, kind, scene_paragraphs(scene, language, typography), where, i + 1))
+        paragraphs = scene_paragraphs(scene, language, typography)
+        if paragraphs or title:   # an empty item is left out
+            out.append(MatterSection(title, kind, paragraphs, where, len(out) + 1))
     return out
 
 

@@ -247,11 +247,11 @@ def slug(text: str) -> str:
 
 def output_path(project: Project, spec: Format, out: Path | str | None) -> Path:
     """Where to write: ``out``, or ``<title-slug><suffix>`` inside ``out`` when it is a
-    folder (or the current folder when there is no ``out``). Refuses a path inside the
+    folder or ends with ``/`` (or in the current folder when there is no ``out``). Refuses a path inside the
     project's sources (manuscript/, canon/, contracts/) and ``novelforge.yaml``."""
     name = slug(project.config.title) + spec.suffix
     target = Path.cwd() / name if out is None else Path(out)
-    if target.is_dir():
+    if target.is_dir() or (out is not None and str(out).endswith(("/", os.sep))):
         target = target / name
     resolved = target.resolve()
     root = project.root.resolve()
@@ -268,8 +268,15 @@ def write_bytes(target: Path, data: bytes) -> None:
 
     try:
         atomic_write(target, data)
+        os.chmod(target, 0o666 & ~_umask())   # mkstemp makes 0600; an export is an ordinary file
     except OSError as exc:
         reason = exc.strerror or str(exc)
         if isinstance(exc, (NotADirectoryError, FileExistsError)):
             reason = "a part of the path is a file, not a folder"
         raise UsageError(f"cannot write `{target}`: {reason}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -54,6 +54,7 @@ class Chapter:
     part: str | None = None
     scenes: list[Scene] = field(default_factory=list)
     slug_hint: str | None = None           # the heading's own title, for the folder name
+    implicit: bool = False                 # no heading in the source: titled after the book
 
     @property
     def words(self) -> int:
@@ -100,18 +101,22 @@ NUMBER = rf"(?:\d{{1,4}}|(?i:{ROMAN})|(?i:{WORD_NUMBER}))"
 _SEP = r"(?P<sep>\s*[.:—–]\s*|\s+[-–—]\s+|\s+)"
 _REST = r"(?P<rest>\S.*)"
 
-PART, CHAPTER, NUMBERED, BARE, SPECIAL = "part", "chapter", "numbered", "bare", "special"
-RANK = {PART: 0, CHAPTER: 1, SPECIAL: 1, NUMBERED: 2, BARE: 3}
+PART, CHAPTER, SPECIAL = "part", "chapter", "special"
+NUM_ROMAN, NUM_ARABIC, BARE_ROMAN, BARE_ARABIC = "numbered-roman", "numbered-arabic", "bare-roman", "bare-arabic"
+RANK = {PART: 0, CHAPTER: 1, SPECIAL: 1, NUM_ROMAN: 2, NUM_ARABIC: 2, BARE_ROMAN: 3, BARE_ARABIC: 3}
+_NOT_LONE_LETTER = r"(?![LCDM]\.?(?:\s|\Z))"   # "D. Appleton", "M. Dupont": initials, not numerals
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (PART, re.compile(rf"(?P<label>(?i:part|book|volume|act)\s+{NUMBER})\.?(?:{_SEP}{_REST})?\Z")),
-    (PART, re.compile(rf"(?P<label>(?i:(?:{_ORDINALS})\s+(?:epilogue|part|book)))\.?(?:{_SEP}{_REST})?\Z")),
-    (CHAPTER, re.compile(rf"(?P<label>(?i:chapter|chap\.|adventure|stave|canto|episode)\s+{NUMBER})\.?"
-                         rf"(?:{_SEP}{_REST})?\Z")),
+    (PART, re.compile(rf"(?P<label>(?i:part|book|volume|act)\s+{NUMBER})(?:{_SEP}{_REST}|\.)?\Z")),
+    (PART, re.compile(rf"(?P<label>(?i:(?:{_ORDINALS})\s+(?:epilogue|part|book)))(?:{_SEP}{_REST}|\.)?\Z")),
+    (CHAPTER, re.compile(rf"(?P<label>(?i:chapter|chap\.|adventure|stave|canto|episode)\s+{NUMBER})"
+                         rf"(?:{_SEP}{_REST}|\.)?\Z")),
     (SPECIAL, re.compile(r"(?P<label>(?i:prologue|epilogue|preface|foreword|introduction|afterword|interlude|"
-                         r"coda|postscript|envoi))\.?(?:(?P<sep>\s*[.:—–]\s*|\s+[-–—]\s+)(?P<rest>\S.*))?\Z")),
-    (NUMBERED, re.compile(rf"(?P<label>{ROMAN}|\d{{1,3}})(?P<sep>[.:]\s+|\s+[-–—]\s+)(?P<rest>\S.*)\Z")),
-    (BARE, re.compile(rf"(?P<label>{ROMAN}|\d{{1,3}})\.?\Z")),
+                         r"coda|postscript|envoi))(?:(?P<sep>\s*[.:—–]\s*|\s+[-–—]\s+|\s+(?=[\"“‘'(A-Z]))(?P<rest>\S.*)|\.)?\Z")),
+    (NUM_ROMAN, re.compile(rf"{_NOT_LONE_LETTER}(?P<label>{ROMAN})(?P<sep>[.:]\s+|\s+[-–—]\s+)(?P<rest>\S.*)\Z")),
+    (NUM_ARABIC, re.compile(r"(?P<label>\d{1,3})(?P<sep>[.:]\s+|\s+[-–—]\s+)(?P<rest>\S.*)\Z")),
+    (BARE_ROMAN, re.compile(rf"{_NOT_LONE_LETTER}(?P<label>{ROMAN})\.?\Z")),
+    (BARE_ARABIC, re.compile(r"(?P<label>\d{1,3})\.?\Z")),
 ]
 _BREAK_LINE = re.compile(r"[ \t]*(?:[*•·#~=_+§⁂❦❧✻✽✶☙◊◆♦-][ \t]*)+\Z")
 _EMPH_EDGE = re.compile(r"^[*_]+|[*_]+$")
@@ -153,7 +158,7 @@ class Heading:
 def match_heading(line: str) -> Heading | None:
     """The heading a single line reads as, or None."""
     s = clean_line(line)
-    if not s or len(s) > 90:
+    if not s or len(s) > 120:
         return None
     for kind, rx in _PATTERNS:
         m = rx.match(s)
@@ -162,11 +167,13 @@ def match_heading(line: str) -> Heading | None:
         rest = m.groupdict().get("rest")
         label = m.group("label")
         if rest is not None:
-            rest = clean_line(rest).rstrip(".").strip() if not rest.rstrip().endswith("..") else clean_line(rest)
-            if kind in (NUMBERED,) and not looks_like_title(rest):
+            rest = _trim_title(rest)
+            if kind in (NUM_ROMAN, NUM_ARABIC) and not looks_like_title(rest, 20):
                 return None
-            if kind in (PART, CHAPTER, SPECIAL) and (len(rest.split()) > 14 or rest[-1:] in ",;"):
+            if kind in (PART, CHAPTER, SPECIAL) and (len(rest.split()) > 20 or rest[-1:] in ",;"):
                 return None
+            if not (m.group("sep") or "").strip() and rest[:1].islower():
+                return None                   # "Book two of his memoirs…": prose
         sep = m.groupdict().get("sep") or " "
         sep = sep.strip()
         sep = f"{sep} " if sep in (".", ":") else (f" {sep} " if sep else " ")
@@ -174,13 +181,21 @@ def match_heading(line: str) -> Heading | None:
     return None
 
 
-def looks_like_title(line: str) -> bool:
+def _trim_title(text: str) -> str:
+    """Whitespace and emphasis markers off; a final period off unless it ends an initial (M.D.)."""
+    text = clean_line(text)
+    if text.endswith(".") and not text.endswith("..") and not re.search(r"(?:^|[\s.])[A-Z]\.$", text):
+        text = text[:-1].rstrip()
+    return text
+
+
+def looks_like_title(line: str, max_words: int = 12) -> bool:
     """A short line in capitals or Title Case, not the start of a paragraph."""
     s = clean_line(line)
-    if not s or len(s) > 80 or s[-1:] in ",;:" or s[:1] in "\"“‘'(—–-[":
+    if not s or len(s) > 8 * max_words or s[-1:] in ",;:" or s[:1] in "\"“‘'(—–-[":
         return False
     words = re.findall(r"[^\W\d_][\w’'\-]*", s)
-    if not words or len(words) > 12:
+    if not words or len(words) > max_words:
         return False
     letters = [c for c in s if c.isalpha()]
     if letters and all(not c.islower() for c in letters):
@@ -193,15 +208,15 @@ def looks_like_title(line: str) -> bool:
 
 
 def case_label(label: str) -> str:
-    """``CHAPTER IV`` → ``Chapter IV``; ``BOOK ONE`` → ``Book One``."""
+    """``CHAPTER IV`` → ``Chapter IV``; ``BOOK ONE`` → ``Book One``; mixed case is kept."""
     out = []
-    for w in label.split():
-        if re.fullmatch(ROMAN, w.upper()) and (w.isupper() or len(w) > 1 and w.upper() == w):
-            out.append(w.upper())
-        elif w.isupper() or w.islower():
-            out.append("-".join(p[:1].upper() + p[1:].lower() for p in w.split("-")) if w.lower() != "the" or not out else "the")
-        else:
+    for i, w in enumerate(label.split()):
+        if not w.isupper() or re.fullmatch(ROMAN, w):
             out.append(w)
+        elif i and w == "THE":
+            out.append("the")
+        else:
+            out.append("-".join(p[:1] + p[1:].lower() for p in w.split("-")))
     return " ".join(out)
 
 
@@ -217,14 +232,14 @@ def case_title(text: str) -> str:
         if not core:
             words.append(w)
             continue
-        if re.fullmatch(ROMAN, core) or re.fullmatch(r"(?:[A-Z]\.){2,}|[A-Z]\.?", core):
+        if re.fullmatch(ROMAN, core) or re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?|[A-Z]", core):
             words.append(w)
             continue
         low = w.lower()
         if i and core.lower() in _SMALL_WORDS:
             words.append(low)
             continue
-        words.append(re.sub(r"(^|[-(\[\"“‘'])([^\W\d_])", lambda m: m.group(1) + m.group(2).upper(), low))
+        words.append(re.sub(r"(^|[-(\[\"“])([^\W\d_])", lambda m: m.group(1) + m.group(2).upper(), low, count=0))
     return " ".join(words)
 
 
@@ -238,7 +253,7 @@ def slugify(text: str, limit: int = 40) -> str:
 
 
 # ----------------------------------------------------------------------------- markdown
-_MD_LINE_START = re.compile(r"^([ \t]*)(#|>|[-+*](?=[ \t]|$)|(\d{1,9})([.)])(?=[ \t]|$)|={2,}[ \t]*$|-{2,}[ \t]*$)")
+_MD_LINE_START = re.compile(r"^([ \t]*)(#|[-+*](?=[ \t]|$)|(\d{1,9})([.)])(?=[ \t]|$)|={2,}[ \t]*$|-{2,}[ \t]*$)")
 _MD_BACKSLASH = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!\"'])")
 
 
@@ -259,11 +274,9 @@ def _escape_line_start(line: str) -> str:
     m = _MD_LINE_START.match(line)
     if not m:
         return line
-    indent, marker = m.group(1), m.group(2)
+    indent = m.group(1)
     if m.group(3):
         return f"{indent}{m.group(3)}\\{m.group(4)}{line[m.end():]}"
-    if marker == ">":
-        return f"{indent}\\>{line[m.end():]}" if False else line  # `>` is not escapable in every reader
     return f"{indent}\\{line[len(indent):]}"
 
 
@@ -298,22 +311,24 @@ def build_book(blocks: list[Block], *, title: str | None = None, author: str | N
     return book
 
 
+PLAIN = "plain"       # an explicit heading that reads as no pattern ("Ashes")
+
+
 def _explicit_levels(blocks: list[Block], idx: list[int], book: Book) -> list[_Cand]:
-    cands = [_Cand(i, Heading(CHAPTER, blocks[i].text, None), explicit_level=blocks[i].level) for i in idx]
+    """Levels of explicit headings: the book's title, parts, chapters, scene headings."""
+    cands = []
+    for i in idx:
+        h = match_heading(blocks[i].text)
+        cands.append(_Cand(i, Heading(h.kind if h else PLAIN, blocks[i].text, None),
+                           explicit_level=blocks[i].level))
     for c in cands:
-        h = match_heading(c.heading.label)
-        if h is not None:
-            c.heading = Heading(h.kind, h.label if not h.name else c.heading.label, None)
-            c.heading.kind = h.kind
-    # Word's "Title" style (level 0): the book's title
-    for c in cands:
-        if c.explicit_level == 0:
+        if c.explicit_level == 0:          # Word's "Title" style
             c.level = "title"
     rest = [c for c in cands if c.level != "title"]
     levels = sorted({c.explicit_level for c in rest})
     if len(levels) > 1:
         top = [c for c in rest if c.explicit_level == levels[0]]
-        if len(top) == 1 and top[0] is rest[0]:
+        if len(top) == 1 and top[0] is rest[0] and top[0].heading.kind not in (PART, CHAPTER):
             top[0].level = "title"          # `# The Book` above `## Chapter` headings
             rest = rest[1:]
             levels = levels[1:]
@@ -321,9 +336,19 @@ def _explicit_levels(blocks: list[Block], idx: list[int], book: Book) -> list[_C
         return cands
     top = [c for c in rest if c.explicit_level == levels[0]]
     second = [c for c in rest if len(levels) > 1 and c.explicit_level == levels[1]]
-    parts = bool(second) and (
-        sum(c.heading.kind == PART for c in top) * 2 > len(top)
-        or sum(c.heading.kind in (CHAPTER, SPECIAL, NUMBERED, BARE) for c in second) * 2 > len(second))
+    parts = False
+    if second:
+        # parts above chapters: the top headings say Part/Book, or the next ones say
+        # Chapter, or a few top headings each hold several (not merely numbered) headings
+        # with no prose of their own; otherwise the next level heads scenes in chapters
+        prose_under_top = any(
+            blocks[j].kind == "para"
+            for c in top for j in range(c.index + 1, next((d.index for d in rest if d.index > c.index), len(blocks))))
+        numerals = (NUM_ROMAN, NUM_ARABIC, BARE_ROMAN, BARE_ARABIC)
+        parts = (sum(c.heading.kind == PART for c in top) * 2 > len(top)
+                 or sum(c.heading.kind in (CHAPTER, SPECIAL) for c in second) * 2 > len(second)
+                 or (len(top) <= 10 and len(second) >= 3 * len(top) and not prose_under_top
+                     and sum(c.heading.kind in numerals for c in second) * 2 <= len(second)))
     for c in rest:
         if parts:
             c.level = "part" if c.explicit_level == levels[0] else "chapter" if c.explicit_level == levels[1] else "sub"
@@ -340,71 +365,98 @@ def _pattern_candidates(blocks: list[Block]) -> list[_Cand]:
         h = match_heading(b.lines[0])
         if h is None:
             if b.starts_page and len(b.lines) == 1 and looks_like_title(b.lines[0]) and len(blocks) > i + 1:
-                cands.append(_Cand(i, Heading(CHAPTER, case_title(clean_line(b.lines[0])), None)))
+                cands.append(_Cand(i, Heading(CHAPTER, case_title(_trim_title(b.lines[0])), None)))
             continue
         extra = [clean_line(ln) for ln in b.lines[1:]]
         if extra:
-            # "Chapter I" / "The Science of Deduction"; a list of headings is a table of contents
-            if h.name or any(match_heading(x) for x in extra) or not all(looks_like_title(x) for x in extra):
+            if any(match_heading(x) for x in extra):
+                continue                      # a list of headings: a table of contents
+            if h.name:
+                # a long title wrapped onto the next line(s)
+                name = _trim_title(" ".join([h.name, *extra]))
+                if len(name.split()) > 24 or any(len(x) > 75 for x in extra):
+                    continue
+                h = Heading(h.kind, h.label, case_title(name), h.sep)
+            elif all(looks_like_title(x) for x in extra):
+                # "Chapter I" / "The Science of Deduction"
+                h = Heading(h.kind, h.label, case_title(_trim_title(" ".join(extra))), ". ")
+            else:
                 continue
-            h = Heading(h.kind, h.label, case_title(" ".join(extra)), ". ")
         cands.append(_Cand(i, h))
     if not cands:
         return cands
-    kinds: dict[str, int] = {}
+    counts: dict[str, int] = {}
     for c in cands:
-        kinds[c.heading.kind] = kinds.get(c.heading.kind, 0) + 1
-    below_parts = [k for k in (CHAPTER, NUMBERED, BARE) if kinds.get(k, 0) >= (1 if k == CHAPTER else 2)]
-    if below_parts:
-        chapter_rank = RANK[below_parts[0]]
-        has_parts = PART in kinds
-    else:
-        chapter_rank = RANK[SPECIAL] if SPECIAL in kinds else 0
-        has_parts = False
+        counts[c.heading.kind] = counts.get(c.heading.kind, 0) + 1
+    levels = [k for k in counts if k not in (PART, SPECIAL)]
+    eligible = [k for k in levels if counts[k] >= 2] or levels
+    chapter_kind = min(eligible, key=lambda k: (RANK[k], -counts[k], k)) if eligible else None
+    has_parts = PART in counts and chapter_kind is not None
     for c in cands:
-        r = RANK[c.heading.kind]
-        if c.heading.kind == PART:
+        kind = c.heading.kind
+        if kind == PART:
             c.level = "part" if has_parts else "chapter"
-        elif c.heading.kind == SPECIAL or r <= chapter_rank:
+        elif kind == SPECIAL or chapter_kind is None or kind == chapter_kind or RANK[kind] < RANK[chapter_kind]:
             c.level = "chapter"
         else:
             c.level = "sub"
-    _demote_empty(blocks, cands)
-    # the numbered headings of a table of contents are not chapters: a numbered kind that
-    # lost most of its members (or a bare numeral that heads no prose) goes back to text
+    _demote_thin(blocks, cands)
     return [c for c in cands if c.real]
 
 
-def _demote_empty(blocks: list[Block], cands: list[_Cand]) -> None:
-    """A heading with no prose before the next heading of its level (or above) is an entry
-    in a table of contents, not a heading."""
-    is_cand = {c.index for c in cands}
-    prose_before = [0] * (len(blocks) + 1)       # prefix count of prose blocks
-    for i, b in enumerate(blocks):
-        prose_before[i + 1] = prose_before[i] + (1 if b.kind == "para" and i not in is_cand else 0)
+THIN_WORDS = 30   # a chapter heading followed by fewer words is an entry in a table of contents…
+THIN_SHARE = 0.05  # …unless the book's chapters are that short (then: fewer than 5% of a long chapter)
 
-    def prose_between(a: int, b: int) -> bool:
-        return prose_before[b] - prose_before[a + 1] > 0 if b > a + 1 else False
+
+def _demote_thin(blocks: list[Block], cands: list[_Cand]) -> None:
+    """A chapter heading with (almost) no prose before the next chapter or part heading is an
+    entry in a table of contents, and so is a part heading with neither prose nor a chapter
+    before the next part; a sub-heading needs some prose before the next heading."""
+    is_cand = {c.index for c in cands}
+    words_before = [0] * (len(blocks) + 1)       # prefix sums of prose words
+    for i, b in enumerate(blocks):
+        w = len(b.text.split()) if b.kind == "para" and i not in is_cand else 0
+        words_before[i + 1] = words_before[i] + w
+
+    def words_between(a: int, b: int) -> int:
+        return words_before[b] - words_before[a + 1] if b > a + 1 else 0
 
     n = len(blocks)
-    order = {"part": 0, "chapter": 1, "sub": 2}
-    # chapters first, then parts (which need a real chapter or prose), then sub-headings
+    sizes: dict[int, int] = {}
     for c_i, c in enumerate(cands):
-        if c.level != "chapter":
-            continue
-        nxt = next((d.index for d in cands[c_i + 1:] if order[d.level] <= 1), n)
-        c.real = prose_between(c.index, nxt)
+        if c.level == "chapter":
+            nxt = next((d.index for d in cands[c_i + 1:] if d.level in ("part", "chapter")), n)
+            sizes[c_i] = words_between(c.index, nxt)
+    ranked = sorted(sizes.values())
+    long_chapter = ranked[(3 * len(ranked)) // 4] if ranked else 0
+    thin = max(1, min(THIN_WORDS, THIN_SHARE * long_chapter))
+    for c_i, size in sizes.items():
+        cands[c_i].real = size >= thin
+    # the last entry of a table of contents is followed by prose (a preface, the first
+    # part's epigraph): it follows entries that were demoted and its heading comes again
+    later: dict[str, int] = {}
+    for c in cands:
+        later[_norm(c.heading.label)] = later.get(_norm(c.heading.label), 0) + 1
+    seen: dict[str, int] = {}
     for c_i, c in enumerate(cands):
-        if c.level != "part":
-            continue
-        nxt = next((d.index for d in cands[c_i + 1:] if d.level == "part"), n)
-        c.real = prose_between(c.index, nxt) or any(
-            d.real and d.level == "chapter" and c.index < d.index < nxt for d in cands)
+        key = _norm(c.heading.label)
+        seen[key] = seen.get(key, 0) + 1
+        if c.level == "chapter" and c.real and c_i and not cands[c_i - 1].real \
+                and cands[c_i - 1].level == "chapter" and later[key] > seen[key]:
+            c.real = False
     for c_i, c in enumerate(cands):
-        if c.level != "sub":
-            continue
-        nxt = next((d.index for d in cands[c_i + 1:]), n)
-        c.real = prose_between(c.index, nxt)
+        if c.level == "part":
+            nxt = next((d.index for d in cands[c_i + 1:] if d.level == "part"), n)
+            c.real = words_between(c.index, nxt) >= THIN_WORDS or any(
+                d.real and d.level == "chapter" and c.index < d.index < nxt for d in cands)
+    for c_i, c in enumerate(cands):
+        if c.level == "sub":
+            nxt = next((d.index for d in cands[c_i + 1:]), n)
+            c.real = words_between(c.index, nxt) > 0
+
+
+def _norm(title: str) -> str:
+    return " ".join(re.findall(r"\w+", title.lower()))
 
 
 def _assemble(blocks: list[Block], cands: list[_Cand], book: Book) -> None:
@@ -415,7 +467,6 @@ def _assemble(blocks: list[Block], cands: list[_Cand], book: Book) -> None:
     part_intro_title: str | None = None
     chapter: Chapter | None = None
     items: list[tuple[str, str | None]] = []  # ("p", text) | ("break", None) | ("sub", title)
-    front_blocks_done = False
     pending_title = False                  # a bare chapter heading may take its title from the next line
 
     def flush() -> None:
@@ -426,19 +477,15 @@ def _assemble(blocks: list[Block], cands: list[_Cand], book: Book) -> None:
 
     if -1 in by_index:                     # no headings: everything is one chapter
         c = by_index[-1]
-        chapter = Chapter(title=c.heading.title)
+        chapter = Chapter(title=c.heading.title, implicit=True)
         book.chapters.append(chapter)
-        front_blocks_done = True
 
     for i, b in enumerate(blocks):
         c = by_index.get(i)
         if c is not None and c.level == "title":
             if book.title is None:
                 book.title = clean_line(b.text or (b.lines[0] if b.lines else "")) or None
-            if not front_blocks_done:
-                front.append(md_escape(b.text) if b.kind == "heading" else b.text)
-            else:
-                items.append(("p", md_escape(b.text) if b.kind == "heading" else b.text))
+            front.append(md_escape(b.text) if b.kind == "heading" else b.text)
             continue
         if c is not None and c.level == "part":
             flush()
@@ -447,7 +494,6 @@ def _assemble(blocks: list[Block], cands: list[_Cand], book: Book) -> None:
                 book.chapters.append(Chapter(title=part, part=part, scenes=_scenes(part_intro, part)))
             part = c.heading.title
             part_intro, part_intro_title = [], part
-            front_blocks_done = True
             pending_title = False
             continue
         if c is not None and c.level == "chapter":
@@ -457,11 +503,12 @@ def _assemble(blocks: list[Block], cands: list[_Cand], book: Book) -> None:
                 items = [("sub", part_intro_title), *part_intro, ("break", None)]
                 part_intro = []
             book.chapters.append(chapter)
-            front_blocks_done = True
             pending_title = c.heading.name is None and c.explicit_level is None
             continue
         if c is not None and c.level == "sub":
             title = c.heading.title
+            if c.heading.kind in (BARE_ROMAN, BARE_ARABIC):       # "II" → "A Scandal in Bohemia (II)"
+                title = f"{chapter.title if chapter is not None else part} ({title})"
             target = items if chapter is not None else part_intro
             target.append(("sub", title))
             pending_title = False
@@ -491,16 +538,30 @@ def _assemble(blocks: list[Block], cands: list[_Cand], book: Book) -> None:
     flush()
     if part_intro and part is not None:
         book.chapters.append(Chapter(title=part, part=part, scenes=_scenes(part_intro, part)))
-    book.chapters = [c for c in book.chapters if c.scenes or True]
-    # long prose before the first heading is the opening chapter, not front matter
+    # long prose before the first heading is the opening chapter, not front matter; the
+    # title page and contents before its first paragraph stay front matter
     prose_words = sum(len(p.split()) for p in front if len(p.split()) >= 25)
     if prose_words >= OPENING_WORDS:
         first_part = book.chapters[0].part if book.chapters else None
-        opening = Chapter(title="Opening", part=first_part, scenes=_scenes([("p", p) for p in front], "Opening"))
-        book.chapters.insert(0, opening)
-        book.notes.append(f"the {prose_words:,} words before the first heading became the chapter `Opening`")
-        front = []
+        k = next(i for i, p in enumerate(front) if len(p.split()) >= 25)
+        while k and _prose_like(front[k - 1]):
+            k -= 1
+        title = "Opening"
+        if k and "\n" not in front[k - 1] and looks_like_title(front[k - 1]) and not match_heading(front[k - 1]):
+            k -= 1
+            title = case_title(_trim_title(front[k]))
+            opening_items = [("p", p) for p in front[k + 1:]]
+        else:
+            opening_items = [("p", p) for p in front[k:]]
+        book.chapters.insert(0, Chapter(title=title, part=first_part, scenes=_scenes(opening_items, title)))
+        book.notes.append(f"the prose before the first heading became the chapter `{title}`")
+        front = front[:k]
     book.front_matter = front
+
+
+def _prose_like(paragraph: str) -> bool:
+    words = paragraph.split()
+    return len(words) >= 8 and paragraph.rstrip()[-1:] in '.!?"”’)' and any(c.islower() for c in paragraph)
 
 
 def _scenes(items: list[tuple[str, str | None]], chapter_title: str) -> list[Scene]:
@@ -520,23 +581,29 @@ def _scenes(items: list[tuple[str, str | None]], chapter_title: str) -> list[Sce
     return scenes
 
 
-_BY = re.compile(r"(?i)^(?:by|written by)\s+(?P<author>\S.{0,80})$")
+_BY = re.compile(r"(?i)^(?:by|written by)(?:\s+(?P<author>\S.{0,80}))?$")
+_NOT_TITLE = re.compile(r"(?i)\b(?:produced|transcribed|prepared|edited|e-?text|gutenberg|illustrat\w*|contents)\b")
 
 
 def _guess_title_author(book: Book) -> None:
-    """``A STUDY IN SCARLET.`` / ``By A. Conan Doyle`` in the front matter."""
+    """``A STUDY IN SCARLET.`` / ``By A. Conan Doyle`` (or ``by`` / ``Bram Stoker``) in the
+    front matter."""
     if book.title and book.author:
         return
-    lines = [clean_line(p) for p in book.front_matter[:40]]
+    lines = [clean_line(p) if "\n" not in p else "" for p in book.front_matter[:40]]
     for i, ln in enumerate(lines):
         m = _BY.match(ln)
-        if not m or "\n" in book.front_matter[i]:
+        if not m:
+            continue
+        author = m.group("author") or (lines[i + 1] if i + 1 < len(lines) else "")
+        if not author or len(author.split()) > 8:
             continue
         if book.author is None:
-            book.author = m.group("author").rstrip(".").strip() or None
+            book.author = _trim_title(author) or None
         if book.title is None:
             for prev in reversed(lines[max(0, i - 3):i]):
-                if prev and looks_like_title(prev):
-                    book.title = case_title(prev.rstrip(".").strip())
+                prev = prev.rstrip(".;:,").strip()
+                if prev and looks_like_title(prev) and not _NOT_TITLE.search(prev):
+                    book.title = case_title(prev)
                     break
         break

@@ -1,0 +1,350 @@
+"""``--suggest-canon``: candidate characters and places from the most frequent proper names.
+
+Statistics only, no language model:
+
+1. **Name words**: capitalised words used often, that (almost) never appear in lower case
+   (``Hope`` and ``Will`` are words first) and are not mostly sentence-initial (``The``,
+   ``When``), minus a short list of capitalised non-names (days, months, ``God``,
+   nationalities, interjections).
+2. **Name runs**: consecutive capitalised words with their title (``Mr. Sherlock Holmes``,
+   ``Sherlock Holmes``, ``Baker Street``), with sentence-initial common words dropped.
+3. **Places**: runs ending in a place word (``Street``, ``Lodge``, ``Gardens``…) and
+   name words mostly seen after ``in``/``at``/``from``/``near`` and never with a title or a
+   speech verb (``London``, ``Utah``).
+4. **Characters**: name words seen with a title (``Mr.``, ``Lady``) or a speech verb
+   (``said Holmes``); a word always used beside a more frequent one joins it
+   (``Sherlock`` → ``Holmes``); the variants become aliases (``Holmes``, ``Sherlock
+   Holmes``, ``Mr. Holmes``). A surname used with titles of both sexes (``Mr. Bennet``,
+   ``Mrs. Bennet``) gives one character per title.
+
+Every file says in a comment that it is a suggestion; ``status`` is left to its default.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from novelforge.import_.structure import Book, slugify
+
+TITLES = {
+    "Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Lady", "Lord", "King", "Queen", "Prince", "Princess",
+    "Duke", "Duchess", "Count", "Countess", "Captain", "Colonel", "General", "Master", "Mistress",
+    "Madam", "Madame", "Monsieur", "Mademoiselle", "Mlle", "Mme", "Father", "Brother", "Sister",
+    "Uncle", "Aunt", "Professor", "Inspector", "Doctor", "Lieutenant", "Major", "Sergeant", "Baron",
+    "Baroness", "Emperor", "Empress", "Dame", "Herr", "Frau", "Mister", "Don", "Señor", "Bishop",
+    "Reverend", "Rev", "Governor", "Marshal", "Admiral", "Corporal", "Constable", "Judge", "Cousin",
+}
+ABBREVIATED = {"Mr", "Mrs", "Ms", "Dr", "St", "Mme", "Mlle", "Rev", "Messrs"}
+MALE = {"Mr", "Sir", "Lord", "King", "Prince", "Duke", "Count", "Master", "Monsieur", "Father", "Brother",
+        "Uncle", "Baron", "Emperor", "Herr", "Mister", "Don", "Señor", "Captain", "Colonel", "General", "Major",
+        "Lieutenant", "Sergeant", "Admiral", "Marshal", "Corporal"}
+FEMALE = {"Mrs", "Ms", "Miss", "Lady", "Queen", "Princess", "Duchess", "Countess", "Mistress", "Madam",
+          "Madame", "Mademoiselle", "Mlle", "Mme", "Sister", "Aunt", "Baroness", "Empress", "Dame", "Frau"}
+NOT_NAMES = {
+    "God", "Lord", "Heaven", "Heavens", "Christ", "Jesus", "Providence", "Bible", "Christian", "Christians",
+    "Majesty", "Excellency", "Highness", "Lordship", "Ladyship", "Grace", "Honour", "Honor", "Christmas",
+    "Easter", "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "January",
+    "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December", "English", "Englishman", "Englishmen", "French", "Frenchman", "Frenchmen", "Russian",
+    "Russians", "German", "Germans", "Austrian", "Austrians", "American", "Americans", "British", "Italian",
+    "Spanish", "Dutch", "Irish", "Scotch", "Scottish", "Indian", "Indians", "Chinese", "Turkish", "Polish",
+    "Prussian", "Prussians", "Swiss", "Greek", "Roman", "Latin", "European", "Mormon", "Mormons", "Cossack",
+    "Cossacks", "Oh", "Ah", "Yes", "No", "Well", "Ay", "Aye", "Nay", "Hush", "Alas", "Hallo", "Hello", "Pooh",
+    "Bah", "Thou", "Thee", "Thy", "Mamma", "Papa", "Mama", "OK", "Okay", "Chapter", "Part", "Book", "Volume",
+    "Mr", "Mrs", "Miss", "Sir", "Madam", "Dear", "Sire", "Monsieur", "Madame", "St", "Messrs",
+}
+SPEECH = {
+    "said", "says", "asked", "replied", "answered", "cried", "shouted", "whispered", "exclaimed",
+    "continued", "added", "returned", "observed", "remarked", "muttered", "murmured", "repeated",
+    "interrupted", "rejoined", "laughed", "smiled", "nodded", "sighed", "frowned", "told", "thought",
+}
+PLACE_WORDS = {
+    "Street", "Road", "Lane", "Square", "Place", "Gardens", "Park", "Hall", "House", "Lodge", "Castle",
+    "Court", "Hill", "Bridge", "Church", "Abbey", "Manor", "Farm", "Inn", "Hotel", "Station", "River",
+    "Mount", "Mountain", "Mountains", "Island", "Isle", "Bay", "Row", "Terrace", "Yard", "Gate", "Palace",
+    "Cathedral", "Chapel", "Valley", "Lake", "Sea", "Tower", "Hills", "Forest", "Wood", "Woods",
+    "Town", "City", "Village", "Moor", "Heath", "Common", "Avenue", "Crescent", "Harbour", "Port",
+    "Canyon", "Creek", "Plain", "Plains", "Desert",
+}
+PLACE_PREPOSITIONS = {"in", "at", "from", "near", "through", "across", "towards", "toward", "into", "reached",
+                      "visited", "leaving", "left"}
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_OPENERS = " \t\n\"“‘'(_*—–-["
+
+
+@dataclass
+class Entry:
+    id: str
+    name: str
+    aliases: list[str]
+    count: int
+
+
+@dataclass
+class CanonSuggestion:
+    characters: list[Entry] = field(default_factory=list)
+    locations: list[Entry] = field(default_factory=list)
+
+    def files(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for kind, entries, what in (("characters", self.characters, "character"),
+                                    ("locations", self.locations, "place")):
+            for e in entries:
+                lines = [
+                    f"# Suggested by `novelforge import --suggest-canon`: a {what} named {e.count} times in",
+                    "# the imported text. It is only a suggestion: check the name and aliases, merge or",
+                    "# delete it, and add what the story needs (summary, attributes, status).",
+                    f"name: {_q(e.name)}",
+                ]
+                if e.aliases:
+                    lines.append("aliases: [" + ", ".join(_q(a) for a in e.aliases) + "]")
+                out[f"canon/{kind}/{e.id}.yaml"] = "\n".join(lines) + "\n"
+        return out
+
+
+def _q(text: str) -> str:
+    from novelforge.import_.write import yaml_str
+
+    return yaml_str(text)
+
+
+def _plain(paragraph: str) -> str:
+    return paragraph.replace("*", "").replace("_", "").replace("\\", "")
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    j = start - 1
+    while j >= 0 and text[j] in _OPENERS:
+        j -= 1
+    if j < 0:
+        return True
+    if text[j] == ".":
+        w = j
+        while w > 0 and text[w - 1].isalpha():
+            w -= 1
+        word = text[w:j]
+        if word in TITLES or word in ABBREVIATED or (len(word) == 1 and word.isupper()):
+            return False
+    return text[j] in ".!?…:;"
+
+
+def suggest_canon(book: Book, max_characters: int = 30, max_locations: int = 15) -> CanonSuggestion:
+    paragraphs = [_plain(p) for s in book.scenes for p in s.paragraphs]
+    total_words = sum(len(p.split()) for p in paragraphs)
+    min_count = max(4, total_words // 25_000)
+
+    lower: Counter = Counter()
+    cap: Counter = Counter()
+    initial: Counter = Counter()
+    person: Counter = Counter()
+    placey: Counter = Counter()
+    runs: Counter = Counter()            # (title, words) → count
+    for para in paragraphs:
+        toks = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(para)]
+        run: list[tuple[str, int, int]] = []
+        run_initial = False
+
+        def close_run() -> None:
+            if not run:
+                return
+            words = [_POSSESSIVE.sub("", t[0]) for t in run]
+            first_initial = run_initial
+            while words and words[0] not in TITLES and (words[0] in NOT_NAMES or (
+                    first_initial and lower[words[0].lower()] > 0)):
+                words = words[1:]
+                first_initial = False
+            title = ""
+            while words and words[0] in TITLES:
+                title = words[0]
+                words = words[1:]
+            if words and len(words) <= 4 and all(len(w) > 1 for w in words) and not any(w in NOT_NAMES for w in words):
+                runs[(title, tuple(words))] += 1
+            run.clear()
+
+        prev_word = ""
+        prev_end = -1
+        for k, (tok, s, e) in enumerate(toks):
+            word = _POSSESSIVE.sub("", tok)
+            first = word[:1]
+            if first.isupper() and word != "I" and not (len(word) > 1 and word.isupper()):
+                cap[word] += 1
+                is_initial = _sentence_initial(para, s)
+                if is_initial:
+                    initial[word] += 1
+                gap = para[prev_end:s] if prev_end >= 0 else None
+                if gap in (" ", ". "):
+                    if prev_word in TITLES:
+                        person[word] += 1
+                    elif prev_word in SPEECH and gap == " ":
+                        person[word] += 1
+                if gap == " " and prev_word in PLACE_PREPOSITIONS:
+                    placey[word] += 1
+                if k + 1 < len(toks) and para[e:toks[k + 1][1]] == " " and toks[k + 1][0] in SPEECH:
+                    person[word] += 1
+                if run:
+                    sep = para[run[-1][2]:s]
+                    last = _POSSESSIVE.sub("", run[-1][0])
+                    joined = sep == " " or (sep == ". " and (last in TITLES or last in ABBREVIATED or len(last) == 1))
+                    if not joined or (word in TITLES and last not in TITLES):
+                        close_run()
+                if not run:
+                    run_initial = is_initial
+                run.append((tok, s, e))
+                if tok != word:
+                    close_run()                   # a possessive ends the name
+            else:
+                close_run()
+                if not first.isupper():
+                    lower[word.lower()] += 1
+            prev_word, prev_end = word, e
+        close_run()
+
+    def name_word(w: str) -> bool:
+        n = cap[w]
+        return (n >= min_count and len(w) >= 2 and w not in NOT_NAMES and w not in TITLES
+                and lower[w.lower()] <= 0.02 * n and n - initial[w] >= 0.2 * n)
+
+    # ---------------------------------------------------------------- places
+    locations: list[Entry] = []
+    place_forms: Counter = Counter()
+    for (title, words), n in runs.items():
+        if title or len(words) < 2 or words[-1] not in PLACE_WORDS:
+            continue
+        if all(w in PLACE_WORDS for w in words):
+            continue
+        place_forms[" ".join(words)] += n
+    in_place_run: Counter = Counter()
+    for form, n in place_forms.items():
+        for w in form.split()[:-1]:
+            in_place_run[w] += n
+    place_tokens = {w for w in cap if name_word(w) and len(w) >= 3 and placey[w] >= max(3, 0.3 * cap[w])
+                    and person[w] <= 0.02 * cap[w]}
+    for w in place_tokens:
+        if in_place_run[w] < 0.5 * cap[w]:
+            place_forms[w] += cap[w]
+    taken: set[str] = set()
+    for form, n in sorted(place_forms.items(), key=lambda kv: (-kv[1], kv[0])):
+        if n < min_count or form in taken or len(locations) >= max_locations:
+            continue
+        taken.add(form)
+        locations.append(Entry("", form, [], n))
+
+    # ---------------------------------------------------------------- characters
+    cands = {w: cap[w] for w in cap if name_word(w) and w not in place_tokens
+             and person[w] >= max(2, 0.02 * cap[w])
+             and not (w.endswith("s") and cap.get(w[:-1], 0) >= 3)}
+    order = sorted(cands, key=lambda w: (-cands[w], w))
+    pair: Counter = Counter()             # (candidate, any name word) → runs with both
+    titled: dict[str, Counter] = defaultdict(Counter)
+    full: dict[str, Counter] = defaultdict(Counter)   # candidate → untitled full names starting with it
+    for (title, words), n in runs.items():
+        for a in words:
+            if a not in cands:
+                continue
+            for b in words:
+                if a != b:
+                    pair[(a, b)] += n
+        if title and len(words) == 1 and words[0] in cands:
+            titled[words[0]][title] += n
+        if not title and len(words) > 1 and words[0] in cands:
+            full[words[0]][words] += n
+
+    owner: dict[str, int] = {}
+    groups: list[dict] = []
+    for t in order:
+        if t in owner:
+            continue
+        strong = sorted((ti for ti, n in titled[t].items() if n >= max(3, 0.1 * cands[t])),
+                        key=lambda ti: (-titled[t][ti], ti))
+        if set(strong) & MALE and set(strong) & FEMALE:
+            owner[t] = -1                          # "Bennet": Mr. Bennet and Mrs. Bennet
+            for ti in strong:
+                groups.append({"primary": t, "members": {t}, "title": ti, "full": None, "count": titled[t][ti]})
+            continue
+        fulls = sorted((f for f, n in full[t].items() if n >= max(5, 0.1 * cands[t])), key=lambda f: (-full[t][f], f))
+        if len(fulls) > 1:
+            owner[t] = -1                          # "Anna Pávlovna" and "Anna Mikháylovna"
+            for f in fulls:
+                groups.append({"primary": t, "members": set(f), "title": None, "full": f, "count": full[t][f]})
+                for u in f:
+                    if u in cands and u not in owner:
+                        owner[u] = -1
+            continue
+        owner[t] = len(groups)
+        g = {"primary": t, "members": {t}, "title": None, "full": None, "count": cands[t]}
+        groups.append(g)
+        for u in order:
+            if u not in owner and pair[(t, u)] >= 3 and pair[(t, u)] >= 0.5 * cands[u]:
+                g["members"].add(u)
+                owner[u] = owner[t]
+
+    characters: list[Entry] = []
+    used_forms = set(taken)
+    for g in sorted(groups, key=lambda g: (-g["count"], g["primary"], g["title"] or "")):
+        if len(characters) >= max_characters:
+            break
+        forms: Counter = Counter()
+        for (title, words), n in runs.items():
+            if g["full"] is not None:
+                if words != g["full"]:
+                    continue
+            elif g["primary"] not in words:
+                continue
+            if any(w in cands and w not in g["members"] for w in words):
+                continue                           # another character's name
+            strangers = [w for w in words if w not in g["members"]]
+            if strangers and (n < 0.1 * g["count"] or any(pair[(g["primary"], w)] < 0.5 * cap[w] for w in strangers)):
+                continue                           # "Lucy Ferrier" is not John Ferrier
+            if g["title"] and title != g["title"]:
+                continue
+            if words[-1] in PLACE_WORDS:
+                continue
+            bare = " ".join(words)
+            if title:
+                forms[f"{title}. {bare}" if title in ABBREVIATED else f"{title} {bare}"] += n
+            if not g["title"]:
+                forms[bare] += n
+        floor = max(2, 0.01 * g["count"])
+        forms = Counter({f: n for f, n in forms.items() if n >= floor and f not in used_forms})
+        # titles of the other sex name another person ("Miss Darcy" is not Mr. Darcy)
+        male = sum(n for f, n in forms.items() if f.split()[0].rstrip(".") in MALE)
+        female = sum(n for f, n in forms.items() if f.split()[0].rstrip(".") in FEMALE)
+        if male and female:
+            other = FEMALE if male >= female else MALE
+            forms = Counter({f: n for f, n in forms.items() if f.split()[0].rstrip(".") not in other})
+        if g["full"] is not None:
+            name = " ".join(g["full"])
+        elif g["title"]:
+            t = g["title"]
+            name = f"{t}. {g['primary']}" if t in ABBREVIATED else f"{t} {g['primary']}"
+        else:
+            multi = [f for f in forms if len(f.split()) > 1 and f.split()[0].rstrip(".") not in TITLES
+                     and forms[f] >= 0.1 * g["count"]]
+            name = sorted(multi, key=lambda f: (-forms[f], f))[0] if multi else g["primary"]
+        if name in used_forms:
+            continue
+        aliases = [f for f in sorted(forms, key=lambda f: (-forms[f], f)) if f != name][:8]
+        if not g["title"] and not g["full"] and g["primary"] != name and g["primary"] not in aliases and g["primary"] not in used_forms:
+            aliases.insert(0, g["primary"])
+        used_forms.add(name)
+        used_forms.update(aliases)
+        characters.append(Entry("", name, aliases, g["count"]))
+
+    _assign_ids(characters)
+    _assign_ids(locations)
+    return CanonSuggestion(characters, locations)
+
+
+def _assign_ids(entries: list[Entry]) -> None:
+    used: set[str] = set()
+    for e in entries:
+        base = slugify(e.name) or "entry"
+        eid, n = base, 2
+        while eid in used:
+            eid, n = f"{base}-{n}", n + 1
+        used.add(eid)
+        e.id = eid

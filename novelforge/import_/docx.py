@@ -1,0 +1,423 @@
+"""Word (DOCX): checked as a hostile archive first, then read with python-docx.
+
+Before anything is parsed the zip is checked (:func:`check_archive`): at most
+:data:`MAX_ENTRIES` entries; no entry name that is absolute, has ``..`` or a drive letter
+(path traversal); no encrypted entries; the unpacked size at most 5× ``--max-size`` and
+no entry above 1 MB that unpacks more than :data:`MAX_RATIO` times its packed size (zip
+bombs); and no XML part with a ``<!DOCTYPE`` or ``<!ENTITY`` declaration (billion laughs,
+external entities — python-docx's parser also has ``resolve_entities=False``). The file
+is read once into memory and never extracted to disk.
+
+What is read:
+
+* **Headings**: ``Title`` (the book's title), a ``Part`` style, ``Heading 1…9`` and any
+  style with an outline level. Without heading styles, heading lines are found as in
+  plain text (``Chapter 4``, ``CHAPTER IV``, ``Part One``…), plus short lines that open
+  a page.
+* **Emphasis**: italic, bold and underlined runs (direct or through a character style)
+  become ``*italic*``, ``**bold**`` and ``**_both_**``.
+* **Scene breaks**: a ``Scene Break`` style, a paragraph of only ``#``, ``***``, ``* * *``
+  or an ornament (centred or not), and runs of empty paragraphs (two or more; in a
+  document that puts an empty paragraph between all paragraphs, one more than usual).
+* The ``END`` line of a standard manuscript is dropped; everything else is kept.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from novelforge.import_ import ImportFileError, ImportOptions, human_size
+from novelforge.import_.structure import Block, Book, build_book, clean_line, is_break_line
+
+MAX_ENTRIES = 5000
+MAX_RATIO = 100
+RATIO_FLOOR = 1_000_000            # entries smaller than this unpacked are not ratio-checked
+UNPACK_FACTOR = 5                  # the unpacked archive may be this many times --max-size
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_DECL = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+# ----------------------------------------------------------------------------- safety
+def check_archive(data: bytes, name: str, max_size: int) -> zipfile.ZipFile:
+    """Open the DOCX zip after checking it is not hostile; raise ImportFileError if it is."""
+    if not data.startswith(b"PK"):
+        raise ImportFileError(f"`{name}` is not a Word document (.docx files are zip archives)",
+                              help="save it as .docx from your word processor, or pass --format txt or md")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
+        raise ImportFileError(f"`{name}` is a damaged zip archive, not a readable Word document ({exc})") from None
+    if len(infos) > MAX_ENTRIES:
+        raise ImportFileError(f"`{name}` holds {len(infos):,} files; a Word document has far fewer "
+                              f"(the limit is {MAX_ENTRIES:,})")
+    limit = UNPACK_FACTOR * max_size
+    total = 0
+    for info in infos:
+        entry = info.filename
+        if _unsafe(entry):
+            raise ImportFileError(
+                f"`{name}` holds an entry named `{entry}` that points outside the document "
+                "(path traversal); the file was not opened")
+        if info.flag_bits & 0x1:
+            raise ImportFileError(f"`{name}` is encrypted or password-protected",
+                                  help="remove the password in Word and save it again")
+        total += info.file_size
+        if total > limit:
+            raise ImportFileError(
+                f"`{name}` unpacks to more than {human_size(limit)} (a zip bomb?); it was not opened",
+                help="raise the limit with --max-size if the document is real")
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise ImportFileError(
+                f"`{name}` holds `{entry}`, which unpacks {info.file_size // max(info.compress_size, 1):,} times "
+                f"larger than it is stored (a zip bomb?); it was not opened")
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" not in names:
+        raise ImportFileError(f"`{name}` is a zip archive but not a Word document (no [Content_Types].xml)")
+    for info in infos:
+        lower = info.filename.lower()
+        if not (lower.endswith(".xml") or lower.endswith(".rels")):
+            continue
+        try:
+            part = zf.read(info)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, ValueError) as exc:
+            raise ImportFileError(f"`{name}` is damaged: `{info.filename}` cannot be unpacked ({exc})") from None
+        if len(part) > info.file_size:
+            raise ImportFileError(f"`{name}` is damaged: `{info.filename}` is larger than its header says")
+        head = part
+        if part[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in part[:4]:
+            try:
+                head = part.decode("utf-16").encode("utf-8")
+            except UnicodeDecodeError:
+                head = part.replace(b"\x00", b"")
+        if _DECL.search(head):
+            raise ImportFileError(
+                f"`{name}` has a DOCTYPE or ENTITY declaration in `{info.filename}` (an XML entity attack?); "
+                "Word never writes one, so the file was not opened")
+    return zf
+
+
+def _unsafe(entry: str) -> bool:
+    if not entry or "\x00" in entry or "\\" in entry or entry.startswith("/") or _DRIVE.match(entry):
+        return True
+    return ".." in PurePosixPath(entry).parts
+
+
+# ----------------------------------------------------------------------------- styles
+@dataclass
+class _Style:
+    name: str = ""
+    based_on: str | None = None
+    outline: int | None = None
+    centred: bool | None = None
+    page_break: bool | None = None
+    italic: bool | None = None
+    bold: bool | None = None
+    underline: bool | None = None
+
+
+def _on(el) -> bool | None:
+    """A toggle property (``<w:i/>``, ``<w:i w:val="0"/>``); None when absent."""
+    if el is None:
+        return None
+    val = el.get(f"{W}val")
+    return val not in ("0", "false", "off", "none")
+
+
+def _read_styles(document) -> dict[str, _Style]:
+    styles: dict[str, _Style] = {}
+    try:
+        root = document.styles.element
+    except Exception:
+        return styles
+    for st in root.iter(f"{W}style"):
+        sid = st.get(f"{W}styleId")
+        if not sid:
+            continue
+        s = _Style()
+        n = st.find(f"{W}name")
+        s.name = (n.get(f"{W}val") or sid) if n is not None else sid
+        b = st.find(f"{W}basedOn")
+        s.based_on = b.get(f"{W}val") if b is not None else None
+        ppr = st.find(f"{W}pPr")
+        if ppr is not None:
+            o = ppr.find(f"{W}outlineLvl")
+            if o is not None and (o.get(f"{W}val") or "").isdigit():
+                s.outline = int(o.get(f"{W}val"))
+            jc = ppr.find(f"{W}jc")
+            if jc is not None:
+                s.centred = jc.get(f"{W}val") == "center"
+            s.page_break = _on(ppr.find(f"{W}pageBreakBefore"))
+        rpr = st.find(f"{W}rPr")
+        if rpr is not None:
+            s.italic = _on(rpr.find(f"{W}i"))
+            s.bold = _on(rpr.find(f"{W}b"))
+            u = rpr.find(f"{W}u")
+            s.underline = None if u is None else u.get(f"{W}val") != "none"
+        styles[sid] = s
+    return styles
+
+
+def _inherited(styles: dict[str, _Style], sid: str | None, attr: str):
+    seen = set()
+    while sid and sid in styles and sid not in seen:
+        seen.add(sid)
+        value = getattr(styles[sid], attr)
+        if value is not None:
+            return value
+        sid = styles[sid].based_on
+    return None
+
+
+# ----------------------------------------------------------------------------- paragraphs
+@dataclass
+class _Para:
+    text: str                 # plain
+    markdown: str
+    style: str                # style name, lower case
+    level: int | None         # explicit heading level
+    centred: bool
+    starts_page: bool
+    page_break_after: bool
+
+
+_SKIP_IN = {f"{W}del", f"{W}moveFrom", f"{W}txbxContent"}
+
+
+def _runs(p, styles: dict[str, _Style]) -> tuple[list[tuple[str, bool, bool]], bool, bool]:
+    """(runs as (text, italic, bold), a page break before any text, a page break after the text)."""
+    out: list[tuple[str, bool, bool]] = []
+    break_before = False
+    break_after = False
+    for r in p.iter(f"{W}r"):
+        parent = r.getparent()
+        skip = False
+        while parent is not None and parent is not p:
+            if parent.tag in _SKIP_IN:
+                skip = True
+                break
+            parent = parent.getparent()
+        if skip:
+            continue
+        rpr = r.find(f"{W}rPr")
+        italic = bold = False
+        if rpr is not None:
+            rs = rpr.find(f"{W}rStyle")
+            sid = rs.get(f"{W}val") if rs is not None else None
+            i = _on(rpr.find(f"{W}i"))
+            b = _on(rpr.find(f"{W}b"))
+            u_el = rpr.find(f"{W}u")
+            u = None if u_el is None else u_el.get(f"{W}val") != "none"
+            italic = bool(i if i is not None else _inherited(styles, sid, "italic"))
+            italic = italic or bool(u if u is not None else _inherited(styles, sid, "underline"))
+            bold = bool(b if b is not None else _inherited(styles, sid, "bold"))
+        for child in r:
+            tag = child.tag
+            if tag == f"{W}t":
+                if child.text:
+                    out.append((child.text, italic, bold))
+            elif tag == f"{W}tab":
+                out.append(("\t", False, False))
+            elif tag in (f"{W}br", f"{W}cr"):
+                if child.get(f"{W}type") == "page":
+                    if any(t.strip() for t, _i, _b in out):
+                        break_after = True
+                    else:
+                        break_before = True
+                else:
+                    out.append(("\n", False, False))
+            elif tag == f"{W}noBreakHyphen":
+                out.append(("-", italic, bold))
+    return out, break_before, break_after
+
+
+_MD_INLINE = re.compile(r"([\\`*]|(?<!\w)_|_(?!\w))")
+
+
+def _md_text(text: str) -> str:
+    return _MD_INLINE.sub(r"\\\1", text)
+
+
+def runs_to_markdown(runs: list[tuple[str, bool, bool]]) -> tuple[str, str]:
+    """(plain text, Markdown) of a paragraph's runs."""
+    merged: list[list] = []
+    for text, italic, bold in runs:
+        text = text.replace("\t", " ").replace("\u00a0", " ").replace("\u00ad", "")
+        if not text:
+            continue
+        if not text.strip() and text != "\n":
+            italic = bold = False
+        if merged and merged[-1][1] == italic and merged[-1][2] == bold:
+            merged[-1][0] += text
+        else:
+            merged.append([text, italic, bold])
+    plain = "\n".join(re.sub(r"\s+", " ", ln).strip() for ln in "".join(m[0] for m in merged).split("\n"))
+    out: list[str] = []
+    for text, italic, bold in merged:
+        if not (italic or bold) or not text.strip():
+            out.append(_md_text(text))
+            continue
+        stripped = text.strip()
+        lead = text[:len(text) - len(text.lstrip())]
+        trail = text[len(text.rstrip()):]
+        marker = "**_" if bold and italic else "**" if bold else "*"
+        out.append(f"{lead}{marker}{_md_text(stripped)}{marker[::-1]}{trail}")
+    md = "".join(out)
+    md = "\n".join(re.sub(r" {2,}", " ", ln).strip() for ln in md.split("\n"))
+    return plain.strip("\n"), _escape_starts(md.strip("\n"))
+
+
+def _escape_starts(md: str) -> str:
+    """Line-start and comment escapes for Markdown that already has backslash escapes."""
+    from novelforge.import_.structure import _escape_line_start
+
+    if "<!--" in md:
+        md = md.replace("<!--", "<\\!--")
+    return "\n".join(_escape_line_start(ln) for ln in md.split("\n"))
+
+
+def _paragraphs(document, styles: dict[str, _Style]) -> list[_Para]:
+    body = document.element.body
+    paras: list[_Para] = []
+    pending_page = False
+    for p in body.iter(f"{W}p"):
+        # paragraphs inside text boxes, comments and footnotes are not part of the flow
+        anc = p.getparent()
+        inside_box = False
+        while anc is not None and anc is not body:
+            if anc.tag in (f"{W}txbxContent", f"{W}del"):
+                inside_box = True
+                break
+            anc = anc.getparent()
+        if inside_box:
+            continue
+        ppr = p.find(f"{W}pPr")
+        sid = None
+        level = None
+        centred = False
+        page_before = False
+        section_end = False
+        if ppr is not None:
+            ps = ppr.find(f"{W}pStyle")
+            sid = ps.get(f"{W}val") if ps is not None else None
+            o = ppr.find(f"{W}outlineLvl")
+            if o is not None and (o.get(f"{W}val") or "").isdigit() and int(o.get(f"{W}val")) < 9:
+                level = int(o.get(f"{W}val")) + 2
+            jc = ppr.find(f"{W}jc")
+            if jc is not None:
+                centred = jc.get(f"{W}val") == "center"
+            page_before = bool(_on(ppr.find(f"{W}pageBreakBefore")))
+            section_end = ppr.find(f"{W}sectPr") is not None
+        name = (styles[sid].name if sid in styles else (sid or "normal")).lower()
+        if jc_none(ppr):
+            centred = bool(_inherited(styles, sid, "centred"))
+        page_before = page_before or bool(_inherited(styles, sid, "page_break"))
+        if name == "title":
+            level = 0
+        elif name == "part" or name.startswith("part "):
+            level = 1
+        else:
+            m = re.fullmatch(r"heading ?(\d)", name)
+            if m:
+                level = int(m.group(1)) + 1
+            elif level is None:
+                outline = _inherited(styles, sid, "outline")
+                if outline is not None and outline < 9:
+                    level = outline + 2
+        runs, br_before, br_after = _runs(p, styles)
+        plain, md = runs_to_markdown(runs)
+        paras.append(_Para(plain, md, name, level, centred, pending_page or page_before or br_before,
+                           br_after or section_end))
+        pending_page = br_after or section_end
+    return paras
+
+
+def jc_none(ppr) -> bool:
+    return ppr is None or ppr.find(f"{W}jc") is None
+
+
+_END = re.compile(r"(?i)(?:the\s+)?end\.?")
+
+
+def paragraphs_to_blocks(paras: list[_Para]) -> tuple[list[Block], dict[str, str]]:
+    """Paragraphs → blocks; also (author, subtitle) from the title page's styles."""
+    meta: dict[str, str] = {}
+    explicit = any(p.level is not None and p.level > 0 and p.text for p in paras)
+    # how many empty paragraphs usually separate two paragraphs (block-style documents)
+    gaps: list[int] = []
+    run = 0
+    for p in paras:
+        if p.text:
+            gaps.append(run)
+            run = 0
+        else:
+            run += 1
+    inner = [g for g in gaps[1:] if g >= 1]
+    break_run = 2
+    if len(gaps) > 4 and len(inner) > 0.5 * (len(gaps) - 1):
+        from collections import Counter
+
+        break_run = Counter(inner).most_common(1)[0][0] + 1   # one more than the usual spacing
+    blocks: list[Block] = []
+    empties = 0
+    n = len(paras)
+    for i, p in enumerate(paras):
+        if not p.text:
+            empties += 1
+            continue
+        if empties >= break_run and blocks:
+            blocks.append(Block("break"))
+        empties = 0
+        if p.style in ("end",) and _END.fullmatch(p.text) and all(not q.text for q in paras[i + 1:]):
+            continue                                      # the END of a standard manuscript
+        if p.style == "author" and "author" not in meta:
+            meta["author"] = p.text
+        if p.level is not None:
+            text = ": ".join(x.strip() for x in p.text.split("\n") if x.strip())
+            blocks.append(Block("heading", clean_line(text), level=p.level))
+            continue
+        if "scene break" in p.style or p.style == "scenebreak" or is_break_line(p.text) or (
+                p.centred and len(p.text) <= 20 and not any(c.isalnum() for c in p.text)):
+            blocks.append(Block("break"))
+            continue
+        lines = tuple(clean_line(x) for x in p.text.split("\n") if x.strip())
+        blocks.append(Block("para", p.markdown, lines if len(lines) <= 3 else (" ".join(lines),),
+                            starts_page=p.starts_page and not explicit))
+    return blocks, meta
+
+
+def read_docx(data: bytes, name: str, options: ImportOptions) -> Book:
+    check_archive(data, name, options.max_size)
+    try:
+        import docx  # python-docx: only when a Word file is imported
+    except ImportError:  # pragma: no cover - a dependency
+        raise ImportFileError("python-docx is not installed; it is needed to import .docx files",
+                              help="pip install python-docx") from None
+    try:
+        document = docx.Document(io.BytesIO(data))
+        styles = _read_styles(document)
+        paras = _paragraphs(document, styles)
+        core = document.core_properties
+        core_title, core_author, core_lang = core.title, core.author, core.language
+    except ImportFileError:
+        raise
+    except Exception as exc:  # python-docx and lxml raise many kinds for a broken package
+        detail = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+        raise ImportFileError(f"`{name}` cannot be read as a Word document: {detail}",
+                              help="open it in Word or LibreOffice and save it again as .docx") from None
+    blocks, meta = paragraphs_to_blocks(paras)
+    book = build_book(blocks)
+    if not book.title and core_title and core_title.strip():
+        book.title = core_title.strip()
+    if not book.author:
+        book.author = meta.get("author") or (core_author.strip() if core_author and core_author.strip() else None)
+    if core_lang and re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", core_lang.strip()):
+        book.language = core_lang.strip()
+    return book

@@ -1,0 +1,273 @@
+"""Turn an imported :class:`~novelforge.import_.structure.Book` into project files, and
+write them without ever losing data.
+
+Layout (see docs/import.md)::
+
+    novelforge.yaml                       title, author, language
+    .gitignore                            the caches (unless the folder has one)
+    manuscript/_front-matter.md           text before the first chapter (not part of the book)
+    manuscript/NN-part/part.yaml          the part's title (read by `novelforge export`)
+    manuscript/[NN-part/]NN-chapter/chapter.yaml   title
+    manuscript/[NN-part/]NN-chapter/NN-scene.md    front matter (title, status: draft) + prose
+    canon/characters/<id>.yaml, canon/locations/<id>.yaml   with --suggest-canon
+
+Safety: the target must not hold a project, and no file the import writes may exist
+(empty files excepted). Everything is written into a temporary folder next to (or inside)
+the target first and then moved into place by renames on the same file system; if
+anything fails, what was moved is taken back and the temporary folder is removed. Every
+path is built here from slugs, so nothing can be written outside the target.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+
+from novelforge.import_ import ImportFileError
+from novelforge.import_.structure import Book, clean_line, slugify
+
+GITIGNORE = "# NovelForge caches; the baseline is meant to be committed.\n.novelforge/*\n!.novelforge/baseline.json\n"
+FRONT_MATTER_FILE = "manuscript/_front-matter.md"
+
+
+_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def yaml_str(value: str) -> str:
+    """A YAML scalar for any text: a JSON string is a YAML double-quoted scalar, once the
+    characters YAML does not allow raw (C1 controls, line separators, BOM) are escaped."""
+    text = json.dumps(value, ensure_ascii=False)
+    return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def check_target(target: Path) -> None:
+    """Refuse a target that is a file or already holds a NovelForge project."""
+    if target.is_symlink() and not target.exists():
+        raise ImportFileError(f"`{target}` is a broken link; import into a real folder")
+    if target.exists() and not target.is_dir():
+        raise ImportFileError(f"`{target}` exists and is not a folder")
+    if (target / "novelforge.yaml").exists() or (target / "novelforge.yaml").is_symlink():
+        raise ImportFileError(f"`{target}` already holds a NovelForge project (novelforge.yaml exists)",
+                              help="import into a new or empty folder with --into; import never overwrites a project")
+
+
+def render_project(book: Book, canon=None, source_name: str = "") -> dict[str, str]:
+    """Every file of the project as ``{relative path: text}``, in writing order."""
+    files: dict[str, str] = {}
+    cfg = []
+    if source_name:
+        cfg.append(f"# Imported from {source_name} by `novelforge import`.")
+    cfg.append(f"title: {yaml_str(book.title or 'Untitled')}")
+    if book.author:
+        cfg.append(f"author: {yaml_str(book.author)}")
+    cfg.append(f"language: {yaml_str(book.language or 'en')}")
+    cfg += ["status: draft", "", "check:", "  fail-on: error", ""]
+    files["novelforge.yaml"] = "\n".join(cfg)
+    files[".gitignore"] = GITIGNORE
+
+    if book.front_matter and not _trivial_front_matter(book):
+        files[FRONT_MATTER_FILE] = (
+            "<!-- The text before the first chapter of the imported file, kept so that nothing is lost.\n"
+            "     Files whose names start with `_` are not part of the book: move what you want to keep\n"
+            "     into a scene, then delete this file. -->\n\n" + "\n\n".join(book.front_matter) + "\n")
+
+    # top-level units in reading order: chapters outside any part, and parts
+    units: list[tuple[str | None, list]] = []
+    for chap in book.chapters:
+        if chap.part and units and units[-1][0] == chap.part:
+            units[-1][1].append(chap)
+        else:
+            units.append((chap.part, [chap]))
+    width = max(2, len(str(len(units))))
+    used_dirs: set[str] = set()
+    used_ids: set[str] = set()
+    for n, (part, chapters) in enumerate(units, 1):
+        if part:
+            base = PurePosixPath("manuscript", _unique(f"{n:0{width}d}-{slugify(part) or 'part'}", used_dirs))
+            files[str(base / "part.yaml")] = f"title: {yaml_str(part)}\n"
+            cwidth = max(2, len(str(len(chapters))))
+            numbered = list(enumerate(chapters, 1))
+        else:
+            base = PurePosixPath("manuscript")
+            numbered = [(n, chapters[0])]
+            cwidth = width
+        for k, chap in numbered:
+            cslug = slugify(chap.slug_hint or chap.title) or "chapter"
+            folder = base / _unique(f"{k:0{cwidth}d}-{cslug}", used_dirs)
+            files[str(folder / "chapter.yaml")] = f"title: {yaml_str(chap.title)}\n"
+            swidth = max(2, len(str(len(chap.scenes))))
+            untitled = sum(1 for sc in chap.scenes if not sc.title)
+            u = 0
+            for j, scene in enumerate(chap.scenes, 1):
+                if scene.title:
+                    sbase = slugify(scene.title) or cslug
+                    title = scene.title
+                else:
+                    u += 1
+                    sbase = f"{cslug}-{u}" if untitled > 1 else cslug
+                    title = f"{chap.title} ({u})" if untitled > 1 else chap.title
+                sid = sbase
+                if sid in used_ids and part:
+                    sid = f"{slugify(part, 24)}-{sbase}"
+                extra = 2
+                while sid in used_ids:
+                    sid, extra = f"{sbase}-{extra}", extra + 1
+                used_ids.add(sid)
+                body = "\n\n".join(scene.paragraphs)
+                files[str(folder / f"{j:0{swidth}d}-{sid}.md")] = (
+                    f"---\ntitle: {yaml_str(title)}\nstatus: draft\n---\n\n{body}\n")
+    if canon is not None:
+        files.update(canon.files())
+    for rel in files:
+        _assert_safe(rel)
+    return files
+
+
+def _unique(name: str, used: set[str]) -> str:
+    out, extra = name, 2
+    while out in used:
+        out, extra = f"{name}-{extra}", extra + 1
+    used.add(out)
+    return out
+
+
+def _trivial_front_matter(book: Book) -> bool:
+    """Only the title and the byline: nothing worth keeping beside novelforge.yaml."""
+    known = {x.lower() for x in (book.title, book.author) if x}
+    if book.author:
+        known |= {f"by {book.author.lower()}", "by"}
+    for p in book.front_matter:
+        s = clean_line(p).rstrip(".").lower()
+        if s.lstrip("#").strip() not in known:
+            return False
+    return True
+
+
+def _assert_safe(rel: str) -> None:
+    p = PurePosixPath(rel)
+    if p.is_absolute() or ".." in p.parts or "\\" in rel or not p.parts:
+        raise AssertionError(f"unsafe path {rel!r}")  # a bug: every path is built from slugs
+
+
+def write_project(book: Book, target: Path, canon=None, source_name: str = "") -> list[str]:
+    """Write the project into ``target``; return the paths written (relative, sorted)."""
+    files = render_project(book, canon, source_name)
+    target = Path(target).absolute()
+    check_target(target)
+    if target.exists() and (target / ".gitignore").exists():
+        files.pop(".gitignore", None)              # the folder's own .gitignore wins
+    _check_clashes(target, files)
+    parent = target if target.exists() else target.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".novelforge-import-", dir=parent))
+    except OSError as exc:
+        raise ImportFileError(f"cannot write into `{parent}`: {exc.strerror or exc}") from None
+    moved: list[Path] = []
+    try:
+        made: set[Path] = set()
+        for rel, text in files.items():
+            path = tmp / rel
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            with open(path, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        if not target.exists():
+            try:
+                os.rename(tmp, target)
+            except OSError:
+                if not target.is_dir():
+                    raise
+                _check_clashes(target, files)       # created meanwhile: merge as below
+                _merge(tmp, target, moved)
+        else:
+            _merge(tmp, target, moved)
+    except ImportFileError:
+        _rollback(moved)
+        raise
+    except OSError as exc:
+        _rollback(moved)
+        raise ImportFileError(f"cannot write the project into `{target}`: {exc.strerror or exc}",
+                              help="nothing was left behind; check the folder's permissions and free space") from None
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return sorted(files)
+
+
+def _check_clashes(target: Path, files: dict[str, str]) -> None:
+    if not target.exists():
+        return
+    real_root = os.path.realpath(target)
+    checked: set[str] = set()
+    for rel in files:
+        parts = PurePosixPath(rel).parts
+        for depth in range(1, len(parts)):
+            sub = "/".join(parts[:depth])
+            if sub in checked:
+                continue
+            checked.add(sub)
+            p = target / sub
+            if p.is_symlink():
+                raise ImportFileError(f"`{p}` is a link; import will not write through it",
+                                      help="import into a new or empty folder with --into")
+            if p.exists() and not p.is_dir():
+                raise ImportFileError(f"`{p}` exists and is not a folder; import never overwrites files",
+                                      help="import into a new or empty folder with --into")
+        p = target / rel
+        if p.is_symlink() or (p.exists() and (not p.is_file() or p.stat().st_size > 0)):
+            raise ImportFileError(f"`{p}` already exists; import never overwrites files",
+                                  help="import into a new or empty folder with --into")
+        inside = os.path.realpath(p.parent if p.parent.exists() else target)
+        if os.path.commonpath([inside, real_root]) != real_root:
+            raise ImportFileError(f"`{p}` would be outside `{target}`")
+
+
+def _merge(src: Path, dst: Path, moved: list[Path]) -> None:
+    """Move the tree ``src`` into the existing folder ``dst`` by renames, never replacing a
+    non-empty file."""
+    for entry in sorted(os.scandir(src), key=lambda e: e.name):
+        s, d = Path(entry.path), dst / entry.name
+        if entry.is_dir():
+            if d.is_dir() and not d.is_symlink():
+                _merge(s, d, moved)
+                continue
+            if os.path.lexists(d):
+                raise ImportFileError(f"`{d}` appeared while importing; nothing was overwritten")
+            os.rename(s, d)
+            moved.append(d)
+        else:
+            if os.path.lexists(d):
+                if d.is_symlink() or not d.is_file() or d.stat().st_size > 0:
+                    raise ImportFileError(f"`{d}` appeared while importing; nothing was overwritten")
+                os.replace(s, d)
+                moved.append(d.with_name(d.name + "\0empty"))   # rollback: empty again, not gone
+                continue
+            else:
+                try:
+                    os.link(s, d)                 # fails if `d` appeared: never replaces
+                    os.unlink(s)
+                except OSError:
+                    if os.path.lexists(d):
+                        raise ImportFileError(f"`{d}` appeared while importing; nothing was overwritten") from None
+                    os.rename(s, d)
+            moved.append(d)
+
+
+def _rollback(moved: list[Path]) -> None:
+    for p in reversed(moved):
+        try:
+            if p.name.endswith("\0empty"):
+                p.with_name(p.name[:-6]).write_bytes(b"")
+                continue
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p)
+            else:
+                p.unlink()
+        except OSError:
+            pass
