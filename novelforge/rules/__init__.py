@@ -24,5 +24,6 @@ from novelforge.rules import (  # noqa: F401  (imported for registration)
     nf405_unreadable_story_time,
     nf406_tense_slip,
     nf407_pov_slip,
+    nf408_relationship_contradiction,
     nf901_unused_suppression,
 )
