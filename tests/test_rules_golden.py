@@ -49,6 +49,9 @@ PREPARE = {"NF003": _prepare_nf003, "NF007": _prepare_nf007}
 
 # Where each rule must fire (path, line, column) and files where it must stay silent.
 EXPECT: dict[str, dict[str, list]] = {
+    "NF409": {"fires": [("manuscript/01-ashes/01-the-yard.md", 10, 11), ("manuscript/01-ashes/02-the-gift.md", 5, 86),
+                        ("manuscript/01-ashes/03-the-road.md", 10, 30)],
+              "clean": []},
     "NF408": {"fires": [("manuscript/01-ashes/01-the-gate.md", 9, 29), ("manuscript/01-ashes/01-the-gate.md", 13, 1)],
               "clean": []},
     "NF406": {"fires": [("manuscript/01-a/01-the-tower.md", 10, 1), ("manuscript/01-a/01-the-tower.md", 10, 27)],

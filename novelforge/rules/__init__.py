@@ -25,5 +25,6 @@ from novelforge.rules import (  # noqa: F401  (imported for registration)
     nf406_tense_slip,
     nf407_pov_slip,
     nf408_relationship_contradiction,
+    nf409_item_custody,
     nf901_unused_suppression,
 )

@@ -1,0 +1,123 @@
+import re
+
+from novelforge.rules.contracts_common import terms_regex
+from novelforge.rules.registry import rule
+
+_USE = re.compile(r"(?i)\b(?:drew|draws|held|holds|raised|raises|wielded|wields|carried|carries|wore|wears|"
+                  r"lifted|lifts|swung|swings|gripped|grips|clutched|clutches|used|uses|opened|opens|"
+                  r"unlocked|unlocks|brandished|brandishes|sheathed|sheathes|pocketed|handed|hands|"
+                  r"turned|turns|put\s+on|took\s+out|pulled\s+out|slid)\b")
+
+
+def custody(ctx):
+    """item id → list over scenes (by index) of the state during that scene: a set of
+    character ids who may hold it, or "lost"/"destroyed" strings."""
+    items = ctx.project.canon.get("items", {})
+    states: dict[str, dict[int, object]] = {}
+    for iid, ent in items.items():
+        holder = ent.model.holder
+        current: object = {holder} if holder else set()
+        per_scene: dict[int, object] = {}
+        for scene in ctx.project.scenes:
+            during = current
+            for t in scene.meta.transfers:
+                if t.item != iid:
+                    continue
+                before = current if isinstance(current, set) else set()
+                if t.destroyed:
+                    current = "destroyed"
+                elif t.to:
+                    current = {t.to}
+                else:
+                    current = "lost"
+                after = current if isinstance(current, set) else set()
+                during = before | after  # either may handle it while it changes hands
+            per_scene[scene.index] = during
+        states[iid] = per_scene
+    return states
+
+
+@rule("NF409", "item-custody", "error", "scene")
+def check(scene, index, ctx):
+    """A character uses an item they do not hold, or an item is used after it was lost or destroyed.
+
+    ## What it does
+    Follows every item in `canon/items/` from its `holder:` through the `transfers:` in
+    scene front matter (`{item: dawnbreaker, to: bram}`, `{item: the-crown, destroyed:
+    true}`, or no `to` for lost). In the narration, a sentence that mentions the item
+    with a verb of use (`drew`, `held`, `wore`, `unlocked`…) is checked: the item must
+    still exist, and the character using it — the one named with a possessive (`Bram's
+    Dawnbreaker`) or the only character named in the sentence — must hold it. In the
+    scene of a transfer both the giver and the receiver may handle it. A `transfers`
+    entry naming an unknown item is reported too.
+
+    ## Why is this bad
+    The sword that is in two hands at once, the key used after it fell in the river:
+    props are continuity too, and readers track the important ones closely.
+
+    ## Example
+    ```markdown
+    Aria drew Dawnbreaker and stepped into the hall.
+    ```
+    (canon: `dawnbreaker` has `holder: bram`, and no scene transfers it)
+
+    ## Use instead
+    ```markdown
+    Bram drew Dawnbreaker and stepped into the hall.
+    ```
+    """
+    items = ctx.project.canon.get("items", {})
+    for i, t in enumerate(scene.meta.transfers):
+        if t.item not in items:
+            yield ctx.at_meta("NF409", scene, ("transfers", i, "item"),
+                              f"`transfers` names `{t.item}`, which is not an item in canon/items/",
+                              entity=t.item, help="fix the id, or add the item to canon/items/")
+    if not index.words or not items or scene.meta.flashback:
+        return
+    states = ctx.memo("custody", lambda: custody(ctx))
+    # item names are often lower case (`the iron key`), which the name index does not
+    # track: find them here, any case
+    finders = ctx.memo("item-finders", lambda: {iid: terms_regex(e.names, True) for iid, e in items.items() if e.names})
+    masked, lower = ctx.masked(scene), ctx.lower(scene)
+    chars = ctx.project.characters
+    for iid, finder in finders.items():
+        for m in finder.finditer(masked, lower, scene.body_start):
+            if index.in_dialogue(m.start()):
+                continue
+            sentence = index.unit_at(m.start(), "sentence")
+            if sentence is None:
+                continue
+            verb = _USE.search(masked, *sentence)
+            if verb is None:
+                continue
+            state = states.get(iid, {}).get(scene.index)
+            name = items[iid].name
+            if isinstance(state, str):
+                yield ctx.at("NF409", scene, m.start(), m.end(),
+                             f"`{m.group(0)}` is used here but was {state} earlier", entity=iid,
+                             help=f"remove the use, or change the `transfers` that left {name} {state}")
+                continue
+            user = _user(index, masked, m.start(), sentence, verb)
+            if user is None or not state or user in state:
+                continue
+            holders = " or ".join(chars[h].name if h in chars else h for h in sorted(state))
+            yield ctx.at("NF409", scene, m.start(), m.end(),
+                         f"{chars[user].name if user in chars else user} uses `{m.group(0)}`, which {holders} holds",
+                         entity=iid, help=f"add `transfers: [{{item: {iid}, to: {user}}}]` where it changes hands")
+
+
+def _user(index, masked: str, at: int, sentence, verb) -> str | None:
+    """Who uses the item: `Bram's Dawnbreaker` → bram; else the character named right
+    before the verb (`Aria drew`); else the only character named in the sentence."""
+    people = [x for x in index.mentions if sentence[0] <= x.start < sentence[1] and not x.in_dialogue
+              and len(x.entities) == 1 and x.entities[0][0] == "characters"]
+    for p in people:
+        gap = masked[p.end:at]
+        if gap.startswith(("'s ", "’s ")) and len(gap) <= 4:
+            return p.entities[0][1]
+    for p in people:
+        between = masked[p.end:verb.start()]
+        if p.end <= verb.start() and re.fullmatch(r"\s+(?:[a-z]+ly\s+)?", between):
+            return p.entities[0][1]
+    ids = {p.entities[0][1] for p in people}
+    return ids.pop() if len(ids) == 1 else None
