@@ -401,3 +401,33 @@ def test_unknown_rule_in_the_config_is_an_error_at_its_line(tmp_path):
     with pytest.raises(ConfigError, match="did you mean `misspelled-name`") as info:
         run(root)
     assert (info.value.line, info.value.column) == (3, 14)
+
+
+def test_scene_rules_rerun_only_on_the_edited_scene(tmp_path, monkeypatch):
+    import dataclasses
+
+    from novelforge.rules.registry import RULES
+
+    seen: list[str] = []
+    rule = RULES["NF203"]
+
+    def counting(scene, index, ctx):
+        seen.append(scene.path)
+        return rule.check(scene, index, ctx)
+
+    monkeypatch.setitem(RULES, "NF203", dataclasses.replace(rule, check=counting))
+    scenes = {f"01-a/0{i}-scene-{i}.md": f"Aria waited for the {i}th bell.\n" for i in range(1, 5)}
+    root = make_project(tmp_path / "n", scenes)
+    first = run(root, use_cache=True)
+    assert len(seen) == 4
+    seen.clear()
+    edited = root / "manuscript/01-a/02-scene-2.md"
+    edited.write_text(edited.read_text("utf-8") + "\nArya rang it.\n", "utf-8")
+    second = run(root, use_cache=True)
+    assert seen == ["manuscript/01-a/02-scene-2.md"]
+    assert found(second, "NF205") == [("02-scene-2.md", 9, "NF205")]
+    # a canon change touches the world: every scene is checked again
+    seen.clear()
+    (root / "canon/characters/bram.yaml").write_text("id: bram\nname: Bram Kettering\naliases: [Bram, Ket]\n", "utf-8")
+    run(root, use_cache=True)
+    assert len(seen) == 4 and first.diagnostics is not None

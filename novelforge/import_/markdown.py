@@ -43,20 +43,30 @@ def _unquote(value: str) -> str:
     return value
 
 
-def split_title_block(text: str) -> tuple[dict[str, str], list[str]]:
-    """(title/author/language from a leading YAML block, the remaining lines)."""
+_YAML_LINE = re.compile(r"^(?:[A-Za-z_][\w -]*:(?:[ \t].*)?|[ \t]+\S.*|-(?:[ \t].*)?|#.*)$")
+
+
+def split_title_block(text: str) -> tuple[dict[str, str], list[str], list[str]]:
+    """(title/author/language from a leading YAML block, its other lines, the remaining
+    lines). A block that does not read as YAML (``---`` / ``Chapter 1`` / ``---``) is text."""
     lines = text.split("\n")
     meta: dict[str, str] = {}
     if lines and lines[0].strip() == "---":
         for end in range(1, min(len(lines), 200)):
             if lines[end].strip() in ("---", "..."):
-                for ln in lines[1:end]:
+                body = lines[1:end]
+                if not all(not ln.strip() or _YAML_LINE.match(ln) for ln in body):
+                    break
+                other = []
+                for ln in body:
                     m = _FM_KEY.match(ln)
                     if m and m.group(2):
                         key = "language" if m.group(1) == "lang" else m.group(1)
                         meta[key] = _unquote(m.group(2))
-                return meta, lines[end + 1:]
-    return meta, lines
+                    elif ln.strip():
+                        other.append(ln)
+                return meta, other, lines[end + 1:]
+    return meta, [], lines
 
 
 def heading_text(markdown: str) -> str:
@@ -118,9 +128,11 @@ def markdown_blocks(lines: list[str]) -> list[Block]:
 
 
 def read_markdown(text: str, options: ImportOptions | None = None) -> Book:
-    meta, lines = split_title_block(text)
+    meta, other, lines = split_title_block(text)
     blocks = markdown_blocks(lines)
     book = build_book(blocks, title=meta.get("title"), author=meta.get("author"))
+    if other:   # metadata NovelForge does not use (date, rights…): kept with the front matter
+        book.front_matter.insert(0, "```yaml\n" + "\n".join(other) + "\n```")
     if meta.get("language"):
         book.language = meta["language"]
     return book

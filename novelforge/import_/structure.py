@@ -468,6 +468,7 @@ def _assemble(blocks: list[Block], cands: list[_Cand], book: Book) -> None:
     chapter: Chapter | None = None
     items: list[tuple[str, str | None]] = []  # ("p", text) | ("break", None) | ("sub", title)
     pending_title = False                  # a bare chapter heading may take its title from the next line
+    part_has_chapter = False
 
     def flush() -> None:
         nonlocal items
@@ -490,8 +491,10 @@ def _assemble(blocks: list[Block], cands: list[_Cand], book: Book) -> None:
         if c is not None and c.level == "part":
             flush()
             chapter = None
-            if part_intro and part is not None:
+            if part is not None and (part_intro or not part_has_chapter):
+                # a part without chapter headings is a chapter of its own
                 book.chapters.append(Chapter(title=part, part=part, scenes=_scenes(part_intro, part)))
+            part_has_chapter = False
             part = c.heading.title
             part_intro, part_intro_title = [], part
             pending_title = False
@@ -499,6 +502,7 @@ def _assemble(blocks: list[Block], cands: list[_Cand], book: Book) -> None:
         if c is not None and c.level == "chapter":
             flush()
             chapter = Chapter(title=c.heading.title, part=part, slug_hint=c.heading.name)
+            part_has_chapter = True
             if part_intro:
                 items = [("sub", part_intro_title), *part_intro, ("break", None)]
                 part_intro = []
@@ -509,8 +513,12 @@ def _assemble(blocks: list[Block], cands: list[_Cand], book: Book) -> None:
             title = c.heading.title
             if c.heading.kind in (BARE_ROMAN, BARE_ARABIC):       # "II" → "A Scandal in Bohemia (II)"
                 title = f"{chapter.title if chapter is not None else part} ({title})"
-            target = items if chapter is not None else part_intro
-            target.append(("sub", title))
+            if chapter is not None:
+                items.append(("sub", title))
+            elif part is not None:
+                part_intro.append(("sub", title))
+            else:
+                front.append(md_escape(b.text if b.kind == "heading" else title))
             pending_title = False
             continue
         # prose, a break, or a heading line that is an entry in a table of contents
@@ -536,7 +544,7 @@ def _assemble(blocks: list[Block], cands: list[_Cand], book: Book) -> None:
         else:
             front.append(text)
     flush()
-    if part_intro and part is not None:
+    if part is not None and (part_intro or not part_has_chapter):
         book.chapters.append(Chapter(title=part, part=part, scenes=_scenes(part_intro, part)))
     # long prose before the first heading is the opening chapter, not front matter; the
     # title page and contents before its first paragraph stay front matter
@@ -575,10 +583,15 @@ def _scenes(items: list[tuple[str, str | None]], chapter_title: str) -> list[Sce
         else:  # a sub-heading starts a scene with that title
             if scenes[-1].paragraphs:
                 scenes.append(Scene([], value))
+            elif scenes[-1].title:         # two headings in a row: the first one is text
+                scenes[-1].paragraphs.append(md_escape(scenes[-1].title))
+                scenes.append(Scene([], value))
             else:
                 scenes[-1].title = value
-    scenes = [s for s in scenes if s.paragraphs]
-    return scenes
+    for s in scenes:
+        if s.title and not s.paragraphs:   # a heading with nothing under it is kept as text
+            s.paragraphs.append(md_escape(s.title))
+    return [s for s in scenes if s.paragraphs]
 
 
 _BY = re.compile(r"(?i)^(?:by|written by)(?:\s+(?P<author>\S.{0,80}))?$")

@@ -140,10 +140,12 @@ def _trivial_front_matter(book: Book) -> bool:
     known = {x.lower() for x in (book.title, book.author) if x}
     if book.author:
         known |= {f"by {book.author.lower()}", "by"}
+    seen = set()
     for p in book.front_matter:
-        s = clean_line(p).rstrip(".").lower()
-        if s.lstrip("#").strip() not in known:
+        s = clean_line(p).rstrip(".").lower().lstrip("#").strip()
+        if s not in known or s in seen:
             return False
+        seen.add(s)
     return True
 
 

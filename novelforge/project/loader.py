@@ -80,6 +80,7 @@ class _Loader:
         self.cache = cache
         self._root_prefix = str(root).rstrip(os.sep) + os.sep
         self.fingerprints: list[tuple[str, str]] = []  # (path, content hash) of every file read
+        self.yaml_prints: list[tuple[str, str]] = []   # the same for YAML (config, canon, front matter)
         self.real_root = Path(os.path.realpath(root))
         self.diags: list[Diagnostic] = []
         self.max_size = 10_000_000
@@ -148,6 +149,7 @@ class _Loader:
         key = None
         digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
         self.fingerprints.append((rel, digest))
+        self.yaml_prints.append((rel, digest))
         if self.cache is not None:
             # a parse that succeeded before is reused; positions stay lazy (YamlDoc)
             key = "yaml:1:" + digest
@@ -649,6 +651,9 @@ def load_project(root: Path | str, cache: Any = None) -> Project:
     fingerprint = hashlib.blake2b(
         repr((sorted(loader.fingerprints), [d.sort_key() + (d.severity.value,) for d in loader.diags])).encode(),
         digest_size=16).hexdigest()
+    # everything but the prose: what a scene's findings may depend on besides its own text
+    world = hashlib.blake2b(
+        repr((sorted(loader.yaml_prints), [s.path for s in scenes])).encode(), digest_size=16).hexdigest()
     return Project(root=root, config=config, config_doc=config_doc, chapters=chapters, scenes=scenes,
                    canon=canon, promises=promises, contracts=contracts, contract_docs=contract_docs,
-                   diagnostics=loader.diags, fingerprint=fingerprint)
+                   diagnostics=loader.diags, fingerprint=fingerprint, world_fingerprint=world)

@@ -293,6 +293,7 @@ class Project:
     contract_docs: dict[str, Any] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     fingerprint: str = ""      # hash of every file read and every load finding
+    world_fingerprint: str = ""  # hash of the YAML (config, canon, contracts, front matter) and the scene order
 
     def entities(self, kind: str | None = None) -> list[Entity]:
         if kind is not None:

@@ -114,14 +114,29 @@ def index_project(project: Project, names: NameTable, cache: ProjectCache | None
     return indexes, hits
 
 
-def run_rules(project: Project, ctx: Context, codes: set[str]) -> list[Diagnostic]:
+def run_rules(project: Project, ctx: Context, codes: set[str], cache: ProjectCache | None = None) -> list[Diagnostic]:
+    """Every selected rule. The findings of scene rules are cached per scene, keyed by the
+    scene's text, the "world" (all YAML and the scene order), the book-wide features
+    rules declare, the selection and the code: editing one scene's prose re-runs the
+    scene rules on that scene only."""
+    from novelforge.rules.registry import WORLD_FEATURES
+
     out: list[Diagnostic] = []
     rules: list[Rule] = [r for r in all_rules() if r.code in codes and r.check is not None]
     scene_rules = [r for r in rules if r.scope == "scene"]
+    world = None
+    if cache is not None and scene_rules:
+        world = _digest((code_fingerprint(), project.world_fingerprint, sorted(r.code for r in scene_rules),
+                         [f(ctx, codes) for f in WORLD_FEATURES]))
     for scene in project.scenes:
-        idx = ctx.index(scene)
-        for r in scene_rules:
-            out.extend(r.check(scene, idx, ctx))  # type: ignore[misc]
+        key = f"rules:{world}:{scene.content_hash}:{scene.path}" if world else None
+        found = cache.get(key) if key else None
+        if found is None:
+            idx = ctx.index(scene)
+            found = [d for r in scene_rules for d in r.check(scene, idx, ctx)]  # type: ignore[misc]
+            if key:
+                cache.set(key, found)
+        out.extend(found)
     for r in rules:
         if r.scope == "project":
             out.extend(r.check(ctx))  # type: ignore[misc]
@@ -197,7 +212,7 @@ def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) 
     names = build_names(project)
     indexes, hits = index_project(project, names, cache)
     ctx = Context(project, names, indexes)
-    found = list(project.diagnostics) + run_rules(project, ctx, codes)
+    found = list(project.diagnostics) + run_rules(project, ctx, codes, cache)
 
     # filters: selection (load findings too), per-file ignores, severity overrides
     kept: list[Diagnostic] = []

@@ -1,7 +1,7 @@
 import re
 from collections import Counter
 
-from novelforge.rules.registry import rule
+from novelforge.rules.registry import rule, world_feature
 from novelforge.text.attributes import BODY, attribute_key, colour_words, compatible, description_regex
 
 
@@ -109,6 +109,13 @@ _PRONOUN_GENDER = {"his": "he", "her": "she", "their": "they"}
 _PRONOUNS = re.compile(r"(?i)\b(he|himself|she|herself|they|themselves)\b")
 _GENDER_OF = {"he": "he", "him": "he", "his": "he", "himself": "he", "she": "she", "her": "she", "hers": "she",
               "herself": "she", "they": "they", "them": "they", "their": "they", "themselves": "they"}
+
+
+@world_feature
+def _book_genders(ctx, codes):
+    if "NF402" not in codes or not ctx.memo("attribute-facts", lambda: _facts(ctx)):
+        return None
+    return sorted(ctx.memo("genders", lambda: _genders(ctx)).items())
 
 
 def _genders(ctx) -> dict[str, str]:

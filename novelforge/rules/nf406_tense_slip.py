@@ -2,9 +2,6 @@ import re
 
 from novelforge.rules.registry import rule
 
-# `I`, `we` and `it` are left out: journals and letters say `I am`, and `it is` is
-# often a general truth inside past-tense narration
-_SUBJECT = r"(?:he|she|they)"
 _NOT_VERBS = frozenset("""
 always perhaps sometimes nevertheless besides towards afterwards backwards forwards upwards downwards
 inwards outwards thus less unless across its this his hers ours yours theirs was has does is as us
@@ -15,11 +12,26 @@ _PAST = frozenset("""
 was were had did said went knew thought felt saw heard came took gave made stood sat ran looked turned
 walked asked told found seemed began kept left held brought
 """.split())
-# a subject that opens a main clause: at the start of the sentence, after a clause
-# break, or after a coordinating conjunction (`a lock he has not found` is a generic
-# relative clause, not a slip)
-_CLAUSE = re.compile(r"(?:^|(?<=[.!?;:,—–(\n\"“”*_])|(?<=\band)|(?<=\bbut)|(?<=\bthen)|(?<=\bso)|(?<=\byet))"
-                     r"\s*(" + _SUBJECT + r")\s+(?:[a-z]+ly\s+)?([a-z]+)\b", re.M | re.I)
+# a subject pronoun and the word after it (an `-ly` adverb may come between); `I`, `we`
+# and `it` are left out: journals and letters say `I am`, and `it is` is often a general
+# truth inside past-tense narration
+_PRONOUN = re.compile(r"(?i)\b(he|she|they)\b")
+_NEXT_WORD = re.compile(r"\s+(?:[a-z]+ly\s+)?([A-Za-z]+)\b")
+_CONJUNCTIONS = ("and", "but", "then", "so", "yet")
+
+
+def _opens_clause(masked: str, at: int) -> bool:
+    """A subject at the start of a main clause: after the start of a line, a clause break
+    or a coordinating conjunction (`a lock he has not found` is a relative clause)."""
+    j = at - 1
+    while j >= 0 and masked[j] in " \t":
+        j -= 1
+    if j < 0 or masked[j] in ".!?;:,—–(\n\"“”*_":
+        return True
+    word_end = j + 1
+    while j >= 0 and masked[j].isalpha():
+        j -= 1
+    return masked[j + 1:word_end].lower() in _CONJUNCTIONS
 
 
 def _verb_tense(subject: str, verb: str) -> str | None:
@@ -65,13 +77,19 @@ def check(scene, index, ctx):
         return
     masked = ctx.masked(scene)
     pairs: list[tuple[int, int, int, str]] = []  # (sentence index, start, end, tense)
-    for m in _CLAUSE.finditer(masked, scene.body_start):
-        if index.in_dialogue(m.start(1)) or _in_italics(masked, index, m.start(1)):
+    for m in _PRONOUN.finditer(masked, scene.body_start):
+        at = m.start(1)
+        if not _opens_clause(masked, at):
             continue
-        tense = _verb_tense(m.group(1), m.group(2))
-        si = _sentence_of(index, m.start(1)) if tense else None
+        vm = _NEXT_WORD.match(masked, m.end())
+        if vm is None:
+            continue
+        tense = _verb_tense(m.group(1), vm.group(1))
+        if tense is None or index.in_dialogue(at) or _in_italics(masked, index, at):
+            continue
+        si = _sentence_of(index, at)
         if si is not None:
-            pairs.append((si, m.start(1), m.end(), tense))
+            pairs.append((si, at, vm.end(), tense))
     # a named character as the subject: `Aria walks`
     for m in index.mentions:
         if m.in_dialogue or len(m.entities) != 1 or m.entities[0][0] != "characters":

@@ -1,7 +1,7 @@
 import re
 
 from novelforge.rules.nf406_tense_slip import _verb_tense
-from novelforge.rules.registry import rule
+from novelforge.rules.registry import rule, world_feature
 
 # the narrating `I` of a story told in the past: `I turned`, `I slowly saw` (letters, poems
 # and notes quoted in narration speak in the present: `I cannot live`, `I write to you`)
@@ -62,6 +62,13 @@ def check(scene, index, ctx):
                          f"the narrator `{m.text}` acts under their own name in a first-person scene",
                          entity=scene.meta.pov, help="use `I`, or set `pov_mode: third`")
             break
+
+
+@world_feature
+def _book_person(ctx, codes) -> bool | None:
+    if "NF407" not in codes:
+        return None
+    return ctx.memo("first-person-book", lambda: _first_person_book(ctx))
 
 
 def _first_person_book(ctx) -> bool:

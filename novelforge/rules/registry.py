@@ -52,6 +52,16 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
+# Book-wide facts that scene rules read from other scenes' prose (a book told in the
+# first person, the pronouns of each character): part of the key under which a scene's
+# findings are cached, so editing one scene re-checks the others when such a fact changes.
+WORLD_FEATURES: list[Callable] = []
+
+
+def world_feature(func: Callable) -> Callable:
+    """Register ``func(ctx, codes) -> hashable`` as a book-wide input of scene rules."""
+    WORLD_FEATURES.append(func)
+    return func
 _BY_NAME: dict[str, str] = {}
 
 
