@@ -9,7 +9,7 @@ from typing import Iterable
 
 from novelforge.diagnostics import Diagnostic, Severity
 from novelforge.errors import ConfigError, ExitCode
-from novelforge.project.models import Project
+from novelforge.project.models import Project, Scene
 from novelforge.rules.context import Context
 from novelforge.rules.registry import RULES, Rule, all_rules, resolve_selector
 from novelforge.rules import suppress
@@ -91,11 +91,19 @@ def build_names(project: Project) -> NameTable:
     return NameTable.build(named + extra)
 
 
+PARALLEL_MIN_SCENES = 40
+
+
 def index_project(project: Project, names: NameTable, cache: ProjectCache | None = None) -> tuple[dict[str, TextIndex], int]:
-    """The text index of every readable scene, from the cache where the text is unchanged."""
+    """The text index of every readable scene, from the cache where the text is unchanged.
+
+    When many scenes need analysing (a cold run on a long book) and the machine has a
+    second core, half of them are analysed in a forked worker process at the same time.
+    """
     indexes: dict[str, TextIndex] = {}
     hits = 0
     code = code_fingerprint()
+    todo: list[tuple[Scene, str | None]] = []
     for scene in project.scenes:
         if not scene.readable:
             continue
@@ -104,14 +112,51 @@ def index_project(project: Project, names: NameTable, cache: ProjectCache | None
         if isinstance(found, TextIndex) and found.version == INDEX_VERSION:
             indexes[scene.path] = found
             hits += 1
-            continue
-        idx = build_index(scene.text, scene.body_start, names, scene.meta.pov, scene.meta.pov_mode)
+        else:
+            todo.append((scene, key))
+    jobs = [(s.text, s.body_start, s.meta.pov, s.meta.pov_mode) for s, _k in todo]
+    for (scene, key), idx in zip(todo, _build_all(jobs, names)):
         indexes[scene.path] = idx
-        if cache is not None:
+        if cache is not None and key is not None:
             cache.set(key, idx)
     if cache is not None:
         cache.flush()
     return indexes, hits
+
+
+_NAMES_FOR_WORKER: NameTable | None = None
+
+
+def _build_some(jobs: list[tuple]) -> list[TextIndex]:
+    names = _NAMES_FOR_WORKER
+    return [build_index(text, start, names, pov, mode) for text, start, pov, mode in jobs]  # type: ignore[arg-type]
+
+
+def _build_all(jobs: list[tuple], names: NameTable) -> list[TextIndex]:
+    global _NAMES_FOR_WORKER
+    import os
+    import sys
+
+    _NAMES_FOR_WORKER = names
+    if len(jobs) < PARALLEL_MIN_SCENES or (os.cpu_count() or 1) < 2 or not sys.platform.startswith("linux") \
+            or os.environ.get("NOVELFORGE_WORKERS") == "1":
+        return _build_some(jobs)
+    try:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # alternate scenes so both halves get a fair share of long and short ones
+        theirs, mine = jobs[0::2], jobs[1::2]
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+            future = pool.submit(_build_some, theirs)
+            ours = _build_some(mine)
+            other = future.result()
+    except Exception:  # no fork, no worker: analyse everything here
+        return _build_some(jobs)
+    out: list[TextIndex] = []
+    for i in range(len(jobs)):
+        out.append(other[i // 2] if i % 2 == 0 else ours[i // 2])
+    return out
 
 
 def run_rules(project: Project, ctx: Context, codes: set[str], cache: ProjectCache | None = None) -> list[Diagnostic]:
