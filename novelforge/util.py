@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -42,9 +43,7 @@ def glob_match(path: str, pattern: str) -> bool:
     """Match a project-relative path against a glob: ``*`` and ``?`` stay within one folder,
     ``**`` crosses folders, ``[abc]`` is a class; a pattern without wildcards also
     matches everything below it (``manuscript/00-prologue``)."""
-    import re
-
-    pattern = pattern.strip().lstrip("./").rstrip("/") if pattern.strip() not in ("", "/") else "**"
+    pattern = pattern.strip().removeprefix("./").rstrip("/") or "**"
     if not any(c in pattern for c in "*?["):
         return path == pattern or path.startswith(pattern + "/")
     rx = _GLOB_CACHE.get(pattern)

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from novelforge.cli.app import app, err_console, out_console, state, use_color
+from novelforge.cli.app import app, err_console, out_console, use_color
 from novelforge.cli.common import resolve_target, write_output
 
 

@@ -7,11 +7,9 @@ position and the rest of the project is still loaded. Only a missing project (no
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 import re
-import typing
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +31,17 @@ from novelforge.project.models import (
     SceneMeta,
 )
 from novelforge.contracts.models import TYPES as CONTRACT_TYPES
+from novelforge.project.validation import (  # noqa: F401  (suggest is re-exported for the rules)
+    _byte_position,
+    _drop,
+    _explain,
+    _field_names,
+    _fields_at,
+    _is_branch_name,
+    _kind_name,
+    _size,
+    suggest,
+)
 from novelforge.project.yamlio import YamlDoc, YamlSyntaxError, parse_yaml
 
 CONFIG_FILE = "novelforge.yaml"
@@ -67,11 +76,6 @@ def find_project_root(start: Path | str | None = None) -> Path:
         f"no {CONFIG_FILE} in {here} or any folder above it",
         help="run `novelforge init` to start a project, or pass the project folder",
     )
-
-
-def suggest(word: str, choices: list[str] | tuple[str, ...] | set[str], cutoff: float = 0.6) -> str | None:
-    matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=cutoff)
-    return matches[0] if matches else None
 
 
 class _Loader:
@@ -506,122 +510,6 @@ class _Loader:
                     contracts[full] = model
                     docs[full] = doc
         return contracts, docs
-
-
-def _is_branch_name(part: Any) -> bool:
-    return isinstance(part, str) and ("[" in part or part in (
-        "str", "int", "float", "bool", "list", "dict", "none", "constrained-str", "function-after",
-        "function-before", "function-plain", "function-wrap", "lax-or-strict"))
-
-
-def _size(n: int) -> str:
-    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
-        if n >= scale:
-            return f"{n / scale:.1f} {unit}".replace(".0 ", " ")
-    return f"{n} bytes"
-
-
-def _byte_position(raw: bytes, index: int) -> tuple[int, int]:
-    """1-based (line, column) of byte ``index`` as the loader numbers the text: a leading BOM
-    is not a column, and CRLF, CR and LF each end a line."""
-    head = raw[3:index] if raw.startswith(b"\xef\xbb\xbf") else raw[:index]
-    head = head.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    line_start = head.rfind(b"\n") + 1
-    return head.count(b"\n") + 1, len(head[line_start:].decode("utf-8", errors="replace")) + 1
-
-
-def _kind_name(value: Any) -> str:
-    return {list: "list", dict: "set of `key: value` pairs", str: "piece of text", int: "number", float: "number",
-            bool: "yes/no value"}.get(type(value), type(value).__name__)
-
-
-def _field_names(model: type[BaseModel]) -> list[str]:
-    names = []
-    for name, info in model.model_fields.items():
-        names.append(info.alias or name)
-    return names
-
-
-def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
-    """Field names of the (sub-)model that holds the last key of ``loc``, for "did you mean"
-    on nested keys (``check: {fail_on: …}``); empty when the path leaves the models."""
-    current = model
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        info = next((f for n, f in current.model_fields.items() if part in (n, f.alias)), None)
-        if info is None:
-            return []
-        ann = info.annotation
-        sub = next((c for c in (ann, *typing.get_args(ann)) if isinstance(c, type) and issubclass(c, BaseModel)), None)
-        if sub is None:
-            return []
-        current = sub
-    return _field_names(current)
-
-
-def _drop(data: dict, loc: tuple) -> bool:
-    """Remove the bad value at ``loc``: the deepest ``key: value`` on the path, so that one typo
-    inside ``check:`` does not discard the whole block. Containers on the path are copied, the
-    parsed document is left as it was. False when nothing could be removed."""
-    path: list[tuple[Any, Any]] = []
-    node: Any = data
-    for part in loc:
-        if isinstance(node, dict) and part in node or (
-                isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
-            path.append((node, part))
-            node = node[part]
-        else:
-            break
-    depth = max((i for i, (container, _k) in enumerate(path) if isinstance(container, dict)), default=-1)
-    if depth < 0:
-        return False
-    holder: Any = data
-    for _container, part in path[:depth]:
-        child = holder[part]
-        holder[part] = dict(child) if isinstance(child, dict) else list(child)
-        holder = holder[part]
-    del holder[path[depth][1]]
-    return True
-
-
-def _explain(err: dict, data: dict, fields: list[str], what: str) -> tuple[str, Severity, tuple[str, str], bool]:
-    """A pydantic error → (message, severity, problem kind, position is at the key)."""
-    loc = err["loc"]
-    field = ".".join(str(p) for p in loc)
-    etype = err["type"]
-    if etype == "extra_forbidden":
-        hint = suggest(str(loc[-1]), fields)
-        return (f"unknown key `{field}` in {what}" + (f" — did you mean `{hint}`?" if hint else ""),
-                Severity.WARNING, P.UNKNOWN_KEY, True)
-    value = err.get("input")
-    shown = value if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
-    if etype == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
-        choices = re.findall(r"'([^']*)'", expected)
-        hint = suggest(str(value), choices) if shown is not None else None
-        return (f"`{field}: {value}` is not one of: {', '.join(choices)}" + (f" — did you mean `{hint}`?" if hint else ""),
-                Severity.ERROR, P.INVALID_VALUE, False)
-    if etype == "missing":
-        return f"`{field}` is missing from {what}", Severity.ERROR, P.INVALID_VALUE, False
-    if etype in ("string_type", "list_type", "dict_type", "int_type", "int_parsing", "bool_type", "bool_parsing",
-                 "float_type", "float_parsing", "model_type", "model_attributes_type"):
-        wanted = {"string_type": "text", "list_type": "a list", "dict_type": "a set of `key: value` pairs",
-                  "int_type": "a whole number", "int_parsing": "a whole number", "bool_type": "true or false",
-                  "bool_parsing": "true or false", "float_type": "a number", "float_parsing": "a number",
-                  "model_type": "a set of `key: value` pairs",
-                  "model_attributes_type": "a set of `key: value` pairs"}[etype]
-        got = _kind_name(value) if value is not None else "empty"
-        return f"`{field}` should be {wanted}, not {'a ' if got not in ('empty',) and not got.startswith('a') else ''}{got}", Severity.ERROR, P.INVALID_VALUE, False
-    if etype == "enum":
-        expected = err.get("ctx", {}).get("expected", "")
-        return f"`{field}: {value}` is not one of: {expected.replace(chr(39), '')}", Severity.ERROR, P.INVALID_VALUE, False
-    msg = err.get("msg", "invalid value")
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
-    if not loc:
-        return f"{what}: {msg}", Severity.ERROR, P.INVALID_VALUE, True
-    return f"`{field}` is invalid: {msg[0].lower() + msg[1:] if msg else msg}", Severity.ERROR, P.INVALID_VALUE, False
 
 
 def load_config(root: Path | str) -> Project:

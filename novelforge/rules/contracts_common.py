@@ -70,10 +70,10 @@ def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
     try:
         try:
             import re._parser as sre_parse  # Python 3.11+
-            from re._constants import AT, BRANCH, LITERAL, SUBPATTERN
+            from re._constants import BRANCH, LITERAL, SUBPATTERN
         except ImportError:  # pragma: no cover - older Pythons
             import sre_parse  # type: ignore[no-redef]
-            from sre_constants import AT, BRANCH, LITERAL, SUBPATTERN  # type: ignore[no-redef]
+            from sre_constants import BRANCH, LITERAL, SUBPATTERN  # type: ignore[no-redef]
         parsed = sre_parse.parse(pattern, flags)
     except Exception:
         return None
