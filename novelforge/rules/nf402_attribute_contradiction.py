@@ -24,7 +24,10 @@ def check(scene, index, ctx):
     For characters whose canon `attributes` give a colour for `eyes`, `hair`, `beard` or
     `skin`, finds descriptions in the narration — `grey eyes`, `dark-haired`, `her eyes
     were green` — and works out whose they are: the character named just before with a
-    possessive (`Bram's blue eyes`), else the only character named in the sentence. A
+    possessive (`Bram's blue eyes`), else the only character named in the sentence, or,
+    after `his`/`her`, the only one of that sex named in it — or, if it names nobody, in
+    the last sentence of the paragraph that does (sex from `pronouns:` or `gender:` in
+    canon, else read from the prose). A
     description that shares no colour family with the canon value is reported (`silver`
     agrees with `grey`, `dark` with `black` or `brown`). Dialogue is left alone:
     characters may be wrong.
@@ -65,14 +68,21 @@ def check(scene, index, ctx):
             mentions = [x for x in index.mentions
                         if start <= x.start < end and not x.in_dialogue and any(k == "characters" for k, _ in x.entities)]
             owner = _owner(masked, m.start(), mentions)
-            if owner is None or key not in facts.get(owner, {}):
-                continue
             pronoun = _PRONOUN_BEFORE.search(masked, max(start, m.start() - 12), m.start())
             if pronoun:
-                # `his pale eyes` next to a named woman are someone else's
                 genders = ctx.memo("genders", lambda: _genders(ctx))
-                if genders.get(owner) != _PRONOUN_GENDER[pronoun.group(1).lower()]:
-                    continue
+                wanted_gender = _PRONOUN_GENDER[pronoun.group(1).lower()]
+                if owner is None:
+                    # `Mevrian turned her brown eyes upon Corinius`: the one woman named;
+                    # with nobody named, the one named in the paragraph before this sentence
+                    pool = mentions or _earlier_in_paragraph(index, start)
+                    fits = {i for x in pool for k, i in x.entities
+                            if k == "characters" and genders.get(i) == wanted_gender}
+                    owner = fits.pop() if len(fits) == 1 else None
+                elif genders.get(owner) != wanted_gender:
+                    continue  # `his pale eyes` next to a named woman are someone else's
+            if owner is None or key not in facts.get(owner, {}):
+                continue
             described = colour_words(m.group("pre") or m.group("post") or "")
             canon = facts[owner][key]
             if compatible(canon, described):
@@ -83,6 +93,20 @@ def check(scene, index, ctx):
             yield ctx.at("NF402", scene, m.start(), m.end(),
                          f"`{shown}` contradicts canon: {name}'s {key} {verb} `{canon}`", entity=owner,
                          help=f"describe it as {canon}, or change `attributes: {{{key}: …}}` in `{chars[owner].path}`")
+
+
+def _earlier_in_paragraph(index, sentence_start: int) -> list:
+    """Character mentions in narration earlier in the same paragraph (the last sentence
+    that names anyone)."""
+    para = index.unit_at(sentence_start, "paragraph")
+    if para is None:
+        return []
+    before = [x for x in index.mentions if para[0] <= x.start < sentence_start and not x.in_dialogue
+              and any(k == "characters" for k, _ in x.entities)]
+    if not before:
+        return []
+    last_sentence = index.unit_at(before[-1].start, "sentence")
+    return [x for x in before if last_sentence is None or x.start >= last_sentence[0]]
 
 
 def _descriptions(regex, masked: str, lower: str, nouns: tuple[str, ...], start: int):

@@ -19,9 +19,9 @@ def _earlier(ctx, scene, learned) -> bool:
     one scale, else by reading order."""
     times, _ = ctx.memo("timeline", lambda: timeline(ctx.project))
     a, b = times.get(scene.path), times.get(learned.path)
-    if a is not None and b is not None and a.scale == b.scale:
+    if a is not None and b is not None and a.scale == b.scale and a.minutes != b.minutes:
         return a.minutes < b.minutes
-    return scene.index < learned.index
+    return scene.index < learned.index  # undated, or the same time: reading order decides
 
 
 @rule("NF404", "knowledge-before-learned", "error", "scene")
@@ -31,7 +31,7 @@ def check(scene, index, ctx):
     ## What it does
     For each `knows` entry in canon (`fact`, `learned_in`, `keywords`), looks at the
     scenes that happen before `learned_in` — by story time when both scenes have a `when`
-    on the same scale, else by reading order — and reports a keyword in a line of
+    on the same scale and it differs, else by reading order — and reports a keyword in a line of
     dialogue that character speaks, or in the narration of a scene told from that
     character's point of view.
 

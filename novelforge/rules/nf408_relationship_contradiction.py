@@ -31,8 +31,10 @@ def _kind(text: str) -> tuple[str, str | None] | None:
 
 def _contradicts(canon: str, written: str) -> bool:
     a, b = _kind(canon), RELATIONS.get(written.lower())
-    if a is None or b is None:
+    if b is None:
         return False
+    if a is None:
+        return True  # canon says `secretary`, the prose says `brother`
     if a[0] != b[0]:
         return True
     return a[1] is not None and b[1] is not None and a[1] != b[1]
@@ -48,7 +50,8 @@ def check(scene, index, ctx):
     character in the sentence for `his`/`her`, or the POV character for `my` in a
     first-person scene), and compares the word with `relationships:` in canon (read in
     both directions). Another relation (`father` for a canon `brother`) or the other sex
-    (`sister` for `brother`) is reported.
+    (`sister` for `brother`) is reported, and so is a family word for a pair whose canon
+    relation is not a family one (`brother` for a canon `secretary`).
 
     ## Why is this bad
     Family ties are the backbone of a saga; a brother who becomes a cousin in book two is
@@ -100,8 +103,8 @@ def _relationships(ctx) -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
     for cid, ent in ctx.project.characters.items():
         for other, rel in ent.model.relationships.items():
-            if other in ctx.project.characters and _kind(rel):
-                out[(cid, other)] = rel
+            if other in ctx.project.characters and str(rel).strip():
+                out[(cid, other)] = str(rel)
     return out
 
 

@@ -6,7 +6,10 @@ from novelforge.rules.registry import rule
 _USE = re.compile(r"(?i)\b(?:drew|draws|held|holds|raised|raises|wielded|wields|carried|carries|wore|wears|"
                   r"lifted|lifts|swung|swings|gripped|grips|clutched|clutches|used|uses|opened|opens|"
                   r"unlocked|unlocks|brandished|brandishes|sheathed|sheathes|pocketed|handed|hands|"
-                  r"turned|turns|put\s+on|took\s+out|pulled\s+out|slid)\b")
+                  r"turned|turns|put\s+on|took\s+out|pulled\s+out|slid|laid|lays|let|lets|locked|locks|"
+                  r"placed|places|put|puts|set\s+down|dropped|drops|threw|throws|hid|hides|showed|shows|"
+                  r"gave|gives|offered|offers|passed|passes|slipped|slips|tucked|tucks|thrust|thrusts|"
+                  r"pressed|presses|buckled|buckles|polished|polishes|sharpened|sharpens)\b")
 
 
 def custody(ctx):

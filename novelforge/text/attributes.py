@@ -42,7 +42,15 @@ def attribute_key(key: str) -> str | None:
 
 
 def colour_words(text: str) -> set[str]:
-    return {w for w in _SPLIT.split(text.lower()) if w in COLOURS}
+    """Colour words in a description; a hyphenated colour counts whole and by its parts
+    (`raven-black` is black, `blue-grey` is blue and grey)."""
+    out: set[str] = set()
+    for w in _SPLIT.split(text.lower()):
+        if w in COLOURS:
+            out.add(w)
+        if "-" in w:
+            out |= {part for part in w.split("-") if part in COLOURS}
+    return out
 
 
 def compatible(canon_value: str, described: set[str]) -> bool:

@@ -71,6 +71,12 @@ Less Little Look Maybe More Nobody Nothing Often Rather Really Since Something S
 Surely Thank Thanks Though Thus Till Together Under Unless Until What Whatever Whether Yet Don't
 Didn't Can't Won't It's That's There's What's I'm I've I'll I'd Let's Tell Come Go Oh Ah Well
 """.split())
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+\Z")
+# a name after these is an object, or the subject of a remembered or subordinate clause
+_NOT_ACTING_AFTER = frozenset("""
+of to for with by from about at on in into onto upon than like as when whenever after before since
+until till if though although because once while whom whose that which where
+""".split())
 _ADVERB_OK = re.compile(r"[a-z]+ly$")
 _WORD_AFTER = re.compile(r"[ \t]+([a-z][a-z’'\-]*)(?:[ \t]+([a-z][a-z’'\-]*))?")
 _PRONOUN_TAG = re.compile(r"[\s,—–-]*(he|she|i|they|we)\s+(\w+)", re.I)
@@ -396,6 +402,9 @@ def _mark_actions(masked: str, idx: TextIndex) -> None:
             continue
         if masked[m.end:m.end + 2] in ("'s", "’s") or masked[m.end:m.end + 1] in ("'", "’"):
             continue
+        pm = _WORD_BEFORE.search(masked, max(0, m.start - 20), m.start)
+        if pm and pm.group(1).lower() in _NOT_ACTING_AFTER:
+            continue  # `the death of Lucy went`, `when Lucy died`: not an action in the scene
         wm = _WORD_AFTER.match(masked, m.end)
         if not wm:
             continue

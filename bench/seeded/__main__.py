@@ -1,0 +1,5 @@
+import sys
+
+from bench.seeded.run import main
+
+sys.exit(main())
