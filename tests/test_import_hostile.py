@@ -78,6 +78,13 @@ def test_zip_bomb_by_total_size(tmp_path, capsys):
     assert "unpacks to more than 10 MB" in refused(capsys, tmp_path, source, "--max-size", "2MB")
 
 
+def test_too_much_xml(tmp_path, capsys):
+    padding = b"<w:p/>" * 400_000                                # 2.4 MB of XML
+    source = tmp_path / "xml.docx"
+    source.write_bytes(rezip(docx_bytes(), add={"word/extra.xml": padding}))
+    assert "of XML" in refused(capsys, tmp_path, source, "--max-size", "2MB")
+
+
 def test_path_traversal_entry(tmp_path, capsys):
     for name in ("../../evil.txt", "/etc/evil", "word/../../evil.txt", "C:/evil.txt", "word\\..\\evil.txt"):
         source = tmp_path / "traversal.docx"

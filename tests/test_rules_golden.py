@@ -49,6 +49,14 @@ PREPARE = {"NF003": _prepare_nf003, "NF007": _prepare_nf007}
 
 # Where each rule must fire (path, line, column) and files where it must stay silent.
 EXPECT: dict[str, dict[str, list]] = {
+    "NF410": {"fires": [("canon/events/the-fall.yaml", 4, 10), ("canon/events/the-wedding.yaml", 4, 9),
+                        ("contracts/world.yaml", 3, 11), ("contracts/world.yaml", 7, 11)],
+              "clean": ["canon/events/the-coronation.yaml"]},
+    "NF411": {"fires": [("manuscript/01-a/02-gate.md", 5, 7), ("manuscript/01-a/04-city.md", 5, 7)],
+              "clean": ["manuscript/01-a/01-forge.md", "manuscript/01-a/03-wood.md", "manuscript/01-a/05-home.md"]},
+    "NF412": {"fires": [("manuscript/01-a/02-wood.md", 6, 14)],
+              "clean": ["manuscript/01-a/01-hall.md", "manuscript/01-a/03-wood.md", "manuscript/01-a/04-hall.md"]},
+    "NF413": {"fires": [("manuscript/01-a/01-the-gate.md", 10, 24)], "clean": ["manuscript/01-a/02-the-road.md"]},
     "NF409": {"fires": [("manuscript/01-ashes/01-the-yard.md", 10, 11), ("manuscript/01-ashes/02-the-gift.md", 5, 86),
                         ("manuscript/01-ashes/03-the-road.md", 10, 30)],
               "clean": []},
@@ -82,7 +90,6 @@ EXPECT: dict[str, dict[str, list]] = {
               "clean": ["manuscript/01-ashes/01-the-fog.md"]},
     "NF304": {"fires": [("manuscript/01-ashes/01-the-door.md", 9, 6)], "clean": []},
     "NF305": {"fires": [("manuscript/01-ashes/01-the-court.md", 9, 2)], "clean": []},
-    "NF309": {"fires": [("contracts/world.yaml", 1, 1)], "clean": []},
     "NF001": {"fires": [("canon/characters/bram.yaml", 4, 8), ("manuscript/01-ashes/01-the-summons.md", 2, 19)],
               "clean": ["canon/characters/aria.yaml", "manuscript/01-ashes/02-the-road.md"]},
     "NF002": {"fires": [("manuscript/01-ashes/01-the-summons.md", 1, 1)],

@@ -40,7 +40,7 @@ def import_cmd(
     (nothing is written), 3 internal error.
     """
     from novelforge.import_ import ImportOptions, import_file, parse_size
-    from novelforge.import_.structure import slugify
+    from novelforge.import_.headings import slugify
 
     options = ImportOptions(format=fmt, title=title, author=author, suggest_canon=suggest_canon,
                             encoding=encoding, max_size=parse_size(max_size))
@@ -49,16 +49,20 @@ def import_cmd(
     console = out_console()
     from rich.markup import escape
 
-    parts = f" in {result.parts} parts" if result.parts else ""
+    parts = f" in {_n(result.parts, 'part')}" if result.parts else ""
     console.print(escape(
-        f"Imported {result.words:,} words: {result.chapters} chapters{parts}, {result.scenes} scenes "
+        f"Imported {_n(result.words, 'word')}: {_n(result.chapters, 'chapter')}{parts}, {_n(result.scenes, 'scene')} "
         f"from {file.name} ({result.format}) into {target}"))
     console.print(escape(f"Title: {result.title}" + (f" — author: {result.author}" if result.author else "")))
     if suggest_canon:
-        console.print(escape(f"Suggested {result.characters} characters and {result.locations} places in canon/ "
+        console.print(escape(f"Suggested {_n(result.characters, 'character')} and {_n(result.locations, 'place')} in canon/ "
                              "(review them: they are guesses from frequent names)."))
     if "manuscript/_front-matter.md" in result.files:
         console.print(escape("The text before the first chapter is in manuscript/_front-matter.md (not part of the book)."))
     for note in result.notes:
         console.print(escape(f"Note: {note}."))
     console.print(escape(f"Next: novelforge check {target}"))
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

@@ -11,9 +11,9 @@ from novelforge.diagnostics import Severity
 
 TYPES = ("forbid", "prefer", "consistency", "require-with", "pattern",
          "attribute", "lifecycle", "knowledge", "order", "travel")
-# the types whose checks have landed; the others load (and are validated) but are
-# reported as not yet enforced (NF309)
-ENFORCED = frozenset({"forbid", "prefer", "consistency", "require-with", "pattern"})
+# every type is enforced: the text types by NF301–NF305, the entity types by the
+# continuity rules that read the same facts from canon (NF401, NF402, NF404, NF410, NF411)
+ENFORCED = frozenset(TYPES)
 
 
 def _as_list(value: Any) -> Any:

@@ -154,7 +154,7 @@ def read_book(path: Path, options: ImportOptions):
     if options.author:
         book.author = options.author
     if not book.title:
-        from novelforge.import_.structure import case_title
+        from novelforge.import_.headings import case_title
 
         book.title = case_title(re.sub(r"[_\-]+", " ", path.stem).strip().upper()) or "Untitled"
     for chapter in book.chapters:

@@ -26,7 +26,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from novelforge.import_.structure import Book, slugify
+from novelforge.import_.headings import slugify
+from novelforge.import_.structure import Book
 
 TITLES = {
     "Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Lady", "Lord", "King", "Queen", "Prince", "Princess",

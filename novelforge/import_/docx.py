@@ -1,12 +1,6 @@
-"""Word (DOCX): checked as a hostile archive first, then read with python-docx.
-
-Before anything is parsed the zip is checked (:func:`check_archive`): at most
-:data:`MAX_ENTRIES` entries; no entry name that is absolute, has ``..`` or a drive letter
-(path traversal); no encrypted entries; the unpacked size at most 5× ``--max-size`` and
-no entry above 1 MB that unpacks more than :data:`MAX_RATIO` times its packed size (zip
-bombs); and no XML part with a ``<!DOCTYPE`` or ``<!ENTITY`` declaration (billion laughs,
-external entities — python-docx's parser also has ``resolve_entities=False``). The file
-is read once into memory and never extracted to disk.
+"""Word (DOCX): checked as a hostile archive first (:mod:`.archive`: entry names, sizes
+and ratios, DOCTYPE/ENTITY declarations), then read with python-docx, whose parser also
+has ``resolve_entities=False``. The file is read once into memory and never extracted.
 
 What is read:
 
@@ -15,7 +9,9 @@ What is read:
   plain text (``Chapter 4``, ``CHAPTER IV``, ``Part One``…), plus short lines that open
   a page.
 * **Emphasis**: italic, bold and underlined runs (direct or through a character style)
-  become ``*italic*``, ``**bold**`` and ``**_both_**``.
+  become ``*italic*``, ``**bold**`` and ``***both***``, checked by reading them back as
+  NovelForge reads prose (CommonMark); punctuation at the edge of an emphasised run moves
+  outside the markers when CommonMark needs it (``word“*quote*”``).
 * **Scene breaks**: a ``Scene Break`` style, a paragraph of only ``#``, ``***``, ``* * *``
   or an ornament (centred or not), and runs of empty paragraphs (two or more; in a
   document that puts an empty paragraph between all paragraphs, one more than usual).
@@ -26,88 +22,14 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
-import zlib
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
-from novelforge.import_ import ImportFileError, ImportOptions, human_size
-from novelforge.import_.structure import Block, Book, build_book, clean_line, is_break_line
-
-MAX_ENTRIES = 5000
-MAX_RATIO = 100
-RATIO_FLOOR = 1_000_000            # entries smaller than this unpacked are not ratio-checked
-UNPACK_FACTOR = 5                  # the unpacked archive may be this many times --max-size
+from novelforge.import_ import ImportFileError, ImportOptions
+from novelforge.import_.archive import check_archive
+from novelforge.import_.headings import clean_line, escape_line_start, is_break_line
+from novelforge.import_.structure import Block, Book, build_book
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_DECL = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
-_DRIVE = re.compile(r"^[A-Za-z]:")
-
-
-# ----------------------------------------------------------------------------- safety
-def check_archive(data: bytes, name: str, max_size: int) -> zipfile.ZipFile:
-    """Open the DOCX zip after checking it is not hostile; raise ImportFileError if it is."""
-    if not data.startswith(b"PK"):
-        raise ImportFileError(f"`{name}` is not a Word document (.docx files are zip archives)",
-                              help="save it as .docx from your word processor, or pass --format txt or md")
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
-        raise ImportFileError(f"`{name}` is a damaged zip archive, not a readable Word document ({exc})") from None
-    if len(infos) > MAX_ENTRIES:
-        raise ImportFileError(f"`{name}` holds {len(infos):,} files; a Word document has far fewer "
-                              f"(the limit is {MAX_ENTRIES:,})")
-    limit = UNPACK_FACTOR * max_size
-    total = 0
-    for info in infos:
-        entry = info.filename
-        if _unsafe(entry):
-            raise ImportFileError(
-                f"`{name}` holds an entry named `{entry}` that points outside the document "
-                "(path traversal); the file was not opened")
-        if info.flag_bits & 0x1:
-            raise ImportFileError(f"`{name}` is encrypted or password-protected",
-                                  help="remove the password in Word and save it again")
-        total += info.file_size
-        if total > limit:
-            raise ImportFileError(
-                f"`{name}` unpacks to more than {human_size(limit)} (a zip bomb?); it was not opened",
-                help="raise the limit with --max-size if the document is real")
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise ImportFileError(
-                f"`{name}` holds `{entry}`, which unpacks {info.file_size // max(info.compress_size, 1):,} times "
-                f"larger than it is stored (a zip bomb?); it was not opened")
-    names = {i.filename for i in infos}
-    if "[Content_Types].xml" not in names:
-        raise ImportFileError(f"`{name}` is a zip archive but not a Word document (no [Content_Types].xml)")
-    for info in infos:
-        lower = info.filename.lower()
-        if not (lower.endswith(".xml") or lower.endswith(".rels")):
-            continue
-        try:
-            part = zf.read(info)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, ValueError) as exc:
-            raise ImportFileError(f"`{name}` is damaged: `{info.filename}` cannot be unpacked ({exc})") from None
-        if len(part) > info.file_size:
-            raise ImportFileError(f"`{name}` is damaged: `{info.filename}` is larger than its header says")
-        head = part
-        if part[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in part[:4]:
-            try:
-                head = part.decode("utf-16").encode("utf-8")
-            except UnicodeDecodeError:
-                head = part.replace(b"\x00", b"")
-        if _DECL.search(head):
-            raise ImportFileError(
-                f"`{name}` has a DOCTYPE or ENTITY declaration in `{info.filename}` (an XML entity attack?); "
-                "Word never writes one, so the file was not opened")
-    return zf
-
-
-def _unsafe(entry: str) -> bool:
-    if not entry or "\x00" in entry or "\\" in entry or entry.startswith("/") or _DRIVE.match(entry):
-        return True
-    return ".." in PurePosixPath(entry).parts
 
 
 # ----------------------------------------------------------------------------- styles
@@ -346,11 +268,9 @@ def runs_to_markdown(runs: list[tuple[str, bool, bool]]) -> tuple[str, str, bool
 
 def _escape_starts(md: str) -> str:
     """Line-start and comment escapes for Markdown that already has backslash escapes."""
-    from novelforge.import_.structure import _escape_line_start
-
     if "<!--" in md:
         md = md.replace("<!--", "<\\!--")
-    return "\n".join(_escape_line_start(ln) for ln in md.split("\n"))
+    return "\n".join(escape_line_start(ln) for ln in md.split("\n"))
 
 
 def _paragraphs(document, styles: dict[str, _Style]) -> list[_Para]:
@@ -437,7 +357,6 @@ def paragraphs_to_blocks(paras: list[_Para]) -> tuple[list[Block], dict[str, str
         break_run = Counter(inner).most_common(1)[0][0] + 1   # one more than the usual spacing
     blocks: list[Block] = []
     empties = 0
-    n = len(paras)
     for i, p in enumerate(paras):
         if not p.text:
             empties += 1
@@ -450,8 +369,8 @@ def paragraphs_to_blocks(paras: list[_Para]) -> tuple[list[Block], dict[str, str
         if p.style == "author" and "author" not in meta:
             meta["author"] = p.text
         if p.level is not None:
-            text = ": ".join(x.strip() for x in p.text.split("\n") if x.strip())
-            blocks.append(Block("heading", clean_line(text), level=p.level))
+            text = ": ".join(" ".join(x.split()) for x in p.text.split("\n") if x.strip())
+            blocks.append(Block("heading", text, level=p.level))
             continue
         if "scene break" in p.style or p.style == "scenebreak" or is_break_line(p.text) or (
                 p.centred and len(p.text) <= 20 and not any(c.isalnum() for c in p.text)):

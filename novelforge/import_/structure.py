@@ -25,8 +25,11 @@ part heading and its first chapter is a scene of its own at the start of that ch
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
+
+from novelforge.import_.headings import (
+    BARE_ARABIC, BARE_ROMAN, CHAPTER, NUM_ARABIC, NUM_ROMAN, PART, RANK, SPECIAL, Heading, trim_title, case_title,
+    clean_line, looks_like_title, match_heading, md_escape)
 
 # ----------------------------------------------------------------------------- blocks
 
@@ -89,197 +92,6 @@ class Book:
         return sum(c.words for c in self.chapters)
 
 
-# ----------------------------------------------------------------------------- patterns
-ROMAN = r"(?=[MDCLXVI])M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
-_UNITS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-          "fifteen|sixteen|seventeen|eighteen|nineteen")
-_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-_ORDINALS = ("first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
-             "last|final")
-WORD_NUMBER = rf"(?:(?:{_TENS})(?:[- ](?:{_UNITS}))?|{_UNITS}|one hundred|hundred|(?:the )?(?:{_ORDINALS}))"
-NUMBER = rf"(?:\d{{1,4}}|(?i:{ROMAN})|(?i:{WORD_NUMBER}))"
-_SEP = r"(?P<sep>\s*[.:—–]\s*|\s+[-–—]\s+|\s+)"
-_REST = r"(?P<rest>\S.*)"
-
-PART, CHAPTER, SPECIAL = "part", "chapter", "special"
-NUM_ROMAN, NUM_ARABIC, BARE_ROMAN, BARE_ARABIC = "numbered-roman", "numbered-arabic", "bare-roman", "bare-arabic"
-RANK = {PART: 0, CHAPTER: 1, SPECIAL: 1, NUM_ROMAN: 2, NUM_ARABIC: 2, BARE_ROMAN: 3, BARE_ARABIC: 3}
-_NOT_LONE_LETTER = r"(?![LCDM]\.?(?:\s|\Z))"   # "D. Appleton", "M. Dupont": initials, not numerals
-
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (PART, re.compile(rf"(?P<label>(?i:part|book|volume|act)\s+{NUMBER})(?:{_SEP}{_REST}|\.)?\Z")),
-    (PART, re.compile(rf"(?P<label>(?i:(?:{_ORDINALS})\s+(?:epilogue|part|book)))(?:{_SEP}{_REST}|\.)?\Z")),
-    (CHAPTER, re.compile(rf"(?P<label>(?i:chapter|chap\.|adventure|stave|canto|episode)\s+{NUMBER})"
-                         rf"(?:{_SEP}{_REST}|\.)?\Z")),
-    (SPECIAL, re.compile(r"(?P<label>(?i:prologue|epilogue|preface|foreword|introduction|afterword|interlude|"
-                         r"coda|postscript|envoi))(?:(?P<sep>\s*[.:—–]\s*|\s+[-–—]\s+|\s+(?=[\"“‘'(A-Z]))(?P<rest>\S.*)|\.)?\Z")),
-    (NUM_ROMAN, re.compile(rf"{_NOT_LONE_LETTER}(?P<label>{ROMAN})(?P<sep>[.:]\s+|\s+[-–—]\s+)(?P<rest>\S.*)\Z")),
-    (NUM_ARABIC, re.compile(r"(?P<label>\d{1,3})(?P<sep>[.:]\s+|\s+[-–—]\s+)(?P<rest>\S.*)\Z")),
-    (BARE_ROMAN, re.compile(rf"{_NOT_LONE_LETTER}(?P<label>{ROMAN})\.?\Z")),
-    (BARE_ARABIC, re.compile(r"(?P<label>\d{1,3})\.?\Z")),
-]
-_BREAK_LINE = re.compile(r"[ \t]*(?:[*•·#~=_+§⁂❦❧✻✽✶☙◊◆♦-][ \t]*)+\Z")
-_EMPH_EDGE = re.compile(r"^[*_]+|[*_]+$")
-_SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on",
-                "or", "the", "to", "with", "upon", "over", "o'", "de", "la", "le", "von", "van", "du", "des"}
-
-
-def is_break_line(line: str) -> bool:
-    """``#``, ``***``, ``* * *``, ``-----``, ``•  •  •``, ``❦``: a line that marks a scene break."""
-    s = line.strip()
-    if not s or not _BREAK_LINE.match(s):
-        return False
-    if set(s) <= set("-_ \t") and len(s.replace(" ", "")) < 3:
-        return False          # a lone dash is a dash
-    return True
-
-
-def clean_line(line: str) -> str:
-    s = re.sub(r"\s+", " ", line).strip()
-    while True:
-        t = _EMPH_EDGE.sub("", s).strip()
-        if t == s:
-            return s
-        s = t
-
-
-@dataclass(slots=True)
-class Heading:
-    kind: str
-    label: str          # "Chapter IV", "Part One"
-    name: str | None    # its own title: "The Red-Headed League"
-    sep: str = ". "
-
-    @property
-    def title(self) -> str:
-        return f"{self.label}{self.sep}{self.name}" if self.name else self.label
-
-
-def match_heading(line: str) -> Heading | None:
-    """The heading a single line reads as, or None."""
-    s = clean_line(line)
-    if not s or len(s) > 120:
-        return None
-    for kind, rx in _PATTERNS:
-        m = rx.match(s)
-        if not m:
-            continue
-        rest = m.groupdict().get("rest")
-        label = m.group("label")
-        if rest is not None:
-            rest = _trim_title(rest)
-            if kind in (NUM_ROMAN, NUM_ARABIC) and not looks_like_title(rest, 20):
-                return None
-            if kind in (PART, CHAPTER, SPECIAL) and (len(rest.split()) > 20 or rest[-1:] in ",;"):
-                return None
-            if not (m.group("sep") or "").strip() and rest[:1].islower():
-                return None                   # "Book two of his memoirs…": prose
-        sep = m.groupdict().get("sep") or " "
-        sep = sep.strip()
-        sep = f"{sep} " if sep in (".", ":") else (f" {sep} " if sep else " ")
-        return Heading(kind, case_label(label), case_title(rest) if rest else None, sep)
-    return None
-
-
-def _trim_title(text: str) -> str:
-    """Whitespace and emphasis markers off; a final period off unless it ends an initial (M.D.)."""
-    text = clean_line(text)
-    if text.endswith(".") and not text.endswith("..") and not re.search(r"(?:^|[\s.])[A-Z]\.$", text):
-        text = text[:-1].rstrip()
-    return text
-
-
-def looks_like_title(line: str, max_words: int = 12) -> bool:
-    """A short line in capitals or Title Case, not the start of a paragraph."""
-    s = clean_line(line)
-    if not s or len(s) > 8 * max_words or s[-1:] in ",;:" or s[:1] in "\"“‘'(—–-[":
-        return False
-    words = re.findall(r"[^\W\d_][\w’'\-]*", s)
-    if not words or len(words) > max_words:
-        return False
-    letters = [c for c in s if c.isalpha()]
-    if letters and all(not c.islower() for c in letters):
-        return True
-    if s[-1:] in "?!" and len(words) > 6:
-        return False
-    big = [w for w in words if w.lower() not in _SMALL_WORDS or w is words[0]]
-    caps = sum(1 for w in big if w[:1].isupper())
-    return len(words) >= 2 and caps == len(big)
-
-
-def case_label(label: str) -> str:
-    """``CHAPTER IV`` → ``Chapter IV``; ``BOOK ONE`` → ``Book One``; mixed case is kept."""
-    out = []
-    for i, w in enumerate(label.split()):
-        if not w.isupper() or re.fullmatch(ROMAN, w):
-            out.append(w)
-        elif i and w == "THE":
-            out.append("the")
-        else:
-            out.append("-".join(p[:1] + p[1:].lower() for p in w.split("-")))
-    return " ".join(out)
-
-
-def case_title(text: str) -> str:
-    """ALL-CAPS titles become Title Case (roman numerals and initials stay capitals); mixed
-    case is kept as written."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters or any(c.islower() for c in letters):
-        return text
-    words = []
-    for i, w in enumerate(text.split(" ")):
-        core = w.strip("()[]\"“”‘’'.,:;!?_*")
-        if not core:
-            words.append(w)
-            continue
-        if re.fullmatch(ROMAN, core) or re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?|[A-Z]", core):
-            words.append(w)
-            continue
-        low = w.lower()
-        if i and core.lower() in _SMALL_WORDS:
-            words.append(low)
-            continue
-        words.append(re.sub(r"(^|[-(\[\"“])([^\W\d_])", lambda m: m.group(1) + m.group(2).upper(), low, count=0))
-    return " ".join(words)
-
-
-def slugify(text: str, limit: int = 40) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[^A-Za-z0-9]+", "-", text.lower()).strip("-")
-    if len(text) > limit:
-        text = text[:limit].rsplit("-", 1)[0] or text[:limit]
-    return text
-
-
-# ----------------------------------------------------------------------------- markdown
-_MD_LINE_START = re.compile(r"^([ \t]*)(#|[-+*](?=[ \t]|$)|(\d{1,9})([.)])(?=[ \t]|$)|={2,}[ \t]*$|-{2,}[ \t]*$)")
-_MD_BACKSLASH = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!\"'])")
-
-
-def md_escape(text: str) -> str:
-    """Plain text → Markdown that renders (and exports) as the same text: a leading ``#``,
-    list marker or ``>``, a ``<!--`` that would hide text as a comment, and backslashes
-    are escaped. ``*`` and ``_`` are left alone: plain-text files use them for emphasis."""
-    if "\\" in text:
-        text = _MD_BACKSLASH.sub(r"\\\\", text)
-    if "<!--" in text:
-        text = text.replace("<!--", "<\\!--")
-    if "\n" in text:
-        return "\n".join(_escape_line_start(ln) for ln in text.split("\n"))
-    return _escape_line_start(text)
-
-
-def _escape_line_start(line: str) -> str:
-    m = _MD_LINE_START.match(line)
-    if not m:
-        return line
-    indent = m.group(1)
-    if m.group(3):
-        return f"{indent}{m.group(3)}\\{m.group(4)}{line[m.end():]}"
-    return f"{indent}\\{line[len(indent):]}"
-
-
 # ----------------------------------------------------------------------------- structure
 OPENING_WORDS = 400      # front matter with this much prose is the book's first chapter
 
@@ -299,6 +111,15 @@ def build_book(blocks: list[Block], *, title: str | None = None, author: str | N
     explicit = [i for i, b in enumerate(blocks) if b.kind == "heading"]
     if explicit:
         cands = _explicit_levels(blocks, explicit, book)
+        structural = [c for c in cands if c.level in ("part", "chapter")]
+        if len(structural) <= 1:
+            # one styled heading (the book's name) over "Chapter 1" lines: the lines win
+            lines = _pattern_candidates(blocks)
+            chapters = [c for c in lines if c.level == "chapter"]
+            if len(chapters) >= 2:
+                for c in structural:
+                    c.level = "title" if c.index < chapters[0].index and book.title is None else "text"
+                cands = sorted(lines + [c for c in cands if c.level == "title"], key=lambda c: c.index)
     else:
         cands = _pattern_candidates(blocks)
     if not any(c.real and c.level in ("part", "chapter") for c in cands):
@@ -365,7 +186,7 @@ def _pattern_candidates(blocks: list[Block]) -> list[_Cand]:
         h = match_heading(b.lines[0])
         if h is None:
             if b.starts_page and len(b.lines) == 1 and looks_like_title(b.lines[0]) and len(blocks) > i + 1:
-                cands.append(_Cand(i, Heading(CHAPTER, case_title(_trim_title(b.lines[0])), None)))
+                cands.append(_Cand(i, Heading(CHAPTER, case_title(trim_title(b.lines[0])), None)))
             continue
         extra = [clean_line(ln) for ln in b.lines[1:]]
         if extra:
@@ -373,13 +194,13 @@ def _pattern_candidates(blocks: list[Block]) -> list[_Cand]:
                 continue                      # a list of headings: a table of contents
             if h.name:
                 # a long title wrapped onto the next line(s)
-                name = _trim_title(" ".join([h.name, *extra]))
+                name = trim_title(" ".join([h.name, *extra]))
                 if len(name.split()) > 24 or any(len(x) > 75 for x in extra):
                     continue
                 h = Heading(h.kind, h.label, case_title(name), h.sep)
             elif all(looks_like_title(x) for x in extra):
                 # "Chapter I" / "The Science of Deduction"
-                h = Heading(h.kind, h.label, case_title(_trim_title(" ".join(extra))), ". ")
+                h = Heading(h.kind, h.label, case_title(trim_title(" ".join(extra))), ". ")
             else:
                 continue
         cands.append(_Cand(i, h))
@@ -485,7 +306,7 @@ def _assemble(blocks: list[Block], cands: list[_Cand], book: Book) -> None:
         c = by_index.get(i)
         if c is not None and c.level == "title":
             if book.title is None:
-                book.title = clean_line(b.text or (b.lines[0] if b.lines else "")) or None
+                book.title = " ".join((b.text or (b.lines[0] if b.lines else "")).split()) or None
             front.append(md_escape(b.text) if b.kind == "heading" else b.text)
             continue
         if c is not None and c.level == "part":
@@ -557,7 +378,7 @@ def _assemble(blocks: list[Block], cands: list[_Cand], book: Book) -> None:
         title = "Opening"
         if k and "\n" not in front[k - 1] and looks_like_title(front[k - 1]) and not match_heading(front[k - 1]):
             k -= 1
-            title = case_title(_trim_title(front[k]))
+            title = case_title(trim_title(front[k]))
             opening_items = [("p", p) for p in front[k + 1:]]
         else:
             opening_items = [("p", p) for p in front[k:]]
@@ -612,7 +433,7 @@ def _guess_title_author(book: Book) -> None:
         if not author or len(author.split()) > 8:
             continue
         if book.author is None:
-            book.author = _trim_title(author) or None
+            book.author = trim_title(author) or None
         if book.title is None:
             for prev in reversed(lines[max(0, i - 3):i]):
                 prev = prev.rstrip(".;:,").strip()

@@ -12,7 +12,8 @@ import codecs
 import re
 
 from novelforge.import_ import ImportFileError, ImportOptions
-from novelforge.import_.structure import Block, Book, build_book, is_break_line, md_escape
+from novelforge.import_.headings import is_break_line, md_escape
+from novelforge.import_.structure import Block, Book, build_book
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),       # before UTF-16: FF FE 00 00 starts with FF FE

@@ -28,7 +28,8 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from novelforge.import_ import ImportFileError
-from novelforge.import_.structure import Book, clean_line, slugify
+from novelforge.import_.headings import clean_line, slugify
+from novelforge.import_.structure import Book
 
 GITIGNORE = "# NovelForge caches; the baseline is meant to be committed.\n.novelforge/*\n!.novelforge/baseline.json\n"
 FRONT_MATTER_FILE = "manuscript/_front-matter.md"

@@ -82,6 +82,7 @@ class _Loader:
     def __init__(self, root: Path, cache: Any = None) -> None:
         self.root = root
         self.cache = cache
+        self.canon: dict[str, dict[str, Entity]] = {}
         self._root_prefix = str(root).rstrip(os.sep) + os.sep
         self.fingerprints: list[tuple[str, str]] = []  # (path, content hash) of every file read
         self.yaml_prints: list[tuple[str, str]] = []   # the same for YAML (config, canon, front matter)
@@ -453,7 +454,7 @@ class _Loader:
 
         model = MODELS[body["type"]]
         try:
-            return model.model_validate(body)
+            contract = model.model_validate(body)
         except ValidationError as exc:
             seen: set[tuple] = set()
             for err in exc.errors():
@@ -467,6 +468,22 @@ class _Loader:
                 self.diag(kind, msg, doc.path, line, col, severity=sev, contract=full,
                           help=f"fields of a `{body['type']}` contract: " + ", ".join(_field_names(model)))
             return None
+        # ids the contract names must exist in canon (which is loaded before contracts)
+        refs: list[tuple[tuple, str, str]] = []
+        if getattr(contract, "entity", None):
+            refs.append(((cid, "entity"), contract.entity, "characters"))
+        if body["type"] == "travel":
+            refs += [((cid, "between", i), loc, "locations") for i, loc in enumerate(contract.between)]
+        bad = False
+        for keypath, ident, kind in refs:
+            pool = self.canon.get(kind, {})
+            if ident not in pool:
+                hint = suggest(ident, list(pool))
+                self.diag(P.INVALID_VALUE, f"`{ident}` is not a known {kind[:-1]}" + (f" — did you mean `{hint}`?" if hint else ""),
+                          doc.path, *doc.position(keypath), contract=full,
+                          help=f"ids come from the file names in canon/{kind}/")
+                bad = True
+        return None if bad else contract
 
     def load_contracts(self) -> tuple[dict[str, Any], dict[str, YamlDoc]]:
         contracts: dict[str, Any] = {}
@@ -534,6 +551,7 @@ def load_project(root: Path | str, cache: Any = None) -> Project:
     config, config_doc = loader.load_config()
     loader.max_size = config.check.max_file_size
     canon, promises = loader.load_canon()
+    loader.canon = canon
     contracts, contract_docs = loader.load_contracts()
     chapters, scenes = loader.load_manuscript(config, config_doc)
     fingerprint = hashlib.blake2b(

@@ -16,7 +16,6 @@ from novelforge.rules import (  # noqa: F401  (imported for registration)
     nf303_inconsistent_variant,
     nf304_missing_required_context,
     nf305_custom_pattern,
-    nf309_contract_not_enforced,
     nf401_dead_character_present,
     nf402_attribute_contradiction,
     nf403_story_time_backwards,
@@ -26,5 +25,9 @@ from novelforge.rules import (  # noqa: F401  (imported for registration)
     nf407_pov_slip,
     nf408_relationship_contradiction,
     nf409_item_custody,
+    nf410_event_order,
+    nf411_travel_too_fast,
+    nf412_two_places_at_once,
+    nf413_head_hopping,
     nf901_unused_suppression,
 )

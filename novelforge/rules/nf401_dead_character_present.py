@@ -4,11 +4,13 @@ from novelforge.rules.registry import rule
 def death_windows(ctx) -> dict[str, tuple[int, int | None, str]]:
     """character id → (index of the death scene, index of the revival scene or None, death scene id)."""
     order = {s.id: s.index for s in ctx.project.scenes}
+    lives = {cid: (ent.model.died_in, ent.model.revived_in) for cid, ent in ctx.project.characters.items()}
+    for _cid, c in sorted(ctx.project.contracts.items()):
+        if c.type == "lifecycle" and c.entity in lives:
+            lives[c.entity] = (c.died_in, c.revived_in)  # a `lifecycle` contract wins over canon
     out = {}
-    for cid, ent in ctx.project.characters.items():
-        died = ent.model.died_in
+    for cid, (died, revived) in lives.items():
         if died and died in order:
-            revived = ent.model.revived_in
             out[cid] = (order[died], order.get(revived) if revived else None, died)
     return out
 

@@ -6,10 +6,15 @@ from novelforge.text.attributes import BODY, attribute_key, colour_words, compat
 
 
 def _facts(ctx) -> dict[str, dict[str, str]]:
-    """character id → {body attribute → canon value} for the attributes prose can describe."""
+    """character id → {body attribute → canon value} for the attributes prose can describe:
+    canon `attributes`, then `attribute` contracts (which win)."""
     out: dict[str, dict[str, str]] = {}
-    for cid, ent in ctx.project.characters.items():
-        for key, value in ent.model.attributes.items():
+    sources = [(cid, ent.model.attributes) for cid, ent in ctx.project.characters.items()]
+    sources += [(c.entity, c.facts) for _cid, c in sorted(ctx.project.contracts.items()) if c.type == "attribute"]
+    for cid, attributes in sources:
+        if cid not in ctx.project.characters:
+            continue
+        for key, value in attributes.items():
             k = attribute_key(str(key))
             if k and isinstance(value, (str, int, float)) and colour_words(str(value)):
                 out.setdefault(cid, {})[k] = str(value)
@@ -26,7 +31,7 @@ def check(scene, index, ctx):
     were green` — and works out whose they are: the character named just before with a
     possessive (`Bram's blue eyes`), else the only character named in the sentence, or,
     after `his`/`her`, the only one of that sex named in it — or, if it names nobody, in
-    the last sentence of the paragraph that does (sex from `pronouns:` or `gender:` in
+    the sentence before it in the paragraph when that sentence opens with them (sex from `pronouns:` or `gender:` in
     canon, else read from the prose). A
     description that shares no colour family with the canon value is reported (`silver`
     agrees with `grey`, `dark` with `black` or `brown`). Dialogue is left alone:
@@ -106,7 +111,12 @@ def _earlier_in_paragraph(index, sentence_start: int) -> list:
     if not before:
         return []
     last_sentence = index.unit_at(before[-1].start, "sentence")
-    return [x for x in before if last_sentence is None or x.start >= last_sentence[0]]
+    if last_sentence is None:
+        return []
+    named = [x for x in before if x.start >= last_sentence[0]]
+    # only a sentence that opens with its character (`Mevrian turned…`): in `the most
+    # beautiful person Aria had ever seen. Her hair…`, `her` is someone else
+    return named if named and named[0].start - last_sentence[0] <= 2 else []
 
 
 def _descriptions(regex, masked: str, lower: str, nouns: tuple[str, ...], start: int):

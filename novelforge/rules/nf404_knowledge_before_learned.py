@@ -7,10 +7,13 @@ def _knowledge(ctx):
     """(character id, fact, learned-in scene, keyword finder) for every `knows` entry with keywords."""
     scenes = ctx.project.scene_by_id()
     out = []
-    for cid, ent in ctx.project.characters.items():
-        for k in ent.model.knows:
-            if k.keywords and k.learned_in in scenes:
-                out.append((cid, k.fact, scenes[k.learned_in], terms_regex(k.keywords, True)))
+    entries = [(cid, k.fact, k.learned_in, k.keywords)
+               for cid, ent in ctx.project.characters.items() for k in ent.model.knows]
+    entries += [(c.entity, c.fact, c.learned_in, c.keywords)
+                for _cid, c in sorted(ctx.project.contracts.items()) if c.type == "knowledge"]
+    for cid, fact, learned_in, keywords in entries:
+        if keywords and learned_in in scenes and cid in ctx.project.characters:
+            out.append((cid, fact, scenes[learned_in], terms_regex(keywords, True)))
     return out
 
 
