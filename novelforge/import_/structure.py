@@ -6,15 +6,17 @@ file marks explicitly (Markdown ``#``, Word heading styles). :func:`build_book` 
 the structure:
 
 * **Explicit headings**, when the file has any: the top level is chapters, or parts when
-  its headings say ``Part``/``Book``/``Volume`` (or the next level says ``Chapter``); a
-  single top heading before all others is the book's title; deeper levels start scenes.
+  its headings say ``Part``/``Book``/``Volume``, the next level says ``Chapter``, or a
+  few top headings each hold several headings and no text; a single top heading before
+  all others is the book's title; deeper levels start scenes. A lone styled heading
+  over ``Chapter 1`` lines is the title, and the lines are the chapters.
 * **Heading lines** otherwise (plain text, Word files without heading styles): a short
   block of its own that reads ``PART I.``, ``BOOK ONE: 1805``, ``CHAPTER IV``,
   ``Chapter 12: The Road``, ``ADVENTURE I.``, ``IV. THE RED-HEADED LEAGUE``, ``IV``,
   ``12``, ``Prologue``… Kinds rank part > chapter word > numeral with a title > bare
   numeral; the highest kind below parts that occurs at least twice is the chapter level,
-  lower kinds start scenes. A heading with no prose before the next heading of its
-  level or above is a table-of-contents entry and stays text.
+  lower kinds start scenes. A chapter heading with (almost) no prose before the next
+  one is a table-of-contents entry and stays text (see :func:`_demote_thin`).
 * **Scene breaks** (``#``, ``***``, ``* * *``, ornaments) split a chapter into scenes.
 
 Nothing is dropped: text before the first heading is *front matter* (kept in the
@@ -28,8 +30,8 @@ import re
 from dataclasses import dataclass, field
 
 from novelforge.import_.headings import (
-    BARE_ARABIC, BARE_ROMAN, CHAPTER, NUM_ARABIC, NUM_ROMAN, PART, RANK, SPECIAL, Heading, trim_title, case_title,
-    clean_line, looks_like_title, match_heading, md_escape)
+    BARE_ARABIC, BARE_ROMAN, CHAPTER, NUM_ARABIC, NUM_ROMAN, PART, RANK, SPECIAL, Heading, case_title, clean_line,
+    looks_like_title, match_heading, md_escape, trim_title)
 
 # ----------------------------------------------------------------------------- blocks
 
@@ -294,7 +296,7 @@ def _assemble(blocks: list[Block], cands: list[_Cand], book: Book) -> None:
     def flush() -> None:
         nonlocal items
         if chapter is not None:
-            chapter.scenes = _scenes(items, chapter.title)
+            chapter.scenes = _scenes(items)
         items = []
 
     if -1 in by_index:                     # no headings: everything is one chapter
@@ -314,7 +316,7 @@ def _assemble(blocks: list[Block], cands: list[_Cand], book: Book) -> None:
             chapter = None
             if part is not None and (part_intro or not part_has_chapter):
                 # a part without chapter headings is a chapter of its own
-                book.chapters.append(Chapter(title=part, part=part, scenes=_scenes(part_intro, part)))
+                book.chapters.append(Chapter(title=part, part=part, scenes=_scenes(part_intro)))
             part_has_chapter = False
             part = c.heading.title
             part_intro, part_intro_title = [], part
@@ -366,7 +368,7 @@ def _assemble(blocks: list[Block], cands: list[_Cand], book: Book) -> None:
             front.append(text)
     flush()
     if part is not None and (part_intro or not part_has_chapter):
-        book.chapters.append(Chapter(title=part, part=part, scenes=_scenes(part_intro, part)))
+        book.chapters.append(Chapter(title=part, part=part, scenes=_scenes(part_intro)))
     # long prose before the first heading is the opening chapter, not front matter; the
     # title page and contents before its first paragraph stay front matter
     prose_words = sum(len(p.split()) for p in front if len(p.split()) >= 25)
@@ -382,7 +384,7 @@ def _assemble(blocks: list[Block], cands: list[_Cand], book: Book) -> None:
             opening_items = [("p", p) for p in front[k + 1:]]
         else:
             opening_items = [("p", p) for p in front[k:]]
-        book.chapters.insert(0, Chapter(title=title, part=first_part, scenes=_scenes(opening_items, title)))
+        book.chapters.insert(0, Chapter(title=title, part=first_part, scenes=_scenes(opening_items)))
         book.notes.append(f"the prose before the first heading became the chapter `{title}`")
         front = front[:k]
     book.front_matter = front
@@ -393,7 +395,7 @@ def _prose_like(paragraph: str) -> bool:
     return len(words) >= 8 and paragraph.rstrip()[-1:] in '.!?"”’)' and any(c.islower() for c in paragraph)
 
 
-def _scenes(items: list[tuple[str, str | None]], chapter_title: str) -> list[Scene]:
+def _scenes(items: list[tuple[str, str | None]]) -> list[Scene]:
     scenes: list[Scene] = [Scene([])]
     for kind, value in items:
         if kind == "p":

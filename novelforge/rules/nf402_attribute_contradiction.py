@@ -57,12 +57,12 @@ def check(scene, index, ctx):
     facts = ctx.memo("attribute-facts", lambda: _facts(ctx))
     if not facts:
         return
-    regexes = ctx.memo("attribute-regexes", lambda: {k: description_regex(n) for k, n in BODY.items()})
+    wanted_keys = ctx.memo("attribute-keys", lambda: sorted({k for f in facts.values() for k in f}))
+    regexes = ctx.memo("attribute-regexes", lambda: {k: description_regex(BODY[k]) for k in wanted_keys})
     masked = ctx.masked(scene)
     lower = ctx.lower(scene)
     chars = ctx.project.characters
-    wanted = sorted({k for f in facts.values() for k in f})
-    for key in wanted:
+    for key in wanted_keys:
         for m in _descriptions(regexes[key], masked, lower, BODY[key], scene.body_start):
             if index.in_dialogue(m.start()):
                 continue

@@ -76,6 +76,7 @@ def check(scene, index, ctx):
     if index.words < 80 or not index.sentences:
         return
     masked = ctx.masked(scene)
+    italics = "*" in masked or "_" in masked  # most scenes have none: skip the per-match look
     pairs: list[tuple[int, int, int, str]] = []  # (sentence index, start, end, tense)
     for m in _PRONOUN.finditer(masked, scene.body_start):
         at = m.start(1)
@@ -85,7 +86,7 @@ def check(scene, index, ctx):
         if vm is None:
             continue
         tense = _verb_tense(m.group(1), vm.group(1))
-        if tense is None or index.in_dialogue(at) or _in_italics(masked, index, at):
+        if tense is None or index.in_dialogue(at) or (italics and _in_italics(masked, index, at)):
             continue
         si = _sentence_of(index, at)
         if si is not None:
@@ -97,7 +98,7 @@ def check(scene, index, ctx):
         vm = _AFTER_NAME.match(masked, m.end)
         if masked[max(0, m.start - 4):m.start].lower().endswith(("the ", "a ")):
             continue  # `the Rostóv girls`: the name is an adjective here
-        if vm and not _in_italics(masked, index, m.start):
+        if vm and not (italics and _in_italics(masked, index, m.start)):
             tense = _verb_tense("he", vm.group(1))
             if tense:
                 si = _sentence_of(index, m.start)
