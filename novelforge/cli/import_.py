@@ -12,7 +12,7 @@ from novelforge.cli.app import app, out_console
 
 @app.command("import")
 def import_cmd(
-    file: Path = typer.Argument(..., metavar="FILE", help="The novel: a .docx, .md or .txt file."),
+    file: Path = typer.Argument(..., help="The novel: a .docx, .md or .txt file."),
     into: Optional[Path] = typer.Option(None, "--into", metavar="DIR",
                                         help="Folder for the new project: missing, empty, or without the files the import writes "
                                              "(default: a new folder named after FILE in the current folder)."),

@@ -18,12 +18,83 @@ def _facts(ctx) -> dict[str, dict[str, str]]:
             k = attribute_key(str(key))
             if k and isinstance(value, (str, int, float)) and colour_words(str(value)):
                 out.setdefault(cid, {})[k] = str(value)
+            elif str(key).lower() in _HAND_KEYS and _side(str(value)):
+                out.setdefault(cid, {})["hand"] = _side(str(value))
+            elif str(key).lower() == "height" and _stature(str(value)):
+                out.setdefault(cid, {})["height"] = _stature(str(value))
     return out
+
+
+_HAND_KEYS = frozenset({"handedness", "hand", "handed", "dominant_hand", "dominant-hand"})
+_HANDED = re.compile(r"(?i)\b(left|right)[- ]handed\b")
+_TALL = frozenset({"tall", "towering", "lanky", "gangling", "long-legged", "lofty"})
+_SHORT = frozenset({"short", "small", "tiny", "petite", "diminutive", "squat", "stubby", "little"})
+_STATURE = "|".join(sorted(_TALL | _SHORT, key=len, reverse=True))
+
+
+def _side(value: str) -> str | None:
+    v = value.lower()
+    if "ambidextrous" in v or ("left" in v and "right" in v):
+        return None
+    return "left" if "left" in v else "right" if "right" in v else None
+
+
+def _stature(value: str) -> str | None:
+    words = set(re.findall(r"[a-z-]+", value.lower()))
+    if words & _TALL:
+        return "tall"
+    if words & _SHORT:
+        return "short"
+    return None
+
+
+def _other_facts(scene, index, ctx, facts, masked):
+    """Handedness (`left-handed`) and stature (`Bram was short`, `the tall Aria`), whose
+    owner must be named right there: a lone `tall` is too often a tree or a tale."""
+    chars = ctx.project.characters
+    wants_hand = any("hand" in f for f in facts.values())
+    if wants_hand and "handed" in ctx.lower(scene):
+        for m in _HANDED.finditer(masked, scene.body_start):
+            if index.in_dialogue(m.start()):
+                continue
+            sentence = index.unit_at(m.start(), "sentence")
+            if sentence is None:
+                continue
+            mentions = [x for x in index.mentions if sentence[0] <= x.start < sentence[1] and not x.in_dialogue
+                        and any(k == "characters" for k, _ in x.entities)]
+            owner = _owner(masked, m.start(), mentions)
+            canon = facts.get(owner, {}).get("hand") if owner else None
+            if canon and canon != m.group(1).lower():
+                yield ctx.at("NF402", scene, m.start(), m.end(),
+                             f"`{m.group(0)}` contradicts canon: {chars[owner].name} is {canon}-handed", entity=owner,
+                             help=f"write {canon}-handed, or change `attributes: {{handedness: …}}` in `{chars[owner].path}`")
+    if not any("height" in f for f in facts.values()):
+        return
+    for m in index.mentions:
+        if m.in_dialogue or len(m.entities) != 1 or m.entities[0][0] != "characters":
+            continue
+        cid = m.entities[0][1]
+        canon = facts.get(cid, {}).get("height")
+        if not canon:
+            continue
+        after = _STATURE_AFTER.match(masked, m.end)
+        before = _STATURE_BEFORE.search(masked, max(0, m.start - 30), m.start)
+        for hit, word in ((after, after and after.group(1)), (before, before and before.group(1))):
+            if hit and _stature(word) not in (None, canon):
+                start, end = (m.start, hit.end()) if hit is after else (hit.start(1), m.end)
+                yield ctx.at("NF402", scene, start, end,
+                             f"`{' '.join(masked[start:end].split())}` contradicts canon: "
+                             f"{chars[cid].name} is {canon}", entity=cid,
+                             help=f"change the description, or `attributes: {{height: …}}` in `{chars[cid].path}`")
+
+
+_STATURE_AFTER = re.compile(rf"(?i)\s+(?:was|is|stood|looked|seemed)\s+(?:very\s+|so\s+|quite\s+|rather\s+)?({_STATURE})\b(?!\s+(?:of|with|on|while|in))")
+_STATURE_BEFORE = re.compile(rf"(?i)\bthe\s+({_STATURE})\s+\Z")
 
 
 @rule("NF402", "attribute-contradiction", "error", "scene")
 def check(scene, index, ctx):
-    """The narration describes a character's eyes, hair, beard or skin against canon.
+    """The narration describes a character's eyes, hair, beard, skin, hand or height against canon.
 
     ## What it does
     For characters whose canon `attributes` give a colour for `eyes`, `hair`, `beard` or
@@ -34,7 +105,9 @@ def check(scene, index, ctx):
     the sentence before it in the paragraph when that sentence opens with them (sex from `pronouns:` or `gender:` in
     canon, else read from the prose). A
     description that shares no colour family with the canon value is reported (`silver`
-    agrees with `grey`, `dark` with `black` or `brown`). Dialogue is left alone:
+    agrees with `grey`, `dark` with `black` or `brown`). `handedness: left` is checked
+    against `right-handed` in the same way; `height: tall` (or `short`) against `Bram was
+    short` and `the short Bram` — only with the name right there. Dialogue is left alone:
     characters may be wrong.
 
     ## Why is this bad
@@ -57,11 +130,12 @@ def check(scene, index, ctx):
     facts = ctx.memo("attribute-facts", lambda: _facts(ctx))
     if not facts:
         return
-    wanted_keys = ctx.memo("attribute-keys", lambda: sorted({k for f in facts.values() for k in f}))
+    wanted_keys = ctx.memo("attribute-keys", lambda: sorted({k for f in facts.values() for k in f if k in BODY}))
     regexes = ctx.memo("attribute-regexes", lambda: {k: description_regex(BODY[k]) for k in wanted_keys})
     masked = ctx.masked(scene)
     lower = ctx.lower(scene)
     chars = ctx.project.characters
+    yield from _other_facts(scene, index, ctx, facts, masked)
     for key in wanted_keys:
         for m in _descriptions(regexes[key], masked, lower, BODY[key], scene.body_start):
             if index.in_dialogue(m.start()):
