@@ -590,3 +590,22 @@ def test_any_word_document_keeps_its_text_and_emphasis(tmp_path_factory):
             assert e[0] in texts or any(e[0] in (t or "") for t in titles), (e, got, titles)
 
     check()
+
+
+def test_suggested_canon_fills_each_scenes_cast(tmp_path):
+    from novelforge.import_ import ImportOptions, import_file
+    from novelforge.project.loader import load_project
+    from novelforge.rules.engine import CheckOptions, check_project
+
+    chapters = []
+    for n in range(1, 4):
+        chapters.append(f"CHAPTER {n}\n\n" + " ".join(
+            ["Holmes looked up from his chair. \"Watson,\" said Holmes, \"the game is afoot.\" "
+             "Watson laughed and reached for his hat. Lestrade waited in the street below."] * 3))
+    source = tmp_path / "novel.txt"
+    source.write_text("\n\n".join(chapters) + "\n", "utf-8")
+    import_file(source, tmp_path / "p", ImportOptions(suggest_canon=True))
+    scene = sorted((tmp_path / "p" / "manuscript").rglob("*.md"))[0].read_text("utf-8")
+    assert "characters: [" in scene and "holmes" in scene
+    report = check_project(load_project(tmp_path / "p"), CheckOptions(use_cache=False))
+    assert not [d for d in report.diagnostics if d.code in ("NF203", "NF204")]

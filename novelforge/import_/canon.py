@@ -107,6 +107,25 @@ class CanonSuggestion:
         return out
 
 
+    def cast(self, prose: str) -> tuple[list[str], list[str]]:
+        """(characters, mentions) of one scene's prose: suggested characters who speak or
+        act in it, and the others it names — so the imported project starts with casts
+        that `novelforge check` agrees with."""
+        from novelforge.text.index import build_index
+        from novelforge.text.names import NameTable
+
+        names = getattr(self, "_names", None)
+        if names is None:
+            names = NameTable.build([(("characters", e.id), [e.name, *e.aliases]) for e in self.characters])
+            self._names = names
+        idx = build_index(prose, 0, names)
+        present = {d.speaker for d in idx.dialogue if d.speaker and d.how in ("tag", "beat")}
+        present |= {m.entities[0][1] for m in idx.mentions if m.acts and len(m.entities) == 1}
+        named = {i for m in idx.mentions for _k, i in m.entities}
+        order = [e.id for e in self.characters]
+        return ([i for i in order if i in present], [i for i in order if i in named and i not in present])
+
+
 def _q(text: str) -> str:
     from novelforge.import_.write import yaml_str
 

@@ -119,8 +119,15 @@ def render_project(book: Book, canon=None, source_name: str = "") -> dict[str, s
                     sid, extra = f"{sbase}-{extra}", extra + 1
                 used_ids.add(sid)
                 body = "\n\n".join(scene.paragraphs)
+                cast = ""
+                if canon is not None and canon.characters:
+                    present, named = canon.cast(body)
+                    if present:
+                        cast += f"characters: [{', '.join(present)}]\n"
+                    if named:
+                        cast += f"mentions: [{', '.join(named)}]\n"
                 files[str(folder / f"{j:0{swidth}d}-{sid}.md")] = (
-                    f"---\ntitle: {yaml_str(title)}\nstatus: draft\n---\n\n{body}\n")
+                    f"---\ntitle: {yaml_str(title)}\n{cast}status: draft\n---\n\n{body}\n")
     if canon is not None:
         files.update(canon.files())
     for rel in files:
