@@ -7,7 +7,7 @@ large manuscript can produce thousands of them and they are created on the hot p
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 
@@ -57,7 +57,6 @@ class Diagnostic:
     contract: str | None = None
     entity: str | None = None
     help: str | None = None
-    fingerprint_extra: str = field(default="", compare=False, repr=False)
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.path, self.line, self.column, self.code, self.message)
@@ -82,16 +81,3 @@ class Diagnostic:
             "entity": self.entity,
             "help": self.help,
         }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Diagnostic":
-        data = dict(data)
-        data["severity"] = Severity(data["severity"])
-        return cls(**data)
-
-
-def as_plain(d: Diagnostic) -> dict[str, Any]:
-    """Every field, for pickling into caches."""
-    out = asdict(d)
-    out["severity"] = d.severity.value
-    return out

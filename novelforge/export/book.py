@@ -7,7 +7,6 @@ own paragraphs, and typography already applied.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -208,16 +207,3 @@ def build_book(project: Project, statuses: Iterable[str] | None = None,
     return Book(title=cfg.title, subtitle=cfg.subtitle, author=cfg.author, author_legal=cfg.author_legal,
                 contact=list(contact), language=language, identifier=stable_identifier(project),
                 chapters=list(book_chapters.values()), words=total, settings=dict(cfg.export or {}))
-
-
-def content_digest(book: Book) -> str:
-    """A hash of everything a writer renders: used for stable, reproducible outputs."""
-    h = hashlib.blake2b(digest_size=16)
-    for c in book.chapters:
-        h.update(f"{c.id}\0{c.title}\0".encode())
-        for s in c.scenes:
-            for p in s.paragraphs:
-                h.update(p.kind.encode())
-                for r in p.runs:
-                    h.update(f"{r.italic:d}{r.bold:d}{r.text}\0".encode())
-    return h.hexdigest()

@@ -416,10 +416,6 @@ def _mark_actions(masked: str, idx: TextIndex) -> None:
             m.acts = True
 
 
-def _characters_at(idx: TextIndex, start: int, end: int) -> list[Mention]:
-    return [m for m in idx.mentions if start <= m.start < end and any(k == "characters" for k, _ in m.entities)]
-
-
 def _only_character(m: Mention) -> str | None:
     chars = [i for k, i in m.entities if k == "characters"]
     return chars[0] if len(chars) == 1 else None

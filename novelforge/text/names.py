@@ -56,7 +56,3 @@ class NameTable:
             max_len=max((len(k) for k in frozen), default=1),
             fingerprint=digest,
         )
-
-    @property
-    def all_tokens(self) -> set[str]:
-        return {t for k in self.entries for t in k}
