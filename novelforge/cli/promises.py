@@ -39,14 +39,37 @@ def project_argument(ctx: typer.Context) -> Optional[Path]:
 
 
 @promises_app.callback()
-def promises_report(ctx: typer.Context) -> None:
+def promises_report(
+    ctx: typer.Context,
+    open_only: bool = typer.Option(False, "--open", help="Only promises not yet paid off (open or overdue)."),
+    kind: Optional[str] = typer.Option(None, "--kind", metavar="KIND",
+                                       help="Only this kind: promise, question, clue, mystery or foreshadowing."),
+    fmt: str = typer.Option("text", "--format", "-f", metavar="text|json|markdown|html", help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
+) -> None:
     """Show the promise/payoff ledger of the project (default: the one around the
-    current folder).
+    current folder): where each promise is planted and paid, how far apart, and its
+    status (open, paid, orphaned, premature, overdue).
 
-    Example: novelforge promises my-novel
+    Example: novelforge promises my-novel --open --format html --output ledger.html
     """
     if ctx.invoked_subcommand is not None:
         return
+    from novelforge.cli.app import use_color
+    from novelforge.cli.common import write_output
     from novelforge.errors import UsageError
+    from novelforge.ledger.report import FORMATS, KINDS, build_report, render
+    from novelforge.project.loader import find_project_root, load_project
+    from novelforge.rules.engine import build_names, index_project
 
-    raise UsageError("the ledger report is not written yet")
+    if fmt not in FORMATS:
+        raise UsageError(f"`{fmt}` is not a report format; use one of: {', '.join(FORMATS)}")
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"`{kind}` is not a promise kind; use one of: {', '.join(KINDS)}")
+    path = project_argument(ctx)
+    if path is not None and not path.exists():
+        raise UsageError(f"`{path}` does not exist")
+    project = load_project(find_project_root(path or Path.cwd()))
+    indexes, _hits = index_project(project, build_names(project))
+    report = build_report(project, indexes, open_only=open_only, kind=kind)
+    write_output(render(report, fmt, color=fmt == "text" and output is None and use_color()), output)

@@ -33,7 +33,8 @@ class LedgerEntry:
         if not self.setups and self.payoffs:
             return "orphaned"
         if self.setups and self.payoffs:
-            if min(p.order for p in self.payoffs) < min(s.order for s in self.setups):
+            if min((p.order, p.line, p.column) for p in self.payoffs) < min(
+                    (s.order, s.line, s.column) for s in self.setups):
                 return "premature"
             return "paid"
         return "open"

@@ -76,6 +76,29 @@ class CalendarConfig(_Strict):
     months: list[MonthConfig] = Field(default_factory=list)
 
 
+class PromisesConfig(_Strict):
+    """The ``promises:`` block: the ledger's book-wide settings."""
+
+    max_distance: str | int | None = Field(
+        None, alias="max-distance",
+        description="Longest allowed gap from setup to payoff (`5 chapters`, `20 scenes`, `20000 words`) "
+                    "for promises without their own `payoff_within` (NF504).")
+    remind_after: int | None = Field(
+        None, alias="remind-after", ge=1,
+        description="Report an open promise not mentioned in the last this many chapters (NF505); off by default.")
+
+    @field_validator("max_distance", mode="before")
+    @classmethod
+    def _window(cls, value: Any) -> Any:
+        import re
+
+        if value is None or isinstance(value, bool):
+            return value
+        if not re.fullmatch(r"\s*\d+\s*(words?|scenes?|chapters?)?\s*", str(value), re.I):
+            raise ValueError("write a number and a unit: `5 chapters`, `20 scenes` or `20000 words`")
+        return value
+
+
 class ProjectConfig(_Strict):
     """``novelforge.yaml``: the only required file besides scenes."""
 
@@ -94,6 +117,8 @@ class ProjectConfig(_Strict):
                              description="Chapter folders in reading order (default: path order).")
     calendar: CalendarConfig | None = Field(None, description="Month names and lengths of the story world.")
     check: CheckConfig = Field(default_factory=CheckConfig)
+    promises: PromisesConfig = Field(default_factory=PromisesConfig,
+                                     description="Settings of the promise/payoff ledger.")
     llm: LLMConfig = Field(default_factory=LLMConfig)
     export: dict[str, Any] = Field(default_factory=dict)
 

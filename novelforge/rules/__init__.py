@@ -29,5 +29,12 @@ from novelforge.rules import (  # noqa: F401  (imported for registration)
     nf411_travel_too_fast,
     nf412_two_places_at_once,
     nf413_head_hopping,
+    nf501_unpaid_promise,
+    nf502_payoff_without_setup,
+    nf503_premature_payoff,
+    nf504_distant_payoff,
+    nf505_silent_promise,
+    nf506_promise_paid_twice,
+    nf507_unknown_promise_id,
     nf901_unused_suppression,
 )

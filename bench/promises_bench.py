@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Measure `novelforge promises suggest`: precision against the hand labels in
+bench/promises_labels/<novel>.yaml, and the time of a fresh process on War and Peace.
+
+    python3 bench/promises_bench.py            # writes bench/PROMISES_RESULTS.md
+
+Projects are built from /work/shared/corpus at run time (bench/make_project.py); no
+corpus text is stored in the repository. A candidate with no label is reported as
+unlabelled (re-label when the detectors change).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+NOVELS = ["a_study_in_scarlet", "dracula", "pride_and_prejudice"]
+TOP = 50
+
+
+def build(slug: str, dest: Path) -> Path:
+    out = dest / slug
+    subprocess.run([sys.executable, str(HERE / "make_project.py"), slug, str(out)], check=True,
+                   stdout=subprocess.DEVNULL)
+    return out
+
+
+def suggest(project: Path, *extra: str) -> tuple[list[dict], float]:
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "novelforge", "promises", "suggest", str(project),
+                           "--format", "json", *extra], check=True, capture_output=True, text=True, cwd=ROOT)
+    return json.loads(proc.stdout), time.perf_counter() - t
+
+
+def main() -> None:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for slug in NOVELS:
+            project = build(slug, Path(tmp))
+            cands, _ = suggest(project)
+            top = cands[:TOP]
+            labels = {e["id"]: e["label"] for e in yaml.safe_load((HERE / "promises_labels" / f"{slug}.yaml").read_text())}
+            yes = sum(1 for c in top if labels.get(c["id"]) == "yes")
+            unlabelled = sum(1 for c in top if c["id"] not in labels)
+            rows.append((slug, len(cands), len(top), yes, unlabelled))
+        wp = build("war_and_peace", Path(tmp))
+        words = sum(len(p.read_text("utf-8").split()) for p in (wp / "manuscript").rglob("*.md"))
+        _c, cold = suggest(wp, "--no-cache")
+        _c, first = suggest(wp)          # fills .novelforge/cache
+        _c, warm = suggest(wp)
+    lines = ["# `promises suggest`: measured", "",
+             "Written by `python3 bench/promises_bench.py`. Labels: `bench/promises_labels/*.yaml` "
+             f"(top {TOP} candidates, or all when fewer; yes = a real setup a reader would expect paid off).", "",
+             "| novel | candidates | labelled | real setups | precision | unlabelled |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for slug, total, n, yes, unl in rows:
+        prec = f"{100 * yes / n:.0f}%" if n else "–"
+        lines.append(f"| {slug} | {total} | {n} | {yes} | {prec} | {unl} |")
+    tot_n = sum(r[2] for r in rows)
+    tot_y = sum(r[3] for r in rows)
+    lines.append(f"| **all** | {sum(r[1] for r in rows)} | {tot_n} | {tot_y} | {100 * tot_y / tot_n:.0f}% | |")
+    lines += ["", f"War and Peace ({words:,} words), fresh process, wall time:", "",
+              f"- no cache (`--no-cache`): {cold:.2f} s", f"- cold cache (first run): {first:.2f} s",
+              f"- warm cache: {warm:.2f} s", "", "Target: under 3 s; precision at least 60%.", ""]
+    (HERE / "PROMISES_RESULTS.md").write_text("\n".join(lines), "utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""The ledger report (``novelforge promises``): one row per promise — where it is planted,
+where it is paid, how far apart, and its status — rendered as text, JSON, Markdown or HTML.
+
+The library computes; the CLI prints. JSON shape: docs/promises.md.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from novelforge.ledger import LedgerEntry, Site, build_ledger
+from novelforge.ledger.measure import BookMap, book_map, describe, distance, first, to_end, window_for
+from novelforge.project.models import Project
+from novelforge.text.index import TextIndex
+
+KINDS = ("promise", "question", "clue", "mystery", "foreshadowing")
+STATUSES = ("open", "paid", "orphaned", "premature", "overdue")
+FORMATS = ("text", "json", "markdown", "html")
+
+
+@dataclass
+class Row:
+    id: str
+    kind: str
+    declared: bool
+    description: str | None
+    importance: str | None
+    status: str
+    setups: list[Site]
+    payoffs: list[Site]
+    distance: dict[str, int] | None      # setup → first payoff (or → end of book when open)
+    window: str | None                   # payoff_within / max-distance, as written back
+    setup_words: int | None = None       # word position of the first setup
+    payoff_words: int | None = None      # word position of the first payoff
+
+    def to_dict(self) -> dict[str, Any]:
+        def site(s: Site) -> dict[str, Any]:
+            return {"scene": s.scene, "path": s.path, "line": s.line, "column": s.column, "chapter": s.chapter}
+
+        return {"id": self.id, "kind": self.kind, "declared": self.declared, "description": self.description,
+                "importance": self.importance, "status": self.status,
+                "setups": [site(s) for s in self.setups], "payoffs": [site(s) for s in self.payoffs],
+                "distance": self.distance, "window": self.window}
+
+
+@dataclass
+class LedgerReport:
+    title: str
+    book: BookMap
+    rows: list[Row] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(1 for r in self.rows if r.status == s) for s in STATUSES}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": 1, "title": self.title,
+                "book": {"words": self.book.total_words, "scenes": self.book.scenes, "chapters": self.book.chapters},
+                "summary": {"total": len(self.rows), **self.counts()},
+                "promises": [r.to_dict() for r in self.rows]}
+
+
+def _row(project: Project, book: BookMap, entry: LedgerEntry) -> Row:
+    promise = project.promises.get(entry.id)
+    setups = sorted(entry.setups, key=lambda s: (s.order, s.line, s.column))
+    payoffs = sorted(entry.payoffs, key=lambda s: (s.order, s.line, s.column))
+    window = window_for(project, entry)
+    status = entry.status
+    s0, p0 = first(setups), first(payoffs)
+    dist = None
+    if s0 is not None and p0 is not None:
+        dist = distance(book, s0, p0)
+    elif s0 is not None:
+        dist = to_end(book, s0)
+        if window is not None and dist[window[1]] > window[0]:
+            status = "overdue"
+    return Row(entry.id, entry.kind, entry.declared, entry.description,
+               promise.model.importance if promise is not None else None, status, setups, payoffs, dist,
+               describe(window) if window else None,
+               book.at(s0) if s0 else None, book.at(p0) if p0 else None)
+
+
+def build_report(project: Project, indexes: dict[str, TextIndex], *, open_only: bool = False,
+                 kind: str | None = None) -> LedgerReport:
+    """The ledger of ``project``; ``open_only`` keeps open and overdue promises, ``kind``
+    one kind. Raises ValueError for an unknown kind."""
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"`{kind}` is not a promise kind; use one of: {', '.join(KINDS)}")
+    book = book_map(project, indexes)
+    rows = [_row(project, book, e) for e in build_ledger(project, indexes).values()]
+    if open_only:
+        rows = [r for r in rows if r.status in ("open", "overdue")]
+    if kind is not None:
+        rows = [r for r in rows if r.kind == kind]
+    return LedgerReport(project.config.title, book, rows)
+
+
+def _where(sites: list[Site]) -> str:
+    if not sites:
+        return "—"
+    s = sites[0]
+    more = f" (+{len(sites) - 1})" if len(sites) > 1 else ""
+    return f"{s.scene} ({s.path}:{s.line}){more}"
+
+
+def _dist(row: Row) -> str:
+    if row.distance is None:
+        return "—"
+    d = row.distance
+    text = f"{d['words']:,} w / {d['scenes']} sc / {d['chapters']} ch"
+    return text + (" (to end)" if not row.payoffs else "")
+
+
+def render_json(report: LedgerReport) -> str:
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_markdown(report: LedgerReport) -> str:
+    out = [f"# Promises — {report.title}", "",
+           "| id | kind | planted at | paid at | distance | status |", "|---|---|---|---|---|---|"]
+    for r in report.rows:
+        out.append(f"| `{r.id}` | {r.kind} | {_where(r.setups)} | {_where(r.payoffs)} | {_dist(r)} | {r.status} |")
+    c = report.counts()
+    out += ["", f"{len(report.rows)} promises: " + ", ".join(f"{c[s]} {s}" for s in STATUSES) + "."]
+    return "\n".join(out) + "\n"
+
+
+STATUS_STYLE = {"paid": "green", "open": "yellow", "overdue": "red", "orphaned": "magenta", "premature": "red"}
+
+
+def render_text(report: LedgerReport, *, color: bool = False, width: int = 160) -> str:
+    """A rich table, as text (with ANSI colour when ``color``)."""
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Promises — {report.title}", title_justify="left")
+    for name in ("id", "kind", "planted at", "paid at", "distance", "status"):
+        table.add_column(name, overflow="fold")
+    for r in report.rows:
+        table.add_row(r.id, r.kind, _where(r.setups), _where(r.payoffs), _dist(r),
+                      f"[{STATUS_STYLE.get(r.status, 'white')}]{r.status}[/]")
+    buf = io.StringIO()
+    console = Console(file=buf, width=width, force_terminal=color, no_color=not color, color_system="standard" if color else None)
+    console.print(table)
+    c = report.counts()
+    console.print(f"{len(report.rows)} promises: " + ", ".join(f"{c[s]} {s}" for s in STATUSES) + ".",
+                  highlight=False)
+    return buf.getvalue()
+
+
+def render(report: LedgerReport, fmt: str, *, color: bool = False) -> str:
+    if fmt == "json":
+        return render_json(report)
+    if fmt == "markdown":
+        return render_markdown(report)
+    if fmt == "html":
+        from novelforge.ledger.html import render_html
+
+        return render_html(report)
+    if fmt == "text":
+        return render_text(report, color=color)
+    raise ValueError(f"`{fmt}` is not a report format; use one of: {', '.join(FORMATS)}")

@@ -1,0 +1,65 @@
+"""Accepting and rejecting suggested promises.
+
+* accept: write ``canon/promises/<id>.yaml`` (never the prose); refuse to overwrite.
+* reject: remember the id in ``.novelforge/promises-rejected.json`` (meant to be committed),
+  so ``promises suggest`` does not offer it again.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from novelforge.errors import UsageError
+from novelforge.ledger.suggest import Candidate
+from novelforge.util import atomic_write
+
+REJECTED_FILE = ".novelforge/promises-rejected.json"
+
+
+def load_rejected(root: Path) -> set[str]:
+    path = Path(root) / REJECTED_FILE
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return set()
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read the rejected suggestions: {exc}", path=REJECTED_FILE) from None
+    ids = data.get("rejected", []) if isinstance(data, dict) else data
+    return {str(i) for i in ids if isinstance(i, str)}
+
+
+def reject(root: Path, candidate_id: str) -> Path:
+    ids = load_rejected(root) | {candidate_id}
+    path = Path(root) / REJECTED_FILE
+    text = json.dumps({"version": 1, "rejected": sorted(ids)}, indent=2) + "\n"
+    atomic_write(path, text)
+    return path
+
+
+def _quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)   # a JSON string is a valid YAML scalar
+
+
+def accept(root: Path, candidate: Candidate) -> Path:
+    """Write the candidate as a declared promise; the prose is never touched."""
+    rel = f"canon/promises/{candidate.id}.yaml"
+    path = Path(root) / rel
+    if path.exists():
+        raise UsageError(f"`{rel}` already exists; not overwriting it")
+    lines = [
+        f"# setup_hint: {candidate.path}:{candidate.line}:{candidate.column} ({candidate.scene})",
+        f"# suggested by `novelforge promises suggest` ({candidate.detector}, confidence {candidate.confidence:.2f}):",
+        f"#   {candidate.excerpt}",
+        "# mark the setup with <!-- setup: " + candidate.id + " --> or `setups:` in the scene's front matter",
+        f"id: {candidate.id}",
+        f"description: {_quote(candidate.description)}",
+        f"kind: {candidate.kind}",
+    ]
+    if candidate.keywords:
+        lines.append("keywords: [" + ", ".join(_quote(k) for k in candidate.keywords) + "]")
+    try:
+        atomic_write(path, "\n".join(lines) + "\n")
+    except OSError as exc:
+        raise UsageError(f"cannot write `{rel}`: {exc.strerror or exc}") from None
+    return path

@@ -1,0 +1,429 @@
+"""Candidate setups found in the prose, without an LLM (``novelforge promises suggest``).
+
+Each detector is a small function ``(book) -> iterable of Candidate``; ``suggest`` runs them
+all, drops what is already declared or rejected, and sorts by confidence. An LLM-based
+detector plugs in by being one more function of the same shape (see ``DETECTORS``).
+
+Detectors (see docs/promises-suggest.md):
+
+* ``vow`` – a vow or promise in dialogue: "I swear…", "I promise…", "I vow", "one day I will…",
+  "mark my words", "I give you my word".
+* ``prophecy`` – prophecy and foreshadowing language: "it is foretold", "prophecy", "would come
+  to regret", "little did", "had she known", "was never to see … again".
+* ``question`` – a question a character asks whose key words never recur in a later scene.
+* ``object`` – a concrete thing introduced with emphasis ("a locked box", "the strange key",
+  an italic word) whose noun never recurs in a later scene (a Chekhov object).
+* ``canon-once`` – a canon item (not a character) that appears in only one scene.
+* ``character-once`` – a canon character named in one scene only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Iterable
+
+from novelforge.project.models import Project, Scene
+from novelforge.text.index import TextIndex
+
+KINDS = ("promise", "question", "clue", "mystery", "foreshadowing")
+
+
+@dataclass
+class Candidate:
+    id: str
+    kind: str              # promise | question | clue | mystery | foreshadowing
+    confidence: float      # 0–1
+    detector: str
+    scene: str
+    path: str
+    line: int
+    column: int
+    excerpt: str
+    description: str
+    keywords: list[str] = field(default_factory=list)
+    order: int = 0         # scene index in reading order
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class PayoffSuggestion:
+    promise: str
+    scene: str
+    path: str
+    line: int
+    column: int
+    excerpt: str
+    score: float           # share of the promise's keywords found in the scene
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# ----------------------------------------------------------------------------- words
+STOPWORDS = frozenset("""
+a about above after again against all almost alone along already also although always am among an and
+another any anybody anyone anything anyway are around as ask asked at away back be became because become
+been before began behind being believe below beside besides best better between beyond both bring brought
+but by came can cannot could dare day days did do does doing done down during each either else enough even
+ever every everything eyes face far feel felt few find first for found from gave get give given go going
+gone good got great had has have having he hear heard her here hers herself him himself his how however
+i if in indeed into is it its itself just keep kept kind knew know known last least left less let like
+little long look looked made make many may me mean means might mind mine more most much must my myself
+name near need never new next no none nor not nothing now of off often oh old on once one only or other
+others ought our ours ourselves out over own part perhaps place put quite rather really right said same
+saw say see seem seemed seen shall she should since so some something soon still such sure take taken
+tell than that the their theirs them themselves then there these they thing things think this those
+though thought three through thus till time to together told too took toward towards two under until
+up upon us use very want was way we well went were what whatever when where whether which while who
+whom whose why will wish with within without word words would yes yet you your yours yourself
+yourselves shan't won't don't didn't can't couldn't wouldn't isn't wasn't i'm i'll i've i'd you're
+you'll he's she's it's that's there's what's let's am mr mrs miss sir madam lady lord dear man men
+woman women come comes coming goes says tell tells going made another whole while year years moment
+way life world house room hand hands head heart again myself anything nothing people father mother
+""".split())
+
+_WORD = re.compile(r"[A-Za-z][a-z’'\-]*[a-z]|[A-Za-z]")
+
+
+def _norm(word: str) -> str:
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 4 and w.endswith("es") and w[-3] in "sxz":
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        return w[:-1]
+    return w
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-case, singular content words of ``text`` (no stopwords, at least 4 letters)."""
+    out: list[str] = []
+    for m in _WORD.finditer(text):
+        w = _norm(m.group(0))
+        if len(w) >= 4 and w not in STOPWORDS:
+            out.append(w)
+    return out
+
+
+# ----------------------------------------------------------------------------- the book
+class Book:
+    """What every detector needs: scenes in reading order with their indexes, and for each
+    content word the scenes it occurs in (first and last)."""
+
+    def __init__(self, project: Project, indexes: dict[str, TextIndex]) -> None:
+        self.project = project
+        self.scenes: list[tuple[Scene, TextIndex]] = [
+            (s, indexes[s.path]) for s in project.scenes if s.readable and s.path in indexes]
+        self.first_seen: dict[str, int] = {}
+        self.last_seen: dict[str, int] = {}
+        self.scene_count: dict[str, int] = {}
+        for order, (scene, _idx) in enumerate(self.scenes):
+            words = set()
+            for m in _WORD.finditer(scene.text, scene.body_start):
+                words.add(_norm(m.group(0)))
+            for w in words:
+                self.first_seen.setdefault(w, order)
+                self.last_seen[w] = order
+                self.scene_count[w] = self.scene_count.get(w, 0) + 1
+
+    def recurs_after(self, word: str, order: int) -> bool:
+        return self.last_seen.get(word, -1) > order
+
+    def sentence(self, scene: Scene, idx: TextIndex, offset: int) -> tuple[int, int]:
+        span = idx.unit_at(offset, "sentence")
+        if span is None:
+            return offset, min(len(scene.text), offset + 120)
+        return span
+
+
+def _excerpt(text: str, start: int, end: int, limit: int = 200) -> str:
+    s = re.sub(r"\s+", " ", text[start:end]).strip()
+    s = s.replace("_", "")
+    return s if len(s) <= limit else s[:limit - 1].rstrip() + "…"
+
+
+def _slug(*parts: str) -> str:
+    s = "-".join(p for p in parts if p)
+    s = re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+    return s[:60].rstrip("-") or "candidate"
+
+
+def _make(book: Book, order: int, offset: int, end: int, *, kind: str, detector: str, confidence: float,
+          keywords: list[str], description: str, span: tuple[int, int] | None = None) -> Candidate:
+    scene, idx = book.scenes[order]
+    s, e = span or book.sentence(scene, idx, offset)
+    line, col = scene.position(offset)
+    return Candidate(
+        id=_slug(detector, scene.id, *keywords[:3]), kind=kind, confidence=round(confidence, 2),
+        detector=detector, scene=scene.id, path=scene.path, line=line, column=col,
+        excerpt=_excerpt(scene.text, s, e), description=description, keywords=keywords, order=order)
+
+
+# ----------------------------------------------------------------------------- detectors
+_VOW = re.compile(
+    r"\b(?:I|we)\s+(?:do\s+|solemnly\s+|hereby\s+)?(?:swear|vow|promise|pledge)\b(?P<rest>[^.!?\"”]{0,160})"
+    r"|\bone\s+day\s+(?:I|we)\s+(?:will|shall|'ll)\b(?P<rest2>[^.!?\"”]{0,160})"
+    r"|\bmark\s+my\s+words?\b(?P<rest3>[^.!?\"”]{0,160})"
+    r"|\bI\s+give\s+you\s+my\s+(?:word|oath)\b(?P<rest4>[^.!?\"”]{0,160})"
+    r"|\bI\s+will\s+(?:never\s+rest|not\s+rest|have\s+my\s+revenge|be\s+avenged)\b(?P<rest5>[^.!?\"”]{0,160})",
+    re.I)
+# a vow commits to something still to come; "I swear he's honest" only asserts
+_FUTURE = re.compile(r"(?:\b(?:will|shall|never|one\s+day|some\s+day|to\s+(?:kill|find|return|avenge|come|bring|protect|keep|save|tell|be))\b|['’]ll\b)", re.I)
+# "I promise you, it is nothing" asserts rather than commits: no future in what follows
+_WEAK_VOW = re.compile(r"^\s*(?:you\s*)?[,!—–-]*\s*(?:you\s+)?(?:it\s+(?:is|was)|I\s+(?:am|was|did|do|have|had))\b", re.I)
+
+
+def detect_vows(book: Book) -> Iterable[Candidate]:
+    for order, (scene, idx) in enumerate(book.scenes):
+        text = scene.text
+        for d in idx.dialogue:
+            chunk = text[d.start:d.end]
+            if len(chunk) < 12:
+                continue
+            for m in _VOW.finditer(chunk):
+                rest = next((g for g in m.groups() if g is not None), "")
+                if _WEAK_VOW.match(rest):
+                    continue
+                words = content_words(rest)
+                if not words:
+                    continue
+                future = bool(_FUTURE.search(rest)) or m.group(0).lower().startswith(("one day", "mark my"))
+                if not future:
+                    continue
+                conf = 0.72
+                if len(words) >= 2:
+                    conf += 0.06
+                off = d.start + m.start()
+                yield _make(book, order, off, off + len(m.group(0)), kind="promise", detector="vow",
+                            confidence=conf, keywords=words[:4],
+                            description=f"Vow: {_excerpt(chunk, m.start(), m.end(), 120)}")
+
+
+_PROPHECY = re.compile(
+    r"\b(?:it\s+(?:is|has\s+been)\s+(?:foretold|written|prophesied)|(?:was|were|be)\s+foretold|foretell|prophec(?:y|ies)|prophesied"
+    r"|(?:would|was\s+to|were\s+to)\s+(?:come\s+to\s+|live\s+to\s+|soon\s+)?(?:regret|rue)"
+    r"|little\s+did\s+(?:he|she|they|I|we)"
+    r"|had\s+(?:he|she|they|I|we)\s+(?:but\s+|only\s+)?known"
+    r"|(?:was|were)\s+never\s+to\s+(?:see|meet|return|come\s+back)"
+    r"|(?:was|were)\s+(?:destined|doomed|fated)\s+to"
+    r"|one\s+day\s+(?:he|she|they|it|this|that)\s+(?:\w+\s+){0,3}?would"
+    r"|(?:an?|the)\s+(?:evil\s+|dark\s+|ill\s+)?(?:omen|portent|presentiment|foreboding)s?"
+    r"|in\s+after\s+(?:days|years)|long\s+afterwards?\s+(?:he|she|I|they)\s+(?:remembered|recalled)"
+    r")\b",
+    re.I)
+_PROPHECY_STRONG = re.compile(r"foretold|prophe|destined|doomed|fated|never\s+to|little\s+did|had\s+\w+\s+(?:but\s+|only\s+)?known|regret|rue", re.I)
+
+
+_NARRATOR_ONLY = re.compile(r"(?i)little|had\s")
+
+
+def detect_prophecy(book: Book) -> Iterable[Candidate]:
+    for order, (scene, idx) in enumerate(book.scenes):
+        text = scene.text
+        for m in _PROPHECY.finditer(text, scene.body_start):
+            if _NARRATOR_ONLY.match(m.group(0)) and idx.in_dialogue(m.start()):
+                continue   # "had I known!" said aloud is regret, not a narrator's foreshadowing
+            s, e = book.sentence(scene, idx, m.start())
+            sentence = text[s:e]
+            if m.group(0).lower().startswith("had") and (
+                    sentence.rstrip("\"”’' ").endswith("?") or re.match(r"\s+nothing\b", text[m.end():m.end() + 9])):
+                continue   # a counterfactual question or "had she known nothing of": not a hint of what is to come
+            words = [w for w in content_words(sentence) if w not in content_words(m.group(0))]
+            conf = 0.66 if _PROPHECY_STRONG.search(m.group(0)) else 0.5
+            if not words:
+                conf -= 0.2
+            yield _make(book, order, m.start(), m.end(), kind="foreshadowing", detector="prophecy",
+                        confidence=conf, keywords=[_slug(m.group(0))] + words[:3],
+                        description=f"Foreshadowing: {_excerpt(text, s, e, 120)}", span=(s, e))
+
+
+_QWORD = re.compile(r"^\W*(?:but\s+|and\s+|then\s+)?(who|why|what|where|how|whose|which)\b", re.I)
+_QTRIVIAL = re.compile(r"\b(?:do\s+you\s+(?:mean|think|say)|is\s+the\s+matter|are\s+you\s+doing|time\s+is\s+it|"
+                       r"can\s+I\s+do|shall\s+I\s+do|have\s+you\s+done|is\s+it\s+to\s+you|do\s+you\s+want|"
+                       r"is\s+that|are\s+you\s+talking|why\s+don['’]t\s+you|why\s+not|how\s+do\s+you\s+do|how\s+are\s+you)\b", re.I)
+
+
+def detect_questions(book: Book) -> Iterable[Candidate]:
+    last = len(book.scenes) - 1
+    for order, (scene, idx) in enumerate(book.scenes):
+        if order == last:
+            continue
+        text = scene.text
+        for d in idx.dialogue:
+            chunk = text[d.start:d.end]
+            if "?" not in chunk:
+                continue
+            for q in re.finditer(r"[^.!?\"“”]*\?", chunk):
+                question = q.group(0).strip()
+                if not _QWORD.match(question) or _QTRIVIAL.search(question):
+                    continue
+                words = [w for w in content_words(question) if book.scene_count.get(w, 0) <= max(3, len(book.scenes) // 20)]
+                if len(words) < 2:
+                    continue
+                if any(book.recurs_after(w, order) for w in words):
+                    continue
+                off = d.start + q.start() + (len(q.group(0)) - len(q.group(0).lstrip()))
+                yield _make(book, order, off, off + len(question), kind="question", detector="question",
+                            confidence=0.35 + min(0.1, 0.03 * len(words)), keywords=words[:4],
+                            description=f"Unanswered question: {question[:120]}",
+                            span=(off, off + len(question)))
+
+
+_EMPHASIS = re.compile(
+    r"\b(strange|old|locked|sealed|hidden|secret|mysterious|curious|ancient|forbidden|missing|stolen|"
+    r"bloodstained|blood-stained|peculiar)\s+([a-z][a-z\-]{2,})\b", re.I)
+_STRONG_ADJ = frozenset("locked sealed hidden secret mysterious forbidden missing stolen bloodstained blood-stained".split())
+_ITALIC_WORD = re.compile(r"(?<![\w*_])[_*]([a-z][a-z\-]{2,}(?:\s+[a-z][a-z\-]{2,})?)[_*](?![\w*_])")
+# Concrete things a reader expects to matter again when introduced with emphasis. "old" and
+# "strange" are everywhere in prose: after a weak adjective only these nouns count.
+CONCRETE = frozenset("""
+box chest casket coffer trunk case drawer cabinet safe door gate key lock letter note paper document
+diary journal book map ring locket necklace brooch bracelet jewel gem pearl stone knife dagger sword
+blade pistol revolver gun rifle musket bullet cartridge poison phial vial bottle flask cup glass
+photograph portrait picture painting mirror lamp candle lantern cross crucifix amulet charm medal
+coin purse wallet package parcel bundle envelope telegram will scar mark wound stain footprint
+footmark track button glove hat handkerchief cloak mask veil shoe boot ship boat carriage cart
+chamber cellar vault crypt tomb grave coffin passage staircase tower room cupboard trap-door trapdoor
+window bell clock watch seal signet scroll manuscript cipher code message sign symbol tattoo
+""".split())
+# what follows an emphasis adjective but is not a thing
+_ABSTRACT = frozenset("""
+fashioned feeling sense sort kind thing fellow friend woman man lady gentleman
+day time way manner sensation idea thought look voice tone fancy habit notion
+dream story tale place custom acquaintance affair matter
+country people family song life age world love memory mother father name word
+""".split())
+
+
+def detect_objects(book: Book) -> Iterable[Candidate]:
+    seen: set[str] = set()
+    for order, (scene, idx) in enumerate(book.scenes):
+        text = scene.text
+        hits = [(m, m.group(2), 0.45, m.group(1).lower() in _STRONG_ADJ)
+                for m in _EMPHASIS.finditer(text, scene.body_start)]
+        hits += [(m, m.group(1).split()[-1], 0.4, False) for m in _ITALIC_WORD.finditer(text, scene.body_start)]
+        for m, noun, conf, strong in hits:
+            n = _norm(noun)
+            if n in STOPWORDS or n in _ABSTRACT or n in seen or n.endswith("ly") or n.endswith("ing"):
+                continue
+            if n not in CONCRETE or not (strong or m.group(0)[0] in "_*"):
+                continue   # "an old musket" is description; "a locked box" or "_the letter_" is emphasis
+            if book.first_seen.get(n, order) < order:   # not introduced here
+                continue
+            if book.recurs_after(n, order):
+                continue
+            seen.add(n)
+            phrase = m.group(0).strip("_*").lower()
+            if strong:
+                conf += 0.1
+            if n in CONCRETE:
+                conf += 0.1
+            yield _make(book, order, m.start(), m.end(), kind="mystery" if strong else "clue",
+                        detector="object", confidence=conf, keywords=[n],
+                        description=f"The {phrase}, introduced with emphasis and never seen again")
+
+
+def detect_canon_once(book: Book) -> Iterable[Candidate]:
+    scenes_of: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for order, (_scene, idx) in enumerate(book.scenes):
+        for mention in idx.mentions:
+            for key in mention.entities:
+                lst = scenes_of.setdefault(key, [])
+                if not lst or lst[-1][0] != order:
+                    lst.append((order, mention.start))
+    for entity in book.project.entities():
+        if entity.kind in ("promises",):
+            continue
+        sites = scenes_of.get((entity.kind, entity.id), [])
+        if len(sites) != 1:
+            continue
+        order, offset = sites[0]
+        if entity.kind == "characters":
+            if order == len(book.scenes) - 1:
+                continue
+            yield _make(book, order, offset, offset, kind="question", detector="character-once", confidence=0.35,
+                        keywords=[entity.id],
+                        description=f"{entity.name} is named in one scene and never seen again")
+        else:
+            yield _make(book, order, offset, offset, kind="clue", detector="canon-once", confidence=0.5,
+                        keywords=[entity.id],
+                        description=f"{entity.name} ({entity.kind}) appears in one scene only")
+
+
+Detector = Callable[[Book], Iterable[Candidate]]
+DETECTORS: dict[str, Detector] = {
+    "vow": detect_vows,
+    "prophecy": detect_prophecy,
+    "question": detect_questions,
+    "object": detect_objects,
+    "canon-once": detect_canon_once,
+}
+
+
+def suggest(project: Project, indexes: dict[str, TextIndex], *, rejected: Iterable[str] = (),
+            detectors: dict[str, Detector] | None = None) -> list[Candidate]:
+    """Every candidate setup in the prose, most confident first.
+
+    Candidates whose id is declared in the ledger or listed in ``rejected`` are left out;
+    ids are stable slugs of the detector, scene and key words (``vow-03-the-oath-kill-count``).
+    """
+    book = Book(project, indexes)
+    skip = set(rejected) | set(project.promises)
+    out: list[Candidate] = []
+    ids: dict[str, int] = {}
+    for detector in (detectors or DETECTORS).values():
+        for c in detector(book):
+            n = ids.get(c.id, 0) + 1
+            ids[c.id] = n
+            if n > 1:
+                c.id = f"{c.id}-{n}"
+            if c.id not in skip:
+                out.append(c)
+    out.sort(key=lambda c: (-c.confidence, c.order, c.line, c.id))
+    return out
+
+
+def suggest_payoffs(project: Project, indexes: dict[str, TextIndex], promise_id: str,
+                    limit: int = 10) -> list[PayoffSuggestion]:
+    """Later scenes that mention the declared promise's key terms (its ``keywords``, else
+    the content words of its description and id), best first."""
+    from novelforge.ledger import build_ledger
+
+    promise = project.promises.get(promise_id)
+    if promise is None:
+        from novelforge.errors import UsageError
+
+        raise UsageError(f"`{promise_id}` is not a declared promise")
+    model = promise.model
+    terms = [_norm(k) for k in model.keywords] or list(dict.fromkeys(
+        content_words(" ".join(filter(None, [model.description, model.name, promise_id.replace("-", " ")])))))
+    if not terms:
+        return []
+    entry = build_ledger(project, indexes).get(promise_id)
+    after = min((s.order for s in entry.setups), default=-1) if entry else -1
+    book = Book(project, indexes)
+    out: list[PayoffSuggestion] = []
+    for scene, idx in book.scenes:
+        if scene.index <= after:
+            continue
+        body = scene.text
+        found: dict[str, int] = {}
+        for m in _WORD.finditer(body, scene.body_start):
+            w = _norm(m.group(0))
+            if w in terms and w not in found:
+                found[w] = m.start()
+        score = len(found) / len(terms)
+        if score < 0.5:
+            continue
+        first = min(found.values())
+        s, e = book.sentence(scene, idx, first)
+        line, col = scene.position(first)
+        out.append(PayoffSuggestion(promise_id, scene.id, scene.path, line, col, _excerpt(body, s, e), round(score, 2)))
+    out.sort(key=lambda p: -p.score)
+    return out[:limit]

@@ -1,0 +1,146 @@
+"""`promises suggest`: each detector on a crafted project, accept/reject, CLI exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from novelforge.cli import app as cli_app
+from novelforge.ledger.suggest import suggest
+from novelforge.project.loader import load_project
+from novelforge.rules.engine import build_names, index_project
+
+
+def make(tmp: Path, scenes: list[str], canon: dict[str, str] | None = None) -> Path:
+    tmp.mkdir(parents=True, exist_ok=True)
+    (tmp / "novelforge.yaml").write_text("title: T\n", "utf-8")
+    for i, body in enumerate(scenes, 1):
+        p = tmp / "manuscript" / "01-one" / f"{i:02d}-s.md"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(f"---\ntitle: S{i}\n---\n{body}\n", "utf-8")
+    for rel, text in (canon or {}).items():
+        p = tmp / "canon" / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, "utf-8")
+    return tmp
+
+
+def run(root: Path):
+    project = load_project(root)
+    indexes, _ = index_project(project, build_names(project))
+    return suggest(project, indexes)
+
+
+FILLER = "The rain fell on the roofs of the town. Nobody spoke for a while."
+
+
+def detectors(root: Path) -> set[str]:
+    return {c.detector for c in run(root)}
+
+
+def test_vow_fires_on_a_commitment_not_an_assertion(tmp_path):
+    pos = make(tmp_path / "a", ['"I swear I will find the man who burned the mill," said Ann.', FILLER])
+    neg = make(tmp_path / "b", ['"I swear he is honest," said Ann.', FILLER])
+    assert "vow" in detectors(pos)
+    assert "vow" not in detectors(neg)
+    c = next(c for c in run(pos) if c.detector == "vow")
+    assert c.kind == "promise" and c.line == 4 and 0 < c.confidence <= 1 and "burned the mill" in c.excerpt
+
+
+def test_prophecy_fires_on_foreshadowing_language(tmp_path):
+    pos = make(tmp_path / "a", ["Little did she know that the bridge would fall.", FILLER])
+    neg = make(tmp_path / "b", ['"Oh, had I known!" she cried.', FILLER])
+    assert "prophecy" in detectors(pos)
+    assert "prophecy" not in detectors(neg)
+
+
+def test_question_only_when_later_scenes_never_answer(tmp_path):
+    q = '"Who poisoned the gardener at Wexcombe?" asked Ann.'
+    pos = make(tmp_path / "a", [q, FILLER])
+    neg = make(tmp_path / "b", [q, "The gardener at Wexcombe was poisoned by the cook."])
+    assert "question" in detectors(pos)
+    assert "question" not in detectors(neg)
+
+
+def test_chekhov_object_only_when_it_never_recurs(tmp_path):
+    pos = make(tmp_path / "a", ["Under the bed lay a locked casket.", FILLER])
+    neg = make(tmp_path / "b", ["Under the bed lay a locked casket.", "She opened the casket at last."])
+    weak = make(tmp_path / "c", ["He fired an old musket at the crows.", FILLER])
+    assert "object" in detectors(pos)
+    assert "object" not in detectors(neg)
+    assert "object" not in detectors(weak)
+
+
+def test_canon_named_in_one_scene(tmp_path):
+    canon = {"characters/ann.yaml": "name: Ann\n", "characters/tobias.yaml": "name: Tobias\n",
+             "items/ring.yaml": "name: Amber Ring\n"}
+    pos = make(tmp_path / "a", ["Ann met Tobias. She wore the Amber Ring.", "Ann walked home.", "Ann slept."], canon)
+    found = {(c.detector, c.keywords[0]) for c in run(pos)}
+    assert ("character-once", "tobias") in found and ("canon-once", "ring") in found
+    assert ("character-once", "ann") not in found
+
+
+def test_ids_are_stable(tmp_path):
+    root = make(tmp_path, ['"I promise I will come back for the sword," said Ann.', FILLER])
+    assert [c.id for c in run(root)] == [c.id for c in run(root)]
+
+
+class Result:
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.exit_code, self.stdout, self.output = code, stdout, stderr
+
+
+@pytest.fixture
+def cli(capsys):
+    def call(*args: str) -> Result:
+        with pytest.raises(SystemExit) as exc:
+            cli_app.main(["promises", *args])
+        out, err = capsys.readouterr()
+        return Result(exc.value.code, out, err)
+    return call
+
+
+def test_accept_writes_ledger_file_and_never_touches_prose(tmp_path, cli):
+    root = make(tmp_path, ['"I promise I will come back for the sword," said Ann.', FILLER])
+    prose = {p: p.read_bytes() for p in (root / "manuscript").rglob("*.md")}
+    out = cli("suggest", str(root), "--format", "json")
+    assert out.exit_code == 0, out.output
+    cid = json.loads(out.stdout)[0]["id"]
+    res = cli("suggest", str(root), "--accept", cid)
+    assert res.exit_code == 0, res.output
+    written = (root / "canon" / "promises" / f"{cid}.yaml").read_text("utf-8")
+    assert "kind: promise" in written and "setup_hint: manuscript/01-one/01-s.md:4" in written
+    assert prose == {p: p.read_bytes() for p in (root / "manuscript").rglob("*.md")}
+    assert load_project(root).promises[cid].model.kind == "promise"
+    again = cli("suggest", str(root), "--accept", cid)
+    assert again.exit_code == 2
+
+
+def test_reject_persists_and_hides(tmp_path, cli):
+    root = make(tmp_path, ['"I promise I will come back for the sword," said Ann.', FILLER])
+    cid = json.loads(cli("suggest", str(root), "--format", "json").stdout)[0]["id"]
+    assert cli("suggest", str(root), "--reject", cid).exit_code == 0
+    data = json.loads((root / ".novelforge" / "promises-rejected.json").read_text("utf-8"))
+    assert data["rejected"] == [cid]
+    assert cid not in [c["id"] for c in json.loads(cli("suggest", str(root), "--format", "json").stdout)]
+
+
+def test_cli_exit_codes(tmp_path, cli):
+    root = make(tmp_path, [FILLER])
+    assert cli("suggest", str(root)).exit_code == 0
+    assert cli("suggest", str(root), "--accept", "nope").exit_code == 2
+    assert cli("suggest", str(root), "--format", "xml").exit_code == 2
+
+
+def test_suggest_payoffs_finds_later_scene(tmp_path):
+    from novelforge.ledger.suggest import suggest_payoffs
+
+    root = make(tmp_path, ["Ann hid the silver key.", FILLER, "The silver key turned in the lock."],
+                {"promises/key.yaml": "description: The silver key\nkind: clue\nkeywords: [silver, key]\n"})
+    project = load_project(root)
+    indexes, _ = index_project(project, build_names(project))
+    found = suggest_payoffs(project, indexes, "key")
+    assert [p.scene for p in found][:1] and all(p.score >= 0.5 for p in found)
+    assert any("turned in the lock" in p.excerpt for p in found)
