@@ -101,7 +101,7 @@ def _where(sites: list[Site]) -> str:
         return "—"
     s = sites[0]
     more = f" (+{len(sites) - 1})" if len(sites) > 1 else ""
-    return f"{s.scene} ({s.path}:{s.line}){more}"
+    return f"{s.path.removeprefix('manuscript/')}:{s.line}{more}"  # the path names the scene
 
 
 def _dist(row: Row) -> str:
@@ -129,7 +129,7 @@ def render_markdown(report: LedgerReport) -> str:
 STATUS_STYLE = {"paid": "green", "open": "yellow", "overdue": "red", "orphaned": "magenta", "premature": "red"}
 
 
-def render_text(report: LedgerReport, *, color: bool = False, width: int = 160) -> str:
+def render_text(report: LedgerReport, *, color: bool = False, width: int = 200) -> str:
     """A rich table, as text (with ANSI colour when ``color``)."""
     import io
 
@@ -138,7 +138,7 @@ def render_text(report: LedgerReport, *, color: bool = False, width: int = 160) 
 
     table = Table(title=f"Promises — {report.title}", title_justify="left")
     for name in ("id", "kind", "planted at", "paid at", "distance", "status"):
-        table.add_column(name, overflow="fold")
+        table.add_column(name, no_wrap=True)
     for r in report.rows:
         table.add_row(r.id, r.kind, _where(r.setups), _where(r.payoffs), _dist(r),
                       f"[{STATUS_STYLE.get(r.status, 'white')}]{r.status}[/]")
