@@ -144,3 +144,22 @@ def test_suggest_payoffs_finds_later_scene(tmp_path):
     found = suggest_payoffs(project, indexes, "key")
     assert [p.scene for p in found][:1] and all(p.score >= 0.5 for p in found)
     assert any("turned in the lock" in p.excerpt for p in found)
+
+
+@pytest.mark.parametrize("detector,pos,neg", [
+    ("intent", ['"I mean to find the Wexcombe ledger," said Ann.', FILLER, "The Wexcombe ledger lay open."],
+     ['"I mean to find the Wexcombe ledger," said Ann.', FILLER, FILLER]),
+    ("warning", ['"Beware the Wexcombe ferryman," said Ann.', FILLER, "The Wexcombe ferryman smiled."],
+     ['"The Wexcombe ferryman is kind," said Ann.', FILLER, "The Wexcombe ferryman smiled."]),
+    ("secret", ["Ann kept the secret of the Wexcombe ferry.", FILLER, "The Wexcombe ferry sank."],
+     ["Ann felt a secret satisfaction at the Wexcombe ferry.", FILLER, "The Wexcombe ferry sank."]),
+    ("appointment", ['"We shall meet the Wexcombe ferryman at midnight," said Ann.', FILLER, "The Wexcombe ferryman came."],
+     ['"We met the Wexcombe ferryman yesterday," said Ann.', FILLER, "The Wexcombe ferryman came."]),
+    ("unexplained", ["A strange noise came from the Wexcombe cellar.", FILLER, "The Wexcombe cellar was empty."],
+     ["A loud noise came from the Wexcombe cellar.", FILLER, "The Wexcombe cellar was empty."]),
+    ("mystery-question", ['"Who was it that drowned the Wexcombe ferryman?" asked Ann.', FILLER, FILLER, FILLER, "The Wexcombe ferryman drowned."],
+     ['"Who was it that drowned the Wexcombe ferryman?" asked Ann.', "The Wexcombe ferryman drowned.", FILLER, FILLER, FILLER]),
+])
+def test_new_detectors_positive_and_negative(tmp_path, detector, pos, neg):
+    assert detector in detectors(make(tmp_path / "a", pos))
+    assert detector not in detectors(make(tmp_path / "b", neg))

@@ -15,6 +15,9 @@ Detectors (see docs/promises-suggest.md):
   an italic word) whose noun never recurs in a later scene (a Chekhov object).
 * ``canon-once`` – a canon item (not a character) that appears in only one scene.
 * ``character-once`` – a canon character named in one scene only.
+* ``intent``, ``warning``, ``secret``, ``appointment``, ``unexplained``, ``mystery-question`` –
+  plans, warnings, secrets, appointments, unexplained things and questions answered only much
+  later (see the docs for the patterns).
 """
 
 from __future__ import annotations
@@ -123,14 +126,24 @@ class Book:
         self.first_seen: dict[str, int] = {}
         self.last_seen: dict[str, int] = {}
         self.scene_count: dict[str, int] = {}
+        self._scenes_of: dict[str, list[int]] = {}
+        memo: dict[str, str] = {}
+
+        def norm(w: str) -> str:
+            n = memo.get(w)
+            if n is None:
+                n = memo[w] = _norm(w)
+            return n
         for order, (scene, _idx) in enumerate(self.scenes):
-            words = set()
-            for m in _WORD.finditer(scene.text, scene.body_start):
-                words.add(_norm(m.group(0)))
+            words = {norm(w) for w in set(_WORD.findall(scene.text, scene.body_start))}
             for w in words:
                 self.first_seen.setdefault(w, order)
                 self.last_seen[w] = order
                 self.scene_count[w] = self.scene_count.get(w, 0) + 1
+                self._scenes_of.setdefault(w, []).append(order)
+
+    def scenes_of(self, word: str) -> list[int]:
+        return self._scenes_of.get(word, [])
 
     def recurs_after(self, word: str, order: int) -> bool:
         return self.last_seen.get(word, -1) > order
@@ -275,6 +288,43 @@ def detect_questions(book: Book) -> Iterable[Candidate]:
                             span=(off, off + len(question)))
 
 
+_MYSTERY_Q = re.compile(r"^\W*(?:but\s+|and\s+|then\s+)?(?:who|why|what|how|where)\b[^?]{0,120}\b(?:did|could|can|was|were|is|has|had|have|does|do|should|would|happened|became)\b", re.I)
+
+
+def detect_mystery_questions(book: Book) -> Iterable[Candidate]:
+    """A who/why/what-happened question in dialogue whose rare key words come back only much
+    later (at least a quarter of the book on): the book raises it now and answers it then."""
+    n = len(book.scenes)
+    gap = max(3, n // 4)
+    for order, (scene, idx) in enumerate(book.scenes):
+        if order == n - 1:
+            continue
+        text = scene.text
+        for d in idx.dialogue:
+            chunk = text[d.start:d.end]
+            if "?" not in chunk:
+                continue
+            for q in re.finditer(r"[^.!?\"“”]*\?", chunk):
+                question = q.group(0).strip()
+                if not _MYSTERY_Q.match(question) or _QTRIVIAL.search(question):
+                    continue
+                words = [w for w in content_words(question) if book.scene_count.get(w, 0) <= max(6, n // 6)]
+                if len(words) < 2:
+                    continue
+                nxt = [book.scenes_of(w) for w in words]
+                later = [next((o for o in lst if o > order), None) for lst in nxt]
+                if all(x is None for x in later):
+                    continue   # never answered: the `question` detector's case
+                soonest = min(x for x in later if x is not None)
+                if soonest - order < gap:
+                    continue
+                off = d.start + q.start() + (len(q.group(0)) - len(q.group(0).lstrip()))
+                yield _make(book, order, off, off + len(question), kind="question", detector="mystery-question",
+                            confidence=0.46 + min(0.1, 0.03 * len(words)), keywords=words[:4],
+                            description=f"Question answered much later: {question[:120]}",
+                            span=(off, off + len(question)))
+
+
 _EMPHASIS = re.compile(
     r"\b(strange|old|locked|sealed|hidden|secret|mysterious|curious|ancient|forbidden|missing|stolen|"
     r"bloodstained|blood-stained|peculiar)\s+([a-z][a-z\-]{2,})\b", re.I)
@@ -356,13 +406,170 @@ def detect_canon_once(book: Book) -> Iterable[Candidate]:
                         description=f"{entity.name} ({entity.kind}) appears in one scene only")
 
 
+# ----------------------------------------------------------------------------- intent, warnings, secrets, appointments
+def _rare_later(book: Book, words: list[str], order: int) -> tuple[list[str], int]:
+    """The rare content words among ``words`` and how many of them recur in a later scene."""
+    limit = max(8, len(book.scenes) // 4)
+    rare = [w for w in words if book.scene_count.get(w, 0) <= limit]
+    return rare, sum(1 for w in rare if book.recurs_after(w, order))
+
+
+# a plan or resolve in the first person: "I mean to find him", "to-morrow we shall start"
+_INTENT = re.compile(
+    r"\b(?:I|we)\s+(?:mean|intend|am\s+determined|are\s+determined|have\s+(?:quite\s+)?(?:resolved|determined|decided|made\s+up\s+(?:my|our)\s+minds?)|resolved|determined)"
+    r"\s+to\s+(?P<r1>[^.!?;\"”]{3,140})"
+    r"|\b(?:to-?morrow|to-?night|to-?day)\s*,?\s*(?:I|we)\s+(?:shall|will|must)\s+(?P<r2>[^.!?;\"”]{3,140})"
+    r"|\b(?:I|we)\s+(?:shall|will|must)\s+(?:\w+\s+){0,6}?(?:to-?morrow|to-?night)\b(?P<r3>[^.!?;\"”]{0,120})"
+    r"|\b(?:I|we)\s+(?:shall|will|must)\s+(?:find\s+out|discover|get\s+to\s+the\s+bottom|learn\s+the\s+truth|unravel|track\s+down|hunt\s+down|lay\s+(?:him|her|them)\s+by\s+the\s+heels)\b(?P<r4>[^.!?;\"”]{0,140})"
+    r"|\bour\s+plan\b(?P<r5>[^.!?;\"”]{0,140})"
+    r"|\b(?:I|we)\s+(?:shall|will|must|['’]ll)\s+(?:(?:have\s+to|try\s+to|soon|certainly|not\s+fail\s+to)\s+)?(?P<verb>go|see|find|call|write|ask|return|come|wait|watch|set\s+out|start|leave|question|examine|send|meet|follow|visit|speak)\b(?P<r6>[^.!?;\"”]{3,140})"
+    r"|\blet\s+us\s+(?:go|see|find|wait|watch|ask|examine|follow)\b(?P<r7>[^.!?;\"”]{3,140})",
+    re.I)
+_INTENT_WEAK = re.compile(r"^\s*(?:be|say|do\s+(?:so|it|nothing)|go\s+to\s+bed|sleep|rest|dine|have\s+(?:some|a)\s+)", re.I)
+
+
+def detect_intent(book: Book) -> Iterable[Candidate]:
+    for order, (scene, idx) in enumerate(book.scenes):
+        text = scene.text
+        for m in _INTENT.finditer(text, scene.body_start):
+            rest = next((g for g in m.groups() if g is not None), "")
+            if _INTENT_WEAK.match(rest):
+                continue
+            words = content_words(rest)
+            rare, later = _rare_later(book, words, order)
+            if not rare or not later:
+                continue   # a plan whose object never comes up again is talk, not a setup
+            conf = 0.5 + min(0.12, 0.04 * later)
+            if m.group("verb") or m.group("r7") is not None:
+                conf -= 0.08   # an everyday plan ("I shall go and see") is weaker than a resolve
+            yield _make(book, order, m.start(), m.end(), kind="promise", detector="intent",
+                        confidence=conf, keywords=rare[:4],
+                        description=f"Plan: {_excerpt(text, m.start(), m.end(), 120)}")
+
+
+# a warning or threat addressed to someone: "you will regret", "beware", "if you ever"
+_WARNING = re.compile(
+    r"\byou(?:['’]ll|\s+will|\s+shall)\s+(?:\w+\s+)?(?:regret|repent|rue|pay\s+for|suffer\s+for|be\s+sorry)"
+    r"|\bbeware\b|\bI\s+warn\s+you\b|\bbe\s+on\s+your\s+guard\b|\bif\s+(?:ever\s+)?you\s+(?:ever\s+)?(?:dare|again|breathe|tell|betray|cross)\b"
+    r"|\bif\s+you\s+ever\b|\b(?:take|have)\s+a\s+care\b|\byou\s+(?:shall|will)\s+(?:die|hang|pay)\b|\bmark\s+me\b",
+    re.I)
+
+
+def detect_warnings(book: Book) -> Iterable[Candidate]:
+    for order, (scene, idx) in enumerate(book.scenes):
+        text = scene.text
+        for d in idx.dialogue:
+            chunk = text[d.start:d.end]
+            for m in _WARNING.finditer(chunk):
+                off = d.start + m.start()
+                s, e = book.sentence(scene, idx, off)
+                words = content_words(text[s:e])
+                rare, later = _rare_later(book, words, order)
+                if not rare:
+                    continue
+                conf = 0.5 + (0.1 if later else 0) + (0.05 if "regret" in m.group(0).lower() or "beware" in m.group(0).lower() else 0)
+                yield _make(book, order, off, off + len(m.group(0)), kind="foreshadowing", detector="warning",
+                            confidence=conf, keywords=rare[:4], span=(s, e),
+                            description=f"Warning: {_excerpt(text, s, e, 120)}")
+
+
+# a secret kept from someone
+_SECRET = re.compile(
+    r"\b(?:a|the|my|his|her|our|their|your|this|that)\s+(?:\w+\s+)?secret\b(?!ary|e)"
+    r"|\bno\s+one\s+(?:must|shall|should|is\s+to)\s+(?:ever\s+)?know\b|\bI\s+(?:cannot|can\s+not|can['’]t|must\s+not|dare\s+not)\s+tell\s+(?:you|him|her|them|anyone|any\s+one)\b"
+    r"|\btell\s+no\s+one\b|\bkeep\s+(?:it|this)\s+(?:a\s+)?(?:secret|from)\b|\bin\s+(?:strict|the\s+strictest)\s+confidence\b|\bsworn\s+to\s+secrecy\b",
+    re.I)
+_SECRET_WEAK = re.compile(r"\bsecret(?:ly)?\s+(?:satisfaction|pleasure|delight|joy|hope|wish|admiration|pride|regret|vexation|amusement|dislike|fear)", re.I)
+
+
+def detect_secrets(book: Book) -> Iterable[Candidate]:
+    for order, (scene, idx) in enumerate(book.scenes):
+        text = scene.text
+        for m in _SECRET.finditer(text, scene.body_start):
+            if _SECRET_WEAK.search(text, m.start(), m.end() + 24):
+                continue
+            s, e = book.sentence(scene, idx, m.start())
+            words = content_words(text[s:e])
+            rare, later = _rare_later(book, words, order)
+            if not rare:
+                continue
+            conf = 0.52 + (0.08 if later else 0) + (0.04 if idx.in_dialogue(m.start()) else 0)
+            yield _make(book, order, m.start(), m.end(), kind="mystery", detector="secret",
+                        confidence=conf, keywords=rare[:4], span=(s, e),
+                        description=f"Secret: {_excerpt(text, s, e, 120)}")
+
+
+# an appointment or a deadline: "at midnight", "in a week", "by Friday", "at eleven to-morrow"
+_WHEN = (r"(?:at\s+midnight|at\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon)(?:\s+o['’]clock)?"
+         r"|in\s+a\s+(?:week|fortnight|month)|within\s+(?:a|the|three|two|twenty-four|forty-eight|\w+)\s+(?:days?|hours?|weeks?)"
+         r"|by\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|to-?morrow|to-?night)"
+         r"|on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|next\s+(?:week|monday|tuesday|wednesday|thursday|friday|saturday|sunday))")
+_APPOINT = re.compile(
+    r"\b(?:I|we|you|he|she|they)\s+(?:shall|will|must|are\s+to|is\s+to|am\s+to)\s+(?:\w+\s+){0,8}?" + _WHEN + r"\b"
+    r"|\b" + _WHEN + r"\s*,?\s+(?:I|we|you|he|she|they)\s+(?:shall|will|must|are\s+to|is\s+to)\b"
+    r"|\b(?:an\s+appointment|a\s+rendezvous|an\s+assignation)\b",
+    re.I)
+
+
+def detect_appointments(book: Book) -> Iterable[Candidate]:
+    for order, (scene, idx) in enumerate(book.scenes):
+        if order == len(book.scenes) - 1:
+            continue
+        text = scene.text
+        for m in _APPOINT.finditer(text, scene.body_start):
+            s, e = book.sentence(scene, idx, m.start())
+            words = content_words(text[s:e])
+            rare, later = _rare_later(book, words, order)
+            if not rare or not later:
+                continue
+            conf = 0.5 + min(0.1, 0.03 * later) + (0.03 if idx.in_dialogue(m.start()) else 0)
+            yield _make(book, order, m.start(), m.end(), kind="promise", detector="appointment",
+                        confidence=conf, keywords=rare[:4], span=(s, e),
+                        description=f"Appointment: {_excerpt(text, s, e, 120)}")
+
+
+# something unexplained in the narration: a strange noise, a thing no one could account for
+_UNEXPLAINED = re.compile(
+    r"\b(?:strange|curious|mysterious|odd|weird|unearthly)\s+(?:noise|sound|cry|smell|odour|figure|shape|mark|marks|footsteps?|letter|message|telegram)s?\b"
+    r"|\b(?:could|can)\s*(?:not|n['’]t)\s+(?:account\s+for|explain|understand\s+(?:why|how|what))\b|\bunaccountabl[ey]\b|\binexplicabl[ey]\b"
+    r"|\bnever\s+(?:been\s+)?explained\b|\b(?:a|the|this|that)\s+(?:\w+\s+)?(?:mystery|riddle|enigma|clue)\b|\bmysterious(?:ly)?\b",
+    re.I)
+
+
+def detect_unexplained(book: Book) -> Iterable[Candidate]:
+    for order, (scene, idx) in enumerate(book.scenes):
+        if order == len(book.scenes) - 1:
+            continue
+        text = scene.text
+        done: set[int] = set()
+        for m in _UNEXPLAINED.finditer(text, scene.body_start):
+            s, e = book.sentence(scene, idx, m.start())
+            if s in done:
+                continue
+            done.add(s)
+            words = content_words(text[s:e])
+            rare, later = _rare_later(book, words, order)
+            if not rare or not later:
+                continue
+            conf = 0.48 + min(0.12, 0.04 * later)
+            yield _make(book, order, m.start(), m.end(), kind="mystery", detector="unexplained",
+                        confidence=conf, keywords=rare[:4], span=(s, e),
+                        description=f"Unexplained: {_excerpt(text, s, e, 120)}")
+
+
 Detector = Callable[[Book], Iterable[Candidate]]
 DETECTORS: dict[str, Detector] = {
     "vow": detect_vows,
     "prophecy": detect_prophecy,
     "question": detect_questions,
+    "mystery-question": detect_mystery_questions,
     "object": detect_objects,
     "canon-once": detect_canon_once,
+    "intent": detect_intent,
+    "warning": detect_warnings,
+    "secret": detect_secrets,
+    "appointment": detect_appointments,
+    "unexplained": detect_unexplained,
 }
 
 
