@@ -133,6 +133,10 @@ def render_text(report: LedgerReport, *, color: bool = False, width: int = 200) 
     """A rich table, as text (with ANSI colour when ``color``)."""
     import io
 
+    if not report.rows:
+        return ("No promises yet. Declare them in canon/promises/<id>.yaml and plant them with "
+                "`setups:` or `<!-- setup: id -->`; `novelforge promises suggest` finds candidates.\n")
+
     from rich.console import Console
     from rich.table import Table
 
