@@ -50,6 +50,7 @@ class LedgerReport:
     title: str
     book: BookMap
     rows: list[Row] = field(default_factory=list)
+    filtered: bool = False     # `--open` or `--kind` left some promises out
 
     def counts(self) -> dict[str, int]:
         return {s: sum(1 for r in self.rows if r.status == s) for s in STATUSES}
@@ -89,11 +90,12 @@ def build_report(project: Project, indexes: dict[str, TextIndex], *, open_only: 
         raise ValueError(f"`{kind}` is not a promise kind; use one of: {', '.join(KINDS)}")
     book = book_map(project, indexes)
     rows = [_row(project, book, e) for e in build_ledger(project, indexes).values()]
+    total = len(rows)
     if open_only:
         rows = [r for r in rows if r.status in ("open", "overdue")]
     if kind is not None:
         rows = [r for r in rows if r.kind == kind]
-    return LedgerReport(project.config.title, book, rows)
+    return LedgerReport(project.config.title, book, rows, filtered=len(rows) < total)
 
 
 def _where(sites: list[Site]) -> str:
@@ -133,6 +135,8 @@ def render_text(report: LedgerReport, *, color: bool = False, width: int = 200) 
     """A rich table, as text (with ANSI colour when ``color``)."""
     import io
 
+    if not report.rows and report.filtered:
+        return "No promise matches the filter.\n"
     if not report.rows:
         return ("No promises yet. Declare them in canon/promises/<id>.yaml and plant them with "
                 "`setups:` or `<!-- setup: id -->`; `novelforge promises suggest` finds candidates.\n")
