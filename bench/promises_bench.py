@@ -22,7 +22,9 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-NOVELS = ["a_study_in_scarlet", "dracula", "pride_and_prejudice"]
+# the measured novels (at least 50 candidates each), then smaller extra samples
+NOVELS = ["dracula", "war_and_peace", "moby_dick"]
+EXTRA = ["a_study_in_scarlet", "pride_and_prejudice"]
 TOP = 50
 
 
@@ -43,7 +45,7 @@ def suggest(project: Path, *extra: str) -> tuple[list[dict], float]:
 def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for slug in NOVELS:
+        for slug in NOVELS + EXTRA:
             project = build(slug, Path(tmp))
             cands, _ = suggest(project)
             top = cands[:TOP]
@@ -51,7 +53,7 @@ def main() -> None:
             yes = sum(1 for c in top if labels.get(c["id"]) == "yes")
             unlabelled = sum(1 for c in top if c["id"] not in labels)
             rows.append((slug, len(cands), len(top), yes, unlabelled))
-        wp = build("war_and_peace", Path(tmp))
+        wp = Path(tmp) / "war_and_peace"
         words = sum(len(p.read_text("utf-8").split()) for p in (wp / "manuscript").rglob("*.md"))
         _c, cold = suggest(wp, "--no-cache")
         _c, first = suggest(wp)          # fills .novelforge/cache
@@ -63,13 +65,18 @@ def main() -> None:
              "|---|---:|---:|---:|---:|---:|"]
     for slug, total, n, yes, unl in rows:
         prec = f"{100 * yes / n:.0f}%" if n else "–"
-        lines.append(f"| {slug} | {total} | {n} | {yes} | {prec} | {unl} |")
-    tot_n = sum(r[2] for r in rows)
-    tot_y = sum(r[3] for r in rows)
-    lines.append(f"| **all** | {sum(r[1] for r in rows)} | {tot_n} | {tot_y} | {100 * tot_y / tot_n:.0f}% | |")
+        extra = " (extra, fewer than 50)" if slug in EXTRA else ""
+        lines.append(f"| {slug}{extra} | {total} | {n} | {yes} | {prec} | {unl} |")
+    main = [r for r in rows if r[0] in NOVELS]
+    tot_n = sum(r[2] for r in main)
+    tot_y = sum(r[3] for r in main)
+    lines.append(f"| **measured three** | {sum(r[1] for r in main)} | {tot_n} | {tot_y} | {100 * tot_y / tot_n:.0f}% | |")
+    met = [r[0] for r in main if r[2] >= TOP and r[3] >= 0.6 * r[2]]
+    missed = [r[0] for r in main if r[0] not in met]
     lines += ["", f"War and Peace ({words:,} words), fresh process, wall time:", "",
               f"- no cache (`--no-cache`): {cold:.2f} s", f"- cold cache (first run): {first:.2f} s",
-              f"- warm cache: {warm:.2f} s", "", "Target: under 3 s; precision at least 60%.", ""]
+              f"- warm cache: {warm:.2f} s", "", "Target: under 3 s; precision at least 60% on 50 labelled candidates per novel.",
+              f"Met: {', '.join(met) or 'none'}. Missed: {', '.join(missed) or 'none'}.", ""]
     (HERE / "PROMISES_RESULTS.md").write_text("\n".join(lines), "utf-8")
     print("\n".join(lines))
 

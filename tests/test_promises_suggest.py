@@ -163,3 +163,18 @@ def test_suggest_payoffs_finds_later_scene(tmp_path):
 def test_new_detectors_positive_and_negative(tmp_path, detector, pos, neg):
     assert detector in detectors(make(tmp_path / "a", pos))
     assert detector not in detectors(make(tmp_path / "b", neg))
+
+
+@pytest.mark.parametrize("sentence, found", [
+    ("Ann eagerly hailed the little mystery of the Wexcombe cellar.", False),      # bare, narration
+    ("Ann had a mysterious air about the Wexcombe cellar.", False),                # bare adjective
+    ("A mysterious stranger stood in the Wexcombe cellar.", True),                 # names a concrete thing
+    ("The mystery of the Wexcombe cellar door was never solved by Ann.", True),    # door
+    ('"It is a mystery, the Wexcombe cellar," said Ann.', True),                   # in dialogue
+    ("Ann could not account for the Wexcombe cellar.", True),
+    ("The Wexcombe cellar was a riddle to Ann.", True),
+    ("Ann found a clue in the Wexcombe cellar.", True),
+])
+def test_unexplained_bare_mystery_needs_a_concrete_thing(tmp_path, sentence, found):
+    root = make(tmp_path, [sentence, FILLER, "The Wexcombe cellar was empty."])
+    assert ("unexplained" in detectors(root)) is found

@@ -536,6 +536,17 @@ _UNEXPLAINED = re.compile(
     re.I)
 
 
+# "mysterious" / "a mystery" on its own is often a plain adjective of narration ("the little
+# mystery which hung around my companion"); in narration it counts only when the same sentence
+# names a concrete thing that can come back
+_BARE_MYSTERY = re.compile(r"(?i)^(?:mysterious(?:ly)?|(?:a|the|this|that)\s+(?:\w+\s+)?mystery)$")
+_CONCRETE = re.compile(
+    r"\b(?:letters?|box(?:es)?|keys?|doors?|sounds?|noises?|figures?|man|men|woman|women|stranger|strangers"
+    r"|lights?|marks?|rings?|papers?|notes?|messages?|footsteps?|faces?|voices?|visitors?|parcels?|packets?"
+    r"|telegrams?|chests?|trunks?|locks?|windows?|cry|cries|shapes?|shadows?|bottles?|knife|knives|weapons?"
+    r"|documents?|portraits?|handwriting|signs?|symbols?|words?\s+written|writing)\b", re.I)
+
+
 def detect_unexplained(book: Book) -> Iterable[Candidate]:
     for order, (scene, idx) in enumerate(book.scenes):
         if order == len(book.scenes) - 1:
@@ -546,6 +557,9 @@ def detect_unexplained(book: Book) -> Iterable[Candidate]:
             s, e = book.sentence(scene, idx, m.start())
             if s in done:
                 continue
+            if _BARE_MYSTERY.match(m.group(0)) and not idx.in_dialogue(m.start()) \
+                    and not _CONCRETE.search(text, s, e):
+                continue   # a plain adjective of narration, not a thing the book owes an answer for
             done.add(s)
             words = content_words(text[s:e])
             rare, later = _rare_later(book, words, order)
