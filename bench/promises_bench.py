@@ -23,7 +23,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 # the measured novels (at least 50 candidates each), then smaller extra samples
-NOVELS = ["dracula", "war_and_peace", "moby_dick"]
+NOVELS = ["dracula", "adventures_of_sherlock_holmes", "war_and_peace", "moby_dick"]
 EXTRA = ["a_study_in_scarlet", "pride_and_prejudice"]
 TOP = 50
 
@@ -70,13 +70,14 @@ def main() -> None:
     main = [r for r in rows if r[0] in NOVELS]
     tot_n = sum(r[2] for r in main)
     tot_y = sum(r[3] for r in main)
-    lines.append(f"| **measured three** | {sum(r[1] for r in main)} | {tot_n} | {tot_y} | {100 * tot_y / tot_n:.0f}% | |")
+    lines.append(f"| **measured ({len(main)} novels, top {TOP} each)** | {sum(r[1] for r in main)} | {tot_n} | {tot_y} | {100 * tot_y / tot_n:.0f}% | |")
     met = [r[0] for r in main if r[2] >= TOP and r[3] >= 0.6 * r[2]]
     missed = [r[0] for r in main if r[0] not in met]
     lines += ["", f"War and Peace ({words:,} words), fresh process, wall time:", "",
               f"- no cache (`--no-cache`): {cold:.2f} s", f"- cold cache (first run): {first:.2f} s",
               f"- warm cache: {warm:.2f} s", "", "Target: under 3 s; precision at least 60% on 50 labelled candidates per novel.",
-              f"Met: {', '.join(met) or 'none'}. Missed: {', '.join(missed) or 'none'}.", ""]
+              f"Met: {', '.join(met) or 'none'}. Missed: {', '.join(missed) or 'none'}.",
+              f"Three novels at 60% or better on {TOP} labelled candidates each: {'yes' if len(met) >= 3 else 'no'} ({len(met)} of {len(main)}).", ""]
     (HERE / "PROMISES_RESULTS.md").write_text("\n".join(lines), "utf-8")
     print("\n".join(lines))
 

@@ -178,3 +178,28 @@ def test_new_detectors_positive_and_negative(tmp_path, detector, pos, neg):
 def test_unexplained_bare_mystery_needs_a_concrete_thing(tmp_path, sentence, found):
     root = make(tmp_path, [sentence, FILLER, "The Wexcombe cellar was empty."])
     assert ("unexplained" in detectors(root)) is found
+
+
+def test_one_candidate_per_sentence_across_detectors(tmp_path):
+    # one sentence that is a vow, a secret and a plan at once: only the most confident survives
+    s = ('"I swear I will keep the secret of the Wexcombe vault until tomorrow, and we shall open '
+         'the Wexcombe vault tomorrow," said Ann.')
+    root = make(tmp_path / "a", [s, "The Wexcombe vault stood open at last. " + FILLER, FILLER])
+    cands = run(root)
+    in_first = [c for c in cands if c.order == 0]
+    assert len(in_first) == 1, [(c.detector, c.excerpt) for c in in_first]
+    assert in_first[0].detector == "vow"
+
+
+def test_secret_idioms_and_essayistic_unaccountable_are_dropped(tmp_path):
+    neg = make(tmp_path / "a", [
+        '"I can\'t tell you how glad I am to see the Wexcombe lighthouse," said Ann. '
+        "In his secret soul Tom despised the Wexcombe lighthouse. "
+        "He felt an unaccountable melancholy about the Wexcombe lighthouse.",
+        "The Wexcombe lighthouse burned. " + FILLER, FILLER])
+    got = {c.detector for c in run(neg)}
+    assert "secret" not in got and "unexplained" not in got
+    pos = make(tmp_path / "b", [
+        "There was an unaccountable letter lying by the Wexcombe lighthouse.",
+        "The Wexcombe lighthouse burned. " + FILLER, FILLER])
+    assert "unexplained" in detectors(pos)

@@ -172,10 +172,14 @@ def _make(book: Book, order: int, offset: int, end: int, *, kind: str, detector:
     scene, idx = book.scenes[order]
     s, e = span or book.sentence(scene, idx, offset)
     line, col = scene.position(offset)
-    return Candidate(
+    c = Candidate(
         id=_slug(detector, scene.id, *keywords[:3]), kind=kind, confidence=round(confidence, 2),
         detector=detector, scene=scene.id, path=scene.path, line=line, column=col,
         excerpt=_excerpt(scene.text, s, e), description=description, keywords=keywords, order=order)
+    # the sentence the candidate sits in (not a dataclass field: not serialised); ``suggest``
+    # keeps one candidate per sentence
+    c._sentence = (order, s)
+    return c
 
 
 # ----------------------------------------------------------------------------- detectors
@@ -458,11 +462,17 @@ _WARNING = re.compile(
 def detect_warnings(book: Book) -> Iterable[Candidate]:
     for order, (scene, idx) in enumerate(book.scenes):
         text = scene.text
+        done: set[int] = set()
         for d in idx.dialogue:
             chunk = text[d.start:d.end]
             for m in _WARNING.finditer(chunk):
+                if re.match(r"(?i)beware\s+of\s+\w+ing\b", chunk[m.start():m.start() + 40]):
+                    continue   # "beware of making distinctions": a maxim, not a threat
                 off = d.start + m.start()
                 s, e = book.sentence(scene, idx, off)
+                if s in done:
+                    continue   # one sentence, one warning
+                done.add(s)
                 words = content_words(text[s:e])
                 rare, later = _rare_later(book, words, order)
                 if not rare:
@@ -475,17 +485,25 @@ def detect_warnings(book: Book) -> Iterable[Candidate]:
 
 # a secret kept from someone
 _SECRET = re.compile(
-    r"\b(?:a|the|my|his|her|our|their|your|this|that)\s+(?:\w+\s+)?secret\b(?!ary|e)"
-    r"|\bno\s+one\s+(?:must|shall|should|is\s+to)\s+(?:ever\s+)?know\b|\bI\s+(?:cannot|can\s+not|can['’]t|must\s+not|dare\s+not)\s+tell\s+(?:you|him|her|them|anyone|any\s+one)\b"
+    r"\bsecret\b(?!ary|e)"   # only after a determiner (checked in ``detect_secrets``: a look-behind here is slow)
+    r"|\bno\s+one\s+(?:must|shall|should|is\s+to)\s+(?:ever\s+)?know\b|\bI\s+(?:cannot|can\s+not|can['’]t|must\s+not|dare\s+not)\s+tell\s+(?:you|him|her|them|anyone|any\s+one)\b(?!\s*,?\s*(?:how|what|whether|with\s+what|the\s+(?:joy|pleasure|relief|delight))\b)"
     r"|\btell\s+no\s+one\b|\bkeep\s+(?:it|this)\s+(?:a\s+)?(?:secret|from)\b|\bin\s+(?:strict|the\s+strictest)\s+confidence\b|\bsworn\s+to\s+secrecy\b",
     re.I)
-_SECRET_WEAK = re.compile(r"\bsecret(?:ly)?\s+(?:satisfaction|pleasure|delight|joy|hope|wish|admiration|pride|regret|vexation|amusement|dislike|fear)", re.I)
+_SECRET_WEAK = re.compile(
+    r"\bsecret(?:ly)?\s+(?:satisfaction|pleasure|delight|joy|hope|wish|admiration|pride|regret|vexation|amusement|dislike|fear"
+    r"|soul|souls|depths?|heart|hearts|thoughts?|feelings?|consciousness|recess(?:es)?|self|longings?|desires?|sympath(?:y|ies)|springs?)"
+    r"|\b(?:the\s+)?secret\s+of\s+(?:his|her|their|its|the)\s+(?:success|charm|power|strength|happiness|art|influence)\b", re.I)
+
+
+_SECRET_DET = re.compile(r"\b(?:a|the|my|his|her|our|their|your|this|that)\s+(?:\w+\s+)?$", re.I)
 
 
 def detect_secrets(book: Book) -> Iterable[Candidate]:
     for order, (scene, idx) in enumerate(book.scenes):
         text = scene.text
         for m in _SECRET.finditer(text, scene.body_start):
+            if m.group(0)[0] in "sS" and not _SECRET_DET.search(text, max(scene.body_start, m.start() - 40), m.start()):
+                continue   # "secret" as a noun or adjective after a determiner ("the secret", "a terrible secret")
             if _SECRET_WEAK.search(text, m.start(), m.end() + 24):
                 continue
             s, e = book.sentence(scene, idx, m.start())
@@ -493,7 +511,8 @@ def detect_secrets(book: Book) -> Iterable[Candidate]:
             rare, later = _rare_later(book, words, order)
             if not rare:
                 continue
-            conf = 0.52 + (0.08 if later else 0) + (0.04 if idx.in_dialogue(m.start()) else 0)
+            # a secret named in narration is as often a figure ("the secret seas") as a thing kept
+            conf = 0.48 + (0.08 if later else 0) + (0.08 if idx.in_dialogue(m.start()) else 0)
             yield _make(book, order, m.start(), m.end(), kind="mystery", detector="secret",
                         confidence=conf, keywords=rare[:4], span=(s, e),
                         description=f"Secret: {_excerpt(text, s, e, 120)}")
@@ -510,6 +529,10 @@ _APPOINT = re.compile(
     r"|\b(?:an\s+appointment|a\s+rendezvous|an\s+assignation)\b",
     re.I)
 
+# "appointment" as a post or office
+_POST = re.compile(r"(?i)\b(?:obtained|received|procured|got|given|offered|secured|accepted|made)\s+(?:\w+\s+){0,3}?an\s+appointment\b(?!\s+(?:with|to\s+see|for\s+(?:to-?morrow|the\s+next)))"
+                   r"|\ban\s+appointment\s+(?:as|in\s+the|on\s+the\s+(?:staff|headquarters))\b")
+
 
 def detect_appointments(book: Book) -> Iterable[Candidate]:
     for order, (scene, idx) in enumerate(book.scenes):
@@ -517,6 +540,8 @@ def detect_appointments(book: Book) -> Iterable[Candidate]:
             continue
         text = scene.text
         for m in _APPOINT.finditer(text, scene.body_start):
+            if _POST.search(text, max(0, m.start() - 40), m.end() + 12):
+                continue   # "obtained an appointment as Gentleman of the Bedchamber": a post, not a meeting
             s, e = book.sentence(scene, idx, m.start())
             words = content_words(text[s:e])
             rare, later = _rare_later(book, words, order)
@@ -540,6 +565,9 @@ _UNEXPLAINED = re.compile(
 # mystery which hung around my companion"); in narration it counts only when the same sentence
 # names a concrete thing that can come back
 _BARE_MYSTERY = re.compile(r"(?i)^(?:mysterious(?:ly)?|(?:a|the|this|that)\s+(?:\w+\s+)?mystery)$")
+# "unaccountable" / "inexplicable" are as often essayistic ("an unaccountable dread") as a thing
+# the book owes an explanation for: anywhere (dialogue too) they count only next to a concrete thing
+_ESSAYISTIC = re.compile(r"(?i)^(?:unaccountabl[ey]|inexplicabl[ey])$")
 _CONCRETE = re.compile(
     r"\b(?:letters?|box(?:es)?|keys?|doors?|sounds?|noises?|figures?|man|men|woman|women|stranger|strangers"
     r"|lights?|marks?|rings?|papers?|notes?|messages?|footsteps?|faces?|voices?|visitors?|parcels?|packets?"
@@ -560,12 +588,16 @@ def detect_unexplained(book: Book) -> Iterable[Candidate]:
             if _BARE_MYSTERY.match(m.group(0)) and not idx.in_dialogue(m.start()) \
                     and not _CONCRETE.search(text, s, e):
                 continue   # a plain adjective of narration, not a thing the book owes an answer for
+            if _ESSAYISTIC.match(m.group(0)) and not _CONCRETE.search(text, s, e):
+                continue
             done.add(s)
             words = content_words(text[s:e])
             rare, later = _rare_later(book, words, order)
             if not rare or not later:
                 continue
             conf = 0.48 + min(0.12, 0.04 * later)
+            if not idx.in_dialogue(m.start()):
+                conf -= 0.06   # narration's "strange"/"mysterious" is often description; a character asking is not
             yield _make(book, order, m.start(), m.end(), kind="mystery", detector="unexplained",
                         confidence=conf, keywords=rare[:4], span=(s, e),
                         description=f"Unexplained: {_excerpt(text, s, e, 120)}")
@@ -607,7 +639,16 @@ def suggest(project: Project, indexes: dict[str, TextIndex], *, rejected: Iterab
             if c.id not in skip:
                 out.append(c)
     out.sort(key=lambda c: (-c.confidence, c.order, c.line, c.id))
-    return out
+    # one candidate per sentence across all detectors: the most confident (first after the sort)
+    taken: set = set()
+    kept: list[Candidate] = []
+    for c in out:
+        key = getattr(c, "_sentence", None) or (c.order, c.line)
+        if key in taken:
+            continue
+        taken.add(key)
+        kept.append(c)
+    return kept
 
 
 def suggest_payoffs(project: Project, indexes: dict[str, TextIndex], promise_id: str,
