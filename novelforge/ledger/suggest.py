@@ -266,7 +266,9 @@ _QTRIVIAL = re.compile(r"\b(?:do\s+you\s+(?:mean|think|say)|is\s+the\s+matter|ar
                        r"is\s+that|are\s+you\s+talking|why\s+don['’]t\s+you|why\s+not|how\s+do\s+you\s+do|how\s+are\s+you)\b", re.I)
 
 
-def detect_questions(book: Book) -> Iterable[Candidate]:
+def _dialogue_questions(book: Book, opener: re.Pattern[str]) -> Iterable[tuple[int, int, str]]:
+    """(scene order, offset, question) for each non-trivial question in dialogue that
+    ``opener`` accepts, in every scene but the last (nothing can answer a question there)."""
     last = len(book.scenes) - 1
     for order, (scene, idx) in enumerate(book.scenes):
         if order == last:
@@ -278,18 +280,19 @@ def detect_questions(book: Book) -> Iterable[Candidate]:
                 continue
             for q in re.finditer(r"[^.!?\"“”]*\?", chunk):
                 question = q.group(0).strip()
-                if not _QWORD.match(question) or _QTRIVIAL.search(question):
-                    continue
-                words = [w for w in content_words(question) if book.scene_count.get(w, 0) <= max(3, len(book.scenes) // 20)]
-                if len(words) < 2:
-                    continue
-                if any(book.recurs_after(w, order) for w in words):
-                    continue
-                off = d.start + q.start() + (len(q.group(0)) - len(q.group(0).lstrip()))
-                yield _make(book, order, off, off + len(question), kind="question", detector="question",
-                            confidence=0.35 + min(0.1, 0.03 * len(words)), keywords=words[:4],
-                            description=f"Unanswered question: {question[:120]}",
-                            span=(off, off + len(question)))
+                if opener.match(question) and not _QTRIVIAL.search(question):
+                    yield order, d.start + q.start() + (len(q.group(0)) - len(q.group(0).lstrip())), question
+
+
+def detect_questions(book: Book) -> Iterable[Candidate]:
+    for order, off, question in _dialogue_questions(book, _QWORD):
+        words = [w for w in content_words(question) if book.scene_count.get(w, 0) <= max(3, len(book.scenes) // 20)]
+        if len(words) < 2 or any(book.recurs_after(w, order) for w in words):
+            continue
+        yield _make(book, order, off, off + len(question), kind="question", detector="question",
+                    confidence=0.35 + min(0.1, 0.03 * len(words)), keywords=words[:4],
+                    description=f"Unanswered question: {question[:120]}",
+                    span=(off, off + len(question)))
 
 
 _MYSTERY_Q = re.compile(r"^\W*(?:but\s+|and\s+|then\s+)?(?:who|why|what|how|where)\b[^?]{0,120}\b(?:did|could|can|was|were|is|has|had|have|does|do|should|would|happened|became)\b", re.I)
@@ -300,33 +303,19 @@ def detect_mystery_questions(book: Book) -> Iterable[Candidate]:
     later (at least a quarter of the book on): the book raises it now and answers it then."""
     n = len(book.scenes)
     gap = max(3, n // 4)
-    for order, (scene, idx) in enumerate(book.scenes):
-        if order == n - 1:
+    for order, off, question in _dialogue_questions(book, _MYSTERY_Q):
+        words = [w for w in content_words(question) if book.scene_count.get(w, 0) <= max(6, n // 6)]
+        if len(words) < 2:
             continue
-        text = scene.text
-        for d in idx.dialogue:
-            chunk = text[d.start:d.end]
-            if "?" not in chunk:
-                continue
-            for q in re.finditer(r"[^.!?\"“”]*\?", chunk):
-                question = q.group(0).strip()
-                if not _MYSTERY_Q.match(question) or _QTRIVIAL.search(question):
-                    continue
-                words = [w for w in content_words(question) if book.scene_count.get(w, 0) <= max(6, n // 6)]
-                if len(words) < 2:
-                    continue
-                nxt = [book.scenes_of(w) for w in words]
-                later = [next((o for o in lst if o > order), None) for lst in nxt]
-                if all(x is None for x in later):
-                    continue   # never answered: the `question` detector's case
-                soonest = min(x for x in later if x is not None)
-                if soonest - order < gap:
-                    continue
-                off = d.start + q.start() + (len(q.group(0)) - len(q.group(0).lstrip()))
-                yield _make(book, order, off, off + len(question), kind="question", detector="mystery-question",
-                            confidence=0.46 + min(0.1, 0.03 * len(words)), keywords=words[:4],
-                            description=f"Question answered much later: {question[:120]}",
-                            span=(off, off + len(question)))
+        later = [next((o for o in book.scenes_of(w) if o > order), None) for w in words]
+        if all(x is None for x in later):
+            continue   # never answered: the `question` detector's case
+        if min(x for x in later if x is not None) - order < gap:
+            continue
+        yield _make(book, order, off, off + len(question), kind="question", detector="mystery-question",
+                    confidence=0.46 + min(0.1, 0.03 * len(words)), keywords=words[:4],
+                    description=f"Question answered much later: {question[:120]}",
+                    span=(off, off + len(question)))
 
 
 _EMPHASIS = re.compile(
