@@ -11,14 +11,13 @@ from rich.markup import escape
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def _source_line(report, d, texts: dict[str, str]) -> str | None:
-    scene_text = texts.get(d.path)
-    if scene_text is None:
-        scene_text = _read_for_display(report.project, d.path)
-        if scene_text is None:
-            return None
-    lines = scene_text.split("\n")
-    if 1 <= d.line <= len(lines):
+def _source_line(report, d, scenes: dict[str, str], lines_of: dict[str, list[str] | None]) -> str | None:
+    """The finding's line; each file is read (or split) once per report."""
+    if d.path not in lines_of:
+        text = scenes[d.path] if d.path in scenes else _read_for_display(report.project, d.path)
+        lines_of[d.path] = text.split("\n") if text is not None else None
+    lines = lines_of[d.path]
+    if lines is not None and 1 <= d.line <= len(lines):
         return lines[d.line - 1]
     return None
 
@@ -77,7 +76,8 @@ def render(report, *, color: bool = False, show_source: bool = True, **_options)
     def emit(markup: str, plain: str) -> None:
         out.append(markup if color else plain)
 
-    texts = {s.path: s.text for s in report.project.scenes}
+    scenes = {s.path: s.text for s in report.project.scenes}
+    lines_of: dict[str, list[str] | None] = {}
     for d in report.diagnostics:
         sev = d.severity.value
         head_plain = f"{d.path}:{d.line}:{d.column}: {d.code} [{sev}] {d.message}"
@@ -85,7 +85,7 @@ def render(report, *, color: bool = False, show_source: bool = True, **_options)
                        f"{escape(d.message)}")
         emit(head_markup, head_plain)
         if show_source:
-            src = _source_line(report, d, texts)
+            src = _source_line(report, d, scenes, lines_of)
             if src is not None and src.strip():
                 gutter = str(d.line)
                 pad = " " * len(gutter)
