@@ -86,7 +86,7 @@ def check(scene, index, ctx):
         if vm is None:
             continue
         tense = _verb_tense(m.group(1), vm.group(1))
-        if tense is None or index.in_dialogue(at) or (italics and _in_italics(masked, index, at)):
+        if tense is None or index.in_dialogue(at) or (italics and index.in_italics(masked, at)):
             continue
         si = _sentence_of(index, at)
         if si is not None:
@@ -98,7 +98,7 @@ def check(scene, index, ctx):
         vm = _AFTER_NAME.match(masked, m.end)
         if masked[max(0, m.start - 4):m.start].lower().endswith(("the ", "a ")):
             continue  # `the Rostóv girls`: the name is an adjective here
-        if vm and not (italics and _in_italics(masked, index, m.start)):
+        if vm and not (italics and index.in_italics(masked, m.start)):
             tense = _verb_tense("he", vm.group(1))
             if tense:
                 si = _sentence_of(index, m.start)
@@ -138,10 +138,3 @@ def _sentence_of(index, offset: int) -> int | None:
 
     i = bisect_right(index.sentences, (offset, float("inf"))) - 1
     return i if i >= 0 and index.sentences[i][0] <= offset < index.sentences[i][1] else None
-
-
-def _in_italics(masked: str, index, at: int) -> bool:
-    """Whether ``at`` is inside `*…*` or `_…_` opened earlier in the same paragraph."""
-    para = index.unit_at(at, "paragraph")
-    before = masked[para[0] if para else at:at]
-    return before.count("*") % 2 == 1 or before.count("_") % 2 == 1

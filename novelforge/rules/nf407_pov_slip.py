@@ -45,7 +45,7 @@ def check(scene, index, ctx):
     if mode == "third":
         for start, end in index.sentences:
             for m in _FIRST.finditer(masked, start, end):
-                if index.in_dialogue(m.start()) or _italic(masked, index, m.start()):
+                if index.in_dialogue(m.start()) or index.in_italics(masked, m.start()):
                     continue
                 if _roman_numeral(masked, m.start()) or _verb_tense("I", m.group(2)) != "past":
                     continue
@@ -78,12 +78,6 @@ def _first_person_book(ctx) -> bool:
     scenes = [i for i in ctx.indexes.values() if i.words >= 200]
     return bool(scenes) and sum(1 for i in scenes if i.first_person) >= 0.2 * len(scenes)
 
-
-def _italic(masked: str, index, at: int) -> bool:
-    """Inside `*…*` or `_…_` opened earlier in the same paragraph."""
-    para = index.unit_at(at, "paragraph")
-    before = masked[para[0] if para else at:at]
-    return before.count("*") % 2 == 1 or before.count("_") % 2 == 1
 
 
 def _roman_numeral(masked: str, at: int) -> bool:

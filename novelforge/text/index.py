@@ -158,6 +158,13 @@ class TextIndex:
             return self.dialogue[i]
         return None
 
+    def in_italics(self, masked: str, offset: int) -> bool:
+        """Whether ``offset`` is inside `*…*` or `_…_` opened earlier in its paragraph
+        (thoughts, letters and titles set in italics)."""
+        para = self.unit_at(offset, "paragraph")
+        before = masked[para[0] if para else offset:offset]
+        return before.count("*") % 2 == 1 or before.count("_") % 2 == 1
+
     def unit_at(self, offset: int, within: str) -> tuple[int, int] | None:
         """The sentence or paragraph (offsets) that contains ``offset``."""
         from bisect import bisect_right
