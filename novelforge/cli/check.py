@@ -35,10 +35,14 @@ def check(
     no_cache: bool = typer.Option(False, "--no-cache", help="Analyse every scene afresh; do not read or write .novelforge/cache."),
     update_baseline: bool = typer.Option(False, "--update-baseline", help="Record every current finding in .novelforge/baseline.json; later runs report only new ones."),
     no_baseline: bool = typer.Option(False, "--no-baseline", help="Ignore .novelforge/baseline.json."),
+    changed: bool = typer.Option(False, "--changed", help="Check only the scenes changed since --base, and the scenes a changed canon entry, contract or promise affects. Findings equal a full run's for those scenes."),
+    base: Optional[str] = typer.Option(None, "--base", metavar="REF", help="With --changed: compare with the merge base of REF and HEAD (default: the merge base with the upstream branch, else HEAD). Implies --changed."),
 ) -> None:
     """Check the manuscript, canon and contracts, and report findings.
 
     Example: novelforge check --format sarif --output novelforge.sarif
+
+    In a pull request: novelforge check --changed --base origin/main
 
     Exit codes: 0 clean (or only findings below --fail-on), 1 findings, 2 usage or
     configuration error or nothing to check, 3 internal error.
@@ -66,11 +70,19 @@ def check(
         use_cache=not no_cache, use_baseline=not (no_baseline or update_baseline),
     )
     root, options.paths = resolve_target(paths)
+    if update_baseline and (changed or base is not None):
+        raise UsageError("--update-baseline records the whole book; it cannot be combined with --changed")
     with ProjectCache(root) if not no_cache else _no_cache() as cache:
         project = load_project(root, cache)
         if not project.scenes and not any(d.path.startswith("manuscript/") for d in project.diagnostics):
             raise UsageError(f"nothing to check: no scenes under `{root / 'manuscript'}`",
                              help="scenes are Markdown files in manuscript/<chapter>/")
+        if changed or base is not None:
+            changes = _changes(root, project, base, cache)
+            options.scenes = set(changes.scenes)
+            options.report_paths = changes.report_paths
+            if fmt == "text" and output is None:
+                err_console().print(_describe(changes, len(project.scenes)))
         report = check_project(project, options, cache)
     if update_baseline:
         target = write_baseline(root, report.diagnostics)
@@ -84,6 +96,30 @@ def check(
     else:
         write_output(text, output)
     raise typer.Exit(int(report.exit_code()))
+
+
+def _changes(root: Path, project, base: Optional[str], cache):
+    from novelforge.vcs.affected import compute_changes
+    from novelforge.vcs.repo import GitRepo
+
+    with GitRepo(root) as repo:
+        commit, label = repo.base_for(base)
+        return compute_changes(repo, project, commit, label, cache)
+
+
+def _describe(changes, total: int) -> str:
+    """One line on what ``--changed`` checks, for the terminal."""
+    since = f"since {changes.base_label} ({changes.base[:8]})"
+    if not changes.files:
+        return f"No changes {since}: nothing to check."
+    if changes.everything:
+        return f"novelforge.yaml changed {since}: checking all {total} scenes."
+    direct = sum(1 for why in changes.scenes.values() if why[0] in ("changed", "added"))
+    others = len(changes.scenes) - direct
+    text = f"Checking {direct} changed scene{'s' if direct != 1 else ''}"
+    if others:
+        text += f" and {others} affected by the change{'s' if len(changes.files) != 1 else ''}"
+    return text + f" ({len(changes.scenes)} of {total}) {since}."
 
 
 def _no_cache():

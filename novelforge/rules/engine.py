@@ -31,6 +31,10 @@ class CheckOptions:
     use_cache: bool = True
     use_baseline: bool = True
     paths: list[str] = field(default_factory=list)   # limit the report to these project paths
+    # ``check --changed``: scene rules run on these scenes only, and only findings in them
+    # (and in ``report_paths``) are reported; book-wide rules still read the whole book
+    scenes: set[str] | None = None
+    report_paths: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -46,6 +50,7 @@ class Report:
     promises: dict | None = None
     words: int = 0
     from_cache: bool = False   # the whole result was reused: nothing changed since the last run
+    checked: int | None = None  # scenes checked when not the whole book (``--changed``)
 
     @property
     def counts(self) -> Counter[str]:
@@ -53,7 +58,7 @@ class Report:
 
     def summary(self) -> dict[str, int]:
         c = self.counts
-        return {"scenes": len(self.project.scenes), "words": self.words,
+        return {"scenes": len(self.project.scenes) if self.checked is None else self.checked, "words": self.words,
                 "errors": c.get("error", 0), "warnings": c.get("warning", 0), "info": c.get("info", 0)}
 
     def exit_code(self) -> ExitCode:
@@ -158,11 +163,13 @@ def _build_all(jobs: list[tuple], names: NameTable) -> list[TextIndex]:
     return out
 
 
-def run_rules(project: Project, ctx: Context, codes: set[str], cache: ProjectCache | None = None) -> list[Diagnostic]:
+def run_rules(project: Project, ctx: Context, codes: set[str], cache: ProjectCache | None = None,
+              scenes: set[str] | None = None) -> list[Diagnostic]:
     """Every selected rule. The findings of scene rules are cached per scene, keyed by the
     scene's text, the "world" (all YAML and the scene order), the book-wide features
     rules declare, the selection and the code: editing one scene's prose re-runs the
-    scene rules on that scene only."""
+    scene rules on that scene only. With ``scenes`` (paths), scene rules run on those
+    scenes only; book-wide rules always see the whole book."""
     from novelforge.rules.registry import WORLD_FEATURES
 
     out: list[Diagnostic] = []
@@ -173,6 +180,8 @@ def run_rules(project: Project, ctx: Context, codes: set[str], cache: ProjectCac
         world = _digest((code_fingerprint(), project.world_fingerprint, sorted(r.code for r in scene_rules),
                          [f(ctx, codes) for f in WORLD_FEATURES]))
     for scene in project.scenes:
+        if scenes is not None and scene.path not in scenes:
+            continue
         key = f"rules:{world}:{scene.content_hash}:{scene.path}" if world else None
         found = cache.get(key) if key else None
         if found is None:
@@ -244,11 +253,12 @@ def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) 
     run_key = None
     if cache is not None:
         run_key = "run:" + _digest((code_fingerprint(), project.fingerprint, sorted(codes), sorted(overrides.items()),
-                                    [(p, sorted(c)) for p, c in per_file], sorted((baseline or {}).items())))
+                                    [(p, sorted(c)) for p, c in per_file], sorted((baseline or {}).items()),
+                                    sorted(options.scenes) if options.scenes is not None else None))
         cached = cache.get(run_key)
         if cached is not None:
             kept, suppressed, baselined, words, promises = cached
-            readable = sum(1 for s in project.scenes if s.readable)
+            readable = sum(1 for s in project.scenes if s.readable and _checked(options, s.path))
             report = _report(project, options, kept, suppressed, baselined, readable, words, promises)
             report.from_cache = True
             return report
@@ -256,7 +266,7 @@ def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) 
     names = build_names(project)
     indexes, hits = index_project(project, names, cache)
     ctx = Context(project, names, indexes)
-    found = list(project.diagnostics) + run_rules(project, ctx, codes, cache)
+    found = list(project.diagnostics) + run_rules(project, ctx, codes, cache, options.scenes)
 
     # filters: selection (load findings too), per-file ignores, severity overrides
     kept: list[Diagnostic] = []
@@ -270,7 +280,7 @@ def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) 
         kept.append(d)
 
     # inline suppressions, then unused ones (NF901)
-    kept, suppressed = _apply_suppressions(project, ctx, kept, codes, overrides, per_file)
+    kept, suppressed = _apply_suppressions(project, ctx, kept, codes, overrides, per_file, options.scenes)
 
     baselined = 0
     if baseline is not None:
@@ -279,23 +289,33 @@ def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) 
     kept.sort(key=Diagnostic.sort_key)
     from novelforge.ledger import summarize
 
-    words = sum(i.words for i in indexes.values())
-    promises = summarize(project, indexes)
+    words = sum(i.words for p, i in indexes.items() if _checked(options, p))
+    promises = summarize(project, indexes) if options.scenes is None else None
     if cache is not None and run_key is not None:
         cache.set(run_key, (kept, suppressed, baselined, words, promises))
         cache.flush()
     return _report(project, options, kept, suppressed, baselined, hits, words, promises)
 
 
+def _checked(options: CheckOptions, path: str) -> bool:
+    return options.scenes is None or path in options.scenes
+
+
 def _report(project: Project, options: CheckOptions, kept: list[Diagnostic], suppressed: int, baselined: int,
             hits: int, words: int, promises: dict) -> Report:
     cfg = project.config.check
+    if options.scenes is not None:
+        wanted = options.scenes | options.report_paths
+        kept = [d for d in kept if d.path in wanted]
     if options.paths:
         prefixes = [p.rstrip("/") for p in options.paths]
         kept = [d for d in kept if any(d.path == p or d.path.startswith(p + "/") for p in prefixes)]
-    return Report(project, kept, options.fail_on or cfg.fail_on,
-                  options.max_warnings if options.max_warnings is not None else cfg.max_warnings,
-                  options.exit_zero, suppressed, baselined, hits, promises, words)
+    report = Report(project, kept, options.fail_on or cfg.fail_on,
+                    options.max_warnings if options.max_warnings is not None else cfg.max_warnings,
+                    options.exit_zero, suppressed, baselined, hits, promises, words)
+    if options.scenes is not None:
+        report.checked = sum(1 for s in project.scenes if s.path in options.scenes)
+    return report
 
 
 def _digest(value: object) -> str:
@@ -352,7 +372,8 @@ def _check_config_selectors(project: Project) -> None:
 
 def _apply_suppressions(project: Project, ctx: Context, diags: list[Diagnostic], codes: set[str],
                         overrides: dict[str, Severity],
-                        per_file: list[tuple[str, set[str]]] = ()) -> tuple[list[Diagnostic], int]:
+                        per_file: list[tuple[str, set[str]]] = (),
+                        checked: set[str] | None = None) -> tuple[list[Diagnostic], int]:
     by_path: dict[str, list[Diagnostic]] = {}
     for d in diags:
         by_path.setdefault(d.path, []).append(d)
@@ -368,8 +389,9 @@ def _apply_suppressions(project: Project, ctx: Context, diags: list[Diagnostic],
         kept, hidden = suppress.apply_windows(mine, wins)
         hidden_total += hidden
         out.extend(kept)
-        if "NF901" in codes and not any("NF901" in ign and glob_match(scene.path, pat)
-                                        for pat, ign in per_file):
+        # a scene whose scene rules did not run (`--changed`) cannot judge its suppressions
+        if "NF901" in codes and (checked is None or scene.path in checked) \
+                and not any("NF901" in ign and glob_match(scene.path, pat) for pat, ign in per_file):
             unused.extend(_unused(scene, wins, ctx, codes))
     for rest in by_path.values():
         out.extend(rest)

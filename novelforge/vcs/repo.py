@@ -1,0 +1,345 @@
+"""Read-only access to the git repository around a project, safe on untrusted checkouts.
+
+A pull request from a stranger may come with a repository whose configuration names
+programs to run: ``core.fsmonitor``, clean/smudge ``filter.*`` drivers, ``diff.external``,
+``textconv``, ``core.pager``, hooks, ``gpg.program`` behind ``log.showSignature``. NovelForge
+never lets git run any of them:
+
+* it never asks git about the working tree (no ``status``, ``diff`` or ``add``: those are
+  what consult ``core.fsmonitor`` and the filters). Which files changed is worked out here,
+  by hashing the files on disk the way git hashes blobs;
+* it reads history only with plumbing that runs no configured program: GitPython's own
+  ref parser, ``cat-file --batch`` (no ``--filters``, no ``--textconv``), ``rev-list``
+  and ``merge-base``;
+* every git process gets ``-c`` overrides for the settings that name programs
+  (``core.fsmonitor``, ``core.hooksPath``, ``core.pager``, ``diff.external``,
+  ``log.showSignature``, ``protocol.allow=never`` so a partial clone cannot fetch), and an
+  environment without ``GIT_EXTERNAL_DIFF``/``GIT_PAGER`` and without prompts;
+* revisions given on the command line are resolved by GitPython in Python, never passed
+  to git where they could be read as an option.
+
+GitPython must be a release without the known command-injection advisories (see
+``pyproject.toml``). Tests run every git command NovelForge has against a canary
+repository whose configuration would create a marker file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterator
+
+from novelforge.errors import NovelForgeError
+
+# settings that make git run a program, pinned off for every git process we start
+HARDENED_CONFIG = (
+    "core.fsmonitor=false",
+    "core.hooksPath=/dev/null",
+    "core.pager=cat",
+    "core.sshCommand=false",
+    "core.askPass=",
+    "credential.helper=",
+    "diff.external=",
+    "log.showSignature=false",
+    "protocol.allow=never",
+    "uploadpack.packObjectsHook=",
+)
+_DROPPED_ENV = ("GIT_EXTERNAL_DIFF", "GIT_PAGER", "PAGER", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_SSH",
+                "GIT_SSH_COMMAND", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_PROXY_COMMAND")
+# folders of a project that never hold project files
+SKIPPED_DIRS = {".git", ".novelforge"}
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+
+class GitError(NovelForgeError):
+    """Something about the repository or a revision: exit code 2 with a one-line message."""
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    sha: str
+    author: str
+    email: str
+    date: str          # ISO 8601 with the author's offset
+    summary: str
+
+    @property
+    def short(self) -> str:
+        return self.sha[:8]
+
+
+def blob_sha(data: bytes) -> str:
+    """The id git gives a file with these bytes (``git hash-object``)."""
+    h = hashlib.sha1(b"blob %d\0" % len(data))
+    h.update(data)
+    return h.hexdigest()
+
+
+def _safe_rel(path: str) -> bool:
+    """A path from a tree that can be written below a folder: no `..`, no absolute or
+    drive paths, no `.git`, no control characters."""
+    if not path or path.startswith("/") or "\\" in path or "\0" in path or ":" in path.split("/")[0]:
+        return False
+    parts = path.split("/")
+    return all(p not in ("", ".", "..") and p.lower() != ".git" and not any(ord(c) < 32 for c in p)
+               for p in parts)
+
+
+class GitRepo:
+    """The repository that holds a project, opened read-only with hardened options."""
+
+    def __init__(self, project_root: Path) -> None:
+        import git  # GitPython: imported only by the commands that need a repository
+
+        self.project_root = Path(project_root).absolute()
+        try:
+            self.repo = git.Repo(self.project_root, search_parent_directories=True)
+        except git.InvalidGitRepositoryError:
+            raise GitError(f"`{self.project_root}` is not inside a git repository",
+                           help="run `git init` and commit the project first") from None
+        except git.NoSuchPathError:
+            raise GitError(f"`{self.project_root}` does not exist") from None
+        if self.repo.bare or self.repo.working_tree_dir is None:
+            raise GitError(f"`{self.project_root}` is in a bare repository; NovelForge needs a working tree")
+        self.work_tree = Path(os.path.realpath(self.repo.working_tree_dir))
+        real = Path(os.path.realpath(self.project_root))
+        try:
+            rel = real.relative_to(self.work_tree).as_posix()
+        except ValueError:
+            raise GitError(f"`{self.project_root}` is not inside the work tree `{self.work_tree}`") from None
+        self.prefix = "" if rel == "." else rel   # the project's folder inside the repository
+        self.repo.git.set_persistent_git_options(c=list(HARDENED_CONFIG))
+        env = {k: None for k in _DROPPED_ENV}
+        env.update(GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0", GIT_NO_LAZY_FETCH="1",
+                   GIT_CONFIG_NOSYSTEM=os.environ.get("GIT_CONFIG_NOSYSTEM", "0"))
+        self.repo.git.update_environment(**env)
+
+    def close(self) -> None:
+        self.repo.close()
+
+    def __enter__(self) -> "GitRepo":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ revisions
+    def resolve(self, rev: str) -> str:
+        """The commit id a revision names (`HEAD~2`, `main`, a tag, a sha). Resolved by
+        GitPython in Python, so nothing a user types reaches git as an option."""
+        import git
+        from gitdb.exc import BadName, BadObject
+
+        rev = rev.strip()
+        if not rev or rev.startswith("-") or any(ord(c) < 32 for c in rev):
+            raise GitError(f"`{rev}` is not a revision")
+        try:
+            commit = self.repo.commit(rev)
+        except (BadName, BadObject, ValueError, IndexError, git.GitCommandError) as exc:
+            raise GitError(f"unknown revision `{rev}`",
+                           help="give a branch, tag or commit (`git log --oneline` lists commits)") from exc
+        return commit.hexsha
+
+    def has_commits(self) -> bool:
+        try:
+            self.repo.head.commit
+        except ValueError:
+            return False
+        return True
+
+    def merge_base(self, a: str, b: str) -> str | None:
+        import git
+
+        try:
+            out = self.repo.git.merge_base(self.resolve(a), self.resolve(b))
+        except git.GitCommandError:
+            return None
+        return out.split()[0] if out.strip() else None
+
+    def upstream(self) -> str | None:
+        """The remote-tracking branch of the current branch (``@{upstream}``), if any."""
+        try:
+            branch = self.repo.active_branch
+        except TypeError:  # detached HEAD
+            return None
+        try:
+            tracking = branch.tracking_branch()
+        except (ValueError, KeyError):
+            return None
+        if tracking is None or not tracking.is_valid():
+            return None
+        return tracking.path
+
+    def default_base(self) -> tuple[str, str]:
+        """(commit, description) of what ``--changed`` compares with by default: the merge
+        base with the upstream branch, or HEAD."""
+        if not self.has_commits():
+            raise GitError("the repository has no commits yet",
+                           help="commit the project first, or run `novelforge check` without --changed")
+        up = self.upstream()
+        if up:
+            base = self.merge_base("HEAD", up)
+            if base:
+                return base, f"the merge base with {up.removeprefix('refs/remotes/')}"
+        return self.resolve("HEAD"), "HEAD"
+
+    def base_for(self, ref: str | None) -> tuple[str, str]:
+        """The commit ``--base REF`` stands for: the merge base of REF and HEAD (what a pull
+        request into REF changes), or REF itself when they share no history."""
+        if ref is None:
+            return self.default_base()
+        target = self.resolve(ref)
+        if self.has_commits():
+            base = self.merge_base("HEAD", target)
+            if base and base != target:
+                return base, f"the merge base with {ref}"
+        return target, ref
+
+    # ------------------------------------------------------------------ trees
+    def tree_files(self, rev: str) -> dict[str, str]:
+        """Project-relative path → blob id of every file of the project in commit ``rev``
+        (links, submodules and unsafe names left out)."""
+        commit = self.repo.commit(self.resolve(rev))
+        tree = commit.tree
+        if self.prefix:
+            try:
+                tree = tree / self.prefix
+            except KeyError:
+                return {}
+            if tree.type != "tree":
+                return {}
+        out: dict[str, str] = {}
+        for item in tree.traverse():
+            if item.type != "blob" or item.mode & 0o170000 != 0o100000:
+                continue   # trees, submodules and symbolic links
+            rel = item.path[len(self.prefix) + 1:] if self.prefix else item.path
+            if not _safe_rel(rel) or rel.split("/")[0] in SKIPPED_DIRS:
+                continue
+            out[rel] = item.hexsha
+        return out
+
+    def read_blob(self, sha: str) -> bytes:
+        return self.repo.odb.stream(bytes.fromhex(sha)).read()
+
+    def materialize(self, rev: str, dest: Path, *, keep: Callable[[str], bool] | None = None,
+                    max_size: int = 64_000_000) -> dict[str, str]:
+        """Write the project as it was in ``rev`` into the empty folder ``dest`` (no
+        checkout: nothing of the working tree, no filters, no hooks). ``keep`` chooses
+        which project-relative paths to write (default: all).
+        Returns the files written (path → blob id)."""
+        files = self.tree_files(rev)
+        dest = Path(dest)
+        real_dest = Path(os.path.realpath(dest))
+        written: dict[str, str] = {}
+        for rel, sha in files.items():
+            if keep is not None and not keep(rel):
+                continue
+            target = dest.joinpath(*PurePosixPath(rel).parts)
+            if not Path(os.path.realpath(target.parent)).is_relative_to(real_dest) and target.parent.exists():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            stream = self.repo.odb.stream(bytes.fromhex(sha))
+            if stream.size > max_size:
+                data = stream.read(max_size + 1)   # the loader reports the oversized file
+            else:
+                data = stream.read()
+            with open(target, "wb") as fh:
+                fh.write(data)
+            written[rel] = sha
+        return written
+
+    # ------------------------------------------------------------------ working tree
+    def working_files(self) -> dict[str, Path]:
+        """Project-relative path → absolute path of every file under the project on disk
+        (``.git`` and ``.novelforge`` left out; links not followed)."""
+        out: dict[str, Path] = {}
+        root = self.project_root
+        for folder, dirs, files in os.walk(root):
+            here = Path(folder)
+            rel_dir = here.relative_to(root).as_posix()
+            if rel_dir == ".":
+                dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
+            dirs[:] = [d for d in dirs if not os.path.islink(here / d)]
+            for name in files:
+                path = here / name
+                if os.path.islink(path):
+                    continue
+                rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+                out[rel] = path
+        return out
+
+    def changed_files(self, base: str) -> dict[str, str]:
+        """Project files that differ between commit ``base`` and the files on disk:
+        path → ``added``, ``modified`` or ``deleted``. Worked out by hashing the files the
+        way git does, so git never looks at the working tree (no fsmonitor, no filters)."""
+        old = self.tree_files(base)
+        now = self.working_files()
+        out: dict[str, str] = {}
+        for rel, path in now.items():
+            sha = old.get(rel)
+            if sha is None:
+                out[rel] = "added"
+                continue
+            try:
+                if os.path.getsize(path) != self.repo.odb.info(bytes.fromhex(sha)).size:
+                    out[rel] = "modified"
+                    continue
+                with open(path, "rb") as fh:
+                    if blob_sha(fh.read()) != sha:
+                        out[rel] = "modified"
+            except OSError:
+                out[rel] = "modified"
+        for rel in old:
+            if rel not in now:
+                out[rel] = "deleted"
+        return out
+
+    def changed_between(self, a: str, b: str) -> dict[str, str]:
+        """Project files that differ between two commits."""
+        old, new = self.tree_files(a), self.tree_files(b)
+        out = {rel: "added" for rel in new if rel not in old}
+        out.update({rel: "modified" for rel in new if rel in old and old[rel] != new[rel]})
+        out.update({rel: "deleted" for rel in old if rel not in new})
+        return out
+
+    # ------------------------------------------------------------------ history
+    def commits(self, rev: str = "HEAD", paths: list[str] | None = None, limit: int | None = None) -> Iterator[CommitInfo]:
+        """Commits reachable from ``rev`` that touch ``paths`` (project-relative), newest first."""
+        import git
+
+        if not self.has_commits():
+            return
+        args = ["--format=%H%x00%an%x00%ae%x00%aI%x00%s", self.resolve(rev)]
+        if limit:
+            args.insert(0, f"--max-count={int(limit)}")
+        spec = [f"{self.prefix}/{p}" if self.prefix else p for p in (paths or [self.prefix or "."])]
+        try:
+            out = self.repo.git.rev_list(*args, "--", *spec)
+        except git.GitCommandError as exc:
+            raise GitError(f"cannot read the history: {exc.stderr.strip() or exc}") from None
+        for line in out.splitlines():
+            if line.startswith("commit ") or "\0" not in line:
+                continue
+            sha, name, email, date, summary = (line.split("\0") + [""] * 5)[:5]
+            yield CommitInfo(sha, name, email, date, summary)
+
+
+def open_repo(project_root: Path) -> GitRepo:
+    return GitRepo(project_root)
+
+
+_RANGE = re.compile(r"^(?P<a>[^.]*)(?P<dots>\.\.\.?)(?P<b>[^.]*)$")
+
+
+def split_range(spec: str | None) -> tuple[str | None, str | None, bool]:
+    """``A..B`` → (A, B, False); ``A...B`` → (A, B, True: from their merge base);
+    ``A`` → (A, None, False): A against the working tree; None → (None, None, False)."""
+    if spec is None or not spec.strip():
+        return None, None, False
+    m = _RANGE.match(spec.strip())
+    if not m:
+        return spec.strip(), None, False
+    return (m.group("a") or "HEAD"), (m.group("b") or "HEAD"), m.group("dots") == "..."
