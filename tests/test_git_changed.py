@@ -1,0 +1,233 @@
+"""``novelforge check --changed``: on real temporary git repositories, the findings for the
+checked scenes equal a full run's, book-wide rules stay right, and the base is chosen the
+way the docs say (upstream merge base, HEAD, ``--base``)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gitrepo import commit_all, edit, example_repo, git
+from novelforge.project.loader import load_project
+from novelforge.rules.engine import CheckOptions, check_project
+from novelforge.vcs.affected import compute_changes
+from novelforge.vcs.repo import GitError, GitRepo, blob_sha
+from test_cli import assert_one_line_error, call
+
+CH = "manuscript"
+HOME = f"{CH}/07-the-kindling/02-home.md"
+WARDEN = f"{CH}/01-ashes/02-the-wardens-answer.md"
+SUMMONS = f"{CH}/01-ashes/01-the-summons.md"
+LETTER = f"{CH}/05-the-cedar-box/02-the-letter.md"
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    return example_repo(tmp_path / "book")
+
+
+def changed_run(root: Path, base: str | None = None):
+    project = load_project(root)
+    with GitRepo(root) as r:
+        commit, label = r.base_for(base)
+        changes = compute_changes(r, project, commit, label)
+    opts = CheckOptions(use_cache=False, use_baseline=False, scenes=set(changes.scenes),
+                        report_paths=changes.report_paths)
+    return changes, check_project(project, opts)
+
+
+def full_run(root: Path):
+    return check_project(load_project(root), CheckOptions(use_cache=False, use_baseline=False))
+
+
+def assert_same_as_full(root: Path, base: str | None = None):
+    changes, part = changed_run(root, base)
+    full = full_run(root)
+    wanted = set(changes.scenes) | changes.report_paths
+    expected = [d for d in full.diagnostics if d.path in wanted]
+    assert part.diagnostics == expected
+    return changes, part, full
+
+
+# --------------------------------------------------------------------- the change set
+
+def test_no_changes_checks_nothing(repo):
+    changes, report, _ = assert_same_as_full(repo)
+    assert changes.files == {} and changes.scenes == {}
+    assert report.diagnostics == [] and report.summary()["scenes"] == 0
+
+
+def test_prose_edit_checks_that_scene_and_its_neighbours(repo):
+    edit(repo / SUMMONS, "\n\n", "\n\nA musket leaned by the door.\n\n", count=1)
+    changes, report, full = assert_same_as_full(repo)
+    assert changes.files == {SUMMONS: "modified"}
+    assert changes.scenes[SUMMONS][0] == "changed"
+    assert len(changes.scenes) < len(load_project(repo).scenes) / 2
+    assert [d.code for d in report.diagnostics if d.path == SUMMONS].count("NF301") == 1
+
+
+def test_canon_change_checks_scenes_that_name_or_list_the_entry(repo):
+    edit(repo / "canon/characters/bram.yaml", "status: alive", "status: dead\ndied_in: riders-in-the-greywood")
+    changes, report, _ = assert_same_as_full(repo)
+    assert changes.entities == ["characters/bram"]
+    assert "canon/characters/bram.yaml" in changes.report_paths
+    assert any("lists `bram`" in why for whys in changes.scenes.values() for why in whys)
+    assert sum(1 for d in report.diagnostics if d.code == "NF401") >= 5
+
+
+def test_renamed_alias_finds_scenes_by_old_and_new_name(repo):
+    edit(repo / "canon/characters/aria.yaml", "aliases: [Aria, Ostrel, the Ember Queen]",
+         "aliases: [Aria, Ostrel]")
+    changes, _report, _ = assert_same_as_full(repo)
+    named = [p for p, whys in changes.scenes.items() if any("names" in w or "lists" in w for w in whys)]
+    assert len(named) >= 10
+
+
+def test_contract_change_checks_its_scope(repo):
+    edit(repo / "contracts/world.yaml", "terms: [gunpowder, musket, pistol, cannon]",
+         "terms: [gunpowder, musket, pistol, cannon, lantern]")
+    changes, report, _ = assert_same_as_full(repo)
+    assert changes.contracts == ["world.no-gunpowder"]
+    assert any(d.code == "NF301" and "lantern" in d.message.lower() for d in report.diagnostics)
+
+
+def test_cutting_a_payoff_reports_the_unpaid_setup_in_an_unchanged_scene(repo):
+    edit(repo / HOME, "payoffs: [ember-queen-song, bram-oath]", "payoffs: [ember-queen-song]")
+    edit(repo / HOME, "<!-- payoff: bram-oath -->\n", "")
+    changes, report, _ = assert_same_as_full(repo)
+    assert WARDEN in changes.scenes and changes.files == {HOME: "modified"}
+    assert any(d.code == "NF501" and d.path == WARDEN and "bram-oath" in d.message for d in report.diagnostics)
+
+
+def test_deleted_scene_checks_the_scenes_that_shared_its_promises_and_cast(repo):
+    (repo / HOME).unlink()
+    changes, report, _ = assert_same_as_full(repo)
+    assert changes.files == {HOME: "deleted"}
+    assert WARDEN in changes.scenes   # planted bram-oath, which home paid off
+    assert any(d.code == "NF501" and "bram-oath" in d.message for d in report.diagnostics)
+
+
+def test_settings_change_checks_everything(repo):
+    edit(repo / "novelforge.yaml", "title:", "subtitle: A Novel\ntitle:")
+    changes, report, full = assert_same_as_full(repo)
+    assert changes.everything
+    assert report.diagnostics == full.diagnostics
+
+
+def test_committed_changes_on_a_branch_against_main(repo):
+    git(repo, "checkout", "-q", "-b", "rewrite")
+    edit(repo / SUMMONS, "\n\n", "\n\nA pistol lay on the table.\n\n", count=1)
+    commit_all(repo, "a pistol")
+    edit(repo / LETTER, "\n\n", "\n\nSomeone had left a cannon in the yard.\n\n", count=1)
+    commit_all(repo, "a cannon")
+    changes, _report, _ = assert_same_as_full(repo, base="main")
+    assert set(changes.files) == {SUMMONS, LETTER}
+    assert changes.base_label == "main"
+    # HEAD alone: committed work is not a change
+    changes, _report, _ = assert_same_as_full(repo, base="HEAD")
+    assert changes.files == {}
+
+
+def test_default_base_is_the_merge_base_with_upstream(tmp_path, repo):
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(repo), str(clone))
+    edit(clone / SUMMONS, "\n\n", "\n\nA pistol lay on the table.\n\n", count=1)
+    commit_all(clone, "local work")
+    with GitRepo(clone) as r:
+        base, label = r.default_base()
+        assert label == "the merge base with origin/main"
+        assert base == git(repo, "rev-parse", "HEAD").strip()
+    changes, _report, _ = assert_same_as_full(clone)
+    assert set(changes.files) == {SUMMONS}
+
+
+def test_project_in_a_subfolder_of_the_repository(tmp_path):
+    top = tmp_path / "repo"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples/ember-crown", top / "books/ember",
+                    ignore=shutil.ignore_patterns(".novelforge"))
+    (top / "README.md").write_text("notes\n")
+    git(top, "init", "-q")
+    commit_all(top, "init")
+    book = top / "books/ember"
+    edit(book / SUMMONS, "\n\n", "\n\nA musket.\n\n", count=1)
+    (top / "README.md").write_text("other notes\n")   # outside the project: not a change
+    changes, _report, _ = assert_same_as_full(book)
+    assert set(changes.files) == {SUMMONS}
+
+
+def test_blob_hash_matches_git(repo):
+    out = git(repo, "hash-object", "novelforge.yaml").strip()
+    assert blob_sha((repo / "novelforge.yaml").read_bytes()) == out
+
+
+# --------------------------------------------------------------------- the command
+
+def test_cli_changed_reports_only_the_change(repo, capsys):
+    edit(repo / SUMMONS, "\n\n", "\n\nA musket leaned by the door.\n\n", count=1)
+    code, out, err = call(capsys, "check", str(repo), "--changed", "--format", "json")
+    doc = json.loads(out)
+    assert code == 1
+    assert {d["path"] for d in doc["diagnostics"]} <= set(changes_paths(repo))
+    assert any(d["code"] == "NF301" for d in doc["diagnostics"])
+    code, out, err = call(capsys, "check", str(repo), "--changed", "--color", "never")
+    assert "Checking 1 changed scene and" in err and "since HEAD" in err
+    assert "NF301" in out
+
+
+def changes_paths(root: Path) -> set[str]:
+    changes, _ = changed_run(root)
+    return set(changes.scenes) | changes.report_paths
+
+
+def test_cli_changed_with_nothing_changed(repo, capsys):
+    code, out, err = call(capsys, "check", str(repo), "--changed", "--color", "never")
+    assert code == 0
+    assert "No changes since HEAD" in err
+    assert "no findings in 0 scenes" in out
+
+
+def test_cli_base_implies_changed(repo, capsys):
+    edit(repo / SUMMONS, "\n\n", "\n\nA musket.\n\n", count=1)
+    code, out, _err = call(capsys, "check", str(repo), "--base", "HEAD", "--format", "json")
+    assert code == 1 and json.loads(out)["summary"]["scenes"] < 17
+
+
+@pytest.mark.parametrize("ref", ["no-such-branch", "--upload-pack=touch /tmp/x", "HEAD~9"])
+def test_cli_bad_base_is_a_one_line_error(repo, capsys, ref):
+    code, _out, err = call(capsys, "check", str(repo), f"--base={ref}")
+    assert code == 2
+    assert_one_line_error(err)
+    assert "revision" in err
+
+
+def test_cli_changed_outside_git(tmp_path, capsys):
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples/ember-crown", tmp_path / "b",
+                    ignore=shutil.ignore_patterns(".novelforge"))
+    code, _out, err = call(capsys, "check", str(tmp_path / "b"), "--changed")
+    assert code == 2
+    assert_one_line_error(err)
+    assert "not inside a git repository" in err
+
+
+def test_cli_changed_in_a_repository_without_commits(tmp_path, capsys):
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples/ember-crown", tmp_path / "b",
+                    ignore=shutil.ignore_patterns(".novelforge"))
+    git(tmp_path / "b", "init", "-q")
+    code, _out, err = call(capsys, "check", str(tmp_path / "b"), "--changed")
+    assert code == 2
+    assert_one_line_error(err)
+    assert "no commits" in err
+
+
+def test_cli_changed_refuses_update_baseline(repo, capsys):
+    code, _out, err = call(capsys, "check", str(repo), "--changed", "--update-baseline")
+    assert code == 2 and "--update-baseline" in err
+
+
+def test_resolve_rejects_option_like_revisions(repo):
+    with GitRepo(repo) as r:
+        with pytest.raises(GitError):
+            r.resolve("--output=/tmp/owned")
