@@ -110,6 +110,17 @@ def test_deleted_scene_checks_the_scenes_that_shared_its_promises_and_cast(repo)
     assert any(d.code == "NF501" and "bram-oath" in d.message for d in report.diagnostics)
 
 
+def test_moving_a_scene_later_in_story_time_flags_the_scenes_after_it(repo):
+    text = (repo / SUMMONS).read_text("utf-8")
+    old_when = next(line for line in text.splitlines() if line.startswith("when:"))
+    edit(repo / SUMMONS, old_when, "when: 402-04-20 08:00")
+    changes, report, _ = assert_same_as_full(repo)
+    later = [d for d in report.diagnostics if d.code == "NF403"]
+    assert later and all(d.path != SUMMONS for d in later)
+    assert all("dated before a changed scene" in " ".join(changes.scenes[d.path]) or d.path in changes.scenes
+               for d in later)
+
+
 def test_settings_change_checks_everything(repo):
     edit(repo / "novelforge.yaml", "title:", "subtitle: A Novel\ntitle:")
     changes, report, full = assert_same_as_full(repo)

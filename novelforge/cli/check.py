@@ -77,6 +77,7 @@ def check(
         if not project.scenes and not any(d.path.startswith("manuscript/") for d in project.diagnostics):
             raise UsageError(f"nothing to check: no scenes under `{root / 'manuscript'}`",
                              help="scenes are Markdown files in manuscript/<chapter>/")
+        changes = None
         if changed or base is not None:
             changes = _changes(root, project, base, cache)
             options.scenes = set(changes.scenes)
@@ -84,6 +85,7 @@ def check(
             if fmt == "text" and output is None:
                 err_console().print(_describe(changes, len(project.scenes)))
         report = check_project(project, options, cache)
+        report.changes = changes
     if update_baseline:
         target = write_baseline(root, report.diagnostics)
         err_console().print(f"Recorded {len(report.diagnostics)} findings in {target.relative_to(root)}; "

@@ -8,11 +8,20 @@ JSON_VERSION = 1
 
 
 def as_data(report) -> dict:
-    return {
+    data = {
         "version": JSON_VERSION,
         "summary": report.summary(),
         "diagnostics": [d.to_dict() for d in report.diagnostics],
     }
+    changes = getattr(report, "changes", None)
+    if changes is not None:
+        data["changed"] = {
+            "base": changes.base,
+            "base_label": changes.base_label,
+            "files": dict(sorted(changes.files.items())),
+            "scenes": [{"path": p, "why": why} for p, why in changes.scenes.items()],
+        }
+    return data
 
 
 def render(report, **_options) -> str:

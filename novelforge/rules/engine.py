@@ -51,6 +51,7 @@ class Report:
     words: int = 0
     from_cache: bool = False   # the whole result was reused: nothing changed since the last run
     checked: int | None = None  # scenes checked when not the whole book (``--changed``)
+    changes: object = None      # the ChangeSet of ``--changed``
 
     @property
     def counts(self) -> Counter[str]:

@@ -214,7 +214,27 @@ def affected_scenes(old: Project, new: Project, files: dict[str, str], changes: 
             around.append((old_by_path[p], p if p in by_path else None))
     if around:
         _neighbours(scenes, around, changes)
+        _later_in_time(old, new, around, changes)
     return changes
+
+
+def _later_in_time(old: Project, new: Project, around: list[tuple[Scene, str | None]], changes: ChangeSet) -> None:
+    """Later scenes dated before a changed scene (as it is or as it was): story time
+    runs backwards there, or did, and the book-wide order rules judge them."""
+    from novelforge.timeline import timeline
+
+    now, _ = timeline(new)
+    before, _ = timeline(old)
+    position = {s.path: i for i, s in enumerate(new.scenes)}
+    for version, path in around:
+        t = (now if any(version is s for s in new.scenes) else before).get(version.path)
+        if t is None:
+            continue
+        start = position.get(path, -1) if path else -1
+        for s in new.scenes[start + 1:]:
+            ts = now.get(s.path)
+            if ts is not None and ts.scale == t.scale and ts.minutes < t.minutes:
+                changes.add(s.path, "dated before a changed scene that comes earlier")
 
 
 def _in_old_scope(contract, scene: Scene, old: Project, ctx: _Scope) -> bool:

@@ -202,24 +202,38 @@ class GitRepo:
     def tree_files(self, rev: str) -> dict[str, str]:
         """Project-relative path → blob id of every file of the project in commit ``rev``
         (links, submodules and unsafe names left out)."""
-        commit = self.repo.commit(self.resolve(rev))
-        tree = commit.tree
+        return {rel: sha for rel, (sha, _size) in self._listing(self.resolve(rev)).items()}
+
+    def _listing(self, commit: str) -> dict[str, tuple[str, int]]:
+        """path → (blob id, size) from one ``git ls-tree -r -l -z`` (plumbing: runs no
+        configured program), remembered per commit."""
+        import git
+
+        memo = self.__dict__.setdefault("_listings", {})
+        if commit in memo:
+            return memo[commit]
+        args = ["-r", "-l", "-z", "--full-tree", commit]
         if self.prefix:
-            try:
-                tree = tree / self.prefix
-            except KeyError:
-                return {}
-            if tree.type != "tree":
-                return {}
-        out: dict[str, str] = {}
-        for item in tree.traverse():
-            if item.type != "blob" or item.mode & 0o170000 != 0o100000:
+            args += ["--", self.prefix + "/"]
+        try:
+            out = self.repo.git.ls_tree(*args, strip_newline_in_stdout=False)
+        except git.GitCommandError as exc:
+            raise GitError(f"cannot read commit {commit[:12]}: {(exc.stderr or '').strip() or exc}") from None
+        files: dict[str, tuple[str, int]] = {}
+        cut = len(self.prefix) + 1 if self.prefix else 0
+        for record in out.split("\0"):
+            if not record:
+                continue
+            meta, _, path = record.partition("\t")
+            parts = meta.split()
+            if len(parts) != 4 or parts[0] not in ("100644", "100755") or parts[1] != "blob":
                 continue   # trees, submodules and symbolic links
-            rel = item.path[len(self.prefix) + 1:] if self.prefix else item.path
+            rel = path[cut:]
             if not _safe_rel(rel) or rel.split("/")[0] in SKIPPED_DIRS:
                 continue
-            out[rel] = item.hexsha
-        return out
+            files[rel] = (parts[2], int(parts[3]))
+        memo[commit] = files
+        return files
 
     def read_blob(self, sha: str) -> bytes:
         return self.repo.odb.stream(bytes.fromhex(sha)).read()
@@ -275,16 +289,17 @@ class GitRepo:
         """Project files that differ between commit ``base`` and the files on disk:
         path → ``added``, ``modified`` or ``deleted``. Worked out by hashing the files the
         way git does, so git never looks at the working tree (no fsmonitor, no filters)."""
-        old = self.tree_files(base)
+        old = self._listing(self.resolve(base))
         now = self.working_files()
         out: dict[str, str] = {}
         for rel, path in now.items():
-            sha = old.get(rel)
-            if sha is None:
+            entry = old.get(rel)
+            if entry is None:
                 out[rel] = "added"
                 continue
+            sha, size = entry
             try:
-                if os.path.getsize(path) != self.repo.odb.info(bytes.fromhex(sha)).size:
+                if os.path.getsize(path) != size:
                     out[rel] = "modified"
                     continue
                 with open(path, "rb") as fh:
