@@ -54,7 +54,7 @@ def _root(
 
 
 def _register() -> None:
-    from novelforge.cli import check, export, impact, import_, init, promises, promises_suggest, rules, schema  # noqa: F401
+    from novelforge.cli import canon, check, export, hooks, impact, import_, init, promises, promises_suggest, rules, schema  # noqa: F401
 
 
 def err_console():

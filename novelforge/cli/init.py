@@ -28,10 +28,17 @@ def init_cmd(
     directory: Optional[Path] = typer.Argument(None, help="Folder for the new project (default: the current folder)."),
     title: Optional[str] = typer.Option(None, "--title", help="The book's title."),
     author: Optional[str] = typer.Option(None, "--author", help="The byline."),
+    ci: Optional[str] = typer.Option(None, "--ci", metavar="github|gitlab",
+                                     help="Also add a CI workflow that checks the novel (GitHub Actions or GitLab CI). "
+                                          "On an existing project, adds only the workflow."),
 ) -> int:
     """Create a starter project: novelforge.yaml, canon, a contract, and two scenes.
 
-    Never overwrites a file that exists. Example: novelforge init my-novel --title "The Ember Crown"
+    Never overwrites a file that exists. With --ci github|gitlab, also writes a CI workflow
+    at the top of the git repository (or beside novelforge.yaml outside git); on an
+    existing project --ci adds only the workflow.
+
+    Example: novelforge init my-novel --title "The Ember Crown" --ci github
     """
     from novelforge.errors import UsageError
     from novelforge.util import atomic_write
@@ -39,8 +46,23 @@ def init_cmd(
     target = (directory or Path.cwd()).absolute()
     if target.exists() and not target.is_dir():
         raise UsageError(f"`{target}` exists and is not a folder")
-    if (target / "novelforge.yaml").exists():
-        raise UsageError(f"`{target}` already holds a NovelForge project (novelforge.yaml exists)")
+    if ci is not None and ci not in CI_KINDS:
+        raise UsageError(f"`--ci {ci}` is not a CI service; use one of: {', '.join(CI_KINDS)}")
+    existing = (target / "novelforge.yaml").exists()
+    if existing and ci is None:
+        raise UsageError(f"`{target}` already holds a NovelForge project (novelforge.yaml exists)",
+                         help="to add a CI workflow to it, run `novelforge init --ci github` (or gitlab)")
+    if existing and (title or author):
+        raise UsageError("--title and --author are for a new project; this folder already holds one",
+                         help="edit novelforge.yaml instead")
+    ci_files = ci_plan(ci, target) if ci else []
+    for dest, _text in ci_files:
+        if dest.exists():
+            raise UsageError(f"`{dest}` already exists; init never overwrites files",
+                             help="merge the NovelForge steps into it by hand (see docs/ci.md), or move it away")
+    if existing:
+        _write_ci(ci_files)
+        return 0
     source = templates_dir() / "project"
     files = sorted(p for p in source.rglob("*") if p.is_file())
     clashes = [p.relative_to(source) for p in files if (target / p.relative_to(source)).exists()]
@@ -58,8 +80,91 @@ def init_cmd(
         atomic_write(target / rel, text)
     console = out_console()
     console.print(f"Created a NovelForge project in {target}")
+    _write_ci(ci_files)
     console.print("Next: cd into it and run `novelforge check`.")
     return 0
+
+
+# ----------------------------------------------------------------------------- --ci
+CI_KINDS = ("github", "gitlab")
+# template (under templates/ci) → file it becomes, relative to the repository's top
+_CI_FILES = {
+    "github": ("github/novelforge.yml", ".github/workflows/novelforge.yml"),
+    "gitlab": ("gitlab/.gitlab-ci.yml", ".gitlab-ci.yml"),
+}
+
+
+def ci_location(target: Path) -> tuple[Path, str]:
+    """Where CI files go for a project in ``target`` (which may not exist yet): the top of
+    the git repository around it and the project's folder inside it, or ``target`` itself
+    and "" when it is not in a repository."""
+    import os
+
+    from novelforge.vcs.repo import GitError, GitRepo
+
+    probe = target
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        repo = GitRepo(probe)
+    except GitError:
+        return target, ""
+    try:
+        work_tree = repo.work_tree
+    finally:
+        repo.close()
+    try:
+        rel = Path(os.path.realpath(target)).relative_to(work_tree).as_posix()
+    except ValueError:
+        return target, ""
+    return work_tree, "" if rel == "." else rel
+
+
+def render_ci(kind: str, prefix: str, install: str | None = None) -> str:
+    """The text of the CI file for a project at ``prefix`` inside the repository ("" at its
+    top). Templates use plain placeholders (GitHub's own ``${{ }}`` would clash with
+    Jinja2); every value is written as a quoted YAML string."""
+    import json
+
+    from novelforge import __version__
+
+    template, _dest = _CI_FILES[kind]
+    text = (templates_dir() / "ci" / template).read_text("utf-8")
+    folder = prefix.rstrip("/")
+    lead = f"{folder}/" if folder else ""
+    values = {
+        "__NOVELFORGE_INSTALL__": install or f"novelforge-toolchain=={__version__}",
+        "__PROJECT_DIR__": folder or ".",
+        "__CACHE_DIR__": f"{lead}.novelforge/cache",
+        "__SARIF_FILE__": f"{lead}novelforge.sarif",
+        "__JUNIT_FILE__": f"{lead}novelforge-junit.xml",
+    }
+    for token, value in values.items():
+        text = text.replace(token, json.dumps(value, ensure_ascii=False))
+    return text
+
+
+def ci_plan(kind: str, target: Path) -> list[tuple[Path, str]]:
+    """(file, text) of every CI file ``init --ci KIND`` writes for a project in ``target``."""
+    root, prefix = ci_location(target)
+    _template, dest = _CI_FILES[kind]
+    return [(root / dest, render_ci(kind, prefix))]
+
+
+def _write_ci(files: list[tuple[Path, str]]) -> None:
+    from novelforge.errors import UsageError
+    from novelforge.util import atomic_write
+
+    console = out_console()
+    for dest, text in files:
+        try:
+            atomic_write(dest, text)
+        except OSError as exc:
+            raise UsageError(f"cannot write `{dest}`: {exc.strerror or exc}") from None
+        console.print(f"Added the CI workflow {dest}", markup=False)
+    if files:
+        console.print("Commit it and push. Set NOVELFORGE at its top to where CI should install NovelForge from "
+                      "(docs/ci.md explains each step).")
 
 
 def _yaml_str(value: str) -> str:

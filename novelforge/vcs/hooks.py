@@ -104,7 +104,7 @@ def _hooks_path_setting(repo) -> str | None:
     from git.config import GitConfigParser
 
     files: list[str] = []
-    if not os.environ.get("GIT_CONFIG_NOSYSTEM", "").lower() in ("1", "true", "yes", "on"):
+    if os.environ.get("GIT_CONFIG_NOSYSTEM", "").lower() not in ("1", "true", "yes", "on"):
         files.append(os.environ.get("GIT_CONFIG_SYSTEM") or "/etc/gitconfig")
     if "GIT_CONFIG_GLOBAL" in os.environ:
         files.append(os.environ["GIT_CONFIG_GLOBAL"])
@@ -175,7 +175,7 @@ NOVELFORGE_PROJECT={shlex.quote(project)}
 top=$(git rev-parse --show-toplevel 2>/dev/null) && cd "$top" || exit 2
 
 if [ ! -f "$NOVELFORGE_PROJECT/novelforge.yaml" ]; then
-    echo "novelforge: the project \\`$NOVELFORGE_PROJECT\\` is no longer in this repository, so this commit was not checked." >&2
+    echo "error: NovelForge could not check this commit: the project \\`$NOVELFORGE_PROJECT\\` is no longer in this repository" >&2
     echo "  = help: run \\`novelforge hooks install\\` in the project again, or \\`novelforge hooks uninstall\\`; \\`git commit --no-verify\\` skips the check once" >&2
     exit 1
 fi
@@ -185,12 +185,24 @@ if [ -n "$NOVELFORGE_PYTHON" ] && [ -x "$NOVELFORGE_PYTHON" ] && "$NOVELFORGE_PY
 elif command -v novelforge >/dev/null 2>&1; then
     set -- novelforge
 else
-    echo "novelforge: the novelforge command was not found, so this commit was not checked." >&2
+    echo "error: NovelForge could not check this commit: the novelforge command was not found" >&2
     echo "  = help: install NovelForge again (or activate its virtual environment) and run \\`novelforge hooks install\\`; \\`git commit --no-verify\\` skips the check once" >&2
     exit 1
 fi
 
-exec "$@" check --changed --base HEAD "$NOVELFORGE_PROJECT"
+if git rev-parse --verify --quiet HEAD >/dev/null 2>&1; then
+    "$@" check --changed --base HEAD "$NOVELFORGE_PROJECT"
+else
+    # the first commit of the repository: nothing to compare with, so check everything
+    "$@" check "$NOVELFORGE_PROJECT"
+fi
+status=$?
+if [ "$status" -ne 0 ]; then
+    echo "" >&2
+    echo "NovelForge stopped this commit; nothing was committed. Fix what it found above and commit again" >&2
+    echo "(\\`git commit --no-verify\\` commits anyway, this once)." >&2
+fi
+exit "$status"
 """
 
 
