@@ -242,3 +242,29 @@ def test_resolve_rejects_option_like_revisions(repo):
     with GitRepo(repo) as r:
         with pytest.raises(GitError):
             r.resolve("--output=/tmp/owned")
+
+
+# --------------------------------------------------------------------- exactness, scene by scene
+
+@pytest.mark.parametrize("book", ["tests/fixtures/broken-novel", "examples/ember-crown"])
+def test_each_scene_alone_reports_what_a_full_run_reports_for_it(book, tmp_path):
+    """The book-wide rules (misspelled names, variant spellings, pronouns, first person,
+    promises) read only part of the book when a few scenes are checked; what they report
+    for those scenes must not change. Every rule fires in the broken novel."""
+    root = tmp_path / "b"
+    shutil.copytree(Path(__file__).resolve().parent.parent / book, root, ignore=shutil.ignore_patterns(".novelforge"))
+    project = load_project(root)
+    full = check_project(project, CheckOptions(use_cache=False, use_baseline=False)).diagnostics
+    for scene in project.scenes:
+        part = check_project(load_project(root), CheckOptions(use_cache=False, use_baseline=False,
+                                                              scenes={scene.path}))
+        assert part.diagnostics == [d for d in full if d.path == scene.path], scene.path
+
+
+def test_lazy_rules_in_a_changed_scene(repo):
+    """A slip of a name used elsewhere, a colour against canon, a variant spelling: the
+    rules that weigh the whole book give the full run's answer."""
+    edit(repo / SUMMONS, "\n\n", "\n\nArya looked up. Aria's blue eyes narrowed at the gray sky.\n\n", count=1)
+    changes, report, full = assert_same_as_full(repo)
+    codes = {d.code for d in report.diagnostics if d.path == SUMMONS}
+    assert {"NF205", "NF303"} <= codes, codes

@@ -50,6 +50,64 @@ def _used_in_lower_case(word: str, text: str) -> bool:
     return False
 
 
+def _collect(ctx, scenes, canon_tokens, wanted: set[str] | None = None) -> dict[str, list]:
+    """Capitalised words that are not canon names → [(scene, occurrence)], in reading order."""
+    occurrences: dict[str, list] = defaultdict(list)
+    for scene in scenes:
+        idx = ctx.indexes.get(scene.path)
+        if idx is None:
+            continue
+        for c in idx.capitalised:
+            if len(c.word) >= _MIN_LEN and c.word not in canon_tokens and (wanted is None or c.word in wanted):
+                occurrences[c.word].append((scene, c))
+    return occurrences
+
+
+def _named_count(ctx, scenes) -> Counter:
+    """How often each entity is actually named, for the frequency guard."""
+    named: Counter = Counter()
+    for scene in scenes:
+        idx = ctx.indexes.get(scene.path)
+        if idx is None:
+            continue
+        for m in idx.mentions:
+            for key in m.entities:
+                named[key] += 1
+    return named
+
+
+def _from_checked_scenes(ctx, canon_tokens, near_miss):
+    """``check --changed``: the numbers a full run uses, from fewer scenes. Only words of
+    the checked scenes that look like slips matter; their other occurrences can only be
+    in scenes whose text contains them, and an entity can only be named in a scene where
+    one of its name words appears."""
+    import re
+
+    indexes = ctx.indexes
+    scenes = ctx.project.scenes
+    checked = [s for s in scenes if s.path in indexes.checked]
+    suspects = {w for w in _collect(ctx, checked, canon_tokens) if near_miss(w) is not None}
+    if not suspects:
+        return {}, None
+    needle = re.compile("|".join(re.escape(w) for w in sorted(suspects, key=len, reverse=True)))
+    indexes.fill([s.path for s in indexes.scenes_matching(needle)])
+    occurrences = _collect(ctx, [s for s in scenes if indexes.has(s.path)], canon_tokens, suspects)
+    counts: dict = {}
+
+    def named_count(key) -> int:
+        if key not in counts:
+            words = {t.lower() for toks, keys in ctx.names.entries.items() if key in keys for t in toks}
+            where = []
+            if words:
+                pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+                where = indexes.scenes_matching(pattern, lower=True)
+                indexes.fill([s.path for s in where])
+            counts[key] = _named_count(ctx, where)[key]
+        return counts[key]
+
+    return occurrences, named_count
+
+
 @rule("NF205", "misspelled-name", "warning", "project")
 def check(ctx):
     """A capitalised word in the prose looks like a misspelling of a canon name.
@@ -90,38 +148,42 @@ def check(ctx):
     if not canon_tokens:
         return
     known = {n for n in ctx.project.config.check.known_names}
-    # how often each entity is actually named, for the frequency guard
-    named_count: Counter = Counter()
-    occurrences: dict[str, list] = defaultdict(list)
-    for scene in ctx.project.scenes:
-        idx = ctx.indexes.get(scene.path)
-        if idx is None:
-            continue
-        for m in idx.mentions:
-            for key in m.entities:
-                named_count[key] += 1
-        for c in idx.capitalised:
-            if len(c.word) >= _MIN_LEN and c.word not in canon_tokens:
-                occurrences[c.word].append((scene, c))
-    if not occurrences:
-        return
     finder = NearMiss(set(canon_tokens))
-    lower_text = None
     vocabulary = set(canon_tokens)
-    for word in sorted(occurrences):
+
+    def near_miss(word: str):
+        """The canon word ``word`` may be a slip of, or None (the cheap tests first)."""
         if word in known or word.isupper() or word in _CALENDAR or _is_inflection(word, vocabulary):
-            continue
+            return None
         cands = finder.candidates(word, _allowed_distance(word))
         cands = [(d, c) for d, c in cands if _fold(c) != _fold(word)]  # an accent is a variant, not a slip
-        if not cands:
+        return cands[0][1] if cands else None
+
+    from novelforge.rules.engine import partial
+
+    if partial(ctx.indexes):
+        occurrences, named_count = _from_checked_scenes(ctx, canon_tokens, near_miss)
+    else:
+        occurrences = _collect(ctx, ctx.project.scenes, canon_tokens)
+        named_count = None
+    if not occurrences:
+        return
+    lower_text = None
+    for word in sorted(occurrences):
+        target = near_miss(word)
+        if target is None:
             continue
-        dist, target = cands[0]
         keys = canon_tokens[target]
         occs = occurrences[word]
-        expected = max(named_count[k] for k in keys)
         scenes = {scene.path for scene, _c in occs}
-        if len(scenes) >= 3 or (len(occs) > 3 and len(occs) * 10 > expected):
+        if len(scenes) >= 3:
             continue  # used like a name of its own (a different person, a dialect), not a slip
+        if len(occs) > 3:
+            if named_count is None:
+                named_count = _named_count(ctx, ctx.project.scenes)
+            expected = max(named_count(k) if callable(named_count) else named_count[k] for k in keys)
+            if len(occs) * 10 > expected:
+                continue  # the same, for a name used often in one or two scenes
         if lower_text is None:
             lower_text = "\n".join(s.body for s in ctx.project.scenes if s.readable)
         if _used_in_lower_case(word.lower(), lower_text):

@@ -37,8 +37,13 @@ def check(ctx):
             found: dict[str, list] = {left: [], right: []}
             rx = ctx.memo(("either", cid, left), lambda c=c, a=left, b=right: terms_regex([a, b], c.ignore_case))
             for scene in ctx.project.scenes:
+                if not scene.readable or not scene_in_scope(c, scene, ctx):
+                    continue
+                # only a scene the terms occur in needs analysing (for dialogue and speakers)
+                if next(rx.finditer(ctx.masked(scene), ctx.lower(scene), scene.body_start), None) is None:
+                    continue
                 idx = ctx.indexes.get(scene.path)
-                if idx is None or not idx.words or not scene_in_scope(c, scene, ctx):
+                if idx is None or not idx.words:
                     continue
                 for m in matches(c, rx, scene, idx, ctx):
                     word = m.group(0)

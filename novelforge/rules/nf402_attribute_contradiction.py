@@ -230,6 +230,16 @@ def _genders(ctx) -> dict[str, str]:
     """The pronoun the book uses for each character: canon `attributes: {gender|pronouns}`
     first, else the subject pronouns in narration sentences that open with the only
     character they name (at least three, and three in five of one kind)."""
+    out = _canon_genders(ctx)
+    from novelforge.rules.engine import partial
+
+    if partial(ctx.indexes):
+        return _LazyGenders(ctx, out)
+    _vote(ctx, ctx.project.scenes, out)
+    return out
+
+
+def _canon_genders(ctx) -> dict[str, str]:
     out: dict[str, str] = {}
     for cid, ent in ctx.project.characters.items():
         for key in ("pronouns", "gender", "sex"):
@@ -242,8 +252,14 @@ def _genders(ctx) -> dict[str, str]:
                 elif value.startswith("they"):
                     out[cid] = "they"
                 break
+    return out
+
+
+def _vote(ctx, scenes, out: dict[str, str], only: str | None = None) -> None:
+    """Add to ``out`` the pronoun the prose of ``scenes`` gives each character not in it
+    (or only character ``only``)."""
     votes: dict[str, Counter] = {}
-    for scene in ctx.project.scenes:
+    for scene in scenes:
         idx = ctx.indexes.get(scene.path)
         if idx is None or not idx.mentions:
             continue
@@ -263,7 +279,7 @@ def _genders(ctx) -> dict[str, str]:
             if len(named) != 1 or first is None or first.start - start > 2:
                 continue
             (cid,) = named
-            if cid in out:
+            if cid in out or (only is not None and cid != only):
                 continue
             c = votes.setdefault(cid, Counter())
             for p in _PRONOUNS.finditer(masked, start, end):
@@ -275,7 +291,34 @@ def _genders(ctx) -> dict[str, str]:
             top, n = c.most_common(1)[0]
             if n >= 3 and n >= 0.6 * sum(c.values()):
                 out[cid] = top
-    return out
+
+
+class _LazyGenders(dict):
+    """``check --changed``: a character's pronoun, worked out when a checked scene needs
+    it, from the scenes that name them (the only ones that can vote)."""
+
+    def __init__(self, ctx, known: dict[str, str]) -> None:
+        super().__init__(known)
+        self.ctx = ctx
+        self.done = set(known)
+
+    def get(self, cid, default=None):  # type: ignore[override]
+        if cid not in self.done and cid in self.ctx.project.characters:
+            self.done.add(cid)
+            import re
+
+            indexes = self.ctx.indexes
+            words = {t.lower() for toks, keys in self.ctx.names.entries.items()
+                     if ("characters", cid) in keys for t in toks}
+            if words:
+                pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+                where = indexes.scenes_matching(pattern, lower=True)
+                indexes.fill([s.path for s in where])
+                found: dict[str, str] = {}
+                _vote(self.ctx, where, found, only=cid)
+                if cid in found:
+                    self[cid] = found[cid]
+        return dict.get(self, cid, default)
 
 
 def _owner(masked: str, at: int, mentions) -> str | None:

@@ -75,8 +75,13 @@ def _first_person_book(ctx) -> bool:
     """A book in which at least one scene in five reads as first person (a Watson, an
     Ishmael, a journal): its scenes are first person unless they say `pov_mode: third`
     (a third-person novel quoting letters stays far below that)."""
-    scenes = [i for i in ctx.indexes.values() if i.words >= 200]
-    return bool(scenes) and sum(1 for i in scenes if i.first_person) >= 0.2 * len(scenes)
+    from novelforge.rules.engine import first_person, light_index
+
+    scenes = [s for s in ctx.project.scenes if s.readable
+              and (i := light_index(ctx.indexes, s.path)) is not None and i.words >= 200]
+    if hasattr(ctx.indexes, "first_persons"):
+        ctx.indexes.first_persons(scenes)   # all at once, in parallel
+    return bool(scenes) and sum(1 for s in scenes if first_person(ctx.indexes, s)) >= 0.2 * len(scenes)
 
 
 

@@ -7,14 +7,28 @@ from novelforge.diagnostics import Diagnostic
 from novelforge.ledger import LedgerEntry, Site, build_ledger
 
 
+class _Light:
+    """The promise rules read markers and word counts only: no need to analyse a scene
+    further for them (``check --changed``)."""
+
+    def __init__(self, indexes) -> None:
+        self.indexes = indexes
+
+    def get(self, path, default=None):
+        from novelforge.rules.engine import light_index
+
+        found = light_index(self.indexes, path)
+        return default if found is None else found
+
+
 def ledger(ctx) -> dict[str, LedgerEntry]:
-    return ctx.memo("promise-ledger", lambda: build_ledger(ctx.project, ctx.indexes))
+    return ctx.memo("promise-ledger", lambda: build_ledger(ctx.project, _Light(ctx.indexes)))
 
 
 def book(ctx):
     from novelforge.ledger.measure import book_map
 
-    return ctx.memo("promise-book-map", lambda: book_map(ctx.project, ctx.indexes))
+    return ctx.memo("promise-book-map", lambda: book_map(ctx.project, _Light(ctx.indexes)))
 
 
 def at_site(ctx, code: str, site: Site, pid: str, message: str, *, help: str | None = None) -> Diagnostic:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from novelforge.text.names import TITLES, EntityKey, NameTable
 
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 
 _COMMENT = re.compile(r"<!--(.*?)(?:-->|\Z)", re.S)
 _PARA_SPLIT = re.compile(r"\n[ \t]*\n\s*")
@@ -141,6 +141,7 @@ class TextIndex:
     directives: list[Directive] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
     first_person: bool = False
+    light: bool = False   # ``build_index(light=True)``: words, markers and suppressions only
 
     def speakers(self) -> set[str]:
         return {d.speaker for d in self.dialogue if d.speaker}
@@ -300,23 +301,39 @@ def _dialogue(masked: str, paragraphs: list[tuple[int, int]]) -> list[Dialogue]:
 
 
 def build_index(text: str, body_start: int, names: NameTable, pov: str | None = None,
-                pov_mode: str | None = None) -> TextIndex:
+                pov_mode: str | None = None, light: bool = False) -> TextIndex:
+    """The analysis of one scene. ``light`` stops after the cheap part — word count,
+    promise markers and suppression comments — which is all some book-wide rules read
+    of the scenes ``check --changed`` does not check."""
     masked, directives, markers = mask(text, body_start)
-    idx = TextIndex(directives=directives, markers=markers)
+    idx = TextIndex(directives=directives, markers=markers, light=light)
     body = masked[body_start:]
     idx.words = len(body.split())
-    if not idx.words:
+    if light or not idx.words:
         return idx
     idx.paragraphs = paras = _paragraphs(masked, body_start)
     idx.sentences = _sentences(masked, paras)
     idx.dialogue = dialogue = _dialogue(masked, paras)
     _mentions(masked, body_start, names, idx)
+    idx.first_person = _first_person(masked, paras, dialogue, pov_mode)
+    _attribute_speakers(masked, idx, pov)
+    return idx
+
+
+def scene_first_person(text: str, body_start: int, pov_mode: str | None = None) -> bool:
+    """``build_index(...).first_person`` without the rest of the analysis."""
+    masked = mask(text, body_start)[0]
+    if not masked[body_start:].split():
+        return False
+    paras = _paragraphs(masked, body_start)
+    return _first_person(masked, paras, _dialogue(masked, paras), pov_mode)
+
+
+def _first_person(masked: str, paras: list[tuple[int, int]], dialogue: list[Dialogue], pov_mode: str | None) -> bool:
     # italics are thoughts and letters: a letter in the first person does not make the scene first person
     narration = _ITALIC_SPAN.sub(" ", _narration_text(masked, paras, dialogue)[:40000])
     narration_i = re.findall(r"(?<![\w’'])I(?= (?:was|had|did|could|would|said|thought|felt|knew|saw|am|have)\b)", narration)
-    idx.first_person = pov_mode == "first" or (pov_mode is None and len(narration_i) >= 3)
-    _attribute_speakers(masked, idx, pov)
-    return idx
+    return pov_mode == "first" or (pov_mode is None and len(narration_i) >= 3)
 
 
 def _narration_text(masked: str, paras: list[tuple[int, int]], dialogue: list[Dialogue]) -> str:
