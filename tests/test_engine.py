@@ -329,13 +329,15 @@ def test_broken_baseline_is_a_config_error(tmp_path):
 @pytest.fixture
 def counted_index(monkeypatch):
     calls: list[str] = []
-    real = engine.build_index
+    from novelforge.rules import indexing
+
+    real = indexing.build_index
 
     def counting(text, *args, **kwargs):
         calls.append(text)
         return real(text, *args, **kwargs)
 
-    monkeypatch.setattr(engine, "build_index", counting)
+    monkeypatch.setattr(indexing, "build_index", counting)
     return calls
 
 

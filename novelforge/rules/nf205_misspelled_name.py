@@ -159,7 +159,7 @@ def check(ctx):
         cands = [(d, c) for d, c in cands if _fold(c) != _fold(word)]  # an accent is a variant, not a slip
         return cands[0][1] if cands else None
 
-    from novelforge.rules.engine import partial
+    from novelforge.rules.indexing import partial
 
     if partial(ctx.indexes):
         occurrences, named_count = _from_checked_scenes(ctx, canon_tokens, near_miss)

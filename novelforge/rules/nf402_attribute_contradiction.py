@@ -231,7 +231,7 @@ def _genders(ctx) -> dict[str, str]:
     first, else the subject pronouns in narration sentences that open with the only
     character they name (at least three, and three in five of one kind)."""
     out = _canon_genders(ctx)
-    from novelforge.rules.engine import partial
+    from novelforge.rules.indexing import partial
 
     if partial(ctx.indexes):
         return _LazyGenders(ctx, out)

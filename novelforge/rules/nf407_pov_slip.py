@@ -75,7 +75,7 @@ def _first_person_book(ctx) -> bool:
     """A book in which at least one scene in five reads as first person (a Watson, an
     Ishmael, a journal): its scenes are first person unless they say `pov_mode: third`
     (a third-person novel quoting letters stays far below that)."""
-    from novelforge.rules.engine import first_person, light_index
+    from novelforge.rules.indexing import first_person, light_index
 
     scenes = [s for s in ctx.project.scenes if s.readable
               and (i := light_index(ctx.indexes, s.path)) is not None and i.words >= 200]

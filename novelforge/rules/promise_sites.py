@@ -15,7 +15,7 @@ class _Light:
         self.indexes = indexes
 
     def get(self, path, default=None):
-        from novelforge.rules.engine import light_index
+        from novelforge.rules.indexing import light_index
 
         found = light_index(self.indexes, path)
         return default if found is None else found
