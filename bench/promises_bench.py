@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 # the measured novels (at least 50 candidates each), then smaller extra samples
 NOVELS = ["dracula", "adventures_of_sherlock_holmes", "war_and_peace", "moby_dick"]
-EXTRA = ["a_study_in_scarlet", "pride_and_prejudice"]
+EXTRA = ["a_study_in_scarlet", "the_sign_of_the_four", "pride_and_prejudice"]
 TOP = 50
 
 
@@ -65,7 +65,7 @@ def main() -> None:
              "|---|---:|---:|---:|---:|---:|"]
     for slug, total, n, yes, unl in rows:
         prec = f"{100 * yes / n:.0f}%" if n else "–"
-        extra = " (extra, fewer than 50)" if slug in EXTRA else ""
+        extra = (" (extra, fewer than 50)" if total < TOP else " (extra)") if slug in EXTRA else ""
         lines.append(f"| {slug}{extra} | {total} | {n} | {yes} | {prec} | {unl} |")
     main = [r for r in rows if r[0] in NOVELS]
     tot_n = sum(r[2] for r in main)
@@ -77,7 +77,13 @@ def main() -> None:
               f"- no cache (`--no-cache`): {cold:.2f} s", f"- cold cache (first run): {first:.2f} s",
               f"- warm cache: {warm:.2f} s", "", "Target: under 3 s; precision at least 60% on 50 labelled candidates per novel.",
               f"Met: {', '.join(met) or 'none'}. Missed: {', '.join(missed) or 'none'}.",
-              f"Three novels at 60% or better on {TOP} labelled candidates each: {'yes' if len(met) >= 3 else 'no'} ({len(met)} of {len(main)}).", ""]
+              f"Three novels at 60% or better on {TOP} labelled candidates each: {'yes' if len(met) >= 3 else 'no'} ({len(met)} of {len(main)})."]
+    # an extra novel with fewer than TOP candidates, all of them labelled, is reported apart:
+    # it is a smaller sample than the target asks for
+    small = [r for r in rows if r[0] in EXTRA and r[1] < TOP and r[2] == r[1] and r[4] == 0 and r[3] >= 0.6 * r[2]]
+    for slug, total, n, yes, _unl in small:
+        lines.append(f"Also at 60% or better on all of its candidates, fewer than {TOP}: {slug} ({yes} of {n}).")
+    lines.append("")
     (HERE / "PROMISES_RESULTS.md").write_text("\n".join(lines), "utf-8")
     print("\n".join(lines))
 

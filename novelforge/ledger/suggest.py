@@ -1,8 +1,10 @@
 """Candidate setups found in the prose, without an LLM (``novelforge promises suggest``).
 
-Each detector is a small function ``(book) -> iterable of Candidate``; ``suggest`` runs them
-all, drops what is already declared or rejected, and sorts by confidence. An LLM-based
-detector plugs in by being one more function of the same shape (see ``DETECTORS``).
+Each detector is a small function ``(book) -> iterable of Candidate`` (``detectors.py``; the
+``Book`` they read is in ``book.py``); ``suggest`` runs them all, drops what is already declared
+or rejected and maxims, lowers candidates that sit in the last quarter of a story (where a
+collection's story explains itself), and sorts by confidence. An LLM-based detector plugs in by
+being one more function of the same shape (see ``DETECTORS``).
 
 Detectors (see docs/promises-suggest.md):
 
@@ -11,7 +13,7 @@ Detectors (see docs/promises-suggest.md):
 * ``prophecy`` – prophecy and foreshadowing language: "it is foretold", "prophecy", "would come
   to regret", "little did", "had she known", "was never to see … again".
 * ``question`` – a question a character asks whose key words never recur in a later scene.
-* ``object`` – a concrete thing introduced with emphasis ("a locked box", "the strange key",
+* ``object`` – a concrete thing introduced with emphasis ("a locked box", "the hidden key",
   an italic word) whose noun never recurs in a later scene (a Chekhov object).
 * ``canon-once`` – a canon item (not a character) that appears in only one scene.
 * ``character-once`` – a canon character named in one scene only.
@@ -23,589 +25,42 @@ Detectors (see docs/promises-suggest.md):
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
-from typing import Callable, Iterable
+from typing import Iterable
 
-from novelforge.project.models import Project, Scene
+from novelforge.ledger.book import (Book, Candidate, PayoffSuggestion, _WORD, _excerpt, _norm,
+                                    content_words)
+from novelforge.ledger.detectors import DETECTORS, Detector
+from novelforge.project.models import Project
 from novelforge.text.index import TextIndex
 
-KINDS = ("promise", "question", "clue", "mystery", "foreshadowing")
 
+# in a collection of stories, the last quarter of each story is its solution: what is named
+# there is mostly paid off, not set up
+LATE_IN_STORY = 0.75
+LATE_PENALTY = 0.25
 
-@dataclass
-class Candidate:
-    id: str
-    kind: str              # promise | question | clue | mystery | foreshadowing
-    confidence: float      # 0–1
-    detector: str
-    scene: str
-    path: str
-    line: int
-    column: int
-    excerpt: str
-    description: str
-    keywords: list[str] = field(default_factory=list)
-    order: int = 0         # scene index in reading order
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+# a maxim states what is generally true ("as a rule", "the more … the less", "is often",
+# "almost invariably"): it promises nothing about this story
+_MAXIM = re.compile(
+    r"\bas\s+a\s+rule\b|\bthe\s+more\s+[\w\s,]{1,40}?\bthe\s+(?:more|less)\b"
+    r"|\b(?:is|are)\s+(?:often|always|usually|generally|invariably|almost\s+(?:always|invariably)|seldom|commonly)\b"
+    r"|\bit\s+is\s+the\s+easiest\s+thing\b|\bwhere\s+there\s+is\s+no\b", re.I)
 
 
-@dataclass
-class PayoffSuggestion:
-    promise: str
-    scene: str
-    path: str
-    line: int
-    column: int
-    excerpt: str
-    score: float           # share of the promise's keywords found in the scene
+def _is_maxim(c: Candidate) -> bool:
+    """A maxim, unless a vow or an appointment (which commit to something whatever else the
+    sentence says: "since where there is affection… I will not be in a hurry")."""
+    return c.detector not in ("vow", "appointment") and bool(_MAXIM.search(getattr(c, "_text", "")))
 
-    def to_dict(self) -> dict:
-        return asdict(self)
 
-
-# ----------------------------------------------------------------------------- words
-STOPWORDS = frozenset("""
-a about above after again against all almost alone along already also although always am among an and
-another any anybody anyone anything anyway are around as ask asked at away back be became because become
-been before began behind being believe below beside besides best better between beyond both bring brought
-but by came can cannot could dare day days did do does doing done down during each either else enough even
-ever every everything eyes face far feel felt few find first for found from gave get give given go going
-gone good got great had has have having he hear heard her here hers herself him himself his how however
-i if in indeed into is it its itself just keep kept kind knew know known last least left less let like
-little long look looked made make many may me mean means might mind mine more most much must my myself
-name near need never new next no none nor not nothing now of off often oh old on once one only or other
-others ought our ours ourselves out over own part perhaps place put quite rather really right said same
-saw say see seem seemed seen shall she should since so some something soon still such sure take taken
-tell than that the their theirs them themselves then there these they thing things think this those
-though thought three through thus till time to together told too took toward towards two under until
-up upon us use very want was way we well went were what whatever when where whether which while who
-whom whose why will wish with within without word words would yes yet you your yours yourself
-yourselves shan't won't don't didn't can't couldn't wouldn't isn't wasn't i'm i'll i've i'd you're
-you'll he's she's it's that's there's what's let's am mr mrs miss sir madam lady lord dear man men
-woman women come comes coming goes says tell tells going made another whole while year years moment
-way life world house room hand hands head heart again myself anything nothing people father mother
-""".split())
-
-_WORD = re.compile(r"[A-Za-z][a-z’'\-]*[a-z]|[A-Za-z]")
-
-
-def _norm(word: str) -> str:
-    w = word.lower().replace("’", "'")
-    if w.endswith("'s"):
-        w = w[:-2]
-    if len(w) > 4 and w.endswith("ies"):
-        return w[:-3] + "y"
-    if len(w) > 4 and w.endswith("es") and w[-3] in "sxz":
-        return w[:-2]
-    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
-        return w[:-1]
-    return w
-
-
-def content_words(text: str) -> list[str]:
-    """Lower-case, singular content words of ``text`` (no stopwords, at least 4 letters)."""
-    out: list[str] = []
-    for m in _WORD.finditer(text):
-        w = _norm(m.group(0))
-        if len(w) >= 4 and w not in STOPWORDS:
-            out.append(w)
-    return out
-
-
-# ----------------------------------------------------------------------------- the book
-class Book:
-    """What every detector needs: scenes in reading order with their indexes, and for each
-    content word the scenes it occurs in (first and last)."""
-
-    def __init__(self, project: Project, indexes: dict[str, TextIndex]) -> None:
-        self.project = project
-        self.scenes: list[tuple[Scene, TextIndex]] = [
-            (s, indexes[s.path]) for s in project.scenes if s.readable and s.path in indexes]
-        self.first_seen: dict[str, int] = {}
-        self.last_seen: dict[str, int] = {}
-        self.scene_count: dict[str, int] = {}
-        self._scenes_of: dict[str, list[int]] = {}
-        memo: dict[str, str] = {}
-
-        def norm(w: str) -> str:
-            n = memo.get(w)
-            if n is None:
-                n = memo[w] = _norm(w)
-            return n
-        for order, (scene, _idx) in enumerate(self.scenes):
-            words = {norm(w) for w in set(_WORD.findall(scene.text, scene.body_start))}
-            for w in words:
-                self.first_seen.setdefault(w, order)
-                self.last_seen[w] = order
-                self.scene_count[w] = self.scene_count.get(w, 0) + 1
-                self._scenes_of.setdefault(w, []).append(order)
-
-    def scenes_of(self, word: str) -> list[int]:
-        return self._scenes_of.get(word, [])
-
-    def recurs_after(self, word: str, order: int) -> bool:
-        return self.last_seen.get(word, -1) > order
-
-    def sentence(self, scene: Scene, idx: TextIndex, offset: int) -> tuple[int, int]:
-        span = idx.unit_at(offset, "sentence")
-        if span is None:
-            return offset, min(len(scene.text), offset + 120)
-        return span
-
-
-def _excerpt(text: str, start: int, end: int, limit: int = 200) -> str:
-    s = re.sub(r"\s+", " ", text[start:end]).strip()
-    s = s.replace("_", "")
-    return s if len(s) <= limit else s[:limit - 1].rstrip() + "…"
-
-
-def _slug(*parts: str) -> str:
-    s = "-".join(p for p in parts if p)
-    s = re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
-    return s[:60].rstrip("-") or "candidate"
-
-
-def _make(book: Book, order: int, offset: int, end: int, *, kind: str, detector: str, confidence: float,
-          keywords: list[str], description: str, span: tuple[int, int] | None = None) -> Candidate:
-    scene, idx = book.scenes[order]
-    s, e = span or book.sentence(scene, idx, offset)
-    line, col = scene.position(offset)
-    c = Candidate(
-        id=_slug(detector, scene.id, *keywords[:3]), kind=kind, confidence=round(confidence, 2),
-        detector=detector, scene=scene.id, path=scene.path, line=line, column=col,
-        excerpt=_excerpt(scene.text, s, e), description=description, keywords=keywords, order=order)
-    # the sentence the candidate sits in (not a dataclass field: not serialised); ``suggest``
-    # keeps one candidate per sentence
-    c._sentence = (order, s)
-    return c
-
-
-# ----------------------------------------------------------------------------- detectors
-_VOW = re.compile(
-    r"\b(?:I|we)\s+(?:do\s+|solemnly\s+|hereby\s+)?(?:swear|vow|promise|pledge)\b(?P<rest>[^.!?\"”]{0,160})"
-    r"|\bone\s+day\s+(?:I|we)\s+(?:will|shall|'ll)\b(?P<rest2>[^.!?\"”]{0,160})"
-    r"|\bmark\s+my\s+words?\b(?P<rest3>[^.!?\"”]{0,160})"
-    r"|\bI\s+give\s+you\s+my\s+(?:word|oath)\b(?P<rest4>[^.!?\"”]{0,160})"
-    r"|\bI\s+will\s+(?:never\s+rest|not\s+rest|have\s+my\s+revenge|be\s+avenged)\b(?P<rest5>[^.!?\"”]{0,160})",
-    re.I)
-# a vow commits to something still to come; "I swear he's honest" only asserts
-_FUTURE = re.compile(r"(?:\b(?:will|shall|never|one\s+day|some\s+day|to\s+(?:kill|find|return|avenge|come|bring|protect|keep|save|tell|be))\b|['’]ll\b)", re.I)
-# "I promise you, it is nothing" asserts rather than commits: no future in what follows
-_WEAK_VOW = re.compile(r"^\s*(?:you\s*)?[,!—–-]*\s*(?:you\s+)?(?:it\s+(?:is|was)|I\s+(?:am|was|did|do|have|had))\b", re.I)
-
-
-def detect_vows(book: Book) -> Iterable[Candidate]:
-    for order, (scene, idx) in enumerate(book.scenes):
-        text = scene.text
-        for d in idx.dialogue:
-            chunk = text[d.start:d.end]
-            if len(chunk) < 12:
-                continue
-            for m in _VOW.finditer(chunk):
-                rest = next((g for g in m.groups() if g is not None), "")
-                if _WEAK_VOW.match(rest):
-                    continue
-                words = content_words(rest)
-                if not words:
-                    continue
-                future = bool(_FUTURE.search(rest)) or m.group(0).lower().startswith(("one day", "mark my"))
-                if not future:
-                    continue
-                conf = 0.72
-                if len(words) >= 2:
-                    conf += 0.06
-                off = d.start + m.start()
-                yield _make(book, order, off, off + len(m.group(0)), kind="promise", detector="vow",
-                            confidence=conf, keywords=words[:4],
-                            description=f"Vow: {_excerpt(chunk, m.start(), m.end(), 120)}")
-
-
-_PROPHECY = re.compile(
-    r"\b(?:it\s+(?:is|has\s+been)\s+(?:foretold|written|prophesied)|(?:was|were|be)\s+foretold|foretell|prophec(?:y|ies)|prophesied"
-    r"|(?:would|was\s+to|were\s+to)\s+(?:come\s+to\s+|live\s+to\s+|soon\s+)?(?:regret|rue)"
-    r"|little\s+did\s+(?:he|she|they|I|we)"
-    r"|had\s+(?:he|she|they|I|we)\s+(?:but\s+|only\s+)?known"
-    r"|(?:was|were)\s+never\s+to\s+(?:see|meet|return|come\s+back)"
-    r"|(?:was|were)\s+(?:destined|doomed|fated)\s+to"
-    r"|one\s+day\s+(?:he|she|they|it|this|that)\s+(?:\w+\s+){0,3}?would"
-    r"|(?:an?|the)\s+(?:evil\s+|dark\s+|ill\s+)?(?:omen|portent|presentiment|foreboding)s?"
-    r"|in\s+after\s+(?:days|years)|long\s+afterwards?\s+(?:he|she|I|they)\s+(?:remembered|recalled)"
-    r")\b",
-    re.I)
-_PROPHECY_STRONG = re.compile(r"foretold|prophe|destined|doomed|fated|never\s+to|little\s+did|had\s+\w+\s+(?:but\s+|only\s+)?known|regret|rue", re.I)
-
-
-_NARRATOR_ONLY = re.compile(r"(?i)little|had\s")
-
-
-def detect_prophecy(book: Book) -> Iterable[Candidate]:
-    for order, (scene, idx) in enumerate(book.scenes):
-        text = scene.text
-        for m in _PROPHECY.finditer(text, scene.body_start):
-            if _NARRATOR_ONLY.match(m.group(0)) and idx.in_dialogue(m.start()):
-                continue   # "had I known!" said aloud is regret, not a narrator's foreshadowing
-            s, e = book.sentence(scene, idx, m.start())
-            sentence = text[s:e]
-            if m.group(0).lower().startswith("had") and (
-                    sentence.rstrip("\"”’' ").endswith("?") or re.match(r"\s+nothing\b", text[m.end():m.end() + 9])):
-                continue   # a counterfactual question or "had she known nothing of": not a hint of what is to come
-            words = [w for w in content_words(sentence) if w not in content_words(m.group(0))]
-            conf = 0.66 if _PROPHECY_STRONG.search(m.group(0)) else 0.5
-            if not words:
-                conf -= 0.2
-            yield _make(book, order, m.start(), m.end(), kind="foreshadowing", detector="prophecy",
-                        confidence=conf, keywords=[_slug(m.group(0))] + words[:3],
-                        description=f"Foreshadowing: {_excerpt(text, s, e, 120)}", span=(s, e))
-
-
-_QWORD = re.compile(r"^\W*(?:but\s+|and\s+|then\s+)?(who|why|what|where|how|whose|which)\b", re.I)
-_QTRIVIAL = re.compile(r"\b(?:do\s+you\s+(?:mean|think|say)|is\s+the\s+matter|are\s+you\s+doing|time\s+is\s+it|"
-                       r"can\s+I\s+do|shall\s+I\s+do|have\s+you\s+done|is\s+it\s+to\s+you|do\s+you\s+want|"
-                       r"is\s+that|are\s+you\s+talking|why\s+don['’]t\s+you|why\s+not|how\s+do\s+you\s+do|how\s+are\s+you)\b", re.I)
-
-
-def _dialogue_questions(book: Book, opener: re.Pattern[str]) -> Iterable[tuple[int, int, str]]:
-    """(scene order, offset, question) for each non-trivial question in dialogue that
-    ``opener`` accepts, in every scene but the last (nothing can answer a question there)."""
-    last = len(book.scenes) - 1
-    for order, (scene, idx) in enumerate(book.scenes):
-        if order == last:
-            continue
-        text = scene.text
-        for d in idx.dialogue:
-            chunk = text[d.start:d.end]
-            if "?" not in chunk:
-                continue
-            for q in re.finditer(r"[^.!?\"“”]*\?", chunk):
-                question = q.group(0).strip()
-                if opener.match(question) and not _QTRIVIAL.search(question):
-                    yield order, d.start + q.start() + (len(q.group(0)) - len(q.group(0).lstrip())), question
-
-
-def detect_questions(book: Book) -> Iterable[Candidate]:
-    for order, off, question in _dialogue_questions(book, _QWORD):
-        words = [w for w in content_words(question) if book.scene_count.get(w, 0) <= max(3, len(book.scenes) // 20)]
-        if len(words) < 2 or any(book.recurs_after(w, order) for w in words):
-            continue
-        yield _make(book, order, off, off + len(question), kind="question", detector="question",
-                    confidence=0.35 + min(0.1, 0.03 * len(words)), keywords=words[:4],
-                    description=f"Unanswered question: {question[:120]}",
-                    span=(off, off + len(question)))
-
-
-_MYSTERY_Q = re.compile(r"^\W*(?:but\s+|and\s+|then\s+)?(?:who|why|what|how|where)\b[^?]{0,120}\b(?:did|could|can|was|were|is|has|had|have|does|do|should|would|happened|became)\b", re.I)
-
-
-def detect_mystery_questions(book: Book) -> Iterable[Candidate]:
-    """A who/why/what-happened question in dialogue whose rare key words come back only much
-    later (at least a quarter of the book on): the book raises it now and answers it then."""
-    n = len(book.scenes)
-    gap = max(3, n // 4)
-    for order, off, question in _dialogue_questions(book, _MYSTERY_Q):
-        words = [w for w in content_words(question) if book.scene_count.get(w, 0) <= max(6, n // 6)]
-        if len(words) < 2:
-            continue
-        later = [next((o for o in book.scenes_of(w) if o > order), None) for w in words]
-        if all(x is None for x in later):
-            continue   # never answered: the `question` detector's case
-        if min(x for x in later if x is not None) - order < gap:
-            continue
-        yield _make(book, order, off, off + len(question), kind="question", detector="mystery-question",
-                    confidence=0.46 + min(0.1, 0.03 * len(words)), keywords=words[:4],
-                    description=f"Question answered much later: {question[:120]}",
-                    span=(off, off + len(question)))
-
-
-_EMPHASIS = re.compile(
-    r"\b(strange|old|locked|sealed|hidden|secret|mysterious|curious|ancient|forbidden|missing|stolen|"
-    r"bloodstained|blood-stained|peculiar)\s+([a-z][a-z\-]{2,})\b", re.I)
-_STRONG_ADJ = frozenset("locked sealed hidden secret mysterious forbidden missing stolen bloodstained blood-stained".split())
-_ITALIC_WORD = re.compile(r"(?<![\w*_])[_*]([a-z][a-z\-]{2,}(?:\s+[a-z][a-z\-]{2,})?)[_*](?![\w*_])")
-# Concrete things a reader expects to matter again when introduced with emphasis. "old" and
-# "strange" are everywhere in prose: after a weak adjective only these nouns count.
-CONCRETE = frozenset("""
-box chest casket coffer trunk case drawer cabinet safe door gate key lock letter note paper document
-diary journal book map ring locket necklace brooch bracelet jewel gem pearl stone knife dagger sword
-blade pistol revolver gun rifle musket bullet cartridge poison phial vial bottle flask cup glass
-photograph portrait picture painting mirror lamp candle lantern cross crucifix amulet charm medal
-coin purse wallet package parcel bundle envelope telegram will scar mark wound stain footprint
-footmark track button glove hat handkerchief cloak mask veil shoe boot ship boat carriage cart
-chamber cellar vault crypt tomb grave coffin passage staircase tower room cupboard trap-door trapdoor
-window bell clock watch seal signet scroll manuscript cipher code message sign symbol tattoo
-""".split())
-# what follows an emphasis adjective but is not a thing
-_ABSTRACT = frozenset("""
-fashioned feeling sense sort kind thing fellow friend woman man lady gentleman
-day time way manner sensation idea thought look voice tone fancy habit notion
-dream story tale place custom acquaintance affair matter
-country people family song life age world love memory mother father name word
-""".split())
-
-
-def detect_objects(book: Book) -> Iterable[Candidate]:
-    seen: set[str] = set()
-    for order, (scene, idx) in enumerate(book.scenes):
-        text = scene.text
-        hits = [(m, m.group(2), 0.45, m.group(1).lower() in _STRONG_ADJ)
-                for m in _EMPHASIS.finditer(text, scene.body_start)]
-        hits += [(m, m.group(1).split()[-1], 0.4, False) for m in _ITALIC_WORD.finditer(text, scene.body_start)]
-        for m, noun, conf, strong in hits:
-            n = _norm(noun)
-            if n in STOPWORDS or n in _ABSTRACT or n in seen or n.endswith("ly") or n.endswith("ing"):
-                continue
-            if n not in CONCRETE or not (strong or m.group(0)[0] in "_*"):
-                continue   # "an old musket" is description; "a locked box" or "_the letter_" is emphasis
-            if book.first_seen.get(n, order) < order:   # not introduced here
-                continue
-            if book.recurs_after(n, order):
-                continue
-            seen.add(n)
-            phrase = m.group(0).strip("_*").lower()
-            if strong:
-                conf += 0.1
-            if n in CONCRETE:
-                conf += 0.1
-            yield _make(book, order, m.start(), m.end(), kind="mystery" if strong else "clue",
-                        detector="object", confidence=conf, keywords=[n],
-                        description=f"The {phrase}, introduced with emphasis and never seen again")
-
-
-def detect_canon_once(book: Book) -> Iterable[Candidate]:
-    scenes_of: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    for order, (_scene, idx) in enumerate(book.scenes):
-        for mention in idx.mentions:
-            for key in mention.entities:
-                lst = scenes_of.setdefault(key, [])
-                if not lst or lst[-1][0] != order:
-                    lst.append((order, mention.start))
-    for entity in book.project.entities():
-        if entity.kind in ("promises",):
-            continue
-        sites = scenes_of.get((entity.kind, entity.id), [])
-        if len(sites) != 1:
-            continue
-        order, offset = sites[0]
-        if entity.kind == "characters":
-            if order == len(book.scenes) - 1:
-                continue
-            yield _make(book, order, offset, offset, kind="question", detector="character-once", confidence=0.35,
-                        keywords=[entity.id],
-                        description=f"{entity.name} is named in one scene and never seen again")
-        else:
-            yield _make(book, order, offset, offset, kind="clue", detector="canon-once", confidence=0.5,
-                        keywords=[entity.id],
-                        description=f"{entity.name} ({entity.kind}) appears in one scene only")
-
-
-# ----------------------------------------------------------------------------- intent, warnings, secrets, appointments
-def _rare_later(book: Book, words: list[str], order: int) -> tuple[list[str], int]:
-    """The rare content words among ``words`` and how many of them recur in a later scene."""
-    limit = max(8, len(book.scenes) // 4)
-    rare = [w for w in words if book.scene_count.get(w, 0) <= limit]
-    return rare, sum(1 for w in rare if book.recurs_after(w, order))
-
-
-# a plan or resolve in the first person: "I mean to find him", "to-morrow we shall start"
-_INTENT = re.compile(
-    r"\b(?:I|we)\s+(?:mean|intend|am\s+determined|are\s+determined|have\s+(?:quite\s+)?(?:resolved|determined|decided|made\s+up\s+(?:my|our)\s+minds?)|resolved|determined)"
-    r"\s+to\s+(?P<r1>[^.!?;\"”]{3,140})"
-    r"|\b(?:to-?morrow|to-?night|to-?day)\s*,?\s*(?:I|we)\s+(?:shall|will|must)\s+(?P<r2>[^.!?;\"”]{3,140})"
-    r"|\b(?:I|we)\s+(?:shall|will|must)\s+(?:\w+\s+){0,6}?(?:to-?morrow|to-?night)\b(?P<r3>[^.!?;\"”]{0,120})"
-    r"|\b(?:I|we)\s+(?:shall|will|must)\s+(?:find\s+out|discover|get\s+to\s+the\s+bottom|learn\s+the\s+truth|unravel|track\s+down|hunt\s+down|lay\s+(?:him|her|them)\s+by\s+the\s+heels)\b(?P<r4>[^.!?;\"”]{0,140})"
-    r"|\bour\s+plan\b(?P<r5>[^.!?;\"”]{0,140})"
-    r"|\b(?:I|we)\s+(?:shall|will|must|['’]ll)\s+(?:(?:have\s+to|try\s+to|soon|certainly|not\s+fail\s+to)\s+)?(?P<verb>go|see|find|call|write|ask|return|come|wait|watch|set\s+out|start|leave|question|examine|send|meet|follow|visit|speak)\b(?P<r6>[^.!?;\"”]{3,140})"
-    r"|\blet\s+us\s+(?:go|see|find|wait|watch|ask|examine|follow)\b(?P<r7>[^.!?;\"”]{3,140})",
-    re.I)
-_INTENT_WEAK = re.compile(r"^\s*(?:be|say|do\s+(?:so|it|nothing)|go\s+to\s+bed|sleep|rest|dine|have\s+(?:some|a)\s+)", re.I)
-
-
-def detect_intent(book: Book) -> Iterable[Candidate]:
-    for order, (scene, idx) in enumerate(book.scenes):
-        text = scene.text
-        for m in _INTENT.finditer(text, scene.body_start):
-            rest = next((g for g in m.groups() if g is not None), "")
-            if _INTENT_WEAK.match(rest):
-                continue
-            words = content_words(rest)
-            rare, later = _rare_later(book, words, order)
-            if not rare or not later:
-                continue   # a plan whose object never comes up again is talk, not a setup
-            conf = 0.5 + min(0.12, 0.04 * later)
-            if m.group("verb") or m.group("r7") is not None:
-                conf -= 0.08   # an everyday plan ("I shall go and see") is weaker than a resolve
-            yield _make(book, order, m.start(), m.end(), kind="promise", detector="intent",
-                        confidence=conf, keywords=rare[:4],
-                        description=f"Plan: {_excerpt(text, m.start(), m.end(), 120)}")
-
-
-# a warning or threat addressed to someone: "you will regret", "beware", "if you ever"
-_WARNING = re.compile(
-    r"\byou(?:['’]ll|\s+will|\s+shall)\s+(?:\w+\s+)?(?:regret|repent|rue|pay\s+for|suffer\s+for|be\s+sorry)"
-    r"|\bbeware\b|\bI\s+warn\s+you\b|\bbe\s+on\s+your\s+guard\b|\bif\s+(?:ever\s+)?you\s+(?:ever\s+)?(?:dare|again|breathe|tell|betray|cross)\b"
-    r"|\bif\s+you\s+ever\b|\b(?:take|have)\s+a\s+care\b|\byou\s+(?:shall|will)\s+(?:die|hang|pay)\b|\bmark\s+me\b",
-    re.I)
-
-
-def detect_warnings(book: Book) -> Iterable[Candidate]:
-    for order, (scene, idx) in enumerate(book.scenes):
-        text = scene.text
-        done: set[int] = set()
-        for d in idx.dialogue:
-            chunk = text[d.start:d.end]
-            for m in _WARNING.finditer(chunk):
-                if re.match(r"(?i)beware\s+of\s+\w+ing\b", chunk[m.start():m.start() + 40]):
-                    continue   # "beware of making distinctions": a maxim, not a threat
-                off = d.start + m.start()
-                s, e = book.sentence(scene, idx, off)
-                if s in done:
-                    continue   # one sentence, one warning
-                done.add(s)
-                words = content_words(text[s:e])
-                rare, later = _rare_later(book, words, order)
-                if not rare:
-                    continue
-                conf = 0.5 + (0.1 if later else 0) + (0.05 if "regret" in m.group(0).lower() or "beware" in m.group(0).lower() else 0)
-                yield _make(book, order, off, off + len(m.group(0)), kind="foreshadowing", detector="warning",
-                            confidence=conf, keywords=rare[:4], span=(s, e),
-                            description=f"Warning: {_excerpt(text, s, e, 120)}")
-
-
-# a secret kept from someone
-_SECRET = re.compile(
-    r"\bsecret\b(?!ary|e)"   # only after a determiner (checked in ``detect_secrets``: a look-behind here is slow)
-    r"|\bno\s+one\s+(?:must|shall|should|is\s+to)\s+(?:ever\s+)?know\b|\bI\s+(?:cannot|can\s+not|can['’]t|must\s+not|dare\s+not)\s+tell\s+(?:you|him|her|them|anyone|any\s+one)\b(?!\s*,?\s*(?:how|what|whether|with\s+what|the\s+(?:joy|pleasure|relief|delight))\b)"
-    r"|\btell\s+no\s+one\b|\bkeep\s+(?:it|this)\s+(?:a\s+)?(?:secret|from)\b|\bin\s+(?:strict|the\s+strictest)\s+confidence\b|\bsworn\s+to\s+secrecy\b",
-    re.I)
-_SECRET_WEAK = re.compile(
-    r"\bsecret(?:ly)?\s+(?:satisfaction|pleasure|delight|joy|hope|wish|admiration|pride|regret|vexation|amusement|dislike|fear"
-    r"|soul|souls|depths?|heart|hearts|thoughts?|feelings?|consciousness|recess(?:es)?|self|longings?|desires?|sympath(?:y|ies)|springs?)"
-    r"|\b(?:the\s+)?secret\s+of\s+(?:his|her|their|its|the)\s+(?:success|charm|power|strength|happiness|art|influence)\b", re.I)
-
-
-_SECRET_DET = re.compile(r"\b(?:a|the|my|his|her|our|their|your|this|that)\s+(?:\w+\s+)?$", re.I)
-
-
-def detect_secrets(book: Book) -> Iterable[Candidate]:
-    for order, (scene, idx) in enumerate(book.scenes):
-        text = scene.text
-        for m in _SECRET.finditer(text, scene.body_start):
-            if m.group(0)[0] in "sS" and not _SECRET_DET.search(text, max(scene.body_start, m.start() - 40), m.start()):
-                continue   # "secret" as a noun or adjective after a determiner ("the secret", "a terrible secret")
-            if _SECRET_WEAK.search(text, m.start(), m.end() + 24):
-                continue
-            s, e = book.sentence(scene, idx, m.start())
-            words = content_words(text[s:e])
-            rare, later = _rare_later(book, words, order)
-            if not rare:
-                continue
-            # a secret named in narration is as often a figure ("the secret seas") as a thing kept
-            conf = 0.48 + (0.08 if later else 0) + (0.08 if idx.in_dialogue(m.start()) else 0)
-            yield _make(book, order, m.start(), m.end(), kind="mystery", detector="secret",
-                        confidence=conf, keywords=rare[:4], span=(s, e),
-                        description=f"Secret: {_excerpt(text, s, e, 120)}")
-
-
-# an appointment or a deadline: "at midnight", "in a week", "by Friday", "at eleven to-morrow"
-_WHEN = (r"(?:at\s+midnight|at\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon)(?:\s+o['’]clock)?"
-         r"|in\s+a\s+(?:week|fortnight|month)|within\s+(?:a|the|three|two|twenty-four|forty-eight|\w+)\s+(?:days?|hours?|weeks?)"
-         r"|by\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|to-?morrow|to-?night)"
-         r"|on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|next\s+(?:week|monday|tuesday|wednesday|thursday|friday|saturday|sunday))")
-_APPOINT = re.compile(
-    r"\b(?:I|we|you|he|she|they)\s+(?:shall|will|must|are\s+to|is\s+to|am\s+to)\s+(?:\w+\s+){0,8}?" + _WHEN + r"\b"
-    r"|\b" + _WHEN + r"\s*,?\s+(?:I|we|you|he|she|they)\s+(?:shall|will|must|are\s+to|is\s+to)\b"
-    r"|\b(?:an\s+appointment|a\s+rendezvous|an\s+assignation)\b",
-    re.I)
-
-# "appointment" as a post or office
-_POST = re.compile(r"(?i)\b(?:obtained|received|procured|got|given|offered|secured|accepted|made)\s+(?:\w+\s+){0,3}?an\s+appointment\b(?!\s+(?:with|to\s+see|for\s+(?:to-?morrow|the\s+next)))"
-                   r"|\ban\s+appointment\s+(?:as|in\s+the|on\s+the\s+(?:staff|headquarters))\b")
-
-
-def detect_appointments(book: Book) -> Iterable[Candidate]:
-    for order, (scene, idx) in enumerate(book.scenes):
-        if order == len(book.scenes) - 1:
-            continue
-        text = scene.text
-        for m in _APPOINT.finditer(text, scene.body_start):
-            if _POST.search(text, max(0, m.start() - 40), m.end() + 12):
-                continue   # "obtained an appointment as Gentleman of the Bedchamber": a post, not a meeting
-            s, e = book.sentence(scene, idx, m.start())
-            words = content_words(text[s:e])
-            rare, later = _rare_later(book, words, order)
-            if not rare or not later:
-                continue
-            conf = 0.5 + min(0.1, 0.03 * later) + (0.03 if idx.in_dialogue(m.start()) else 0)
-            yield _make(book, order, m.start(), m.end(), kind="promise", detector="appointment",
-                        confidence=conf, keywords=rare[:4], span=(s, e),
-                        description=f"Appointment: {_excerpt(text, s, e, 120)}")
-
-
-# something unexplained in the narration: a strange noise, a thing no one could account for
-_UNEXPLAINED = re.compile(
-    r"\b(?:strange|curious|mysterious|odd|weird|unearthly)\s+(?:noise|sound|cry|smell|odour|figure|shape|mark|marks|footsteps?|letter|message|telegram)s?\b"
-    r"|\b(?:could|can)\s*(?:not|n['’]t)\s+(?:account\s+for|explain|understand\s+(?:why|how|what))\b|\bunaccountabl[ey]\b|\binexplicabl[ey]\b"
-    r"|\bnever\s+(?:been\s+)?explained\b|\b(?:a|the|this|that)\s+(?:\w+\s+)?(?:mystery|riddle|enigma|clue)\b|\bmysterious(?:ly)?\b",
-    re.I)
-
-
-# "mysterious" / "a mystery" on its own is often a plain adjective of narration ("the little
-# mystery which hung around my companion"); in narration it counts only when the same sentence
-# names a concrete thing that can come back
-_BARE_MYSTERY = re.compile(r"(?i)^(?:mysterious(?:ly)?|(?:a|the|this|that)\s+(?:\w+\s+)?mystery)$")
-# "unaccountable" / "inexplicable" are as often essayistic ("an unaccountable dread") as a thing
-# the book owes an explanation for: anywhere (dialogue too) they count only next to a concrete thing
-_ESSAYISTIC = re.compile(r"(?i)^(?:unaccountabl[ey]|inexplicabl[ey])$")
-_CONCRETE = re.compile(
-    r"\b(?:letters?|box(?:es)?|keys?|doors?|sounds?|noises?|figures?|man|men|woman|women|stranger|strangers"
-    r"|lights?|marks?|rings?|papers?|notes?|messages?|footsteps?|faces?|voices?|visitors?|parcels?|packets?"
-    r"|telegrams?|chests?|trunks?|locks?|windows?|cry|cries|shapes?|shadows?|bottles?|knife|knives|weapons?"
-    r"|documents?|portraits?|handwriting|signs?|symbols?|words?\s+written|writing)\b", re.I)
-
-
-def detect_unexplained(book: Book) -> Iterable[Candidate]:
-    for order, (scene, idx) in enumerate(book.scenes):
-        if order == len(book.scenes) - 1:
-            continue
-        text = scene.text
-        done: set[int] = set()
-        for m in _UNEXPLAINED.finditer(text, scene.body_start):
-            s, e = book.sentence(scene, idx, m.start())
-            if s in done:
-                continue
-            if _BARE_MYSTERY.match(m.group(0)) and not idx.in_dialogue(m.start()) \
-                    and not _CONCRETE.search(text, s, e):
-                continue   # a plain adjective of narration, not a thing the book owes an answer for
-            if _ESSAYISTIC.match(m.group(0)) and not _CONCRETE.search(text, s, e):
-                continue
-            done.add(s)
-            words = content_words(text[s:e])
-            rare, later = _rare_later(book, words, order)
-            if not rare or not later:
-                continue
-            conf = 0.48 + min(0.12, 0.04 * later)
-            if not idx.in_dialogue(m.start()):
-                conf -= 0.06   # narration's "strange"/"mysterious" is often description; a character asking is not
-            yield _make(book, order, m.start(), m.end(), kind="mystery", detector="unexplained",
-                        confidence=conf, keywords=rare[:4], span=(s, e),
-                        description=f"Unexplained: {_excerpt(text, s, e, 120)}")
-
-
-Detector = Callable[[Book], Iterable[Candidate]]
-DETECTORS: dict[str, Detector] = {
-    "vow": detect_vows,
-    "prophecy": detect_prophecy,
-    "question": detect_questions,
-    "mystery-question": detect_mystery_questions,
-    "object": detect_objects,
-    "canon-once": detect_canon_once,
-    "intent": detect_intent,
-    "warning": detect_warnings,
-    "secret": detect_secrets,
-    "appointment": detect_appointments,
-    "unexplained": detect_unexplained,
-}
+def _rank(book: Book, c: Candidate) -> None:
+    """Adjust a detector's confidence for where the candidate sits in its story."""
+    offset = getattr(c, "_offset", None)
+    if offset is None:
+        return
+    if book.unit_kind == "story" and book.position(c.order, offset) >= LATE_IN_STORY:
+        c.confidence = round(max(0.0, c.confidence - LATE_PENALTY), 2)
 
 
 def suggest(project: Project, indexes: dict[str, TextIndex], *, rejected: Iterable[str] = (),
@@ -625,7 +80,8 @@ def suggest(project: Project, indexes: dict[str, TextIndex], *, rejected: Iterab
             ids[c.id] = n
             if n > 1:
                 c.id = f"{c.id}-{n}"
-            if c.id not in skip:
+            if c.id not in skip and not _is_maxim(c):
+                _rank(book, c)
                 out.append(c)
     out.sort(key=lambda c: (-c.confidence, c.order, c.line, c.id))
     # one candidate per sentence across all detectors: the most confident (first after the sort)

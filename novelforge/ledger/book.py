@@ -1,0 +1,225 @@
+"""What every ``promises suggest`` detector works on: candidates, content words, and the book
+(scenes in reading order, where each word occurs, and the story units scenes belong to)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from novelforge.project.models import Project, Scene
+from novelforge.text.index import TextIndex
+
+KINDS = ("promise", "question", "clue", "mystery", "foreshadowing")
+
+
+@dataclass
+class Candidate:
+    id: str
+    kind: str              # promise | question | clue | mystery | foreshadowing
+    confidence: float      # 0–1
+    detector: str
+    scene: str
+    path: str
+    line: int
+    column: int
+    excerpt: str
+    description: str
+    keywords: list[str] = field(default_factory=list)
+    order: int = 0         # scene index in reading order
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class PayoffSuggestion:
+    promise: str
+    scene: str
+    path: str
+    line: int
+    column: int
+    excerpt: str
+    score: float           # share of the promise's keywords found in the scene
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# ----------------------------------------------------------------------------- words
+STOPWORDS = frozenset("""
+a about above after again against all almost alone along already also although always am among an and
+another any anybody anyone anything anyway are around as ask asked at away back be became because become
+been before began behind being believe below beside besides best better between beyond both bring brought
+but by came can cannot could dare day days did do does doing done down during each either else enough even
+ever every everything eyes face far feel felt few find first for found from gave get give given go going
+gone good got great had has have having he hear heard her here hers herself him himself his how however
+i if in indeed into is it its itself just keep kept kind knew know known last least left less let like
+little long look looked made make many may me mean means might mind mine more most much must my myself
+name near need never new next no none nor not nothing now of off often oh old on once one only or other
+others ought our ours ourselves out over own part perhaps place put quite rather really right said same
+saw say see seem seemed seen shall she should since so some something soon still such sure take taken
+tell than that the their theirs them themselves then there these they thing things think this those
+though thought three through thus till time to together told too took toward towards two under until
+up upon us use very want was way we well went were what whatever when where whether which while who
+whom whose why will wish with within without word words would yes yet you your yours yourself
+yourselves shan't won't don't didn't can't couldn't wouldn't isn't wasn't i'm i'll i've i'd you're
+you'll he's she's it's that's there's what's let's am mr mrs miss sir madam lady lord dear man men
+woman women come comes coming goes says tell tells going made another whole while year years moment
+way life world house room hand hands head heart again myself anything nothing people father mother
+""".split())
+
+_WORD = re.compile(r"[A-Za-z][a-z’'\-]*[a-z]|[A-Za-z]")
+
+
+def _norm(word: str) -> str:
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 4 and w.endswith("es") and w[-3] in "sxz":
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        return w[:-1]
+    return w
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-case, singular content words of ``text`` (no stopwords, at least 4 letters)."""
+    out: list[str] = []
+    for m in _WORD.finditer(text):
+        w = _norm(m.group(0))
+        if len(w) >= 4 and w not in STOPWORDS:
+            out.append(w)
+    return out
+
+
+# ----------------------------------------------------------------------------- the book
+class Book:
+    """What every detector needs: scenes in reading order with their indexes, and for each
+    content word the scenes it occurs in (first and last)."""
+
+    def __init__(self, project: Project, indexes: dict[str, TextIndex]) -> None:
+        self.project = project
+        self.scenes: list[tuple[Scene, TextIndex]] = [
+            (s, indexes[s.path]) for s in project.scenes if s.readable and s.path in indexes]
+        self.first_seen: dict[str, int] = {}
+        self.last_seen: dict[str, int] = {}
+        self.scene_count: dict[str, int] = {}
+        self._scenes_of: dict[str, list[int]] = {}
+        memo: dict[str, str] = {}
+
+        def norm(w: str) -> str:
+            n = memo.get(w)
+            if n is None:
+                n = memo[w] = _norm(w)
+            return n
+        for order, (scene, _idx) in enumerate(self.scenes):
+            words = {norm(w) for w in set(_WORD.findall(scene.text, scene.body_start))}
+            for w in words:
+                self.first_seen.setdefault(w, order)
+                self.last_seen[w] = order
+                self.scene_count[w] = self.scene_count.get(w, 0) + 1
+                self._scenes_of.setdefault(w, []).append(order)
+
+        self._lower: list[str | None] | None = None
+        self.unit_kind, self.unit = _units(self.scenes)
+        self._unit_start: list[int] = []     # characters of the unit before each scene
+        self._unit_len: dict[object, int] = {}
+        self._unit_first: dict[object, int] = {}
+        self._unit_last: dict[object, int] = {}
+        for order, ((scene, _idx), key) in enumerate(zip(self.scenes, self.unit)):
+            self._unit_start.append(self._unit_len.get(key, 0))
+            self._unit_len[key] = self._unit_len.get(key, 0) + len(scene.text) - scene.body_start
+            self._unit_first.setdefault(key, order)
+            self._unit_last[key] = order
+
+    def position(self, order: int, offset: int) -> float:
+        """Where ``offset`` of scene ``order`` falls in its story unit: 0 at the start, 1 at the end."""
+        scene = self.scenes[order][0]
+        key = self.unit[order]
+        return (self._unit_start[order] + offset - scene.body_start) / max(1, self._unit_len[key])
+
+    def unit_span(self, order: int) -> tuple[int, int]:
+        """The first and last scene (reading order) of the story unit scene ``order`` belongs to."""
+        key = self.unit[order]
+        return self._unit_first[key], self._unit_last[key]
+
+    def lower(self, order: int) -> str:
+        """Scene ``order``'s text in lower case, offset for offset: detectors match lower-case
+        patterns against it (several times faster than ``re.IGNORECASE``)."""
+        if self._lower is None:
+            self._lower = [None] * len(self.scenes)
+        low = self._lower[order]
+        if low is None:
+            text = self.scenes[order][0].text
+            low = text.lower()
+            if len(low) != len(text):   # a character whose lower case is longer ("İ"): keep it as is
+                low = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+            self._lower[order] = low
+        return low
+
+    def scenes_of(self, word: str) -> list[int]:
+        return self._scenes_of.get(word, [])
+
+    def recurs_after(self, word: str, order: int) -> bool:
+        return self.last_seen.get(word, -1) > order
+
+    def sentence(self, scene: Scene, idx: TextIndex, offset: int) -> tuple[int, int]:
+        span = idx.unit_at(offset, "sentence")
+        if span is None:
+            return offset, min(len(scene.text), offset + 120)
+        return span
+
+
+def _units(scenes: list[tuple[Scene, TextIndex]]) -> tuple[str, list[object]]:
+    """The story unit of each scene, and what units are: ``story`` (chapters that are separate
+    stories, as in a collection of adventures), ``part`` (the parts of a novel) or ``book``.
+
+    Chapters are separate stories when at least half of the characters named in two scenes or
+    more are named in one chapter only (in a novel, characters cross chapters)."""
+    chapters = [s.chapter.path if s.chapter else "" for s, _ in scenes]
+    parts = [s.chapter.part if s.chapter else None for s, _ in scenes]
+    seen: dict[tuple[str, str], set[int]] = {}
+    for order, (_scene, idx) in enumerate(scenes):
+        for mention in idx.mentions:
+            for key in mention.entities:
+                if key[0] == "characters":
+                    seen.setdefault(key, set()).add(order)
+    recurring = [orders for orders in seen.values() if len(orders) >= 2]
+    local = sum(1 for orders in recurring if len({chapters[o] for o in orders}) == 1)
+    if len(set(chapters)) > 1 and recurring and local >= len(recurring) / 2:
+        return "story", list(chapters)
+    if len(set(parts)) > 1:
+        return "part", list(parts)
+    return "book", [None] * len(scenes)
+
+
+def _excerpt(text: str, start: int, end: int, limit: int = 200) -> str:
+    s = re.sub(r"\s+", " ", text[start:end]).strip()
+    s = s.replace("_", "")
+    return s if len(s) <= limit else s[:limit - 1].rstrip() + "…"
+
+
+def _slug(*parts: str) -> str:
+    s = "-".join(p for p in parts if p)
+    s = re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+    return s[:60].rstrip("-") or "candidate"
+
+
+def _make(book: Book, order: int, offset: int, end: int, *, kind: str, detector: str, confidence: float,
+          keywords: list[str], description: str, span: tuple[int, int] | None = None) -> Candidate:
+    scene, idx = book.scenes[order]
+    s, e = span or book.sentence(scene, idx, offset)
+    line, col = scene.position(offset)
+    c = Candidate(
+        id=_slug(detector, scene.id, *keywords[:3]), kind=kind, confidence=round(confidence, 2),
+        detector=detector, scene=scene.id, path=scene.path, line=line, column=col,
+        excerpt=_excerpt(scene.text, s, e), description=description, keywords=keywords, order=order)
+    # the sentence the candidate sits in (not a dataclass field: not serialised); ``suggest``
+    # keeps one candidate per sentence
+    c._sentence = (order, s)
+    c._offset = offset
+    c._text = scene.text[s:e]
+    return c
+
