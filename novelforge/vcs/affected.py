@@ -14,8 +14,10 @@ A scene is checked when
   and two places at once are judged between such pairs);
 * anything in ``novelforge.yaml`` changed: then every scene is checked.
 
-This is a superset of the scenes whose findings can differ from the base; the findings
-reported for them are exactly those of a full run.
+The findings reported for these scenes are exactly those of a full run. They are the
+scenes a change can be expected to touch, not a proof that nothing else moved: a new
+canon name can make a near-miss word in a scene that never names it look like a slip
+(NF205); a full ``check`` finds such a finding, ``--changed`` does not.
 """
 
 from __future__ import annotations
