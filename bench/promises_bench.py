@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 # the measured novels (at least 50 candidates each), then smaller extra samples
 NOVELS = ["dracula", "adventures_of_sherlock_holmes", "war_and_peace", "moby_dick"]
-EXTRA = ["a_study_in_scarlet", "the_sign_of_the_four", "pride_and_prejudice"]
+EXTRA = ["a_study_in_scarlet", "the_sign_of_the_four", "pride_and_prejudice", "the_worm_ouroboros"]
 TOP = 50
 
 

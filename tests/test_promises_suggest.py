@@ -203,3 +203,38 @@ def test_secret_idioms_and_essayistic_unaccountable_are_dropped(tmp_path):
         "There was an unaccountable letter lying by the Wexcombe lighthouse.",
         "The Wexcombe lighthouse burned. " + FILLER, FILLER])
     assert "unexplained" in detectors(pos)
+
+
+@pytest.mark.parametrize("sentence, found", [
+    ('"Till the Wexcombe ferry be found never will I rest," said Ann.', True),        # inverted archaic vow
+    ('"I have sworn an oath that I would burn the Wexcombe ferry," said Ann.', True),  # an oath reported as sworn
+    ('"Having sworn to avenge the Wexcombe ferryman, I go," said Ann.', True),
+    ('"I have sworn at the Wexcombe ferryman often," said Ann.', False),              # swearing, not an oath
+    ('"Never will I forget the Wexcombe ferry," said Ann.', False),                   # a feeling, not a resolve
+])
+def test_archaic_vows(tmp_path, sentence, found):
+    root = make(tmp_path, [sentence, FILLER, "The Wexcombe ferry sank."])
+    assert ("vow" in detectors(root)) is found
+
+
+@pytest.mark.parametrize("sentence, found", [
+    ("Ann remembered the word of the soothsayer about the Wexcombe ferry.", True),
+    ("It was foreordained that the Wexcombe ferry should sink.", True),
+    ("The witch laid a weird upon Ann, that the Wexcombe ferry should drown her.", True),
+    ("Ann told of the weird laid on her by the Wexcombe witch.", True),
+    ("It was a weird night at the Wexcombe ferry.", False),                         # the adjective
+])
+def test_archaic_prophecy(tmp_path, sentence, found):
+    root = make(tmp_path, [sentence, FILLER, "The Wexcombe ferry sank."])
+    assert ("prophecy" in detectors(root)) is found
+
+
+def test_secret_as_landscape_or_lore_is_description(tmp_path):
+    neg = make(tmp_path / "a", [
+        "The light sank through the secret places of the Wexcombe rocks. "
+        "Ann showed him the secret properties of the Wexcombe herbs.",
+        "The Wexcombe rocks fell. The Wexcombe herbs withered. " + FILLER, FILLER])
+    assert "secret" not in detectors(neg)
+    pos = make(tmp_path / "b", ["Ann kept the secret of the Wexcombe rocks.",
+                                "The Wexcombe rocks fell. " + FILLER, FILLER])
+    assert "secret" in detectors(pos)

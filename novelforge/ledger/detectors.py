@@ -23,7 +23,11 @@ _VOW = re.compile(
     r"|\bone\s+day\s+(?:I|we)\s+(?:will|shall|'ll)\b(?P<rest2>[^.!?\"”]{0,160})"
     r"|\bmark\s+my\s+words?\b(?P<rest3>[^.!?\"”]{0,160})"
     r"|\bI\s+give\s+you\s+my\s+(?:word|oath)\b(?P<rest4>[^.!?\"”]{0,160})"
-    r"|\bI\s+will\s+(?:never\s+rest|not\s+rest|have\s+my\s+revenge|be\s+avenged)\b(?P<rest5>[^.!?\"”]{0,160})",
+    r"|\bI\s+will\s+(?:never\s+rest|not\s+rest|have\s+my\s+revenge|be\s+avenged)\b(?P<rest5>[^.!?\"”]{0,160})"
+    # archaic forms: "never will I rest", "nor shall I sleep till…", and an oath reported as sworn:
+    # "having sworn a strong oath that I would…", "I have sworn to…"
+    r"|\b(?:never|nor)\s+(?:will|shall)\s+I\s+(?:rest|sleep|cease|stay|turn\s+back|return|stint)\b(?P<rest6>[^.!?\"”]{0,160})"
+    r"|\b(?:(?:I|we)\s+(?:have|had)|having)\s+sworn\s+(?:(?:a|an|mine|my|our|\w+)\s+){0,2}?(?:oath\s+)?(?:that|to)\b(?P<rest7>[^.!?\"”]{0,160})",
     re.I)
 # a vow commits to something still to come; "I swear he's honest" only asserts
 _FUTURE = re.compile(r"(?:\b(?:will|shall|never|one\s+day|some\s+day|to\s+(?:kill|find|return|avenge|come|bring|protect|keep|save|tell|be))\b|['’]ll\b)", re.I)
@@ -43,9 +47,13 @@ def detect_vows(book: Book) -> Iterable[Candidate]:
                 if _WEAK_VOW.match(rest):
                     continue
                 words = content_words(rest)
+                if not words and m.group("rest6") is not None:
+                    # "till that be done never will I rest": the object comes before the vow
+                    words = content_words(chunk[max(0, m.start() - 120):m.start()])
                 if not words:
                     continue
-                future = bool(_FUTURE.search(rest)) or m.group(0).lower().startswith(("one day", "mark my"))
+                future = (bool(_FUTURE.search(rest)) or m.group(0).lower().startswith(("one day", "mark my"))
+                          or m.group("rest6") is not None or m.group("rest7") is not None)   # the form itself commits
                 if not future:
                     continue
                 conf = 0.72
@@ -67,9 +75,12 @@ _PROPHECY = _lc(
     r"|one\s+day\s+(?:he|she|they|it|this|that)\s+(?:\w+\s+){0,3}?would"
     r"|(?:an?|the)\s+(?:evil\s+|dark\s+|ill\s+)?(?:omen|portent|presentiment|foreboding)s?"
     r"|in\s+after\s+(?:days|years)|long\s+afterwards?\s+(?:he|she|I|they)\s+(?:remembered|recalled)"
+    # archaic: a soothsayer's word, what is foreordained, a weird (fate) laid upon someone
+    r"|soothsayers?|(?:fore|pre)ordain(?:ed|ment)"
+    r"|(?:lay|lays|laid|laying|put|set)\s+(?:a|the|this|that|his|her|my|thy)\s+weird\s+(?:on|upon)|(?:the|a|this|that)\s+weird\s+(?:laid|lay|set|put)\s+(?:on|upon)"
     r")\b")
 _PROPHECY_STRONG = re.compile(r"foretold|prophe|destined|doomed|fated|never\s+to|little\s+did|had\s+\w+\s+(?:but\s+|only\s+)?known|regret|rue"
-                              r"|omen|portent|presentiment|foreboding", re.I)
+                              r"|omen|portent|presentiment|foreboding|soothsay|ordain|weird", re.I)
 
 
 _NARRATOR_ONLY = re.compile(r"(?i)little|had\s")
@@ -316,7 +327,9 @@ _SECRET = _lc(
 _SECRET_WEAK = re.compile(
     r"\bsecret(?:ly)?\s+(?:satisfaction|pleasure|delight|joy|hope|wish|admiration|pride|regret|vexation|amusement|dislike|fear"
     r"|soul|souls|depths?|heart|hearts|thoughts?|feelings?|consciousness|recess(?:es)?|self|longings?|desires?|sympath(?:y|ies)|springs?)"
-    r"|\b(?:the\s+)?secret\s+of\s+(?:his|her|their|its|the)\s+(?:success|charm|power|strength|happiness|art|influence)\b", re.I)
+    r"|\b(?:the\s+)?secret\s+of\s+(?:his|her|their|its|the)\s+(?:success|charm|power|strength|happiness|art|influence)\b"
+    # landscape and lore: "the secret places of the rocks", "a secret lawn", "the secret properties of herbs"
+    r"|\bsecret\s+(?:places|paths|streams|waters|seas|lawns?|glades?|valleys|nooks|corners|names|propert(?:y|ies)|virtues|mountain[\w-]*|temple)\b", re.I)
 
 
 _SECRET_DET = re.compile(r"\b(?:a|the|my|his|her|our|their|your|this|that)\s+(?:\w+\s+)?$", re.I)
