@@ -35,3 +35,10 @@ def golden(request):
         assert text == expected, f"output differs from {path}; run pytest --update-golden and review the diff"
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _outside_github_actions(monkeypatch):
+    """The github and sarif reports put the project's folder in front of paths when
+    ``GITHUB_WORKSPACE`` is set; tests that want that set it themselves."""
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)

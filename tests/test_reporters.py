@@ -207,3 +207,23 @@ def test_junit_escapes_markup_in_messages(tmp_path):
     failure = root.find("./testsuite/testcase/failure")
     assert failure.get("message") == 'Bram says "<stop> & go"'
     assert root.find("testsuite").get("name") == "manuscript/a&b.md"
+
+
+def test_github_and_sarif_paths_are_relative_to_the_workspace(tmp_path, monkeypatch):
+    """On GitHub Actions a novel in a subfolder of the repository gets its folder in front
+    of every path, so annotations and code-scanning alerts land on the right file."""
+    import shutil
+
+    book = tmp_path / "repo" / "books" / "ember"
+    shutil.copytree(ROOT / "tests/fixtures/broken-novel", book, ignore=shutil.ignore_patterns(".novelforge"))
+    report = check_project(load_project(book), CheckOptions(use_cache=False, use_baseline=False))
+    plain = render(report, "github")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path / "repo"))
+    github = render(report, "github")
+    sarif = json.loads(render(report, "sarif"))
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+    assert "file=manuscript/" in plain and "file=books/ember/manuscript/" not in plain
+    assert "file=books/ember/manuscript/" in github and "file=manuscript/" not in github
+    assert uris and all(u.startswith("books/ember/") for u in uris)
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(book))   # the novel at the top of the repository
+    assert render(report, "github") == plain

@@ -14,9 +14,11 @@ def escape_property(text: str) -> str:
 
 
 def render(report, **_options) -> str:
+    from novelforge.report import repository_path
+
     lines = []
     for d in report.diagnostics:
-        props = [f"file={escape_property(d.path)}", f"line={d.line}", f"col={d.column}"]
+        props = [f"file={escape_property(repository_path(report, d.path))}", f"line={d.line}", f"col={d.column}"]
         if d.end_line is not None:
             props.append(f"endLine={d.end_line}")
         if d.end_column is not None and (d.end_line or d.line) == d.line:

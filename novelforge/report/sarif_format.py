@@ -25,6 +25,7 @@ def _rule_entry(rule) -> dict:
 
 
 def render(report, **_options) -> str:
+    from novelforge.report import repository_path
     from novelforge.rules.registry import all_rules
 
     rules = all_rules()
@@ -43,7 +44,7 @@ def render(report, **_options) -> str:
             "message": {"text": d.message + (f"\nhelp: {d.help}" if d.help else "")},
             "locations": [{
                 "physicalLocation": {
-                    "artifactLocation": {"uri": d.path, "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": {"uri": repository_path(report, d.path), "uriBaseId": "%SRCROOT%"},
                     "region": region,
                 }
             }],
