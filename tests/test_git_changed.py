@@ -268,3 +268,66 @@ def test_lazy_rules_in_a_changed_scene(repo):
     changes, report, full = assert_same_as_full(repo)
     codes = {d.code for d in report.diagnostics if d.path == SUMMONS}
     assert {"NF205", "NF303"} <= codes, codes
+
+
+# --------------------------------------------------------------------- --staged
+
+def test_staged_checks_what_the_commit_would_record(repo, capsys):
+    scene = repo / HOME
+    good = scene.read_text("utf-8")
+    edit(scene, "characters: [bram, aria]", "characters: [bram, aria, nobody]")
+    git(repo, "add", HOME)
+    scene.write_text(good, "utf-8")          # the file on disk is fine again; the index is not
+    code, out, err = call(capsys, "check", str(repo), "--staged", "--color", "never")
+    assert code == 1, out + err
+    assert "NF201" in out and "`nobody`" in out
+    assert "staged since HEAD" in err
+    code, out, _err = call(capsys, "check", str(repo), "--changed", "--color", "never")
+    assert code == 0 and "NF201" not in out   # on disk there is nothing wrong
+
+
+def test_staged_ignores_unstaged_drafts(repo, capsys):
+    edit(repo / HOME, "characters: [bram, aria]", "characters: [bram, aria, nobody]")   # not staged
+    edit(repo / SUMMONS, "\n\n", "\n\nA quiet line.\n\n", count=1)
+    git(repo, "add", SUMMONS)
+    code, out, err = call(capsys, "check", str(repo), "--staged", "--format", "json")
+    doc = json.loads(out)
+    assert code == 0, err
+    assert set(doc["changed"]["files"]) == {SUMMONS}
+    assert all(d["path"] != HOME or d["code"] != "NF201" for d in doc["diagnostics"])
+
+
+def test_staged_in_a_repository_without_commits(tmp_path, capsys):
+    root = tmp_path / "b"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples/ember-crown", root,
+                    ignore=shutil.ignore_patterns(".novelforge"))
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    code, out, err = call(capsys, "check", str(root), "--staged", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["summary"]["scenes"] == 17
+    code, _out, err = call(capsys, "check", str(root), "--staged", "--color", "never")
+    assert "The first commit: checking all 17 staged scenes." in err
+
+
+def test_staged_refuses_conflicts_and_unstaged_projects(repo, tmp_path, capsys):
+    code, _out, err = call(capsys, "check", str(repo), "--staged", "--base", "HEAD")
+    assert code == 2 and "--staged" in err
+    other = tmp_path / "fresh"
+    shutil.copytree(repo, other, ignore=shutil.ignore_patterns(".git"))
+    git(other, "init", "-q")
+    code, _out, err = call(capsys, "check", str(other), "--staged")
+    assert code == 2
+    assert_one_line_error(err)
+    assert "novelforge.yaml is not staged" in err
+
+
+def test_split_range_allows_dotted_names():
+    from novelforge.vcs.repo import split_range
+
+    assert split_range("v1.0..v1.1") == ("v1.0", "v1.1", False)
+    assert split_range("release/1.2...main") == ("release/1.2", "main", True)
+    assert split_range("main..") == ("main", "HEAD", False)
+    assert split_range("...feature") == ("HEAD", "feature", True)
+    assert split_range("v2.0") == ("v2.0", None, False)
+    assert split_range(None) == (None, None, False) and split_range("  ") == (None, None, False)

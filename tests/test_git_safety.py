@@ -83,6 +83,7 @@ def test_no_command_runs_the_repositorys_programs(tmp_path, capsys):
     commands = [
         ["check", str(repo), "--changed"],
         ["check", str(repo), "--changed", "--base", "side", "--format", "sarif"],
+        ["check", str(repo), "--staged"],
         ["impact", str(repo)],
         ["impact", str(repo), "--base", "HEAD~1", "--format", "json"],
         ["impact", str(repo), "--set", "aria.eyes=green"],

@@ -37,6 +37,7 @@ def check(
     no_baseline: bool = typer.Option(False, "--no-baseline", help="Ignore .novelforge/baseline.json."),
     changed: bool = typer.Option(False, "--changed", help="Check only the scenes changed since --base, and the scenes a changed canon entry, contract or promise affects. Findings equal a full run's for those scenes."),
     base: Optional[str] = typer.Option(None, "--base", metavar="REF", help="With --changed: compare with the merge base of REF and HEAD (default: the merge base with the upstream branch, else HEAD). Implies --changed."),
+    staged: bool = typer.Option(False, "--staged", help="Check what the next commit would record: the staged files (the git index) against HEAD, as --changed does. For pre-commit hooks."),
 ) -> None:
     """Check the manuscript, canon and contracts, and report findings.
 
@@ -70,29 +71,40 @@ def check(
         use_cache=not no_cache, use_baseline=not (no_baseline or update_baseline),
     )
     root, options.paths = resolve_target(paths)
-    if update_baseline and (changed or base is not None):
-        raise UsageError("--update-baseline records the whole book; it cannot be combined with --changed")
-    with ProjectCache(root) if not no_cache else _no_cache() as cache:
-        project = load_project(root, cache)
+    if update_baseline and (changed or base is not None or staged):
+        raise UsageError("--update-baseline records the whole book; it cannot be combined with --changed or --staged")
+    if staged and base is not None:
+        raise UsageError("--staged compares the staging area with HEAD; it cannot be combined with --base")
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        cache = stack.enter_context(ProjectCache(root)) if not no_cache else None
+        changes = None
+        if staged:
+            project, changes = _staged(stack, root, cache)
+        else:
+            project = load_project(root, cache)
         if not project.scenes and not any(d.path.startswith("manuscript/") for d in project.diagnostics):
             raise UsageError(f"nothing to check: no scenes under `{root / 'manuscript'}`",
                              help="scenes are Markdown files in manuscript/<chapter>/")
-        changes = None
         if changed or base is not None:
             changes = _changes(root, project, base, cache)
+        if changes is not None:
             options.scenes = set(changes.scenes)
             options.report_paths = changes.report_paths
             if fmt == "text" and output is None:
-                err_console().print(_describe(changes, len(project.scenes)))
+                err_console().print(_describe(changes, len(project.scenes), staged))
         report = check_project(project, options, cache)
         report.changes = changes
+        if not update_baseline:
+            # rendered here: with --staged the project lives in a temporary folder
+            color = use_color() if output is None and fmt == "text" else False
+            text = render(report, fmt, color=color)
     if update_baseline:
         target = write_baseline(root, report.diagnostics)
         err_console().print(f"Recorded {len(report.diagnostics)} findings in {target.relative_to(root)}; "
                             "later runs report only new ones.")
         raise typer.Exit(0)
-    color = use_color() if output is None and fmt == "text" else False
-    text = render(report, fmt, color=color)
     if color:  # the text reporter returns rich markup: the console turns it into ANSI codes
         out_console().print(text, end="", emoji=False)
     else:
@@ -109,9 +121,27 @@ def _changes(root: Path, project, base: Optional[str], cache):
         return compute_changes(repo, project, commit, label, cache)
 
 
-def _describe(changes, total: int) -> str:
+def _staged(stack, root: Path, cache):
+    """The staged project (in a temporary folder that ``stack`` removes) and its change set."""
+    from novelforge.vcs.affected import compute_changes
+    from novelforge.vcs.repo import GitRepo
+    from novelforge.vcs.snapshot import staged_project
+
+    repo = stack.enter_context(GitRepo(root))
+    project, files = stack.enter_context(staged_project(repo, cache))
+    if repo.has_commits():
+        head = repo.resolve("HEAD")
+        return project, compute_changes(repo, project, head, "HEAD", cache, files=files)
+    return project, compute_changes(repo, project, "", "nothing (the first commit)", cache, files=files)
+
+
+def _describe(changes, total: int, staged: bool = False) -> str:
     """One line on what ``--changed`` checks, for the terminal."""
+    if not changes.base:
+        return f"The first commit: checking all {total} {'staged ' if staged else ''}scenes."
     since = f"since {changes.base_label} ({changes.base[:8]})"
+    if staged:
+        since = "staged " + since
     if not changes.files:
         return f"No changes {since}: nothing to check."
     if changes.everything:

@@ -300,16 +300,23 @@ def _cast(scene: Scene) -> set[str]:
     return set(scene.meta.characters) | ({scene.meta.pov} if scene.meta.pov else set())
 
 
-def compute_changes(repo, project: Project, base: str, base_label: str, cache=None) -> ChangeSet:
-    """The change set of the project on disk against commit ``base``."""
+def compute_changes(repo, project: Project, base: str, base_label: str, cache=None,
+                    files: dict[str, str] | None = None) -> ChangeSet:
+    """The change set of ``project`` (on disk, or ``files`` given: staged) against commit
+    ``base`` (empty: the repository has no commits yet)."""
     from novelforge.vcs.snapshot import project_at
 
     changes = ChangeSet(base=base, base_label=base_label)
-    files = repo.changed_files(base)
+    if files is None:
+        files = repo.changed_files(base)
+    if not base:
+        from novelforge.project.models import ProjectConfig
+
+        return affected_scenes(Project(root=project.root, config=ProjectConfig()), project, files, changes)
     if not files:
         return changes
     # the base version: canon, contracts, promises and settings, plus the old versions of
     # the changed and deleted scenes (the promises and cast they had); not the whole book
     old_scenes = {p for p in files if p.startswith("manuscript/")}
-    with project_at(repo, base, manuscript=old_scenes, cache=cache) as old:
+    with project_at(repo, base, manuscript=old_scenes, cache=cache, missing_ok=True) as old:
         return affected_scenes(old, project, files, changes)

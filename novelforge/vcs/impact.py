@@ -222,7 +222,7 @@ def impact(root: Path, *, base: str | None = None, edits: list[Edit] | None = No
     with GitRepo(root) as repo:
         commit, label = repo.base_for(base)
         files = repo.changed_files(commit)
-        with project_at(repo, commit, cache=cache) as before:
+        with project_at(repo, commit, cache=cache, missing_ok=True) as before:
             changes = ChangeSet(base=commit, base_label=label)
             affected_scenes(before, current, files, changes)
             appeared, disappeared = compare(before, current, options, cache)

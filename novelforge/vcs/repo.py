@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator
@@ -235,6 +234,40 @@ class GitRepo:
         memo[commit] = files
         return files
 
+    def index_files(self) -> dict[str, str]:
+        """Project-relative path → blob id of every project file staged in the index (what
+        ``git commit`` would record), from ``git ls-files --stage`` (plumbing: it reads the
+        index, runs no filter, and fsmonitor is off)."""
+        import git
+
+        args = ["--stage", "-z", "--full-name"]
+        if self.prefix:
+            args += ["--", self.prefix + "/"]
+        try:
+            out = self.repo.git.ls_files(*args, strip_newline_in_stdout=False)
+        except git.GitCommandError as exc:
+            raise GitError(f"cannot read the staging area: {(exc.stderr or '').strip() or exc}") from None
+        files: dict[str, str] = {}
+        cut = len(self.prefix) + 1 if self.prefix else 0
+        conflicted = []
+        for record in out.split("\0"):
+            if not record:
+                continue
+            meta, _, path = record.partition("\t")
+            parts = meta.split()
+            if len(parts) != 3 or parts[0] not in ("100644", "100755"):
+                continue   # links and submodules
+            rel = path[cut:]
+            if parts[2] != "0":
+                conflicted.append(rel)
+                continue
+            if _safe_rel(rel) and rel.split("/")[0] not in SKIPPED_DIRS:
+                files[rel] = parts[1]
+        if conflicted:
+            raise GitError(f"`{conflicted[0]}` has unresolved merge conflicts in the staging area",
+                           help="resolve them and `git add` the file, then commit")
+        return files
+
     def read_blob(self, sha: str) -> bytes:
         return self.repo.odb.stream(bytes.fromhex(sha)).read()
 
@@ -244,7 +277,11 @@ class GitRepo:
         checkout: nothing of the working tree, no filters, no hooks). ``keep`` chooses
         which project-relative paths to write (default: all).
         Returns the files written (path → blob id)."""
-        files = self.tree_files(rev)
+        return self.write_files(self.tree_files(rev), dest, keep=keep, max_size=max_size)
+
+    def write_files(self, files: dict[str, str], dest: Path, *, keep: Callable[[str], bool] | None = None,
+                    max_size: int = 64_000_000) -> dict[str, str]:
+        """Write blobs (project-relative path → blob id) below the folder ``dest``."""
         dest = Path(dest)
         real_dest = Path(os.path.realpath(dest))
         written: dict[str, str] = {}
@@ -314,11 +351,13 @@ class GitRepo:
 
     def changed_between(self, a: str, b: str) -> dict[str, str]:
         """Project files that differ between two commits."""
-        old, new = self.tree_files(a), self.tree_files(b)
-        out = {rel: "added" for rel in new if rel not in old}
-        out.update({rel: "modified" for rel in new if rel in old and old[rel] != new[rel]})
-        out.update({rel: "deleted" for rel in old if rel not in new})
-        return out
+        return diff_listings(self.tree_files(a), self.tree_files(b))
+
+    def changed_in_index(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(the staged files, the project files the index changes against HEAD)."""
+        staged = self.index_files()
+        head = self.tree_files("HEAD") if self.has_commits() else {}
+        return staged, diff_listings(head, staged)
 
     # ------------------------------------------------------------------ history
     def commits(self, rev: str = "HEAD", paths: list[str] | None = None, limit: int | None = None) -> Iterator[CommitInfo]:
@@ -342,19 +381,28 @@ class GitRepo:
             yield CommitInfo(sha, name, email, date, summary)
 
 
+def diff_listings(old: dict[str, str], new: dict[str, str]) -> dict[str, str]:
+    """path → added | modified | deleted between two listings (path → blob id)."""
+    out = {rel: "added" for rel in new if rel not in old}
+    out.update({rel: "modified" for rel in new if rel in old and old[rel] != new[rel]})
+    out.update({rel: "deleted" for rel in old if rel not in new})
+    return out
+
+
 def open_repo(project_root: Path) -> GitRepo:
     return GitRepo(project_root)
 
 
-_RANGE = re.compile(r"^(?P<a>[^.]*)(?P<dots>\.\.\.?)(?P<b>[^.]*)$")
-
-
 def split_range(spec: str | None) -> tuple[str | None, str | None, bool]:
     """``A..B`` → (A, B, False); ``A...B`` → (A, B, True: from their merge base);
-    ``A`` → (A, None, False): A against the working tree; None → (None, None, False)."""
+    ``A`` → (A, None, False): A against the working tree; None → (None, None, False).
+    Names may contain dots (``v1.0..v1.1``): git forbids ``..`` inside a ref name, so the
+    first ``...`` (else ``..``) is the separator."""
     if spec is None or not spec.strip():
         return None, None, False
-    m = _RANGE.match(spec.strip())
-    if not m:
-        return spec.strip(), None, False
-    return (m.group("a") or "HEAD"), (m.group("b") or "HEAD"), m.group("dots") == "..."
+    text = spec.strip()
+    for sep, three in (("...", True), ("..", False)):
+        if sep in text:
+            a, b = text.split(sep, 1)
+            return (a or "HEAD"), (b or "HEAD"), three
+    return text, None, False

@@ -13,7 +13,8 @@ from novelforge.vcs.repo import GitRepo
 
 
 @contextmanager
-def project_at(repo: GitRepo, rev: str | None, *, manuscript: bool | set[str] = True, cache=None) -> Iterator[Project]:
+def project_at(repo: GitRepo, rev: str | None, *, manuscript: bool | set[str] = True, cache=None,
+               missing_ok: bool = False) -> Iterator[Project]:
     """The project in commit ``rev``, or on disk when ``rev`` is None.
 
     A revision is written to a temporary folder (blobs read straight from the object
@@ -22,6 +23,9 @@ def project_at(repo: GitRepo, rev: str | None, *, manuscript: bool | set[str] = 
     promises and settings only: much faster on a long book); a set of paths keeps only
     those scene files (and the chapter files beside them). Paths in the project and its
     findings are project-relative, so two versions compare directly.
+
+    A revision from before the project existed (no ``novelforge.yaml``) is a GitError, or,
+    with ``missing_ok``, an empty project: everything in the book is then new.
     """
     from novelforge.project.loader import load_project
 
@@ -41,10 +45,41 @@ def project_at(repo: GitRepo, rev: str | None, *, manuscript: bool | set[str] = 
                                 or (rel.endswith("/chapter.yaml") and rel.rsplit("/", 1)[0] in folders))
         files = repo.materialize(rev, root, keep=keep)
         if "novelforge.yaml" not in files:
+            if missing_ok:
+                from novelforge.project.models import Project, ProjectConfig
+
+                yield Project(root=root, config=ProjectConfig())
+                return
             from novelforge.vcs.repo import GitError
 
             raise GitError(f"the project has no novelforge.yaml in {rev[:12]}",
                            help="choose a revision in which the project exists")
         yield load_project(root, cache)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def staged_project(repo: GitRepo, cache=None) -> Iterator[tuple[Project, dict[str, str]]]:
+    """The project as the index holds it — what ``git commit`` would record — written to a
+    temporary folder and loaded, with the files the index changes against HEAD."""
+    from novelforge.project.loader import load_project
+    from novelforge.vcs.repo import GitError
+
+    staged, changed = repo.changed_in_index()
+    if "novelforge.yaml" not in staged:
+        raise GitError("novelforge.yaml is not staged: the commit would not hold the project",
+                       help="`git add` the project, or check the files on disk with `--changed`")
+    tmp = Path(tempfile.mkdtemp(prefix="novelforge-staged-"))
+    try:
+        root = tmp / "project"
+        root.mkdir()
+        repo.write_files(staged, root)
+        # the baseline is the author's, not the commit's: read it from the project on disk
+        baseline = repo.project_root / ".novelforge" / "baseline.json"
+        if baseline.is_file():
+            (root / ".novelforge").mkdir()
+            shutil.copyfile(baseline, root / ".novelforge" / "baseline.json")
+        yield load_project(root, cache), changed
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
