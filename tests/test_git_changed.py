@@ -331,3 +331,22 @@ def test_split_range_allows_dotted_names():
     assert split_range("...feature") == ("HEAD", "feature", True)
     assert split_range("v2.0") == ("v2.0", None, False)
     assert split_range(None) == (None, None, False) and split_range("  ") == (None, None, False)
+
+
+def test_the_pull_request_that_adds_the_novel_checks_all_of_it(tmp_path, capsys):
+    top = tmp_path / "repo"
+    top.mkdir()
+    (top / "README.md").write_text("a novel, soon\n")
+    git(top, "init", "-q")
+    commit_all(top, "empty")
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples/ember-crown", top / "book",
+                    ignore=shutil.ignore_patterns(".novelforge"))
+    commit_all(top, "the novel")
+    code, out, err = call(capsys, "check", str(top / "book"), "--base", "HEAD~1", "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["summary"]["scenes"] == 17
+    assert all(st == "added" for st in doc["changed"]["files"].values())
+    code, out, err = call(capsys, "impact", str(top / "book"), "--base", "HEAD~1", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["disappeared"] == []
