@@ -42,3 +42,15 @@ def _outside_github_actions(monkeypatch):
     """The github and sarif reports put the project's folder in front of paths when
     ``GITHUB_WORKSPACE`` is set; tests that want that set it themselves."""
     monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+
+
+@pytest.fixture
+def isolated_git(monkeypatch):
+    """Neither the machine's git configuration nor an outer repository's variables (for
+    tests that run git or NovelForge's git commands; use with ``pytest.mark.usefixtures``)."""
+    import os
+
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_CONFIG", "GIT_CONFIG_SYSTEM"):
+        monkeypatch.delenv(name, raising=False)

@@ -19,12 +19,28 @@ GIT_ENV = {
 }
 
 
-def git(repo: Path, *args: str, date: str | None = None, env: dict | None = None) -> str:
-    full = dict(os.environ, **GIT_ENV, **(env or {}))
+def git_env(**extra: str) -> dict[str, str]:
+    """An environment for git and for NovelForge run as a program (``python -m novelforge``,
+    a hook): no ``GIT_*`` variable of the outer process, this checkout importable, no colour."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_ENV, NO_COLOR="1", PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env.update(extra)
+    return env
+
+
+def git_run(repo: Path, *args: str, date: str | None = None, env: dict | None = None,
+            timeout: int = 120) -> subprocess.CompletedProcess:
+    """Run git (and whatever hook it runs) and return the result, whatever the exit code."""
+    full = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}   # no outer GIT_DIR
+    full.update(GIT_ENV, **(env or {}))
     if date:
         full["GIT_AUTHOR_DATE"] = full["GIT_COMMITTER_DATE"] = date
-    out = subprocess.run(["git", "-c", "init.defaultBranch=main", *args], cwd=repo, env=full,
-                         capture_output=True, text=True, timeout=60)
+    return subprocess.run(["git", "-c", "init.defaultBranch=main", *args], cwd=repo, env=full,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def git(repo: Path, *args: str, date: str | None = None, env: dict | None = None) -> str:
+    out = git_run(repo, *args, date=date, env=env, timeout=60)
     if out.returncode != 0:
         raise AssertionError(f"git {' '.join(args)} failed: {out.stderr}")
     return out.stdout

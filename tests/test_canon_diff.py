@@ -230,11 +230,51 @@ def test_json_schema(tmp_path):
                                   "message": "eyes changed from grey to green"}]
 
 
-def test_unreadable_file_is_noted(tmp_path):
+def test_an_unreadable_file_is_noted_not_removed(tmp_path):
     diff = diff_of(tmp_path, {"canon/characters/bram.yaml": "name: [Bram\n"})
-    assert [(e.key, e.status) for e in diff.entities] == [("characters/bram", "removed")]
-    assert any("canon/characters/bram.yaml" in n and "feature" in n for n in diff.notes)
-    assert "note: `canon/characters/bram.yaml` could not be read in feature" in diff_text(diff)
+    # bram's entry is not in `feature`, but not because it was removed: it is not compared
+    assert diff.entities == [] and diff.empty
+    assert diff.notes == ["could not read `canon/characters/bram.yaml` in feature; its entries are not compared"]
+    assert diff_text(diff) == ("No canon changes between main and feature.\n"
+                               "note: could not read `canon/characters/bram.yaml` in feature; "
+                               "its entries are not compared\n")
+    # the other way round (broken before, fixed after): not "added" either
+    diff = diff_of(tmp_path / "back", {}, {"canon/characters/bram.yaml": "name: [Bram\n"})
+    assert diff.empty and diff.notes == [
+        "could not read `canon/characters/bram.yaml` in main; its entries are not compared"]
+    # other changes are still reported
+    diff = diff_of(tmp_path / "more", {"canon/characters/bram.yaml": "name: [Bram\n",
+                                        "canon/characters/aria.yaml": ARIA.replace("eyes: grey", "eyes: green")})
+    assert [(e.key, e.status) for e in diff.entities] == [("characters/aria", "changed")]
+
+
+def test_files_broken_the_same_way_on_both_sides_are_not_noted(tmp_path):
+    broken = {"canon/characters/bram.yaml": "name: [Bram\n"}
+    diff = diff_of(tmp_path, broken, broken)
+    assert diff.empty and diff.notes == []
+    diff = diff_of(tmp_path / "two", {"canon/characters/bram.yaml": "name: {Bram\n"}, broken)
+    assert len(diff.notes) == 2 and diff.empty
+
+
+def test_unreadable_contracts_and_settings_are_not_compared(tmp_path):
+    diff = diff_of(tmp_path, {"contracts/world.yaml": "no-guns: [\n", "novelforge.yaml": "title: [Test\n"})
+    assert diff.contracts == [] and diff.settings == [] and diff.empty
+    assert diff.notes == ["could not read `contracts/world.yaml` in feature; its contracts are not compared",
+                          "could not read `novelforge.yaml` in feature; its settings are not compared"]
+    # a contract that does not load (an unknown field type) is not "removed" either
+    diff = diff_of(tmp_path / "one", {"contracts/world.yaml": CONTRACTS.replace("type: forbid", "type: forbid\n  severity: 12")})
+    assert [c.id for c in diff.contracts if c.status == "removed"] == []
+    assert any("world.no-guns" in n for n in diff.notes), diff.notes
+
+
+def test_code_spans_hold_any_backticks():
+    from novelforge.canon.model import code
+
+    assert code("Vell") == "`Vell`"
+    assert code("a`b") == "``a`b``"
+    assert code("a``b`") == "``` a``b` ```"
+    assert code("`quoted`") == "`` `quoted` ``"
+    assert code(" padded ") == "`  padded  `"
 
 
 def test_knowledge_and_long_text(tmp_path):

@@ -275,3 +275,77 @@ def test_log_after_a_merge_lists_each_change_once(novel, capsys):
     assert "characters/tobias: renamed from characters/corvane" in out
     code, out, _ = call(capsys, "canon", "log", "tobias", "-p", str(novel))
     assert code == 0 and "renamed from characters/corvane" in out and "added (Tobias Corvane)" in out
+
+
+# ----------------------------------------------------------------------------- review fixes
+def test_the_pull_request_that_adds_the_novel(tmp_path, capsys):
+    repo = tmp_path / "books"
+    repo.mkdir()
+    (repo / "README.md").write_text("A novel, soon.\n", "utf-8")
+    git(repo, "init", "-q")
+    commit(repo, "Empty repository", MARA, 1)
+    shutil.copytree(EXAMPLE, repo, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".novelforge", "manuscript"))
+    commit(repo, "The Ember Crown", MARA, 2)
+    code, out, err = call(capsys, "canon", "diff", "HEAD~1..HEAD", "-p", str(repo), "-f", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    statuses = {e["status"] for e in data["entities"]} | {c["status"] for c in data["contracts"]}
+    assert statuses == {"added"}
+    assert "characters/aria" in {e["key"] for e in data["entities"]}
+    code, out, err = call(capsys, "canon", "diff", "HEAD~1...HEAD", "-p", str(repo))
+    assert code == 0, err
+    assert "characters/aria: added (Aria Ostrel)" in out
+    code, _out, _err = call(capsys, "canon", "diff", "HEAD~1..HEAD", "-p", str(repo), "--exit-code")
+    assert code == 1
+
+
+def test_a_broken_file_is_not_a_removal(novel, capsys):
+    bram = novel / "canon/characters/bram.yaml"
+    good = bram.read_text("utf-8")
+    bram.write_text("name: [Bram\n", "utf-8")
+    commit(novel, "Oops", JON, 5)
+    code, out, _ = call(capsys, "canon", "diff", "HEAD~1..HEAD", "-p", str(novel), "--exit-code")
+    assert code == 0, out
+    assert "removed" not in out
+    assert "note: could not read `canon/characters/bram.yaml` in HEAD; its entries are not compared" in out
+    bram.write_text(good.replace("eyes: brown", "eyes: hazel"), "utf-8")
+    commit(novel, "Fixed, and hazel eyes", JON, 6)
+    code, out, _ = call(capsys, "canon", "log", "bram", "-p", str(novel))
+    assert code == 0
+    assert "removed" not in out
+    # the broken version is not compared: neither its "removal" nor the "addition" after it
+    assert out.splitlines()[0] == "History of characters/bram (Bram Kettering): 1 change"
+    assert out.count("added (Bram Kettering)") == 1 and "The Ember Crown, first draft" in out
+    short = git(novel, "rev-parse", "HEAD~1").strip()[:8]
+    assert out.rstrip().endswith(f"note: could not read `canon/characters/bram.yaml` in {short}; "
+                                 "its entries are not compared")
+
+
+def test_log_limit_says_when_it_cut_the_history(novel, capsys):
+    code, out, _ = call(capsys, "canon", "log", "aria", "-p", str(novel), "-n", "2")
+    assert code == 0
+    assert out.splitlines()[0] == "History of characters/aria (Aria Ostrel): the last 2 changes"
+    code, out, _ = call(capsys, "canon", "log", "aria", "-p", str(novel), "-n", "3")
+    assert out.splitlines()[0] == "History of characters/aria (Aria Ostrel): 3 changes"
+    data = json.loads(call(capsys, "canon", "log", "aria", "-p", str(novel), "-n", "1", "-f", "json")[1])
+    assert data["truncated"] is True and len(data["entries"]) == 1
+
+
+def test_log_walks_in_topological_order_whatever_the_dates(tmp_path, capsys):
+    """A commit with a clock far ahead must not be taken for newer than its children."""
+    repo = tmp_path / "skew"
+    shutil.copytree(EXAMPLE, repo, ignore=shutil.ignore_patterns(".novelforge", "manuscript"))
+    git(repo, "init", "-q")
+    # the first draft, committed by a machine whose clock was weeks ahead
+    commit(repo, "First draft (clock ahead)", MARA, 20)
+    git(repo, "checkout", "-q", "-b", "side")
+    edit(repo / "canon/characters/bram.yaml", "eyes: brown", "eyes: grey")
+    commit(repo, "Grey eyes for Bram", JON, 2)
+    git(repo, "checkout", "-q", "main")
+    edit(repo / "canon/characters/aria.yaml", "hair: black", "hair: red")
+    commit(repo, "Red hair for Aria", MARA, 3)
+    git(repo, "merge", "-q", "--no-ff", "-m", "Merge side", "side", date="2024-05-25T10:00:00+00:00")
+    code, out, _ = call(capsys, "canon", "log", "bram", "-p", str(repo))
+    assert code == 0
+    assert "Grey eyes for Bram\n    eyes changed from brown to grey" in out
+    assert out.rstrip().endswith("added (Bram Kettering)")

@@ -17,48 +17,20 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from novelforge.cli import app as cli_app
+from gitrepo import EXAMPLE, ROOT, git, git_env
+from test_cli import call
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "ember-crown"
 SCENE = "manuscript/01-ashes/01-the-summons.md"
 UNTRUSTED = ("github.head_ref", "github.event.pull_request.title", "github.event.pull_request.body",
              "github.event.pull_request.head.ref", "github.event.pull_request.head.label",
              "github.event.head_commit.message", "github.event.comment", "github.event.issue")
 
 
-@pytest.fixture(autouse=True)
-def isolated_git(monkeypatch):
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_CONFIG", "GIT_CONFIG_SYSTEM"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("isolated_git")
 
 
 def load_yaml(path: Path):
     return YAML(typ="safe").load(path.read_text("utf-8"))
-
-
-def call(capsys, *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        cli_app.main(list(args))
-    out, err = capsys.readouterr()
-    return exc.value.code, out, err
-
-
-def git_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", NO_COLOR="1",
-               GIT_AUTHOR_NAME="T", GIT_AUTHOR_EMAIL="t@x", GIT_COMMITTER_NAME="T", GIT_COMMITTER_EMAIL="t@x",
-               PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    env.update(extra)
-    return env
-
-
-def git(repo: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=repo, env=git_env(), capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, f"git {' '.join(args)}:\n{result.stderr}"
-    return result.stdout
 
 
 def make_repo(tmp_path: Path, subfolder: str = "") -> tuple[Path, Path]:
@@ -123,8 +95,13 @@ def step_runs(step: dict, event: str) -> bool:
     return True
 
 
+INSTALL_STEP = "Install NovelForge"
+SETUP_STEPS = ["Check out (with history, for --changed and canon diff)", "Set up Python", INSTALL_STEP,
+               "Cache NovelForge analyses"]
+
+
 def run_github(workflow: dict, repo: Path, event: str, tmp_path: Path) -> dict[str, subprocess.CompletedProcess]:
-    """Run the workflow's `run:` steps (all but the pip install) like the runner would."""
+    """Run the workflow's `run:` steps (all but the install step) like the runner would."""
     summary = tmp_path / f"summary-{event}.md"
     summary.write_text("", "utf-8")
     context = {"github.base_ref": "main" if event == "pull_request" else ""}
@@ -133,7 +110,7 @@ def run_github(workflow: dict, repo: Path, event: str, tmp_path: Path) -> dict[s
     cwd = repo / workflow["defaults"]["run"]["working-directory"]
     results = {}
     for step in workflow["jobs"]["novelforge"]["steps"]:
-        if "run" not in step or "pip install" in step["run"] or not step_runs(step, event):
+        if "run" not in step or step["name"] == INSTALL_STEP or not step_runs(step, event):
             continue
         step_env = dict(env)
         step_env.update({k: github_expr(str(v), context) for k, v in step.get("env", {}).items()})
@@ -150,8 +127,10 @@ def test_github_workflow_at_the_repository_root(tmp_path, capsys):
     assert f"Added the CI workflow {path}" in out
     wf = load_yaml(path)
     assert set(wf["on"]) >= {"pull_request", "push"}
-    assert wf["permissions"] == {"contents": "read", "pull-requests": "read", "security-events": "write"}
-    assert wf["env"]["NOVELFORGE"].startswith("novelforge-toolchain")
+    assert wf["permissions"] == {"contents": "read", "security-events": "write", "actions": "read"}
+    assert "actions: read  " in path.read_text("utf-8").split("permissions:")[1].split("\n\n")[0]   # with a comment
+    assert wf["env"]["NOVELFORGE"] == ""     # nothing installs until the user says from where
+    assert "set NOVELFORGE at its top" in " ".join(out.split())
     assert wf["defaults"]["run"]["working-directory"] == "."
     steps = wf["jobs"]["novelforge"]["steps"]
     uses = {s["uses"].split("@")[0]: s for s in steps if "uses" in s}
@@ -161,7 +140,7 @@ def test_github_workflow_at_the_repository_root(tmp_path, capsys):
     assert "restore-keys" in uses["actions/cache"]["with"]
     sarif = uses["github/codeql-action/upload-sarif"]
     assert sarif["with"]["sarif_file"] == "novelforge.sarif"
-    assert sarif["if"].startswith("always()")
+    assert sarif["if"].startswith("always() && hashFiles('novelforge.sarif') != ''")
     runs = [s["run"] for s in steps if "run" in s]
     assert any('pip install --quiet "$NOVELFORGE"' in r for r in runs)
     assert any("--format sarif --output novelforge.sarif --exit-zero" in r for r in runs)
@@ -224,10 +203,15 @@ def quoted_everywhere(script: str, variable: str) -> bool:
     return True
 
 
-def run_gitlab(ci: dict, repo: Path, tmp_path: Path, target_branch: str | None) -> subprocess.CompletedProcess:
+def is_install(line: str) -> bool:
+    return "pip install --quiet" in line or '-z "$NOVELFORGE"' in line
+
+
+def run_gitlab(ci: dict, repo: Path, tmp_path: Path, target_branch: str | None,
+               path: str | None = None) -> subprocess.CompletedProcess:
     job = ci["novelforge"]
-    lines = [line for line in job["before_script"] if "pip install" not in line] + job["script"]
-    env = git_env(PATH=shim_path(tmp_path), CI="true")
+    lines = [line for line in job["before_script"] if not is_install(line)] + job["script"]
+    env = git_env(PATH=path or shim_path(tmp_path), CI="true")
     env.update({k: str(v) for k, v in ci["variables"].items()})
     if target_branch:
         env.update(CI_PIPELINE_SOURCE="merge_request_event", CI_MERGE_REQUEST_TARGET_BRANCH_NAME=target_branch)
@@ -242,8 +226,9 @@ def test_gitlab_pipeline(tmp_path, capsys):
     ci = load_yaml(path)
     assert ci["variables"]["GIT_DEPTH"] == "0"
     assert ci["variables"]["NOVELFORGE_PROJECT"] == "books/novel"
-    assert ci["variables"]["NOVELFORGE"].startswith("novelforge-toolchain")
+    assert ci["variables"]["NOVELFORGE"] == ""
     job = ci["novelforge"]
+    assert job["cache"]["key"] == "novelforge-$CI_COMMIT_REF_SLUG"   # one cache per branch
     assert job["artifacts"]["when"] == "always"
     assert job["artifacts"]["reports"]["junit"] == "books/novel/novelforge-junit.xml"
     assert job["cache"]["paths"] == ["books/novel/.novelforge/cache"]
@@ -331,7 +316,10 @@ def test_pre_commit_hooks_manifest(tmp_path):
     main = by_id["novelforge-check"]
     assert main["entry"] == "novelforge check --changed"
     assert main["language"] == "python"
-    assert main["pass_filenames"] is False and main["require_serial"] is True and main["always_run"] is False
+    assert main["pass_filenames"] is False and main["require_serial"] is True
+    for hook in hooks:
+        assert hook["stages"] == ["pre-commit", "pre-push", "manual"]
+        assert "always_run" not in hook      # false is pre-commit's default
     for hook in hooks:
         files = re.compile(hook["files"])
         assert files.search("manuscript/01-ashes/01-the-summons.md")
@@ -347,3 +335,104 @@ def test_pre_commit_hooks_manifest(tmp_path):
         result = subprocess.run([sys.executable, "-m", "novelforge", *words[1:], *hook.get("args", [])],
                                 cwd=repo, env=git_env(), capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, f"{hook['id']}: {result.stdout}{result.stderr}"
+
+
+# ----------------------------------------------------------------------------- the install spec
+SPEC = "novelforge-toolchain @ git+https://example.org/novelforge.git@v0.1.0"
+
+
+def fake_python(tmp_path: Path) -> tuple[str, Path]:
+    """PATH with a `python` that records its arguments instead of installing anything."""
+    bin_dir = tmp_path / "fake-python"
+    bin_dir.mkdir(exist_ok=True)
+    log = tmp_path / "python-args"
+    (bin_dir / "python").write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > "{log}"\n', "utf-8")
+    (bin_dir / "python").chmod(0o755)
+    return str(bin_dir) + os.pathsep + os.environ.get("PATH", ""), log
+
+
+def test_the_install_step_stops_until_novelforge_is_set(tmp_path, capsys):
+    repo, project = make_repo(tmp_path)
+    assert call(capsys, "init", "--ci", "github", str(project))[0] == 0
+    wf = load_yaml(repo / ".github/workflows/novelforge.yml")
+    [step] = [s for s in wf["jobs"]["novelforge"]["steps"] if s.get("name") == INSTALL_STEP]
+    path, log = fake_python(tmp_path)
+    env = git_env(PATH=path, **{k: str(v) for k, v in wf["env"].items()})
+    result = run_script(step["run"], repo, env)
+    assert result.returncode == 1
+    assert result.stdout.strip() == ("::error::Set NOVELFORGE in .github/workflows/novelforge.yml to where pip "
+                                     "installs NovelForge from (a git URL pinned to a tag, or a path)")
+    assert not log.exists()
+    result = run_script(step["run"], repo, dict(env, NOVELFORGE=SPEC))
+    assert result.returncode == 0, result.stderr
+    assert log.read_text("utf-8").splitlines() == ["-m", "pip", "install", "--quiet", SPEC]
+
+
+@pytest.mark.parametrize("kind, dest", [("github", ".github/workflows/novelforge.yml"), ("gitlab", ".gitlab-ci.yml")])
+def test_init_ci_install_spec(tmp_path, capsys, kind, dest):
+    repo, project = make_repo(tmp_path)
+    code, out, err = call(capsys, "init", "--ci", kind, "--install", SPEC, str(project))
+    assert code == 0, err
+    data = load_yaml(repo / dest)
+    assert (data["env"] if kind == "github" else data["variables"])["NOVELFORGE"] == SPEC
+    said = " ".join(out.split())
+    assert f"pip install {SPEC}" in said and "set NOVELFORGE" not in said
+    if kind == "gitlab":
+        path, log = fake_python(tmp_path)
+        env = git_env(PATH=path, **{k: str(v) for k, v in data["variables"].items()})
+        before = [line for line in data["novelforge"]["before_script"] if is_install(line)]
+        result = run_script("\n".join(before), repo, env)
+        assert result.returncode == 0 and log.read_text("utf-8").splitlines()[-1] == SPEC
+        result = run_script("\n".join(before), repo, dict(env, NOVELFORGE=""))
+        assert result.returncode == 1 and "set NOVELFORGE in .gitlab-ci.yml" in result.stderr
+
+
+def test_install_spec_usage_errors(tmp_path, capsys):
+    code, _out, err = call(capsys, "init", "--install", SPEC, str(tmp_path / "x"))
+    assert code == 2 and err.startswith("error: ") and "--ci" in err
+    assert not (tmp_path / "x").exists()
+    code, _out, err = call(capsys, "init", "--ci", "github", "--install", "a\nb", str(tmp_path / "y"))
+    assert code == 2 and err.startswith("error: ")
+    assert not (tmp_path / "y").exists()
+
+
+def test_a_path_with_a_quote_stays_one_expression(tmp_path, capsys):
+    repo, project = make_repo(tmp_path, subfolder="Bram's book")
+    assert call(capsys, "init", "--ci", "github", str(project))[0] == 0
+    steps = {s["name"]: s for s in load_yaml(repo / ".github/workflows/novelforge.yml")["jobs"]["novelforge"]["steps"]}
+    assert "hashFiles('Bram''s book/novelforge.sarif') != ''" in steps["Upload to code scanning"]["if"]
+
+
+# ----------------------------------------------------------------------------- order: the check is never skipped
+def test_github_the_check_comes_first_and_reports_never_fail_the_run(tmp_path, capsys):
+    repo, project = make_repo(tmp_path)
+    assert call(capsys, "init", "--ci", "github", str(project))[0] == 0
+    steps = load_yaml(repo / ".github/workflows/novelforge.yml")["jobs"]["novelforge"]["steps"]
+    names = [s["name"] for s in steps]
+    # only setup runs before the checks, so no report step failing can skip them
+    assert names[:6] == [*SETUP_STEPS, "Check the changed scenes", "Check the whole book"]
+    for step in steps[6:]:
+        assert step.get("continue-on-error") is True, step["name"]
+        assert step["if"].startswith("always()"), step["name"]
+    for step in steps[4:6]:
+        assert "continue-on-error" not in step
+
+
+def test_gitlab_a_failing_canon_diff_does_not_skip_the_check(tmp_path, capsys):
+    repo, project = make_repo(tmp_path)
+    assert call(capsys, "init", "--ci", "gitlab", str(project))[0] == 0
+    ci = load_yaml(repo / ".gitlab-ci.yml")
+    (project / SCENE).write_text((project / SCENE).read_text("utf-8").replace("characters: [", "characters: [nobody-at-all, ", 1),
+                                 "utf-8")
+    propose_change(repo, project, (project / SCENE).read_text("utf-8"))
+    # a novelforge whose canon diff fails
+    bin_dir = tmp_path / "failing"
+    bin_dir.mkdir()
+    (bin_dir / "novelforge").write_text(
+        f'#!/bin/sh\nif [ "$1" = canon ]; then echo "canon diff broke" >&2; exit 2; fi\n'
+        f'exec {sys.executable} -m novelforge "$@"\n', "utf-8")
+    (bin_dir / "novelforge").chmod(0o755)
+    mr = run_gitlab(ci, repo, tmp_path, "main", path=str(bin_dir) + os.pathsep + os.environ.get("PATH", ""))
+    assert "canon diff broke" in mr.stderr
+    assert mr.returncode == 1, mr.stdout + mr.stderr          # the check ran and failed the job
+    assert "nobody-at-all" in mr.stdout + mr.stderr

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from novelforge.cli import app as cli_app
+from gitrepo import ROOT, git, git_env, git_run
 from novelforge.vcs import hooks
-
-ROOT = Path(__file__).resolve().parent.parent
+from test_cli import assert_one_line_error, call
 
 CANON = "id: aria\nname: Aria Vell\naliases: [Aria]\n"
 CLEAN_SCENE = "---\ntitle: The Gate\npov: aria\ncharacters: [aria]\n---\n\nAria walked to the gate and waited.\n"
@@ -25,29 +24,14 @@ ERROR_SCENE = "---\ntitle: The Gate\npov: aria\ncharacters: [aria, nobody]\n---\
 FOREIGN_HOOK = "#!/bin/sh\necho 'the team hook'\nexit 0\n"
 
 
+pytestmark = pytest.mark.usefixtures("isolated_git")
+
+
 @pytest.fixture(autouse=True)
-def isolated_git(monkeypatch):
-    """Neither the machine's git configuration nor an outer repository's variables."""
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_CONFIG", "GIT_CONFIG_SYSTEM"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def git_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", NO_COLOR="1",
-               PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    env.update(extra)
-    return env
-
-
-def git(repo: Path, *args: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
-    result = subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@x", *args], cwd=repo,
-                            env=env or git_env(), capture_output=True, text=True, timeout=120)
-    if check and result.returncode != 0:
-        raise AssertionError(f"git {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result
+def _novelforge_runs_from_this_checkout(monkeypatch):
+    """The hooks git runs start `python -m novelforge`: this checkout, without colour."""
+    monkeypatch.setenv("PYTHONPATH", str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    monkeypatch.setenv("NO_COLOR", "1")
 
 
 def make_project(root: Path, scene: str = CLEAN_SCENE) -> Path:
@@ -72,20 +56,6 @@ def make_repo(tmp_path: Path, subfolder: str = "", commit: bool = True) -> tuple
     return repo, project
 
 
-def call(capsys, *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        cli_app.main(list(args))
-    out, err = capsys.readouterr()
-    return exc.value.code, out, err
-
-
-def assert_one_line_error(err: str) -> None:
-    assert "Traceback" not in err
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert lines and lines[0].startswith("error: "), err
-    assert all(line.startswith("  = help:") for line in lines[1:]), err
-
-
 # ----------------------------------------------------------------------------- install
 def test_install_writes_an_executable_hook_with_our_marker(tmp_path, capsys):
     repo, project = make_repo(tmp_path)
@@ -98,7 +68,8 @@ def test_install_writes_an_executable_hook_with_our_marker(tmp_path, capsys):
     text = hook.read_text("utf-8")
     assert text.startswith("#!/bin/sh\n")
     assert hooks.MARKER in text
-    assert "check --changed --base HEAD" in text
+    assert 'check --staged "$NOVELFORGE_PROJECT"' in text
+    assert "--changed" not in text     # the files on disk are not what is committed
     assert "NOVELFORGE_PROJECT=." in text
     assert sys.executable in text
     # the script is valid POSIX sh
@@ -190,7 +161,10 @@ def test_core_hooks_path_is_respected(tmp_path, capsys, setting):
     assert hooks.is_ours(folder / "pre-commit")
     assert not (repo / ".git/hooks/pre-commit").exists()
     assert "core.hooksPath" in out
-    code, out, _ = call(capsys, "hooks", "uninstall", str(project))
+    code, out, err = call(capsys, "hooks", "uninstall", str(project))
+    assert code == 0, err
+    where = ".githooks/pre-commit" if setting == "relative" else str(folder / "pre-commit")
+    assert out == f"Removed the NovelForge pre-commit hook from {where}.\n"
     assert not (folder / "pre-commit").exists()
 
 
@@ -227,26 +201,26 @@ def test_git_commit_runs_the_hook(tmp_path, capsys):
     # a clean change is committed
     scene.write_text(CLEAN_SCENE_2, "utf-8")
     git(repo, "add", "-A")
-    result = git(repo, "commit", "-q", "-m", "clean", check=False)
+    result = git_run(repo, "commit", "-q", "-m", "clean")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
 
     # a change that names a character the canon does not know is refused
     scene.write_text(ERROR_SCENE, "utf-8")
     git(repo, "add", "-A")
-    head = git(repo, "rev-parse", "HEAD").stdout
-    result = git(repo, "commit", "-q", "-m", "broken", check=False)
+    head = git(repo, "rev-parse", "HEAD")
+    result = git_run(repo, "commit", "-q", "-m", "broken")
     assert result.returncode != 0
     report = result.stdout + result.stderr
     assert "nobody" in report
     assert "NovelForge stopped this commit" in report
     assert "Traceback" not in report
-    assert git(repo, "rev-parse", "HEAD").stdout == head
+    assert git(repo, "rev-parse", "HEAD") == head
 
     # --no-verify skips the hook, as git promises
-    result = git(repo, "commit", "-q", "--no-verify", "-m", "anyway", check=False)
+    result = git_run(repo, "commit", "-q", "--no-verify", "-m", "anyway")
     assert result.returncode == 0, result.stderr
-    assert git(repo, "rev-parse", "HEAD").stdout != head
+    assert git(repo, "rev-parse", "HEAD") != head
 
 
 def test_the_first_commit_is_checked_in_full(tmp_path, capsys):
@@ -254,12 +228,12 @@ def test_the_first_commit_is_checked_in_full(tmp_path, capsys):
     assert call(capsys, "hooks", "install", str(project))[0] == 0
     (project / "manuscript/01-one/01-gate.md").write_text(ERROR_SCENE, "utf-8")
     git(repo, "add", "-A")
-    result = git(repo, "commit", "-q", "-m", "first", check=False)
+    result = git_run(repo, "commit", "-q", "-m", "first")
     assert result.returncode != 0
     assert "nobody" in result.stdout + result.stderr
     (project / "manuscript/01-one/01-gate.md").write_text(CLEAN_SCENE, "utf-8")
     git(repo, "add", "-A")
-    result = git(repo, "commit", "-q", "-m", "first", check=False)
+    result = git_run(repo, "commit", "-q", "-m", "first")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -273,7 +247,7 @@ def test_a_missing_novelforge_refuses_the_commit_and_says_how_to_fix_it(tmp_path
     env = git_env(PATH=str(bin_dir))
     (project / "manuscript/01-one/01-gate.md").write_text(CLEAN_SCENE_2, "utf-8")
     git(repo, "add", "-A", env=env)
-    result = git(repo, "commit", "-q", "-m", "unchecked", check=False, env=env)
+    result = git_run(repo, "commit", "-q", "-m", "unchecked", env=env)
     assert result.returncode != 0
     assert "the novelforge command was not found" in result.stderr
     assert "novelforge hooks install" in result.stderr
@@ -291,6 +265,102 @@ def test_the_hook_falls_back_to_novelforge_on_path(tmp_path):
     env = git_env(PATH=str(bin_dir) + os.pathsep + os.environ.get("PATH", ""))
     (project / "manuscript/01-one/01-gate.md").write_text(ERROR_SCENE, "utf-8")
     git(repo, "add", "-A", env=env)
-    result = git(repo, "commit", "-q", "-m", "broken", check=False, env=env)
+    result = git_run(repo, "commit", "-q", "-m", "broken", env=env)
     assert result.returncode != 0
     assert "nobody" in result.stdout + result.stderr
+
+
+# ----------------------------------------------------------------------------- what is committed
+BROKEN_FRONT_MATTER = "---\ntitle: [The Gate\npov: aria\n---\n\nAria walked to the gate.\n"
+
+
+def test_the_hook_checks_the_staged_files_not_the_files_on_disk(tmp_path, capsys):
+    repo, project = make_repo(tmp_path, subfolder="novel")
+    assert call(capsys, "hooks", "install", str(project))[0] == 0
+    scene = project / "manuscript/01-one/01-gate.md"
+    head = git(repo, "rev-parse", "HEAD")
+
+    # broken front matter staged, the good text back on disk: the commit would record the
+    # broken file, so it is refused
+    scene.write_text(BROKEN_FRONT_MATTER, "utf-8")
+    git(repo, "add", "-A")
+    scene.write_text(CLEAN_SCENE_2, "utf-8")
+    result = git_run(repo, "commit", "-q", "-m", "broken in the index")
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "NovelForge stopped this commit" in result.stderr
+    assert "01-gate.md" in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert git(repo, "rev-parse", "HEAD") == head
+
+    # the reverse: a broken draft on disk, not staged, does not block an unrelated commit
+    git(repo, "add", "-A")                    # the good text is staged now
+    git(repo, "commit", "-q", "-m", "clean")  # (the hook passes)
+    scene.write_text(BROKEN_FRONT_MATTER, "utf-8")
+    (project / "canon/characters/aria.yaml").write_text(CANON.replace("[Aria]", "[Aria, Vell]"), "utf-8")
+    git(repo, "add", "novel/canon/characters/aria.yaml")
+    result = git_run(repo, "commit", "-q", "-m", "another name for Aria")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == ["novel/canon/characters/aria.yaml"]
+
+
+def test_the_first_commit_checks_the_staged_project(tmp_path, capsys):
+    repo, project = make_repo(tmp_path, commit=False)
+    assert call(capsys, "hooks", "install", str(project))[0] == 0
+    scene = project / "manuscript/01-one/01-gate.md"
+    scene.write_text(ERROR_SCENE, "utf-8")
+    git(repo, "add", "-A")
+    scene.write_text(CLEAN_SCENE, "utf-8")    # clean on disk, broken in the index
+    result = git_run(repo, "commit", "-q", "-m", "first")
+    assert result.returncode != 0
+    assert "nobody" in result.stdout + result.stderr
+
+
+# ----------------------------------------------------------------------------- Windows, status
+def test_windows_has_no_execute_bit(tmp_path, monkeypatch):
+    repo, project = make_repo(tmp_path)
+    # a file system that keeps no modes: the hook stays 0600
+    monkeypatch.setattr(hooks.os, "chmod", lambda *a, **k: None)
+    with pytest.raises(hooks.GitError, match="could not be made executable"):
+        hooks.install(project)
+    monkeypatch.setattr(hooks, "_on_windows", lambda: True)
+    result = hooks.install(project, python="C:\\Program Files\\Python312\\python.exe")
+    assert result.action in ("installed", "updated")
+    text = result.location.hook.read_text("utf-8")
+    assert "NOVELFORGE_PYTHON='C:/Program Files/Python312/python.exe'" in text
+    assert hooks.status(project).executable
+
+
+def test_status_says_when_the_hook_is_out_of_date(tmp_path, capsys):
+    repo, project = make_repo(tmp_path)
+    assert call(capsys, "hooks", "install", str(project))[0] == 0
+    code, out, _ = call(capsys, "hooks", "status", str(project))
+    assert code == 0 and "differs" not in out and "refused" not in out
+    hook = repo / ".git/hooks/pre-commit"
+    # a hook written by an older version: same marker, another command
+    hook.write_text(hook.read_text("utf-8").replace('check --staged "$NOVELFORGE_PROJECT"',
+                                                    'check --changed --base HEAD "$NOVELFORGE_PROJECT"'), "utf-8")
+    code, out, _ = call(capsys, "hooks", "status", str(project))
+    assert code == 0
+    assert "It differs from the hook this version of NovelForge writes" in out
+    assert "run `novelforge hooks install` to update it" in out
+    assert call(capsys, "hooks", "install", str(project))[0] == 0
+    assert "differs" not in call(capsys, "hooks", "status", str(project))[1]
+
+
+def test_status_warns_when_the_next_commit_would_be_refused(tmp_path, capsys, monkeypatch):
+    repo, project = make_repo(tmp_path)
+    gone = str(tmp_path / "gone" / "python3")
+    hooks.install(project, python=gone)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))      # no novelforge command anywhere
+    code, out, _ = call(capsys, "hooks", "status", str(project))
+    assert code == 0
+    assert f"The next commit will be refused: the Python the hook runs NovelForge with (`{gone}`) is gone" in out
+    assert "differs" not in out    # the script itself is what this version writes
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "novelforge").write_text("#!/bin/sh\n", "utf-8")
+    (bin_dir / "novelforge").chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    code, out, _ = call(capsys, "hooks", "status", str(project))
+    assert "refused" not in out and "uses the `novelforge` command on PATH instead" in out

@@ -30,7 +30,7 @@ from novelforge.project.models import Entity, Project
 
 __all__ = ["diff_canon", "diff_entities", "diff_settings", "entity_changes", "rename_score",
            "CanonDiff", "Change", "EntityChange", "ItemChange", "code", "show_value",
-           "RENAME_SIMILARITY", "RENAME_MIN_CONTENT"]
+           "RENAME_SIMILARITY", "RENAME_MIN_CONTENT", "unreadable", "unread_notes", "without_paths"]
 
 RENAME_SIMILARITY = 0.8
 RENAME_MIN_CONTENT = 30
@@ -294,24 +294,80 @@ def diff_settings(old: Any, new: Any) -> list[Change]:
     return out
 
 
-def _load_notes(project: Project, label: str) -> list[str]:
-    """Canon, contract and settings files that could not be read in this version."""
-    seen: dict[str, None] = {}
+# problems that leave a whole file unread (broken YAML, unclosed front matter, not text,
+# too large, a link outside the project): its entries are missing from that version
+UNREAD_CODES = frozenset({"NF001", "NF002", "NF003", "NF006", "NF007"})
+
+
+def unreadable(project: Project) -> dict[str, tuple]:
+    """Files of the story world (canon, contracts, promises, settings) this version could
+    not read, and contracts it could not load: ``path`` or ``contract:<id>`` → what went
+    wrong (comparable between two versions: the same problem gives the same value)."""
+    out: dict[str, list] = {}
     for d in project.diagnostics:
         sev = getattr(d.severity, "value", d.severity)
-        if sev == "error" and not d.path.startswith("manuscript/"):
-            seen.setdefault(f"`{d.path}` could not be read in {label}: {d.message}", None)
-    return list(seen)
+        if sev != "error" or d.path.startswith("manuscript/"):
+            continue
+        if d.code in UNREAD_CODES:
+            out.setdefault(d.path, []).append((d.code, d.line, d.column, d.message))
+        elif d.contract:
+            out.setdefault(f"contract:{d.contract}", []).append((d.code, d.line, d.column, d.message))
+    return {key: tuple(sorted(v)) for key, v in out.items()}
+
+
+def _what(key: str) -> str:
+    if key.startswith("contract:"):
+        return f"the contract `{key[9:]}` could not be loaded in {{label}}; it is not compared"
+    if key == "novelforge.yaml":
+        noun = "settings"
+    elif key.startswith("contracts/"):
+        noun = "contracts"
+    else:
+        noun = "entries"
+    return f"could not read `{key}` in {{label}}; its {noun} are not compared"
+
+
+def unread_notes(old: dict[str, tuple], new: dict[str, tuple], old_label: str, new_label: str) -> list[str]:
+    """A note per unreadable file or contract, except those broken the same way on both sides."""
+    notes: dict[str, None] = {}
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) == new.get(key):
+            continue
+        for side, label in ((old, old_label), (new, new_label)):
+            if key in side:
+                notes.setdefault(_what(key).format(label=label), None)
+    return list(notes)
+
+
+def without_paths(canon: dict[str, dict[str, Entity]], paths: set[str] | dict) -> dict[str, dict[str, Entity]]:
+    """The canon without the entries read from ``paths``."""
+    if not paths:
+        return canon
+    return {kind: {i: e for i, e in entries.items() if e.path not in paths} for kind, entries in canon.items()}
 
 
 def diff_canon(old: Project, new: Project, *, old_label: str = "before", new_label: str = "after") -> CanonDiff:
-    """Everything that changed in the story world from ``old`` to ``new``."""
+    """Everything that changed in the story world from ``old`` to ``new``. Entries, contracts
+    and promises from a file that one version could not read are left out (on both sides,
+    since they would look removed or added) and named in a note instead."""
+    bad_old, bad_new = unreadable(old), unreadable(new)
+    skip = set(bad_old) | set(bad_new)
+
+    def contracts(project: Project) -> dict[str, Any]:
+        docs = project.contract_docs
+        return {cid: c for cid, c in project.contracts.items()
+                if f"contract:{cid}" not in skip and getattr(docs.get(cid), "path", None) not in skip}
+
+    def promises(project: Project) -> dict[str, Any]:
+        return {pid: p for pid, p in project.promises.items() if p.path not in skip}
+
     diff = CanonDiff(old_label=old_label, new_label=new_label)
-    diff.entities = diff_entities(old.canon, new.canon)
-    diff.contracts = _diff_items(old.contracts, new.contracts, lambda m: m,
+    diff.entities = diff_entities(without_paths(old.canon, skip), without_paths(new.canon, skip))
+    diff.contracts = _diff_items(contracts(old), contracts(new), lambda m: m,
                                  lambda m: getattr(m, "type", None), lambda m: None)
-    diff.promises = _diff_items(old.promises, new.promises, lambda p: p.model,
+    diff.promises = _diff_items(promises(old), promises(new), lambda p: p.model,
                                 lambda m: m.kind, lambda m: m.name)
-    diff.settings = diff_settings(old.config, new.config)
-    diff.notes = sorted(set(_load_notes(old, old_label)) | set(_load_notes(new, new_label)))
+    if "novelforge.yaml" not in skip:
+        diff.settings = diff_settings(old.config, new.config)
+    diff.notes = unread_notes(bad_old, bad_new, old_label, new_label)
     return diff

@@ -137,6 +137,14 @@ def show_value(value: Any) -> str:
 
 
 def code(text: Any) -> str:
-    """``text`` in backticks (two when it holds one)."""
+    """``text`` as a Markdown code span: fenced by one backtick more than the longest run of
+    backticks inside it, with a space either side when it starts or ends with a backtick
+    (or with a space at both ends, which Markdown would otherwise strip)."""
+    import re
+
     text = str(text)
-    return f"`` {text} ``" if "`" in text else f"`{text}`"
+    runs = re.findall(r"`+", text)
+    fence = "`" * (max((len(r) for r in runs), default=0) + 1)
+    pad = " " if (text[:1] == "`" or text[-1:] == "`"
+                  or (text[:1] == " " and text[-1:] == " " and text.strip())) else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

@@ -90,6 +90,13 @@ def _md_bullets(head: str, lines: list[str]) -> list[str]:
     return [f"- {head}", *(f"  - {line}" for line in lines)]
 
 
+def md_entity_lines(ec: EntityChange) -> list[str]:
+    """:func:`entity_lines` for Markdown: values and the old id of a rename in code spans."""
+    plain = f"renamed from {ec.kind}/{ec.old_id}"
+    return [f"renamed from {code(ec.old_id)}" if ec.status == "renamed" and line == plain else line
+            for line in entity_lines(ec, md_value)]
+
+
 def _md_label(label: str) -> str:
     """A revision in a code span (`HEAD~1`); a description (`the working tree`) as it is."""
     return md_escape(label) if label.startswith("the ") or " " in label else code(label)
@@ -110,8 +117,7 @@ def diff_markdown(diff: CanonDiff) -> str:
         for ec in changes:
             name = f" ({md_escape(ec.name)})" if ec.name and ec.name != ec.id else ""
             head = f"{code(ec.id)}{name}"
-            lines = [line.replace(f"renamed from {ec.kind}/{ec.old_id}", f"renamed from {code(ec.old_id)}")
-                     for line in entity_lines(ec, md_value)]
+            lines = md_entity_lines(ec)
             if ec.status in ("added", "removed"):
                 lines = [ec.status]
             out += _md_bullets(head, lines)
@@ -172,9 +178,17 @@ def _title(history) -> str:
     return f"{history.key}{name}{gone}"
 
 
-def history_text(history) -> str:
+def _count(history) -> str:
+    """`3 changes`, or `the last 3 changes` when --limit left older ones out."""
     n = len(history.entries)
-    out = [f"History of {_title(history)}: {n} change{'s' if n != 1 else ''}"]
+    text = f"{n} change{'s' if n != 1 else ''}"
+    if history.truncated:
+        text = f"the last {text}" if n != 1 else "the last change"
+    return text
+
+
+def history_text(history) -> str:
+    out = [f"History of {_title(history)}: {_count(history)}"]
     for entry in history.entries:
         c = entry.commit
         out.append("")
@@ -183,6 +197,9 @@ def history_text(history) -> str:
         else:
             out.append(f"{c.short}  {_when(c.date)}  {c.author}  {c.summary}")
         out += [f"    {line}" for line in entity_lines(entry.change)]
+    if history.notes:
+        out.append("")
+        out += [f"note: {n}" for n in history.notes]
     return "\n".join(out) + "\n"
 
 
@@ -198,10 +215,11 @@ def history_markdown(history) -> str:
         head = ("**uncommitted** (the working tree)" if c is None else
                 f"{code(c.short)} {_when(c.date)} — {md_escape(c.author)} — {md_escape(c.summary)}")
         out.append(f"- {head}")
-        lines = entity_lines(entry.change, md_value)
-        lines = [line.replace(f"renamed from {entry.change.kind}/{entry.change.old_id}",
-                              f"renamed from {code(entry.change.old_id)}") for line in lines]
-        out += [f"  - {line}" for line in lines]
+        out += [f"  - {line}" for line in md_entity_lines(entry.change)]
+    if history.truncated:
+        out += ["", f"Only the last {len(history.entries)} changes are shown."]
+    if history.notes:
+        out += [""] + [f"> **Note:** {n}" for n in history.notes]
     return "\n".join(out) + "\n"
 
 
@@ -221,7 +239,7 @@ def history_json(history) -> str:
     data = {"version": JSON_VERSION,
             "entity": {"kind": history.kind, "id": history.id, "key": history.key, "name": history.name,
                        "exists": history.exists},
-            "entries": entries}
+            "entries": entries, "truncated": history.truncated, "notes": list(history.notes)}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

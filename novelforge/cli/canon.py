@@ -54,6 +54,9 @@ def diff_cmd(
     and the files on disk: canon entries added, removed or renamed, facts changed from →
     to, aliases, deaths, contracts and promises added, changed or removed, settings.
 
+    A revision from before the project existed counts as an empty project, so the pull
+    request that adds the novel shows everything as added.
+
     Exit codes: 0 (also when there are changes, unless --exit-code: then 1), 2 for an
     unknown revision or a folder outside git.
 
@@ -80,7 +83,9 @@ def diff_cmd(
                 raise GitError(f"`{a}` and `{b}` share no history", help=f"compare them directly: `{a}..{b}`")
             old, a_label = base, f"the merge base of {a} and {b}"
         b_label = b if b is not None else "the working tree"
-        with project_at(repo, old, manuscript=False) as before, project_at(repo, new, manuscript=False) as after:
+        # a side from before the project existed is an empty project: everything is added
+        with project_at(repo, old, manuscript=False, missing_ok=True) as before, \
+                project_at(repo, new, manuscript=False, missing_ok=True) as after:
             diff = diff_canon(before, after, old_label=a_label, new_label=b_label)
         diff.old_commit, diff.new_commit = old, new
     write_output(render_diff(diff, fmt), output)

@@ -125,10 +125,16 @@ def _staged(stack, root: Path, cache):
     """The staged project (in a temporary folder that ``stack`` removes) and its change set."""
     from novelforge.vcs.affected import compute_changes
     from novelforge.vcs.repo import GitRepo
-    from novelforge.vcs.snapshot import staged_project
+    from novelforge.vcs.snapshot import NotStaged, staged_project
 
     repo = stack.enter_context(GitRepo(root))
-    project, files = stack.enter_context(staged_project(repo, cache))
+    try:
+        project, files = stack.enter_context(staged_project(repo, cache))
+    except NotStaged:
+        # a commit without the project (made before it is added, or of other files in a
+        # bigger repository): there is nothing of the novel to check
+        err_console().print("The project is not in the staging area: nothing to check.")
+        raise typer.Exit(0) from None
     if repo.has_commits():
         head = repo.resolve("HEAD")
         return project, compute_changes(repo, project, head, "HEAD", cache, files=files)

@@ -35,16 +35,27 @@ def _show(path: Path, base: Path) -> str:
         return str(path)
 
 
+def _say(lines: list[str]) -> None:
+    console = out_console()
+    for line in lines:
+        console.print(line, markup=False)
+
+
+def _where(location) -> str:
+    return _show(location.hook, location.work_tree)
+
+
 @hooks_app.command("install")
 def install_cmd(
     project: Optional[Path] = typer.Argument(None, help=_PROJECT_HELP),
     force: bool = typer.Option(False, "--force", help="Replace a pre-commit hook NovelForge did not write (it is kept as pre-commit.novelforge-backup)."),
 ) -> None:
-    """Install a git pre-commit hook that checks the scenes each commit changes.
+    """Install a git pre-commit hook that checks what each commit records.
 
-    The hook runs `novelforge check --changed --base HEAD` on the project and refuses the
-    commit when there are errors. `git commit --no-verify` skips it once. An existing hook
-    that NovelForge did not write is left alone unless --force.
+    The hook runs `novelforge check --staged` on the project: the staged files (what the
+    commit records, not the files on disk) against HEAD, and refuses the commit when there
+    are errors. `git commit --no-verify` skips it once. An existing hook that NovelForge
+    did not write is left alone unless --force.
 
     Example: novelforge hooks install my-novel
     """
@@ -52,15 +63,14 @@ def install_cmd(
 
     result = hooks.install(_project(project), force=force)
     loc = result.location
-    console = out_console()
-    where = _show(loc.hook, loc.work_tree)
     verb = {"installed": "Installed", "updated": "Updated", "replaced": "Installed"}[result.action]
-    console.print(f"{verb} the NovelForge pre-commit hook in {where}.", markup=False)
+    lines = [f"{verb} the NovelForge pre-commit hook in {_where(loc)}."]
     if result.backup is not None:
-        console.print(f"The hook that was there is kept as {_show(result.backup, loc.work_tree)}.", markup=False)
+        lines.append(f"The hook that was there is kept as {_show(result.backup, loc.work_tree)}.")
     if loc.from_hooks_path:
-        console.print("(That folder is set by git's core.hooksPath.)", markup=False)
-    console.print("Each commit now checks the scenes it changes; `git commit --no-verify` skips the check once.", markup=False)
+        lines.append("(That folder is set by git's core.hooksPath.)")
+    lines.append("Each commit now checks the scenes it changes; `git commit --no-verify` skips the check once.")
+    _say(lines)
 
 
 @hooks_app.command("uninstall")
@@ -76,24 +86,22 @@ def uninstall_cmd(
     from novelforge.vcs import hooks
 
     result = hooks.uninstall(_project(project))
-    loc = result.location
-    where = _show(loc.hook, loc.work_tree)
-    console = out_console()
-    if result.action == "absent":
-        console.print(f"No pre-commit hook is installed ({where} does not exist); nothing to do.", markup=False)
-    elif result.action == "foreign":
-        console.print(f"The pre-commit hook in {where} was not written by NovelForge; it was left alone.", markup=False)
-    else:
-        console.print(f"Removed the NovelForge pre-commit hook from {where}.", markup=False)
-        if result.restored:
-            console.print("The hook it had replaced is back in place.", markup=False)
+    where = _where(result.location)
+    lines = {
+        "absent": [f"No pre-commit hook is installed ({where} does not exist); nothing to do."],
+        "foreign": [f"The pre-commit hook in {where} was not written by NovelForge; it was left alone."],
+    }.get(result.action) or [f"Removed the NovelForge pre-commit hook from {where}."]
+    if result.restored:
+        lines.append("The hook it had replaced is back in place.")
+    _say(lines)
 
 
 @hooks_app.command("status")
 def status_cmd(
     project: Optional[Path] = typer.Argument(None, help=_PROJECT_HELP),
 ) -> None:
-    """Say whether the NovelForge pre-commit hook is installed, and where.
+    """Say whether the NovelForge pre-commit hook is installed, and where; and whether it
+    is out of date or can no longer find NovelForge.
 
     Example: novelforge hooks status
     """
@@ -101,17 +109,27 @@ def status_cmd(
 
     st = hooks.status(_project(project))
     loc = st.location
-    where = _show(loc.hook, loc.work_tree)
-    console = out_console()
+    where = _where(loc)
     if st.state == "absent":
-        console.print(f"Not installed: there is no pre-commit hook ({where}). Run `novelforge hooks install`.", markup=False)
+        lines = [f"Not installed: there is no pre-commit hook ({where}). Run `novelforge hooks install`."]
     elif st.state == "foreign":
-        console.print(f"Not installed: {where} is a pre-commit hook NovelForge did not write.", markup=False)
+        lines = [f"Not installed: {where} is a pre-commit hook NovelForge did not write."]
     else:
-        console.print(f"Installed: {where} checks the project `{st.project or '.'}` before each commit.", markup=False)
+        lines = [f"Installed: {where} checks the project `{st.project or '.'}` before each commit."]
         if not st.executable:
-            console.print("But it is not executable, so git does not run it; run `novelforge hooks install` again.", markup=False)
+            lines.append("But it is not executable, so git does not run it; run `novelforge hooks install` again.")
+        if not st.runnable:
+            lines.append(f"The next commit will be refused: the Python the hook runs NovelForge with "
+                         f"(`{st.python or 'none recorded'}`) is gone and there is no `novelforge` command on PATH; "
+                         "run `novelforge hooks install` again from where NovelForge is installed.")
+        elif not st.python_found:
+            lines.append(f"The Python it was installed with (`{st.python or 'none recorded'}`) is gone; "
+                         "it uses the `novelforge` command on PATH instead.")
+        if not st.current:
+            lines.append("It differs from the hook this version of NovelForge writes (an older version, "
+                         "or edited by hand); run `novelforge hooks install` to update it.")
     if loc.from_hooks_path:
-        console.print("(git's core.hooksPath chooses that folder.)", markup=False)
+        lines.append("(git's core.hooksPath chooses that folder.)")
     if st.has_backup:
-        console.print(f"A replaced hook is kept as {_show(loc.backup, loc.work_tree)}.", markup=False)
+        lines.append(f"A replaced hook is kept as {_show(loc.backup, loc.work_tree)}.")
+    _say(lines)

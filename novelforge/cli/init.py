@@ -31,14 +31,20 @@ def init_cmd(
     ci: Optional[str] = typer.Option(None, "--ci", metavar="github|gitlab",
                                      help="Also add a CI workflow that checks the novel (GitHub Actions or GitLab CI). "
                                           "On an existing project, adds only the workflow."),
+    install: Optional[str] = typer.Option(None, "--install", metavar="SPEC",
+                                          help="With --ci: where CI installs NovelForge from, as a pip requirement "
+                                               "(a git URL pinned to a tag, or a path). Without it the workflow "
+                                               "stops until you set NOVELFORGE in it."),
 ) -> int:
     """Create a starter project: novelforge.yaml, canon, a contract, and two scenes.
 
     Never overwrites a file that exists. With --ci github|gitlab, also writes a CI workflow
     at the top of the git repository (or beside novelforge.yaml outside git); on an
-    existing project --ci adds only the workflow.
+    existing project --ci adds only the workflow. --install SPEC fills in where CI installs
+    NovelForge from (NovelForge is not on PyPI).
 
-    Example: novelforge init my-novel --title "The Ember Crown" --ci github
+    Example: novelforge init my-novel --title "The Ember Crown" --ci github \
+      --install "novelforge-toolchain @ git+https://example.org/novelforge.git@v0.1.0"
     """
     from novelforge.errors import UsageError
     from novelforge.util import atomic_write
@@ -48,6 +54,14 @@ def init_cmd(
         raise UsageError(f"`{target}` exists and is not a folder")
     if ci is not None and ci not in CI_KINDS:
         raise UsageError(f"`--ci {ci}` is not a CI service; use one of: {', '.join(CI_KINDS)}")
+    if install is not None:
+        if ci is None:
+            raise UsageError("--install says where CI installs NovelForge from; it goes with --ci",
+                             help="run `novelforge init --ci github --install SPEC` (or gitlab)")
+        install = install.strip()
+        if not install or any(ord(c) < 32 for c in install):
+            raise UsageError("--install needs a pip requirement on one line",
+                             help="a git URL pinned to a tag (`novelforge-toolchain @ git+https://…@v0.1.0`) or a path")
     existing = (target / "novelforge.yaml").exists()
     if existing and ci is None:
         raise UsageError(f"`{target}` already holds a NovelForge project (novelforge.yaml exists)",
@@ -55,13 +69,13 @@ def init_cmd(
     if existing and (title or author):
         raise UsageError("--title and --author are for a new project; this folder already holds one",
                          help="edit novelforge.yaml instead")
-    ci_files = ci_plan(ci, target) if ci else []
+    ci_files = ci_plan(ci, target, install) if ci else []
     for dest, _text in ci_files:
         if dest.exists():
             raise UsageError(f"`{dest}` already exists; init never overwrites files",
                              help="merge the NovelForge steps into it by hand (see docs/ci.md), or move it away")
     if existing:
-        _write_ci(ci_files)
+        _write_ci(ci_files, install)
         return 0
     source = templates_dir() / "project"
     files = sorted(p for p in source.rglob("*") if p.is_file())
@@ -80,7 +94,7 @@ def init_cmd(
         atomic_write(target / rel, text)
     console = out_console()
     console.print(f"Created a NovelForge project in {target}")
-    _write_ci(ci_files)
+    _write_ci(ci_files, install)
     console.print("Next: cd into it and run `novelforge check`.")
     return 0
 
@@ -122,36 +136,40 @@ def ci_location(target: Path) -> tuple[Path, str]:
 
 def render_ci(kind: str, prefix: str, install: str | None = None) -> str:
     """The text of the CI file for a project at ``prefix`` inside the repository ("" at its
-    top). Templates use plain placeholders (GitHub's own ``${{ }}`` would clash with
-    Jinja2); every value is written as a quoted YAML string."""
+    top). ``install`` is the pip requirement CI installs NovelForge from; without it the
+    value is left empty and the workflow's install step stops with a message saying so.
+    Templates use plain placeholders (GitHub's own ``${{ }}`` would clash with Jinja2);
+    every value is written as a quoted YAML string."""
     import json
-
-    from novelforge import __version__
 
     template, _dest = _CI_FILES[kind]
     text = (templates_dir() / "ci" / template).read_text("utf-8")
     folder = prefix.rstrip("/")
     lead = f"{folder}/" if folder else ""
     values = {
-        "__NOVELFORGE_INSTALL__": install or f"novelforge-toolchain=={__version__}",
+        "__NOVELFORGE_INSTALL__": install or "",
         "__PROJECT_DIR__": folder or ".",
         "__CACHE_DIR__": f"{lead}.novelforge/cache",
         "__SARIF_FILE__": f"{lead}novelforge.sarif",
         "__JUNIT_FILE__": f"{lead}novelforge-junit.xml",
     }
+    # the SARIF file as a string of a GitHub expression (`'novel/novelforge.sarif'`), inside
+    # a double-quoted YAML string
+    literal = "'" + values["__SARIF_FILE__"].replace("'", "''") + "'"
+    text = text.replace("__SARIF_EXPR__", json.dumps(literal, ensure_ascii=False)[1:-1])
     for token, value in values.items():
         text = text.replace(token, json.dumps(value, ensure_ascii=False))
     return text
 
 
-def ci_plan(kind: str, target: Path) -> list[tuple[Path, str]]:
+def ci_plan(kind: str, target: Path, install: str | None = None) -> list[tuple[Path, str]]:
     """(file, text) of every CI file ``init --ci KIND`` writes for a project in ``target``."""
     root, prefix = ci_location(target)
     _template, dest = _CI_FILES[kind]
-    return [(root / dest, render_ci(kind, prefix))]
+    return [(root / dest, render_ci(kind, prefix, install))]
 
 
-def _write_ci(files: list[tuple[Path, str]]) -> None:
+def _write_ci(files: list[tuple[Path, str]], install: str | None = None) -> None:
     from novelforge.errors import UsageError
     from novelforge.util import atomic_write
 
@@ -162,9 +180,15 @@ def _write_ci(files: list[tuple[Path, str]]) -> None:
         except OSError as exc:
             raise UsageError(f"cannot write `{dest}`: {exc.strerror or exc}") from None
         console.print(f"Added the CI workflow {dest}", markup=False)
-    if files:
-        console.print("Commit it and push. Set NOVELFORGE at its top to where CI should install NovelForge from "
-                      "(docs/ci.md explains each step).")
+    if not files:
+        return
+    if install:
+        console.print(f"CI installs NovelForge with `pip install {install}`. Commit the file and push "
+                      "(docs/ci.md explains each step).", markup=False)
+    else:
+        console.print("Before you push, set NOVELFORGE at its top to where pip installs NovelForge from "
+                      "(a git URL pinned to a tag, or a path): until then the workflow stops and says so. "
+                      "docs/ci.md explains each step.", markup=False)
 
 
 def _yaml_str(value: str) -> str:

@@ -1,8 +1,9 @@
 """The git pre-commit hook that ``novelforge hooks install`` writes.
 
-The hook is a small POSIX ``sh`` script that runs a fast, changed-only check of one project
-(``novelforge check --changed --base HEAD PROJECT``) before git records a commit. It finds
-NovelForge in this order:
+The hook is a small POSIX ``sh`` script that runs a fast, changed-only check of what is
+being committed (``novelforge check --staged PROJECT``: the staged files, against HEAD; the
+whole staged project for a repository's first commit) before git records a commit. It
+finds NovelForge in this order:
 
 1. the Python that ran ``novelforge hooks install`` (``python -m novelforge``), if that
    interpreter still exists and can still import NovelForge;
@@ -15,7 +16,8 @@ NovelForge in this order:
 Where hooks live: ``core.hooksPath`` when it is set (a relative path is taken from the top
 of the work tree, as git does), else the ``hooks`` folder of the repository's common git
 directory (shared by linked worktrees). Nothing here runs git or the repository's hooks:
-the configuration is read in Python.
+the configuration is read in Python — the system, global and repository files only
+(worktree configuration, ``GIT_CONFIG_COUNT`` and ``includeIf`` are not read).
 
 Nothing here prints or exits; errors are :class:`~novelforge.vcs.repo.GitError` (exit 2).
 """
@@ -61,6 +63,15 @@ class HookStatus:
     project: str | None    # the project folder our hook checks, when it is ours
     executable: bool
     has_backup: bool
+    current: bool = True   # ours and the same script this version's `install` would write
+    python: str | None = None       # the Python our hook runs NovelForge with
+    python_found: bool = True       # that Python still exists
+    on_path: bool = True            # a `novelforge` command is on PATH (the hook's fallback)
+
+    @property
+    def runnable(self) -> bool:
+        """Whether the hook can find NovelForge (else it refuses every commit)."""
+        return self.python_found or self.on_path
 
 
 @dataclass(frozen=True)
@@ -139,31 +150,55 @@ def status(project_root: Path) -> HookStatus:
     hook = loc.hook
     if not hook.exists():
         return HookStatus(loc, "absent", None, False, loc.backup.exists())
-    executable = os.access(hook, os.X_OK)
+    executable = _on_windows() or os.access(hook, os.X_OK)
     if not is_ours(hook):
         return HookStatus(loc, "foreign", None, executable, loc.backup.exists())
-    return HookStatus(loc, "ours", _project_of(hook), executable, loc.backup.exists())
-
-
-def _project_of(hook: Path) -> str | None:
     try:
-        for line in hook.read_text("utf-8", errors="replace").splitlines():
-            if line.startswith("NOVELFORGE_PROJECT="):
-                words = shlex.split(line.partition("=")[2], comments=True)
-                return words[0] if words else None
+        text = hook.read_text("utf-8", errors="replace")
     except OSError:
-        return None
+        text = ""
+    project, python = _setting(text, "NOVELFORGE_PROJECT"), _setting(text, "NOVELFORGE_PYTHON")
+    prefix = "" if project in (None, ".") else project.removeprefix("./")
+    expected = hook_script(prefix, python) if python else None
+    python_found = bool(python) and os.path.isfile(python) and (_on_windows() or os.access(python, os.X_OK))
+    import shutil
+
+    return HookStatus(loc, "ours", project, executable, loc.backup.exists(), current=text == expected,
+                      python=python, python_found=python_found, on_path=shutil.which("novelforge") is not None)
+
+
+def _setting(text: str, name: str) -> str | None:
+    """The value the hook script gives ``name`` (``NAME=value`` at the start of a line)."""
+    for line in text.splitlines():
+        if line.startswith(name + "="):
+            try:
+                words = shlex.split(line.partition("=")[2], comments=True)
+            except ValueError:
+                return None
+            return words[0] if words else None
     return None
+
+
+def _on_windows() -> bool:
+    return os.name == "nt"
+
+
+def _posix_path(path: str) -> str:
+    """A path as the hook's ``sh`` (Git for Windows' too) reads it: forward slashes."""
+    from pathlib import PureWindowsPath
+
+    return PureWindowsPath(path).as_posix() if _on_windows() and path else path
 
 
 def hook_script(prefix: str, python: str | None = None) -> str:
     """The text of the pre-commit hook for the project at ``prefix`` inside the repository."""
-    python = python or sys.executable or ""
+    python = _posix_path(python or sys.executable or "")
     project = f"./{prefix}" if prefix else "."
     return f"""#!/bin/sh
 {MARKER}
-# NovelForge pre-commit hook: checks the scenes this commit changes (and the scenes that
-# depend on changed canon or contracts) before git records the commit.
+# NovelForge pre-commit hook: checks what this commit records (the staged files) - the
+# scenes it changes and the scenes that depend on changed canon or contracts - before git
+# records the commit.
 #   skip it once:  git commit --no-verify
 #   remove it:     novelforge hooks uninstall
 # Rewritten by `novelforge hooks install`; edits here are lost when it runs again.
@@ -190,12 +225,8 @@ else
     exit 1
 fi
 
-if git rev-parse --verify --quiet HEAD >/dev/null 2>&1; then
-    "$@" check --changed --base HEAD "$NOVELFORGE_PROJECT"
-else
-    # the first commit of the repository: nothing to compare with, so check everything
-    "$@" check "$NOVELFORGE_PROJECT"
-fi
+# the staged files against HEAD (the first commit of a repository: the whole staged project)
+"$@" check --staged "$NOVELFORGE_PROJECT"
 status=$?
 if [ "$status" -ne 0 ]; then
     echo "" >&2
@@ -262,6 +293,8 @@ def _write_executable(path: Path, text: str) -> None:
     except OSError as exc:
         raise GitError(f"cannot write the hook `{path}`: {exc.strerror or exc}",
                        help="check that the hooks folder is writable") from None
+    if _on_windows():
+        return   # no execute bit on Windows: Git for Windows runs the hook by its #! line
     mode = path.stat().st_mode
     if not mode & stat.S_IXUSR:  # a file system that ignores modes (some network mounts)
         raise GitError(f"`{path}` could not be made executable, so git would not run it")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterator
 
 from novelforge.project.models import Project
-from novelforge.vcs.repo import GitRepo
+from novelforge.vcs.repo import GitError, GitRepo
 
 
 @contextmanager
@@ -59,17 +59,20 @@ def project_at(repo: GitRepo, rev: str | None, *, manuscript: bool | set[str] = 
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+class NotStaged(GitError):
+    """The index holds no project: the next commit does not contain it."""
+
+
 @contextmanager
 def staged_project(repo: GitRepo, cache=None) -> Iterator[tuple[Project, dict[str, str]]]:
     """The project as the index holds it — what ``git commit`` would record — written to a
     temporary folder and loaded, with the files the index changes against HEAD."""
     from novelforge.project.loader import load_project
-    from novelforge.vcs.repo import GitError
 
     staged, changed = repo.changed_in_index()
     if "novelforge.yaml" not in staged:
-        raise GitError("novelforge.yaml is not staged: the commit would not hold the project",
-                       help="`git add` the project, or check the files on disk with `--changed`")
+        raise NotStaged("novelforge.yaml is not staged: the commit would not hold the project",
+                        help="`git add` the project, or check the files on disk with `--changed`")
     tmp = Path(tempfile.mkdtemp(prefix="novelforge-staged-"))
     try:
         root = tmp / "project"
