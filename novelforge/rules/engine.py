@@ -234,8 +234,6 @@ def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) 
 
     words = sum(i.words for s in project.scenes if _checked(options, s.path)
                 and (i := dict.get(indexes, s.path)) is not None)
-    if cache is not None:
-        cache.flush()
     promises = summarize(project, indexes) if options.scenes is None else None
     if cache is not None and run_key is not None:
         cache.set(run_key, (kept, suppressed, baselined, words, promises))
@@ -328,7 +326,8 @@ def _apply_suppressions(project: Project, ctx: Context, diags: list[Diagnostic],
     unused: list[Diagnostic] = []
     for scene in project.scenes:
         if checked is not None and scene.path not in checked:
-            continue   # not checked: none of its findings is reported
+            continue   # not checked (`--changed`): none of its findings is reported, and its
+            #            scene rules did not run, so its suppressions cannot be judged
         idx = ctx.indexes.get(scene.path)
         if idx is None or not idx.directives:
             continue
@@ -337,9 +336,7 @@ def _apply_suppressions(project: Project, ctx: Context, diags: list[Diagnostic],
         kept, hidden = suppress.apply_windows(mine, wins)
         hidden_total += hidden
         out.extend(kept)
-        # a scene whose scene rules did not run (`--changed`) cannot judge its suppressions
-        if "NF901" in codes and (checked is None or scene.path in checked) \
-                and not any("NF901" in ign and glob_match(scene.path, pat) for pat, ign in per_file):
+        if "NF901" in codes and not any("NF901" in ign and glob_match(scene.path, pat) for pat, ign in per_file):
             unused.extend(_unused(scene, wins, ctx, codes))
     for rest in by_path.values():
         out.extend(rest)
