@@ -47,6 +47,8 @@ def index_project(project: Project, names: NameTable, cache: ProjectCache | None
         indexes[scene.path] = idx
         if cache is not None and key is not None:
             cache.set(key, idx)
+            # the first-person test alone, for `--changed` runs (a bool, cheaper to read back)
+            cache.set(_person_key(code, scene), idx.first_person)
     if cache is not None:
         cache.flush()
     return indexes, hits
@@ -54,6 +56,10 @@ def index_project(project: Project, names: NameTable, cache: ProjectCache | None
 
 def _index_key(code: str, scene: Scene, names: NameTable) -> str:
     return f"idx:{code}:{scene.content_hash}:{names.fingerprint}:{scene.meta.pov}:{scene.meta.pov_mode}"
+
+
+def _person_key(code: str, scene: Scene) -> str:
+    return f"person:{code}:{scene.content_hash}:{scene.meta.pov_mode}"
 
 
 class LazyIndexes(dict):
@@ -140,8 +146,8 @@ class LazyIndexes(dict):
         scene = self.by_path.get(path)
         if scene is None:
             return None
-        found = self._light.get(path) or self._cached(scene)
-        if found is None:
+        found = self._light.get(path)
+        if found is None:   # cheaper to work out than to read a full index back from the cache
             found = self._light[path] = build_index(scene.text, scene.body_start, self.names, light=True)
         return found
 
@@ -153,18 +159,17 @@ class LazyIndexes(dict):
 
     def first_persons(self, scenes: list[Scene]) -> None:
         """Work out whether each of ``scenes`` reads as first person: from a full index
-        (analysed, or in the cache), else from the cache of earlier answers, else by the
-        first-person test alone — many at once in two processes."""
+        already analysed, else from the answer a run left in the cache (or its full
+        index), else by the first-person test alone — many at once in two processes."""
         todo = []
         for scene in scenes:
-            if scene.path in self._person or self.has(scene.path) or scene.path not in self.by_path \
-                    or self._cached(scene) is not None:
+            if scene.path in self._person or self.has(scene.path) or scene.path not in self.by_path:
                 continue
-            key = f"person:{code_fingerprint()}:{scene.content_hash}:{scene.meta.pov_mode}"
+            key = _person_key(code_fingerprint(), scene)
             found = self.cache.get(key) if self.cache is not None else None
             if found is not None:
                 self._person[scene.path] = found
-            else:
+            elif self._cached(scene) is None:
                 todo.append((scene, key))
         answers = in_two_processes(_persons_some, [(s.text, s.body_start, s.meta.pov_mode) for s, _k in todo])
         for (scene, key), found in zip(todo, answers):

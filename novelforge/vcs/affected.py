@@ -132,9 +132,12 @@ class _Scope:
         return self._memo[key]
 
 
-def affected_scenes(old: Project, new: Project, files: dict[str, str], changes: ChangeSet) -> ChangeSet:
+def affected_scenes(old: Project, new: Project, files: dict[str, str], changes: ChangeSet,
+                    world: bool = True) -> ChangeSet:
     """Fill ``changes`` with the scenes of ``new`` that the differences between ``old``
-    (the base: canon, contracts, promises and, when available, scenes) and ``new`` touch."""
+    (the base: canon, contracts, promises and, when available, scenes) and ``new`` touch.
+    ``world=False``: no canon, contract or promise file changed, so ``old`` holds only
+    the old versions of the changed scenes."""
     from novelforge.rules.contracts_common import scene_in_scope
 
     scenes = new.scenes
@@ -159,7 +162,7 @@ def affected_scenes(old: Project, new: Project, files: dict[str, str], changes: 
                     changes.add(s.path, f"{p} changed")
 
     # canon entries: every scene that names or lists one, old names and new
-    for (kind, eid), (a, b) in changed_entities(old, new).items():
+    for (kind, eid), (a, b) in (changed_entities(old, new) if world else {}).items():
         key = f"{kind}/{eid}"
         changes.entities.append(key)
         names = set((a.names if a else []) + (b.names if b else []))
@@ -186,14 +189,14 @@ def affected_scenes(old: Project, new: Project, files: dict[str, str], changes: 
 
     # contracts: every scene in the scope of the old or the new version
     old_scope, new_scope = _Scope(old), _Scope(new)
-    for cid, (a, b) in changed_contracts(old, new).items():
+    for cid, (a, b) in (changed_contracts(old, new) if world else {}).items():
         changes.contracts.append(cid)
         for s in scenes:
             if (b is not None and scene_in_scope(b, s, new_scope)) or (a is not None and _in_old_scope(a, s, old, old_scope)):
                 changes.add(s.path, f"contract `{cid}` changed")
 
     # promises: changed ledger entries, and those a changed or deleted scene plants or pays off
-    touched = changed_promises(old, new)
+    touched = changed_promises(old, new) if world else set()
     changes.promises = sorted(touched)
     for p, st in files.items():
         if p in by_path:
@@ -316,7 +319,15 @@ def compute_changes(repo, project: Project, base: str, base_label: str, cache=No
     if not files:
         return changes
     # the base version: canon, contracts, promises and settings, plus the old versions of
-    # the changed and deleted scenes (the promises and cast they had); not the whole book
+    # the changed and deleted scenes (the promises and cast they had); not the whole book.
+    # When only scenes changed, the base's canon is the same as today's: leave it out.
     old_scenes = {p for p in files if p.startswith("manuscript/")}
-    with project_at(repo, base, manuscript=old_scenes, cache=cache, missing_ok=True) as old:
-        return affected_scenes(old, project, files, changes)
+    world = any(is_world_file(p) for p in files)
+    keep = None if world else (lambda rel: rel == "novelforge.yaml" or rel.startswith("manuscript/"))
+    with project_at(repo, base, manuscript=old_scenes, cache=cache, missing_ok=True, keep=keep) as old:
+        return affected_scenes(old, project, files, changes, world=world)
+
+
+def is_world_file(path: str) -> bool:
+    """Settings, canon, contracts and the promise ledger: what scenes are judged against."""
+    return path == "novelforge.yaml" or path == "promises.yaml" or path.startswith(("canon/", "contracts/"))

@@ -14,14 +14,15 @@ from novelforge.vcs.repo import GitError, GitRepo
 
 @contextmanager
 def project_at(repo: GitRepo, rev: str | None, *, manuscript: bool | set[str] = True, cache=None,
-               missing_ok: bool = False) -> Iterator[Project]:
+               missing_ok: bool = False, keep=None) -> Iterator[Project]:
     """The project in commit ``rev``, or on disk when ``rev`` is None.
 
     A revision is written to a temporary folder (blobs read straight from the object
     database: no checkout, no filters, no hooks) and loaded from there; the folder is
     removed afterwards. ``manuscript=False`` leaves the scenes out (canon, contracts,
     promises and settings only: much faster on a long book); a set of paths keeps only
-    those scene files (and the chapter files beside them). Paths in the project and its
+    those scene files (and the chapter files beside them). ``keep(path)`` narrows what
+    is written further. Paths in the project and its
     findings are project-relative, so two versions compare directly.
 
     A revision from before the project existed (no ``novelforge.yaml``) is a GitError, or,
@@ -36,14 +37,17 @@ def project_at(repo: GitRepo, rev: str | None, *, manuscript: bool | set[str] = 
     try:
         root = tmp / "project"
         root.mkdir()
-        if manuscript is True:
-            keep = None
-        else:
-            wanted = set(manuscript or ())
-            folders = {p.rsplit("/", 1)[0] for p in wanted}
-            keep = lambda rel: (not rel.startswith("manuscript/") or rel in wanted  # noqa: E731
-                                or (rel.endswith("/chapter.yaml") and rel.rsplit("/", 1)[0] in folders))
-        files = repo.materialize(rev, root, keep=keep)
+        wanted = None if manuscript is True else set(manuscript or ())
+        folders = {p.rsplit("/", 1)[0] for p in wanted or ()}
+
+        def written(rel: str) -> bool:
+            if keep is not None and not keep(rel):
+                return False
+            if wanted is None or not rel.startswith("manuscript/"):
+                return True
+            return rel in wanted or (rel.endswith("/chapter.yaml") and rel.rsplit("/", 1)[0] in folders)
+
+        files = repo.materialize(rev, root, keep=written)
         if "novelforge.yaml" not in files:
             if missing_ok:
                 from novelforge.project.models import Project, ProjectConfig
