@@ -188,11 +188,14 @@ def affected_scenes(old: Project, new: Project, files: dict[str, str], changes: 
                     changes.add(s.path, f"{key} changed; the scene names {m.group(0)}")
 
     # contracts: every scene in the scope of the old or the new version
-    old_scope, new_scope = _Scope(old), _Scope(new)
+    new_scope = _Scope(new)
     for cid, (a, b) in (changed_contracts(old, new) if world else {}).items():
         changes.contracts.append(cid)
         for s in scenes:
-            if (b is not None and scene_in_scope(b, s, new_scope)) or (a is not None and _in_old_scope(a, s, old, old_scope)):
+            # the old version's scene range is judged loosely (the base's scenes are not all
+            # loaded): ignoring it can only check more scenes, never fewer
+            if (b is not None and scene_in_scope(b, s, new_scope)) or \
+                    (a is not None and scene_in_scope(a.model_copy(update={"scenes": None}), s, new_scope)):
                 changes.add(s.path, f"contract `{cid}` changed")
 
     # promises: changed ledger entries, and those a changed or deleted scene plants or pays off
@@ -240,30 +243,6 @@ def _later_in_time(old: Project, new: Project, around: list[tuple[Scene, str | N
             ts = now.get(s.path)
             if ts is not None and ts.scale == t.scale and ts.minutes < t.minutes:
                 changes.add(s.path, "dated before a changed scene that comes earlier")
-
-
-def _in_old_scope(contract, scene: Scene, old: Project, ctx: _Scope) -> bool:
-    """Whether ``scene`` (of the new project) was in the scope of an old contract; scene
-    ranges are judged by scene id against the old order."""
-    if contract.scenes is None:
-        return _scope_no_range(contract, scene)
-    ids = {s.id: s.index for s in old.scenes}
-    if scene.id not in ids:
-        return _scope_no_range(contract, scene)
-    from novelforge.rules.contracts_common import scene_in_scope
-
-    twin = next((s for s in old.scenes if s.id == scene.id), None)
-    return twin is not None and scene_in_scope(contract, twin, ctx)
-
-
-def _scope_no_range(contract, scene: Scene) -> bool:
-    if contract.pov and scene.meta.pov not in contract.pov:
-        return False
-    if contract.chapters:
-        chap = scene.chapter
-        names = {str(chap.number), chap.id, chap.path.split("/", 1)[-1]} if chap else set()
-        return bool(names & set(contract.chapters))
-    return True
 
 
 def _neighbours(scenes: list[Scene], around: list[tuple[Scene, str | None]], changes: ChangeSet) -> None:

@@ -268,9 +268,6 @@ class GitRepo:
                            help="resolve them and `git add` the file, then commit")
         return files
 
-    def read_blob(self, sha: str) -> bytes:
-        return self.repo.odb.stream(bytes.fromhex(sha)).read()
-
     def materialize(self, rev: str, dest: Path, *, keep: Callable[[str], bool] | None = None,
                     max_size: int = 64_000_000) -> dict[str, str]:
         """Write the project as it was in ``rev`` into the empty folder ``dest`` (no
@@ -349,10 +346,6 @@ class GitRepo:
                 out[rel] = "deleted"
         return out
 
-    def changed_between(self, a: str, b: str) -> dict[str, str]:
-        """Project files that differ between two commits."""
-        return diff_listings(self.tree_files(a), self.tree_files(b))
-
     def changed_in_index(self) -> tuple[dict[str, str], dict[str, str]]:
         """(the staged files, the project files the index changes against HEAD)."""
         staged = self.index_files()
@@ -387,10 +380,6 @@ def diff_listings(old: dict[str, str], new: dict[str, str]) -> dict[str, str]:
     out.update({rel: "modified" for rel in new if rel in old and old[rel] != new[rel]})
     out.update({rel: "deleted" for rel in old if rel not in new})
     return out
-
-
-def open_repo(project_root: Path) -> GitRepo:
-    return GitRepo(project_root)
 
 
 def split_range(spec: str | None) -> tuple[str | None, str | None, bool]:
