@@ -112,11 +112,13 @@ def promise_ids(scene: Scene | None, markers: Iterable[str] = ()) -> set[str]:
     return set(scene.meta.setups) | set(scene.meta.payoffs) | set(markers)
 
 
-_MARKER = re.compile(r"<!--\s*(?:setup|payoff|promise)\s*:\s*([\w.\-]+)\s*-->", re.I)
-
-
 def _markers(scene: Scene) -> set[str]:
-    return set(_MARKER.findall(scene.text)) if "<!--" in scene.text else set()
+    """The promise ids of a scene's inline markers, read the way the text index reads them."""
+    if "<!--" not in scene.text:
+        return set()
+    from novelforge.text.index import mask
+
+    return {m.id for m in mask(scene.text, scene.body_start)[2]}
 
 
 class _Scope:
