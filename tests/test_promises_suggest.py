@@ -155,8 +155,8 @@ def test_suggest_payoffs_finds_later_scene(tmp_path):
      ["Ann felt a secret satisfaction at the Wexcombe ferry.", FILLER, "The Wexcombe ferry sank."]),
     ("appointment", ['"We shall meet the Wexcombe ferryman at midnight," said Ann.', FILLER, "The Wexcombe ferryman came."],
      ['"We met the Wexcombe ferryman yesterday," said Ann.', FILLER, "The Wexcombe ferryman came."]),
-    ("unexplained", ["A strange noise came from the Wexcombe cellar.", FILLER, "The Wexcombe cellar was empty."],
-     ["A loud noise came from the Wexcombe cellar.", FILLER, "The Wexcombe cellar was empty."]),
+    ("unexplained", ["I heard a strange noise from the Wexcombe cellar.", FILLER, "The Wexcombe cellar was empty."],
+     ["I heard a loud noise from the Wexcombe cellar.", FILLER, "The Wexcombe cellar was empty."]),
     ("mystery-question", ['"Who was it that drowned the Wexcombe ferryman?" asked Ann.', FILLER, FILLER, FILLER, "The Wexcombe ferryman drowned."],
      ['"Who was it that drowned the Wexcombe ferryman?" asked Ann.', "The Wexcombe ferryman drowned.", FILLER, FILLER, FILLER]),
 ])
@@ -166,14 +166,17 @@ def test_new_detectors_positive_and_negative(tmp_path, detector, pos, neg):
 
 
 @pytest.mark.parametrize("sentence, found", [
-    ("Ann eagerly hailed the little mystery of the Wexcombe cellar.", False),      # bare, narration
-    ("Ann had a mysterious air about the Wexcombe cellar.", False),                # bare adjective
-    ("A mysterious stranger stood in the Wexcombe cellar.", True),                 # names a concrete thing
-    ("The mystery of the Wexcombe cellar door was never solved by Ann.", True),    # door
+    ("I eagerly hailed the little mystery of the Wexcombe cellar.", False),        # bare, narration
+    ("I had a mysterious air about the Wexcombe cellar.", False),                  # bare adjective
+    ("I saw a mysterious stranger in the Wexcombe cellar.", True),                 # names a concrete thing
+    ("The mystery of the Wexcombe cellar door was never solved by me.", True),     # door
     ('"It is a mystery, the Wexcombe cellar," said Ann.', True),                   # in dialogue
-    ("Ann could not account for the Wexcombe cellar.", True),
-    ("The Wexcombe cellar was a riddle to Ann.", True),
-    ("Ann found a clue in the Wexcombe cellar.", True),
+    ("I could not account for the Wexcombe cellar.", True),
+    ("The Wexcombe cellar was a riddle to me.", True),
+    ("I found a clue in the Wexcombe cellar.", True),
+    # a third-person narrator's "strange" and "mysterious" are description
+    ("A mysterious stranger stood in the Wexcombe cellar.", False),
+    ("Ann could not account for the Wexcombe cellar.", False),
 ])
 def test_unexplained_bare_mystery_needs_a_concrete_thing(tmp_path, sentence, found):
     root = make(tmp_path, [sentence, FILLER, "The Wexcombe cellar was empty."])
@@ -200,7 +203,7 @@ def test_secret_idioms_and_essayistic_unaccountable_are_dropped(tmp_path):
     got = {c.detector for c in run(neg)}
     assert "secret" not in got and "unexplained" not in got
     pos = make(tmp_path / "b", [
-        "There was an unaccountable letter lying by the Wexcombe lighthouse.",
+        "I found an unaccountable letter lying by the Wexcombe lighthouse.",
         "The Wexcombe lighthouse burned. " + FILLER, FILLER])
     assert "unexplained" in detectors(pos)
 
@@ -238,3 +241,80 @@ def test_secret_as_landscape_or_lore_is_description(tmp_path):
     pos = make(tmp_path / "b", ["Ann kept the secret of the Wexcombe rocks.",
                                 "The Wexcombe rocks fell. " + FILLER, FILLER])
     assert "secret" in detectors(pos)
+
+
+@pytest.mark.parametrize("sentence, found", [
+    ('"I sware unto you that I would burn the Wexcombe ferry," said Ann.', True),     # an archaic past oath
+    ('"Long ago I made vow to find the Wexcombe ferryman," said Ann.', True),
+    ('"Doubt not that I will fulfil my word and give thee the Wexcombe ferry," said Ann.', True),
+    ('"I promised him the Wexcombe ferry once," said Ann.', False),                 # a past promise, nothing pending
+])
+def test_vow_forms_past_and_kept_word(tmp_path, sentence, found):
+    root = make(tmp_path, [sentence, FILLER, "The Wexcombe ferry sank."])
+    assert ("vow" in detectors(root)) is found
+
+
+@pytest.mark.parametrize("sentence, found", [
+    ('"These three nights I have dreamed a dream of the Wexcombe ferry," said Ann.', True),
+    ("About cock-crow came a dream unto Ann, of the Wexcombe ferry burning.", True),
+    ("Ann dreamed that the Wexcombe ferry sank with all hands.", True),
+    ('"The dream was a true dream, and the Wexcombe ferry shall burn," said Ann.', True),
+    ("Ann walked to the Wexcombe ferry as in a dream.", False),                    # a simile
+    ("Ann never dreamed of the Wexcombe ferry sinking.", False),                   # "never dreamed of"
+    ("The Wexcombe ferry was lovelier than a dream.", False),
+])
+def test_dream_detector(tmp_path, sentence, found):
+    root = make(tmp_path, [sentence, FILLER, "The Wexcombe ferry sank."])
+    got = [c for c in run(root) if c.detector == "dream"]
+    assert bool(got) is found
+    if found:
+        assert got[0].kind == "foreshadowing" and "dream" in got[0].keywords
+
+
+def test_dream_once_per_scene_and_not_in_the_last_scene(tmp_path):
+    told = ('"I dreamed that the Wexcombe ferry burned," said Ann. "And in my dream I saw the Wexcombe '
+            'ferryman weep," she said. "A strange dream," said Tom.')
+    root = make(tmp_path / "a", [told, FILLER, "The Wexcombe ferry burned."])
+    assert [c.order for c in run(root) if c.detector == "dream"] == [0]
+    last = make(tmp_path / "b", [FILLER, "Ann dreamed that the Wexcombe ferry sank."])
+    assert "dream" not in detectors(last)
+
+
+@pytest.mark.parametrize("sentence, found", [
+    ("There lieth a curse on any that shall cross the Wexcombe ferry.", True),
+    ('"My curse be upon thee and the Wexcombe ferry," said Ann.', True),
+    ("Ann cursed the Wexcombe ferry and its cursed ferryman.", False),             # swearing
+])
+def test_curse_laid_is_foreshadowing(tmp_path, sentence, found):
+    root = make(tmp_path, [sentence, FILLER, "The Wexcombe ferry sank."])
+    assert ("prophecy" in detectors(root)) is found
+
+
+@pytest.mark.parametrize("sentence, found", [
+    ("Ann kept the secret of the Wexcombe ferry.", True),
+    ('"The secret is in the Wexcombe ferry," said Ann.', True),
+    ('"You must keep it a secret, the Wexcombe ferry," said Ann.', True),
+    ("Ann opened a secret door in the Wexcombe ferry.", False),                   # an adjective: description
+    ('"It is a secret society of the Wexcombe ferrymen," said Ann.', False),
+])
+def test_secret_counts_as_a_noun_not_an_adjective(tmp_path, sentence, found):
+    root = make(tmp_path, [sentence, FILLER, "The Wexcombe ferry sank."])
+    assert ("secret" in detectors(root)) is found
+
+
+@pytest.mark.parametrize("said, found", [
+    ('"Who burned the Wexcombe granary?" asked Ann.', True),
+    # a volley of questions keeps it open
+    ('"Who burned the Wexcombe granary? Why did nobody see?" asked Ann.', True),
+    # the speaker answers it herself
+    ('"Who burned the Wexcombe granary? Clearly the miller, from the flour on his boots," said Ann.', False),
+    ('"Who burned the Wexcombe granary?" asked Ann. "Clearly the miller, from the flour on his boots."', False),
+    # rhetorical forms and questions about the listener's own doings
+    ('"Who shall turn back the Wexcombe granary fire?" cried Ann.', False),
+    ('"What care I for the Wexcombe granary?" cried Ann.', False),
+    ('"How dost thou rebuild the Wexcombe granary?" asked Ann.', False),
+    ('"Why did you burn the Wexcombe granary?" asked Ann.', False),
+])
+def test_question_rhetorical_and_self_answered(tmp_path, said, found):
+    root = make(tmp_path, [said, FILLER, FILLER])
+    assert ("question" in detectors(root)) is found

@@ -42,7 +42,7 @@ def run(root: Path):
     return suggest(*load(root))
 
 
-STRANGE = "A strange noise came from the Wexcombe cellar."
+STRANGE = "I heard a strange noise from the Wexcombe cellar."
 
 
 def stories(first: list[str]) -> list[list[str]]:
