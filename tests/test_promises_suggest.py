@@ -244,12 +244,12 @@ def test_secret_as_landscape_or_lore_is_description(tmp_path):
 
 
 @pytest.mark.parametrize("sentence, found", [
-    ('"I sware unto you that I would burn the Wexcombe ferry," said Ann.', True),     # an archaic past oath
-    ('"Long ago I made vow to find the Wexcombe ferryman," said Ann.', True),
-    ('"Doubt not that I will fulfil my word and give thee the Wexcombe ferry," said Ann.', True),
-    ('"I promised him the Wexcombe ferry once," said Ann.', False),                 # a past promise, nothing pending
+    # measured: a vow recalled in the past tense or a word "fulfilled" repeats a setup made earlier
+    ('"I sware unto you that I would burn the Wexcombe ferry," said Ann.', False),
+    ('"Long ago I made vow to find the Wexcombe ferryman," said Ann.', False),
+    ('"I promised him the Wexcombe ferry once," said Ann.', False),
 ])
-def test_vow_forms_past_and_kept_word(tmp_path, sentence, found):
+def test_vows_recalled_in_the_past_are_not_new_setups(tmp_path, sentence, found):
     root = make(tmp_path, [sentence, FILLER, "The Wexcombe ferry sank."])
     assert ("vow" in detectors(root)) is found
 
