@@ -318,3 +318,23 @@ def test_secret_counts_as_a_noun_not_an_adjective(tmp_path, sentence, found):
 def test_question_rhetorical_and_self_answered(tmp_path, said, found):
     root = make(tmp_path, [said, FILLER, FILLER])
     assert ("question" in detectors(root)) is found
+
+
+@pytest.mark.parametrize("detector, sentence, found", [
+    # a vow the narrator reports is made there and then; said by a character it would be recalled
+    ("vow", "She swore in her heart that she would burn the Wexcombe ferry.", True),
+    ("vow", '"For nought but my death shall stay me from the Wexcombe ferry," said Ann.', True),
+    ("vow", '"No rest remaineth unto us till the Wexcombe ferry burn," said Ann.', True),
+    ("vow", '"I am now resolved never to cross the Wexcombe ferry," said Ann.', True),
+    ("prophecy", "She little knew how soon the Wexcombe ferry would carry her away.", True),
+    ("prophecy", '"My heart tells me I shall never see thee more, nor the Wexcombe ferry," said Ann.', True),
+    ("prophecy", '"He little knew it, the Wexcombe ferry," said Ann.', False),                # said aloud: gossip
+    ("warning", '"I mistrust the Wexcombe ferryman," said Ann.', True),
+    ("warning", '"I don\'t trust him, the Wexcombe ferryman," said Ann.', True),
+    ("warning", '"Thou goest to thy certain undoing at the Wexcombe ferry," said Ann.', True),
+    ("appointment", '"She shall have a month to choose the Wexcombe ferryman," said Tom.', True),
+    ("appointment", 'On the door was written: "Twenty-nine days are given you for the Wexcombe ferry."', True),
+])
+def test_more_vow_omen_warning_and_deadline_forms(tmp_path, detector, sentence, found):
+    root = make(tmp_path, [sentence, FILLER, "The Wexcombe ferry sank. The Wexcombe ferryman fled."])
+    assert (detector in detectors(root)) is found

@@ -27,7 +27,12 @@ _VOW = re.compile(
     # archaic forms: "never will I rest", "nor shall I sleep till…", and an oath reported as sworn:
     # "having sworn a strong oath that I would…", "I have sworn to…"
     r"|\b(?:never|nor)\s+(?:will|shall)\s+I\s+(?:rest|sleep|cease|stay|turn\s+back|return|stint)\b(?P<rest6>[^.!?\"”]{0,160})"
-    r"|\b(?:(?:I|we)\s+(?:have|had)|having)\s+sworn\s+(?:(?:a|an|mine|my|our|\w+)\s+){0,2}?(?:oath\s+)?(?:that|to)\b(?P<rest7>[^.!?\"”]{0,160})",
+    r"|\b(?:(?:I|we)\s+(?:have|had)|having)\s+sworn\s+(?:(?:a|an|mine|my|our|\w+)\s+){0,2}?(?:oath\s+)?(?:that|to)\b(?P<rest7>[^.!?\"”]{0,160})"
+    # a resolve past turning back: "nought but my death shall stay me from going thither", "no rest
+    # remaineth unto us till…", "I am now resolved never to put up my sword until…"
+    r"|\b(?:nought|nothing)\s+but\s+(?:my\s+|our\s+)?death\s+(?:shall|will|can)\b(?P<rest10>[^.!?\"”]{0,160})"
+    r"|\bno\s+rest\b(?P<rest11>[^.!?\"”]{0,40}\b(?:till|until)\b[^.!?\"”]{0,120})"
+    r"|\bI\s+am\s+(?:now\s+)?(?:resolved|determined)\s+never\s+to\b(?P<rest12>[^.!?\"”]{0,160})",
     re.I)
 # a vow commits to something still to come; "I swear he's honest" only asserts
 _FUTURE = re.compile(r"(?:\b(?:will|shall|never|one\s+day|some\s+day|to\s+(?:kill|find|return|avenge|come|bring|protect|keep|save|tell|be))\b|['’]ll\b)", re.I)
@@ -35,9 +40,25 @@ _FUTURE = re.compile(r"(?:\b(?:will|shall|never|one\s+day|some\s+day|to\s+(?:kil
 _WEAK_VOW = re.compile(r"^\s*(?:you\s*)?[,!—–-]*\s*(?:you\s+)?(?:it\s+(?:is|was)|I\s+(?:am|was|did|do|have|had))\b", re.I)
 
 
+# a vow the narrator reports: "he swore in his heart that he would not fail". In narration the
+# past tense is the story's present, so this is where the vow is made; in dialogue "I swore…"
+# recalls a vow made earlier (measured: a repeat of an earlier setup)
+_NARRATED_VOW = _lc(
+    r"\b(?:he|she|they)\s+(?:had\s+)?(?:swore|sworn|vowed)\s+(?:in\s+(?:his|her|their)\s+hearts?\s+|to\s+(?:himself|herself|themselves)\s+"
+    r"|(?:a|an)\s+(?:\w+\s+)?(?:oath|vow)\s+)?(?:that|to)\s+(?P<rest>[^.!?;\"”]{3,160})")
+
+
 def detect_vows(book: Book) -> Iterable[Candidate]:
     for order, (scene, idx) in enumerate(book.scenes):
         text = scene.text
+        for m in _NARRATED_VOW.finditer(book.lower(order), scene.body_start):
+            if idx.in_dialogue(m.start()):
+                continue
+            words = content_words(text[m.start("rest"):m.end("rest")])
+            if not words:
+                continue
+            yield _make(book, order, m.start(), m.end(), kind="promise", detector="vow", confidence=0.72,
+                        keywords=words[:4], description=f"Vow: {_excerpt(text, m.start(), m.end(), 120)}")
         for d in idx.dialogue:
             chunk = text[d.start:d.end]
             if len(chunk) < 12:
@@ -53,7 +74,7 @@ def detect_vows(book: Book) -> Iterable[Candidate]:
                 if not words:
                     continue
                 future = (bool(_FUTURE.search(rest)) or m.group(0).lower().startswith(("one day", "mark my"))
-                          or m.group("rest6") is not None or m.group("rest7") is not None)   # the form itself commits
+                          or any(m.group(g) is not None for g in ("rest6", "rest7", "rest10", "rest11", "rest12")))   # the form itself commits
                 if not future:
                     continue
                 conf = 0.72
@@ -68,7 +89,7 @@ def detect_vows(book: Book) -> Iterable[Candidate]:
 _PROPHECY = _lc(
     r"\b(?:it\s+(?:is|has\s+been)\s+(?:foretold|written|prophesied)|(?:was|were|be)\s+foretold|foretell|prophec(?:y|ies)|prophesied"
     r"|(?:would|was\s+to|were\s+to)\s+(?:come\s+to\s+|live\s+to\s+|soon\s+)?(?:regret|rue)"
-    r"|little\s+did\s+(?:he|she|they|I|we)"
+    r"|little\s+did\s+(?:he|she|they|I|we)|(?:he|she|they)\s+little\s+(?:knew|thought|guessed|suspected|foresaw)"
     r"|had\s+(?:he|she|they|I|we)\s+(?:but\s+|only\s+)?known"
     r"|(?:was|were)\s+never\s+to\s+(?:see|meet|return|come\s+back)"
     r"|(?:was|were)\s+(?:destined|doomed|fated)\s+to"
@@ -78,14 +99,17 @@ _PROPHECY = _lc(
     # archaic: a soothsayer's word, what is foreordained, a weird (fate) laid upon someone
     r"|soothsayers?|(?:fore|pre)ordain(?:ed|ment)"
     r"|(?:lay|lays|laid|laying|put|set)\s+(?:a|the|this|that|his|her|my|thy)\s+weird\s+(?:on|upon)|(?:the|a|this|that)\s+weird\s+(?:laid|lay|set|put)\s+(?:on|upon)"
+    # a parting that the speaker feels is the last: "my heart tells me I shall never see thee more"
+    r"|(?:I|we)\s+(?:shall|will)\s+never\s+see\s+(?:you|thee|him|her|them|it)\s+(?:again|more)|(?:see|behold)\s+(?:my|his|her|thy|your)\s+face\s+no\s+more"
+    r"|my\s+heart\s+(?:tells|telleth|misgives|forebodes)\s+me"
     # a curse laid on a person or a place: "there lieth a curse on any that shall attempt it"
     r"|(?:a|my|thy|his|her|the\s+gods['’])\s+curse\s+(?:be\s+|lieth\s+|lies\s+|is\s+|was\s+)?(?:on|upon)"
     r")\b")
-_PROPHECY_STRONG = re.compile(r"foretold|prophe|destined|doomed|fated|never\s+to|little\s+did|had\s+\w+\s+(?:but\s+|only\s+)?known|regret|rue"
-                              r"|omen|portent|presentiment|foreboding|soothsay|ordain|weird|curse", re.I)
+_PROPHECY_STRONG = re.compile(r"foretold|prophe|destined|doomed|fated|never\s+to|little\s+(?:did|knew|thought|guessed|suspected|foresaw)|had\s+\w+\s+(?:but\s+|only\s+)?known|regret|rue"
+                              r"|omen|portent|presentiment|foreboding|soothsay|ordain|weird|curse|never\s+see|no\s+more|heart", re.I)
 
 
-_NARRATOR_ONLY = re.compile(r"(?i)little|had\s")
+_NARRATOR_ONLY = re.compile(r"(?i)little|had\s|(?:he|she|they)\s+little")
 
 
 def detect_prophecy(book: Book) -> Iterable[Candidate]:
@@ -378,7 +402,11 @@ def detect_intent(book: Book) -> Iterable[Candidate]:
 _WARNING = re.compile(
     r"\byou(?:['’]ll|\s+will|\s+shall)\s+(?:\w+\s+)?(?:regret|repent|rue|pay\s+for|suffer\s+for|be\s+sorry)"
     r"|\bbeware\b|\bI\s+warn\s+you\b|\bbe\s+on\s+your\s+guard\b|\bif\s+(?:ever\s+)?you\s+(?:ever\s+)?(?:dare|again|breathe|tell|betray|cross)\b"
-    r"|\bbefore\s+it\s+is\s+too\s+late\b|\bif\s+you\s+ever\b|\b(?:take|have)\s+a\s+care\b|\byou\s+(?:shall|will)\s+(?:die|hang|pay)\b|\bmark\s+me\b",
+    r"|\bbefore\s+it\s+is\s+too\s+late\b|\bif\s+you\s+ever\b|\b(?:take|have)\s+a\s+care\b|\byou\s+(?:shall|will)\s+(?:die|hang|pay)\b|\bmark\s+me\b"
+    # distrust voiced: "I mistrust these quiet moods of his", "I do misdoubt me of the Goblins",
+    # "I don't trust him"; doom told to someone's face: "to thy certain undoing"
+    r"|\bI\s+(?:do\s+)?(?:misdoubt|mistrust|distrust)\b|\bI\s+(?:do\s+not|don['’]t)\s+trust\s+(?:him|her|them|that|this|it)\b"
+    r"|\b(?:to|unto)\s+(?:thy|your)\s+(?:certain\s+|utter\s+|own\s+)?(?:undoing|destruction|bane|ruin)\b",
     re.I)
 
 
@@ -460,7 +488,10 @@ _WHEN = (r"(?:at\s+midnight|at\s+(?:one|two|three|four|five|six|seven|eight|nine
 _APPOINT = _lc(
     r"\b(?:I|we|you|he|she|they)\s+(?:shall|will|must|are\s+to|is\s+to|am\s+to)\s+(?:\w+\s+){0,8}?" + _WHEN + r"\b"
     r"|\b" + _WHEN + r"\s*,?\s+(?:I|we|you|he|she|they)\s+(?:shall|will|must|are\s+to|is\s+to)\b"
-    r"|\b(?:an\s+appointment|a\s+rendezvous|an\s+assignation)\b")
+    r"|\b(?:an\s+appointment|a\s+rendezvous|an\s+assignation)\b"
+    # a deadline given: "she shall have a month to choose", "twenty-nine days are given you"
+    r"|\b(?:shall|will|must)\s+have\s+(?:a|one|two|three|four|five|six|seven|ten|\w+-\w+)\s+(?:clear\s+)?(?:days?|weeks?|months?|years?)\s+(?:to|in\s+which)\b"
+    r"|\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\w+-\w+|\d+)\s+(?:days?|weeks?|months?|hours?)\s+(?:are|is)\s+given\b")
 
 # "appointment" as a post or office
 _POST = re.compile(r"(?i)\b(?:obtained|received|procured|got|given|offered|secured|accepted|made)\s+(?:\w+\s+){0,3}?an\s+appointment\b(?!\s+(?:with|to\s+see|for\s+(?:to-?morrow|the\s+next)))"
