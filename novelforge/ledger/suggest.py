@@ -12,7 +12,10 @@ Detectors (see docs/promises-suggest.md):
   "mark my words", "I give you my word".
 * ``prophecy`` – prophecy and foreshadowing language: "it is foretold", "prophecy", "would come
   to regret", "little did", "had she known", "was never to see … again".
-* ``question`` – a question a character asks whose key words never recur in a later scene.
+* ``dream`` – a dream told as such ("she dreamed that…", "a dream of the night stood by my bed"),
+  the first of each chapter.
+* ``question`` – a question a character asks whose key words never recur in a later scene
+  (rhetorical, self-answered and listener-directed questions skipped).
 * ``object`` – a concrete thing introduced with emphasis ("a locked box", "the hidden key",
   an italic word) whose noun never recurs in a later scene (a Chekhov object).
 * ``canon-once`` – a canon item (not a character) that appears in only one scene.
