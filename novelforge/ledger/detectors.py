@@ -51,7 +51,9 @@ _NARRATED_VOW = _lc(
 def detect_vows(book: Book) -> Iterable[Candidate]:
     for order, (scene, idx) in enumerate(book.scenes):
         text = scene.text
-        for m in _NARRATED_VOW.finditer(book.lower(order), scene.body_start):
+        low = book.lower(order)
+        narrated = _NARRATED_VOW.finditer(low, scene.body_start) if ("swor" in low or "vowed" in low) else ()
+        for m in narrated:
             if idx.in_dialogue(m.start()):
                 continue
             words = content_words(text[m.start("rest"):m.end("rest")])
@@ -102,11 +104,14 @@ _PROPHECY = _lc(
     # a parting that the speaker feels is the last: "my heart tells me I shall never see thee more"
     r"|(?:I|we)\s+(?:shall|will)\s+never\s+see\s+(?:you|thee|him|her|them|it)\s+(?:again|more)|(?:see|behold)\s+(?:my|his|her|thy|your)\s+face\s+no\s+more"
     r"|my\s+heart\s+(?:tells|telleth|misgives|forebodes)\s+me"
+    # doom foretold: "vengeance shall overtake him at the last", "shall bring sorrow and death to thee"
+    r"|(?:vengeance|ruin|death|doom|destruction|sorrow|misery|retribution)\s+(?:shall|will)\s+(?:surely\s+)?(?:overtake|come\s+(?:upon|on)|fall\s+(?:upon|on)|light\s+(?:upon|on))"
+    r"|(?:shall|will)\s+bring\s+(?:\w+\s+){0,3}?(?:sorrow|death|ruin|destruction|doom|misery)\s+(?:to|upon|on)"
     # a curse laid on a person or a place: "there lieth a curse on any that shall attempt it"
     r"|(?:a|my|thy|his|her|the\s+gods['’])\s+curse\s+(?:be\s+|lieth\s+|lies\s+|is\s+|was\s+)?(?:on|upon)"
     r")\b")
 _PROPHECY_STRONG = re.compile(r"foretold|prophe|destined|doomed|fated|never\s+to|little\s+(?:did|knew|thought|guessed|suspected|foresaw)|had\s+\w+\s+(?:but\s+|only\s+)?known|regret|rue"
-                              r"|omen|portent|presentiment|foreboding|soothsay|ordain|weird|curse|never\s+see|no\s+more|heart", re.I)
+                              r"|omen|portent|presentiment|foreboding|soothsay|ordain|weird|curse|never\s+see|no\s+more|heart|shall|will", re.I)
 
 
 _NARRATOR_ONLY = re.compile(r"(?i)little|had\s|(?:he|she|they)\s+little")
@@ -419,6 +424,8 @@ def detect_warnings(book: Book) -> Iterable[Candidate]:
             for m in _WARNING.finditer(chunk):
                 if re.match(r"(?i)beware\s+of\s+\w+ing\b", chunk[m.start():m.start() + 40]):
                     continue   # "beware of making distinctions": a maxim, not a threat
+                if re.search(r"(?i)\b(?:did|if|should|would|could|might)\s+$", chunk[max(0, m.start() - 12):m.start()]):
+                    continue   # "scarce might ye blame me did I misdoubt you": a supposition, not distrust
                 off = d.start + m.start()
                 s, e = book.sentence(scene, idx, off)
                 if s in done:
@@ -491,7 +498,7 @@ _APPOINT = _lc(
     r"|\b(?:an\s+appointment|a\s+rendezvous|an\s+assignation)\b"
     # a deadline given: "she shall have a month to choose", "twenty-nine days are given you"
     r"|\b(?:shall|will|must)\s+have\s+(?:a|one|two|three|four|five|six|seven|ten|\w+-\w+)\s+(?:clear\s+)?(?:days?|weeks?|months?|years?)\s+(?:to|in\s+which)\b"
-    r"|\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\w+-\w+|\d+)\s+(?:days?|weeks?|months?|hours?)\s+(?:are|is)\s+given\b")
+    r"|\b(?:days?|weeks?|months?|hours?)\s+(?:are|is)\s+given\b")
 
 # "appointment" as a post or office
 _POST = re.compile(r"(?i)\b(?:obtained|received|procured|got|given|offered|secured|accepted|made)\s+(?:\w+\s+){0,3}?an\s+appointment\b(?!\s+(?:with|to\s+see|for\s+(?:to-?morrow|the\s+next)))"
