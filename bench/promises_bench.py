@@ -12,6 +12,7 @@ unlabelled (re-label when the detectors change).
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -43,8 +44,25 @@ def suggest(project: Path, *extra: str) -> tuple[list[dict], float]:
     return json.loads(proc.stdout), time.perf_counter() - t
 
 
+def _key(text: str) -> str:
+    """Letters only, lower case: a sentence compared across the corpus file and an excerpt."""
+    return re.sub(r"[^a-z]+", " ", text.lower().replace("_", "")).strip()
+
+
+def recall(slug: str, cands: list[dict]) -> tuple[int, int] | None:
+    """How many of the setups in bench/promises_recall/<slug>.yaml are among the candidates
+    (a candidate's sentence and the setup's sentence agree on their first 60 letters)."""
+    path = HERE / "promises_recall" / f"{slug}.yaml"
+    if not path.exists():
+        return None
+    gold = [_key(e["sentence"])[:60] for e in yaml.safe_load(path.read_text("utf-8"))]
+    found = [_key(c["excerpt"].rstrip("…")) for c in cands]
+    return sum(1 for g in gold if any(g in f or f[:60] in g for f in found)), len(gold)
+
+
 def main() -> None:
     rows = []
+    recalls: list[tuple[str, int, int]] = []
     by_detector: dict[str, list[int]] = {}   # detector -> [real setups, labelled] over every sample
     with tempfile.TemporaryDirectory() as tmp:
         for slug in NOVELS:
@@ -60,6 +78,9 @@ def main() -> None:
                     tally[0] += labels[c["id"]] == "yes"
                     tally[1] += 1
             rows.append((slug, len(cands), len(top), yes, unlabelled))
+            got = recall(slug, cands)
+            if got:
+                recalls.append((slug, *got))
         wp = Path(tmp) / "war_and_peace"
         words = sum(len(p.read_text("utf-8").split()) for p in (wp / "manuscript").rglob("*.md"))
         _c, cold = suggest(wp, "--no-cache")
@@ -90,6 +111,10 @@ def main() -> None:
     small = [r for r in rows if r[1] < TOP and r[2] == r[1] and r[4] == 0 and r[3] >= 0.6 * r[2]]
     for slug, total, n, yes, _unl in small:
         lines.append(f"Also at 60% or better on all of its candidates, fewer than {TOP}: {slug} ({yes} of {n}).")
+    if recalls:
+        lines += ["", "Recall: of the setups a reader listed in the novel (`bench/promises_recall/`), how many are "
+                  "among all the candidates:", ""]
+        lines += [f"- {slug}: {hit} of {n} ({100 * hit / n:.0f}%)" for slug, hit, n in recalls]
     lines += ["", "Per detector, over every novel's sample:", "", "| detector | labelled | real setups | precision |",
               "|---|---:|---:|---:|"]
     for det, (yes, n) in sorted(by_detector.items(), key=lambda kv: -kv[1][0] / kv[1][1]):
