@@ -32,7 +32,8 @@ _PROPHECY = lc(
     r"|(?:a|my|thy|his|her|the\s+gods['’])\s+curse\s+(?:be\s+|lieth\s+|lies\s+|is\s+|was\s+)?(?:on|upon)"
     r")\b")
 _PROPHECY_STRONG = re.compile(r"foretold|prophe|destined|doomed|fated|never\s+to|little\s+(?:did|knew|thought|guessed|suspected|foresaw)|had\s+\w+\s+(?:but\s+|only\s+)?known|regret|rue"
-                              r"|omen|portent|presentiment|foreboding|soothsay|ordain|weird|curse|never\s+see|no\s+more|heart|shall|will", re.I)
+                              r"|omen|portent|presentiment|foreboding|soothsay|ordain|weird|curse|never\s+see|no\s+more|heart"
+                              r"|overtake|come\s+(?:upon|on)|fall\s+(?:upon|on)|light\s+(?:upon|on)|bring", re.I)
 
 
 _NARRATOR_ONLY = re.compile(r"(?i)little|had\s|(?:he|she|they)\s+little")
