@@ -338,3 +338,11 @@ def test_question_rhetorical_and_self_answered(tmp_path, said, found):
 def test_more_vow_omen_warning_and_deadline_forms(tmp_path, detector, sentence, found):
     root = make(tmp_path, [sentence, FILLER, "The Wexcombe ferry sank. The Wexcombe ferryman fled."])
     assert (detector in detectors(root)) is found
+
+
+def test_every_detector_is_documented():
+    from novelforge.ledger.detectors import DETECTORS
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "promises-suggest.md").read_text("utf-8")
+    missing = [name for name in DETECTORS if f"| `{name}` |" not in doc]
+    assert not missing, f"detectors without a row in docs/promises-suggest.md: {missing}"
