@@ -346,3 +346,15 @@ def test_every_detector_is_documented():
     doc = (Path(__file__).resolve().parents[1] / "docs" / "promises-suggest.md").read_text("utf-8")
     missing = [name for name in DETECTORS if f"| `{name}` |" not in doc]
     assert not missing, f"detectors without a row in docs/promises-suggest.md: {missing}"
+
+
+@pytest.mark.parametrize("sentence, found", [
+    ('"I bless you with this Wexcombe icon, and you must promise me you will never take it off," said Ann.', True),
+    ('"Promise me, therefore, to come to Wexcombe," said Ann.', True),
+    ('"I may safely promise you never to dance at Wexcombe," said Ann.', True),
+    ('"Didst not thou then promise me the Wexcombe ferry?" said Ann.', False),        # a promise recalled
+    ('"You made me promise me nothing at Wexcombe," said Ann.', False),
+])
+def test_a_promise_asked_for_and_modal_promises(tmp_path, sentence, found):
+    root = make(tmp_path, [sentence, FILLER, "At Wexcombe the icon shone. The Wexcombe ferry sank."])
+    assert ("vow" in detectors(root)) is found

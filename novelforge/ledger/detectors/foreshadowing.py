@@ -111,7 +111,9 @@ _WARNING = re.compile(
     # distrust voiced: "I mistrust these quiet moods of his", "I do misdoubt me of the Goblins",
     # "I don't trust him"; doom told to someone's face: "to thy certain undoing"
     r"|\bI\s+(?:do\s+)?(?:misdoubt|mistrust|distrust)\b|\bI\s+(?:do\s+not|don['’]t)\s+trust\s+(?:him|her|them|that|this|it)\b"
-    r"|\b(?:to|unto)\s+(?:thy|your)\s+(?:certain\s+|utter\s+|own\s+)?(?:undoing|destruction|bane|ruin)\b",
+    r"|\b(?:to|unto)\s+(?:thy|your)\s+(?:certain\s+|utter\s+|own\s+)?(?:undoing|destruction|bane|ruin)\b"
+    # a challenge to a duel
+    r"|\bI\s+challenge\s+(?:you|thee|him)\b",
     re.I)
 
 

@@ -10,7 +10,12 @@ from novelforge.ledger.detectors.common import lc
 
 
 _VOW = re.compile(
-    r"\b(?:I|we)\s+(?:do\s+|solemnly\s+|hereby\s+|will\s+|shall\s+)?(?:swear|vow|promise|pledge)\b(?P<rest>[^.!?\"”]{0,160})"
+    r"\b(?:I|we)\s+(?:do\s+|solemnly\s+|hereby\s+|will\s+|shall\s+|(?:may|can|must)\s+(?:safely\s+|solemnly\s+|faithfully\s+)?)?"
+    r"(?:swear|vow|promise|pledge)\b(?P<rest>[^.!?\"”]{0,160})"
+    # a promise asked for: "promise me that you will let me know", "you must promise me you will
+    # never take it off" (a setup when it is asked; "didst thou not promise me…" recalls one)
+    r"|\bpromise\s+me\b(?P<rest13>[^.!?\"”]{0,160})"
+    r"|\bgive\s+me\s+your\s+(?:word|oath)\b(?:\s+of\s+hono(?:u)?r)?(?P<rest14>[^.!?\"”]{0,160})"
     r"|\bone\s+day\s+(?:I|we)\s+(?:will|shall|'ll)\b(?P<rest2>[^.!?\"”]{0,160})"
     r"|\bmark\s+my\s+words?\b(?P<rest3>[^.!?\"”]{0,160})"
     r"|\bI\s+give\s+you\s+my\s+(?:word|oath)\b(?P<rest4>[^.!?\"”]{0,160})"
@@ -25,6 +30,10 @@ _VOW = re.compile(
     r"|\bno\s+rest\b(?P<rest11>[^.!?\"”]{0,40}\b(?:till|until)\b[^.!?\"”]{0,120})"
     r"|\bI\s+am\s+(?:now\s+)?(?:resolved|determined)\s+never\s+to\b(?P<rest12>[^.!?\"”]{0,160})",
     re.I)
+# "promise me" recalls a promise when it follows "did", "have", "made you"…; it asks for one
+# when what follows says what is to be promised
+_RECALLED_ASK = re.compile(r"(?i)\b(?:did|didst|had|have|hast|made\s+(?:you|him|her|me|them|us))\s+(?:\w+\s+){0,2}$")
+_ASKED = re.compile(r"(?i)\s*,?\s*(?:therefore\s*,?\s*)?(?:to|that|never|not|you|something|this|one\s+thing)\b")
 # a vow commits to something still to come; "I swear he's honest" only asserts
 _FUTURE = re.compile(r"(?:\b(?:will|shall|never|one\s+day|some\s+day|to\s+(?:kill|find|return|avenge|come|bring|protect|keep|save|tell|be))\b|['’]ll\b)", re.I)
 # "I promise you, it is nothing" asserts rather than commits: no future in what follows
@@ -58,16 +67,21 @@ def detect_vows(book: Book) -> Iterable[Candidate]:
                 continue
             for m in _VOW.finditer(chunk):
                 rest = next((g for g in m.groups() if g is not None), "")
+                if (m.group("rest13") is not None or m.group("rest14") is not None) and (
+                        _RECALLED_ASK.search(chunk, max(0, m.start() - 30), m.start())
+                        or not _ASKED.match(rest)):
+                    continue
                 if _WEAK_VOW.match(rest):
                     continue
                 words = content_words(rest)
-                if not words and m.group("rest6") is not None:
-                    # "till that be done never will I rest": the object comes before the vow
+                if not words and any(m.group(g) is not None for g in ("rest6", "rest13", "rest14")):
+                    # "till that be done never will I rest": the object comes before the vow;
+                    # "bless you with this icon and promise me you will never take it off"
                     words = content_words(chunk[max(0, m.start() - 120):m.start()])
                 if not words:
                     continue
                 future = (bool(_FUTURE.search(rest)) or m.group(0).lower().startswith(("one day", "mark my"))
-                          or any(m.group(g) is not None for g in ("rest6", "rest7", "rest10", "rest11", "rest12")))   # the form itself commits
+                          or any(m.group(g) is not None for g in ("rest6", "rest7", "rest10", "rest11", "rest12", "rest13", "rest14")))   # the form itself commits
                 if not future:
                     continue
                 conf = 0.72
