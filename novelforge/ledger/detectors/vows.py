@@ -30,6 +30,10 @@ _VOW = re.compile(
     r"|\bno\s+rest\b(?P<rest11>[^.!?\"”]{0,40}\b(?:till|until)\b[^.!?\"”]{0,120})"
     r"|\bI\s+am\s+(?:now\s+)?(?:resolved|determined)\s+never\s+to\b(?P<rest12>[^.!?\"”]{0,160})",
     re.I)
+# forms that commit by themselves, whatever follows ("never will I rest", "I have sworn to…",
+# "promise me…"), and forms that ask for a promise rather than make one
+_COMMITTING = ("rest6", "rest7", "rest10", "rest11", "rest12", "rest13", "rest14")
+_ASKING = ("rest13", "rest14")
 # "promise me" recalls a promise when it follows "did", "have", "made you"…; it asks for one
 # when what follows says what is to be promised
 _RECALLED_ASK = re.compile(r"(?i)\b(?:did|didst|had|have|hast|made\s+(?:you|him|her|me|them|us))\s+(?:\w+\s+){0,2}$")
@@ -67,21 +71,22 @@ def detect_vows(book: Book) -> Iterable[Candidate]:
                 continue
             for m in _VOW.finditer(chunk):
                 rest = next((g for g in m.groups() if g is not None), "")
-                if (m.group("rest13") is not None or m.group("rest14") is not None) and (
+                asking = any(m.group(g) is not None for g in _ASKING)
+                if asking and (
                         _RECALLED_ASK.search(chunk, max(0, m.start() - 30), m.start())
                         or not _ASKED.match(rest)):
                     continue
                 if _WEAK_VOW.match(rest):
                     continue
                 words = content_words(rest)
-                if not words and any(m.group(g) is not None for g in ("rest6", "rest13", "rest14")):
+                if not words and (asking or m.group("rest6") is not None):
                     # "till that be done never will I rest": the object comes before the vow;
                     # "bless you with this icon and promise me you will never take it off"
                     words = content_words(chunk[max(0, m.start() - 120):m.start()])
                 if not words:
                     continue
                 future = (bool(_FUTURE.search(rest)) or m.group(0).lower().startswith(("one day", "mark my"))
-                          or any(m.group(g) is not None for g in ("rest6", "rest7", "rest10", "rest11", "rest12", "rest13", "rest14")))   # the form itself commits
+                          or any(m.group(g) is not None for g in _COMMITTING))
                 if not future:
                     continue
                 conf = 0.72
