@@ -28,6 +28,7 @@ ROOT = HERE.parent
 NOVELS = ["dracula", "adventures_of_sherlock_holmes", "war_and_peace", "moby_dick",
           "a_study_in_scarlet", "the_sign_of_the_four", "pride_and_prejudice", "the_worm_ouroboros"]
 TOP = 50
+BANDS = [("0.7 and above", 0.7), ("0.6 to 0.7", 0.6), ("0.5 to 0.6", 0.5), ("below 0.5", 0.0)]
 
 
 def build(slug: str, dest: Path) -> Path:
@@ -64,6 +65,7 @@ def main() -> None:
     rows = []
     recalls: list[tuple[str, int, int]] = []
     by_detector: dict[str, list[int]] = {}   # detector -> [real setups, labelled] over every sample
+    by_band: dict[str, list[int]] = {band: [0, 0] for band, _low in BANDS}   # the same by confidence
     with tempfile.TemporaryDirectory() as tmp:
         for slug in NOVELS:
             project = build(slug, Path(tmp))
@@ -74,9 +76,10 @@ def main() -> None:
             unlabelled = sum(1 for c in top if c["id"] not in labels)
             for c in top:
                 if c["id"] in labels:
-                    tally = by_detector.setdefault(c["detector"], [0, 0])
-                    tally[0] += labels[c["id"]] == "yes"
-                    tally[1] += 1
+                    band = next(name for name, low in BANDS if c["confidence"] >= low)
+                    for tally in (by_detector.setdefault(c["detector"], [0, 0]), by_band[band]):
+                        tally[0] += labels[c["id"]] == "yes"
+                        tally[1] += 1
             rows.append((slug, len(cands), len(top), yes, unlabelled))
             got = recall(slug, cands)
             if got:
@@ -119,6 +122,11 @@ def main() -> None:
               "|---|---:|---:|---:|"]
     for det, (yes, n) in sorted(by_detector.items(), key=lambda kv: -kv[1][0] / kv[1][1]):
         lines.append(f"| {det} | {n} | {yes} | {100 * yes / n:.0f}% |")
+    lines += ["", "By confidence, over every novel's sample:", "", "| confidence | labelled | real setups | precision |",
+              "|---|---:|---:|---:|"]
+    for band, (yes, n) in by_band.items():
+        if n:
+            lines.append(f"| {band} | {n} | {yes} | {100 * yes / n:.0f}% |")
     lines.append("")
     (HERE / "PROMISES_RESULTS.md").write_text("\n".join(lines), "utf-8")
     print("\n".join(lines))
