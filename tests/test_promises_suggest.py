@@ -146,6 +146,42 @@ def test_suggest_payoffs_finds_later_scene(tmp_path):
     assert any("turned in the lock" in p.excerpt for p in found)
 
 
+def _payoffs(root: Path, pid: str):
+    from novelforge.ledger.suggest import suggest_payoffs
+
+    project = load_project(root)
+    indexes, _ = index_project(project, build_names(project))
+    return suggest_payoffs(project, indexes, pid)
+
+
+def test_payoff_excerpt_is_the_sentence_naming_most_terms(tmp_path):
+    root = make(tmp_path, ["Ann hid the key. <!-- setup: key -->", FILLER,
+                           "Ann walked to the mill. The silver rain fell. She turned the silver key in the lock."],
+                {"promises/key.yaml": "description: The silver key\nkind: clue\nkeywords: [silver, key]\n"})
+    found = _payoffs(root, "key")
+    assert len(found) == 1   # the setup scene is not a payoff, the filler names nothing
+    assert "turned the silver key" in found[0].excerpt
+    assert found[0].line == 4 and found[0].score == 1.0
+
+
+def test_payoff_rare_terms_weigh_more_and_only_later_scenes_count(tmp_path):
+    scenes = ["Ann found the Wexcombe vault key. <!-- setup: vault -->",
+              "Ann smiled at the key on the table. Ann slept.",          # the heroine and a common word
+              "The Wexcombe vault stood open at last.",                  # the rare words
+              "Ann ate. Ann read. Ann kept the key."]
+    root = make(tmp_path, scenes, {"promises/vault.yaml": "description: Ann's key to the Wexcombe vault\nkind: clue\n"})
+    found = _payoffs(root, "vault")
+    assert found and "Wexcombe vault stood open" in found[0].excerpt
+    assert all("found the Wexcombe vault key" not in p.excerpt for p in found)   # the setup scene itself is not a payoff
+
+
+def test_payoff_terms_the_book_never_uses_are_ignored(tmp_path):
+    root = make(tmp_path, ["Ann hid the key. <!-- setup: key -->", FILLER, "The key turned."],
+                {"promises/key.yaml": "description: The key\nkind: clue\nkeywords: [key, zyxwvut]\n"})
+    found = _payoffs(root, "key")
+    assert found and found[0].score == 1.0 and "key turned" in found[0].excerpt
+
+
 @pytest.mark.parametrize("detector,pos,neg", [
     ("intent", ['"I mean to find the Wexcombe ledger," said Ann.', FILLER, "The Wexcombe ledger lay open."],
      ['"I mean to find the Wexcombe ledger," said Ann.', FILLER, FILLER]),

@@ -27,6 +27,7 @@ Detectors (see docs/promises-suggest.md):
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Iterable
 
@@ -99,10 +100,20 @@ def suggest(project: Project, indexes: dict[str, TextIndex], *, rejected: Iterab
     return kept
 
 
+# a payoff scene must cover this share of the promise's terms, weighted by rarity
+PAYOFF_MIN_SCORE = 0.4
+
+
 def suggest_payoffs(project: Project, indexes: dict[str, TextIndex], promise_id: str,
                     limit: int = 10) -> list[PayoffSuggestion]:
-    """Later scenes that mention the declared promise's key terms (its ``keywords``, else
-    the content words of its description and id), best first."""
+    """Later scenes that mention the declared promise's key terms, best first.
+
+    The terms are the promise's ``keywords``, else the content words of its description, name
+    and id; words the book never uses are left out. Each term weighs more the fewer scenes name
+    it (a heroine's name, in every scene, says little about which one pays her promise); a
+    scene's score is the weighted share of the terms it names, and it needs at least two of them
+    (one, when there is one). The excerpt is the sentence that names the most terms.
+    """
     from novelforge.ledger import build_ledger
 
     promise = project.promises.get(promise_id)
@@ -111,29 +122,40 @@ def suggest_payoffs(project: Project, indexes: dict[str, TextIndex], promise_id:
 
         raise UsageError(f"`{promise_id}` is not a declared promise")
     model = promise.model
-    terms = [_norm(k) for k in model.keywords] or list(dict.fromkeys(
-        content_words(" ".join(filter(None, [model.description, model.name, promise_id.replace("-", " ")])))))
+    book = Book(project, indexes)
+    n = len(book.scenes)
+    terms = [_norm(k) for k in model.keywords] or content_words(
+        " ".join(filter(None, [model.description, model.name, promise_id.replace("-", " ")])))
+    # a word the book never uses ("parentage" in the id) can find nothing and would only dilute
+    terms = [t for t in dict.fromkeys(terms) if book.scene_count.get(t, 0)]
     if not terms:
         return []
+    weight = {t: 1.0 + math.log((n + 1) / (book.scene_count.get(t, 0) + 1)) for t in terms}
+    total = sum(weight.values())
+    needed = min(2, len(terms))
     entry = build_ledger(project, indexes).get(promise_id)
     after = min((s.order for s in entry.setups), default=-1) if entry else -1
-    book = Book(project, indexes)
-    out: list[PayoffSuggestion] = []
-    for scene, idx in book.scenes:
+    out: list[tuple[PayoffSuggestion, int]] = []
+    for order, (scene, idx) in enumerate(book.scenes):
         if scene.index <= after:
             continue
         body = scene.text
-        found: dict[str, int] = {}
+        hits: dict[str, list[int]] = {}
         for m in _WORD.finditer(body, scene.body_start):
             w = _norm(m.group(0))
-            if w in terms and w not in found:
-                found[w] = m.start()
-        score = len(found) / len(terms)
-        if score < 0.5:
+            if w in weight:
+                hits.setdefault(w, []).append(m.start())
+        score = sum(weight[t] for t in hits) / total
+        if len(hits) < needed or score < PAYOFF_MIN_SCORE:
             continue
-        first = min(found.values())
-        s, e = book.sentence(scene, idx, first)
+        per_sentence: dict[tuple[int, int], set[str]] = {}
+        for term, offsets in hits.items():
+            for off in offsets:
+                per_sentence.setdefault(book.sentence(scene, idx, off), set()).add(term)
+        (s, e), _terms = max(per_sentence.items(), key=lambda kv: (len(kv[1]), -kv[0][0]))
+        first = min(off for offsets in hits.values() for off in offsets if s <= off < e)
         line, col = scene.position(first)
-        out.append(PayoffSuggestion(promise_id, scene.id, scene.path, line, col, _excerpt(body, s, e), round(score, 2)))
-    out.sort(key=lambda p: -p.score)
-    return out[:limit]
+        out.append((PayoffSuggestion(promise_id, scene.id, scene.path, line, col, _excerpt(body, s, e),
+                                     round(score, 2)), order))
+    out.sort(key=lambda po: (-po[0].score, po[1]))
+    return [p for p, _order in out[:limit]]
