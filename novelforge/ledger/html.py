@@ -14,6 +14,7 @@ body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px 32px;
 h1{font-size:22px;margin:0 0 4px}
 p.sum{color:#555;margin:0 0 16px}
 svg text{font-family:system-ui,-apple-system,'Segoe UI',sans-serif}
+svg.arcs{display:block;width:100%;max-width:1300px;height:auto}
 table{border-collapse:collapse;margin-top:20px;font-size:13px;width:100%}
 th,td{border-bottom:1px solid #ddd;padding:5px 8px;text-align:left;vertical-align:top}
 th{background:#f4f4f4}
@@ -33,7 +34,8 @@ def _chart(report: LedgerReport) -> str:
     def x(words: int) -> float:
         return label_w + plot * words / total
 
-    out = [f'<svg width="{width}" height="{height}" '
+    # drawn 1300 units wide; the page scales it to the window (``svg.arcs`` in the CSS)
+    out = [f'<svg class="arcs" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" role="img" aria-label="promise arcs">']
     out.append(f'<rect x="{label_w}" y="{top - 8}" width="{plot}" height="{lane * max(1, len(rows)) + 8}" fill="#fafafa"/>')
     # chapter ticks
