@@ -94,6 +94,9 @@ def test_html_is_self_contained():
     assert "<script" not in page and "<link" not in page
     assert "stroke-dasharray" in page  # the open promise runs to the end, dashed
     assert "Ch 1" in page
+    # the chart scales to the window: a viewBox, and CSS that sizes it to the page width
+    assert re.search(r'<svg class="arcs"[^>]*viewBox="0 0 \d+ \d+"', page)
+    assert re.search(r"svg\.arcs\{[^}]*width:100%[^}]*height:auto", page)
 
 
 def test_unpaid_promise_is_an_error_in_a_final_book(tmp_path):
