@@ -87,6 +87,15 @@ def test_markdown_and_text():
     assert "pale-lights" in text and "\x1b[" not in text
 
 
+def test_text_fits_a_narrow_terminal_and_has_no_trailing_spaces():
+    narrow = render(_report(EMBER), "text", width=80)
+    assert max(len(line) for line in narrow.splitlines()) <= 80
+    assert "pale-lights" in narrow and "open" in narrow
+    wide = render(_report(EMBER), "text")
+    assert all(line == line.rstrip() for line in wide.splitlines())
+    assert any("01-ashes/02-the-wardens-answer.md:43" in line for line in wide.splitlines())   # one line per promise
+
+
 def test_html_is_self_contained():
     page = render(_report(EMBER), "html")
     assert page.startswith("<!DOCTYPE html>") and "<svg" in page

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Optional
 
@@ -72,4 +73,9 @@ def promises_report(
     project = load_project(find_project_root(path or Path.cwd()))
     indexes, _hits = index_project(project, build_names(project))
     report = build_report(project, indexes, open_only=open_only, kind=kind)
-    write_output(render(report, fmt, color=fmt == "text" and output is None and use_color()), output)
+    width = None
+    if fmt == "text" and output is None and sys.stdout.isatty():
+        import shutil
+
+        width = shutil.get_terminal_size().columns   # fit the terminal; a file or a pipe gets full lines
+    write_output(render(report, fmt, color=fmt == "text" and output is None and use_color(), width=width), output)

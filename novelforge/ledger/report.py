@@ -131,8 +131,10 @@ def render_markdown(report: LedgerReport) -> str:
 STATUS_STYLE = {"paid": "green", "open": "yellow", "overdue": "red", "orphaned": "magenta", "premature": "red"}
 
 
-def render_text(report: LedgerReport, *, color: bool = False, width: int = 200) -> str:
-    """A rich table, as text (with ANSI colour when ``color``)."""
+def render_text(report: LedgerReport, *, color: bool = False, width: int | None = None) -> str:
+    """A rich table, as text (with ANSI colour when ``color``), at most ``width`` columns wide
+    (a terminal's width; by default wide enough for one line per promise). In a narrow terminal
+    the places fold inside their columns rather than the lines wrapping across the table."""
     import io
 
     if not report.rows and report.filtered:
@@ -146,20 +148,21 @@ def render_text(report: LedgerReport, *, color: bool = False, width: int = 200) 
 
     table = Table(title=f"Promises — {report.title}", title_justify="left")
     for name in ("id", "kind", "planted at", "paid at", "distance", "status"):
-        table.add_column(name, no_wrap=True)
+        table.add_column(name, overflow="fold", no_wrap=name in ("id", "kind", "status"))
     for r in report.rows:
         table.add_row(r.id, r.kind, _where(r.setups), _where(r.payoffs), _dist(r),
                       f"[{STATUS_STYLE.get(r.status, 'white')}]{r.status}[/]")
     buf = io.StringIO()
-    console = Console(file=buf, width=width, force_terminal=color, no_color=not color, color_system="standard" if color else None)
+    console = Console(file=buf, width=width or 200, force_terminal=color, no_color=not color,
+                      color_system="standard" if color else None)
     console.print(table)
     c = report.counts()
     console.print(f"{len(report.rows)} promises: " + ", ".join(f"{c[s]} {s}" for s in STATUSES) + ".",
                   highlight=False)
-    return buf.getvalue()
+    return "".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines())
 
 
-def render(report: LedgerReport, fmt: str, *, color: bool = False) -> str:
+def render(report: LedgerReport, fmt: str, *, color: bool = False, width: int | None = None) -> str:
     if fmt == "json":
         return render_json(report)
     if fmt == "markdown":
@@ -169,5 +172,5 @@ def render(report: LedgerReport, fmt: str, *, color: bool = False) -> str:
 
         return render_html(report)
     if fmt == "text":
-        return render_text(report, color=color)
+        return render_text(report, color=color, width=width)
     raise ValueError(f"`{fmt}` is not a report format; use one of: {', '.join(FORMATS)}")
