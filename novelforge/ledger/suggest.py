@@ -1,9 +1,9 @@
 """Candidate setups found in the prose, without an LLM (``novelforge promises suggest``).
 
 Each detector is a small function ``(book) -> iterable of Candidate`` (the ``detectors``
-package; the ``Book`` they read is in ``book.py``); ``suggest`` runs them all, drops what is already declared
-or rejected and maxims, lowers candidates that sit in the last quarter of a story (where a
-collection's story explains itself), and sorts by confidence. An LLM-based detector plugs in by
+package; the ``Book`` they read is in ``book.py``); ``suggest`` runs them all, drops what is
+already declared or rejected and maxims, lowers candidates that sit in the last quarter of a
+story (where a collection's story explains itself), and sorts by confidence. An LLM-based detector plugs in by
 being one more function of the same shape (see ``DETECTORS``).
 
 Detectors (see docs/promises-suggest.md):
