@@ -118,6 +118,39 @@ def test_stray_closing_quote_does_not_open_dialogue():
     assert idx.dialogue == []
 
 
+def test_single_quote_dialogue_british_style():
+    text = ("‘Come here,’ Aria said. ‘I’m goin’ home, an’ you can’t stop me.’\n\n"
+            "Bram laughed. ‘The boys’ books are in the ‘Crown’, aren’t they?’\n\n"
+            "‘He said “no”, and left,’ said Bram. ‘And then,’ he said, ‘we left the mill.’\n\n"
+            "It was the boys’ day out, and ’tis said they went far.")
+    idx = index(text)
+    assert spans(text, [(d.start, d.end) for d in idx.dialogue]) == [
+        "‘Come here,’", "‘I’m goin’ home, an’ you can’t stop me.’",     # contractions and elisions stay inside
+        "‘The boys’ books are in the ‘Crown’, aren’t they?’",          # a nested quote
+        "‘He said “no”, and left,’", "‘And then,’", "‘we left the mill.’"]
+    assert not idx.in_dialogue(text.index("Aria said"))
+    assert not idx.in_dialogue(text.index("’tis said"))
+    assert (idx.dialogue[0].speaker, idx.dialogue[0].how) == ("aria", "tag")
+    assert (idx.dialogue[3].speaker, idx.dialogue[3].how) == ("bram", "tag")
+
+
+def test_straight_single_quotes_need_a_capital_to_open():
+    text = "'Stop!' Aria cried. 'Tis a fine day,' she said, 'and the boys' books are dry.'\n\n'Why?' asked Bram."
+    idx = index(text)
+    # straight quotes are also apostrophes: a speech opening on an elision ('Tis) or, after a
+    # said-tag, on a small letter ('and the…') is not recognised (documented)
+    assert spans(text, [(d.start, d.end) for d in idx.dialogue]) == ["'Stop!'", "'Why?'"]
+    assert idx.in_dialogue(text.index("Why")) and not idx.in_dialogue(text.index("Aria cried"))
+
+
+def test_single_quotes_inside_double_quoted_speech_stay_nested():
+    # a long speech in double quotes that quotes others in single quotes, many times over
+    text = ("“Such a dream. ‘Why,’ thinks I, ‘what’s the row?’ ‘Stop,’ says he. ‘Halloa,’ says I. "
+            "And so it went.”\n\n“What do you think of that?”")
+    idx = index(text)
+    assert spans(text, [(d.start, d.end) for d in idx.dialogue]) == [text.split("\n\n")[0], "“What do you think of that?”"]
+
+
 def test_mentions_in_dialogue_are_flagged():
     text = '"Where is Bram?" Aria asked.'
     idx = index(text)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from novelforge.text.names import TITLES, EntityKey, NameTable
 
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 
 _COMMENT = re.compile(r"<!--(.*?)(?:-->|\Z)", re.S)
 _PARA_SPLIT = re.compile(r"\n[ \t]*\n\s*")
@@ -33,6 +33,20 @@ _SENT_END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[^\W\d_a-z
 _ABBREV = frozenset({"mr", "mrs", "ms", "dr", "st", "sr", "jr", "mt", "prof", "capt", "col", "gen", "lt",
                      "sgt", "rev", "vs", "etc", "no", "vol", "ch", "fig", "mme", "mlle", "m"})
 _QUOTE = re.compile(r"[\"“”]")
+# Single-quote (British) dialogue: an opening ‘, or a straight ' at a word start before a capital
+# or a dash (`'Come here,'` — not `'tis`); a closing ’ or ' after the speech's own punctuation
+# (`‘Come here,’ he said`), or a curly ’ after a word and before punctuation (`the ‘Crown’,`),
+# which a contraction (`don’t`) or an elision before a space (`goin’ home`) never is.
+# A ‘ inside open speech opens a nested quote (`‘the ‘Crown’, then’`); an elision (`‘tis`,
+# `‘em`) opens nothing.
+_ELISION = r"(?!(?i:tis|twas|twere|twill|em|cause|til|bout|un|n)\b)"
+_SINGLE = re.compile(
+    r"(?P<open>‘" + _ELISION + r"|(?<![\w’'])'" + _ELISION + r"(?=[^\W\d_a-z]|[…—–]))"
+    r"|(?P<close>(?<=[.,!?…—–-])[’'](?![^\W_])|(?<=[^\W_])’(?=[,.;:!?]))")
+# the opening quotes of a scene, double and single, counted where a speech starts (after a
+# space or at a line start, before a capital or a dash): the more frequent kind is the scene's
+_DOUBLE_OPENER = re.compile(r"(?:^|(?<=\s))[\"“]", re.M)
+_SINGLE_OPENER = re.compile(r"(?:^|(?<=\s))[‘']" + _ELISION + r"(?=[^\W\d_a-z]|[…—–])", re.M)
 _ITALIC_SPAN = re.compile(r"\*[^*\n]+\*|(?<![^\W_])_[^_\n]+_(?![^\W_])")
 _MARKER = re.compile(r"^\s*(setup|payoff|promise)\s*:\s*([\w.\-]+)\s*$", re.I)
 _SUPPRESS = re.compile(r"^\s*novelforge-(disable-next-line|disable-line|disable|enable)\b(.*)$", re.S)
@@ -278,7 +292,10 @@ def _sentences(masked: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int
 
 def _dialogue(masked: str, paragraphs: list[tuple[int, int]]) -> list[Dialogue]:
     """Quoted speech. An unclosed quote runs to the paragraph end (speech continued in the
-    next paragraph re-opens with a quote, by convention)."""
+    next paragraph re-opens with a quote, by convention). Double quotes, unless the scene
+    opens more speeches with single quotes (British style; nested quotes are then double)."""
+    if _single_quote_scene(masked, paragraphs):
+        return _single_quoted(masked, paragraphs)
     out: list[Dialogue] = []
     for pi, (pstart, pend) in enumerate(paragraphs):
         open_at = -1
@@ -296,6 +313,40 @@ def _dialogue(masked: str, paragraphs: list[tuple[int, int]]) -> list[Dialogue]:
                 out.append(Dialogue(open_at, m.end(), pi))
                 open_at = -1
         if open_at >= 0:
+            out.append(Dialogue(open_at, pend, pi))
+    return out
+
+
+def _single_quote_scene(masked: str, paragraphs: list[tuple[int, int]]) -> bool:
+    """Whether the scene's speech is in single quotes: more paragraphs open with a single
+    quote than with a double one (a long speech in double quotes may quote others in single
+    quotes many times over); with no paragraph opening on a quote, more speeches open with
+    single quotes than with double ones."""
+    single = sum(1 for start, _end in paragraphs if _SINGLE_OPENER.match(masked, start))
+    double = sum(1 for start, _end in paragraphs if masked.startswith(("\"", "“"), start))
+    if single or double:
+        return single > double
+    if not paragraphs:
+        return False
+    start, end = paragraphs[0][0], paragraphs[-1][1]
+    return len(_SINGLE_OPENER.findall(masked, start, end)) > len(_DOUBLE_OPENER.findall(masked, start, end))
+
+
+def _single_quoted(masked: str, paragraphs: list[tuple[int, int]]) -> list[Dialogue]:
+    """``_dialogue`` for single-quote speech (see ``_SINGLE`` for what opens and closes it)."""
+    out: list[Dialogue] = []
+    for pi, (pstart, pend) in enumerate(paragraphs):
+        open_at, depth = -1, 0
+        for m in _SINGLE.finditer(masked, pstart, pend):
+            if m.group("open") is not None:
+                if depth == 0:
+                    open_at = m.start()
+                depth += 1
+            elif depth:
+                depth -= 1
+                if depth == 0:
+                    out.append(Dialogue(open_at, m.end(), pi))
+        if depth:
             out.append(Dialogue(open_at, pend, pi))
     return out
 
