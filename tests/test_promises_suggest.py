@@ -394,3 +394,14 @@ def test_every_detector_is_documented():
 def test_a_promise_asked_for_and_modal_promises(tmp_path, sentence, found):
     root = make(tmp_path, [sentence, FILLER, "At Wexcombe the icon shone. The Wexcombe ferry sank."])
     assert ("vow" in detectors(root)) is found
+
+
+@pytest.mark.parametrize("scene, found", [
+    # an oath on what was asked just before the quote
+    ('"Swear that you will guard the Wexcombe ferry," said Ann. "I swear it!" said Tom.', True),
+    ('"And we will bind ourselves by mighty oaths to guard the Wexcombe ferry," said Ann.', True),
+    ('"I swear it is the Wexcombe ferry," said Tom.', False),                       # asserts, commits to nothing
+])
+def test_sworn_on_what_was_asked_and_oaths_bound(tmp_path, scene, found):
+    root = make(tmp_path, [scene, FILLER, "The Wexcombe ferry sank."])
+    assert ("vow" in detectors(root)) is found

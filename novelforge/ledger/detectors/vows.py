@@ -16,6 +16,8 @@ _VOW = re.compile(
     # never take it off" (a setup when it is asked; "didst thou not promise me…" recalls one)
     r"|\bpromise\s+me\b(?P<rest13>[^.!?\"”]{0,160})"
     r"|\bgive\s+me\s+your\s+(?:word|oath)\b(?:\s+of\s+hono(?:u)?r)?(?P<rest14>[^.!?\"”]{0,160})"
+    # an oath bound on both sides: "we will bind ourselves by mighty oaths to these conditions"
+    r"|\b(?:bind|bound)\s+(?:ourselves|myself|themselves|yourselves)\s+by\s+(?:\w+\s+)?oaths?\b(?P<rest16>[^.!?\"”]{0,160})"
     r"|\bone\s+day\s+(?:I|we)\s+(?:will|shall|'ll)\b(?P<rest2>[^.!?\"”]{0,160})"
     r"|\bmark\s+my\s+words?\b(?P<rest3>[^.!?\"”]{0,160})"
     r"|\bI\s+give\s+you\s+my\s+(?:word|oath)\b(?P<rest4>[^.!?\"”]{0,160})"
@@ -32,12 +34,13 @@ _VOW = re.compile(
     re.I)
 # forms that commit by themselves, whatever follows ("never will I rest", "I have sworn to…",
 # "promise me…"), and forms that ask for a promise rather than make one
-_COMMITTING = ("rest6", "rest7", "rest10", "rest11", "rest12", "rest13", "rest14")
+_COMMITTING = ("rest6", "rest7", "rest10", "rest11", "rest12", "rest13", "rest14", "rest16")
 _ASKING = ("rest13", "rest14")
 # "promise me" recalls a promise when it follows "did", "have", "made you"…; it asks for one
 # when what follows says what is to be promised
 _RECALLED_ASK = re.compile(r"(?i)\b(?:did|didst|had|have|hast|made\s+(?:you|him|her|me|them|us))\s+(?:\w+\s+){0,2}$")
 _ASKED = re.compile(r"(?i)\s*,?\s*(?:therefore\s*,?\s*)?(?:to|that|never|not|you|something|this|one\s+thing)\b")
+_IT = re.compile(r"\s*it\b", re.I)
 # a vow commits to something still to come; "I swear he's honest" only asserts
 _FUTURE = re.compile(r"(?:\b(?:will|shall|never|one\s+day|some\s+day|to\s+(?:kill|find|return|avenge|come|bring|protect|keep|save|tell|be))\b|['’]ll\b)", re.I)
 # "I promise you, it is nothing" asserts rather than commits: no future in what follows
@@ -78,15 +81,22 @@ def detect_vows(book: Book) -> Iterable[Candidate]:
                     continue
                 if _WEAK_VOW.match(rest):
                     continue
-                words = content_words(rest)
-                if not words and (asking or m.group("rest6") is not None):
+                words = [] if _IT.match(rest) else content_words(rest)
+                # "I swear it!": an oath on what was just asked, which the words before say
+                sworn_it = m.group("rest") is not None and _IT.match(rest) is not None
+                if not words and (asking or sworn_it or m.group("rest6") is not None):
                     # "till that be done never will I rest": the object comes before the vow;
-                    # "bless you with this icon and promise me you will never take it off"
-                    words = content_words(chunk[max(0, m.start() - 120):m.start()])
+                    # "bless you with this icon and promise me you will never take it off";
+                    # "I swear it!" answers what was asked before the quote
+                    before = chunk[max(0, m.start() - 120):m.start()]
+                    if sworn_it:
+                        at = d.start + m.start()
+                        before = text[max(scene.body_start, at - 240):at]
+                    words = content_words(before)
                 if not words:
                     continue
                 future = (bool(_FUTURE.search(rest)) or m.group(0).lower().startswith(("one day", "mark my"))
-                          or any(m.group(g) is not None for g in _COMMITTING))
+                          or sworn_it or any(m.group(g) is not None for g in _COMMITTING))
                 if not future:
                     continue
                 conf = 0.72
