@@ -244,30 +244,6 @@ def test_secret_idioms_and_essayistic_unaccountable_are_dropped(tmp_path):
     assert "unexplained" in detectors(pos)
 
 
-@pytest.mark.parametrize("sentence, found", [
-    ('"Till the Wexcombe ferry be found never will I rest," said Ann.', True),        # inverted archaic vow
-    ('"I have sworn an oath that I would burn the Wexcombe ferry," said Ann.', True),  # an oath reported as sworn
-    ('"Having sworn to avenge the Wexcombe ferryman, I go," said Ann.', True),
-    ('"I have sworn at the Wexcombe ferryman often," said Ann.', False),              # swearing, not an oath
-    ('"Never will I forget the Wexcombe ferry," said Ann.', False),                   # a feeling, not a resolve
-])
-def test_archaic_vows(tmp_path, sentence, found):
-    root = make(tmp_path, [sentence, FILLER, "The Wexcombe ferry sank."])
-    assert ("vow" in detectors(root)) is found
-
-
-@pytest.mark.parametrize("sentence, found", [
-    ("Ann remembered the word of the soothsayer about the Wexcombe ferry.", True),
-    ("It was foreordained that the Wexcombe ferry should sink.", True),
-    ("The witch laid a weird upon Ann, that the Wexcombe ferry should drown her.", True),
-    ("Ann told of the weird laid on her by the Wexcombe witch.", True),
-    ("It was a weird night at the Wexcombe ferry.", False),                         # the adjective
-])
-def test_archaic_prophecy(tmp_path, sentence, found):
-    root = make(tmp_path, [sentence, FILLER, "The Wexcombe ferry sank."])
-    assert ("prophecy" in detectors(root)) is found
-
-
 def test_secret_as_landscape_or_lore_is_description(tmp_path):
     neg = make(tmp_path / "a", [
         "The light sank through the secret places of the Wexcombe rocks. "
@@ -277,17 +253,6 @@ def test_secret_as_landscape_or_lore_is_description(tmp_path):
     pos = make(tmp_path / "b", ["Ann kept the secret of the Wexcombe rocks.",
                                 "The Wexcombe rocks fell. " + FILLER, FILLER])
     assert "secret" in detectors(pos)
-
-
-@pytest.mark.parametrize("sentence, found", [
-    # measured: a vow recalled in the past tense or a word "fulfilled" repeats a setup made earlier
-    ('"I sware unto you that I would burn the Wexcombe ferry," said Ann.', False),
-    ('"Long ago I made vow to find the Wexcombe ferryman," said Ann.', False),
-    ('"I promised him the Wexcombe ferry once," said Ann.', False),
-])
-def test_vows_recalled_in_the_past_are_not_new_setups(tmp_path, sentence, found):
-    root = make(tmp_path, [sentence, FILLER, "The Wexcombe ferry sank."])
-    assert ("vow" in detectors(root)) is found
 
 
 @pytest.mark.parametrize("sentence, found", [
@@ -316,28 +281,6 @@ def test_dream_once_per_scene_and_not_in_the_last_scene(tmp_path):
     assert "dream" not in detectors(last)
 
 
-@pytest.mark.parametrize("sentence, found", [
-    ("There lieth a curse on any that shall cross the Wexcombe ferry.", True),
-    ('"My curse be upon thee and the Wexcombe ferry," said Ann.', True),
-    ("Ann cursed the Wexcombe ferry and its cursed ferryman.", False),             # swearing
-])
-def test_curse_laid_is_foreshadowing(tmp_path, sentence, found):
-    root = make(tmp_path, [sentence, FILLER, "The Wexcombe ferry sank."])
-    assert ("prophecy" in detectors(root)) is found
-
-
-@pytest.mark.parametrize("sentence, found", [
-    ("Ann kept the secret of the Wexcombe ferry.", True),
-    ('"The secret is in the Wexcombe ferry," said Ann.', True),
-    ('"You must keep it a secret, the Wexcombe ferry," said Ann.', True),
-    ("Ann opened a secret door in the Wexcombe ferry.", False),                   # an adjective: description
-    ('"It is a secret society of the Wexcombe ferrymen," said Ann.', False),
-])
-def test_secret_counts_as_a_noun_not_an_adjective(tmp_path, sentence, found):
-    root = make(tmp_path, [sentence, FILLER, "The Wexcombe ferry sank."])
-    assert ("secret" in detectors(root)) is found
-
-
 @pytest.mark.parametrize("said, found", [
     ('"Who burned the Wexcombe granary?" asked Ann.', True),
     # a volley of questions keeps it open
@@ -356,7 +299,46 @@ def test_question_rhetorical_and_self_answered(tmp_path, said, found):
     assert ("question" in detectors(root)) is found
 
 
+def test_every_detector_is_documented():
+    from novelforge.ledger.detectors import DETECTORS
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "promises-suggest.md").read_text("utf-8")
+    missing = [name for name in DETECTORS if f"| `{name}` |" not in doc]
+    assert not missing, f"detectors without a row in docs/promises-suggest.md: {missing}"
+
+
+LATER = "The Wexcombe ferry sank. The Wexcombe ferryman fled. At Wexcombe the icon shone."
+
+
 @pytest.mark.parametrize("detector, sentence, found", [
+    # archaic vows
+    ("vow", '"Till the Wexcombe ferry be found never will I rest," said Ann.', True),        # inverted archaic vow
+    ("vow", '"I have sworn an oath that I would burn the Wexcombe ferry," said Ann.', True),  # an oath reported as sworn
+    ("vow", '"Having sworn to avenge the Wexcombe ferryman, I go," said Ann.', True),
+    ("vow", '"I have sworn at the Wexcombe ferryman often," said Ann.', False),              # swearing, not an oath
+    ("vow", '"Never will I forget the Wexcombe ferry," said Ann.', False),                   # a feeling, not a resolve
+    # archaic prophecy
+    ("prophecy", "Ann remembered the word of the soothsayer about the Wexcombe ferry.", True),
+    ("prophecy", "It was foreordained that the Wexcombe ferry should sink.", True),
+    ("prophecy", "The witch laid a weird upon Ann, that the Wexcombe ferry should drown her.", True),
+    ("prophecy", "Ann told of the weird laid on her by the Wexcombe witch.", True),
+    ("prophecy", "It was a weird night at the Wexcombe ferry.", False),                         # the adjective
+    # vows recalled in the past are not new setups
+    # measured: a vow recalled in the past tense or a word "fulfilled" repeats a setup made earlier
+    ("vow", '"I sware unto you that I would burn the Wexcombe ferry," said Ann.', False),
+    ("vow", '"Long ago I made vow to find the Wexcombe ferryman," said Ann.', False),
+    ("vow", '"I promised him the Wexcombe ferry once," said Ann.', False),
+    # curse laid is foreshadowing
+    ("prophecy", "There lieth a curse on any that shall cross the Wexcombe ferry.", True),
+    ("prophecy", '"My curse be upon thee and the Wexcombe ferry," said Ann.', True),
+    ("prophecy", "Ann cursed the Wexcombe ferry and its cursed ferryman.", False),             # swearing
+    # secret counts as a noun not an adjective
+    ("secret", "Ann kept the secret of the Wexcombe ferry.", True),
+    ("secret", '"The secret is in the Wexcombe ferry," said Ann.', True),
+    ("secret", '"You must keep it a secret, the Wexcombe ferry," said Ann.', True),
+    ("secret", "Ann opened a secret door in the Wexcombe ferry.", False),                   # an adjective: description
+    ("secret", '"It is a secret society of the Wexcombe ferrymen," said Ann.', False),
+    # more vow omen warning and deadline forms
     # a vow the narrator reports is made there and then; said by a character it would be recalled
     ("vow", "She swore in her heart that she would burn the Wexcombe ferry.", True),
     ("vow", '"For nought but my death shall stay me from the Wexcombe ferry," said Ann.', True),
@@ -370,38 +352,19 @@ def test_question_rhetorical_and_self_answered(tmp_path, said, found):
     ("warning", '"Thou goest to thy certain undoing at the Wexcombe ferry," said Ann.', True),
     ("appointment", '"She shall have a month to choose the Wexcombe ferryman," said Tom.', True),
     ("appointment", 'On the door was written: "Twenty-nine days are given you for the Wexcombe ferry."', True),
-])
-def test_more_vow_omen_warning_and_deadline_forms(tmp_path, detector, sentence, found):
-    root = make(tmp_path, [sentence, FILLER, "The Wexcombe ferry sank. The Wexcombe ferryman fled."])
-    assert (detector in detectors(root)) is found
-
-
-def test_every_detector_is_documented():
-    from novelforge.ledger.detectors import DETECTORS
-
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "promises-suggest.md").read_text("utf-8")
-    missing = [name for name in DETECTORS if f"| `{name}` |" not in doc]
-    assert not missing, f"detectors without a row in docs/promises-suggest.md: {missing}"
-
-
-@pytest.mark.parametrize("sentence, found", [
-    ('"I bless you with this Wexcombe icon, and you must promise me you will never take it off," said Ann.', True),
-    ('"Promise me, therefore, to come to Wexcombe," said Ann.', True),
-    ('"I may safely promise you never to dance at Wexcombe," said Ann.', True),
-    ('"Didst not thou then promise me the Wexcombe ferry?" said Ann.', False),        # a promise recalled
-    ('"You made me promise me nothing at Wexcombe," said Ann.', False),
-])
-def test_a_promise_asked_for_and_modal_promises(tmp_path, sentence, found):
-    root = make(tmp_path, [sentence, FILLER, "At Wexcombe the icon shone. The Wexcombe ferry sank."])
-    assert ("vow" in detectors(root)) is found
-
-
-@pytest.mark.parametrize("scene, found", [
+    # a promise asked for and modal promises
+    ("vow", '"I bless you with this Wexcombe icon, and you must promise me you will never take it off," said Ann.', True),
+    ("vow", '"Promise me, therefore, to come to Wexcombe," said Ann.', True),
+    ("vow", '"I may safely promise you never to dance at Wexcombe," said Ann.', True),
+    ("vow", '"Didst not thou then promise me the Wexcombe ferry?" said Ann.', False),        # a promise recalled
+    ("vow", '"You made me promise me nothing at Wexcombe," said Ann.', False),
+    # sworn on what was asked and oaths bound
     # an oath on what was asked just before the quote
-    ('"Swear that you will guard the Wexcombe ferry," said Ann. "I swear it!" said Tom.', True),
-    ('"And we will bind ourselves by mighty oaths to guard the Wexcombe ferry," said Ann.', True),
-    ('"I swear it is the Wexcombe ferry," said Tom.', False),                       # asserts, commits to nothing
+    ("vow", '"Swear that you will guard the Wexcombe ferry," said Ann. "I swear it!" said Tom.', True),
+    ("vow", '"And we will bind ourselves by mighty oaths to guard the Wexcombe ferry," said Ann.', True),
+    ("vow", '"I swear it is the Wexcombe ferry," said Tom.', False),                       # asserts, commits to nothing
 ])
-def test_sworn_on_what_was_asked_and_oaths_bound(tmp_path, scene, found):
-    root = make(tmp_path, [scene, FILLER, "The Wexcombe ferry sank."])
-    assert ("vow" in detectors(root)) is found
+def test_detector_forms(tmp_path, detector, sentence, found):
+    """One sentence, a scene of filler, and a later scene that names the same things."""
+    root = make(tmp_path, [sentence, FILLER, LATER])
+    assert (detector in detectors(root)) is found
