@@ -151,3 +151,11 @@ def test_cli_unknown_kind_is_a_one_line_error(capsys):
     assert code == 2
     assert "`gun` is not a promise kind" in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_summary_says_one_promise_not_one_promises():
+    project = load_project(EMBER)
+    indexes, _ = index_project(project, build_names(project))
+    report = build_report(project, indexes, open_only=True)
+    assert len(report.rows) == 1
+    assert "1 promise: 1 open" in render(report, "text") and "1 promises" not in render(report, "markdown")

@@ -123,9 +123,15 @@ def render_markdown(report: LedgerReport) -> str:
            "| id | kind | planted at | paid at | distance | status |", "|---|---|---|---|---|---|"]
     for r in report.rows:
         out.append(f"| `{r.id}` | {r.kind} | {_where(r.setups)} | {_where(r.payoffs)} | {_dist(r)} | {r.status} |")
-    c = report.counts()
-    out += ["", f"{len(report.rows)} promises: " + ", ".join(f"{c[s]} {s}" for s in STATUSES) + "."]
+    out += ["", _summary(report)]
     return "\n".join(out) + "\n"
+
+
+def _summary(report: LedgerReport) -> str:
+    """``8 promises: 1 open, 7 paid, …`` (``1 promise`` for one)."""
+    c = report.counts()
+    n = len(report.rows)
+    return f"{n} promise{'' if n == 1 else 's'}: " + ", ".join(f"{c[s]} {s}" for s in STATUSES) + "."
 
 
 STATUS_STYLE = {"paid": "green", "open": "yellow", "overdue": "red", "orphaned": "magenta", "premature": "red"}
@@ -156,9 +162,7 @@ def render_text(report: LedgerReport, *, color: bool = False, width: int | None 
     console = Console(file=buf, width=width or 200, force_terminal=color, no_color=not color,
                       color_system="standard" if color else None)
     console.print(table)
-    c = report.counts()
-    console.print(f"{len(report.rows)} promises: " + ", ".join(f"{c[s]} {s}" for s in STATUSES) + ".",
-                  highlight=False)
+    console.print(_summary(report), highlight=False)
     return "".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines())
 
 

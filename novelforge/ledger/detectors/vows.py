@@ -81,9 +81,9 @@ def detect_vows(book: Book) -> Iterable[Candidate]:
                     continue
                 if _WEAK_VOW.match(rest):
                     continue
-                words = [] if _IT.match(rest) else content_words(rest)
                 # "I swear it!": an oath on what was just asked, which the words before say
                 sworn_it = m.group("rest") is not None and _IT.match(rest) is not None
+                words = [] if sworn_it else content_words(rest)
                 if not words and (asking or sworn_it or m.group("rest6") is not None):
                     # "till that be done never will I rest": the object comes before the vow;
                     # "bless you with this icon and promise me you will never take it off";
