@@ -38,6 +38,13 @@ def golden(request):
 
 
 @pytest.fixture(autouse=True)
+def _own_cache_folder(monkeypatch, tmp_path_factory):
+    """Each test gets its own analysis cache folder (inherited by the commands it runs),
+    never the user's ``~/.cache/novelforge``."""
+    monkeypatch.setenv("NOVELFORGE_CACHE_DIR", str(tmp_path_factory.mktemp("nf-cache")))
+
+
+@pytest.fixture(autouse=True)
 def _outside_github_actions(monkeypatch):
     """The github and sarif reports put the project's folder in front of paths when
     ``GITHUB_WORKSPACE`` is set; tests that want that set it themselves."""

@@ -107,6 +107,7 @@ def run_github(workflow: dict, repo: Path, event: str, tmp_path: Path) -> dict[s
     context = {"github.base_ref": "main" if event == "pull_request" else ""}
     env = git_env(PATH=shim_path(tmp_path), GITHUB_STEP_SUMMARY=str(summary), GITHUB_ACTIONS="true")
     env.update({k: str(v) for k, v in workflow["env"].items()})
+    env["NOVELFORGE_CACHE_DIR"] = os.environ["NOVELFORGE_CACHE_DIR"]   # the test's, not ~/.cache
     cwd = repo / workflow["defaults"]["run"]["working-directory"]
     results = {}
     for step in workflow["jobs"]["novelforge"]["steps"]:
@@ -136,7 +137,8 @@ def test_github_workflow_at_the_repository_root(tmp_path, capsys):
     uses = {s["uses"].split("@")[0]: s for s in steps if "uses" in s}
     assert uses["actions/checkout"]["with"]["fetch-depth"] == 0
     assert "actions/setup-python" in uses
-    assert uses["actions/cache"]["with"]["path"] == ".novelforge/cache"
+    # the cache lives outside the checkout, where the workflow tells NovelForge to keep it
+    assert uses["actions/cache"]["with"]["path"] == wf["env"]["NOVELFORGE_CACHE_DIR"] == "~/.cache/novelforge"
     assert "restore-keys" in uses["actions/cache"]["with"]
     sarif = uses["github/codeql-action/upload-sarif"]
     assert sarif["with"]["sarif_file"] == "novelforge.sarif"
@@ -183,7 +185,7 @@ def test_github_pull_request_with_an_error_fails_with_annotations(tmp_path, caps
     assert wf["defaults"]["run"]["working-directory"] == "novel"
     steps = {s["name"]: s for s in wf["jobs"]["novelforge"]["steps"]}
     assert steps["Upload to code scanning"]["with"]["sarif_file"] == "novel/novelforge.sarif"
-    assert steps["Cache NovelForge analyses"]["with"]["path"] == "novel/.novelforge/cache"
+    assert steps["Cache NovelForge analyses"]["with"]["path"] == "~/.cache/novelforge"
     text = (project / SCENE).read_text("utf-8").replace("characters: [", "characters: [nobody-at-all, ", 1)
     propose_change(repo, project, text)
     pr = run_github(wf, repo, "pull_request", tmp_path)
@@ -228,10 +230,9 @@ def test_gitlab_pipeline(tmp_path, capsys):
     assert ci["variables"]["NOVELFORGE_PROJECT"] == "books/novel"
     assert ci["variables"]["NOVELFORGE"] == ""
     job = ci["novelforge"]
-    assert job["cache"]["key"] == "novelforge-$CI_COMMIT_REF_SLUG"   # one cache per branch
+    assert "cache" not in job   # GitLab caches only folders in the checkout: none is read from there
     assert job["artifacts"]["when"] == "always"
     assert job["artifacts"]["reports"]["junit"] == "books/novel/novelforge-junit.xml"
-    assert job["cache"]["paths"] == ["books/novel/.novelforge/cache"]
     script = "\n".join(job["before_script"] + job["script"])
     for variable in ("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "NOVELFORGE", "NOVELFORGE_PROJECT"):
         assert quoted_everywhere(script, variable), variable

@@ -345,7 +345,7 @@ def test_cache_hits_on_the_second_run(broken, counted_index):
     first = run(broken, use_cache=True)
     readable = [s for s in first.project.scenes if s.readable]
     assert first.cache_hits == 0 and len(counted_index) == len(readable)
-    assert (broken / ".novelforge" / "cache").is_dir()
+    assert not (broken / ".novelforge" / "cache").exists()   # never inside the project
 
     counted_index.clear()
     second = run(broken, use_cache=True)

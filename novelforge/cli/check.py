@@ -32,7 +32,7 @@ def check(
     fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="error|warning|info", help="Lowest severity that makes the exit code 1 (default: `check: fail-on`, else error)."),
     max_warnings: Optional[int] = typer.Option(None, "--max-warnings", min=0, help="Exit 1 when there are more warnings than this."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when there are findings."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Analyse every scene afresh; do not read or write .novelforge/cache."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Analyse every scene afresh; do not read or write the analysis cache."),
     update_baseline: bool = typer.Option(False, "--update-baseline", help="Record every current finding in .novelforge/baseline.json; later runs report only new ones."),
     no_baseline: bool = typer.Option(False, "--no-baseline", help="Ignore .novelforge/baseline.json."),
     changed: bool = typer.Option(False, "--changed", help="Check only the scenes changed since --base, and the scenes a changed canon entry, contract or promise affects. Findings equal a full run's for those scenes."),
@@ -48,7 +48,7 @@ def check(
     Exit codes: 0 clean (or only findings below --fail-on), 1 findings, 2 usage or
     configuration error or nothing to check, 3 internal error.
     """
-    from novelforge.cache import ProjectCache
+    from novelforge.cli.common import open_cache
     from novelforge.diagnostics import Severity
     from novelforge.errors import UsageError
     from novelforge.project.loader import load_project
@@ -78,7 +78,7 @@ def check(
     from contextlib import ExitStack
 
     with ExitStack() as stack:
-        cache = stack.enter_context(ProjectCache(root)) if not no_cache else None
+        cache = stack.enter_context(open_cache(root, not no_cache))
         changes = None
         if staged:
             project, changes = _staged(stack, root, cache)

@@ -44,3 +44,16 @@ def write_output(text: str, output: Path | None) -> None:
         atomic_write(output, text)
     except OSError as exc:
         raise UsageError(f"cannot write `{output}`: {exc.strerror or exc}") from None
+
+
+def open_cache(root: Path, enabled: bool = True):
+    """The project's analysis cache (a context manager; ``None`` inside when disabled),
+    after telling the author about a cache folder in the project that is never read."""
+    from contextlib import nullcontext
+
+    from novelforge.cache import ProjectCache, legacy_warnings
+    from novelforge.cli.app import err_console
+
+    for text in legacy_warnings(root):
+        err_console().print(f"warning: {text}", style="yellow", markup=False)
+    return ProjectCache(root) if enabled else nullcontext(None)

@@ -34,8 +34,7 @@ def impact_cmd(
     Examples: novelforge impact --set aria.eyes=green ·
     novelforge impact --kill bram --in the-fall · novelforge impact --base main
     """
-    from novelforge.cache import ProjectCache
-    from novelforge.cli.common import resolve_target
+    from novelforge.cli.common import open_cache, resolve_target
     from novelforge.errors import UsageError
     from novelforge.vcs import impact as imp
 
@@ -49,7 +48,7 @@ def impact_cmd(
     if edits and base is not None:
         raise UsageError("--base compares revisions; --set and --kill try a change on the project on disk — use one or the other")
     root, _ = resolve_target([project] if project else None)
-    with ProjectCache(root) as cache:
+    with open_cache(root) as cache:
         result = imp.impact(root, base=base, edits=edits or None, cache=cache)
     if fmt == "json":
         text = render_json(result)

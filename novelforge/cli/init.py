@@ -149,7 +149,7 @@ def render_ci(kind: str, prefix: str, install: str | None = None) -> str:
     values = {
         "__NOVELFORGE_INSTALL__": install or "",
         "__PROJECT_DIR__": folder or ".",
-        "__CACHE_DIR__": f"{lead}.novelforge/cache",
+        "__CACHE_DIR__": "~/.cache/novelforge",   # outside the checkout (docs/security.md)
         "__SARIF_FILE__": f"{lead}novelforge.sarif",
         "__JUNIT_FILE__": f"{lead}novelforge-junit.xml",
     }

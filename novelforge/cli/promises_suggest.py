@@ -22,7 +22,7 @@ def suggest_cmd(
     accept: Optional[str] = typer.Option(None, "--accept", metavar="ID", help="Write this candidate to canon/promises/<ID>.yaml (the prose is never changed)."),
     reject: Optional[str] = typer.Option(None, "--reject", metavar="ID", help="Never suggest this candidate again (recorded in .novelforge/promises-rejected.json)."),
     payoffs: Optional[str] = typer.Option(None, "--payoffs", metavar="PROMISE", help="Instead: suggest later scenes that may pay off this declared promise."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Analyse every scene afresh; do not read or write .novelforge/cache."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Analyse every scene afresh; do not read or write the analysis cache."),
 ) -> None:
     """Find candidate setups in the prose — vows, prophecies, unanswered questions,
     Chekhov objects, canon named once — each with its evidence and a confidence.
@@ -31,8 +31,7 @@ def suggest_cmd(
 
     Exit codes: 0 done, 2 usage error (unknown id, existing promise file), 3 internal error.
     """
-    from novelforge.cache import ProjectCache
-    from novelforge.cli.common import resolve_target
+    from novelforge.cli.common import open_cache, resolve_target
     from novelforge.errors import UsageError
     from novelforge.ledger import store
     from novelforge.ledger.suggest import suggest, suggest_payoffs
@@ -45,9 +44,7 @@ def suggest_cmd(
         raise UsageError("give --accept or --reject, not both")
     target = project or project_argument(ctx)
     root, _ = resolve_target([target] if target else None)
-    from contextlib import nullcontext
-
-    with (nullcontext(None) if no_cache else ProjectCache(root)) as cache:
+    with open_cache(root, not no_cache) as cache:
         proj = load_project(root, cache)
         indexes, _hits = index_project(proj, build_names(proj), cache)
     if payoffs:

@@ -158,7 +158,7 @@ class _Loader:
         if self.cache is not None:
             # a parse that succeeded before is reused; positions stay lazy (YamlDoc)
             key = "yaml:1:" + digest
-            hit = self.cache.get(key)
+            hit = self.cache.get(key, _one_value)
             if hit is not None:
                 return YamlDoc(rel, text, hit[0], line_offset)
         try:
@@ -527,6 +527,11 @@ class _Loader:
                     contracts[full] = model
                     docs[full] = doc
         return contracts, docs
+
+
+def _one_value(hit: Any) -> bool:
+    """The shape of a cached YAML parse: the data in a 1-tuple (None is a real value)."""
+    return isinstance(hit, tuple) and len(hit) == 1
 
 
 def load_config(root: Path | str) -> Project:

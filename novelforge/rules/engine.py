@@ -15,7 +15,7 @@ from novelforge.rules import suppress
 from novelforge.text.index import INDEX_VERSION
 from novelforge.text.names import NameTable
 from novelforge.util import glob_match
-from novelforge.cache import ProjectCache
+from novelforge.cache import ProjectCache, list_of
 from novelforge.rules.indexing import LazyIndexes, index_project  # noqa: F401  (index_project: re-exported)
 
 @dataclass
@@ -117,7 +117,7 @@ def run_rules(project: Project, ctx: Context, codes: set[str], cache: ProjectCac
         if scenes is not None and scene.path not in scenes:
             continue
         key = f"rules:{world}:{scene.content_hash}:{scene.path}" if world else None
-        found = cache.get(key) if key else None
+        found = cache.get(key, list_of(Diagnostic)) if key else None
         if found is None:
             idx = ctx.index(scene)
             found = [d for r in scene_rules for d in r.check(scene, idx, ctx)]  # type: ignore[misc]
@@ -189,7 +189,7 @@ def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) 
         run_key = "run:" + _digest((code_fingerprint(), project.fingerprint, sorted(codes), sorted(overrides.items()),
                                     [(p, sorted(c)) for p, c in per_file], sorted((baseline or {}).items()),
                                     sorted(options.scenes) if options.scenes is not None else None))
-        cached = cache.get(run_key)
+        cached = cache.get(run_key, _run_shape)
         if cached is not None:
             kept, suppressed, baselined, words, promises = cached
             readable = sum(1 for s in project.scenes if s.readable and _checked(options, s.path))
@@ -239,6 +239,12 @@ def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) 
         cache.set(run_key, (kept, suppressed, baselined, words, promises))
         cache.flush()
     return _report(project, options, kept, suppressed, baselined, hits, words, promises)
+
+
+def _run_shape(value) -> bool:
+    """What a cached run holds: (findings, suppressed, baselined, words, promise summary)."""
+    return (isinstance(value, tuple) and len(value) == 5 and list_of(Diagnostic)(value[0])
+            and all(isinstance(n, int) for n in value[1:4]) and isinstance(value[4], (dict, type(None))))
 
 
 def _checked(options: CheckOptions, path: str) -> bool:

@@ -36,8 +36,8 @@ def index_project(project: Project, names: NameTable, cache: ProjectCache | None
         if not scene.readable or (only is not None and scene.path not in only):
             continue
         key = _index_key(code, scene, names)
-        found = cache.get(key) if cache is not None else None
-        if isinstance(found, TextIndex) and found.version == INDEX_VERSION:
+        found = cache.get(key, _index_shape) if cache is not None else None
+        if found is not None:
             indexes[scene.path] = found
             hits += 1
         else:
@@ -52,6 +52,10 @@ def index_project(project: Project, names: NameTable, cache: ProjectCache | None
     if cache is not None:
         cache.flush()
     return indexes, hits
+
+
+def _index_shape(found) -> bool:
+    return isinstance(found, TextIndex) and found.version == INDEX_VERSION
 
 
 def _index_key(code: str, scene: Scene, names: NameTable) -> str:
@@ -132,8 +136,8 @@ class LazyIndexes(dict):
         """The full index from the cache, if a run left it there (then it is kept)."""
         if self.cache is None:
             return None
-        found = self.cache.get(_index_key(code_fingerprint(), scene, self.names))
-        if isinstance(found, TextIndex) and found.version == INDEX_VERSION:
+        found = self.cache.get(_index_key(code_fingerprint(), scene, self.names), _index_shape)
+        if found is not None:
             dict.__setitem__(self, scene.path, found)
             self.hits += 1
             return found
@@ -166,7 +170,7 @@ class LazyIndexes(dict):
             if scene.path in self._person or self.has(scene.path) or scene.path not in self.by_path:
                 continue
             key = _person_key(code_fingerprint(), scene)
-            found = self.cache.get(key) if self.cache is not None else None
+            found = self.cache.get(key, lambda v: isinstance(v, bool)) if self.cache is not None else None
             if found is not None:
                 self._person[scene.path] = found
             elif self._cached(scene) is None:

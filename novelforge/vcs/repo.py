@@ -234,6 +234,17 @@ class GitRepo:
         memo[commit] = files
         return files
 
+    def tracks(self, rel: str) -> bool:
+        """Whether the index holds anything at or below the project-relative ``rel``
+        (``git ls-files``: plumbing, no filter runs)."""
+        import git
+
+        path = (self.prefix + "/" + rel) if self.prefix else rel
+        try:
+            return bool(self.repo.git.ls_files("-z", "--full-name", "--", path, strip_newline_in_stdout=False))
+        except git.GitCommandError:
+            return False
+
     def index_files(self) -> dict[str, str]:
         """Project-relative path → blob id of every project file staged in the index (what
         ``git commit`` would record), from ``git ls-files --stage`` (plumbing: it reads the
