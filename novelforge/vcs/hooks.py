@@ -251,12 +251,15 @@ def install(project_root: Path, *, force: bool = False, python: str | None = Non
                                help="rerun with --force to replace it (it is kept as "
                                     f"`{backup.name}`), or call `novelforge check --changed` from it")
             if backup.exists() or backup.is_symlink():
-                raise GitError(f"`{backup}` already exists, so the current hook cannot be backed up",
-                               help="move that backup away first")
-            try:
-                os.replace(hook, backup)
-            except OSError as exc:
-                raise GitError(f"cannot back up `{hook}`: {exc.strerror or exc}") from None
+                if not _same_hook(hook, backup):
+                    raise GitError(f"`{backup}` already exists, so the current hook cannot be backed up",
+                                   help="move that backup away first")
+                # else: an earlier `install --force` saved this very hook and was stopped
+            else:
+                try:
+                    _save_backup(hook, backup)
+                except OSError as exc:
+                    raise GitError(f"cannot back up `{hook}`: {exc.strerror or exc}") from None
             action, saved = "replaced", backup
         else:
             action = "updated"
@@ -273,11 +276,12 @@ def uninstall(project_root: Path) -> UninstallResult:
     if hook.is_symlink() or not is_ours(hook):
         return UninstallResult(loc, "foreign", False)
     try:
-        hook.unlink()
-        restored = False
-        if backup.exists() and not backup.is_symlink():
+        # one rename puts the saved hook back over ours: at every moment there is a hook
+        restored = backup.exists() and not backup.is_symlink()
+        if restored:
             os.replace(backup, hook)
-            restored = True
+        else:
+            hook.unlink()
     except OSError as exc:
         raise GitError(f"cannot remove `{hook}`: {exc.strerror or exc}") from None
     return UninstallResult(loc, "removed", restored)
@@ -288,8 +292,7 @@ def _write_executable(path: Path, text: str) -> None:
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, text)
-        os.chmod(path, 0o755)
+        atomic_write(path, text, mode=0o755)   # executable before it takes the hook's name
     except OSError as exc:
         raise GitError(f"cannot write the hook `{path}`: {exc.strerror or exc}",
                        help="check that the hooks folder is writable") from None
@@ -298,3 +301,37 @@ def _write_executable(path: Path, text: str) -> None:
     mode = path.stat().st_mode
     if not mode & stat.S_IXUSR:  # a file system that ignores modes (some network mounts)
         raise GitError(f"`{path}` could not be made executable, so git would not run it")
+
+
+def _save_backup(hook: Path, backup: Path) -> None:
+    """Keep the current hook as ``backup`` while it stays in place: a second name for the
+    same file (a hard link; a copy where links are not possible), so that a process
+    stopped at any moment leaves the hook, and the backup is never half a file."""
+    try:
+        os.link(hook, backup, follow_symlinks=False)
+        return
+    except FileExistsError:
+        raise
+    except OSError:
+        pass
+    if hook.is_symlink():
+        os.symlink(os.readlink(hook), backup)
+        return
+    from novelforge.util import atomic_write
+
+    atomic_write(backup, hook.read_bytes(), mode=hook.stat().st_mode & 0o7777)
+
+
+def _same_hook(hook: Path, backup: Path) -> bool:
+    """Whether ``backup`` is the current hook (the same file, or the same bytes or link)."""
+    try:
+        a, b = os.lstat(hook), os.lstat(backup)
+        if os.path.samestat(a, b):
+            return True
+        if stat.S_ISLNK(a.st_mode) and stat.S_ISLNK(b.st_mode):
+            return os.readlink(hook) == os.readlink(backup)
+        if stat.S_ISREG(a.st_mode) and stat.S_ISREG(b.st_mode) and a.st_size == b.st_size:
+            return hook.read_bytes() == backup.read_bytes()
+    except OSError:
+        return False
+    return False
