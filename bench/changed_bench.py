@@ -10,7 +10,7 @@ in fresh subprocesses, ``check --format json --exit-zero`` with and without ``--
 
 * prose, cold — one sentence added to one scene; no cache (a CI runner without a cache);
 * prose, warm — the same, with the cache a run on the base left (a CI runner that restores
-  ``.novelforge/cache``, or an author's machine);
+  the analysis cache, or an author's machine);
 * canon attribute, warm — one character's attribute changed (every scene's findings are
   re-judged by a full run; ``--changed`` re-judges the scenes that name the character);
 * canon alias, warm — an alias added (names change, so every scene is re-analysed).
@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import make_project  # noqa: E402
-from run import machine, run_once  # noqa: E402
+from run import CACHE_HOME, clear_cache, machine, run_once  # noqa: E402
 
 GIT_ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "Bench",
            "GIT_AUTHOR_EMAIL": "bench@example.org", "GIT_COMMITTER_NAME": "Bench",
@@ -52,9 +52,9 @@ def git(repo: Path, *args: str) -> None:
 def timed(project: Path, python: str, changed: bool, cache: Path | None, repeat: int) -> tuple[float, dict]:
     walls, last = [], None
     for _ in range(repeat):
-        shutil.rmtree(project / ".novelforge", ignore_errors=True)
+        clear_cache()
         if cache is not None:
-            shutil.copytree(cache, project / ".novelforge")
+            shutil.copytree(cache, CACHE_HOME)
         args = ["check", str(project), "--format", "json", "--exit-zero"] + (["--changed"] if changed else [])
         r = run_once(args, python, project.parent)
         if r["rc"] != 0:
@@ -108,8 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         # the cache a run on the base leaves
         run_once(["check", str(project), "--format", "json", "--exit-zero"], args.python, work)
         base_cache = work / "base-cache"
-        shutil.copytree(project / ".novelforge", base_cache)
-        shutil.rmtree(project / ".novelforge")
+        shutil.copytree(CACHE_HOME, base_cache)
+        clear_cache()
         total = len(sorted((project / "manuscript").rglob("*.md")))
         for name, warm, change in scenarios(project):
             git(project, "checkout", "-q", "--", ".")

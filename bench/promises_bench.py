@@ -12,6 +12,7 @@ unlabelled (re-label when the detectors change).
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -23,6 +24,8 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+# the analysis cache of these runs: the bench's own folder, never the user's ~/.cache
+CACHE_HOME = Path(tempfile.gettempdir()) / f"nfbench-promises-cache-{os.getpid()}"
 # every labelled corpus novel; a novel that yields at least TOP candidates is measured on its top
 # TOP, one that yields fewer is reported apart (all of its candidates labelled, a smaller sample)
 NOVELS = ["dracula", "adventures_of_sherlock_holmes", "war_and_peace", "moby_dick",
@@ -41,7 +44,8 @@ def build(slug: str, dest: Path) -> Path:
 def suggest(project: Path, *extra: str) -> tuple[list[dict], float]:
     t = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "novelforge", "promises", "suggest", str(project),
-                           "--format", "json", *extra], check=True, capture_output=True, text=True, cwd=ROOT)
+                           "--format", "json", *extra], check=True, capture_output=True, text=True, cwd=ROOT,
+                          env=dict(os.environ, NOVELFORGE_CACHE_DIR=str(CACHE_HOME)))
     return json.loads(proc.stdout), time.perf_counter() - t
 
 
@@ -87,7 +91,7 @@ def main() -> None:
         wp = Path(tmp) / "war_and_peace"
         words = sum(len(p.read_text("utf-8").split()) for p in (wp / "manuscript").rglob("*.md"))
         _c, cold = suggest(wp, "--no-cache")
-        _c, first = suggest(wp)          # fills .novelforge/cache
+        _c, first = suggest(wp)          # fills the bench's analysis cache
         _c, warm = suggest(wp)
     lines = ["# `promises suggest`: measured", "",
              "Written by `python3 bench/promises_bench.py`. Labels: `bench/promises_labels/*.yaml` "

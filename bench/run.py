@@ -9,7 +9,7 @@ For each novel: build a project with ``bench/make_project.py`` into a temporary 
 then time in fresh subprocesses ``python3 -m novelforge check DIR --format json
 --exit-zero``:
 
-* cold — ``DIR/.novelforge`` deleted first (no cache);
+* cold — the analysis cache deleted first (no cache);
 * warm — nothing changed since the previous run;
 * edit — one sentence appended to one scene file (a different one each repetition
   would not matter: the file changes every time, so exactly one scene misses the cache).
@@ -62,8 +62,18 @@ class RunFailed(RuntimeError):
 
 
 # ----------------------------------------------------------------------------- running
+# The analysis cache of every run: the bench's own folder, never the user's ~/.cache.
+CACHE_HOME = Path(tempfile.gettempdir()) / f"nfbench-cache-{os.getpid()}"
+
+
+def clear_cache() -> None:
+    """No cache at all, as on a first run."""
+    shutil.rmtree(CACHE_HOME, ignore_errors=True)
+
+
 def _env() -> dict[str, str]:
     env = dict(os.environ)
+    env["NOVELFORGE_CACHE_DIR"] = str(CACHE_HOME)
     # the checkout under test, whether or not novelforge is installed
     env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.pop("NO_COLOR", None)
@@ -145,7 +155,7 @@ def bench_novel(slug: str, workdir: Path, python: str, repeat: int, json_dir: Pa
     try:
         cold = []
         for _ in range(repeat):
-            shutil.rmtree(project / ".novelforge", ignore_errors=True)
+            clear_cache()
             cold.append(check(project, python))
         warm = [check(project, python) for _ in range(repeat)]
         scenes = scene_files(project)
@@ -209,7 +219,7 @@ def render(results: list[dict], help_: dict, meta: dict) -> str:
     L.append(f"- Python {meta['machine']['python']}; {meta['version']}")
     L.append(f"- command: `python3 -m novelforge check DIR --format json --exit-zero`, each in a fresh "
              f"process; median of {meta['repeat']} runs; peak RSS from {meta['rss_source']}")
-    L.append("- cold: `DIR/.novelforge` deleted first; warm: nothing changed; edit: one sentence appended "
+    L.append("- cold: the analysis cache deleted first; warm: nothing changed; edit: one sentence appended "
              "to one scene file\n")
 
     L.append("## Time and memory\n")
@@ -333,6 +343,7 @@ def main(argv: list[str] | None = None) -> int:
                       f"findings {r['findings']['by_severity']}", file=sys.stderr, flush=True)
             results.append(r)
     finally:
+        clear_cache()
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
 
