@@ -102,6 +102,36 @@ def human_size(n: int) -> str:
     return f"{n} bytes"
 
 
+ENCODING_EXAMPLES = "utf-8, utf-16, utf-16-le, cp1252, latin-1, mac-roman, iso-8859-15, cp1251, shift_jis, gb18030"
+# text codecs that are not character sets for a file of prose (they decode escapes, domain
+# names or nothing at all)
+_NOT_CHARSETS = {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape", "escape-codec",
+                 "unicode-internal"}
+
+
+def check_encoding(name: str) -> str:
+    """The canonical name of the character set ``--encoding`` names; an
+    :class:`ImportFileError` (exit 2) for a codec that is not one (``rot13``, ``hex``,
+    ``base64``, ``zlib``, an unknown name)."""
+    import codecs
+
+    shown = name if len(name) <= 40 and name.isprintable() else repr(name[:40])[1:-1] + ("…" if len(name) > 40 else "")
+    help_ = f"name the file's character set, for example one of: {ENCODING_EXAMPLES} (any of Python's text encodings)"
+    try:
+        info = codecs.lookup(name) if name.strip() and name.isprintable() else None
+    except (LookupError, ValueError, TypeError):
+        info = None
+    if info is None:
+        raise ImportFileError(f"`--encoding {shown}` is not a text encoding NovelForge knows", help=help_)
+    canonical = info.name.replace("_", "-")
+    if not getattr(info, "_is_text_encoding", True):
+        raise ImportFileError(f"`--encoding {shown}` is not a character set: `{info.name}` transforms data, "
+                              "it does not decode a text file", help=help_)
+    if canonical in _NOT_CHARSETS:
+        raise ImportFileError(f"`--encoding {shown}` is not a character set for a text file", help=help_)
+    return info.name
+
+
 def read_source(path: Path, max_size: int) -> bytes:
     """The file's bytes, refusing what is not a regular file or is larger than ``max_size``."""
     try:
@@ -134,6 +164,8 @@ def read_book(path: Path, options: ImportOptions):
     path = Path(path)
     if options.format not in FORMATS:
         raise ImportFileError(f"`--format {options.format}` is not an import format; use one of: {', '.join(FORMATS)}")
+    if options.encoding is not None:
+        check_encoding(options.encoding)
     data = read_source(path, options.max_size)
     fmt = options.format if options.format != "auto" else detect_format(path, data[:8])
     if fmt == "docx":

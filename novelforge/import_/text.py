@@ -30,11 +30,9 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     """Bytes → text: the named codec; else a UTF-8/16/32 byte-order mark; else UTF-8.
     Anything else is an error naming the first bad byte and where it is."""
     if encoding:
-        try:
-            codec = codecs.lookup(encoding).name
-        except LookupError:
-            raise ImportFileError(f"`{encoding}` is not a text encoding Python knows",
-                                  help="try utf-8, cp1252, latin-1, utf-16 or mac-roman") from None
+        from novelforge.import_ import check_encoding
+
+        codec = check_encoding(encoding)
         try:
             text = data.decode(codec)
         except UnicodeDecodeError as exc:
@@ -42,6 +40,9 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
             raise ImportFileError(
                 f"`{name}` is not valid {codec} text: byte 0x{data[exc.start]:02x} at line {line}, column {col} "
                 f"(byte {exc.start})", help="check the file's encoding") from None
+        except (UnicodeError, LookupError, ValueError) as exc:   # a codec that fails in its own way
+            raise ImportFileError(f"`{name}` cannot be decoded as {codec} text ({exc})",
+                                  help="check the file's encoding") from None
         return _normalise(text.lstrip("\ufeff"), name)
     for bom, codec in _BOMS:
         if data.startswith(bom):
