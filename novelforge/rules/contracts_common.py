@@ -6,8 +6,13 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from novelforge.diagnostics import Severity
 from novelforge.project.models import Scene
 from novelforge.text.index import TextIndex
+
+# A pattern an author writes can take exponential time on some text (`(a|aa)+$`): each
+# search of one scene is stopped after this many seconds, and the contract is reported.
+PATTERN_SECONDS = 1.0
 
 WORD_EDGE_BEFORE = r"(?<![^\W_]|[’'])"
 WORD_EDGE_AFTER = r"(?![^\W_]|[’'])"
@@ -26,13 +31,29 @@ class Finder:
     none of them is skipped with ``str.find`` speed; None means "always scan".
     """
 
-    __slots__ = ("regex", "needles", "anchored")
+    __slots__ = ("regex", "needles", "anchored", "source", "runaway")
 
-    def __init__(self, regex: re.Pattern[str], needles: tuple[str, ...] | None, anchored: bool = False) -> None:
+    def __init__(self, regex, needles: tuple[str, ...] | None, anchored: bool = False,
+                 source: tuple[str, tuple] | None = None) -> None:
         self.regex = regex
         self.needles = needles
         # every match starts with one of the needles: find them, then match there
         self.anchored = anchored and needles is not None
+        # an author's pattern: (contract id, key path of the pattern in its file); its
+        # searches are time-limited (the `regex` module's timeout) and raise RunawayPattern
+        self.source = source
+        self.runaway: str | None = None   # the scene where it ran out of time
+
+    def _scan(self, method: str, *args):
+        if self.source is None:
+            return getattr(self.regex, method)(*args)
+        if self.runaway is not None:
+            raise RunawayPattern(self, None)
+        try:
+            found = getattr(self.regex, method)(*args, timeout=PATTERN_SECONDS)
+            return list(found) if method == "finditer" else found
+        except TimeoutError:
+            raise RunawayPattern(self, True) from None
 
     def finditer(self, text: str, lower: str, start: int = 0, end: int | None = None):
         end = len(text) if end is None else end
@@ -40,7 +61,7 @@ class Finder:
             return iter(())
         if self.anchored and len(lower) == len(text):
             return self._anchored(text, lower, start, end)
-        return self.regex.finditer(text, start, end)
+        return iter(self._scan("finditer", text, start, end))
 
     def _anchored(self, text: str, lower: str, start: int, end: int):
         hits = []
@@ -53,7 +74,7 @@ class Finder:
         for at in sorted(set(hits)):
             if at < last:
                 continue  # inside the previous match, as finditer would skip it
-            m = self.regex.match(text, at, end)
+            m = self._scan("match", text, at, end)
             if m and m.end() > m.start():
                 last = m.end()
                 yield m
@@ -61,7 +82,31 @@ class Finder:
     def search(self, text: str, lower: str, start: int = 0, end: int | None = None):
         if self.needles is not None and not any(n in lower[start:end] for n in self.needles):
             return None
-        return self.regex.search(text, start, len(text) if end is None else end)
+        return self._scan("search", text, start, len(text) if end is None else end)
+
+
+class RunawayPattern(Exception):
+    """An author's pattern ran out of time on a scene. ``first`` is True on the scene where
+    it happened (which reports it); later scenes skip the contract without a word."""
+
+    def __init__(self, finder: Finder, first: bool | None) -> None:
+        super().__init__(finder.source)
+        self.finder, self.first = finder, first
+
+    def finding(self, ctx, code: str, scene: Scene):
+        """The one finding about the pattern, at its place in the contracts file."""
+        if not self.first:
+            return None
+        cid, keypath = self.finder.source  # type: ignore[misc]
+        self.finder.runaway = scene.path
+        doc = ctx.project.contract_docs.get(cid)
+        path, (line, col) = (doc.path, doc.position(keypath)) if doc is not None else (scene.path, (1, 1))
+        return ctx.at_file(code, path, line, col,
+                           f"the pattern of contract `{cid}` took more than {PATTERN_SECONDS:g} s on `{scene.path}`, "
+                           "so the contract was not checked there or in later scenes",
+                           contract=cid,
+                           help="simplify the pattern: a repeat inside a repeat, like `(a|aa)+` or `(\\w+\\s?)+`, "
+                                "can take forever on some sentences").with_severity(Severity.ERROR)
 
 
 def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
@@ -128,10 +173,18 @@ def terms_regex(terms: list[str], ignore_case: bool) -> Finder:
     return Finder(regex, needles or None, anchored=True)
 
 
-def compiled(ctx, cid: str, pattern: str, ignore_case: bool) -> Finder:
-    flags = re.IGNORECASE if ignore_case else 0
-    return ctx.memo(("re", cid, pattern, ignore_case),
-                    lambda: Finder(re.compile(pattern, flags), required_literals(pattern, flags)))
+def compiled(ctx, cid: str, pattern: str, ignore_case: bool, field: tuple = ("pattern",)) -> Finder:
+    """An author's pattern (``field``: where it is in the contract), compiled with the
+    `regex` module, whose searches can be stopped: see :class:`RunawayPattern`."""
+    def make() -> Finder:
+        import regex
+
+        rx = regex.compile(pattern, (regex.IGNORECASE if ignore_case else 0) | regex.VERSION0)
+        local = cid.split(".", 1)[1] if "." in cid else cid
+        return Finder(rx, required_literals(pattern, re.IGNORECASE if ignore_case else 0),
+                      source=(cid, (local, *field)))
+
+    return ctx.memo(("re", cid, field, pattern, ignore_case), make)
 
 
 def scene_in_scope(contract, scene: Scene, ctx) -> bool:

@@ -1,4 +1,4 @@
-from novelforge.rules.contracts_common import (because, compiled, contracts_of, matches, scene_in_scope,
+from novelforge.rules.contracts_common import (RunawayPattern, because, compiled, contracts_of, matches, scene_in_scope,
                                                terms_regex)
 from novelforge.rules.registry import rule
 
@@ -42,9 +42,16 @@ def check(scene, index, ctx):
         regexes = []
         if c.terms:
             regexes.append(ctx.memo(("terms", cid), lambda c=c: terms_regex(c.terms, c.ignore_case)))
-        regexes += [compiled(ctx, cid, p, c.ignore_case) for p in c.patterns]
+        regexes += [compiled(ctx, cid, p, c.ignore_case, ("patterns", i)) for i, p in enumerate(c.patterns)]
         for rx in regexes:
-            for m in matches(c, rx, scene, index, ctx):
+            try:
+                found = list(matches(c, rx, scene, index, ctx))
+            except RunawayPattern as exc:
+                stop = exc.finding(ctx, "NF301", scene)
+                found = []
+                if stop is not None:
+                    yield stop
+            for m in found:
                 d = ctx.at("NF301", scene, m.start(), m.end(), f"`{m.group(0)}` is forbidden{because(c, cid)}",
                            contract=cid, help=c.help or "rewrite the passage without it")
                 yield d.with_severity(c.severity)

@@ -1,6 +1,6 @@
 import re
 
-from novelforge.rules.contracts_common import because, compiled, contracts_of, matches, scene_in_scope
+from novelforge.rules.contracts_common import RunawayPattern, because, compiled, contracts_of, matches, scene_in_scope
 from novelforge.rules.registry import rule
 
 
@@ -51,22 +51,31 @@ def check(scene, index, ctx):
         if not scene_in_scope(c, scene, ctx):
             continue
         masked, lower = ctx.masked(scene), ctx.lower(scene)
-        trigger = compiled(ctx, cid, c.if_, c.ignore_case)
-        needed = compiled(ctx, cid + "#then", c.then, c.ignore_case)
-        scene_has = None
-        reported: set[tuple[int, int]] = set()
-        for m in matches(c, trigger, scene, index, ctx):
-            if c.within == "scene":
-                if scene_has is None:
-                    scene_has = needed.search(masked, lower, scene.body_start) is not None
-                ok = scene_has
-                unit = (scene.body_start, len(masked))
-            else:
-                unit = index.unit_at(m.start(), c.within) or (m.start(), m.end())
-                ok = needed.search(masked, lower, *unit) is not None
-            if not ok and unit not in reported:  # one finding per sentence, paragraph or scene
-                reported.add(unit)
-                d = ctx.at("NF304", scene, m.start(), m.end(),
-                           f"`{m.group(0)}` without {readable(c.then)} in the same {c.within}{because(c, cid)}",
-                           contract=cid, help=c.help or f"add what the contract requires to this {c.within}")
-                yield d.with_severity(c.severity)
+        trigger = compiled(ctx, cid, c.if_, c.ignore_case, ("if",))
+        needed = compiled(ctx, cid, c.then, c.ignore_case, ("then",))
+        try:
+            found = list(_missing(c, cid, trigger, needed, scene, index, ctx, masked, lower))
+        except RunawayPattern as exc:
+            found = [d for d in [exc.finding(ctx, "NF304", scene)] if d is not None]
+        yield from found
+
+
+def _missing(c, cid, trigger, needed, scene, index, ctx, masked, lower):
+    """The findings of one `require-with` contract on one scene."""
+    scene_has = None
+    reported: set[tuple[int, int]] = set()
+    for m in matches(c, trigger, scene, index, ctx):
+        if c.within == "scene":
+            if scene_has is None:
+                scene_has = needed.search(masked, lower, scene.body_start) is not None
+            ok = scene_has
+            unit = (scene.body_start, len(masked))
+        else:
+            unit = index.unit_at(m.start(), c.within) or (m.start(), m.end())
+            ok = needed.search(masked, lower, *unit) is not None
+        if not ok and unit not in reported:  # one finding per sentence, paragraph or scene
+            reported.add(unit)
+            d = ctx.at("NF304", scene, m.start(), m.end(),
+                       f"`{m.group(0)}` without {readable(c.then)} in the same {c.within}{because(c, cid)}",
+                       contract=cid, help=c.help or f"add what the contract requires to this {c.within}")
+            yield d.with_severity(c.severity)

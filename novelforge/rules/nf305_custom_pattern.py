@@ -1,4 +1,4 @@
-from novelforge.rules.contracts_common import compiled, contracts_of, matches, scene_in_scope
+from novelforge.rules.contracts_common import RunawayPattern, compiled, contracts_of, matches, scene_in_scope
 from novelforge.rules.registry import rule
 
 
@@ -46,7 +46,14 @@ def check(scene, index, ctx):
         if not scene_in_scope(c, scene, ctx):
             continue
         rx = compiled(ctx, cid, c.pattern, c.ignore_case)
-        for m in matches(c, rx, scene, index, ctx):
+        try:
+            found = list(matches(c, rx, scene, index, ctx))
+        except RunawayPattern as exc:
+            stop = exc.finding(ctx, "NF305", scene)
+            if stop is not None:
+                yield stop
+            continue
+        for m in found:
             message = _format(c.message, m) if c.message else f"`{m.group(0)}` matches contract `{cid}`"
             d = ctx.at("NF305", scene, m.start(), m.end(), message, contract=cid, help=c.help)
             yield d.with_severity(c.severity)
