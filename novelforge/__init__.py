@@ -1,3 +1,3 @@
 """NovelForge: a linter, ledger and build system for novels kept as plain text in git."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

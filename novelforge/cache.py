@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 CACHE_ENV = "NOVELFORGE_CACHE_DIR"
-LEGACY_DIR = ".novelforge/cache"   # where versions before 0.4 kept it; never read now
+LEGACY_DIR = ".novelforge/cache"   # where 0.1 kept it; never read now
 MAGIC = b"NFC1"
 KEY_FILE = "hmac.key"
 _TAG = 32
