@@ -168,3 +168,96 @@ def test_a_codec_that_fails_its_own_way_is_one_line(tmp_path, capsys):
     source.write_bytes(b"Chapter 1\n\nHello +AGE there +ZZZZ- .\n")
     code, _out, err = call(capsys, "import", str(source), "--into", str(tmp_path / "o"), "--encoding", "utf-7")
     assert code in (0, 2) and "Traceback" not in err and "internal error" not in err
+
+
+# ----------------------------------------------------------------------------- a stopped import
+NOVEL = "Chapter 1\n\nSome text that is long enough to be a scene.\n\nChapter 2\n\nMore text, and then some.\n"
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_the_next_import_removes_what_a_killed_one_left(tmp_path, capsys):
+    source = tmp_path / "n.txt"
+    source.write_text(NOVEL, "utf-8")
+    stale = tmp_path / f".novelforge-import-{_dead_pid()}-abc123"
+    (stale / "tree/manuscript").mkdir(parents=True)
+    (stale / "owner").write_text("1\n")                  # unlocked: its process is gone
+    (stale / "tree/novelforge.yaml").write_text("title: half\n")
+    early = tmp_path / f".novelforge-import-{_dead_pid()}-def456"
+    early.mkdir()                                         # killed before it made its owner file
+    code, out, err = call(capsys, "import", str(source), "--into", str(tmp_path / "book"))
+    assert code == 0, err
+    assert not stale.exists() and not early.exists()
+    assert "left by an import that was stopped" in out
+    assert (tmp_path / "book/novelforge.yaml").is_file()
+
+
+def test_a_running_import_and_folders_not_ours_are_left_alone(tmp_path):
+    source = tmp_path / "n.txt"
+    source.write_text(NOVEL, "utf-8")
+    live = tmp_path / ".novelforge-import-1-live00"
+    live.mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl,os,sys,time\n"
+         f"fd=os.open({str(live / 'owner')!r}, os.O_CREAT|os.O_WRONLY)\n"
+         "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        alive = tmp_path / f".novelforge-import-{os.getpid()}-nolock"   # no owner file, live pid
+        alive.mkdir()
+        foreign = [tmp_path / ".novelforge-import-notes", tmp_path / ".novelforge-import-x7f3k2lq"]
+        for f in foreign:
+            f.mkdir()
+            (f / "keep.txt").write_text("mine")
+        import_file(source, tmp_path / "book", ImportOptions(title="T"))
+        assert live.is_dir() and alive.is_dir() and all((f / "keep.txt").exists() for f in foreign)
+    finally:
+        holder.kill()
+        holder.wait()
+    import_file(source, tmp_path / "book2", ImportOptions(title="T"))
+    assert not live.exists()                              # its holder is gone now
+
+
+def test_a_merge_killed_half_way_is_taken_back_by_the_next_import(tmp_path):
+    source = tmp_path / "n.txt"
+    source.write_text(NOVEL, "utf-8")
+    target = tmp_path / "clone"
+    target.mkdir()
+    (target / "README.md").write_text("my notes\n", "utf-8")
+    (target / "manuscript").mkdir()
+    (target / "manuscript/ideas.txt").write_text("an idea\n", "utf-8")
+    # a real import that dies (os._exit: no cleanup at all) after moving two files
+    script = (
+        "import os, sys\n"
+        "import novelforge.import_.write as w\n"
+        "n = [0]\n"
+        "def dying(real):\n"
+        "    def move(src, dst, **kw):\n"
+        "        if '/tree/' in str(src):\n"
+        "            n[0] += 1\n"
+        "            if n[0] > 2: os._exit(9)\n"
+        "        return real(src, dst, **kw)\n"
+        "    return move\n"
+        "w.os.link, w.os.rename = dying(os.link), dying(os.rename)\n"
+        "from novelforge.import_ import ImportOptions, import_file\n"
+        f"import_file({str(source)!r}, {str(target)!r}, ImportOptions(title='T'))\n")
+    died = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert died.returncode == 9, died.stderr
+    left = sorted(p.relative_to(target).as_posix() for p in target.rglob("*"))
+    assert any(p.startswith(".novelforge-import-") for p in left)            # what the kill left
+    assert len([p for p in left if p.endswith((".md", ".yaml", ".gitignore")) and "import-" not in p]) >= 2
+    result = import_file(source, target, ImportOptions(title="T"))
+    assert any("took back" in n for n in result.notes)
+    assert (target / "README.md").read_text("utf-8") == "my notes\n"
+    assert (target / "manuscript/ideas.txt").read_text("utf-8") == "an idea\n"
+    assert not list(target.glob(".novelforge-import-*"))
+    fresh = tmp_path / "fresh"
+    import_file(source, fresh, ImportOptions(title="T"))
+    ours = {p.relative_to(fresh).as_posix(): p.read_bytes() for p in fresh.rglob("*") if p.is_file()}
+    got = {p.relative_to(target).as_posix(): p.read_bytes() for p in target.rglob("*") if p.is_file()}
+    assert got == {**ours, "README.md": b"my notes\n", "manuscript/ideas.txt": b"an idea\n"}

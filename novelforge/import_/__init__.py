@@ -200,10 +200,11 @@ def read_book(path: Path, options: ImportOptions):
 def import_file(path: Path, target: Path, options: ImportOptions | None = None) -> ImportResult:
     """Import ``path`` into a new project at ``target`` (a missing or empty folder, or one
     without files the import would overwrite)."""
-    from novelforge.import_.write import check_target, write_project
+    from novelforge.import_.write import check_target, recover_stopped_imports, write_project
 
     options = options or ImportOptions()
     path, target = Path(path), Path(target)
+    notes = recover_stopped_imports(target)   # a stopped import's leftovers first: they may hold the target
     check_target(target)
     book, fmt = read_book(path, options)
     canon = None
@@ -211,12 +212,12 @@ def import_file(path: Path, target: Path, options: ImportOptions | None = None) 
         from novelforge.import_.canon import suggest_canon
 
         canon = suggest_canon(book)
-    files = write_project(book, target, canon=canon, source_name=path.name)
+    files = write_project(book, target, canon=canon, source_name=path.name, notes=notes)
     return ImportResult(
         target=target, source=path, format=fmt, title=book.title or "", author=book.author,
         parts=len(book.parts), chapters=len(book.chapters), scenes=len(book.scenes), words=book.words,
         files=files, characters=len(canon.characters) if canon else 0,
-        locations=len(canon.locations) if canon else 0, notes=list(book.notes))
+        locations=len(canon.locations) if canon else 0, notes=notes + list(book.notes))
 
 
 __all__ = ["DEFAULT_MAX_SIZE", "FORMATS", "ImportFileError", "ImportOptions", "ImportResult", "import_file",
