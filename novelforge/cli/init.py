@@ -38,7 +38,8 @@ def init_cmd(
 ) -> int:
     """Create a starter project: novelforge.yaml, canon, a contract, and two scenes.
 
-    Never overwrites a file that exists. With --ci github|gitlab, also writes a CI workflow
+    Never overwrites a file that exists; an init that was interrupted is finished by running
+    it again (files already there with the bytes init writes count as done). With --ci github|gitlab, also writes a CI workflow
     at the top of the git repository (or beside novelforge.yaml outside git); on an
     existing project --ci adds only the workflow. --install SPEC fills in where CI installs
     NovelForge from (NovelForge is not on PyPI).
@@ -70,20 +71,39 @@ def init_cmd(
         raise UsageError("--title and --author are for a new project; this folder already holds one",
                          help="edit novelforge.yaml instead")
     ci_files = ci_plan(ci, target, install) if ci else []
-    for dest, _text in ci_files:
-        if dest.exists():
+    for dest, text in ci_files:
+        if not _same(dest, text):
             raise UsageError(f"`{dest}` already exists; init never overwrites files",
                              help="merge the NovelForge steps into it by hand (see docs/ci.md), or move it away")
     if existing:
         _write_ci(ci_files, install)
         return 0
-    source = templates_dir() / "project"
-    files = sorted(p for p in source.rglob("*") if p.is_file())
-    clashes = [p.relative_to(source) for p in files if (target / p.relative_to(source)).exists()]
+    plan = project_plan(target, title, author)
+    clashes = [dest for dest, text in plan if not _same(dest, text)]
     if clashes:
-        raise UsageError(f"`{target / clashes[0]}` already exists; init never overwrites files",
+        raise UsageError(f"`{clashes[0]}` already exists; init never overwrites files",
                          help="run init in an empty folder")
-    for path in files:
+    # Each file is written atomically, and a file that is already there with exactly the
+    # bytes init writes counts as done: a rerun after an interrupted init finishes it.
+    # novelforge.yaml comes last, so a folder holds a project only when everything is there.
+    for dest, text in plan[:-1]:
+        if not dest.exists():
+            atomic_write(dest, text)
+    _write_ci(ci_files, install, announce=False)
+    atomic_write(plan[-1][0], plan[-1][1])
+    console = out_console()
+    console.print(f"Created a NovelForge project in {target}")
+    _write_ci(ci_files, install, write=False)
+    console.print("Next: cd into it and run `novelforge check`.")
+    return 0
+
+
+def project_plan(target: Path, title: str | None = None, author: str | None = None) -> list[tuple[Path, str]]:
+    """(file, text) of every file of the starter project, novelforge.yaml last."""
+    source = templates_dir() / "project"
+    plan: list[tuple[Path, str]] = []
+    config: tuple[Path, str] | None = None
+    for path in sorted(p for p in source.rglob("*") if p.is_file()):
         rel = path.relative_to(source)
         text = path.read_text("utf-8")
         if rel.as_posix() == "novelforge.yaml":
@@ -91,12 +111,22 @@ def init_cmd(
                 text = text.replace("title: My Novel", f"title: {_yaml_str(title)}")
             if author:
                 text = text.replace("author: Your Name", f"author: {_yaml_str(author)}")
-        atomic_write(target / rel, text)
-    console = out_console()
-    console.print(f"Created a NovelForge project in {target}")
-    _write_ci(ci_files, install)
-    console.print("Next: cd into it and run `novelforge check`.")
-    return 0
+            config = (target / rel, text)
+            continue
+        plan.append((target / rel, text))
+    assert config is not None, "the project template has no novelforge.yaml"
+    return plan + [config]
+
+
+def _same(dest: Path, text: str) -> bool:
+    """True when ``dest`` is missing, or is a file holding exactly ``text`` (written by an
+    init that was interrupted): either way init may go on without overwriting anything."""
+    if not (dest.exists() or dest.is_symlink()):
+        return True
+    try:
+        return dest.is_file() and not dest.is_symlink() and dest.read_bytes() == text.encode("utf-8")
+    except OSError:
+        return False
 
 
 # ----------------------------------------------------------------------------- --ci
@@ -169,18 +199,21 @@ def ci_plan(kind: str, target: Path, install: str | None = None) -> list[tuple[P
     return [(root / dest, render_ci(kind, prefix, install))]
 
 
-def _write_ci(files: list[tuple[Path, str]], install: str | None = None) -> None:
+def _write_ci(files: list[tuple[Path, str]], install: str | None = None, *, write: bool = True,
+              announce: bool = True) -> None:
     from novelforge.errors import UsageError
     from novelforge.util import atomic_write
 
     console = out_console()
     for dest, text in files:
-        try:
-            atomic_write(dest, text)
-        except OSError as exc:
-            raise UsageError(f"cannot write `{dest}`: {exc.strerror or exc}") from None
-        console.print(f"Added the CI workflow {dest}", markup=False)
-    if not files:
+        if write and not (dest.is_file() and _same(dest, text)):
+            try:
+                atomic_write(dest, text)
+            except OSError as exc:
+                raise UsageError(f"cannot write `{dest}`: {exc.strerror or exc}") from None
+        if announce:
+            console.print(f"Added the CI workflow {dest}", markup=False)
+    if not files or not announce:
         return
     if install:
         console.print(f"CI installs NovelForge with `pip install {install}`. Commit the file and push "

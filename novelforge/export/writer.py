@@ -173,22 +173,38 @@ def describe_selection(options: ExportOptions) -> str:
 _NUM_PREFIX = re.compile(r"^\d+[-_. ]*")
 
 
+MAX_PART_FILE = 1_000_000   # bytes; a part.yaml holds a title
+
+
 def part_title(root: Path, part: str) -> str:
     """A part's title: ``title:`` in ``manuscript/<part>/part.yaml``, else its folder name
-    without the number (``01-book-one`` → ``Book One``)."""
+    without the number (``01-book-one`` → ``Book One``). A ``part.yaml`` that is (or sits
+    behind) a link to a place outside the project is not read, as the loader does not read
+    one (``check`` reports it, NF007), nor is one larger than 1 MB."""
     meta = root / "manuscript" / part / "part.yaml"
-    if meta.is_file():
+    if inside_project(root, meta) and meta.is_file():
         try:
-            from novelforge.project.yamlio import parse_yaml
+            if meta.stat().st_size <= MAX_PART_FILE:
+                from novelforge.project.yamlio import parse_yaml
 
-            data = parse_yaml(meta.read_text("utf-8"))
-            if isinstance(data, dict) and isinstance(data.get("title"), (str, int)) and str(data["title"]).strip():
-                return str(data["title"]).strip()
+                data = parse_yaml(meta.read_text("utf-8"))
+                if isinstance(data, dict) and isinstance(data.get("title"), (str, int)) and str(data["title"]).strip():
+                    return str(data["title"]).strip()
         except Exception:
             pass  # a broken part.yaml falls back to the folder name
     name = part.rstrip("/").rsplit("/", 1)[-1]
     words = (_NUM_PREFIX.sub("", name) or name).replace("_", " ").replace("-", " ").split()
     return " ".join(w if w.isupper() else w.capitalize() for w in words) or name
+
+
+def inside_project(root: Path, path: Path) -> bool:
+    """Whether ``path``, with every link on the way followed, is inside the project."""
+    try:
+        real_root = os.path.realpath(root)
+        real = os.path.realpath(path)
+    except (OSError, ValueError):
+        return False
+    return real != real_root and os.path.commonpath([real, real_root]) == real_root
 
 
 # ----------------------------------------------------------------------------- settings
@@ -223,10 +239,16 @@ def cover_path(project: Project, spec: Format, options: ExportOptions) -> Path |
     block = (project.config.export or {}).get(spec.name)
     if not spec.cover or not isinstance(block, dict) or not block.get("cover"):
         return None
-    path = project.root / str(block["cover"])
+    value = str(block["cover"])
+    where = _position(project, ("export", spec.name, "cover"))
+    path = project.root / value
+    if not inside_project(project.root, path):
+        raise ConfigError(f"cover image `{value}` (export: {spec.name}: cover) is outside the project",
+                          path="novelforge.yaml", help="copy the image into the project (for example art/) "
+                          "and name it from there, or pass it with --cover", **where)
     if not path.is_file():
-        raise ConfigError(f"cover image `{block['cover']}` (export: {spec.name}: cover) does not exist",
-                          path="novelforge.yaml", **_position(project, ("export", spec.name, "cover")))
+        raise ConfigError(f"cover image `{value}` (export: {spec.name}: cover) does not exist",
+                          path="novelforge.yaml", **where)
     return path
 
 
@@ -241,19 +263,38 @@ def _position(project: Project, keypath: tuple) -> dict:
 
 
 # ----------------------------------------------------------------------------- output
+MAX_SLUG = 80   # characters of the title in a default file name
+
+
 def slug(text: str) -> str:
-    return re.sub(r"[^\w]+", "-", text.lower()).strip("-_") or "book"
+    """The title as a file name: lower case, dashes between words, at most
+    :data:`MAX_SLUG` characters and twice as many bytes (cut at a dash when there is one),
+    so that any title gives a name the file system accepts."""
+    out = re.sub(r"[^\w]+", "-", text.lower()).strip("-_") or "book"
+    if len(out) > MAX_SLUG or len(out.encode("utf-8")) > 2 * MAX_SLUG:
+        cut = out[:MAX_SLUG]
+        while len(cut.encode("utf-8")) > 2 * MAX_SLUG:     # letters of 3 or 4 bytes
+            cut = cut[:-1]
+        half = len(cut) // 2
+        out = (cut[:cut.rindex("-")] if "-" in cut[half:] else cut).strip("-_") or "book"
+    return out
 
 
 def output_path(project: Project, spec: Format, out: Path | str | None) -> Path:
     """Where to write: ``out``, or ``<title-slug><suffix>`` inside ``out`` when it is a
     folder or ends with ``/`` (or in the current folder when there is no ``out``). Refuses a path inside the
-    project's sources (manuscript/, canon/, contracts/) and ``novelforge.yaml``."""
+    project's sources (manuscript/, canon/, contracts/) and ``novelforge.yaml``, and a name
+    longer than the file system allows."""
     name = slug(project.config.title) + spec.suffix
     target = Path.cwd() / name if out is None else Path(out)
-    if target.is_dir() or (out is not None and str(out).endswith(("/", os.sep))):
-        target = target / name
-    resolved = target.resolve()
+    _check_length(target, out)
+    try:
+        if target.is_dir() or (out is not None and str(out).endswith(("/", os.sep))):
+            target = target / name
+        resolved = target.resolve()
+    except OSError as exc:
+        raise UsageError(f"cannot write `{out}`: {exc.strerror or exc}") from None
+    _check_length(target, out)
     root = project.root.resolve()
     inside = [root / p for p in PROTECTED]
     if resolved == root / "novelforge.yaml" or any(d == resolved or d in resolved.parents for d in inside):
@@ -262,13 +303,28 @@ def output_path(project: Project, spec: Format, out: Path | str | None) -> Path:
     return target
 
 
+def _check_length(target: Path, out) -> None:
+    """A one-line error for a name the file system would refuse (over 255 bytes, or a
+    path over 4,096), before anything is written."""
+    from novelforge.util import NAME_MAX
+
+    for part in target.parts:
+        size = len(part.encode("utf-8", "surrogateescape"))
+        if size > NAME_MAX and part != target.anchor:
+            shown = part if len(part) <= 60 else part[:40] + "…" + part[-12:]
+            raise UsageError(f"the file name `{shown}` is {size} bytes long, more than the {NAME_MAX} a file "
+                             "system allows", help="give a shorter name with --out")
+    if len(str(target.absolute()).encode("utf-8", "surrogateescape")) > 4000:
+        raise UsageError("the output path is longer than the 4,096 bytes a file system allows",
+                         help="give a shorter path with --out")
+
+
 def write_bytes(target: Path, data: bytes) -> None:
     """Atomic write; parent folders are created. OS errors become one-line messages."""
     from novelforge.util import atomic_write
 
     try:
-        atomic_write(target, data)
-        os.chmod(target, 0o666 & ~_umask())   # mkstemp makes 0600; an export is an ordinary file
+        atomic_write(target, data, mode=0o666 & ~_umask())   # an export is an ordinary file
     except OSError as exc:
         reason = exc.strerror or str(exc)
         if isinstance(exc, (NotADirectoryError, FileExistsError)):
