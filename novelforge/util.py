@@ -105,7 +105,7 @@ def _write_unnamed(path: Path, payload: bytes, mode: int, prefix: str) -> bool:
         for _attempt in range(100):
             candidate = _temp_name(path.parent, prefix)
             try:
-                os.link(f"/proc/self/fd/{fd}", candidate, follow_symlinks=True)
+                os.link(f"/proc/self/fd/{fd}", candidate)   # follows the /proc link to the open file
             except FileExistsError:
                 continue
             except OSError as exc:
