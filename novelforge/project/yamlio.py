@@ -1,17 +1,24 @@
 """YAML with positions.
 
-Values are read with ruamel.yaml's fast C ``safe`` loader. Source positions come from
-ruamel.yaml's node tree of the same text (``compose``, also in C), built only when a
-finding needs the line and column of a key or value: a clean project never pays for it,
-and every reported position is ruamel's own.
+Every text first passes :func:`novelforge.project.yamlguard.guard` (one pass over the parser's
+events that refuses deep nesting, alias and merge-key bombs, files of more than 200,000
+values, tags, second documents), then its values are read with ruamel.yaml's fast C
+``safe`` loader. Source positions come from ruamel.yaml's node tree of the same text
+(``compose``, also in C), built only when a finding needs the line and column of a key or
+value: a clean project never pays for it, and every reported position is ruamel's own.
+
+Every message of a :class:`YamlSyntaxError` is written for the author (see
+:mod:`novelforge.project.yamlwords`); the parser's own words never reach the report.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from novelforge.project.yamlguard import MAX_DEPTH, MAX_NODES  # noqa: F401  (re-exported)
 
 _SAFE = None
 
@@ -26,14 +33,15 @@ def _safe_loader():
 
 
 class YamlSyntaxError(Exception):
-    def __init__(self, message: str, line: int, column: int) -> None:
+    """``message`` for the author, 1-based ``line`` and ``column`` in the file; ``help`` the
+    fix when it is not the general advice about YAML's form (None: that advice)."""
+
+    def __init__(self, message: str, line: int, column: int, help: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.column = column
-
-
-MAX_NODES = 200_000
+        self.help = help
 
 
 class _TooBig(Exception):
@@ -43,8 +51,8 @@ class _TooBig(Exception):
 def _plain(value: Any, budget: list[int]) -> Any:
     """Dates and times become the text the author wrote (ISO form); keys become strings.
 
-    ``budget`` bounds the number of values visited, so a hostile document that multiplies
-    itself through aliases ("billion laughs") is refused instead of exhausting memory.
+    ``budget`` bounds the number of values visited (the guard has already counted them,
+    aliases included; this is the second lock on the same door).
     """
     budget[0] -= 1
     if budget[0] < 0:
@@ -60,99 +68,75 @@ def _plain(value: Any, budget: list[int]) -> Any:
     return value
 
 
-def parse_yaml(text: str, line_offset: int = 0) -> Any:
+def guarded(text: str, line_offset: int = 0) -> None:
+    """Raise :class:`YamlSyntaxError` if ``text`` is hostile or broken (see the guard); build
+    nothing. What every other loader of a project's YAML must call first."""
+    parse_yaml(text, line_offset, build=False)
+
+
+def parse_yaml(text: str, line_offset: int = 0, *, build: bool = True) -> Any:
     """Parse YAML text. Raises :class:`YamlSyntaxError` with 1-based file positions."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
+
+    from novelforge.project import yamlwords as W
+    from novelforge.project.yamlguard import Refused, guard
+
+    def at(index: int) -> tuple[int, int]:
+        line, col = locate(text, index)
+        return line + 1 + line_offset, col + 1
 
     try:
+        guard(text, line_offset)
+        if not build:
+            return None
         return _plain(_safe_loader().load(text), [MAX_NODES])
+    except Refused as exc:
+        raise YamlSyntaxError(exc.message, *at(exc.index)) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = _clamp(text, mark.line, mark.column) if mark else (0, 0)
-        line, col = line + 1 + line_offset, col + 1
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        if "duplicate key" in problem:
-            problem = problem.split(" with value")[0]
-        at = exc.problem_mark.index if exc.problem_mark is not None else -1
-        char = text[at] if 0 <= at < len(text) else ""
-        opened = exc.context_mark.line + 1 + line_offset if exc.context_mark is not None else None
-        raise YamlSyntaxError(_humanize(problem, char, exc.context, opened), line, col) from None
-    except YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        raise YamlSyntaxError(_humanize(str(exc).splitlines()[0]), 1 + line_offset, 1) from None
-    except RecursionError:
-        raise YamlSyntaxError("broken YAML: nested too deeply", 1 + line_offset, 1) from None
+        line, col = at(mark.index) if mark is not None else (1 + line_offset, 1)
+        index = exc.problem_mark.index if exc.problem_mark is not None else -1
+        if text.startswith("\ufeff") and index >= 0:
+            index += 1
+        opened = at(exc.context_mark.index)[0] if exc.context_mark is not None else None
+        problem = (exc.problem or exc.context or "").strip()
+        message = W.humanize(problem, text, index, exc.context, opened)
+        if message is None:  # a duplicate key: it needs the first one's line
+            message = W.duplicate_key(text, exc, line_offset)
+        raise YamlSyntaxError(message, line, col) from None
+    except ReaderError as exc:
+        line, col = at(exc.position if isinstance(exc.position, int) else 0)
+        raise YamlSyntaxError(W.reader(exc.character, exc.reason), line, col) from None
+    except YAMLError:  # pragma: no cover - every parser error carries a mark
+        raise YamlSyntaxError(W.GENERIC, 1 + line_offset, 1) from None
+    except UnicodeEncodeError as exc:
+        # a lone surrogate (only text that did not come from a UTF-8 file can hold one)
+        line, col = at(exc.start)
+        raise YamlSyntaxError(W.surrogate(text[exc.start]), line, col) from None
+    except RecursionError:  # pragma: no cover - the guard bounds the depth far below the limit
+        raise YamlSyntaxError(W.TOO_DEEP, 1 + line_offset, 1) from None
     except (ValueError, KeyError, TypeError, OverflowError):
         # the syntax is fine but a value cannot be built: `born: 2024-02-30`, `!!int x`
-        line, col, message = _unbuildable(text)
+        line, col, message = W.unbuildable(text)
         raise YamlSyntaxError(message, line + 1 + line_offset, col + 1) from None
-    except _TooBig:
-        raise YamlSyntaxError(f"broken YAML: more than {MAX_NODES:,} values (aliases that repeat "
-                              "themselves?)", 1 + line_offset, 1) from None
+    except _TooBig:  # pragma: no cover - the guard counts the same values first
+        raise YamlSyntaxError(W.TOO_MANY, 1 + line_offset, 1) from None
 
 
-def _unbuildable(text: str) -> tuple[int, int, str]:
-    """0-based position of the first scalar that cannot be built, and a message about it."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
-    generic = (0, 0, "broken YAML: a value cannot be read")
-    try:
-        yaml = YAML(typ="safe", pure=True)
-        stack = [yaml.compose(text)]
-        constructor = yaml.constructor
-    except Exception:
-        return generic
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if node is None or id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, ScalarNode):
-            try:
-                constructor.construct_object(node, deep=True)
-            except Exception:
-                kind = node.tag.rsplit(":", 1)[-1]
-                what = ("is not a real date; put it in quotes to keep it as text" if kind == "timestamp"
-                        else f"cannot be read as `!!{kind}`")
-                return node.start_mark.line, node.start_mark.column, f"broken YAML: `{node.value}` {what}"
-        elif isinstance(node, MappingNode):
-            stack.extend(n for pair in reversed(node.value) for n in reversed(pair))
-        elif isinstance(node, SequenceNode):
-            stack.extend(reversed(node.value))
-    return generic
+def locate(text: str, index: int) -> tuple[int, int]:
+    """0-based (line, column) of the parser's character ``index`` in ``text``, lines ended by
+    ``\\n`` only (as the report numbers them; YAML also breaks lines at U+0085, U+2028 and
+    U+2029). A leading BOM, which the parser skips without counting, is a column here. At the
+    end of a text without a final newline that is the end of the last line."""
+    if text.startswith("\ufeff"):
+        index += 1
+    index = max(0, min(index, len(text)))
+    start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index), index - start
 
 
-def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
-    """A 0-based mark kept inside ``text``: at the end of a stream without a final newline the
-    parser reports a line that does not exist; that is the end of the last line."""
-    lines = text.split("\n")
-    if line >= len(lines):
-        line = len(lines) - 1
-        column = len(lines[line])
-    return line, min(column, len(lines[line]))
-
-
-_UNCLOSED = {"while parsing a flow sequence": ("list", "[", "]"),
-             "while parsing a flow mapping": ("set of pairs", "{", "}")}
-
-
-def _humanize(problem: str, char: str = "", context: str | None = None, opened: int | None = None) -> str:
-    """ruamel.yaml's problem in words a novelist can act on. ``char`` is the character where
-    the parser stopped; ``context``/``opened`` what it was reading and the line it began on."""
-    if problem.startswith("mapping values are not allowed"):
-        return "broken YAML: a `:` where it is not allowed (put text containing `: ` in quotes)"
-    if "cannot start any token" in problem and char == "\t":
-        return "broken YAML: a tab character; YAML indents with spaces only"
-    # the C parser says "did not find expected ',' or ']'", the pure-Python one
-    # "expected ',' or ']', but got ':'"
-    if context in _UNCLOSED and opened is not None and (problem.startswith("did not find expected")
-                                                       or re.match(r"expected '.' or '.', but", problem)):
-        what, left, right = _UNCLOSED[context]
-        return f"broken YAML: the {what} opened with `{left}` on line {opened} is never closed with `{right}`"
-    if context == "while scanning a quoted scalar" and opened is not None:
-        return f"broken YAML: the quoted text opened on line {opened} is never closed"
-    return f"broken YAML: {problem}"
+_ODD_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 
 
 @dataclass
@@ -161,7 +145,9 @@ class YamlDoc:
 
     ``line_offset`` is the number of file lines before the YAML text (front matter
     starts after its ``---`` line). Positions come from ruamel.yaml's node tree
-    (``compose`` with the C parser), built only when a finding asks for one.
+    (``compose`` with the C parser), built only when a finding asks for one; each
+    mapping's keys are indexed the first time one of them is looked up, so reporting
+    every key of a large mapping stays linear.
     """
 
     path: str
@@ -170,14 +156,27 @@ class YamlDoc:
     line_offset: int = 0
     _node: Any = field(default=None, repr=False)
     _node_failed: bool = field(default=False, repr=False)
+    _keys: dict[int, dict[str, tuple[Any, Any]]] = field(default_factory=dict, repr=False)
+    _starts: list[int] | None = field(default=None, repr=False)
 
     def _tree(self) -> Any:
         if self._node is None and not self._node_failed:
             try:
+                # the text may come from a cache rather than from parse_yaml: guard it again
+                guarded(self.text)
                 self._node = _safe_loader().compose(self.text)
             except Exception:  # positions are best effort; the value parse already succeeded
                 self._node_failed = True
         return self._node
+
+    def _index(self, node: Any) -> dict[str, tuple[Any, Any]]:
+        got = self._keys.get(id(node))
+        if got is None:
+            got = {}
+            for knode, vnode in node.value:
+                got.setdefault(str(knode.value), (knode, vnode))
+            self._keys[id(node)] = got
+        return got
 
     def _find(self, keypath: tuple[Any, ...], key: bool) -> tuple[Any, bool]:
         """The node at ``keypath`` (or the deepest one found) and whether it was found."""
@@ -189,17 +188,26 @@ class YamlDoc:
         for i, part in enumerate(keypath):
             last = i == len(keypath) - 1
             if isinstance(node, MappingNode):
-                for knode, vnode in node.value:
-                    if knode.value == part or str(knode.value) == str(part):
-                        node = knode if (key and last) else vnode
-                        break
-                else:
+                pair = self._index(node).get(str(part))
+                if pair is None:
                     return node, False
+                node = pair[0] if (key and last) else pair[1]
             elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
                 node = node.value[part]
             else:
                 return node, False
         return node, True
+
+    def _at(self, mark: Any) -> tuple[int, int]:
+        """1-based file (line, column) of a node's mark."""
+        if self._starts is None:
+            odd = self.text.startswith("\ufeff") or any(c in self.text for c in _ODD_BREAKS)
+            self._starts = [] if not odd else [0] + [i + 1 for i, c in enumerate(self.text) if c == "\n"]
+        if not self._starts:
+            return mark.line + 1 + self.line_offset, mark.column + 1
+        index = mark.index + (1 if self.text.startswith("\ufeff") else 0)
+        line = bisect.bisect_right(self._starts, index) - 1
+        return line + 1 + self.line_offset, index - self._starts[line] + 1
 
     def position(self, keypath: tuple[Any, ...] = (), *, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value (or, with ``key=True``, the key) at ``keypath``.
@@ -209,7 +217,7 @@ class YamlDoc:
         node, _found = self._find(keypath, key)
         if node is None:
             return 1 + self.line_offset, 1
-        return node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
+        return self._at(node.start_mark)
 
     def value_span(self, keypath: tuple[Any, ...]) -> tuple[int, int, int, int]:
         """(line, col, end_line, end_col) of a scalar value; end is exclusive."""
@@ -218,7 +226,7 @@ class YamlDoc:
         node, found = self._find(keypath, False)
         if node is None:
             return 1 + self.line_offset, 1, 1 + self.line_offset, 1
-        line, col = node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
+        line, col = self._at(node.start_mark)
         if found and isinstance(node, ScalarNode):
-            return line, col, node.end_mark.line + 1 + self.line_offset, node.end_mark.column + 1
+            return (line, col, *self._at(node.end_mark))
         return line, col, line, col

@@ -111,6 +111,8 @@ def apply_edits(project: Project, root: Path, edits: list[Edit]) -> None:
         if e.keypath == ("status",) and e.value == "dead" and ent.kind != "characters":
             raise UsageError(f"`--kill {e.entity}`: only characters die; `{ent.kind}/{ent.id}` is not one")
         by_file.setdefault(ent.path, []).append(e)
+    from novelforge.project.yamlio import YamlSyntaxError, guarded
+
     yaml = YAML()
     yaml.preserve_quotes = True
     for rel, file_edits in by_file.items():
@@ -120,6 +122,15 @@ def apply_edits(project: Project, root: Path, edits: list[Edit]) -> None:
         if path.suffix.lower() == ".md":
             head, sep, rest = text.partition("\n---")
             front, body = head.removeprefix("---\n"), sep + rest
+        # The round-trip loader is ruamel's pure-Python one and `front` is not exactly the
+        # text the project loader checked (this split differs from its front-matter rule, and
+        # the copy is read again): the same guard as every other YAML place, before it reads.
+        try:
+            guarded(front, 1 if body is not None else 0)
+        except YamlSyntaxError as exc:
+            raise UsageError(f"`{rel}` cannot be edited: {exc.message.removeprefix('broken YAML: ')}",
+                             path=rel, line=exc.line, column=exc.column,
+                             help="fix the file (`novelforge check` shows where), then run the impact again") from None
         data = yaml.load(front) or {}
         for e in file_edits:
             node = data
