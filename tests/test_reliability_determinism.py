@@ -62,3 +62,43 @@ def test_differences_are_described_with_their_first_bytes():
     assert "member a.xhtml differs" in determinism.describe(one, member)
     assert "member a.xhtml: date_time" in determinism.describe(one, stamp)
     assert "members differ" in determinism.describe(one, order)
+
+
+def test_every_run_imports_the_same_copy_of_the_code(tmp_path):
+    import subprocess
+    import sys
+
+    env = dict(os.environ, **determinism.snapshot_code(tmp_path))
+    done = subprocess.run([sys.executable, "-c", "import novelforge; print(novelforge.__file__)"],
+                          env=env, cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == str(tmp_path / "novelforge" / "__init__.py")
+
+
+SALT = '''
+import json, os
+_dumps = json.dumps
+def dumps(obj, *args, **kwargs):
+    if isinstance(obj, dict):
+        obj = dict(obj, salt=os.environ.get("PYTHONHASHSEED"))
+    return _dumps(obj, *args, **kwargs)
+json.dumps = dumps
+'''
+
+
+def test_an_output_that_depends_on_the_hash_seed_is_found(monkeypatch):
+    """The harness is not blind: JSON that carries the hash seed (planted through a
+    sitecustomize module in the code copy) is reported with its first differing bytes."""
+    snapshot, steps = determinism.snapshot_code, determinism.steps
+
+    def salted(dest):
+        env = snapshot(dest)
+        (dest / "sitecustomize.py").write_text(SALT, "utf-8")
+        return env
+
+    monkeypatch.setattr(determinism, "snapshot_code", salted)
+    monkeypatch.setattr(determinism, "steps", lambda formats, rng: steps(formats, rng)[:1])
+    monkeypatch.setattr(determinism, "PROJECTS", {"ember-crown": determinism.PROJECTS["ember-crown"]})
+    outcome = determinism.run(2, seed=0)
+    assert len(outcome.failures) == 1, outcome.failures
+    assert "ember-crown: check.json differed in 1 of 1 runs" in outcome.failures[0]
+    assert "at byte" in outcome.failures[0] and "salt" in outcome.failures[0]

@@ -60,6 +60,29 @@ class Step:
     stdout: bool = False  # the output is the standard output, not a file
 
 
+def snapshot_code(dest: Path) -> dict[str, str]:
+    """Copy the ``novelforge`` package (and its templates) to ``dest`` and return the
+    environment that makes ``python -m novelforge`` import that copy: every run then
+    measures the same code even while the working tree is being edited."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(ROOT / "novelforge", dest / "novelforge", ignore=ignore)
+    if (ROOT / "templates").is_dir():
+        shutil.copytree(ROOT / "templates", dest / "templates", ignore=ignore)
+    return {"PYTHONPATH": str(dest), "PYTHONDONTWRITEBYTECODE": "1", "PYTHONSAFEPATH": "1"}
+
+
+def code_version() -> str:
+    """``git describe``-like: the commit and how many files under novelforge/ differ from it."""
+    try:
+        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "novelforge"],
+                               capture_output=True, text=True, timeout=10).stdout.splitlines()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return f"{head or 'unknown'}" + (f" with {len(dirty)} changed file(s) under novelforge/" if dirty else "")
+
+
 def locales() -> list[dict[str, str]]:
     """Locale settings to cycle through: C.UTF-8 spelled two ways, C, POSIX, every other
     installed UTF-8 locale, and C with Python's UTF-8 mode and locale coercion off."""
@@ -187,76 +210,81 @@ def run(count: int | None = None, seed: int = 0) -> Outcome:
     hash_seeds = master.sample(range(2 ** 32), runs)
     variants = locales()
     places = bases()
+    # (project, output) -> (exit code, bytes, run) of the first run that produced it
     reference: dict[tuple[str, str], tuple[int | None, bytes | None, int]] = {}
     differing: dict[tuple[str, str], list[str]] = {}
-    used_locales: set[str] = set()
-    used_zones: set[str] = set()
-    used_bases: set[str] = set()
+    crashes: dict[tuple[str, str, str], list[str]] = {}      # (project, command, error) -> runs
+    used: dict[str, set[str]] = {"zones": set(), "locales": set(), "bases": set()}
     compared = 0
-    crashed: set[tuple[str, str]] = set()
-    for i in range(runs):
-        rng = random.Random(master.randrange(2 ** 63))
-        locale_env = variants[i % len(variants)]
-        zone = ZONES[i % len(ZONES)] if i < len(ZONES) else rng.choice(ZONES)
-        base = places[i % len(places)]
-        used_locales.add(" ".join(f"{k}={v}" for k, v in locale_env.items()))
-        used_zones.add(zone)
-        used_bases.add(str(base))
-        run_dir = Path(tempfile.mkdtemp(prefix=f"nf-det-{i}-", dir=base))
-        try:
-            env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(run_dir / "home"),
-                   "TZ": zone, "PYTHONHASHSEED": str(hash_seeds[i]), "PYTHONDONTWRITEBYTECODE": "1",
-                   **locale_env}
-            for label, source in PROJECTS.items():
-                parts = [rng.choice(PATH_PARTS) for _ in range(rng.randrange(0, 4))]
-                project = run_dir.joinpath(label, *parts, rng.choice(PROJECT_NAMES))
-                copy_shuffled(source, project, rng)
-                out = run_dir / label / "out"
-                out.mkdir(parents=True, exist_ok=True)
-                outputs: dict[str, bytes | None] = {}
-                for n, step in enumerate(steps(formats, rng)):
-                    code, data, err = run_step(step, project, out, run_dir, env, n)
-                    key = (label, step.name)
-                    how = (f"run {i} (PYTHONHASHSEED={hash_seeds[i]}, TZ={zone}, "
-                           f"{' '.join(f'{k}={v}' for k, v in locale_env.items())}, from {step.where})")
-                    if code not in (0, 1):
-                        said = next((line for line in err.splitlines() if line.strip()), "")
-                        outcome.failures.append(f"{label}: `novelforge {command(step)}{' > stdout' if step.stdout else ''}` in {how} "
-                                                f"exited {code}: {said[:200]}")
-                        crashed.add(key)
-                        continue
-                    outputs[step.name] = data
-                    if step.name == "check.json (stdout)" and data is not None and outputs.get("check.json") is not None \
-                            and data != outputs["check.json"]:
-                        outcome.failures.append(f"{label}: `check --format json` on standard output differs "
-                                                f"from `--output` in {how}: {describe(outputs['check.json'], data)}")
-                    if key not in reference:
-                        reference[key] = (code, data, i)
-                        continue
-                    compared += 1
-                    ref_code, ref_data, ref_run = reference[key]
-                    if code != ref_code:
-                        differing.setdefault(key, []).append(f"exit {code} in {how}, {ref_code} in run {ref_run}")
-                    elif data is not None and ref_data is not None and data != ref_data:
-                        differing.setdefault(key, []).append(f"{how} vs run {ref_run}: {describe(ref_data, data)}")
-                    elif (data is None) != (ref_data is None):
-                        differing.setdefault(key, []).append(f"no output in {how} or run {ref_run}")
-        finally:
-            shutil.rmtree(run_dir, ignore_errors=True)
-    for key in crashed:
-        differing.pop(key, None)
+    version = code_version()
+    with tempfile.TemporaryDirectory(prefix="nf-det-code-") as code:
+        code_env = snapshot_code(Path(code))
+        for i in range(runs):
+            rng = random.Random(master.randrange(2 ** 63))
+            locale_env = variants[i % len(variants)]
+            zone = ZONES[i % len(ZONES)] if i < len(ZONES) else rng.choice(ZONES)
+            base = places[i % len(places)]
+            settings = " ".join(f"{k}={v}" for k, v in locale_env.items())
+            used["zones"].add(zone)
+            used["locales"].add(settings)
+            used["bases"].add(str(base))
+            run_dir = Path(tempfile.mkdtemp(prefix=f"nf-det-{i}-", dir=base))
+            try:
+                env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(run_dir / "home"),
+                       "TZ": zone, "PYTHONHASHSEED": str(hash_seeds[i]), **code_env, **locale_env}
+                for label, source in PROJECTS.items():
+                    parts = [rng.choice(PATH_PARTS) for _ in range(rng.randrange(0, 4))]
+                    project = run_dir.joinpath(label, *parts, rng.choice(PROJECT_NAMES))
+                    copy_shuffled(source, project, rng)
+                    out = run_dir / label / "out"
+                    out.mkdir(parents=True, exist_ok=True)
+                    outputs: dict[str, bytes | None] = {}
+                    for n, step in enumerate(steps(formats, rng)):
+                        code_, data, err = run_step(step, project, out, run_dir, env, n)
+                        key = (label, step.name)
+                        how = f"run {i} (PYTHONHASHSEED={hash_seeds[i]}, TZ={zone}, {settings}, from {step.where})"
+                        if code_ not in (0, 1):
+                            said = next((line for line in err.splitlines() if line.strip()), "")
+                            typed = f"novelforge {command(step)}{' > stdout' if step.stdout else ''}"
+                            crashes.setdefault((label, typed, f"exited {code_}: {said[:200]}"), []).append(how)
+                            continue
+                        if not data:
+                            crashes.setdefault((label, f"novelforge {command(step)}", "wrote nothing"), []).append(how)
+                            continue
+                        outputs[step.name] = data
+                        if step.name == "check.json (stdout)" and data is not None \
+                                and outputs.get("check.json") not in (None, data):
+                            outcome.failures.append(f"{label}: `check --format json` on standard output differs "
+                                                    f"from `--output` in {how}: {describe(outputs['check.json'], data)}")
+                        if key not in reference:
+                            reference[key] = (code_, data, i)
+                            continue
+                        compared += 1
+                        ref_code, ref_data, ref_run = reference[key]
+                        if code_ != ref_code:
+                            differing.setdefault(key, []).append(f"exit {code_} in {how}, {ref_code} in run {ref_run}")
+                        elif (data is None) != (ref_data is None):
+                            differing.setdefault(key, []).append(f"no output in {how} or in run {ref_run}")
+                        elif data != ref_data:
+                            differing.setdefault(key, []).append(f"{how} vs run {ref_run}: {describe(ref_data, data)}")
+            finally:
+                shutil.rmtree(run_dir, ignore_errors=True)
     for (label, name), notes in sorted(differing.items()):
         outcome.failures.append(f"{label}: {name} differed in {len(notes)} of {runs - 1} runs; first: {notes[0]}")
+    for (label, typed, error), where in sorted(crashes.items()):
+        outcome.failures.append(f"{label}: `{typed}` {error} — in {len(where)} of {runs} runs, first {where[0]}")
     names = sorted({name for _label, name in reference})
-    same = sum(1 for key in reference if key not in differing and key not in crashed)
+    same = sum(1 for key in reference if key not in differing)
     outcome.figures += [
+        ("code measured", f"{version}, copied once so every run imports the same code"),
         ("runs per project", str(runs)),
         ("projects", ", ".join(PROJECTS)),
         ("outputs compared", ", ".join(names)),
-        ("byte-identical outputs", f"{same} of {len(reference)} ({compared} comparisons with the first run)"),
+        ("byte-identical outputs", f"{same} of {len(reference)} ({compared} comparisons with the first run"
+                                   + ("; commands that crashed are not compared" if crashes else "") + ")"),
         ("PYTHONHASHSEED values", f"{runs} distinct, seeded"),
-        ("time zones", ", ".join(sorted(used_zones))),
-        ("locales", "; ".join(sorted(used_locales))),
-        ("file systems", ", ".join(sorted(used_bases)) + "; files created in shuffled order, random mtimes"),
+        ("time zones", ", ".join(sorted(used["zones"]))),
+        ("locales", "; ".join(sorted(used["locales"]))),
+        ("file systems", ", ".join(sorted(used["bases"])) + "; files created in shuffled order, random mtimes"),
     ]
     return outcome

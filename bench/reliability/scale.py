@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.reliability import Outcome
+from bench.reliability.determinism import code_version, snapshot_code
 
 CORPUS = Path(os.environ.get("NOVELFORGE_CORPUS", "/work/shared/corpus"))
 TIME_LIMIT = 60.0                 # seconds per command
@@ -357,6 +358,7 @@ def run(count: int | None = None, seed: int = 0, cases: tuple[str, ...] = CASES)
     """Every case of :data:`CASES` (or those named in ``cases``) at the size ``count`` gives."""
     size = sizes(count)
     outcome = Outcome("scale", "Scale edges: a big scene, many scenes, deep folders, a long scene")
+    outcome.figures.append(("code measured", f"{code_version()}, copied once at the start"))
     outcome.figures.append(("bounds per command", f"{TIME_LIMIT:.0f} s, {MEMORY_LIMIT / 2**30:.0f} GB peak RSS, "
                                                   "exit 0 or 1, no traceback"))
     paragraphs = corpus_paragraphs()
@@ -374,7 +376,7 @@ def run(count: int | None = None, seed: int = 0, cases: tuple[str, ...] = CASES)
         raise ValueError(f"unknown scale case(s): {', '.join(sorted(unknown))}")
     with tempfile.TemporaryDirectory(prefix="nf-scale-") as tmp:
         work = Path(tmp)
-        env = dict(base_env, HOME=str(work / "home"))
+        env = dict(base_env, HOME=str(work / "home"), **snapshot_code(work / "code"))
         for i, name in enumerate(CASES):
             if name not in cases:
                 continue
