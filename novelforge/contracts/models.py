@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from novelforge.diagnostics import Severity
+from novelforge.project.models import Duration, Fact, Text, _no_empty_facts
 
 TYPES = ("forbid", "prefer", "consistency", "require-with", "pattern",
          "attribute", "lifecycle", "knowledge", "order", "travel")
@@ -51,12 +52,12 @@ class _Contract(BaseModel):
     severity: Severity = Severity.ERROR
     scope: Literal["all", "narration", "dialogue"] = Field(
         "all", description="Where the contract applies: all prose, narration only, or dialogue only.")
-    pov: list[str] = Field(default_factory=list, description="Only in scenes with these POV characters.")
-    speakers: list[str] = Field(default_factory=list,
+    pov: list[Text] = Field(default_factory=list, description="Only in scenes with these POV characters.")
+    speakers: list[Text] = Field(default_factory=list,
                                 description="Only in dialogue spoken by these characters (implies scope: dialogue).")
     scenes: SceneRange | None = Field(None, description="Only in this range of scenes.")
-    chapters: list[str] = Field(default_factory=list,
-                                description="Only in these chapters (folder names or numbers).")
+    chapters: list[Text] = Field(default_factory=list,
+                                 description="Only in these chapters (folder names or numbers).")
     help: str | None = Field(None, description="How to fix a finding.")
 
     _lists = field_validator("pov", "speakers", "chapters", mode="before")(_as_list)
@@ -66,8 +67,8 @@ class Forbid(_Contract):
     """Terms or patterns that must not appear (anachronisms, banned words)."""
 
     type: Literal["forbid"]
-    terms: list[str] = Field(default_factory=list, description="Words or phrases (whole words, any case).")
-    patterns: list[str] = Field(default_factory=list, description="Regular expressions.")
+    terms: list[Text] = Field(default_factory=list, description="Words or phrases (whole words, any case).")
+    patterns: list[Text] = Field(default_factory=list, description="Regular expressions.")
     ignore_case: bool = True
 
     _lists = field_validator("terms", "patterns", "pov", "speakers", "chapters", mode="before")(_as_list)
@@ -88,7 +89,7 @@ class Prefer(_Contract):
     """Replacements: a form to avoid and the form to use (titles, spellings)."""
 
     type: Literal["prefer"]
-    replace: dict[str, str] = Field(description="Avoided form → preferred form.")
+    replace: dict[Text, Text] = Field(description="Avoided form → preferred form.")
     ignore_case: bool = False
     severity: Severity = Severity.WARNING
 
@@ -97,7 +98,7 @@ class Consistency(_Contract):
     """Pairs of variants of which only one may be used across the book."""
 
     type: Literal["consistency"]
-    either: dict[str, str] = Field(description="Variant → other variant (`grey: gray`).")
+    either: dict[Text, Text] = Field(description="Variant → other variant (`grey: gray`).")
     ignore_case: bool = True
     severity: Severity = Severity.WARNING
 
@@ -106,8 +107,8 @@ class RequireWith(_Contract):
     """If `if` matches, `then` must match within the same sentence, paragraph or scene."""
 
     type: Literal["require-with"]
-    if_: str = Field(alias="if", description="Regular expression that triggers the requirement.")
-    then: str = Field(description="Regular expression that must match nearby.")
+    if_: Text = Field(alias="if", description="Regular expression that triggers the requirement.")
+    then: Text = Field(description="Regular expression that must match nearby.")
     within: Literal["sentence", "paragraph", "scene"] = "paragraph"
     ignore_case: bool = True
 
@@ -118,7 +119,7 @@ class Pattern(_Contract):
     """A custom regular expression; `{0}` in the message is the match, `{1}`… its groups."""
 
     type: Literal["pattern"]
-    pattern: str
+    pattern: Text
     ignore_case: bool = False
     severity: Severity = Severity.WARNING
 
@@ -129,35 +130,46 @@ class Attribute(_Contract):
     """An entity's facts the prose must not contradict near a mention of it."""
 
     type: Literal["attribute"]
-    entity: str
-    facts: dict[str, Any] = Field(default_factory=dict)
+    entity: Text
+    facts: dict[str, Fact] = Field(default_factory=dict)
+
+    _facts = field_validator("facts", mode="before")(_no_empty_facts)
 
 
 class Lifecycle(_Contract):
     type: Literal["lifecycle"]
-    entity: str
+    entity: Text
     died_in: str | None = None
     revived_in: str | None = None
 
 
 class Knowledge(_Contract):
     type: Literal["knowledge"]
-    entity: str
-    fact: str
-    learned_in: str
-    keywords: list[str] = Field(default_factory=list)
+    entity: Text
+    fact: Text
+    learned_in: Text
+    keywords: list[Text] = Field(default_factory=list)
+
+    _lists = field_validator("keywords", "pov", "speakers", "chapters", mode="before")(_as_list)
 
 
 class Order(_Contract):
     type: Literal["order"]
-    before: str
-    after: str
+    before: Text
+    after: Text
 
 
 class Travel(_Contract):
     type: Literal["travel"]
-    between: list[str]
-    minimum: str
+    between: list[Text] = Field(description="The two location ids.")
+    minimum: Duration = Field(description="Shortest travel time between them (`3 days`).")
+
+    @field_validator("between")
+    @classmethod
+    def _two(cls, value: list[str]) -> list[str]:
+        if len(value) != 2 or value[0] == value[1]:
+            raise ValueError("it should name two different locations: `[emberfall, ashgate]`")
+        return value
 
 
 Contract = Annotated[Union[Forbid, Prefer, Consistency, RequireWith, Pattern, Attribute, Lifecycle,

@@ -7,9 +7,11 @@ position and the rest of the project is still loaded. Only a missing project (no
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +23,10 @@ from novelforge.project import problems as P
 from novelforge.project.models import (
     Chapter,
     ChapterMeta,
+    KIND_FIELDS,
     EntityModel,
     Entity,
+    PartMeta,
     Project,
     ProjectConfig,
     Promise,
@@ -33,13 +37,13 @@ from novelforge.project.models import (
 from novelforge.contracts.models import TYPES as CONTRACT_TYPES
 from novelforge.project.validation import (  # noqa: F401  (suggest is re-exported for the rules)
     _byte_position,
-    _drop,
     _explain,
     _field_names,
     _fields_at,
     _is_branch_name,
     _kind_name,
     _size,
+    drop_all,
     suggest,
 )
 from novelforge.project.yamlio import YamlDoc, YamlSyntaxError, parse_yaml
@@ -47,11 +51,21 @@ from novelforge.project.yamlio import YamlDoc, YamlSyntaxError, parse_yaml
 CONFIG_FILE = "novelforge.yaml"
 SCENE_SUFFIXES = (".md", ".markdown")
 CANON_SUFFIXES = (".yaml", ".yml", ".md")
+# findings about values (unknown keys, bad values) listed per file; the rest are counted in
+# one closing finding, so a file with 100,000 unknown keys is reported in well under a second
+MAX_VALUE_FINDINGS = 50
+# text encodings recognised by their byte-order mark (UTF-32 before UTF-16: FF FE 00 00
+# starts with FF FE); any other file is UTF-8
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+         (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"))
 
 
 _FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 _NUM_PREFIX = re.compile(r"^\d+[-_. ]+")
 _NATURAL = re.compile(r"(\d+)")
+
+
+_UNSET: Any = object()
 
 
 def natural_key(name: str) -> tuple:
@@ -70,12 +84,46 @@ def find_project_root(start: Path | str | None = None) -> Path:
     if here.is_file():
         here = here.parent
     for folder in (here, *here.parents):
-        if (folder / CONFIG_FILE).is_file():
+        if _is_config(folder / CONFIG_FILE):
             return folder
     raise ProjectNotFound(
         f"no {CONFIG_FILE} in {here} or any folder above it",
         help="run `novelforge init` to start a project, or pass the project folder",
     )
+
+
+def _is_config(path: Path) -> bool:
+    """A ``novelforge.yaml`` is there: anything but a folder (a link, a named pipe: what it
+    is and where it leads is the loader's to judge and report). Never raises: a folder that
+    cannot be read has none."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISDIR(mode)
+
+
+def _clean_loc(raw: tuple) -> tuple:
+    """pydantic's error location without its union branch names (`str`, `list[str]`); the
+    key of a ``[key]`` error is the author's and stays whatever it looks like (`'['`)."""
+    keep = {i - 1 for i, p in enumerate(raw) if p == "[key]"}
+    return tuple(p for i, p in enumerate(raw) if i in keep or (p != "[key]" and not _is_branch_name(p)))
+
+
+def _article(word: str) -> str:
+    return ("an " if word[:1].lower() in "aeiou" else "a ") + word
+
+
+def _special(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
 
 
 class _Loader:
@@ -87,8 +135,14 @@ class _Loader:
         self.fingerprints: list[tuple[str, str]] = []  # (path, content hash) of every file read
         self.yaml_prints: list[tuple[str, str]] = []   # the same for YAML (config, canon, front matter)
         self.real_root = Path(os.path.realpath(root))
+        real = str(self.real_root)
+        self._real_prefix = real if real.endswith(os.sep) else real + os.sep
         self.diags: list[Diagnostic] = []
         self.max_size = 10_000_000
+        self.part_titles: dict[str, str] = {}
+        self.calendar: Any = None                      # the project's `calendar:`, once read
+        self._value_counts: dict[str, int] = {}       # path → value findings so far
+        self._omitted: dict[str, list] = {}           # path → [doc, keypath, at key, count, unknown, severity]
 
     # ------------------------------------------------------------------ helpers
     def rel(self, path: Path) -> str:
@@ -109,45 +163,144 @@ class _Loader:
             column=column, end_line=end[0] if end else None, end_column=end[1] if end else None,
             help=help, **extra))
 
-    def read_text(self, path: Path) -> str | None:
-        """Read a UTF-8 text file safely; report why not and return None if it cannot be."""
-        rel = self.rel(path)
-        if path.is_symlink():
-            real = Path(os.path.realpath(path))
-            if not real.is_relative_to(self.real_root):
-                self.diag(P.OUTSIDE_PROJECT, f"`{rel}` is a link to a file outside the project; it was not read",
-                          rel, help="copy the file into the project instead of linking to it")
-                return None
+    def inside(self, path: Path | str) -> bool:
+        """Whether ``path``, every link on the way resolved, is in the project. A link that
+        cannot be resolved (``/proc/1/cwd``: permission denied) is not."""
         try:
-            size = path.stat().st_size
+            real = os.path.realpath(path)
+        except (OSError, ValueError):
+            return False
+        return real == str(self.real_root) or real.startswith(self._real_prefix)
+
+    def top(self, name: str, folder: bool = True) -> Path | None:
+        """``root/name`` if it is there (and, for a folder, stays in the project), else None. A top-level
+        folder (``manuscript``, ``canon``, ``contracts``) that is a link out of the project
+        is reported once and nothing behind it is read; everything below it is then reached
+        through :meth:`walk`, which checks each link it meets, so no path needs resolving
+        twice."""
+        path = self.root / name
+        if not folder:   # a file: read_text judges links and special files when it reads it
+            return path if os.path.lexists(path) else None
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            self.diag(P.UNREADABLE_FILE, f"cannot read `{name}`: {exc.strerror or exc}", name)
+            return None
+        if stat.S_ISLNK(st.st_mode):
+            if not self.inside(path):
+                self.diag(P.OUTSIDE_PROJECT,
+                          f"`{name}` is a link to a place outside the project; nothing in it was read", name,
+                          help="move what it points to into the project instead of linking to it")
+                return None
+            try:
+                st = os.stat(path)
+            except OSError:
+                return None
+        return path if stat.S_ISDIR(st.st_mode) else None
+
+    def read_text(self, path: Path) -> str | None:
+        """Read a text file safely; report why not and return None if it cannot be.
+
+        Only regular files in the project are opened: a link out of it, a named pipe (which
+        would block), a device or a socket is reported instead. UTF-8 (with or without a
+        byte-order mark) is the format; UTF-16 and UTF-32 are read when the file starts with
+        their byte-order mark. Line ends become ``\\n``."""
+        rel = self.rel(path)
+        try:
+            st = os.lstat(path)
+            link = stat.S_ISLNK(st.st_mode)
+            if link:
+                if not self.inside(path):
+                    self.diag(P.OUTSIDE_PROJECT, f"`{rel}` is a link to a file outside the project; it was not read",
+                              rel, help="copy the file into the project instead of linking to it")
+                    return None
+                try:
+                    st = os.stat(path)
+                except FileNotFoundError:
+                    self.diag(P.UNREADABLE_FILE, f"`{rel}` is a link to `{os.readlink(path)}`, which does not exist",
+                              rel, help="fix the link or delete it")
+                    return None
         except OSError as exc:
             self.diag(P.UNREADABLE_FILE, f"cannot read `{rel}`: {exc.strerror or exc}", rel)
             return None
+        if not stat.S_ISREG(st.st_mode):
+            self.diag(P.UNREADABLE_FILE, f"`{rel}` is {_special(st.st_mode)}, not a text file; it was not read", rel,
+                      help="scenes, canon and settings are plain text files")
+            return None
+        size = st.st_size
         if size > self.max_size:
             self.diag(P.FILE_TOO_LARGE,
                       f"`{rel}` is {_size(size)}, larger than the {_size(self.max_size)} limit; it was not read",
                       rel, help="split it into scenes, or raise `check: {max-file-size: …}` in novelforge.yaml")
             return None
         try:
-            raw = path.read_bytes()
+            # O_NONBLOCK: a file swapped for a named pipe since the check does not hang the run;
+            # O_NOFOLLOW: nor does one swapped for a link
+            flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+            if not link:
+                flags |= getattr(os, "O_NOFOLLOW", 0)
+            fd = os.open(path, flags)
+            try:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    self.diag(P.UNREADABLE_FILE, f"`{rel}` is not a regular file; it was not read", rel)
+                    return None
+                chunks: list[bytes] = []
+                total = 0
+                while total <= self.max_size:
+                    want = size + 1 if not chunks else 1 << 20
+                    chunk = os.read(fd, want)
+                    chunks.append(chunk)
+                    total += len(chunk)
+                    if len(chunk) < want:   # the end (the first read asks one byte more than the size)
+                        break
+                raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            finally:
+                os.close(fd)
         except OSError as exc:
             self.diag(P.UNREADABLE_FILE, f"cannot read `{rel}`: {exc.strerror or exc}", rel)
             return None
+        if len(raw) > self.max_size:   # it grew since it was measured
+            self.diag(P.FILE_TOO_LARGE, f"`{rel}` is larger than the {_size(self.max_size)} limit; it was not read",
+                      rel, help="split it into scenes, or raise `check: {max-file-size: …}` in novelforge.yaml")
+            return None
+        text = self._decode(raw, rel)
+        if text is None:
+            return None
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text
+
+    def _decode(self, raw: bytes, rel: str) -> str | None:
+        for bom, codec, label in _BOMS:
+            if raw.startswith(bom):
+                try:
+                    text = raw[len(bom):].decode(codec)
+                except UnicodeDecodeError as exc:
+                    head = raw[len(bom):len(bom) + exc.start].decode(codec, errors="replace")
+                    head = head.replace("\r\n", "\n").replace("\r", "\n")
+                    line = head.count("\n") + 1
+                    col = len(head) - (head.rfind("\n") + 1) + 1
+                    self.diag(P.UNREADABLE_FILE,
+                              f"`{rel}` starts with a {label} byte-order mark but is not {label} text", rel, line, col,
+                              help="save the file as UTF-8 in your editor")
+                    return None
+                if "\x00" in text:
+                    break
+                return text
         if b"\x00" in raw:
             self.diag(P.UNREADABLE_FILE, f"`{rel}` looks like a binary file, not text", rel, 1, 1,
                       help="scenes and canon are plain UTF-8 text; use `novelforge import` for Word files")
             return None
         try:
-            text = raw.decode("utf-8-sig")
+            return raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             # exc.start indexes exc.object, which lacks the BOM that utf-8-sig strips
             line, col = _byte_position(exc.object, exc.start)
             self.diag(P.UNREADABLE_FILE, f"`{rel}` is not UTF-8 text (byte 0x{exc.object[exc.start]:02x})", rel, line, col,
                       help="save the file as UTF-8 in your editor")
             return None
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return text
 
     def load_yaml(self, path: Path, text: str, line_offset: int = 0) -> YamlDoc | None:
         rel = self.rel(path)
@@ -171,34 +324,92 @@ class _Loader:
             return None
         return YamlDoc(rel, text, data, line_offset)
 
-    def validate(self, model: type[BaseModel], doc: YamlDoc, what: str, **extra: Any) -> BaseModel:
-        """Validate ``doc.data`` against ``model``; report each problem and drop the bad field."""
-        data = doc.data if isinstance(doc.data, dict) else {}
-        if doc.data is not None and not isinstance(doc.data, dict):
-            self.diag(P.INVALID_VALUE, f"{what} should be a set of `key: value` pairs, not a {_kind_name(doc.data)}",
-                      doc.path, *doc.position(()), **extra)
-        data = dict(data)
+    def value_diag(self, doc: YamlDoc, kind: tuple[str, str], message: str, keypath: tuple, *, key: bool = False,
+                   severity: Severity = Severity.ERROR, help: str | None = None, **extra: Any) -> None:
+        """A finding about a value at ``keypath`` in ``doc``. Past :data:`MAX_VALUE_FINDINGS`
+        in one file they are only counted (no position is looked up), and :meth:`close`
+        reports the count in one finding."""
+        count = self._value_counts[doc.path] = self._value_counts.get(doc.path, 0) + 1
+        if count > MAX_VALUE_FINDINGS:
+            omitted = self._omitted.get(doc.path)
+            if omitted is None:
+                omitted = self._omitted[doc.path] = [doc, keypath, key, 0, 0, Severity.WARNING]
+            omitted[3] += 1
+            omitted[4] += kind == P.UNKNOWN_KEY
+            if severity.rank > omitted[5].rank:
+                omitted[5] = severity
+            return
+        line, col = doc.position(tuple(keypath), key=key)
+        self.diag(kind, message, doc.path, line, col, severity=severity, help=help, **extra)
+
+    def full(self, doc: YamlDoc) -> bool:
+        return self._value_counts.get(doc.path, 0) >= MAX_VALUE_FINDINGS
+
+    def close(self) -> None:
+        """One finding per file whose value findings were cut short."""
+        for path, (doc, keypath, key, count, unknown, severity) in sorted(self._omitted.items()):
+            line, col = doc.position(tuple(keypath), key=key)
+            what = (f"unknown key{'s' if count != 1 else ''}" if unknown == count
+                    else f"problem{'s' if count != 1 else ''} with keys and values")
+            self.diag(P.UNKNOWN_KEY if unknown == count else P.INVALID_VALUE,
+                      f"{count:,} more {what} in `{path}`, from here on, are not listed one by one", path, line, col,
+                      severity=severity, help="fix the ones listed above and run the check again")
+        self._omitted.clear()
+
+    def validate(self, model: type[BaseModel], doc: YamlDoc, what: str, *, data: Any = _UNSET,
+                 keypath: tuple = (), **extra: Any) -> BaseModel:
+        """Validate ``doc.data`` (or ``data``, found at ``keypath`` in ``doc``) against
+        ``model``; report each problem and drop the bad value, so that what is loaded is
+        only what is valid."""
+        value = doc.data if data is _UNSET else data
+        if value is not None and not isinstance(value, dict):
+            self.value_diag(doc, P.INVALID_VALUE,
+                            f"{what} should be a set of `key: value` pairs, not a {_kind_name(value)}", keypath, **extra)
+        data = dict(value) if isinstance(value, dict) else {}
         for _attempt in range(6):
             try:
                 return model.model_validate(data)
             except ValidationError as exc:
-                dropped = False
                 seen: set[tuple] = set()
+                drops: list[tuple[tuple, bool]] = []
                 for err in exc.errors():
                     # a value that fits no branch of a union (`text or a list`) gives one error
                     # per branch, with pydantic's branch names in the location: report it once
-                    loc = tuple(p for p in err["loc"] if not _is_branch_name(p))
+                    raw_loc = err["loc"]
+                    loc = _clean_loc(raw_loc)
                     if not loc or loc in seen:
                         continue
                     seen.add(loc)
-                    err = {**err, "loc": loc}
+                    unknown = err["type"] == "extra_forbidden"
+                    drops.append((loc, unknown))
+                    if self.full(doc):   # only counted: no message, no "did you mean"
+                        self.value_diag(doc, P.UNKNOWN_KEY if unknown else P.INVALID_VALUE, "", keypath + loc,
+                                        key=unknown, severity=Severity.WARNING if unknown else Severity.ERROR)
+                        continue
+                    err = {**err, "loc": loc, "at_key": "[key]" in raw_loc}
                     msg, sev, kind, key = _explain(err, data, _fields_at(model, loc), what)
-                    line, col = doc.position(tuple(loc), key=key)
-                    self.diag(kind, msg, doc.path, line, col, severity=sev, **extra)
-                    dropped = _drop(data, loc) or dropped
-                if not dropped:
+                    self.value_diag(doc, kind, msg, keypath + loc, key=key, severity=sev, **extra)
+                if not drop_all(data, drops):
                     break
         return model()
+
+    def drop_kind_fields(self, doc: YamlDoc, kind: str) -> Any:
+        """``doc.data`` without the fields that only another kind of canon entry has
+        (`travel:` on a character), each reported: no rule reads them there."""
+        data = doc.data
+        if not isinstance(data, dict):
+            return data
+        stray = [k for k in data if isinstance(k, str) and KIND_FIELDS.get(k, kind) != kind]
+        if not stray:
+            return data
+        singular = kind[:-1] if kind.endswith("s") else kind
+        for k in stray:
+            owner = KIND_FIELDS[k]
+            self.value_diag(doc, P.UNKNOWN_KEY,
+                            f"`{k}` means nothing on {_article(singular)}: only {owner} (canon/{owner}/) have it",
+                            (k,), key=True, severity=Severity.WARNING,
+                            help=f"move it to the {owner[:-1]} it belongs to, or delete it")
+        return {k: v for k, v in data.items() if k not in stray}
 
     # ------------------------------------------------------------------ parts
     def load_config(self) -> tuple[ProjectConfig, YamlDoc | None]:
@@ -256,11 +467,17 @@ class _Loader:
                      content_hash=content_hash, readable=ok)
 
     def walk(self, folder: Path) -> tuple[list[Path], list[Path]]:
-        """Sorted (sub-folders, files) of ``folder``, skipping hidden entries and links out."""
+        """Sorted (sub-folders, files) of ``folder``, skipping hidden entries and links out.
+
+        A link is resolved and refused (NF007) when it leads out of the project; a link to
+        a folder inside it is not followed (that folder is read where it is). "Files" are
+        every other entry, special files included: :meth:`read_text` reports those it is
+        asked to read (a named pipe called `scene.md` is a finding, not a silent gap)."""
         dirs: list[Path] = []
         files: list[Path] = []
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: natural_key(e.name))
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: natural_key(e.name))
         except OSError as exc:
             self.diag(P.UNREADABLE_FILE, f"cannot read folder `{self.rel(folder)}`: {exc.strerror or exc}", self.rel(folder))
             return dirs, files
@@ -268,40 +485,76 @@ class _Loader:
             if entry.name.startswith((".", "_", "~")) or entry.name.endswith("~"):
                 continue
             path = Path(entry.path)
-            if entry.is_symlink():
-                real = Path(os.path.realpath(path))
-                if not real.is_relative_to(self.real_root):
+            try:
+                is_link = entry.is_symlink()
+                is_dir = not is_link and entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_link = is_dir = False
+            if is_link:
+                if not self.inside(path):
                     self.diag(P.OUTSIDE_PROJECT,
                               f"`{self.rel(path)}` is a link to a place outside the project; it was not followed",
                               self.rel(path), help="copy what it points to into the project instead of linking to it")
                     continue
-                if real.is_dir():
+                if os.path.isdir(path):
                     continue  # links inside the project would be read twice
-            try:
-                if entry.is_dir():
-                    dirs.append(path)
-                elif entry.is_file():
-                    files.append(path)
-            except OSError:
-                continue
+                files.append(path)
+            elif is_dir:
+                dirs.append(path)
+            else:
+                files.append(path)
         return dirs, files
 
-    def load_manuscript(self, config: ProjectConfig, config_doc: YamlDoc | None) -> tuple[list[Chapter], list[Scene]]:
-        base = self.root / "manuscript"
-        chapters: list[Chapter] = []
-        if not base.is_dir():
-            return [], []
-
-        def visit(folder: Path, part: str | None, depth: int) -> None:
+    def folders(self, base: Path):
+        """Every folder at or below ``base`` (depth first, in path order) with its
+        (sub-folders, files), at any depth. Iterative, so depth costs no stack; each folder
+        is visited once (a loop through a bind mount ends there)."""
+        seen: set[tuple[int, int]] = set()
+        stack = [base]
+        while stack:
+            folder = stack.pop()
+            try:
+                st = os.stat(folder)
+                ident = (st.st_dev, st.st_ino)
+            except OSError:
+                ident = None
+            if ident is not None:
+                if ident in seen:
+                    continue
+                seen.add(ident)
             dirs, files = self.walk(folder)
-            scene_files = [f for f in files if f.suffix.lower() in SCENE_SUFFIXES and f.name.lower() != "readme.md"]
-            if scene_files or (folder / "chapter.yaml").is_file():
-                chapters.append(self.load_chapter(folder, scene_files, part))
-            for sub in dirs:
-                if depth < 3:
-                    visit(sub, self.rel(folder).split("/", 1)[1] if folder != base and not scene_files else part, depth + 1)
+            yield folder, dirs, files
+            stack.extend(reversed(dirs))
 
-        visit(base, None, 0)
+    def below(self, folder: Path) -> str:
+        """``folder`` relative to ``manuscript/``."""
+        rel = self.rel(folder)
+        return rel.split("/", 1)[1] if "/" in rel else ""
+
+    def load_manuscript(self, config: ProjectConfig, config_doc: YamlDoc | None) -> tuple[list[Chapter], list[Scene]]:
+        base = self.top("manuscript")
+        chapters: list[Chapter] = []
+        if base is None:
+            return [], []
+        # the part of each folder, by folder: a folder with no scenes of its own, other than
+        # manuscript/, is the part of the chapters below it (the innermost such folder)
+        part_of: dict[Path, str | None] = {base: None}
+        for folder, dirs, files in self.folders(base):
+            part = part_of.pop(folder, None)
+            scene_files = [f for f in files if f.suffix.lower() in SCENE_SUFFIXES and f.name.lower() != "readme.md"]
+            chapter_file = next((f for f in files if f.name == "chapter.yaml"), None)
+            if scene_files or chapter_file is not None:
+                chapters.append(self.load_chapter(folder, scene_files, part, chapter_file))
+            elif folder != base:
+                part_file = next((f for f in files if f.name == "part.yaml"), None)
+                if part_file is not None:
+                    self.load_part(part_file, self.below(folder))
+            sub_part = self.below(folder) if folder != base and not scene_files else part
+            for sub in dirs:
+                part_of[sub] = sub_part
+        for chap in chapters:
+            if chap.part is not None:
+                chap.part_title = self.part_titles.get(chap.part)
         if config.order:
             by_id = {c.path.split("/", 1)[1] if "/" in c.path else c.path: c for c in chapters}
             by_name = {c.id: c for c in chapters}
@@ -326,13 +579,22 @@ class _Loader:
                 scenes.append(scene)
         return chapters, scenes
 
-    def load_chapter(self, folder: Path, scene_files: list[Path], part: str | None) -> Chapter:
+    def load_part(self, path: Path, part: str) -> None:
+        text = self.read_text(path)
+        doc = self.load_yaml(path, text) if text is not None else None
+        if doc is None:
+            return
+        meta = self.validate(PartMeta, doc, "`part.yaml`")
+        if meta.title:  # type: ignore[attr-defined]
+            self.part_titles[part] = meta.title  # type: ignore[attr-defined]
+
+    def load_chapter(self, folder: Path, scene_files: list[Path], part: str | None,
+                     chapter_file: Path | None = None) -> Chapter:
         rel = self.rel(folder)
         chap = Chapter(path=rel, id=folder.name, part=part)
-        cfile = folder / "chapter.yaml"
-        if cfile.is_file():
-            text = self.read_text(cfile)
-            doc = self.load_yaml(cfile, text) if text is not None else None
+        if chapter_file is not None:
+            text = self.read_text(chapter_file)
+            doc = self.load_yaml(chapter_file, text) if text is not None else None
             if doc is not None:
                 meta = self.validate(ChapterMeta, doc, "`chapter.yaml`")
                 chap.title, chap.summary = meta.title, meta.summary  # type: ignore[attr-defined]
@@ -346,9 +608,10 @@ class _Loader:
     def load_canon(self) -> tuple[dict[str, dict[str, Entity]], dict[str, Promise]]:
         canon: dict[str, dict[str, Entity]] = {}
         promises: dict[str, Promise] = {}
-        base = self.root / "canon"
-        if base.is_dir():
-            kinds, _ = self.walk(base)
+        base = self.top("canon")
+        many: list[Path] = []
+        if base is not None:
+            kinds, files = self.walk(base)
             for kind_dir in kinds:
                 kind = kind_dir.name
                 for path in self._files_below(kind_dir):
@@ -356,18 +619,18 @@ class _Loader:
                         self._load_promise_file(path, promises)
                     else:
                         self._load_entity(path, kind, canon.setdefault(kind, {}))
-        for name in ("promises.yaml", "canon/promises.yaml"):
-            path = self.root / name
-            if path.is_file():
-                self._load_promise_file(path, promises, many=True)
+            many += [f for f in files if f.name == "promises.yaml"]
+        root_file = self.top("promises.yaml", folder=False)
+        if root_file is not None:
+            many.insert(0, root_file)
+        for path in many:
+            self._load_promise_file(path, promises, many=True)
         return canon, promises
 
     def _files_below(self, folder: Path) -> list[Path]:
         out: list[Path] = []
-        dirs, files = self.walk(folder)
-        out.extend(f for f in files if f.suffix.lower() in CANON_SUFFIXES)
-        for d in dirs:
-            out.extend(self._files_below(d))
+        for _folder, _dirs, files in self.folders(folder):
+            out.extend(f for f in files if f.suffix.lower() in CANON_SUFFIXES)
         return out
 
     def _entity_doc(self, path: Path) -> tuple[YamlDoc | None, str]:
@@ -390,7 +653,9 @@ class _Loader:
         doc, body = self._entity_doc(path)
         if doc is None:
             return
-        model = self.validate(EntityModel, doc, "a canon entry")
+        model = self.validate(EntityModel, doc, "a canon entry", data=self.drop_kind_fields(doc, kind))
+        if kind == "events" and model.when:  # type: ignore[attr-defined]
+            self._check_event_time(doc, model)  # type: ignore[arg-type]
         if body and not model.description:  # type: ignore[attr-defined]
             model.description = body  # type: ignore[attr-defined]
         eid = model.id or path.stem  # type: ignore[attr-defined]
@@ -408,6 +673,22 @@ class _Loader:
                       extra.path, line, col, entity=eid, help="give each canon entry its own `id`")
             return
         into[eid] = entity
+
+    def _check_event_time(self, doc: YamlDoc, model: EntityModel) -> None:
+        """An event's `when` is read by NF410 in the project's calendar; one it cannot read
+        is reported here and left out (events have no earlier scene for `+2 days`)."""
+        from novelforge.timeline import Calendar, parse_when
+
+        months = self.calendar.months if self.calendar is not None else None
+        try:
+            parse_when(model.when, Calendar([(m.name, m.days) for m in months] if months else None))  # type: ignore[arg-type]
+        except ValueError as exc:
+            reason = str(exc)
+            if "relative time" in reason:
+                reason = "an event's time is a date or a day (`402-03-14`, `day 12`), not relative to a scene"
+            self.value_diag(doc, P.INVALID_VALUE, f"`when: {model.when}` cannot be read: {reason}", ("when",),
+                            help="write a date (`402-03-14 20:00`) or a day count (`day 12 evening`)")
+            model.when = None
 
     def _load_promise_file(self, path: Path, into: dict[str, Promise], many: bool = False) -> None:
         doc, body = self._entity_doc(path)
@@ -428,17 +709,11 @@ class _Loader:
         if isinstance(value, str):
             value = {"description": value}
         if not isinstance(value, dict):
-            self.diag(P.INVALID_VALUE, f"promise `{pid}` should be a description or a set of `key: value` pairs",
-                      doc.path, *doc.position(keypath))
+            self.value_diag(doc, P.INVALID_VALUE,
+                            f"promise `{pid}` should be a description or a set of `key: value` pairs", keypath)
             return
-        try:
-            model = PromiseModel.model_validate(value)
-        except ValidationError as exc:
-            for err in exc.errors():
-                msg, sev, kind, key = _explain(err, value, _field_names(PromiseModel), f"promise `{pid}`")
-                self.diag(kind, msg, doc.path, *doc.position(keypath + tuple(err["loc"]), key=key), severity=sev)
-            return
-        self._store_promise(model.id or pid, model, doc, into)
+        model = self.validate(PromiseModel, doc, f"promise `{pid}`", data=value, keypath=keypath)
+        self._store_promise(model.id or pid, model, doc, into)  # type: ignore[attr-defined,arg-type]
 
     def _store_promise(self, pid: str, model: PromiseModel, doc: YamlDoc, into: dict[str, Promise]) -> None:
         if pid in into:
@@ -458,15 +733,16 @@ class _Loader:
         except ValidationError as exc:
             seen: set[tuple] = set()
             for err in exc.errors():
-                loc = tuple(p for p in err["loc"] if not _is_branch_name(p))
+                raw_loc = err["loc"]
+                loc = _clean_loc(raw_loc)
                 if loc in seen:
                     continue
                 seen.add(loc)
-                err = {**err, "loc": loc}
-                msg, sev, kind, key = _explain(err, body, _fields_at(model, loc) if loc else [], f"contract `{cid}`")
-                line, col = doc.position((cid, *loc), key=key)
-                self.diag(kind, msg, doc.path, line, col, severity=sev, contract=full,
-                          help=f"fields of a `{body['type']}` contract: " + ", ".join(_field_names(model)))
+                err = {**err, "loc": loc, "at_key": "[key]" in raw_loc}
+                msg, sev, kind, key = _explain(err, body, _fields_at(model, loc) if loc else [], f"contract `{cid}`",
+                                               hints=not self.full(doc))
+                self.value_diag(doc, kind, msg, (cid, *loc), key=key, severity=sev, contract=full,
+                                help=f"fields of a `{body['type']}` contract: " + ", ".join(_field_names(model)))
             return None
         # ids the contract names must exist in canon (which is loaded before contracts)
         refs: list[tuple[tuple, str, str]] = []
@@ -479,17 +755,17 @@ class _Loader:
             pool = self.canon.get(kind, {})
             if ident not in pool:
                 hint = suggest(ident, list(pool))
-                self.diag(P.INVALID_VALUE, f"`{ident}` is not a known {kind[:-1]}" + (f" — did you mean `{hint}`?" if hint else ""),
-                          doc.path, *doc.position(keypath), contract=full,
-                          help=f"ids come from the file names in canon/{kind}/")
+                self.value_diag(doc, P.INVALID_VALUE,
+                                f"`{ident}` is not a known {kind[:-1]}" + (f" — did you mean `{hint}`?" if hint else ""),
+                                keypath, contract=full, help=f"ids come from the file names in canon/{kind}/")
                 bad = True
         return None if bad else contract
 
     def load_contracts(self) -> tuple[dict[str, Any], dict[str, YamlDoc]]:
         contracts: dict[str, Any] = {}
         docs: dict[str, YamlDoc] = {}
-        base = self.root / "contracts"
-        if not base.is_dir():
+        base = self.top("contracts")
+        if base is None:
             return contracts, docs
         for path in self._files_below(base):
             if path.suffix.lower() == ".md":
@@ -509,18 +785,17 @@ class _Loader:
             for cid, body in doc.data.items():
                 full = f"{prefix}.{cid}"
                 if not isinstance(body, dict):
-                    self.diag(P.INVALID_VALUE, f"contract `{cid}` should be a set of `key: value` pairs",
-                              doc.path, *doc.position((cid,), key=True), contract=full)
+                    self.value_diag(doc, P.INVALID_VALUE, f"contract `{cid}` should be a set of `key: value` pairs",
+                                    (cid,), key=True, contract=full)
                     continue
                 ctype = body.get("type")
                 if ctype not in CONTRACT_TYPES:
-                    hint = suggest(str(ctype), CONTRACT_TYPES) if ctype else None
+                    hint = suggest(str(ctype), CONTRACT_TYPES) if ctype and not self.full(doc) else None
                     msg = (f"contract `{cid}` has no `type`" if ctype is None
                            else f"`type: {ctype}` is not a contract type")
-                    self.diag(P.INVALID_VALUE,
-                              msg + (f" — did you mean `{hint}`?" if hint else ""),
-                              doc.path, *doc.position((cid, "type") if ctype is not None else (cid,), key=ctype is None),
-                              contract=full, help="valid types: " + ", ".join(CONTRACT_TYPES))
+                    self.value_diag(doc, P.INVALID_VALUE, msg + (f" — did you mean `{hint}`?" if hint else ""),
+                                    (cid, "type") if ctype is not None else (cid,), key=ctype is None,
+                                    contract=full, help="valid types: " + ", ".join(CONTRACT_TYPES))
                     continue
                 model = self._validate_contract(doc, cid, full, body)
                 if model is not None:
@@ -540,6 +815,7 @@ def load_config(root: Path | str) -> Project:
     root = Path(root).absolute()
     loader = _Loader(root)
     config, config_doc = loader.load_config()
+    loader.close()
     return Project(root=root, config=config, config_doc=config_doc, diagnostics=loader.diags)
 
 
@@ -550,15 +826,17 @@ def load_project(root: Path | str, cache: Any = None) -> Project:
     matter, canon, chapter files) skip the parse.
     """
     root = Path(root).absolute()
-    if not (root / CONFIG_FILE).is_file():
+    if not _is_config(root / CONFIG_FILE):
         raise ProjectNotFound(f"no {CONFIG_FILE} in {root}", help="run `novelforge init` to start a project")
     loader = _Loader(root, cache)
     config, config_doc = loader.load_config()
     loader.max_size = config.check.max_file_size
+    loader.calendar = config.calendar
     canon, promises = loader.load_canon()
     loader.canon = canon
     contracts, contract_docs = loader.load_contracts()
     chapters, scenes = loader.load_manuscript(config, config_doc)
+    loader.close()
     fingerprint = hashlib.blake2b(
         repr((sorted(loader.fingerprints), [d.sort_key() + (d.severity.value,) for d in loader.diags])).encode(),
         digest_size=16).hexdigest()

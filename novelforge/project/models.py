@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
 from novelforge.diagnostics import Diagnostic, Severity
 
@@ -32,6 +33,108 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
 
 
+# ----------------------------------------------------------------------------- values
+# Values that a rule reads later are checked here, when the file is loaded, so that a value
+# the rule could not use is a finding at its line (NF004) and is dropped, never silently
+# ignored by the rule.
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""A piece of text that may not be empty (a term, a keyword, an id in a list)."""
+
+_WINDOW = re.compile(r"\s*(\d+)\s*(words?|scenes?|chapters?)?\s*", re.I)
+WINDOW_HELP = "write a number and a unit: `5 chapters`, `20 scenes` or `20000 words`"
+
+
+def payoff_window(value: Any) -> Any:
+    """A payoff window (`payoff_within`, `promises: {max-distance}`): a whole number, 0 or
+    more, and an optional unit (chapters when none). ``ledger.measure.parse_window`` reads it."""
+    if value is None:
+        return value
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or not _WINDOW.fullmatch(str(value)):
+        shown = f"`{value}` is" if isinstance(value, (str, int, float)) and not isinstance(value, bool) else "it is"
+        raise ValueError(f"{shown} not a payoff window; {WINDOW_HELP}")
+    return value
+
+
+Window = Annotated[Union[str, int, None], BeforeValidator(payoff_window)]
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(minute|min|hour|hr|day|week|month)s?\s*$", re.I)
+
+
+def travel_time(value: Any) -> Any:
+    """A travel time, as NF411 reads it: `3 days`, `6 hours`, `2 weeks`, a bare number of days."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        ok = value > 0
+    else:
+        m = _DURATION.match(value) if isinstance(value, str) else None
+        ok = m is not None and float(m.group(1)) > 0
+    if not ok:
+        shown = f"`{value}` is" if isinstance(value, (str, int, float)) and not isinstance(value, bool) else "it is"
+        raise ValueError(f"{shown} not a travel time; write a number and a unit: `3 days`, `6 hours`, `2 weeks`")
+    return value
+
+
+Duration = Annotated[Union[str, int, float], BeforeValidator(travel_time)]
+
+
+def _fact(value: Any, at: str = "") -> Any:
+    """One fact, or a group of facts (`appearance: {height: tall}`); never a list."""
+    if isinstance(value, list):
+        where = f" (`{at}`)" if at else ""
+        raise ValueError(f"a fact is one word, phrase or number, not a list{where}")
+    if isinstance(value, dict):
+        return {k: _fact(v, f"{at}.{k}" if at else str(k)) for k, v in value.items() if v is not None}
+    return value
+
+
+Fact = Annotated[Union[str, int, float, bool, dict[str, Any]], BeforeValidator(_fact)]
+"""One attribute value: `grey`, `tall`, `42`, `true`, or a group of them."""
+
+
+def _no_empty_facts(value: Any) -> Any:
+    """`eyes:` with nothing after it is an attribute not filled in yet: left out."""
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if v is not None}
+    return value
+
+
+def glob_problem(pattern: str) -> str | None:
+    """Why a `per-file-ignores` pattern can match no file, or None when it is a pattern
+    :func:`novelforge.util.glob_match` reads."""
+    p = pattern.strip()
+    if p.startswith(("/", "\\")) or re.match(r"[A-Za-z]:[\\/]", p):
+        return "patterns are relative to the project folder (`manuscript/01-*`)"
+    if ".." in re.split(r"[\\/]", p):
+        return "a pattern cannot leave the project folder with `..`"
+    i = 0
+    while i < len(p):      # the classes as glob_match reads them: `[` to the next `]`
+        if p[i] == "[":
+            end = p.find("]", i + 1)
+            if end == -1:
+                return "`[` opens a set of characters that is never closed with `]`"
+            if p[i + 1:end] in ("", "!"):
+                return f"`{p[i:end + 1]}` is an empty set of characters; it matches nothing"
+            i = end
+        i += 1
+    from novelforge.util import glob_match
+
+    try:
+        glob_match("", p)
+    except re.error as exc:
+        return f"it cannot be read as a pattern ({exc.msg})"
+    return None
+
+
+def _glob(value: str) -> str:
+    problem = glob_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+Glob = Annotated[str, BeforeValidator(lambda v: _glob(v) if isinstance(v, str) else v)]
+
+
 # ----------------------------------------------------------------------------- config
 class CheckConfig(_Strict):
     """The ``check:`` block of ``novelforge.yaml``."""
@@ -43,7 +146,7 @@ class CheckConfig(_Strict):
     ignore: list[str] = Field(default_factory=list, description="Rule codes, prefixes or names to skip.")
     severity: dict[str, Severity] = Field(default_factory=dict,
                                           description="Per-rule severity overrides, e.g. {NF402: warning}.")
-    per_file_ignores: dict[str, list[str]] = Field(
+    per_file_ignores: dict[Glob, list[str]] = Field(
         default_factory=dict, alias="per-file-ignores",
         description="Glob (relative to the project) → rule codes ignored in matching files.")
     max_warnings: int | None = Field(None, alias="max-warnings", ge=0,
@@ -62,7 +165,7 @@ class LLMConfig(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
     model: str | None = None
     fallbacks: list[str] = Field(default_factory=list)
-    budget_usd_month: float | None = None
+    budget_usd_month: float | None = Field(None, ge=0)
 
 
 class MonthConfig(_Strict):
@@ -79,24 +182,13 @@ class CalendarConfig(_Strict):
 class PromisesConfig(_Strict):
     """The ``promises:`` block: the ledger's book-wide settings."""
 
-    max_distance: str | int | None = Field(
+    max_distance: Window = Field(
         None, alias="max-distance",
         description="Longest allowed gap from setup to payoff (`5 chapters`, `20 scenes`, `20000 words`) "
                     "for promises without their own `payoff_within` (NF504).")
     remind_after: int | None = Field(
         None, alias="remind-after", ge=1,
         description="Report an open promise not mentioned in the last this many chapters (NF505); off by default.")
-
-    @field_validator("max_distance", mode="before")
-    @classmethod
-    def _window(cls, value: Any) -> Any:
-        import re
-
-        if value is None or isinstance(value, bool):
-            return value
-        if not re.fullmatch(r"\s*\d+\s*(words?|scenes?|chapters?)?\s*", str(value), re.I):
-            raise ValueError("write a number and a unit: `5 chapters`, `20 scenes` or `20000 words`")
-        return value
 
 
 class ProjectConfig(_Strict):
@@ -107,7 +199,8 @@ class ProjectConfig(_Strict):
     author: str | None = Field(None, description="Byline.")
     author_legal: str | None = Field(None, description="Legal name for the manuscript title page.")
     contact: list[str] | str | None = Field(None, description="Contact block lines for the title page.")
-    language: str = Field("en", description="BCP 47 language tag of the prose.")
+    language: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")] = Field(
+        "en", description="BCP 47 language tag of the prose (`en`, `en-GB`, `fr`).")
     status: Literal["idea", "outline", "draft", "revised", "final"] = "draft"
     pov_mode: Literal["first", "third"] | None = Field(
         None, description="The book's narrating person; by default read from the prose (NF407).")
@@ -172,10 +265,24 @@ class ChapterMeta(_Strict):
     number: int | None = None
 
 
+class PartMeta(_Strict):
+    """``part.yaml`` inside a part folder (a folder whose sub-folders are chapters)."""
+
+    title: str | None = Field(None, description="The part's title (export); default: the folder name.")
+    summary: str | None = None
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _scalar_text(cls, value: Any) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+
 class Knowledge(_Strict):
     fact: str
     learned_in: str | None = None
-    keywords: list[str] = Field(default_factory=list)
+    keywords: list[Text] = Field(default_factory=list)
 
     _lists = field_validator("keywords", mode="before")(_as_list)
 
@@ -188,29 +295,37 @@ class EntityModel(_Strict):
     aliases: list[str] = Field(default_factory=list)
     summary: str | None = None
     description: str | None = None
-    attributes: dict[str, Any] = Field(default_factory=dict,
-                                       description="Facts the prose must not contradict.")
+    attributes: dict[str, Fact] = Field(default_factory=dict,
+                                        description="Facts the prose must not contradict: one word, phrase or number each.")
     status: Literal["alive", "dead", "unknown"] = "alive"
     died_in: str | None = Field(None, description="Scene id of the death.")
     revived_in: str | None = None
     knows: list[Knowledge] = Field(default_factory=list)
     relationships: dict[str, str] = Field(default_factory=dict)
-    travel: dict[str, str | int | float] = Field(default_factory=dict)
-    holder: str | None = None
-    when: str | None = None
-    before: list[str] = Field(default_factory=list)
-    after: list[str] = Field(default_factory=list)
+    travel: dict[str, Duration] = Field(default_factory=dict,
+                                        description="Locations only: location id → shortest travel time (`3 days`).")
+    holder: str | None = Field(None, description="Items only: the character id who holds it at the start.")
+    when: str | None = Field(None, description="Events only: the story time of the event.")
+    before: list[Text] = Field(default_factory=list, description="Events only: event or scene ids that come after it.")
+    after: list[Text] = Field(default_factory=list, description="Events only: event or scene ids that come before it.")
     tags: list[str] = Field(default_factory=list)
     notes: str | None = None
 
     _lists = field_validator("aliases", "before", "after", "tags", mode="before")(_as_list)
+    _facts = field_validator("attributes", mode="before")(_no_empty_facts)
 
-    @field_validator("when", "id", mode="before")
+    @field_validator("when", "id", "holder", mode="before")
     @classmethod
     def _scalar_text(cls, value: Any) -> Any:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(value)
         return value
+
+
+# fields of a canon entry that only one kind of entry has (the rules read them there only):
+# anywhere else they are reported (NF009) and left out
+KIND_FIELDS: dict[str, str] = {"travel": "locations", "holder": "items", "when": "events",
+                               "before": "events", "after": "events"}
 
 
 class PromiseModel(_Strict):
@@ -221,8 +336,8 @@ class PromiseModel(_Strict):
     description: str | None = None
     kind: Literal["promise", "question", "clue", "mystery", "foreshadowing"] = "promise"
     importance: Literal["low", "medium", "high"] = "medium"
-    payoff_within: str | int | None = Field(None, description="e.g. `5 chapters`, `20000 words`.")
-    keywords: list[str] = Field(default_factory=list)
+    payoff_within: Window = Field(None, description="e.g. `5 chapters`, `20000 words`; `0 chapters` is the same chapter.")
+    keywords: list[Text] = Field(default_factory=list)
     notes: str | None = None
 
     _lists = field_validator("keywords", mode="before")(_as_list)
@@ -235,7 +350,8 @@ class Chapter:
     id: str                    # folder name
     title: str | None = None
     summary: str | None = None
-    part: str | None = None
+    part: str | None = None    # the part folder below manuscript/ (`01-book-one`), if any
+    part_title: str | None = None  # `title:` of that part's part.yaml, when it has a valid one
     number: int = 0            # 1-based in reading order
     scenes: list["Scene"] = field(default_factory=list)
 

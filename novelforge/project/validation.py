@@ -71,40 +71,100 @@ def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
     return _field_names(current)
 
 
-def _drop(data: dict, loc: tuple) -> bool:
-    """Remove the bad value at ``loc``: the deepest ``key: value`` on the path, so that one typo
-    inside ``check:`` does not discard the whole block. Containers on the path are copied, the
-    parsed document is left as it was. False when nothing could be removed."""
-    path: list[tuple[Any, Any]] = []
-    node: Any = data
-    for part in loc:
-        if isinstance(node, dict) and part in node or (
-                isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
-            path.append((node, part))
-            node = node[part]
+_GONE = object()   # a list item being dropped; the list is compacted once every drop is done
+
+
+def drop_all(data: dict, errors: list[tuple[tuple, bool]]) -> bool:
+    """Remove every bad value, ``errors`` being (location, is an unknown key) pairs. An unknown
+    key goes alone, so that one typo inside ``check:`` does not discard the whole block; a bad
+    value goes with the list item that holds it (a transfer whose `to` is broken is not kept
+    as a loss, a keyword that is empty leaves the others), else with its own key. Containers
+    on the path are copied once, the parsed document is left as it was. False when nothing
+    could be removed. Linear in the number of errors."""
+    copied = {id(data)}
+    lists: dict[int, list] = {}
+    gone: set[tuple] = set()
+    dropped = False
+    # deepest first: a value inside an item goes before the item itself
+    for loc, unknown in sorted(errors, key=lambda e: -len(e[0])):
+        if any(loc[:i] in gone for i in range(1, len(loc) + 1)):
+            dropped = True
+            continue
+        path: list[tuple[Any, Any]] = []
+        node: Any = data
+        for part in loc:
+            if isinstance(node, dict) and part in node or (
+                    isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+                path.append((node, part))
+                node = node[part]
+            else:
+                break
+        if node is _GONE:
+            dropped = True
+            continue
+        kinds = [isinstance(container, list) for container, _k in path]
+        target = -1
+        if not unknown and any(kinds):
+            target = max(i for i, is_list in enumerate(kinds) if is_list)
         else:
-            break
-    depth = max((i for i, (container, _k) in enumerate(path) if isinstance(container, dict)), default=-1)
-    if depth < 0:
-        return False
-    holder: Any = data
-    for _container, part in path[:depth]:
-        child = holder[part]
-        holder[part] = dict(child) if isinstance(child, dict) else list(child)
-        holder = holder[part]
-    del holder[path[depth][1]]
-    return True
+            target = max((i for i, is_list in enumerate(kinds) if not is_list), default=-1)
+        if target < 0:
+            continue
+        holder: Any = data
+        for _container, part in path[:target]:
+            child = holder[part]
+            if id(child) not in copied:
+                child = dict(child) if isinstance(child, dict) else list(child)
+                copied.add(id(child))
+                holder[part] = child
+            holder = child
+        key = path[target][1]
+        if isinstance(holder, list):
+            holder[key] = _GONE
+            lists[id(holder)] = holder
+        else:
+            del holder[key]
+        gone.add(tuple(p for _c, p in path[:target + 1]))
+        dropped = True
+    for items in lists.values():
+        items[:] = [v for v in items if v is not _GONE]
+    return dropped
 
 
-def _explain(err: dict, data: dict, fields: list[str], what: str) -> tuple[str, Severity, tuple[str, str], bool]:
-    """A pydantic error → (message, severity, problem kind, position is at the key)."""
+def _drop(data: dict, loc: tuple) -> bool:
+    """Remove the one bad value at ``loc`` (see :func:`drop_all`)."""
+    return drop_all(data, [(loc, False)])
+
+
+def _explain(err: dict, data: dict, fields: list[str], what: str, *,
+             hints: bool = True) -> tuple[str, Severity, tuple[str, str], bool]:
+    """A pydantic error → (message, severity, problem kind, position is at the key).
+    ``hints=False`` skips the "did you mean" search (findings past the per-file limit are
+    only counted)."""
     loc = err["loc"]
     field = ".".join(str(p) for p in loc)
     etype = err["type"]
     if etype == "extra_forbidden":
-        hint = suggest(str(loc[-1]), fields)
+        hint = suggest(str(loc[-1]), fields) if hints else None
         return (f"unknown key `{field}` in {what}" + (f" — did you mean `{hint}`?" if hint else ""),
                 Severity.WARNING, P.UNKNOWN_KEY, True)
+    if err.get("at_key"):       # a dictionary key that is not valid (a `per-file-ignores` glob)
+        msg = _reason(err)
+        parent = ".".join(str(p) for p in loc[:-1])
+        return (f"`{loc[-1]}` in `{parent}` is not valid: {msg}", Severity.ERROR, P.INVALID_VALUE, True)
+    if etype == "string_too_short" and err.get("ctx", {}).get("min_length") == 1:
+        if loc and isinstance(loc[-1], int):
+            parent = ".".join(str(p) for p in loc[:-1])
+            return f"`{parent}` has an empty entry (item {loc[-1] + 1})", Severity.ERROR, P.INVALID_VALUE, False
+        return f"`{field}` is empty", Severity.ERROR, P.INVALID_VALUE, False
+    if etype == "string_pattern_mismatch" and loc and loc[-1] == "language":
+        return (f"`language: {err.get('input')}` is not a language tag (`en`, `en-GB`, `fr`)",
+                Severity.ERROR, P.INVALID_VALUE, False)
+    if etype in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        bound = next(iter(err.get("ctx", {}).values()), "")
+        words = {"greater_than": "more than", "greater_than_equal": "at least", "less_than": "less than",
+                 "less_than_equal": "at most"}[etype]
+        return (f"`{field}: {err.get('input')}` should be {words} {bound}", Severity.ERROR, P.INVALID_VALUE, False)
     value = err.get("input")
     shown = value if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
     if etype == "literal_error":
@@ -127,9 +187,13 @@ def _explain(err: dict, data: dict, fields: list[str], what: str) -> tuple[str, 
     if etype == "enum":
         expected = err.get("ctx", {}).get("expected", "")
         return f"`{field}: {value}` is not one of: {expected.replace(chr(39), '')}", Severity.ERROR, P.INVALID_VALUE, False
+    if not loc:
+        return f"{what}: {_reason(err, lower=False)}", Severity.ERROR, P.INVALID_VALUE, True
+    return f"`{field}` is invalid: {_reason(err)}", Severity.ERROR, P.INVALID_VALUE, False
+
+
+def _reason(err: dict, lower: bool = True) -> str:
     msg = err.get("msg", "invalid value")
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
-    if not loc:
-        return f"{what}: {msg}", Severity.ERROR, P.INVALID_VALUE, True
-    return f"`{field}` is invalid: {msg[0].lower() + msg[1:] if msg else msg}", Severity.ERROR, P.INVALID_VALUE, False
+    return msg[0].lower() + msg[1:] if msg and lower else msg
