@@ -120,11 +120,28 @@ def _hoist_globals(args: list[str]) -> list[str]:
     return front + rest
 
 
+def _utf8_streams() -> None:
+    """Reports are UTF-8 (JSON, SARIF and JUnit by definition; prose has dashes and curly
+    quotes): where the locale gives a stream that cannot hold them (``LC_ALL=C`` without
+    Python's UTF-8 mode, a legacy Windows console), the stream is switched to UTF-8
+    instead of failing on the first `—`."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            "—’é".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            try:
+                stream.reconfigure(encoding="utf-8")   # type: ignore[union-attr]
+            except (AttributeError, ValueError, OSError):
+                pass
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``novelforge`` command: runs the app and turns every exception
     into a one-line message and an exit code (tracebacks only with ``--traceback``)."""
     args = _hoist_globals(sys.argv[1:] if argv is None else list(argv))
     want_traceback = "--traceback" in args
+    _utf8_streams()
     _register()
     try:
         # standalone mode: typer/click print usage errors and exit 2 themselves
