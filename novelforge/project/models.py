@@ -292,7 +292,7 @@ class EntityModel(_Strict):
 
     id: str | None = Field(None, description="Default: the file name.")
     name: str | None = None
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[Text] = Field(default_factory=list)
     summary: str | None = None
     description: str | None = None
     attributes: dict[str, Fact] = Field(default_factory=dict,
