@@ -234,5 +234,5 @@ def test_twenty_thousand_unknown_keys_inside_a_block_keep_the_rest_of_it():
 def test_an_empty_alias_is_dropped_alone(tmp_path):
     root = project(tmp_path, {"canon/characters/aria.yaml": "name: Aria Vell\naliases: [Aria, '', Vell]\n"})
     p = load_project(root)
-    assert [where(d) for d in p.diagnostics] == [("NF004", "canon/characters/aria.yaml", 2, 16)]
+    assert [where(d) for d in p.diagnostics] == [("NF004", "canon/characters/aria.yaml", 2, 17)]
     assert p.characters["aria"].model.aliases == ["Aria", "Vell"]
