@@ -353,3 +353,24 @@ def test_utf16_without_a_byte_order_mark_is_still_binary(tmp_path):
     project = load_project(root)
     assert [where(d) for d in project.diagnostics] == [("NF003", "manuscript/01-one/02-bad.md", 1, 1)]
     assert "binary" in project.diagnostics[0].message
+
+
+def test_read_project_file_for_reporters(tmp_path, outside):
+    """What a reporter may quote a line from: the loader's rules, never a block or a raise."""
+    from novelforge.project.loader import read_project_file
+
+    root = novel(tmp_path / "novel")
+    os.mkfifo(root / "manuscript/01-one/02-pipe.md")
+    os.symlink(outside / "folder", root / "manuscript/03-out")
+    os.symlink(outside / "chapter.yaml", root / "novelforge-link.yaml")
+    write(root, {"manuscript/01-one/04-wide.md": codecs.BOM_UTF16_LE + "Rain\r\nfell.\n".encode("utf-16-le"),
+                 "manuscript/01-one/05-big.md": "word " * 100})
+    assert read_project_file(root, GATE) == "The rain fell on the gate.\n"
+    assert read_project_file(root, "manuscript/01-one/02-pipe.md") is None
+    assert read_project_file(root, "manuscript/03-out/01-s.md") is None       # behind a folder link out
+    assert read_project_file(root, "novelforge-link.yaml") is None
+    assert read_project_file(root, "../outside/part.yaml") is None
+    assert read_project_file(root, "manuscript/01-one/04-wide.md") == "Rain\nfell.\n"
+    assert read_project_file(root, "manuscript/01-one/05-big.md", max_size=100) is None
+    assert read_project_file(root, "manuscript/missing.md") is None
+    assert read_project_file(root, "manuscript") is None

@@ -809,6 +809,20 @@ def _one_value(hit: Any) -> bool:
     return isinstance(hit, tuple) and len(hit) == 1
 
 
+def read_project_file(root: Path | str, rel: str, max_size: int = 10_000_000) -> str | None:
+    """The text of the project file ``rel`` read under the loader's own rules — inside the
+    project (every link on the way resolved), a regular file (a named pipe is never opened),
+    at most ``max_size`` bytes, UTF-8 or UTF-16/32 with a byte-order mark, newlines made
+    ``\\n`` — or None. For reporters that quote a line of a file the loader reported: never
+    raises, never blocks, reports nothing."""
+    loader = _Loader(Path(root).absolute())
+    loader.max_size = max_size
+    path = loader.root / rel
+    if not loader.inside(path):
+        return None
+    return loader.read_text(path)
+
+
 def load_config(root: Path | str) -> Project:
     """Only ``novelforge.yaml``: a project without canon or scenes, for commands that need
     the settings alone."""
