@@ -30,9 +30,11 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int | None = None) -> N
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half,
     and so that a process killed at any moment leaves no temporary file behind.
 
-    On Linux the data goes to an unnamed file (``O_TMPFILE``) in the destination's folder,
-    is flushed to disk, linked in as ``.<name>.XXXXXXXX.tmp`` and renamed over ``path``: the
-    temporary file has a name only for the microseconds between the link and the rename.
+    On Linux the data goes to an unnamed file (``O_TMPFILE``) in the destination's folder
+    and is flushed to disk; a new file is then linked in under its name in one step, and a
+    file that exists is replaced by linking the new one in as ``.<name>.XXXXXXXX.tmp`` and
+    renaming it over ``path``: the temporary file has a name only between that link and the
+    rename.
     Elsewhere (or on a file system without ``O_TMPFILE``) the temporary file is made with a
     random name first. Either way the temporary file is locked (``flock``) while it exists,
     and every call first removes the unlocked temporary files of earlier calls for the
@@ -86,45 +88,67 @@ def _write_all(fd: int, payload: bytes) -> None:
 
 
 def _write_unnamed(path: Path, payload: bytes, mode: int, prefix: str) -> bool:
-    """Linux: write an ``O_TMPFILE`` file, link it in and rename it; False when the system
-    or the file system cannot (nothing was written then)."""
+    """Linux: write an ``O_TMPFILE`` file and link it in (under its name when it is new,
+    else under a temporary name renamed over it); False when the system or the file system
+    cannot (nothing was written then)."""
     flag = getattr(os, "O_TMPFILE", None)
-    if flag is None or not os.path.isdir("/proc/self/fd"):
+    if flag is None or os.link not in os.supports_dir_fd or not os.path.isdir("/proc/self/fd"):
         return False
     try:
-        fd = os.open(path.parent, flag | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), 0o600)
-    except OSError as exc:
-        if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOTSUP):
-            return False
-        raise
-    tmp: Path | None = None
+        folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return False
     try:
-        _lock(fd)
-        os.fchmod(fd, mode)
-        _write_all(fd, payload)
-        for _attempt in range(100):
-            candidate = _temp_name(path.parent, prefix)
+        try:
+            fd = os.open(".", flag | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), 0o600, dir_fd=folder)
+        except OSError as exc:
+            if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOTSUP):
+                return False
+            raise
+        try:
+            _lock(fd)
+            source = f"/proc/self/fd/{fd}"
+            os.chmod(source, mode)       # (through the path, like any other chmod of ours)
+            _write_all(fd, payload)
+            # linkat(…, AT_SYMLINK_FOLLOW) through /proc gives the open file a name; a
+            # dir_fd is what makes Python call linkat rather than link (which would try to
+            # link the /proc entry itself and fail with EXDEV)
             try:
-                os.link(f"/proc/self/fd/{fd}", candidate)   # follows the /proc link to the open file
+                os.link(source, path.name, dst_dir_fd=folder)   # a new file: its name, whole, in one step
+                linked = True
             except FileExistsError:
-                continue
+                linked = False           # replacing a file: a temporary name, then a rename
             except OSError as exc:
                 if exc.errno in (errno.ENOENT, errno.EPERM, errno.EXDEV, errno.EOPNOTSUPP, errno.EACCES):
-                    return False  # no /proc link support here: write a named file instead
+                    return False         # no /proc link support here: write a named file instead
                 raise
-            tmp = candidate
-            break
-        else:  # pragma: no cover - 100 clashes of 8 random characters
-            raise FileExistsError(errno.EEXIST, "cannot find a free temporary name", str(path.parent))
+            if not linked:
+                for _attempt in range(100):
+                    tmp = _temp_name(path.parent, prefix).name
+                    try:
+                        os.link(source, tmp, dst_dir_fd=folder)
+                        break
+                    except FileExistsError:
+                        continue
+                else:  # pragma: no cover - 100 clashes of 8 random characters
+                    raise FileExistsError(errno.EEXIST, "cannot find a free temporary name", str(path.parent))
+                try:
+                    os.replace(tmp, path.name, src_dir_fd=folder, dst_dir_fd=folder)
+                except BaseException:
+                    try:
+                        os.unlink(tmp, dir_fd=folder)
+                    except OSError:
+                        pass
+                    raise
+        finally:
+            os.close(fd)
         try:
-            os.replace(tmp, path)
-        except BaseException:
-            _unlink(tmp)
-            raise
+            os.fsync(folder)             # the new name is on disk too
+        except OSError:
+            pass
+        return True
     finally:
-        os.close(fd)
-    _sync_folder(path.parent)
-    return True
+        os.close(folder)
 
 
 def _write_named(path: Path, payload: bytes, mode: int, prefix: str) -> None:
