@@ -261,3 +261,18 @@ def test_a_merge_killed_half_way_is_taken_back_by_the_next_import(tmp_path):
     ours = {p.relative_to(fresh).as_posix(): p.read_bytes() for p in fresh.rglob("*") if p.is_file()}
     got = {p.relative_to(target).as_posix(): p.read_bytes() for p in target.rglob("*") if p.is_file()}
     assert got == {**ours, "README.md": b"my notes\n", "manuscript/ideas.txt": b"an idea\n"}
+
+
+def test_a_symbolic_link_entry_is_refused(tmp_path, capsys):
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx_bytes())) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+        link = zipfile.ZipInfo("word/media/image1.png")
+        link.create_system = 3
+        link.external_attr = 0o120777 << 16                  # a symbolic link, as `zip -y` stores one
+        dst.writestr(link, "/etc/passwd")
+    source = tmp_path / "link.docx"
+    source.write_bytes(out.getvalue())
+    message = refused(capsys, tmp_path, source)
+    assert "symbolic link" in message and "word/media/image1.png" in message

@@ -4,7 +4,8 @@
   :data:`MAX_ENTRIES` entries (read from the end record before the directory is loaded);
   no encrypted entry;
 * no entry name that is absolute, has ``..``, a backslash, a NUL or a drive letter
-  (path traversal — nothing is ever extracted, but such a file is not a Word document);
+  (path traversal — nothing is ever extracted, but such a file is not a Word document),
+  and no entry that is a symbolic link or a special file (Unix modes in the zip);
 * unpacked at most :data:`UNPACK_FACTOR` × ``--max-size`` in total, and no entry above
   :data:`RATIO_FLOOR` bytes that unpacks to more than :data:`MAX_RATIO` times its packed
   size (zip bombs), all from the zip's directory, before anything is unpacked;
@@ -26,6 +27,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import stat
 import struct
 import zipfile
 import zlib
@@ -79,6 +81,11 @@ def check_archive(data: bytes, name: str, max_size: int) -> zipfile.ZipFile:
             raise ImportFileError(
                 f"`{name}` holds an entry named `{entry}` that points outside the document "
                 "(path traversal); the file was not opened")
+        kind = stat.S_IFMT(info.external_attr >> 16) if info.create_system == 3 else 0
+        if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
+            what = "a symbolic link" if kind == stat.S_IFLNK else "a special file"
+            raise ImportFileError(f"`{name}` holds {what}, `{entry}`, which a Word document never has; "
+                                  "the file was not opened")
         if info.flag_bits & 0x1:
             raise ImportFileError(f"`{name}` is encrypted or password-protected",
                                   help="remove the password in Word and save it again")
