@@ -27,8 +27,23 @@ def _safe_loader():
     global _SAFE
     if _SAFE is None:
         from ruamel.yaml import YAML
+        from ruamel.yaml.resolver import VersionedResolver
+
+        class _Resolver(VersionedResolver):
+            """ruamel's resolver looks the YAML version up for every scalar, through two
+            caught AttributeErrors when the C parser reads (a tenth of a load); the answer
+            cannot change within one load, so it is looked up once per load."""
+
+            _version: Any = None
+
+            @property
+            def processing_version(self) -> Any:
+                if self._version is None:
+                    self._version = VersionedResolver.processing_version.fget(self)  # type: ignore[attr-defined]
+                return self._version
 
         _SAFE = YAML(typ="safe", pure=False)
+        _SAFE.Resolver = _Resolver
     return _SAFE
 
 
@@ -104,9 +119,16 @@ def parse_yaml(text: str, line_offset: int = 0, *, build: bool = True) -> Any:
         message = W.humanize(problem, text, index, exc.context, opened)
         if message is None:  # a duplicate key: it needs the first one's line
             message = W.duplicate_key(text, exc, line_offset)
+        odd = W.odd_break(text, index) if index >= 0 else None
+        if odd is not None:  # U+2028 and the like: YAML broke the line where the author sees none
+            message = odd[1]
+            line, col = at(odd[0] - (1 if text.startswith("\ufeff") else 0))
         raise YamlSyntaxError(message, line, col) from None
     except ReaderError as exc:
-        line, col = at(exc.position if isinstance(exc.position, int) else 0)
+        # the C reader counts bytes of the UTF-8 text, not characters
+        index = exc.position if isinstance(exc.position, int) else 0
+        index = len(text.encode("utf-8", "surrogatepass")[:index].decode("utf-8", "ignore"))
+        line, col = at(index - (1 if text.startswith("\ufeff") else 0))
         raise YamlSyntaxError(W.reader(exc.character, exc.reason), line, col) from None
     except YAMLError:  # pragma: no cover - every parser error carries a mark
         raise YamlSyntaxError(W.GENERIC, 1 + line_offset, 1) from None

@@ -2,7 +2,7 @@
 
 The parser's own words ("did not find expected key", "second occurrence") never reach the
 report: :func:`humanize` maps each problem ruamel.yaml and libyaml can raise to a sentence,
-and what it does not recognise becomes :data:`GENERIC`. :data:`PATTERNS` lists every message
+and what it does not recognise becomes :data:`GENERIC`. :data:`_PATTERNS` lists every message
 this module and the guard can produce, so a test can prove that nothing else ever does.
 """
 
@@ -138,11 +138,17 @@ def humanize(problem: str, text: str = "", index: int = -1, context: str | None 
     if problem == "did not find expected '-' indicator":
         return PREFIX + ("this line is not indented like the list items (`- `) above it; start it with `- `, "
                          "or indent it further to continue the item above")
+    if not char and "flow" in context and problem.startswith(("did not find expected", "found unexpected end")):
+        return PREFIX + "the file ends inside a list or a set of pairs: a `[` or `{` above is never closed"
     if problem == "did not find expected node content":
         if char in (",", "]", "}"):
             return PREFIX + f"a value is missing before `{char}`; write one, or remove the `,`"
         return PREFIX + "a value is missing here; write one, or put the text in quotes"
     if problem == "could not find expected ':'":
+        start = text.rfind("\n", 0, index) + 1 if index >= 0 else 0
+        colon = text.find(":", start, text.find("\n", start) if "\n" in text[start:] else len(text))
+        if colon - start > 1024:  # YAML allows keys of up to 1,024 characters
+            return PREFIX + "a key longer than 1,024 characters, which YAML does not allow; shorten it"
         return PREFIX + ("a line here has no `:`; write it as `key: value`, or indent it to continue the "
                          "value above")
     if problem == "did not find expected <document start>":
@@ -184,6 +190,24 @@ def humanize(problem: str, text: str = "", index: int = -1, context: str | None 
     if re.match(r"expected an? \w+ node", problem):
         return PREFIX + "a tag here does not fit its value; remove the tag"
     return GENERIC
+
+
+_BREAKS = {"\x85": "next-line character (U+0085)", "\u2028": "line separator (U+2028)",
+           "\u2029": "paragraph separator (U+2029)"}
+
+
+def odd_break(text: str, index: int) -> tuple[int, str] | None:
+    """An invisible character YAML takes for a line break (U+0085, U+2028, U+2029) on the
+    line of ``index`` or the one above it, before ``index``: that is what broke the line.
+    (index in ``text``, message) or None."""
+    if not any(c in text for c in _BREAKS):
+        return None
+    start = text.rfind("\n", 0, max(text.rfind("\n", 0, index), 0)) + 1
+    found = [i for i in range(start, min(index + 1, len(text))) if text[i] in _BREAKS]
+    if not found:
+        return None
+    return found[-1], PREFIX + (f"an invisible {_BREAKS[text[found[-1]]]} breaks the line here for YAML; "
+                                "delete it, or put the text in quotes")
 
 
 def _alias_at(text: str, index: int) -> str:
@@ -280,8 +304,9 @@ def unbuildable(text: str) -> tuple[int, int, str]:
     return generic
 
 
-# every message above, as a pattern (a test runs the fuzz corpus against them)
-PATTERNS = [re.compile(p) for p in (
+# every message above, as a pattern (a test runs the fuzz corpus against them); compiled
+# on first use, not at import
+_PATTERNS = (
     re.escape(GENERIC), re.escape(TOO_DEEP), re.escape(TOO_MANY), re.escape(COLON), re.escape(TAB),
     re.escape(COMPLEX_KEY), re.escape(SECOND_DOCUMENT), re.escape(AFTER_END),
     re.escape(PREFIX) + r"the aliases in this file \(such as `\*" + _W + r"` here\) repeat .*",
@@ -301,7 +326,11 @@ PATTERNS = [re.compile(p) for p in (
     re.escape(PREFIX) + r"a list item \(`- `\) (here is not part of any list|cannot start here); .*",
     re.escape(PREFIX) + r"this line is not indented like the (`key: value` lines|list items \(`- `\)) above it; .*",
     re.escape(PREFIX) + r"a value is missing (before `[,\]}]`|here); .*",
+    re.escape(PREFIX) + r"the file ends inside a list or a set of pairs: .*",
+    re.escape(PREFIX) + r"an invisible (next-line character|line separator|paragraph separator) \(U\+[0-9A-F]{4}\) "
+                        r"breaks the line here for YAML; .*",
     re.escape(PREFIX) + r"a line here has no `:`; .*",
+    re.escape(PREFIX) + r"a key longer than 1,024 characters, which YAML does not allow; shorten it",
     re.escape(PREFIX) + r"this line is outside the YAML above it .*",
     re.escape(PREFIX) + r"a `\?` cannot start a key here; .*",
     re.escape(PREFIX) + r"`&` and `\*` must be followed by a name .*",
@@ -315,9 +344,12 @@ PATTERNS = [re.compile(p) for p in (
     re.escape(PREFIX) + r"the text holds U\+[0-9A-F]{4}, half of a character pair .*",
     re.escape(PREFIX) + r"a value here cannot be read; put it in quotes to keep it as text",
     re.escape(PREFIX) + r"`" + _W + r"` (is not a real date|has too many digits|is not .*, as the tag|cannot be read).*",
-)]
+)
+_compiled: list[re.Pattern] = []
 
 
 def is_known(message: str) -> bool:
     """Whether ``message`` is one this module writes (and no raw parser words)."""
-    return any(p.fullmatch(message) for p in PATTERNS)
+    if not _compiled:
+        _compiled.extend(re.compile(p) for p in _PATTERNS)
+    return any(p.fullmatch(message) for p in _compiled)
