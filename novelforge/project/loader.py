@@ -7,17 +7,15 @@ position and the rest of the project is still loaded. Only a missing project (no
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import os
 import re
-import stat
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from novelforge.diagnostics import Diagnostic, Severity
+from novelforge.diagnostics import Severity
 from novelforge.errors import ProjectNotFound
 from novelforge.project import problems as P
 from novelforge.project.models import (
@@ -36,16 +34,15 @@ from novelforge.project.models import (
 )
 from novelforge.contracts.models import TYPES as CONTRACT_TYPES
 from novelforge.project.validation import (  # noqa: F401  (suggest is re-exported for the rules)
-    _byte_position,
     _explain,
     _field_names,
     _fields_at,
     _is_branch_name,
     _kind_name,
-    _size,
     drop_all,
     suggest,
 )
+from novelforge.project.files import ProjectFiles, is_config as _is_config, natural_key  # noqa: F401
 from novelforge.project.yamlio import YamlDoc, YamlSyntaxError, parse_yaml
 
 CONFIG_FILE = "novelforge.yaml"
@@ -54,23 +51,13 @@ CANON_SUFFIXES = (".yaml", ".yml", ".md")
 # findings about values (unknown keys, bad values) listed per file; the rest are counted in
 # one closing finding, so a file with 100,000 unknown keys is reported in well under a second
 MAX_VALUE_FINDINGS = 50
-# text encodings recognised by their byte-order mark (UTF-32 before UTF-16: FF FE 00 00
-# starts with FF FE); any other file is UTF-8
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
-         (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"))
 
 
 _FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 _NUM_PREFIX = re.compile(r"^\d+[-_. ]+")
-_NATURAL = re.compile(r"(\d+)")
 
 
 _UNSET: Any = object()
-
-
-def natural_key(name: str) -> tuple:
-    """Sort key comparing numeric runs as numbers: ``2-x`` before ``10-x``."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in _NATURAL.split(name) if p)
 
 
 def default_scene_id(filename: str) -> str:
@@ -92,17 +79,6 @@ def find_project_root(start: Path | str | None = None) -> Path:
     )
 
 
-def _is_config(path: Path) -> bool:
-    """A ``novelforge.yaml`` is there: anything but a folder (a link, a named pipe: what it
-    is and where it leads is the loader's to judge and report). Never raises: a folder that
-    cannot be read has none."""
-    try:
-        mode = os.lstat(path).st_mode
-    except OSError:
-        return False
-    return not stat.S_ISDIR(mode)
-
-
 def _clean_loc(raw: tuple) -> tuple:
     """pydantic's error location without its union branch names (`str`, `list[str]`); the
     key of a ``[key]`` error is the author's and stays whatever it looks like (`'['`)."""
@@ -114,193 +90,17 @@ def _article(word: str) -> str:
     return ("an " if word[:1].lower() in "aeiou" else "a ") + word
 
 
-def _special(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
-
-
-class _Loader:
+class _Loader(ProjectFiles):
     def __init__(self, root: Path, cache: Any = None) -> None:
-        self.root = root
+        super().__init__(root)
         self.cache = cache
         self.canon: dict[str, dict[str, Entity]] = {}
-        self._root_prefix = str(root).rstrip(os.sep) + os.sep
         self.fingerprints: list[tuple[str, str]] = []  # (path, content hash) of every file read
         self.yaml_prints: list[tuple[str, str]] = []   # the same for YAML (config, canon, front matter)
-        self.real_root = Path(os.path.realpath(root))
-        real = str(self.real_root)
-        self._real_prefix = real if real.endswith(os.sep) else real + os.sep
-        self.diags: list[Diagnostic] = []
-        self.max_size = 10_000_000
         self.part_titles: dict[str, str] = {}
         self.calendar: Any = None                      # the project's `calendar:`, once read
         self._value_counts: dict[str, int] = {}       # path → value findings so far
         self._omitted: dict[str, list] = {}           # path → [doc, keypath, at key, count, unknown, severity]
-
-    # ------------------------------------------------------------------ helpers
-    def rel(self, path: Path) -> str:
-        full = str(path)
-        if full.startswith(self._root_prefix):
-            return full[len(self._root_prefix):].replace(os.sep, "/")
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
-
-    def diag(self, kind: tuple[str, str], message: str, path: str, line: int = 1, column: int = 1,
-             *, severity: Severity = Severity.ERROR, help: str | None = None,
-             end: tuple[int, int] | None = None, **extra: Any) -> None:
-        code, name = kind
-        self.diags.append(Diagnostic(
-            code=code, name=name, severity=severity, message=message, path=path, line=line,
-            column=column, end_line=end[0] if end else None, end_column=end[1] if end else None,
-            help=help, **extra))
-
-    def inside(self, path: Path | str) -> bool:
-        """Whether ``path``, every link on the way resolved, is in the project. A link that
-        cannot be resolved (``/proc/1/cwd``: permission denied) is not."""
-        try:
-            real = os.path.realpath(path)
-        except (OSError, ValueError):
-            return False
-        return real == str(self.real_root) or real.startswith(self._real_prefix)
-
-    def top(self, name: str, folder: bool = True) -> Path | None:
-        """``root/name`` if it is there (and, for a folder, stays in the project), else None. A top-level
-        folder (``manuscript``, ``canon``, ``contracts``) that is a link out of the project
-        is reported once and nothing behind it is read; everything below it is then reached
-        through :meth:`walk`, which checks each link it meets, so no path needs resolving
-        twice."""
-        path = self.root / name
-        if not folder:   # a file: read_text judges links and special files when it reads it
-            return path if os.path.lexists(path) else None
-        try:
-            st = os.lstat(path)
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            self.diag(P.UNREADABLE_FILE, f"cannot read `{name}`: {exc.strerror or exc}", name)
-            return None
-        if stat.S_ISLNK(st.st_mode):
-            if not self.inside(path):
-                self.diag(P.OUTSIDE_PROJECT,
-                          f"`{name}` is a link to a place outside the project; nothing in it was read", name,
-                          help="move what it points to into the project instead of linking to it")
-                return None
-            try:
-                st = os.stat(path)
-            except OSError:
-                return None
-        return path if stat.S_ISDIR(st.st_mode) else None
-
-    def read_text(self, path: Path) -> str | None:
-        """Read a text file safely; report why not and return None if it cannot be.
-
-        Only regular files in the project are opened: a link out of it, a named pipe (which
-        would block), a device or a socket is reported instead. UTF-8 (with or without a
-        byte-order mark) is the format; UTF-16 and UTF-32 are read when the file starts with
-        their byte-order mark. Line ends become ``\\n``."""
-        rel = self.rel(path)
-        try:
-            st = os.lstat(path)
-            link = stat.S_ISLNK(st.st_mode)
-            if link:
-                if not self.inside(path):
-                    self.diag(P.OUTSIDE_PROJECT, f"`{rel}` is a link to a file outside the project; it was not read",
-                              rel, help="copy the file into the project instead of linking to it")
-                    return None
-                try:
-                    st = os.stat(path)
-                except FileNotFoundError:
-                    self.diag(P.UNREADABLE_FILE, f"`{rel}` is a link to `{os.readlink(path)}`, which does not exist",
-                              rel, help="fix the link or delete it")
-                    return None
-        except OSError as exc:
-            self.diag(P.UNREADABLE_FILE, f"cannot read `{rel}`: {exc.strerror or exc}", rel)
-            return None
-        if not stat.S_ISREG(st.st_mode):
-            self.diag(P.UNREADABLE_FILE, f"`{rel}` is {_special(st.st_mode)}, not a text file; it was not read", rel,
-                      help="scenes, canon and settings are plain text files")
-            return None
-        size = st.st_size
-        if size > self.max_size:
-            self.diag(P.FILE_TOO_LARGE,
-                      f"`{rel}` is {_size(size)}, larger than the {_size(self.max_size)} limit; it was not read",
-                      rel, help="split it into scenes, or raise `check: {max-file-size: …}` in novelforge.yaml")
-            return None
-        try:
-            # O_NONBLOCK: a file swapped for a named pipe since the check does not hang the run;
-            # O_NOFOLLOW: nor does one swapped for a link
-            flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-            if not link:
-                flags |= getattr(os, "O_NOFOLLOW", 0)
-            fd = os.open(path, flags)
-            try:
-                if not stat.S_ISREG(os.fstat(fd).st_mode):
-                    self.diag(P.UNREADABLE_FILE, f"`{rel}` is not a regular file; it was not read", rel)
-                    return None
-                chunks: list[bytes] = []
-                total = 0
-                while total <= self.max_size:
-                    want = size + 1 if not chunks else 1 << 20
-                    chunk = os.read(fd, want)
-                    chunks.append(chunk)
-                    total += len(chunk)
-                    if len(chunk) < want:   # the end (the first read asks one byte more than the size)
-                        break
-                raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-            finally:
-                os.close(fd)
-        except OSError as exc:
-            self.diag(P.UNREADABLE_FILE, f"cannot read `{rel}`: {exc.strerror or exc}", rel)
-            return None
-        if len(raw) > self.max_size:   # it grew since it was measured
-            self.diag(P.FILE_TOO_LARGE, f"`{rel}` is larger than the {_size(self.max_size)} limit; it was not read",
-                      rel, help="split it into scenes, or raise `check: {max-file-size: …}` in novelforge.yaml")
-            return None
-        text = self._decode(raw, rel)
-        if text is None:
-            return None
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return text
-
-    def _decode(self, raw: bytes, rel: str) -> str | None:
-        for bom, codec, label in _BOMS:
-            if raw.startswith(bom):
-                try:
-                    text = raw[len(bom):].decode(codec)
-                except UnicodeDecodeError as exc:
-                    head = raw[len(bom):len(bom) + exc.start].decode(codec, errors="replace")
-                    head = head.replace("\r\n", "\n").replace("\r", "\n")
-                    line = head.count("\n") + 1
-                    col = len(head) - (head.rfind("\n") + 1) + 1
-                    self.diag(P.UNREADABLE_FILE,
-                              f"`{rel}` starts with a {label} byte-order mark but is not {label} text", rel, line, col,
-                              help="save the file as UTF-8 in your editor")
-                    return None
-                if "\x00" in text:
-                    break
-                return text
-        if b"\x00" in raw:
-            self.diag(P.UNREADABLE_FILE, f"`{rel}` looks like a binary file, not text", rel, 1, 1,
-                      help="scenes and canon are plain UTF-8 text; use `novelforge import` for Word files")
-            return None
-        try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            # exc.start indexes exc.object, which lacks the BOM that utf-8-sig strips
-            line, col = _byte_position(exc.object, exc.start)
-            self.diag(P.UNREADABLE_FILE, f"`{rel}` is not UTF-8 text (byte 0x{exc.object[exc.start]:02x})", rel, line, col,
-                      help="save the file as UTF-8 in your editor")
-            return None
 
     def load_yaml(self, path: Path, text: str, line_offset: int = 0) -> YamlDoc | None:
         rel = self.rel(path)
@@ -465,66 +265,6 @@ class _Loader:
         scene_id = meta.id or default_scene_id(path.name)
         return Scene(path=rel, id=scene_id, text=text, body_start=body_start, meta=meta, doc=doc,
                      content_hash=content_hash, readable=ok)
-
-    def walk(self, folder: Path) -> tuple[list[Path], list[Path]]:
-        """Sorted (sub-folders, files) of ``folder``, skipping hidden entries and links out.
-
-        A link is resolved and refused (NF007) when it leads out of the project; a link to
-        a folder inside it is not followed (that folder is read where it is). "Files" are
-        every other entry, special files included: :meth:`read_text` reports those it is
-        asked to read (a named pipe called `scene.md` is a finding, not a silent gap)."""
-        dirs: list[Path] = []
-        files: list[Path] = []
-        try:
-            with os.scandir(folder) as it:
-                entries = sorted(it, key=lambda e: natural_key(e.name))
-        except OSError as exc:
-            self.diag(P.UNREADABLE_FILE, f"cannot read folder `{self.rel(folder)}`: {exc.strerror or exc}", self.rel(folder))
-            return dirs, files
-        for entry in entries:
-            if entry.name.startswith((".", "_", "~")) or entry.name.endswith("~"):
-                continue
-            path = Path(entry.path)
-            try:
-                is_link = entry.is_symlink()
-                is_dir = not is_link and entry.is_dir(follow_symlinks=False)
-            except OSError:
-                is_link = is_dir = False
-            if is_link:
-                if not self.inside(path):
-                    self.diag(P.OUTSIDE_PROJECT,
-                              f"`{self.rel(path)}` is a link to a place outside the project; it was not followed",
-                              self.rel(path), help="copy what it points to into the project instead of linking to it")
-                    continue
-                if os.path.isdir(path):
-                    continue  # links inside the project would be read twice
-                files.append(path)
-            elif is_dir:
-                dirs.append(path)
-            else:
-                files.append(path)
-        return dirs, files
-
-    def folders(self, base: Path):
-        """Every folder at or below ``base`` (depth first, in path order) with its
-        (sub-folders, files), at any depth. Iterative, so depth costs no stack; each folder
-        is visited once (a loop through a bind mount ends there)."""
-        seen: set[tuple[int, int]] = set()
-        stack = [base]
-        while stack:
-            folder = stack.pop()
-            try:
-                st = os.stat(folder)
-                ident = (st.st_dev, st.st_ino)
-            except OSError:
-                ident = None
-            if ident is not None:
-                if ident in seen:
-                    continue
-                seen.add(ident)
-            dirs, files = self.walk(folder)
-            yield folder, dirs, files
-            stack.extend(reversed(dirs))
 
     def below(self, folder: Path) -> str:
         """``folder`` relative to ``manuscript/``."""
@@ -815,7 +555,7 @@ def read_project_file(root: Path | str, rel: str, max_size: int = 10_000_000) ->
     at most ``max_size`` bytes, UTF-8 or UTF-16/32 with a byte-order mark, newlines made
     ``\\n`` — or None. For reporters that quote a line of a file the loader reported: never
     raises, never blocks, reports nothing."""
-    loader = _Loader(Path(root).absolute())
+    loader = ProjectFiles(Path(root).absolute())
     loader.max_size = max_size
     path = loader.root / rel
     if not loader.inside(path):
