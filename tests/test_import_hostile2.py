@@ -276,3 +276,12 @@ def test_a_symbolic_link_entry_is_refused(tmp_path, capsys):
     source.write_bytes(out.getvalue())
     message = refused(capsys, tmp_path, source)
     assert "symbolic link" in message and "word/media/image1.png" in message
+
+
+# ----------------------------------------------------------------------------- the harness
+def test_the_hostile_import_harness():
+    from bench.reliability import hostile_import
+
+    outcome = hostile_import.run(count=8, seed=2)
+    assert outcome.ok, outcome.failures
+    assert ("bytes written outside the target", "0") in outcome.figures
