@@ -234,7 +234,8 @@ def write_project(book: Book, target: Path, canon=None, source_name: str = "",
 def _hold(path: Path) -> int:
     """Create the owner file and lock it for as long as this process lives (``flock``: the
     lock goes when the process does, however it ends)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+    fresh = path.with_name(path.name + ".new")
+    fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
     try:
         import fcntl
 
@@ -242,6 +243,7 @@ def _hold(path: Path) -> int:
     except (ImportError, OSError):  # pragma: no cover - no locks here: the pid in the name decides
         pass
     os.write(fd, f"{os.getpid()}\n".encode())
+    os.rename(fresh, path)    # named `owner` only once locked: never seen unlocked while we live
     return fd
 
 
