@@ -84,7 +84,8 @@ def check(
             project, changes = _staged(stack, root, cache)
         else:
             project = load_project(root, cache)
-        if not project.scenes and not any(d.path.startswith("manuscript/") for d in project.diagnostics):
+        if not project.scenes and not any(d.path == "manuscript" or d.path.startswith("manuscript/")
+                                          for d in project.diagnostics):
             raise UsageError(f"nothing to check: no scenes under `{root / 'manuscript'}`",
                              help="scenes are Markdown files in manuscript/<chapter>/")
         if changed or base is not None:

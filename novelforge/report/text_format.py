@@ -23,22 +23,12 @@ def _source_line(report, d, scenes: dict[str, str], lines_of: dict[str, list[str
 
 
 def _read_for_display(project, rel: str) -> str | None:
-    """A file to quote a line from, under the loader's own limits: never a file outside the
-    project (a link out), one over `max-file-size`, or a binary file."""
-    import os
-    from pathlib import Path
+    """A file to quote a line from, under the loader's own rules: never a file outside the
+    project (a link out), a named pipe or device, one over `max-file-size`, or a binary
+    file."""
+    from novelforge.project.loader import read_project_file
 
-    path = project.root / rel
-    try:
-        real = Path(os.path.realpath(path))
-        if not real.is_relative_to(Path(os.path.realpath(project.root))):
-            return None
-        if path.stat().st_size > project.config.check.max_file_size:
-            return None
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None
-    return None if "\x00" in text else text
+    return read_project_file(project.root, rel, project.config.check.max_file_size)
 
 
 WIDTH = 100

@@ -54,14 +54,17 @@ declare(*P.UNCLOSED_FRONT_MATTER, "error", "load", '''
 ''')
 
 declare(*P.UNREADABLE_FILE, "error", "load", '''
-    A file cannot be read as UTF-8 text.
+    A file cannot be read as text.
 
     ## What it does
-    Reports binary files (a Word document saved as `.md`, an image) and text in another
-    encoding, at the first byte that is not UTF-8.
+    Reports binary files (a Word document saved as `.md`, an image), text in another
+    encoding (at the first byte that is not UTF-8; UTF-16 and UTF-32 are read when the file
+    starts with a byte-order mark), files that are not regular files (a named pipe, a
+    socket, a device: never opened, so a check cannot hang on one) and links that lead
+    nowhere or to themselves.
 
     ## Why is this bad
-    NovelForge reads scenes and canon as plain UTF-8 text; anything else is skipped.
+    NovelForge reads scenes and canon as plain text; anything else is skipped.
 
     ## Example
     A scene saved from an old editor as Windows-1252, with `café` stored as byte `0xe9`.
@@ -131,15 +134,19 @@ declare(*P.OUTSIDE_PROJECT, "error", "load", '''
     A link inside the project points outside it.
 
     ## What it does
-    Reports symbolic links under `manuscript/`, `canon/` or `contracts/` whose target lies
-    outside the project folder; they are not followed.
+    Reports symbolic links whose target lies outside the project folder (or cannot be
+    resolved): a scene, canon or contracts file, any folder below `manuscript/`, `canon/`
+    or `contracts/`, those top-level folders themselves, `novelforge.yaml`, `promises.yaml`,
+    a `part.yaml` and the EPUB cover. Nothing behind such a link is read, exported or
+    quoted in a finding.
 
     ## Why is this bad
     A project must be checkable on its own (in CI, by a collaborator), and a checked-out
-    repository must not make NovelForge read files elsewhere on the machine.
+    repository must not make NovelForge read files elsewhere on the machine (a `canon`
+    linked to `/` would walk the whole file system).
 
     ## Example
-    `canon/characters/aria.yaml -> /home/mara/notes/aria.yaml`
+    `canon/characters/aria.yaml -> /home/mara/notes/aria.yaml`, or `canon -> /`
 
     ## Use instead
     Copy the file into the project.
