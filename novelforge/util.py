@@ -16,6 +16,24 @@ _TEMP_TAIL = re.compile(r"[a-z0-9_]{8}\.tmp\Z")
 _ALPHABET = string.ascii_lowercase + string.digits + "_"
 
 
+PATH_MAX = 4096
+
+
+def too_long(path: Path) -> str | None:
+    """Why a file system would refuse ``path`` for its length (a name over
+    :data:`NAME_MAX` bytes, or a path over :data:`PATH_MAX`), as the end of a sentence;
+    None when it would not."""
+    path = Path(path)
+    for part in path.parts:
+        size = len(part.encode("utf-8", "surrogateescape"))
+        if size > NAME_MAX and part != path.anchor:
+            shown = part if len(part) <= 60 else part[:40] + "…" + part[-12:]
+            return f"the name `{shown}` is {size} bytes long, more than the {NAME_MAX} a file system allows"
+    if len(str(path.absolute()).encode("utf-8", "surrogateescape")) >= PATH_MAX:
+        return f"the path is longer than the {PATH_MAX:,} bytes a file system allows"
+    return None
+
+
 def temp_prefix(name: str) -> str:
     """``.<name>.``, the start of every temporary file :func:`atomic_write` makes for a
     file called ``name``; cut so that the whole temporary name (``.<name>.XXXXXXXX.tmp``)

@@ -285,3 +285,11 @@ def test_the_hostile_import_harness():
     outcome = hostile_import.run(count=8, seed=2)
     assert outcome.ok, outcome.failures
     assert ("bytes written outside the target", "0") in outcome.figures
+
+
+def test_a_target_name_over_255_bytes_is_a_one_line_error(tmp_path, capsys):
+    source = tmp_path / "n.txt"
+    source.write_text(NOVEL, "utf-8")
+    code, _out, err = call(capsys, "import", str(source), "--into", str(tmp_path / ("q" * 300)))
+    assert code == 2 and "more than the 255" in err and "internal error" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["n.txt"]

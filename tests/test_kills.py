@@ -128,6 +128,12 @@ def test_an_init_killed_half_way_is_finished_by_running_it_again(tmp_path, capsy
     assert code == 2 and "already holds" in err
 
 
+def test_init_with_a_name_over_255_bytes_is_a_one_line_error(tmp_path, capsys):
+    code, _out, err = call(capsys, "init", str(tmp_path / ("q" * 300)))
+    assert code == 2 and "more than the 255" in err and "internal error" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
 # ----------------------------------------------------------------------------- hooks
 @pytest.mark.usefixtures("isolated_git")
 def test_hooks_install_killed_after_the_backup_keeps_a_hook_and_finishes_on_the_next_run(tmp_path, capsys):

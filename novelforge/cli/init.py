@@ -51,6 +51,11 @@ def init_cmd(
     from novelforge.util import atomic_write
 
     target = (directory or Path.cwd()).absolute()
+    from novelforge.util import too_long
+
+    problem = too_long(target)
+    if problem:
+        raise UsageError(f"cannot create the project: {problem}", help="choose a shorter folder name")
     if target.exists() and not target.is_dir():
         raise UsageError(f"`{target}` exists and is not a folder")
     if ci is not None and ci not in CI_KINDS:

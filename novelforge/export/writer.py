@@ -306,17 +306,12 @@ def output_path(project: Project, spec: Format, out: Path | str | None) -> Path:
 def _check_length(target: Path, out) -> None:
     """A one-line error for a name the file system would refuse (over 255 bytes, or a
     path over 4,096), before anything is written."""
-    from novelforge.util import NAME_MAX
+    from novelforge.util import too_long
 
-    for part in target.parts:
-        size = len(part.encode("utf-8", "surrogateescape"))
-        if size > NAME_MAX and part != target.anchor:
-            shown = part if len(part) <= 60 else part[:40] + "…" + part[-12:]
-            raise UsageError(f"the file name `{shown}` is {size} bytes long, more than the {NAME_MAX} a file "
-                             "system allows", help="give a shorter name with --out")
-    if len(str(target.absolute()).encode("utf-8", "surrogateescape")) > 4000:
-        raise UsageError("the output path is longer than the 4,096 bytes a file system allows",
-                         help="give a shorter path with --out")
+    problem = too_long(target)
+    if problem:
+        raise UsageError(f"cannot write `{out if out is not None else target.name}`: {problem}",
+                         help="give a shorter name with --out")
 
 
 def write_bytes(target: Path, data: bytes) -> None:

@@ -49,6 +49,12 @@ def yaml_str(value: str) -> str:
 
 def check_target(target: Path) -> None:
     """Refuse a target that is a file or already holds a NovelForge project."""
+    from novelforge.util import too_long
+
+    problem = too_long(target)
+    if problem:
+        raise ImportFileError(f"cannot import into that folder: {problem}",
+                              help="choose a shorter folder name with --into")
     if target.is_symlink() and not target.exists():
         raise ImportFileError(f"`{target}` is a broken link; import into a real folder")
     if target.exists() and not target.is_dir():
@@ -274,6 +280,10 @@ def recover_stopped_imports(target: Path) -> list[str]:
     locked while its import runs (or, without locks, the process id in the name is alive).
     Returns one sentence per folder cleaned up."""
     target = Path(target).absolute()
+    from novelforge.util import too_long
+
+    if too_long(target):
+        return []                       # check_target says why
     places = []
     if target.is_dir() and not target.is_symlink():
         places.append(target)
