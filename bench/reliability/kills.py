@@ -400,7 +400,8 @@ def run(count: int | None = None, seed: int = 0, only: tuple[str, ...] | None = 
                 f"(whole files), {tally.corrupt} corrupt; leftovers after the kill {tally.leftovers_after_kill}, "
                 f"after the next run {tally.leftovers_after_next} ({tally.next_runs} next runs)"))
             if tally.samples:
-                outcome.figures.append((f"`{cmd.name}`: leftovers seen right after a kill (removed by the next run)",
+                fate = "removed by the next run" if not tally.leftovers_after_next else "NOT all removed by the next run"
+                outcome.figures.append((f"`{cmd.name}`: leftovers seen right after a kill ({fate})",
                                         ", ".join(f"`{p}`" for p in sorted(set(_shape(p) for p in tally.samples))[:4])))
             shutil.rmtree(template, ignore_errors=True)
         outcome.figures.append(("all commands", f"{totals.kills} kills: {totals.previous} previous, {totals.complete} "
