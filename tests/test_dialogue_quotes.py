@@ -7,7 +7,8 @@ from pathlib import Path
 
 from novelforge.ledger.suggest import suggest
 from novelforge.project.loader import load_project
-from novelforge.rules.engine import CheckOptions, build_names, check_project, index_project
+from novelforge.analysis import Session
+from novelforge.rules.engine import CheckOptions, check_project
 
 SCENE = """---
 title: The Tower
@@ -51,7 +52,7 @@ def test_present_tense_inside_single_quotes_is_speech_not_a_tense_slip(tmp_path)
 
 def test_single_quoted_speech_has_speakers_and_vows(tmp_path):
     project = load_project(make(tmp_path, SCENE))
-    indexes, _ = index_project(project, build_names(project))
+    indexes = Session(project).indexes()
     idx = indexes["manuscript/01-a/01-the-tower.md"]
     assert [d.speaker for d in idx.dialogue] == ["bram", "bram", "aria"]
     assert any(c.detector == "vow" for c in suggest(project, indexes))

@@ -329,7 +329,7 @@ def test_broken_baseline_is_a_config_error(tmp_path):
 @pytest.fixture
 def counted_index(monkeypatch):
     calls: list[str] = []
-    from novelforge.rules import indexing
+    from novelforge.analysis import session as indexing
 
     real = indexing.build_index
 

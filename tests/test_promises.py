@@ -10,7 +10,8 @@ import pytest
 from novelforge.cli import app as cli_app
 from novelforge.ledger.report import build_report, render
 from novelforge.project.loader import load_project
-from novelforge.rules.engine import CheckOptions, build_names, check_project, index_project
+from novelforge.analysis import Session
+from novelforge.rules.engine import CheckOptions, check_project
 
 from conftest import EXAMPLES, FIXTURES
 
@@ -20,7 +21,7 @@ BROKEN = FIXTURES / "broken-novel"
 
 def _report(root, **kw):
     project = load_project(root)
-    indexes, _ = index_project(project, build_names(project))
+    indexes = Session(project).indexes()
     return build_report(project, indexes, **kw)
 
 
@@ -155,7 +156,7 @@ def test_cli_unknown_kind_is_a_one_line_error(capsys):
 
 def test_summary_says_one_promise_not_one_promises():
     project = load_project(EMBER)
-    indexes, _ = index_project(project, build_names(project))
+    indexes = Session(project).indexes()
     report = build_report(project, indexes, open_only=True)
     assert len(report.rows) == 1
     assert "1 promise: 1 open" in render(report, "text") and "1 promises" not in render(report, "markdown")

@@ -10,7 +10,7 @@ import pytest
 from novelforge.cli import app as cli_app
 from novelforge.ledger.suggest import suggest
 from novelforge.project.loader import load_project
-from novelforge.rules.engine import build_names, index_project
+from novelforge.analysis import Session
 
 
 def make(tmp: Path, scenes: list[str], canon: dict[str, str] | None = None) -> Path:
@@ -29,7 +29,7 @@ def make(tmp: Path, scenes: list[str], canon: dict[str, str] | None = None) -> P
 
 def run(root: Path):
     project = load_project(root)
-    indexes, _ = index_project(project, build_names(project))
+    indexes = Session(project).indexes()
     return suggest(project, indexes)
 
 
@@ -140,7 +140,7 @@ def test_suggest_payoffs_finds_later_scene(tmp_path):
     root = make(tmp_path, ["Ann hid the silver key.", FILLER, "The silver key turned in the lock."],
                 {"promises/key.yaml": "description: The silver key\nkind: clue\nkeywords: [silver, key]\n"})
     project = load_project(root)
-    indexes, _ = index_project(project, build_names(project))
+    indexes = Session(project).indexes()
     found = suggest_payoffs(project, indexes, "key")
     assert [p.scene for p in found][:1] and all(p.score >= 0.5 for p in found)
     assert any("turned in the lock" in p.excerpt for p in found)
@@ -150,7 +150,7 @@ def _payoffs(root: Path, pid: str):
     from novelforge.ledger.suggest import suggest_payoffs
 
     project = load_project(root)
-    indexes, _ = index_project(project, build_names(project))
+    indexes = Session(project).indexes()
     return suggest_payoffs(project, indexes, pid)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from novelforge.ledger.suggest import Book, suggest
 from novelforge.project.loader import load_project
-from novelforge.rules.engine import build_names, index_project
+from novelforge.analysis import Session
 
 FILLER = "The rain fell on the roofs of the town. Nobody spoke for a while."
 CANON = {"ann": "Ann", "tobias": "Tobias", "bess": "Bess", "clem": "Clem"}
@@ -34,7 +34,7 @@ def make(tmp: Path, chapters: list[list[str]]) -> Path:
 
 def load(root: Path):
     project = load_project(root)
-    indexes, _ = index_project(project, build_names(project))
+    indexes = Session(project).indexes()
     return project, indexes
 
 

@@ -61,7 +61,7 @@ def promises_report(
     from novelforge.errors import UsageError
     from novelforge.ledger.report import FORMATS, KINDS, build_report, render
     from novelforge.project.loader import find_project_root, load_project
-    from novelforge.rules.engine import build_names, index_project
+    from novelforge.analysis import Session
 
     if fmt not in FORMATS:
         raise UsageError(f"`{fmt}` is not a report format; use one of: {', '.join(FORMATS)}")
@@ -71,7 +71,7 @@ def promises_report(
     if path is not None and not path.exists():
         raise UsageError(f"`{path}` does not exist")
     project = load_project(find_project_root(path or Path.cwd()))
-    indexes, _hits = index_project(project, build_names(project))
+    indexes = Session(project).indexes()
     report = build_report(project, indexes, open_only=open_only, kind=kind)
     width = None
     if fmt == "text" and output is None and sys.stdout.isatty():

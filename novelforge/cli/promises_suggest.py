@@ -36,7 +36,7 @@ def suggest_cmd(
     from novelforge.ledger import store
     from novelforge.ledger.suggest import suggest, suggest_payoffs
     from novelforge.project.loader import load_project
-    from novelforge.rules.engine import build_names, index_project
+    from novelforge.analysis import Session
 
     if fmt not in ("text", "json"):
         raise UsageError(f"`--format {fmt}` is not a format of this command; use text or json")
@@ -46,7 +46,7 @@ def suggest_cmd(
     root, _ = resolve_target([target] if target else None)
     with open_cache(root, not no_cache) as cache:
         proj = load_project(root, cache)
-        indexes, _hits = index_project(proj, build_names(proj), cache)
+        indexes = Session(proj, cache).indexes()
     if payoffs:
         found = suggest_payoffs(proj, indexes, payoffs)
         if fmt == "json":

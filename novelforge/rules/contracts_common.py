@@ -93,7 +93,7 @@ class RunawayPattern(Exception):
         super().__init__(finder.source)
         self.finder, self.first = finder, first
 
-    def finding(self, ctx, code: str, scene: Scene):
+    def finding(self, ctx, scene: Scene):
         """The one finding about the pattern, at its place in the contracts file."""
         if not self.first:
             return None
@@ -101,7 +101,7 @@ class RunawayPattern(Exception):
         self.finder.runaway = scene.path
         doc = ctx.project.contract_docs.get(cid)
         path, (line, col) = (doc.path, doc.position(keypath)) if doc is not None else (scene.path, (1, 1))
-        return ctx.at_file(code, path, line, col,
+        return ctx.at_file(path, line, col,
                            f"the pattern of contract `{cid}` took more than {PATTERN_SECONDS:g} s on `{scene.path}`, "
                            "so the contract was not checked there or in later scenes",
                            contract=cid,

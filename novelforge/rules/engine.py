@@ -9,14 +9,13 @@ from typing import Iterable
 from novelforge.diagnostics import Diagnostic, Severity
 from novelforge.errors import ConfigError, ExitCode
 from novelforge.project.models import Project
+from novelforge.analysis import Session, keys
+from novelforge.cache import ProjectCache, list_of
+from novelforge.rules import suppress
 from novelforge.rules.context import Context
 from novelforge.rules.registry import RULES, Rule, all_rules, resolve_selector
-from novelforge.rules import suppress
-from novelforge.text.index import INDEX_VERSION
-from novelforge.text.names import NameTable
 from novelforge.util import glob_match
-from novelforge.cache import ProjectCache, list_of
-from novelforge.rules.indexing import LazyIndexes, index_project  # noqa: F401  (index_project: re-exported)
+
 
 @dataclass
 class CheckOptions:
@@ -91,42 +90,37 @@ def selected_codes(select: Iterable[str], ignore: Iterable[str], origin: str = "
     return chosen
 
 
-def build_names(project: Project) -> NameTable:
-    named = [((e.kind, e.id), e.names) for e in project.entities()]
-    extra = [(("known", n), [n]) for n in project.config.check.known_names]
-    return NameTable.build(named + extra)
-
-
-def run_rules(project: Project, ctx: Context, codes: set[str], cache: ProjectCache | None = None,
+def run_rules(ctx: Context, codes: set[str], cache: ProjectCache | None = None,
               scenes: set[str] | None = None) -> list[Diagnostic]:
-    """Every selected rule. The findings of scene rules are cached per scene, keyed by the
-    scene's text, the "world" (all YAML and the scene order), the book-wide features
-    rules declare, the selection and the code: editing one scene's prose re-runs the
-    scene rules on that scene only. With ``scenes`` (paths), scene rules run on those
-    scenes only; book-wide rules always see the whole book."""
+    """Every selected rule, each through its own view of the session. The findings of
+    scene rules are cached per scene, keyed by the scene's text, the "world" (all YAML
+    and the scene order), the book-wide features rules declare, the selection and the
+    code: editing one scene's prose re-runs the scene rules on that scene only. With
+    ``scenes`` (paths), scene rules run on those scenes only; book-wide rules always see
+    the whole book."""
     from novelforge.rules.registry import WORLD_FEATURES
 
+    project = ctx.project
     out: list[Diagnostic] = []
     rules: list[Rule] = [r for r in all_rules() if r.code in codes and r.check is not None]
-    scene_rules = [r for r in rules if r.scope == "scene"]
+    scene_rules = [(r, ctx.for_rule(r.code)) for r in rules if r.scope == "scene"]
     world = None
     if cache is not None and scene_rules:
-        world = _digest((code_fingerprint(), project.world_fingerprint, sorted(r.code for r in scene_rules),
-                         [f(ctx, codes) for f in WORLD_FEATURES]))
+        world = keys.world_key(project, [r.code for r, _v in scene_rules], [f(ctx, codes) for f in WORLD_FEATURES])
     for scene in project.scenes:
         if scenes is not None and scene.path not in scenes:
             continue
-        key = f"rules:{world}:{scene.content_hash}:{scene.path}" if world else None
+        key = keys.rules_key(world, scene) if world else None
         found = cache.get(key, list_of(Diagnostic)) if key else None
         if found is None:
             idx = ctx.index(scene)
-            found = [d for r in scene_rules for d in r.check(scene, idx, ctx)]  # type: ignore[misc]
+            found = [d for r, view in scene_rules for d in r.check(scene, idx, view)]  # type: ignore[misc]
             if key:
                 cache.set(key, found)
         out.extend(found)
     for r in rules:
         if r.scope == "project":
-            out.extend(r.check(ctx))  # type: ignore[misc]
+            out.extend(r.check(ctx.for_rule(r.code)))  # type: ignore[misc]
     return out
 
 
@@ -186,9 +180,7 @@ def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) 
     baseline = suppress.read_baseline(project.root) if options.use_baseline else None
     run_key = None
     if cache is not None:
-        run_key = "run:" + _digest((code_fingerprint(), project.fingerprint, sorted(codes), sorted(overrides.items()),
-                                    [(p, sorted(c)) for p, c in per_file], sorted((baseline or {}).items()),
-                                    sorted(options.scenes) if options.scenes is not None else None))
+        run_key = keys.run_key(project, codes, overrides, per_file, baseline, options.scenes)
         cached = cache.get(run_key, _run_shape)
         if cached is not None:
             kept, suppressed, baselined, words, promises = cached
@@ -197,19 +189,13 @@ def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) 
             report.from_cache = True
             return report
 
-    names = build_names(project)
-    if options.scenes is None:
-        indexes, hits = index_project(project, names, cache)
-        rule_cache = cache
-    else:
-        # `--changed`: the checked scenes now; book-wide rules pull in what they need
-        indexes = LazyIndexes(project, names, cache)
-        indexes.checked = {s.path for s in project.scenes if s.path in options.scenes}
-        indexes.fill(indexes.checked)
-        hits = indexes.hits
-        rule_cache = None   # scene rules run on a few scenes: no book-wide cache key to work out
-    ctx = Context(project, names, indexes)
-    found = list(project.diagnostics) + run_rules(project, ctx, codes, rule_cache, options.scenes)
+    # `--changed`: the checked scenes up front; book-wide rules pull in what they need
+    session = Session(project, cache, focus=options.scenes).start()
+    hits = session.hits
+    # scene rules on a few scenes (`--changed`): no book-wide cache key to work out
+    rule_cache = cache if options.scenes is None else None
+    ctx = Context(session)
+    found = list(project.diagnostics) + run_rules(ctx, codes, rule_cache, options.scenes)
 
     # filters: selection (load findings too), per-file ignores, severity overrides
     kept: list[Diagnostic] = []
@@ -230,11 +216,8 @@ def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) 
         kept, baselined = suppress.apply_baseline(kept, baseline)
 
     kept.sort(key=Diagnostic.sort_key)
-    from novelforge.ledger import summarize
-
-    words = sum(i.words for s in project.scenes if _checked(options, s.path)
-                and (i := dict.get(indexes, s.path)) is not None)
-    promises = summarize(project, indexes) if options.scenes is None else None
+    words = session.words()
+    promises = session.promise_summary() if options.scenes is None else None
     if cache is not None and run_key is not None:
         cache.set(run_key, (kept, suppressed, baselined, words, promises))
         cache.flush()
@@ -266,35 +249,6 @@ def _report(project: Project, options: CheckOptions, kept: list[Diagnostic], sup
     if options.scenes is not None:
         report.checked = sum(1 for s in project.scenes if s.path in options.scenes)
     return report
-
-
-def _digest(value: object) -> str:
-    import hashlib
-
-    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-_CODE_FINGERPRINT: str | None = None
-
-
-def code_fingerprint() -> str:
-    """Changes whenever NovelForge's own code changes (version, or any module edited), so
-    no cached result outlives the code that computed it."""
-    global _CODE_FINGERPRINT
-    if _CODE_FINGERPRINT is None:
-        import os
-
-        import novelforge
-
-        base = os.path.dirname(novelforge.__file__)
-        stats = []
-        for folder, _dirs, files in os.walk(base):
-            for name in files:
-                if name.endswith(".py"):
-                    st = os.stat(os.path.join(folder, name))
-                    stats.append((os.path.relpath(os.path.join(folder, name), base), st.st_mtime_ns, st.st_size))
-        _CODE_FINGERPRINT = _digest((novelforge.__version__, INDEX_VERSION, sorted(stats)))
-    return _CODE_FINGERPRINT
 
 
 def _check_config_selectors(project: Project) -> None:
@@ -334,7 +288,7 @@ def _apply_suppressions(project: Project, ctx: Context, diags: list[Diagnostic],
         if checked is not None and scene.path not in checked:
             continue   # not checked (`--changed`): none of its findings is reported, and its
             #            scene rules did not run, so its suppressions cannot be judged
-        idx = ctx.indexes.get(scene.path)
+        idx = ctx.session.index(scene)
         if idx is None or not idx.directives:
             continue
         wins = suppress.windows(idx.directives, scene.line_index.line_count)

@@ -29,10 +29,10 @@ def check(ctx):
         if prev is scene:
             continue
         if scene.doc is not None and "id" in scene.meta.model_fields_set:
-            yield ctx.at_meta("NF101", scene, ("id",),
+            yield ctx.at_meta(scene, ("id",),
                               f"the scene id `{scene.id}` is already used by `{prev.path}`",
                               help="give this scene its own `id:` in the front matter")
         else:
-            yield ctx.at_file("NF101", scene.path, 1, 1,
+            yield ctx.at_file(scene.path, 1, 1,
                               f"the scene id `{scene.id}` (from the file name) is already used by `{prev.path}`",
                               scene=scene.id, help="rename the file or set `id:` in its front matter")

@@ -40,5 +40,5 @@ def check(scene, index, ctx):
     else:  # nothing was written: the default status is `draft`
         keypath = ()
         message = f"the scene has no prose, and without a `status` it counts as `{scene.meta.status}`"
-    yield ctx.at_meta("NF102", scene, keypath, message,
+    yield ctx.at_meta(scene, keypath, message,
                       help="write the scene, or set `status: idea` or `status: outline`")

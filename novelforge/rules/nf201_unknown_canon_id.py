@@ -52,5 +52,5 @@ def check(scene, index, ctx):
             else:
                 message = f"`{ident}` in `{key}` is not a known {noun}" + (f" — did you mean `{hint}`?" if hint else "")
             where = f"canon/{kind}/{ident}.yaml" if kind else f"canon/<kind>/{ident}.yaml"
-            yield ctx.at_meta("NF201", scene, keypath, message, entity=ident,
+            yield ctx.at_meta(scene, keypath, message, entity=ident,
                               help=f"fix the id, or create `{where}`")

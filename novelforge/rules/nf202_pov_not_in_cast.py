@@ -30,6 +30,6 @@ def check(scene, index, ctx):
         return
     if meta.pov not in ctx.project.characters:
         return  # NF201 already reports the unknown id
-    yield ctx.at_meta("NF202", scene, ("pov",),
+    yield ctx.at_meta(scene, ("pov",),
                       f"the POV character `{meta.pov}` is not in this scene's `characters`",
                       entity=meta.pov, help=f"add `{meta.pov}` to `characters`")

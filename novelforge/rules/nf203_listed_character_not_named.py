@@ -42,7 +42,7 @@ def check(scene, index, ctx):
         if cid == scene.meta.pov and index.first_person:
             continue
         ent = chars[cid]
-        yield ctx.at_meta("NF203", scene, ("characters", i),
+        yield ctx.at_meta(scene, ("characters", i),
                           f"{ent.name} (`{cid}`) is listed in `characters` but never named in the scene",
                           entity=cid,
                           help=f"name {ent.name} in the prose, move `{cid}` to `mentions`, or remove it")

@@ -67,5 +67,5 @@ def check(scene, index, ctx):
             m = acting[cid]
             start, end = m.start, m.end
             msg = f"{name} (`{cid}`) acts here (`{m.text}`) but is {where}"
-        yield ctx.at("NF204", scene, start, end, msg, entity=cid,
+        yield ctx.at(scene, start, end, msg, entity=cid,
                      help=f"add `{cid}` to `characters` if {name} is present in the scene")

@@ -54,7 +54,7 @@ def _collect(ctx, scenes, canon_tokens, wanted: set[str] | None = None) -> dict[
     """Capitalised words that are not canon names → [(scene, occurrence)], in reading order."""
     occurrences: dict[str, list] = defaultdict(list)
     for scene in scenes:
-        idx = ctx.indexes.get(scene.path)
+        idx = ctx.session.index(scene)
         if idx is None:
             continue
         for c in idx.capitalised:
@@ -64,46 +64,47 @@ def _collect(ctx, scenes, canon_tokens, wanted: set[str] | None = None) -> dict[
 
 
 def _named_count(ctx, scenes) -> Counter:
-    """How often each entity is actually named, for the frequency guard."""
-    named: Counter = Counter()
-    for scene in scenes:
-        idx = ctx.indexes.get(scene.path)
-        if idx is None:
-            continue
-        for m in idx.mentions:
-            for key in m.entities:
-                named[key] += 1
-    return named
+    """How often each entity is actually named in ``scenes``, for the frequency guard
+    (counted once per set of scenes)."""
+    def count() -> Counter:
+        named: Counter = Counter()
+        for scene in scenes:
+            idx = ctx.session.index(scene)
+            if idx is None:
+                continue
+            for m in idx.mentions:
+                for key in m.entities:
+                    named[key] += 1
+        return named
+
+    return ctx.memo(("NF205-named", tuple(s.path for s in scenes)), count)
 
 
-def _from_checked_scenes(ctx, canon_tokens, near_miss):
-    """``check --changed``: the numbers a full run uses, from fewer scenes. Only words of
-    the checked scenes that look like slips matter; their other occurrences can only be
-    in scenes whose text contains them, and an entity can only be named in a scene where
-    one of its name words appears."""
+def _occurrences(ctx, canon_tokens, near_miss):
+    """The capitalised words of the scenes the run reports on that look like slips of a
+    canon name, with all their occurrences in the book, and how often each entity is
+    named. Only the scenes whose text holds a suspect word can add occurrences, and an
+    entity can only be named in a scene where one of its name words appears: the session
+    analyses those (every scene, in a full run)."""
     import re
 
-    indexes = ctx.indexes
-    scenes = ctx.project.scenes
-    checked = [s for s in scenes if s.path in indexes.checked]
-    suspects = {w for w in _collect(ctx, checked, canon_tokens) if near_miss(w) is not None}
+    session = ctx.session
+    found = _collect(ctx, session.focus_scenes(), canon_tokens)
+    suspects = {w for w in found if near_miss(w) is not None}
     if not suspects:
         return {}, None
+    occurrences = {w: found[w] for w in suspects}
     needle = re.compile("|".join(re.escape(w) for w in sorted(suspects, key=len, reverse=True)))
-    indexes.fill([s.path for s in indexes.scenes_matching(needle)])
-    occurrences = _collect(ctx, [s for s in scenes if indexes.has(s.path)], canon_tokens, suspects)
-    counts: dict = {}
+    others = [s for s in session.scenes_naming(needle) if not session.wanted(s.path)]
+    for word, occs in _collect(ctx, others, canon_tokens, suspects).items():
+        occurrences[word] = sorted(occurrences.get(word, []) + occs, key=lambda o: (o[0].index, o[1].start))
 
     def named_count(key) -> int:
-        if key not in counts:
-            words = {t.lower() for toks, keys in ctx.names.entries.items() if key in keys for t in toks}
-            where = []
-            if words:
-                pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-                where = indexes.scenes_matching(pattern, lower=True)
-                indexes.fill([s.path for s in where])
-            counts[key] = _named_count(ctx, where)[key]
-        return counts[key]
+        words = {t.lower() for toks, keys in ctx.names.entries.items() if key in keys for t in toks}
+        if not words:
+            return 0
+        pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+        return _named_count(ctx, session.scenes_naming(pattern, lower=True))[key]
 
     return occurrences, named_count
 
@@ -159,13 +160,7 @@ def check(ctx):
         cands = [(d, c) for d, c in cands if _fold(c) != _fold(word)]  # an accent is a variant, not a slip
         return cands[0][1] if cands else None
 
-    from novelforge.rules.indexing import partial
-
-    if partial(ctx.indexes):
-        occurrences, named_count = _from_checked_scenes(ctx, canon_tokens, near_miss)
-    else:
-        occurrences = _collect(ctx, ctx.project.scenes, canon_tokens)
-        named_count = None
+    occurrences, named_count = _occurrences(ctx, canon_tokens, near_miss)
     if not occurrences:
         return
     lower_text = None
@@ -179,9 +174,7 @@ def check(ctx):
         if len(scenes) >= 3:
             continue  # used like a name of its own (a different person, a dialect), not a slip
         if len(occs) > 3:
-            if named_count is None:
-                named_count = _named_count(ctx, ctx.project.scenes)
-            expected = max(named_count(k) if callable(named_count) else named_count[k] for k in keys)
+            expected = max(named_count(k) for k in keys)
             if len(occs) * 10 > expected:
                 continue  # the same, for a name used often in one or two scenes
         if lower_text is None:
@@ -192,7 +185,7 @@ def check(ctx):
         full = ent.name if ent is not None else target
         also = f" ({full})" if full != target else ""
         for scene, c in occs:
-            yield ctx.at("NF205", scene, c.start, c.end,
+            yield ctx.at(scene, c.start, c.end,
                          f"`{word}` is not a canon name — did you mean `{target}`{also}?",
                          entity=keys[0][1],
                          help=f"fix the spelling, or add `{word}` to an entry's `aliases` or to `check: known-names`")

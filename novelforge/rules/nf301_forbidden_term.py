@@ -47,11 +47,11 @@ def check(scene, index, ctx):
             try:
                 found = list(matches(c, rx, scene, index, ctx))
             except RunawayPattern as exc:
-                stop = exc.finding(ctx, "NF301", scene)
+                stop = exc.finding(ctx, scene)
                 found = []
                 if stop is not None:
                     yield stop
             for m in found:
-                d = ctx.at("NF301", scene, m.start(), m.end(), f"`{m.group(0)}` is forbidden{because(c, cid)}",
+                d = ctx.at(scene, m.start(), m.end(), f"`{m.group(0)}` is forbidden{because(c, cid)}",
                            contract=cid, help=c.help or "rewrite the passage without it")
                 yield d.with_severity(c.severity)

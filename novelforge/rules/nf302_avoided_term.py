@@ -41,6 +41,6 @@ def check(scene, index, ctx):
         for m in matches(c, rx, scene, index, ctx):
             found = " ".join(m.group(0).split())
             better = lookup.get(found.lower() if c.ignore_case else found, "")
-            d = ctx.at("NF302", scene, m.start(), m.end(), f"`{found}` should be `{better}`{because(c, cid)}",
+            d = ctx.at(scene, m.start(), m.end(), f"`{found}` should be `{better}`{because(c, cid)}",
                        contract=cid, help=c.help or f"write `{better}`")
             yield d.with_severity(c.severity)

@@ -42,7 +42,7 @@ def check(ctx):
                 # only a scene the terms occur in needs analysing (for dialogue and speakers)
                 if next(rx.finditer(ctx.masked(scene), ctx.lower(scene), scene.body_start), None) is None:
                     continue
-                idx = ctx.indexes.get(scene.path)
+                idx = ctx.session.index(scene)
                 if idx is None or not idx.words:
                     continue
                 for m in matches(c, rx, scene, idx, ctx):
@@ -55,7 +55,7 @@ def check(ctx):
             keep = left if counts[left] >= counts[right] else right
             drop = right if keep == left else left
             for scene, m in found[drop]:
-                d = ctx.at("NF303", scene, m.start(), m.end(),
+                d = ctx.at(scene, m.start(), m.end(),
                            f"`{m.group(0)}` and `{keep}` are both used; the book mostly uses `{keep}`"
                            f" ({counts[keep]} to {counts[drop]}){because(c, cid) if c.message else ''}",
                            contract=cid, help=c.help or f"write `{keep}`")

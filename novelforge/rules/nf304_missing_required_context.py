@@ -56,7 +56,7 @@ def check(scene, index, ctx):
         try:
             found = list(_missing(c, cid, trigger, needed, scene, index, ctx, masked, lower))
         except RunawayPattern as exc:
-            found = [d for d in [exc.finding(ctx, "NF304", scene)] if d is not None]
+            found = [d for d in [exc.finding(ctx, scene)] if d is not None]
         yield from found
 
 
@@ -75,7 +75,7 @@ def _missing(c, cid, trigger, needed, scene, index, ctx, masked, lower):
             ok = needed.search(masked, lower, *unit) is not None
         if not ok and unit not in reported:  # one finding per sentence, paragraph or scene
             reported.add(unit)
-            d = ctx.at("NF304", scene, m.start(), m.end(),
+            d = ctx.at(scene, m.start(), m.end(),
                        f"`{m.group(0)}` without {readable(c.then)} in the same {c.within}{because(c, cid)}",
                        contract=cid, help=c.help or f"add what the contract requires to this {c.within}")
             yield d.with_severity(c.severity)

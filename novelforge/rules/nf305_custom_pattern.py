@@ -49,11 +49,11 @@ def check(scene, index, ctx):
         try:
             found = list(matches(c, rx, scene, index, ctx))
         except RunawayPattern as exc:
-            stop = exc.finding(ctx, "NF305", scene)
+            stop = exc.finding(ctx, scene)
             if stop is not None:
                 yield stop
             continue
         for m in found:
             message = _format(c.message, m) if c.message else f"`{m.group(0)}` matches contract `{cid}`"
-            d = ctx.at("NF305", scene, m.start(), m.end(), message, contract=cid, help=c.help)
+            d = ctx.at(scene, m.start(), m.end(), message, contract=cid, help=c.help)
             yield d.with_severity(c.severity)

@@ -68,19 +68,19 @@ def check(scene, index, ctx):
     reported = set()
     if scene.meta.pov in dead:
         reported.add(scene.meta.pov)
-        yield ctx.at_meta("NF401", scene, ("pov",),
+        yield ctx.at_meta(scene, ("pov",),
                           f"{name(scene.meta.pov)} (`{scene.meta.pov}`) is the POV character but died in `{after(scene.meta.pov)}`",
                           entity=scene.meta.pov, help="mark the scene `flashback: true`, or change the POV")
     for i, cid in enumerate(scene.meta.characters):
         if cid in dead and cid not in reported:
             reported.add(cid)
-            yield ctx.at_meta("NF401", scene, ("characters", i),
+            yield ctx.at_meta(scene, ("characters", i),
                               f"{name(cid)} (`{cid}`) is in the cast but died in `{after(cid)}`",
                               entity=cid, help=f"move `{cid}` to `mentions`, or mark the scene `flashback: true`")
     for d in index.dialogue:
         if d.speaker in dead and d.how in ("tag", "beat") and d.speaker not in reported:
             reported.add(d.speaker)
-            yield ctx.at("NF401", scene, d.start, min(d.end, d.start + 60),
+            yield ctx.at(scene, d.start, min(d.end, d.start + 60),
                          f"{name(d.speaker)} (`{d.speaker}`) speaks here but died in `{after(d.speaker)}`",
                          entity=d.speaker, help="give the line to someone alive, or make it a memory")
     for m in index.mentions:
@@ -89,6 +89,6 @@ def check(scene, index, ctx):
         kind, cid = m.entities[0]
         if kind == "characters" and cid in dead and cid not in reported:
             reported.add(cid)
-            yield ctx.at("NF401", scene, m.start, m.end,
+            yield ctx.at(scene, m.start, m.end,
                          f"{name(cid)} (`{cid}`) acts here (`{m.text}`) but died in `{after(cid)}`",
                          entity=cid, help="rewrite it as a memory (`had`), or mark the scene `flashback: true`")

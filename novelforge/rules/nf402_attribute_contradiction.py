@@ -65,7 +65,7 @@ def _other_facts(scene, index, ctx, facts, masked):
             owner = _owner(masked, m.start(), mentions)
             canon = facts.get(owner, {}).get("hand") if owner else None
             if canon and canon != m.group(1).lower():
-                yield ctx.at("NF402", scene, m.start(), m.end(),
+                yield ctx.at(scene, m.start(), m.end(),
                              f"`{m.group(0)}` contradicts canon: {chars[owner].name} is {canon}-handed", entity=owner,
                              help=f"write {canon}-handed, or change `attributes: {{handedness: …}}` in `{chars[owner].path}`")
     if not any("height" in f for f in facts.values()):
@@ -82,7 +82,7 @@ def _other_facts(scene, index, ctx, facts, masked):
         for hit, word in ((after, after and after.group(1)), (before, before and before.group(1))):
             if hit and _stature(word) not in (None, canon):
                 start, end = (m.start, hit.end()) if hit is after else (hit.start(1), m.end)
-                yield ctx.at("NF402", scene, start, end,
+                yield ctx.at(scene, start, end,
                              f"`{' '.join(masked[start:end].split())}` contradicts canon: "
                              f"{chars[cid].name} is {canon}", entity=cid,
                              help=f"change the description, or `attributes: {{height: …}}` in `{chars[cid].path}`")
@@ -169,7 +169,7 @@ def check(scene, index, ctx):
             name = chars[owner].name
             shown = " ".join(m.group(0).split())
             verb = "are" if key == "eyes" else "is"
-            yield ctx.at("NF402", scene, m.start(), m.end(),
+            yield ctx.at(scene, m.start(), m.end(),
                          f"`{shown}` contradicts canon: {name}'s {key} {verb} `{canon}`", entity=owner,
                          help=f"describe it as {canon}, or change `attributes: {{{key}: …}}` in `{chars[owner].path}`")
 
@@ -226,17 +226,48 @@ def _book_genders(ctx, codes):
     return sorted(ctx.memo("genders", lambda: _genders(ctx)).items())
 
 
-def _genders(ctx) -> dict[str, str]:
+def _genders(ctx) -> "_Genders":
+    return _Genders(ctx)
+
+
+class _Genders:
     """The pronoun the book uses for each character: canon `attributes: {gender|pronouns}`
     first, else the subject pronouns in narration sentences that open with the only
-    character they name (at least three, and three in five of one kind)."""
-    out = _canon_genders(ctx)
-    from novelforge.rules.indexing import partial
+    character they name (at least three, and three in five of one kind). Each scene's
+    votes are counted once; a character's are summed over the scenes whose prose names
+    them (the only ones that can vote), worked out when a finding first needs them."""
 
-    if partial(ctx.indexes):
-        return _LazyGenders(ctx, out)
-    _vote(ctx, ctx.project.scenes, out)
-    return out
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self.decided: dict[str, str | None] = dict(_canon_genders(ctx))
+
+    def get(self, cid, default=None):
+        if cid not in self.decided:
+            self.decided[cid] = self._decide(cid) if cid in self.ctx.project.characters else None
+        found = self.decided[cid]
+        return default if found is None else found
+
+    def items(self):
+        """Every character's pronoun (for the key of the cached findings)."""
+        for cid in sorted(self.ctx.project.characters):
+            self.get(cid)
+        return [(cid, g) for cid, g in self.decided.items() if g is not None]
+
+    def _decide(self, cid: str) -> str | None:
+        words = {t.lower() for toks, keys in self.ctx.names.entries.items()
+                 if ("characters", cid) in keys for t in toks}
+        if not words:
+            return None
+        pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+        total: Counter = Counter()
+        for scene in self.ctx.session.scenes_naming(pattern, lower=True):
+            total.update(self.ctx.memo(("NF402-votes", scene.path), lambda s=scene: _votes(self.ctx, s)).get(cid, {}))
+        total.pop("they", None)
+        if total:
+            top, n = total.most_common(1)[0]
+            if n >= 3 and n >= 0.6 * sum(total.values()):
+                return top
+        return None
 
 
 def _canon_genders(ctx) -> dict[str, str]:
@@ -255,70 +286,34 @@ def _canon_genders(ctx) -> dict[str, str]:
     return out
 
 
-def _vote(ctx, scenes, out: dict[str, str], only: str | None = None) -> None:
-    """Add to ``out`` the pronoun the prose of ``scenes`` gives each character not in it
-    (or only character ``only``)."""
+def _votes(ctx, scene) -> dict[str, Counter]:
+    """The subject pronouns each character gets in one scene's narration sentences that
+    open with that character alone."""
     votes: dict[str, Counter] = {}
-    for scene in scenes:
-        idx = ctx.indexes.get(scene.path)
-        if idx is None or not idx.mentions:
+    idx = ctx.session.index(scene)
+    if idx is None or not idx.mentions:
+        return votes
+    masked = ctx.masked(scene)
+    mi = 0
+    for start, end in idx.sentences:
+        first = None
+        named = set()
+        while mi < len(idx.mentions) and idx.mentions[mi].start < end:
+            m = idx.mentions[mi]
+            if m.start >= start and not m.in_dialogue:
+                first = first or m
+                named |= {i for k, i in m.entities if k == "characters"}
+            mi += 1
+        # a sentence that opens with the only character it names: its subject pronouns
+        # (outside dialogue) are mostly that character's
+        if len(named) != 1 or first is None or first.start - start > 2:
             continue
-        masked = ctx.masked(scene)
-        mi = 0
-        for start, end in idx.sentences:
-            first = None
-            named = set()
-            while mi < len(idx.mentions) and idx.mentions[mi].start < end:
-                m = idx.mentions[mi]
-                if m.start >= start and not m.in_dialogue:
-                    first = first or m
-                    named |= {i for k, i in m.entities if k == "characters"}
-                mi += 1
-            # a sentence that opens with the only character it names: its subject pronouns
-            # (outside dialogue) are mostly that character's
-            if len(named) != 1 or first is None or first.start - start > 2:
-                continue
-            (cid,) = named
-            if cid in out or (only is not None and cid != only):
-                continue
-            c = votes.setdefault(cid, Counter())
-            for p in _PRONOUNS.finditer(masked, start, end):
-                if not idx.in_dialogue(p.start()):
-                    c[_GENDER_OF[p.group(1).lower()]] += 1
-    for cid, c in votes.items():
-        c.pop("they", None)
-        if cid not in out and c:
-            top, n = c.most_common(1)[0]
-            if n >= 3 and n >= 0.6 * sum(c.values()):
-                out[cid] = top
-
-
-class _LazyGenders(dict):
-    """``check --changed``: a character's pronoun, worked out when a checked scene needs
-    it, from the scenes that name them (the only ones that can vote)."""
-
-    def __init__(self, ctx, known: dict[str, str]) -> None:
-        super().__init__(known)
-        self.ctx = ctx
-        self.done = set(known)
-
-    def get(self, cid, default=None):  # type: ignore[override]
-        if cid not in self.done and cid in self.ctx.project.characters:
-            self.done.add(cid)
-            import re
-
-            indexes = self.ctx.indexes
-            words = {t.lower() for toks, keys in self.ctx.names.entries.items()
-                     if ("characters", cid) in keys for t in toks}
-            if words:
-                pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-                where = indexes.scenes_matching(pattern, lower=True)
-                indexes.fill([s.path for s in where])
-                found: dict[str, str] = {}
-                _vote(self.ctx, where, found, only=cid)
-                if cid in found:
-                    self[cid] = found[cid]
-        return dict.get(self, cid, default)
+        (cid,) = named
+        c = votes.setdefault(cid, Counter())
+        for p in _PRONOUNS.finditer(masked, start, end):
+            if not idx.in_dialogue(p.start()):
+                c[_GENDER_OF[p.group(1).lower()]] += 1
+    return votes
 
 
 def _owner(masked: str, at: int, mentions) -> str | None:

@@ -1,5 +1,4 @@
 from novelforge.rules.registry import rule
-from novelforge.timeline import timeline
 
 
 def _format_gap(minutes: int) -> str:
@@ -41,7 +40,7 @@ def check(ctx):
     when: 402-03-20 14:00       # or mark the scene `flashback: true`
     ```
     """
-    times, _errors = ctx.memo("timeline", lambda: timeline(ctx.project))
+    times, _errors = ctx.timeline()
     last = None  # (scene, time) of the last dated non-flashback scene
     for scene in ctx.project.scenes:
         t = times.get(scene.path)
@@ -51,7 +50,7 @@ def check(ctx):
             continue
         if last is not None and last[1].scale == t.scale and t.minutes < last[1].minutes:
             prev = last[0]
-            yield ctx.at_meta("NF403", scene, ("when",),
+            yield ctx.at_meta(scene, ("when",),
                               f"`when: {scene.meta.when}` is {_format_gap(last[1].minutes - t.minutes)} before "
                               f"the previous scene `{prev.id}` (`when: {prev.meta.when}`)",
                               help="fix the date, move the scene, or mark it `flashback: true`")

@@ -1,6 +1,5 @@
 from novelforge.rules.contracts_common import terms_regex
 from novelforge.rules.registry import rule
-from novelforge.timeline import timeline
 
 
 def _knowledge(ctx):
@@ -20,7 +19,7 @@ def _knowledge(ctx):
 def _earlier(ctx, scene, learned) -> bool:
     """Whether ``scene`` happens before ``learned``: by story time when both are dated on
     one scale, else by reading order."""
-    times, _ = ctx.memo("timeline", lambda: timeline(ctx.project))
+    times, _ = ctx.timeline()
     a, b = times.get(scene.path), times.get(learned.path)
     if a is not None and b is not None and a.scale == b.scale and a.minutes != b.minutes:
         return a.minutes < b.minutes
@@ -79,7 +78,7 @@ def check(scene, index, ctx):
                 how = "thinks"
             else:
                 continue
-            yield ctx.at("NF404", scene, m.start(), m.end(),
+            yield ctx.at(scene, m.start(), m.end(),
                          f"{chars[cid].name} {how} `{m.group(0)}` before learning that {fact} (in `{learned.id}`)",
                          entity=cid, help=f"move the line after `{learned.id}`, or change `learned_in`")
             break  # one finding per fact and scene

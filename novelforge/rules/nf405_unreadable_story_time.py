@@ -1,5 +1,4 @@
 from novelforge.rules.registry import rule
-from novelforge.timeline import timeline
 
 
 @rule("NF405", "unreadable-story-time", "warning", "scene")
@@ -25,12 +24,12 @@ def check(scene, index, ctx):
     when: +1 day morning
     ```
     """
-    _times, errors = ctx.memo("timeline", lambda: timeline(ctx.project))
+    _times, errors = ctx.timeline()
     reason = errors.get(scene.path)
     if reason:
         if reason.startswith("not a story time"):
             message = f"`when: {scene.meta.when}` is not a story time NovelForge can read"
         else:
             message = f"`when: {scene.meta.when}` cannot be read: {reason}"
-        yield ctx.at_meta("NF405", scene, ("when",), message,
+        yield ctx.at_meta(scene, ("when",), message,
                           help="write `402-03-14 20:00`, `day 12 evening` or `+2 days` (docs/format.md, Story time)")

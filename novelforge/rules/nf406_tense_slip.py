@@ -125,7 +125,7 @@ def check(scene, index, ctx):
             continue
         reported.add(si)
         shown = " ".join(masked[start:end].split())
-        yield ctx.at("NF406", scene, start, end,
+        yield ctx.at(scene, start, end,
                      f"`{shown}` is in the {tense} tense; the scene is told in the {main}",
                      help=f"put the sentence in the {main} tense, or italicise it if it is a thought or a letter")
 

@@ -50,7 +50,7 @@ def check(scene, index, ctx):
                 if _roman_numeral(masked, m.start()) or _verb_tense("I", m.group(2)) != "past":
                     continue
                 shown = " ".join(m.group(0).split())
-                yield ctx.at("NF407", scene, m.start(), m.end(),
+                yield ctx.at(scene, m.start(), m.end(),
                              f"`{shown}` in the narration of a third-person scene",
                              help="use the third person, italicise a direct thought, or set `pov_mode: first`")
                 break  # one finding per sentence
@@ -58,7 +58,7 @@ def check(scene, index, ctx):
         for m in index.mentions:
             if m.in_dialogue or not m.acts or (("characters", scene.meta.pov) not in m.entities):
                 continue
-            yield ctx.at("NF407", scene, m.start, m.end,
+            yield ctx.at(scene, m.start, m.end,
                          f"the narrator `{m.text}` acts under their own name in a first-person scene",
                          entity=scene.meta.pov, help="use `I`, or set `pov_mode: third`")
             break
@@ -75,13 +75,11 @@ def _first_person_book(ctx) -> bool:
     """A book in which at least one scene in five reads as first person (a Watson, an
     Ishmael, a journal): its scenes are first person unless they say `pov_mode: third`
     (a third-person novel quoting letters stays far below that)."""
-    from novelforge.rules.indexing import first_person, light_index
-
+    session = ctx.session
     scenes = [s for s in ctx.project.scenes if s.readable
-              and (i := light_index(ctx.indexes, s.path)) is not None and i.words >= 200]
-    if hasattr(ctx.indexes, "first_persons"):
-        ctx.indexes.first_persons(scenes)   # all at once, in parallel
-    return bool(scenes) and sum(1 for s in scenes if first_person(ctx.indexes, s)) >= 0.2 * len(scenes)
+              and (i := session.light(s.path)) is not None and i.words >= 200]
+    session.first_persons(scenes)   # all at once, in parallel
+    return bool(scenes) and sum(1 for s in scenes if session.first_person(s)) >= 0.2 * len(scenes)
 
 
 

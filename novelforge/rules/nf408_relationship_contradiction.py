@@ -93,7 +93,7 @@ def check(scene, index, ctx):
             if canon is None or not _contradicts(canon, word):
                 continue
             start = m.start() if rx is _FORWARD else ends.get(m.start(), m.start())
-            yield ctx.at("NF408", scene, start, target.end,
+            yield ctx.at(scene, start, target.end,
                          f"{chars[target_id].name} is {chars[owner].name}'s {canon} in canon, not {word.lower()}",
                          entity=target_id,
                          help=f"write `{canon}`, or fix `relationships:` in `{chars[owner].path}`")

@@ -72,7 +72,7 @@ def check(scene, index, ctx):
     items = ctx.project.canon.get("items", {})
     for i, t in enumerate(scene.meta.transfers):
         if t.item not in items:
-            yield ctx.at_meta("NF409", scene, ("transfers", i, "item"),
+            yield ctx.at_meta(scene, ("transfers", i, "item"),
                               f"`transfers` names `{t.item}`, which is not an item in canon/items/",
                               entity=t.item, help="fix the id, or add the item to canon/items/")
     if not index.words or not items or scene.meta.flashback:
@@ -96,7 +96,7 @@ def check(scene, index, ctx):
             state = states.get(iid, {}).get(scene.index)
             name = items[iid].name
             if isinstance(state, str):
-                yield ctx.at("NF409", scene, m.start(), m.end(),
+                yield ctx.at(scene, m.start(), m.end(),
                              f"`{m.group(0)}` is used here but was {state} earlier", entity=iid,
                              help=f"remove the use, or change the `transfers` that left {name} {state}")
                 continue
@@ -104,7 +104,7 @@ def check(scene, index, ctx):
             if user is None or not state or user in state:
                 continue
             holders = " or ".join(chars[h].name if h in chars else h for h in sorted(state))
-            yield ctx.at("NF409", scene, m.start(), m.end(),
+            yield ctx.at(scene, m.start(), m.end(),
                          f"{chars[user].name if user in chars else user} uses `{m.group(0)}`, which {holders} holds",
                          entity=iid, help=f"add `transfers: [{{item: {iid}, to: {user}}}]` where it changes hands")
 

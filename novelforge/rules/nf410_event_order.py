@@ -1,5 +1,5 @@
 from novelforge.rules.registry import rule
-from novelforge.timeline import calendar_of, parse_when, timeline
+from novelforge.timeline import calendar_of, parse_when
 
 
 def _times(ctx):
@@ -12,7 +12,7 @@ def _times(ctx):
                 out[eid] = parse_when(ent.model.when, cal)
             except ValueError:
                 pass
-    scene_times, _ = ctx.memo("timeline", lambda: timeline(ctx.project))
+    scene_times, _ = ctx.timeline()
     for scene in ctx.project.scenes:
         if scene.path in scene_times and scene.id not in out:
             out[scene.id] = scene_times[scene.path]
@@ -67,7 +67,7 @@ def check(ctx):
         line, col = doc.position(keypath) if doc is not None else (1, 1)
         for ident in (first, then):
             if ident not in known:
-                yield ctx.at_file("NF410", path, line, col, f"`{ident}` is not an event or a scene id",
+                yield ctx.at_file(path, line, col, f"`{ident}` is not an event or a scene id",
                                   contract=contract, entity=None if contract else holder.id,
                                   help="ids of canon/events entries or of scenes")
                 break
@@ -75,7 +75,7 @@ def check(ctx):
             a, b = times.get(first), times.get(then)
             if a is None or b is None or a.scale != b.scale or a.minutes < b.minutes:
                 continue
-            yield ctx.at_file("NF410", path, line, col,
+            yield ctx.at_file(path, line, col,
                               f"`{first}` must come before `{then}`, but its story time is "
                               f"{'the same' if a.minutes == b.minutes else 'later'}",
                               contract=contract, entity=None if contract else holder.id,

@@ -1,7 +1,6 @@
 import re
 
 from novelforge.rules.registry import rule
-from novelforge.timeline import timeline
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(minute|min|hour|hr|day|week|month)s?\s*$", re.I)
 _UNIT = {"minute": 1, "min": 1, "hour": 60, "hr": 60, "day": 1440, "week": 7 * 1440, "month": 30 * 1440}
@@ -45,7 +44,7 @@ def travel_table(ctx) -> dict[frozenset, int]:
 
 def appearances(ctx) -> dict[str, list]:
     """character → [(time, scene)] for scenes with a time and a location, in story time."""
-    times, _ = ctx.memo("timeline", lambda: timeline(ctx.project))
+    times, _ = ctx.timeline()
     out: dict[str, list] = {}
     for scene in ctx.project.scenes:
         t = times.get(scene.path)
@@ -101,7 +100,7 @@ def check(ctx):
             if need is None or gap <= 0 or gap >= need:
                 continue  # gap 0 is NF412's (two places at once)
             name = chars[cid].name if cid in chars else cid
-            yield ctx.at_meta("NF411", s2, ("when",),
+            yield ctx.at_meta(s2, ("when",),
                               f"{name} reaches `{s2.meta.location}` {_format(gap)} after being in "
                               f"`{s1.meta.location}` (`{s1.id}`); the journey takes at least {_format(need)}",
                               entity=cid, help="move the scene later, or change the travel time in canon")

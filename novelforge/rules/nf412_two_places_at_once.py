@@ -31,7 +31,7 @@ def check(ctx):
                 later = s2 if s2.index > s1.index else s1
                 other = s1 if later is s2 else s2
                 key = ("characters", later.meta.characters.index(cid)) if cid in later.meta.characters else ("pov",)
-                yield ctx.at_meta("NF412", later, key,
+                yield ctx.at_meta(later, key,
                                   f"{name} is in `{later.meta.location}` here and in `{other.meta.location}` "
                                   f"(`{other.id}`) at the same time (`{later.meta.when}`)",
                                   entity=cid, help="remove the character from one of the scenes, or change a `when`")

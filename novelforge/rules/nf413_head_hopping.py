@@ -50,6 +50,6 @@ def check(scene, index, ctx):
         reported.add(cid)
         name = chars[cid].name if cid in chars else cid
         pov_name = chars[pov].name if pov in chars else pov
-        yield ctx.at("NF413", scene, m.start, tm.end(),
+        yield ctx.at(scene, m.start, tm.end(),
                      f"the narration tells what {name} {tm.group(1)} in a scene told from {pov_name}'s point of view",
                      entity=cid, help=f"show it through what {pov_name} sees, or move it to a {name} scene")

@@ -38,7 +38,7 @@ def check(ctx):
     for pid, entry in ledger(ctx).items():
         if entry.setups and not entry.payoffs:
             site = min(entry.setups, key=lambda s: (s.order, s.line))
-            d = at_site(ctx, "NF501", site, pid, f"the promise `{pid}` is planted here but never paid off",
+            d = at_site(ctx, site, pid, f"the promise `{pid}` is planted here but never paid off",
                         help=f"pay it off in a later scene (`payoffs: [{pid}]` or `<!-- payoff: {pid} -->`), "
                              "or cut the setup")
             yield d.with_severity(Severity.ERROR) if final else d

@@ -34,5 +34,5 @@ def check(ctx):
     for pid, entry in ledger(ctx).items():
         if entry.payoffs and not entry.setups:
             for site in entry.payoffs:
-                yield at_site(ctx, "NF502", site, pid, f"the promise `{pid}` is paid off here but never set up",
+                yield at_site(ctx, site, pid, f"the promise `{pid}` is paid off here but never set up",
                               help=f"plant it in an earlier scene (`setups: [{pid}]` or `<!-- setup: {pid} -->`)")

@@ -33,6 +33,6 @@ def check(ctx):
         setup = min(entry.setups, key=lambda s: (s.order, s.line, s.column))
         for site in entry.payoffs:
             if (site.order, site.line, site.column) < (setup.order, setup.line, setup.column):
-                yield at_site(ctx, "NF503", site, pid,
+                yield at_site(ctx, site, pid,
                               f"the promise `{pid}` is paid off here before it is set up in `{setup.scene}`",
                               help="move the setup earlier or the payoff later")

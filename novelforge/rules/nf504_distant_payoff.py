@@ -38,7 +38,7 @@ def check(ctx):
         n, unit = window
         gap = distance(bm, setup, payoff)[unit]
         if gap > n:
-            yield at_site(ctx, "NF504", payoff, pid,
+            yield at_site(ctx, payoff, pid,
                           f"the promise `{pid}` is paid off {gap} {unit} after its setup in `{setup.scene}`, "
                           f"beyond its window of {describe(window)}",
                           help="pay it off sooner, remind the reader of it on the way, or widen `payoff_within`")

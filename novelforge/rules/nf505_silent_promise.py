@@ -65,7 +65,7 @@ def check(ctx):
         if (all if every else any)(_found(t, text) for t in terms):
             continue
         shown = (" and " if every else ", ").join(f"`{t}`" for t in terms)
-        yield at_site(ctx, "NF505", setup, pid,
+        yield at_site(ctx, setup, pid,
                       f"the open promise `{pid}` is not mentioned in the last "
                       + ("chapter" if n == 1 else f"{n} chapters") + f" (looked for {shown})",
                       help="remind the reader of it in a late chapter, pay it off, or add `keywords` to the promise")

@@ -33,6 +33,6 @@ def check(ctx):
             continue
         ordered = sorted(entry.payoffs, key=lambda s: (s.order, s.line, s.column))
         for site in ordered[1:]:
-            yield at_site(ctx, "NF506", site, pid,
+            yield at_site(ctx, site, pid,
                           f"the promise `{pid}` is paid off again here, after `{ordered[0].scene}`",
                           help="keep one payoff, or give the second promise its own id")

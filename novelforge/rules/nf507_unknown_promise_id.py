@@ -40,6 +40,6 @@ def check(ctx):
             continue
         hint = suggest(pid, declared)
         for site in sorted(entry.setups + entry.payoffs, key=lambda s: (s.path, s.line, s.column)):
-            yield at_site(ctx, "NF507", site, pid,
+            yield at_site(ctx, site, pid,
                           f"`{pid}` is not a declared promise" + (f" — did you mean `{hint}`?" if hint else ""),
                           help="promises are declared in `canon/promises/<id>.yaml` or `promises.yaml`")

@@ -1,0 +1,73 @@
+"""The one builder of cache keys.
+
+Every key folds in what changes the value stored under it (black's habit): the code
+that computed it (:func:`code_fingerprint`), the content hash of the text it was
+computed from, and every setting that changes the result. A key names its kind first
+(``idx:``, ``person:``, ``rules:``, ``run:``, ``yaml:``) so one store can hold them all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+_CODE_FINGERPRINT: str | None = None
+
+
+def digest(value: object) -> str:
+    """A short hash of ``repr(value)`` (values are built from sorted, plain data)."""
+    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def code_fingerprint() -> str:
+    """Changes whenever NovelForge's own code changes (version, or any module edited), so
+    no cached result outlives the code that computed it."""
+    global _CODE_FINGERPRINT
+    if _CODE_FINGERPRINT is None:
+        import novelforge
+        from novelforge.text.index import INDEX_VERSION
+
+        base = os.path.dirname(novelforge.__file__)
+        stats = []
+        for folder, _dirs, files in os.walk(base):
+            for name in files:
+                if name.endswith(".py"):
+                    st = os.stat(os.path.join(folder, name))
+                    stats.append((os.path.relpath(os.path.join(folder, name), base), st.st_mtime_ns, st.st_size))
+        _CODE_FINGERPRINT = digest((novelforge.__version__, INDEX_VERSION, sorted(stats)))
+    return _CODE_FINGERPRINT
+
+
+def yaml_key(text_digest: str) -> str:
+    """A YAML document's parsed data, by the hash of its text."""
+    return f"yaml:{code_fingerprint()}:{text_digest}"
+
+
+def index_key(scene, names) -> str:
+    """A scene's full text index: its text, the names it is read against, its POV."""
+    return f"idx:{code_fingerprint()}:{scene.content_hash}:{names.fingerprint}:{scene.meta.pov}:{scene.meta.pov_mode}"
+
+
+def person_key(scene) -> str:
+    """Whether a scene reads as first person (a bool, cheaper to read back than an index)."""
+    return f"person:{code_fingerprint()}:{scene.content_hash}:{scene.meta.pov_mode}"
+
+
+def rules_key(world: str, scene) -> str:
+    """The findings of the scene rules on one scene, in a given ``world`` (:func:`world_key`)."""
+    return f"rules:{world}:{scene.content_hash}:{scene.path}"
+
+
+def world_key(project, codes, features) -> str:
+    """What a scene's findings depend on besides its own text: all YAML and the scene
+    order (``project.world_fingerprint``), the scene rules selected and the book-wide
+    features they read."""
+    return digest((code_fingerprint(), project.world_fingerprint, sorted(codes), features))
+
+
+def run_key(project, codes, overrides, per_file, baseline, scenes) -> str:
+    """A whole check's result: every input file's bytes (``project.fingerprint``) and
+    every option that changes what is reported."""
+    return "run:" + digest((code_fingerprint(), project.fingerprint, sorted(codes), sorted(overrides.items()),
+                            [(p, sorted(c)) for p, c in per_file], sorted((baseline or {}).items()),
+                            sorted(scenes) if scenes is not None else None))
