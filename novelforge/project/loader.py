@@ -110,7 +110,9 @@ class _Loader(ProjectFiles):
         self.yaml_prints.append((rel, digest))
         if self.cache is not None:
             # a parse that succeeded before is reused; positions stay lazy (YamlDoc)
-            key = "yaml:1:" + digest
+            from novelforge.analysis import keys
+
+            key = keys.yaml_key(digest)
             hit = self.cache.get(key, _one_value)
             if hit is not None:
                 return YamlDoc(rel, text, hit[0], line_offset)
