@@ -236,3 +236,11 @@ def test_an_empty_alias_is_dropped_alone(tmp_path):
     p = load_project(root)
     assert [where(d) for d in p.diagnostics] == [("NF004", "canon/characters/aria.yaml", 2, 17)]
     assert p.characters["aria"].model.aliases == ["Aria", "Vell"]
+
+
+@pytest.mark.parametrize("name", ["promises.yaml", "canon/promises.yaml"])
+@pytest.mark.parametrize("text", ["just a sentence\n", "- one\n- two\n", "42\n"])
+def test_a_promises_file_that_is_not_a_map_is_a_finding(tmp_path, capsys, name, text):
+    root = project(tmp_path / "novel", {name: text})
+    code, found, _report = check(capsys, root)
+    assert code == 1 and (("NF004", name, 1, 1) in found), found

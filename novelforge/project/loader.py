@@ -122,7 +122,7 @@ class _Loader(ProjectFiles):
                 self.cache.set(key, (data,))
         except YamlSyntaxError as exc:
             self.diag(P.YAML_SYNTAX, exc.message, rel, exc.line, exc.column,
-                      help="YAML needs `key: value` pairs indented with spaces; quote text that contains `: ` or starts with `[`, `{`, `*`, `&` or `!`")
+                      help=exc.help or "YAML needs `key: value` pairs indented with spaces; quote text that contains `: ` or starts with `[`, `{`, `*`, `&` or `!`")
             return None
         return YamlDoc(rel, text, data, line_offset)
 
@@ -437,6 +437,12 @@ class _Loader(ProjectFiles):
         if doc is None:
             return
         if many:
+            if doc.data is not None and not isinstance(doc.data, dict):
+                self.diag(P.INVALID_VALUE,
+                          f"`{doc.path}` should map promise ids to promises, not be a {_kind_name(doc.data)}",
+                          doc.path, *doc.position(()),
+                          help="write one `id: description` (or `id: {description: …, payoff_within: …}`) per line")
+                return
             items = doc.data if isinstance(doc.data, dict) else {}
             for pid, value in items.items():
                 self._add_promise(str(pid), value, doc, (pid,), into)
