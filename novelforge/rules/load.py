@@ -11,6 +11,14 @@ declare(*P.YAML_SYNTAX, "error", "load", '''
     Reports YAML that does not parse, at the line and column where the parser gave up.
     The rest of the project is still checked; the broken file is skipped.
 
+    A file is also refused, before anything is built from it, when it nests deeper than
+    100 levels, holds more than 200,000 values (an alias or merge key counts as all it
+    stands for, so a few lines cannot multiply into millions), carries a tag other than
+    the plain ones (`!!python/object`, `!!binary`, `!!set`, a custom `!tag`), repeats a
+    key or an anchor, uses a list or a map as a key, or holds a second document (a
+    second `---`). Project files never need any of these; a repository that ships them is
+    refused, never run (docs/security.md).
+
     ## Why is this bad
     Nothing in a file that cannot be read is checked, exported or drafted from.
 
