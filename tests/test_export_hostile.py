@@ -146,3 +146,15 @@ def test_a_long_export_name_leaves_no_temporary_file(tmp_path):
     target = tmp_path / ("n" * 245 + ".epub")
     atomic_write(target, b"data")
     assert os.listdir(tmp_path) == [target.name]
+
+
+def test_a_scene_that_is_not_read_is_named_on_stderr(tmp_path, capsys, project):
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: Secret\n---\n\nOUTSIDE-SECRET prose.\n", "utf-8")
+    chapter = sorted((project / "manuscript").iterdir())[0]
+    (chapter / "09-linked.md").symlink_to(secret)
+    target = tmp_path / "book.md"
+    code, _out, err = call(capsys, "export", str(project), "--out", str(target))
+    assert code == 0, err
+    assert "OUTSIDE-SECRET" not in target.read_text("utf-8")
+    assert f"{chapter.name}/09-linked.md" in err and "left out of the book" in err

@@ -85,6 +85,25 @@ def export_cmd(
     if skipped:
         console.print(f"warning: {_n(skipped, 'scene')} with broken front matter left out; "
                       "run `novelforge check` to see why.", markup=False)
+    unread = not_read(loaded)
+    for diag in unread[:5]:
+        console.print(f"warning: {diag.message.rstrip('.')} — left out of the book.", markup=False)
+    if len(unread) > 5:
+        console.print(f"warning: and {_n(len(unread) - 5, 'other file')} in manuscript/ not read; "
+                      "run `novelforge check` to see them.", markup=False)
+
+
+# the loader's findings that mean a file of the manuscript was not read at all
+_NOT_READ = ("NF003", "NF006", "NF007")
+
+
+def not_read(project) -> list:
+    """Findings of the loader about scene files (or folders) in manuscript/ it did not read
+    (unreadable, too large, linked outside the project): a scene is never left out of a
+    book without a word."""
+    return sorted((d for d in project.diagnostics
+                   if d.code in _NOT_READ and (d.path or "").startswith("manuscript/")),
+                  key=lambda d: (d.path, d.line, d.code))
 
 
 def _progress(console):
