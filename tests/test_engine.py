@@ -433,3 +433,61 @@ def test_scene_rules_rerun_only_on_the_edited_scene(tmp_path, monkeypatch):
     (root / "canon/characters/bram.yaml").write_text("id: bram\nname: Bram Kettering\naliases: [Bram, Ket]\n", "utf-8")
     run(root, use_cache=True)
     assert len(seen) == 4 and first.diagnostics is not None
+
+
+@pytest.fixture
+def counted_rules(monkeypatch):
+    """Scene → codes of the scene rules that ran on it (not served from the cache)."""
+    import dataclasses
+
+    from novelforge.rules.registry import RULES, all_rules
+
+    ran: list[tuple[str, str]] = []
+    for r in all_rules():
+        if r.scope == "scene" and r.check is not None:
+            def counting(scene, idx, ctx, _real=r.check, _code=r.code):
+                ran.append((scene.path.rsplit("/", 1)[-1], _code))
+                return _real(scene, idx, ctx)
+            monkeypatch.setitem(RULES, r.code, dataclasses.replace(r, check=counting))
+    return ran
+
+
+def test_a_change_re_runs_only_the_rules_that_read_it(broken, counted_rules):
+    """Cached findings are keyed on what each rule declares it reads: editing a location
+    re-runs the rules that read locations (or every kind of canon), not the tense rule."""
+    from novelforge.rules.registry import RULES
+
+    first = run(broken, use_cache=True)
+    counted_rules.clear()
+    location = broken / "canon" / "locations" / "cinderholt.yaml"
+    location.write_text(location.read_text("utf-8").replace("A hill town", "A cold hill town"), "utf-8")
+    second = run(broken, use_cache=True)
+    again = {code for _scene, code in counted_rules}
+    assert again == {c for c, r in RULES.items() if r.scope == "scene" and r.check is not None and r.reads_canon("locations")}
+    assert "NF406" not in again and "NF402" in again
+    assert [d.sort_key() for d in second.diagnostics] == [d.sort_key() for d in first.diagnostics]
+
+    # editing one scene's prose re-runs every scene rule on that scene only
+    counted_rules.clear()
+    scene = next(s for s in second.project.scenes if s.readable and "gate" not in s.path)
+    (broken / scene.path).write_text(scene.text + "\nThe rain went on.\n", "utf-8")
+    run(broken, use_cache=True)
+    assert {name for name, _code in counted_rules} == {scene.path.rsplit("/", 1)[-1]}
+
+    # a contract of one type re-runs the rules that read that type
+    counted_rules.clear()
+    contracts = broken / "contracts" / "extra.yaml"
+    contracts.write_text("new-ban:\n  type: forbid\n  terms: [zeppelin]\n", "utf-8")
+    run(broken, use_cache=True)
+    assert {code for _scene, code in counted_rules} == {"NF301"}
+
+
+def test_every_rule_says_what_it_reads():
+    from novelforge.rules.registry import READS, all_rules, valid_read
+
+    for r in all_rules():
+        if r.check is None:
+            continue
+        assert r.reads, f"{r.code} declares no reads"
+        assert all(valid_read(t) for t in r.reads), (r.code, r.reads)
+    assert set(READS) >= {"prose", "front-matter", "structure", "timeline", "cast", "canon", "promises", "book"}

@@ -349,3 +349,41 @@ def test_the_pull_request_that_adds_the_novel_checks_all_of_it(tmp_path, capsys)
     code, out, err = call(capsys, "impact", str(top / "book"), "--base", "HEAD~1", "--format", "json")
     assert code == 0, err
     assert json.loads(out)["disappeared"] == []
+
+
+# --------------------------------------------------------------------- what rules read
+def changed_for(root: Path, codes: set[str] | None):
+    project = load_project(root)
+    with GitRepo(root) as r:
+        commit, label = r.base_for(None)
+        return compute_changes(r, project, commit, label, codes=codes)
+
+
+def test_the_scenes_checked_follow_what_the_selected_rules_read(repo):
+    """A change reaches only as far as the run's rules read: a location edit checks no
+    scene for the tense rule alone, and the scenes naming the location for NF402."""
+    edit(repo / "canon/locations/cinderholt.yaml", "summary:", "summary: Cold.")
+    assert changed_for(repo, {"NF406"}).scenes == {}
+    named = changed_for(repo, {"NF402"}).scenes
+    assert named and all("locations/cinderholt changed" in why[0] for why in named.values())
+    assert changed_for(repo, None).scenes == changed_for(repo, {"NF402", "NF406"}).scenes
+
+
+def test_a_prose_edit_pulls_neighbours_only_for_rules_that_read_them(repo):
+    edit(repo / SUMMONS, "\n\n", "\n\nA musket leaned by the door.\n\n", count=1)
+    assert set(changed_for(repo, {"NF406"}).scenes) == {SUMMONS}
+    around = changed_for(repo, {"NF412"}).scenes       # two places at once: cast and time
+    assert SUMMONS in around and len(around) > 1
+    assert set(around) <= set(changed_for(repo, None).scenes)
+
+
+def test_every_input_a_rule_may_read_has_a_reach():
+    """A new input in the vocabulary must say how far a change to it reaches in
+    ``--changed`` (vcs/affected.py REACHES); a new rule needs no edit in vcs/."""
+    from novelforge.rules.registry import READS, all_rules
+    from novelforge.vcs.affected import REACHES
+
+    assert set(READS) <= set(REACHES)
+    for r in all_rules():
+        for term in r.reads:
+            assert term.split(":", 1)[0] in REACHES, (r.code, term)

@@ -53,16 +53,10 @@ def person_key(scene) -> str:
     return f"person:{code_fingerprint()}:{scene.content_hash}:{scene.meta.pov_mode}"
 
 
-def rules_key(world: str, scene) -> str:
-    """The findings of the scene rules on one scene, in a given ``world`` (:func:`world_key`)."""
-    return f"rules:{world}:{scene.content_hash}:{scene.path}"
-
-
-def world_key(project, codes, features) -> str:
-    """What a scene's findings depend on besides its own text: all YAML and the scene
-    order (``project.world_fingerprint``), the scene rules selected and the book-wide
-    features they read."""
-    return digest((code_fingerprint(), project.world_fingerprint, sorted(codes), features))
+def rules_key(selection: str, scene) -> str:
+    """The findings of the selected scene rules on one scene's text. The value holds them
+    by the hash of the inputs each group of rules reads (:mod:`novelforge.analysis.inputs`)."""
+    return f"rules:{selection}:{scene.content_hash}:{scene.path}"
 
 
 def run_key(project, codes, overrides, per_file, baseline, scenes) -> str:

@@ -81,7 +81,7 @@ def check(
         cache = stack.enter_context(open_cache(root, not no_cache))
         changes = None
         if staged:
-            project, changes = _staged(stack, root, cache)
+            project, changes = _staged(stack, root, cache, options)
         else:
             project = load_project(root, cache)
         if not project.scenes and not any(d.path == "manuscript" or d.path.startswith("manuscript/")
@@ -89,7 +89,7 @@ def check(
             raise UsageError(f"nothing to check: no scenes under `{root / 'manuscript'}`",
                              help="scenes are Markdown files in manuscript/<chapter>/")
         if changed or base is not None:
-            changes = _changes(root, project, base, cache)
+            changes = _changes(root, project, base, cache, options)
         if changes is not None:
             options.scenes = set(changes.scenes)
             options.report_paths = changes.report_paths
@@ -113,16 +113,18 @@ def check(
     raise typer.Exit(int(report.exit_code()))
 
 
-def _changes(root: Path, project, base: Optional[str], cache):
+def _changes(root: Path, project, base: Optional[str], cache, options):
+    from novelforge.rules.engine import resolve_settings
     from novelforge.vcs.affected import compute_changes
     from novelforge.vcs.repo import GitRepo
 
+    codes = resolve_settings(project, options).codes
     with GitRepo(root) as repo:
         commit, label = repo.base_for(base)
-        return compute_changes(repo, project, commit, label, cache)
+        return compute_changes(repo, project, commit, label, cache, codes=codes)
 
 
-def _staged(stack, root: Path, cache):
+def _staged(stack, root: Path, cache, options):
     """The staged project (in a temporary folder that ``stack`` removes) and its change set."""
     from novelforge.vcs.affected import compute_changes
     from novelforge.vcs.repo import GitRepo
@@ -136,10 +138,13 @@ def _staged(stack, root: Path, cache):
         # bigger repository): there is nothing of the novel to check
         err_console().print("The project is not in the staging area: nothing to check.")
         raise typer.Exit(0) from None
+    from novelforge.rules.engine import resolve_settings
+
+    codes = resolve_settings(project, options).codes
     if repo.has_commits():
         head = repo.resolve("HEAD")
-        return project, compute_changes(repo, project, head, "HEAD", cache, files=files)
-    return project, compute_changes(repo, project, "", "nothing (the first commit)", cache, files=files)
+        return project, compute_changes(repo, project, head, "HEAD", cache, files=files, codes=codes)
+    return project, compute_changes(repo, project, "", "nothing (the first commit)", cache, files=files, codes=codes)
 
 
 def _describe(changes, total: int, staged: bool = False) -> str:

@@ -607,4 +607,5 @@ def load_project(root: Path | str, cache: Any = None) -> Project:
         repr((sorted(loader.yaml_prints), [s.path for s in scenes])).encode(), digest_size=16).hexdigest()
     return Project(root=root, config=config, config_doc=config_doc, chapters=chapters, scenes=scenes,
                    canon=canon, promises=promises, contracts=contracts, contract_docs=contract_docs,
-                   diagnostics=loader.diags, fingerprint=fingerprint, world_fingerprint=world)
+                   diagnostics=loader.diags, fingerprint=fingerprint, world_fingerprint=world,
+                   yaml_digests=dict(loader.yaml_prints))

@@ -435,6 +435,7 @@ class Project:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     fingerprint: str = ""      # hash of every file read and every load finding
     world_fingerprint: str = ""  # hash of the YAML (config, canon, contracts, front matter) and the scene order
+    yaml_digests: dict[str, str] = field(default_factory=dict)  # path → hash of its YAML text (front matter for scenes)
 
     def entities(self, kind: str | None = None) -> list[Entity]:
         if kind is not None:

@@ -92,36 +92,62 @@ def selected_codes(select: Iterable[str], ignore: Iterable[str], origin: str = "
 
 def run_rules(ctx: Context, codes: set[str], cache: ProjectCache | None = None,
               scenes: set[str] | None = None) -> list[Diagnostic]:
-    """Every selected rule, each through its own view of the session. The findings of
-    scene rules are cached per scene, keyed by the scene's text, the "world" (all YAML
-    and the scene order), the book-wide features rules declare, the selection and the
-    code: editing one scene's prose re-runs the scene rules on that scene only. With
-    ``scenes`` (paths), scene rules run on those scenes only; book-wide rules always see
-    the whole book."""
+    """Every selected rule, each through its own view of the session.
+
+    The findings of scene rules are cached per scene (keyed by the scene's text and the
+    selection), grouped by what the rules declare they read (``reads=``): a group's
+    findings are reused while none of its inputs changed (:mod:`novelforge.analysis.inputs`),
+    so editing one scene's prose re-runs the scene rules on that scene only, and editing a
+    location re-runs only the rules that read locations. With ``scenes`` (paths), scene
+    rules run on those scenes only; book-wide rules always see the whole book."""
+    from novelforge.analysis.inputs import Inputs
     from novelforge.rules.registry import WORLD_FEATURES
 
     project = ctx.project
     out: list[Diagnostic] = []
     rules: list[Rule] = [r for r in all_rules() if r.code in codes and r.check is not None]
     scene_rules = [(r, ctx.for_rule(r.code)) for r in rules if r.scope == "scene"]
-    world = None
+    groups: dict[tuple[str, ...], list] = {}
+    for r, view in scene_rules:
+        groups.setdefault(r.reads, []).append((r, view))
+    group_keys: dict[tuple[str, ...], str] = {}
+    selection = None
     if cache is not None and scene_rules:
-        world = keys.world_key(project, [r.code for r, _v in scene_rules], [f(ctx, codes) for f in WORLD_FEATURES])
+        inputs = Inputs(ctx.session, {f.__name__: f(ctx, codes) for f in WORLD_FEATURES})
+        group_keys = {reads: inputs.of(reads) for reads in groups}
+        selection = keys.digest((keys.code_fingerprint(), [r.code for r, _v in scene_rules]))
     for scene in project.scenes:
         if scenes is not None and scene.path not in scenes:
             continue
-        key = keys.rules_key(world, scene) if world else None
-        found = cache.get(key, list_of(Diagnostic)) if key else None
-        if found is None:
-            idx = ctx.index(scene)
-            found = [d for r, view in scene_rules for d in r.check(scene, idx, view)]  # type: ignore[misc]
-            if key:
-                cache.set(key, found)
-        out.extend(found)
+        key = keys.rules_key(selection, scene) if selection else None
+        stored = cache.get(key, _rules_shape) if key else None
+        fresh: dict[str, dict[str, list[Diagnostic]]] = {}
+        by_code: dict[str, list[Diagnostic]] = {}
+        idx = None
+        for reads, members in groups.items():
+            gkey = group_keys.get(reads, "")
+            found = stored.get(gkey) if stored is not None else None
+            if found is None or set(found) != {r.code for r, _v in members}:
+                if idx is None:
+                    idx = ctx.index(scene)
+                found = {r.code: list(r.check(scene, idx, view)) for r, view in members}  # type: ignore[misc]
+            fresh[gkey] = found
+            by_code.update(found)
+        for r, _view in scene_rules:            # in code order, as the rules are
+            out.extend(by_code[r.code])
+        if key and fresh != stored:
+            cache.set(key, fresh)
     for r in rules:
         if r.scope == "project":
             out.extend(r.check(ctx.for_rule(r.code)))  # type: ignore[misc]
     return out
+
+
+def _rules_shape(value) -> bool:
+    """A cached entry of scene-rule findings: input-group key → rule code → findings."""
+    return isinstance(value, dict) and all(
+        isinstance(g, dict) and all(isinstance(c, str) and list_of(Diagnostic)(f) for c, f in g.items())
+        for g in value.values())
 
 
 def check_project(project: Project, options: CheckOptions | None = None,

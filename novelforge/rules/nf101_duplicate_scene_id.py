@@ -1,7 +1,7 @@
 from novelforge.rules.registry import rule
 
 
-@rule("NF101", "duplicate-scene-id", "error", "project")
+@rule("NF101", "duplicate-scene-id", "error", "project", reads=("structure",))
 def check(ctx):
     """Two scenes have the same id.
 

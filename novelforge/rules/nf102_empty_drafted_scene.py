@@ -2,7 +2,7 @@ from novelforge.project.models import DRAFTED_STATUSES
 from novelforge.rules.registry import rule
 
 
-@rule("NF102", "empty-drafted-scene", "warning", "scene")
+@rule("NF102", "empty-drafted-scene", "warning", "scene", reads=("prose", "front-matter"))
 def check(scene, index, ctx):
     """A scene marked as drafted has no prose.
 

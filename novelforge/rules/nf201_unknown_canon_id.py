@@ -10,7 +10,7 @@ FIELDS = (
 )
 
 
-@rule("NF201", "unknown-canon-id", "error", "scene")
+@rule("NF201", "unknown-canon-id", "error", "scene", reads=("front-matter", "canon"))
 def check(scene, index, ctx):
     """A scene's front matter names a character, location or canon entry that does not exist.
 

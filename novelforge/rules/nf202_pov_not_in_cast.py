@@ -1,7 +1,7 @@
 from novelforge.rules.registry import rule
 
 
-@rule("NF202", "pov-not-in-cast", "warning", "scene")
+@rule("NF202", "pov-not-in-cast", "warning", "scene", reads=("front-matter", "canon:characters"))
 def check(scene, index, ctx):
     """The point-of-view character is not listed among the scene's characters.
 

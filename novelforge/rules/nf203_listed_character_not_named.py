@@ -2,7 +2,7 @@ from novelforge.project.models import DRAFTED_STATUSES
 from novelforge.rules.registry import rule
 
 
-@rule("NF203", "listed-character-not-named", "warning", "scene")
+@rule("NF203", "listed-character-not-named", "warning", "scene", reads=("prose", "front-matter", "canon:characters"))
 def check(scene, index, ctx):
     """A character listed in the scene's cast is never named in its prose.
 

@@ -1,7 +1,7 @@
 from novelforge.rules.registry import rule
 
 
-@rule("NF204", "unlisted-character-present", "warning", "scene")
+@rule("NF204", "unlisted-character-present", "warning", "scene", reads=("prose", "front-matter", "canon:characters"))
 def check(scene, index, ctx):
     """A canon character speaks or acts in the prose but is not in the scene's cast.
 

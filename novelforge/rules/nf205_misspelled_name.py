@@ -109,7 +109,7 @@ def _occurrences(ctx, canon_tokens, near_miss):
     return occurrences, named_count
 
 
-@rule("NF205", "misspelled-name", "warning", "project")
+@rule("NF205", "misspelled-name", "warning", "project", reads=("book", "canon"))
 def check(ctx):
     """A capitalised word in the prose looks like a misspelling of a canon name.
 

@@ -5,7 +5,7 @@ from novelforge.rules.registry import rule
 FIELDS = (("died_in", None), ("revived_in", None), ("knows", "learned_in"))
 
 
-@rule("NF206", "unknown-scene-reference", "error", "project")
+@rule("NF206", "unknown-scene-reference", "error", "project", reads=("structure", "canon"))
 def check(ctx):
     """A canon entry names a scene id that no scene has.
 

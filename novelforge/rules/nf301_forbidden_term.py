@@ -3,7 +3,7 @@ from novelforge.rules.contracts_common import (RunawayPattern, because, compiled
 from novelforge.rules.registry import rule
 
 
-@rule("NF301", "forbidden-term", "error", "scene")
+@rule("NF301", "forbidden-term", "error", "scene", reads=("prose", "front-matter", "structure", "contracts:forbid"))
 def check(scene, index, ctx):
     """The prose uses a term that a `forbid` contract bans.
 

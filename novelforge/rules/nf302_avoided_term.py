@@ -2,7 +2,7 @@ from novelforge.rules.contracts_common import because, contracts_of, matches, sc
 from novelforge.rules.registry import rule
 
 
-@rule("NF302", "avoided-term", "warning", "scene")
+@rule("NF302", "avoided-term", "warning", "scene", reads=("prose", "front-matter", "structure", "contracts:prefer"))
 def check(scene, index, ctx):
     """The prose uses a form that a `prefer` contract replaces with another.
 

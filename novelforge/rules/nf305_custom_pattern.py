@@ -10,7 +10,7 @@ def _format(template: str, m) -> str:
         return template
 
 
-@rule("NF305", "custom-pattern", "warning", "scene")
+@rule("NF305", "custom-pattern", "warning", "scene", reads=("prose", "front-matter", "structure", "contracts:pattern"))
 def check(scene, index, ctx):
     """The prose matches a `pattern` contract: a rule the author wrote as a regular expression.
 

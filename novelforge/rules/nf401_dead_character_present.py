@@ -15,7 +15,7 @@ def death_windows(ctx) -> dict[str, tuple[int, int | None, str]]:
     return out
 
 
-@rule("NF401", "dead-character-present", "error", "scene")
+@rule("NF401", "dead-character-present", "error", "scene", reads=("prose", "front-matter", "structure", "canon:characters", "contracts:lifecycle"))
 def check(scene, index, ctx):
     """A character who has died is in a later scene's cast, is its POV, speaks, or acts.
 

@@ -92,7 +92,7 @@ _STATURE_AFTER = re.compile(rf"(?i)\s+(?:was|is|stood|looked|seemed)\s+(?:very\s
 _STATURE_BEFORE = re.compile(rf"(?i)\bthe\s+({_STATURE})\s+\Z")
 
 
-@rule("NF402", "attribute-contradiction", "error", "scene")
+@rule("NF402", "attribute-contradiction", "error", "scene", reads=("prose", "canon", "contracts:attribute", "book"))
 def check(scene, index, ctx):
     """The narration describes a character's eyes, hair, beard, skin, hand or height against canon.
 

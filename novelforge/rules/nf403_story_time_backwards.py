@@ -13,7 +13,7 @@ def _format_gap(minutes: int) -> str:
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
-@rule("NF403", "story-time-backwards", "warning", "project")
+@rule("NF403", "story-time-backwards", "warning", "project", reads=("timeline",))
 def check(ctx):
     """A scene's story time (`when`) is earlier than the scene before it, and it is not a flashback.
 

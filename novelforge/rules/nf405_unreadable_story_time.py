@@ -1,7 +1,7 @@
 from novelforge.rules.registry import rule
 
 
-@rule("NF405", "unreadable-story-time", "warning", "scene")
+@rule("NF405", "unreadable-story-time", "warning", "scene", reads=("front-matter", "timeline"))
 def check(scene, index, ctx):
     """A scene's `when` is not a story time NovelForge can read.
 

@@ -47,7 +47,7 @@ def _verb_tense(subject: str, verb: str) -> str | None:
     return None
 
 
-@rule("NF406", "tense-slip", "warning", "scene")
+@rule("NF406", "tense-slip", "warning", "scene", reads=("prose", "front-matter"))
 def check(scene, index, ctx):
     """A sentence of narration is in the present tense in a scene told in the past (or the reverse).
 

@@ -8,7 +8,7 @@ from novelforge.rules.registry import rule, world_feature
 _FIRST = re.compile(r"(?<![\w’'])(I)\s+(?:[a-z]+ly\s+)?([a-z]+)\b")
 
 
-@rule("NF407", "pov-slip", "warning", "scene")
+@rule("NF407", "pov-slip", "warning", "scene", reads=("prose", "front-matter", "book"))
 def check(scene, index, ctx):
     """The narration slips between first and third person.
 

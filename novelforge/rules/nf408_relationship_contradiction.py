@@ -40,7 +40,7 @@ def _contradicts(canon: str, written: str) -> bool:
     return a[1] is not None and b[1] is not None and a[1] != b[1]
 
 
-@rule("NF408", "relationship-contradiction", "error", "scene")
+@rule("NF408", "relationship-contradiction", "error", "scene", reads=("prose", "front-matter", "canon:characters"))
 def check(scene, index, ctx):
     """The narration names a family relationship between two characters that canon contradicts.
 

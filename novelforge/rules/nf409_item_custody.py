@@ -40,7 +40,7 @@ def custody(ctx):
     return states
 
 
-@rule("NF409", "item-custody", "error", "scene")
+@rule("NF409", "item-custody", "error", "scene", reads=("prose", "front-matter", "structure", "cast", "canon"))
 def check(scene, index, ctx):
     """A character uses an item they do not hold, or an item is used after it was lost or destroyed.
 

@@ -19,7 +19,7 @@ def _times(ctx):
     return out
 
 
-@rule("NF410", "event-order", "error", "project")
+@rule("NF410", "event-order", "error", "project", reads=("timeline", "canon:events", "contracts:order"))
 def check(ctx):
     """Two events (or scenes) happen in the opposite order to the one canon requires.
 

@@ -2,7 +2,7 @@ from novelforge.rules.nf411_travel_too_fast import appearances
 from novelforge.rules.registry import rule
 
 
-@rule("NF412", "two-places-at-once", "error", "project")
+@rule("NF412", "two-places-at-once", "error", "project", reads=("timeline", "cast", "canon:characters"))
 def check(ctx):
     """A character is in two scenes at the same story time in different locations.
 

@@ -6,7 +6,7 @@ _THOUGHT = re.compile(r"[ \t]+(?:[a-z]+ly[ \t]+)?(thought|wondered|realised|real
                       r"remembered|suspected|decided|knew|felt|sensed|believed|longed|dreaded)\b")
 
 
-@rule("NF413", "head-hopping", "warning", "scene")
+@rule("NF413", "head-hopping", "warning", "scene", reads=("prose", "front-matter", "canon:characters"))
 def check(scene, index, ctx):
     """The narration of a limited third-person scene reports another character's thoughts.
 

@@ -3,7 +3,7 @@ from novelforge.rules.promise_sites import at_site, ledger
 from novelforge.rules.registry import rule
 
 
-@rule("NF501", "unpaid-promise", "warning", "project")
+@rule("NF501", "unpaid-promise", "warning", "project", reads=("promises", "structure"))
 def check(ctx):
     """A promise is planted but never paid off.
 

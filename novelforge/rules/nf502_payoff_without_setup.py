@@ -2,7 +2,7 @@ from novelforge.rules.promise_sites import at_site, ledger
 from novelforge.rules.registry import rule
 
 
-@rule("NF502", "payoff-without-setup", "warning", "project")
+@rule("NF502", "payoff-without-setup", "warning", "project", reads=("promises", "structure"))
 def check(ctx):
     """A promise is paid off but never planted.
 

@@ -2,7 +2,7 @@ from novelforge.rules.promise_sites import at_site, ledger
 from novelforge.rules.registry import rule
 
 
-@rule("NF503", "premature-payoff", "warning", "project")
+@rule("NF503", "premature-payoff", "warning", "project", reads=("promises", "structure"))
 def check(ctx):
     """A promise is paid off before it is set up.
 

@@ -3,7 +3,7 @@ from novelforge.rules.promise_sites import at_site, book, ledger
 from novelforge.rules.registry import rule
 
 
-@rule("NF504", "distant-payoff", "warning", "project")
+@rule("NF504", "distant-payoff", "warning", "project", reads=("promises", "structure"))
 def check(ctx):
     """A promise is paid off further from its setup than its payoff window allows.
 

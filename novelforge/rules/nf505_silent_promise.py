@@ -18,7 +18,7 @@ def _found(term: str, text: str) -> bool:
     return re.search(r"\b" + r"\s+".join(map(re.escape, term.lower().split())) + r"\b", text) is not None
 
 
-@rule("NF505", "silent-promise", "info", "project")
+@rule("NF505", "silent-promise", "info", "project", reads=("promises", "structure"))
 def check(ctx):
     """An open promise has not been mentioned for the last chapters of the book.
 

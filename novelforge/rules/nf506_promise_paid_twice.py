@@ -2,7 +2,7 @@ from novelforge.rules.promise_sites import at_site, ledger
 from novelforge.rules.registry import rule
 
 
-@rule("NF506", "promise-paid-twice", "warning", "project")
+@rule("NF506", "promise-paid-twice", "warning", "project", reads=("promises", "structure"))
 def check(ctx):
     """A promise is paid off in more than one place.
 

@@ -3,7 +3,7 @@ from novelforge.rules.promise_sites import at_site, ledger
 from novelforge.rules.registry import rule
 
 
-@rule("NF507", "unknown-promise-id", "error", "project")
+@rule("NF507", "unknown-promise-id", "error", "project", reads=("promises", "structure"))
 def check(ctx):
     """A setup or payoff names a promise id that is not declared.
 

@@ -15,6 +15,32 @@ from typing import Callable, Iterable
 from novelforge.diagnostics import Diagnostic, Severity
 
 SCOPES = ("load", "scene", "project", "meta")
+
+# What a rule may declare it reads (``@rule(..., reads=…)``), a closed vocabulary. The
+# engine keys a scene rule's cached findings on exactly these inputs, and ``check
+# --changed`` checks the scenes a change to each of them can touch (vcs/affected.py).
+# `novelforge.yaml` is read by every rule.
+READS = {
+    "prose": "the scene's own prose (its text index, and so every canon name and alias)",
+    "front-matter": "the scene's own front matter",
+    "structure": "the scenes' ids, order and chapters",
+    "timeline": "every scene's story time (`when`, `flashback`) and order",
+    "cast": "who and what is where in every scene: `characters`, `pov`, `location`, `transfers`",
+    "canon": "every canon entry, of any kind",
+    "promises": "the promise ledger: promise files and every scene's setups, payoffs and markers",
+    "book": "book-wide facts gathered from every scene's prose (registered with @world_feature)",
+}
+CANON_KINDS = ("characters", "locations", "factions", "magic", "items", "events")
+
+
+def valid_read(term: str) -> bool:
+    """``term`` is in :data:`READS`, or ``canon:KIND`` / ``contracts:TYPE`` of a known one."""
+    from novelforge.contracts.models import TYPES
+
+    kind, _, what = term.partition(":")
+    if not what:
+        return term in READS
+    return (kind == "canon" and what in CANON_KINDS) or (kind == "contracts" and what in TYPES)
 FAMILIES = {
     "NF0": "load and parse",
     "NF1": "structure",
@@ -36,6 +62,13 @@ class Rule:
     scope: str
     docs: str
     check: Callable[..., Iterable[Diagnostic]] | None = None
+    reads: tuple[str, ...] = ()
+
+    def reads_canon(self, kind: str) -> bool:
+        return "canon" in self.reads or f"canon:{kind}" in self.reads
+
+    def reads_contracts(self, ctype: str) -> bool:
+        return f"contracts:{ctype}" in self.reads
 
     @property
     def summary(self) -> str:
@@ -74,16 +107,23 @@ def _register(rule: Rule) -> Rule:
         raise ValueError(f"duplicate rule {rule.code} {rule.name}")
     if rule.scope not in SCOPES:
         raise ValueError(f"bad scope {rule.scope}")
+    if rule.check is not None and not rule.reads:
+        raise ValueError(f"{rule.code} does not say what it reads (reads=…)")
+    bad = [t for t in rule.reads if not valid_read(t)]
+    if bad:
+        raise ValueError(f"{rule.code} reads {bad[0]!r}, which is not in the vocabulary (registry.READS)")
     RULES[rule.code] = rule
     _BY_NAME[rule.name] = rule.code
     return rule
 
 
-def rule(code: str, name: str, severity: Severity | str, scope: str):
-    """Decorator registering a check function as a rule; its docstring is the docs."""
+def rule(code: str, name: str, severity: Severity | str, scope: str, *, reads: Iterable[str] = ()):
+    """Decorator registering a check function as a rule; its docstring is the docs.
+    ``reads`` names, from :data:`READS`, every input the check looks at."""
 
     def wrap(func: Callable[..., Iterable[Diagnostic]]):
-        _register(Rule(code, name, Severity(severity), scope, inspect.cleandoc(func.__doc__ or ""), func))
+        _register(Rule(code, name, Severity(severity), scope, inspect.cleandoc(func.__doc__ or ""), func,
+                       tuple(sorted(set(reads)))))
         func.code = code  # type: ignore[attr-defined]
         return func
 

@@ -28,9 +28,6 @@ from typing import Iterable
 
 from novelforge.project.models import Project, Scene
 
-SCENE_SUFFIXES = (".md", ".markdown", ".txt")
-
-
 @dataclass
 class ChangeSet:
     """What changed since a base, and the scenes that follows from it."""
@@ -121,27 +118,42 @@ def _markers(scene: Scene) -> set[str]:
     return {m.id for m in mask(scene.text, scene.body_start)[2]}
 
 
-class _Scope:
-    """Enough of a rule context for ``scene_in_scope`` (which only memoises)."""
+# How far a change to each input a rule may read (``rules.registry.READS``) reaches: the
+# scenes it adds to a ``--changed`` run when some selected rule declares that input. The
+# scene's own prose and front matter reach the changed scenes themselves (always checked);
+# book-wide facts gathered from prose are not followed into unchanged scenes (see the
+# module docstring: a full check finds those).
+REACHES = {
+    "prose": "the changed scenes",
+    "front-matter": "the changed scenes",
+    "structure": "the scenes of a changed chapter.yaml",
+    "timeline": "the scene after a changed one, scenes at the same story time, later scenes dated before it",
+    "cast": "the previous and next appearance of each character a changed or deleted scene lists",
+    "canon": "scenes that list or name a changed entry, or that it names (`died_in`, `learned_in`)",
+    "contracts": "scenes in the scope of a changed contract",
+    "promises": "scenes that share a promise with a changed promise or scene",
+    "book": "the changed scenes",
+}
 
-    def __init__(self, project: Project) -> None:
-        self.project = project
-        self._memo: dict = {}
 
-    def memo(self, key, make):
-        if key not in self._memo:
-            self._memo[key] = make()
-        return self._memo[key]
+def _reads(codes: set[str] | None):
+    """The rules a run uses (all rules without ``codes``)."""
+    from novelforge.rules.registry import all_rules
+
+    return [r for r in all_rules() if r.check is not None and (codes is None or r.code in codes)]
 
 
 def affected_scenes(old: Project, new: Project, files: dict[str, str], changes: ChangeSet,
-                    world: bool = True) -> ChangeSet:
+                    world: bool = True, codes: set[str] | None = None) -> ChangeSet:
     """Fill ``changes`` with the scenes of ``new`` that the differences between ``old``
-    (the base: canon, contracts, promises and, when available, scenes) and ``new`` touch.
+    (the base: canon, contracts, promises and, when available, scenes) and ``new`` touch,
+    as far as the rules of the run (``codes``; all rules when None) declare they read.
     ``world=False``: no canon, contract or promise file changed, so ``old`` holds only
     the old versions of the changed scenes."""
     from novelforge.rules.contracts_common import scene_in_scope
 
+    rules = _reads(codes)
+    reads = {t for r in rules for t in r.reads}
     scenes = new.scenes
     changes.files = dict(files)
     if files.get("novelforge.yaml"):
@@ -157,7 +169,7 @@ def affected_scenes(old: Project, new: Project, files: dict[str, str], changes: 
         changes.add(p, "changed" if files[p] == "modified" else "added")
     # a chapter.yaml edit (title, number) concerns its scenes
     for p, st in files.items():
-        if p.endswith("/chapter.yaml"):
+        if p.endswith("/chapter.yaml") and "structure" in reads:
             folder = p.rsplit("/", 1)[0]
             for s in scenes:
                 if s.path.startswith(folder + "/"):
@@ -167,6 +179,8 @@ def affected_scenes(old: Project, new: Project, files: dict[str, str], changes: 
     for (kind, eid), (a, b) in (changed_entities(old, new) if world else {}).items():
         key = f"{kind}/{eid}"
         changes.entities.append(key)
+        if not any(r.reads_canon(kind) for r in rules):
+            continue
         names = set((a.names if a else []) + (b.names if b else []))
         rx = _word_regex(names)
         named_scenes: dict[str, str] = {}
@@ -190,9 +204,13 @@ def affected_scenes(old: Project, new: Project, files: dict[str, str], changes: 
                     changes.add(s.path, f"{key} changed; the scene names {m.group(0)}")
 
     # contracts: every scene in the scope of the old or the new version
-    new_scope = _Scope(new)
+    from novelforge.analysis import Session
+
+    new_scope = Session(new)   # scope rules only memoise; nothing is analysed
     for cid, (a, b) in (changed_contracts(old, new) if world else {}).items():
         changes.contracts.append(cid)
+        if not any(r.reads_contracts(c.type) for r in rules for c in (a, b) if c is not None):
+            continue
         for s in scenes:
             # the old version's scene range is judged loosely (the base's scenes are not all
             # loaded): ignoring it can only check more scenes, never fewer
@@ -208,7 +226,7 @@ def affected_scenes(old: Project, new: Project, files: dict[str, str], changes: 
             touched |= promise_ids(by_path[p], _markers(by_path[p]))
         if p in old_by_path:
             touched |= promise_ids(old_by_path[p], _markers(old_by_path[p]))
-    if touched:
+    if touched and "promises" in reads:
         for s in scenes:
             if promise_ids(s, _markers(s)) & touched:
                 changes.add(s.path, "shares a promise with a change")
@@ -223,8 +241,9 @@ def affected_scenes(old: Project, new: Project, files: dict[str, str], changes: 
         if p in old_by_path:
             around.append((old_by_path[p], p if p in by_path else None))
     if around:
-        _neighbours(scenes, around, changes)
-        _later_in_time(old, new, around, changes)
+        _neighbours(scenes, around, changes, cast="cast" in reads, timeline="timeline" in reads)
+        if "timeline" in reads:
+            _later_in_time(old, new, around, changes)
     return changes
 
 
@@ -247,9 +266,11 @@ def _later_in_time(old: Project, new: Project, around: list[tuple[Scene, str | N
                 changes.add(s.path, "dated before a changed scene that comes earlier")
 
 
-def _neighbours(scenes: list[Scene], around: list[tuple[Scene, str | None]], changes: ChangeSet) -> None:
+def _neighbours(scenes: list[Scene], around: list[tuple[Scene, str | None]], changes: ChangeSet,
+                cast: bool = True, timeline: bool = True) -> None:
     """``around``: (a version of a changed scene, its path in the book now or None when
-    it was deleted)."""
+    it was deleted). ``cast``: the previous and next appearances of its characters;
+    ``timeline``: the next scene and those at the same story time."""
     appearances: dict[str, list[Scene]] = {}
     by_when: dict[str, list[Scene]] = {}
     for s in scenes:
@@ -260,7 +281,7 @@ def _neighbours(scenes: list[Scene], around: list[tuple[Scene, str | None]], cha
     position = {s.path: i for i, s in enumerate(scenes)}
     for version, path in around:
         here = position.get(path) if path else None
-        for c in _cast(version):
+        for c in (_cast(version) if cast else ()):
             seq = appearances.get(c, [])
             if here is None:
                 # a deleted scene has no place in the book any more: every appearance of
@@ -272,6 +293,8 @@ def _neighbours(scenes: list[Scene], around: list[tuple[Scene, str | None]], cha
             after = [s for s in seq if position[s.path] > here]
             for s in ([before[-1]] if before else []) + ([after[0]] if after else []):
                 changes.add(s.path, f"{c}'s previous or next scene")
+        if not timeline:
+            continue
         if here is not None and here + 1 < len(scenes):
             changes.add(scenes[here + 1].path, "follows a changed scene")
         if version.meta.when:
@@ -285,9 +308,10 @@ def _cast(scene: Scene) -> set[str]:
 
 
 def compute_changes(repo, project: Project, base: str, base_label: str, cache=None,
-                    files: dict[str, str] | None = None) -> ChangeSet:
+                    files: dict[str, str] | None = None, codes: set[str] | None = None) -> ChangeSet:
     """The change set of ``project`` (on disk, or ``files`` given: staged) against commit
-    ``base`` (empty: the repository has no commits yet)."""
+    ``base`` (empty: the repository has no commits yet), for the rules ``codes`` (all
+    when None)."""
     from novelforge.vcs.snapshot import project_at
 
     changes = ChangeSet(base=base, base_label=base_label)
@@ -296,7 +320,8 @@ def compute_changes(repo, project: Project, base: str, base_label: str, cache=No
     if not base:
         from novelforge.project.models import ProjectConfig
 
-        return affected_scenes(Project(root=project.root, config=ProjectConfig()), project, files, changes)
+        return affected_scenes(Project(root=project.root, config=ProjectConfig()), project, files, changes,
+                               codes=codes)
     if not files:
         return changes
     # the base version: canon, contracts, promises and settings, plus the old versions of
@@ -306,7 +331,7 @@ def compute_changes(repo, project: Project, base: str, base_label: str, cache=No
     world = any(is_world_file(p) for p in files)
     keep = None if world else (lambda rel: rel == "novelforge.yaml" or rel.startswith("manuscript/"))
     with project_at(repo, base, manuscript=old_scenes, cache=cache, missing_ok=True, keep=keep) as old:
-        return affected_scenes(old, project, files, changes, world=world)
+        return affected_scenes(old, project, files, changes, world=world, codes=codes)
 
 
 def is_world_file(path: str) -> bool:
