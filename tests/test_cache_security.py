@@ -126,7 +126,9 @@ def test_a_planted_store_in_a_clone_never_runs(tmp_path):
         ("promises", "suggest"), ("promises", "suggest", "--payoffs", promise),
         ("impact", "--base", "HEAD~1"), ("impact", "--set", "aria.eyes=green"),
         ("canon", "diff", "HEAD~1..HEAD"), ("canon", "log", "aria"),
-        ("rules", "."), ("rule", "NF205"), ("schema",), ("hooks", "status"),
+        ("rules", "."), ("rule", "NF205"), ("schema",), ("hooks", "status"), ("hooks", "install"),
+        ("init", "--ci", "github", "."), ("import", str(EXAMPLE / "manuscript" / "01-ashes" / "01-the-summons.md"),
+                                          "--into", str(out / "imported")),
         *(("export", "--format", fmt, "--out", str(out / f"book.{fmt}"))
           for fmt in ("docx", "docx-reading", "epub", "md", "html", "txt")),
         ("check", "--update-baseline"), ("check",),
