@@ -23,9 +23,16 @@ def load_rejected(root: Path) -> set[str]:
         data = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         return set()
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"`{REJECTED_FILE}` is not JSON: {exc.msg}", path=REJECTED_FILE, line=exc.lineno,
+                         column=exc.colno, help="fix it, or delete it to see every suggestion again") from None
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read the rejected suggestions: {exc}", path=REJECTED_FILE) from None
     ids = data.get("rejected", []) if isinstance(data, dict) else data
+    if not isinstance(ids, list):
+        raise UsageError(f"`{REJECTED_FILE}` should hold a list of suggestion ids under `rejected`",
+                         path=REJECTED_FILE, line=1, column=1,
+                         help="fix it, or delete it to see every suggestion again")
     return {str(i) for i in ids if isinstance(i, str)}
 
 

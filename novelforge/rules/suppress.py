@@ -92,15 +92,20 @@ def read_baseline(root: Path) -> Counter[str] | None:
     path = root / BASELINE_FILE
     if not path.is_file():
         return None
+    from novelforge.errors import ConfigError
+
+    line = column = None
     try:
         data = json.loads(path.read_text("utf-8"))
         entries = data["findings"]
         return Counter({f"{e['path']}\x1f{e['code']}\x1f{e['message']}": int(e["count"]) for e in entries})
-    except (OSError, ValueError, KeyError, TypeError):
-        from novelforge.errors import ConfigError
-
-        raise ConfigError(f"{BASELINE_FILE} is not a NovelForge baseline file",
-                          help="delete it and run `novelforge check --update-baseline`") from None
+    except json.JSONDecodeError as exc:
+        line, column = exc.lineno, exc.colno
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    raise ConfigError(f"{BASELINE_FILE} is not a NovelForge baseline file", path=BASELINE_FILE,
+                      line=line, column=column,
+                      help="delete it and run `novelforge check --update-baseline`")
 
 
 def write_baseline(root: Path, diags: list[Diagnostic]) -> Path:

@@ -1,0 +1,40 @@
+"""The committed state files (.novelforge/baseline.json, promises-rejected.json) are data:
+anything else in them is a one-line error with its position, never exit 3 (issue #11)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from test_cli import assert_one_line_error, call
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ember-crown"
+
+
+@pytest.fixture
+def novel(tmp_path):
+    root = tmp_path / "novel"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".novelforge"))
+    (root / ".novelforge").mkdir()
+    return root
+
+
+@pytest.mark.parametrize("text, where", [("{not json", ":1:2"), ('{"findings": 5}', ":"), ("[1, 2]", ":"),
+                                         ('\n\n  {"findings": [', ":3:")])
+def test_a_baseline_that_is_not_one_is_an_error(novel, capsys, text, where):
+    (novel / ".novelforge" / "baseline.json").write_text(text, "utf-8")
+    code, _out, err = call(capsys, "check", str(novel))
+    assert code == 2, err
+    assert_one_line_error(err)
+    assert ".novelforge/baseline.json" in err and where in err
+
+
+@pytest.mark.parametrize("text", ['{"rejected": 5}', '{"rejected": {"a": 1}}', "7", "{oops", "\x80\x81"])
+def test_a_rejected_file_that_is_not_one_is_an_error(novel, capsys, text):
+    (novel / ".novelforge" / "promises-rejected.json").write_text(text, "utf-8", errors="surrogateescape")
+    code, _out, err = call(capsys, "promises", "suggest", str(novel))
+    assert code == 2, err
+    assert_one_line_error(err)
+    assert "promises-rejected.json" in err
