@@ -38,3 +38,44 @@ def test_a_rejected_file_that_is_not_one_is_an_error(novel, capsys, text):
     assert code == 2, err
     assert_one_line_error(err)
     assert "promises-rejected.json" in err
+
+
+def test_accept_never_writes_through_a_link_out_of_the_project(novel, tmp_path, capsys):
+    import json as _json
+
+    outside = tmp_path / "outside"
+    shutil.move(str(novel / "canon"), str(outside))
+    (novel / "canon").symlink_to(outside)
+    code, out, _err = call(capsys, "promises", "suggest", str(novel), "--format", "json")
+    candidates = _json.loads(out) if code == 0 and out.strip() else []
+    if not candidates:
+        pytest.skip("no suggestion to accept")
+    before = sorted(p.name for p in (outside / "promises").glob("*")) if (outside / "promises").exists() else []
+    code, _out, err = call(capsys, "promises", "suggest", str(novel), "--accept", candidates[0]["id"])
+    assert code == 2 and "outside the project" in err, err
+    after = sorted(p.name for p in (outside / "promises").glob("*")) if (outside / "promises").exists() else []
+    assert after == before
+
+
+def test_state_files_are_never_written_through_a_link_out(novel, tmp_path, capsys):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (novel / ".novelforge").rmdir()
+    (novel / ".novelforge").symlink_to(outside)
+    code, _out, err = call(capsys, "check", str(novel), "--update-baseline")
+    assert code == 2 and "outside the project" in err, err
+    code, _out, err = call(capsys, "promises", "suggest", str(novel), "--reject", "anything")
+    assert code == 2, err
+    assert list(outside.iterdir()) == []
+
+
+def test_state_files_linked_out_are_not_read(novel, tmp_path, capsys):
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"findings": []}', "utf-8")
+    (novel / ".novelforge" / "baseline.json").symlink_to(secret)
+    code, _out, err = call(capsys, "check", str(novel))
+    assert code == 2 and "outside the project" in err, err
+    (novel / ".novelforge" / "baseline.json").unlink()
+    (novel / ".novelforge" / "promises-rejected.json").symlink_to(secret)
+    code, _out, err = call(capsys, "promises", "suggest", str(novel))
+    assert code == 2 and "outside the project" in err, err

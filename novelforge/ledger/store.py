@@ -19,6 +19,8 @@ REJECTED_FILE = ".novelforge/promises-rejected.json"
 
 def load_rejected(root: Path) -> set[str]:
     path = Path(root) / REJECTED_FILE
+    if path.is_symlink() or path.parent.is_symlink():
+        _inside_or_refuse(Path(root), path, REJECTED_FILE, "read")
     try:
         data = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
@@ -39,6 +41,7 @@ def load_rejected(root: Path) -> set[str]:
 def reject(root: Path, candidate_id: str) -> Path:
     ids = load_rejected(root) | {candidate_id}
     path = Path(root) / REJECTED_FILE
+    _inside_or_refuse(Path(root), path.parent, REJECTED_FILE)
     text = json.dumps({"version": 1, "rejected": sorted(ids)}, indent=2) + "\n"
     atomic_write(path, text)
     return path
@@ -48,11 +51,27 @@ def _quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)   # a JSON string is a valid YAML scalar
 
 
+def _inside_or_refuse(root: Path, folder: Path, rel: str, doing: str = "written") -> None:
+    """A write goes only where the project is: never through a link (``canon -> /elsewhere``)
+    to a folder outside it."""
+    import os
+
+    real_root = os.path.realpath(root)
+    here = folder
+    while not here.exists() and here != root and here.parent != here:
+        here = here.parent     # the part that exists decides where the new folders would go
+    real = os.path.realpath(here)
+    if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+        raise UsageError(f"`{rel}` would be {doing} outside the project (through a link); it was not",
+                         help="replace the link with a folder inside the project")
+
+
 def accept(root: Path, candidate: Candidate) -> Path:
     """Write the candidate as a declared promise; the prose is never touched."""
     rel = f"canon/promises/{candidate.id}.yaml"
     path = Path(root) / rel
-    if path.exists():
+    _inside_or_refuse(Path(root), path.parent, rel)
+    if path.exists() or path.is_symlink():
         raise UsageError(f"`{rel}` already exists; not overwriting it")
     lines = [
         f"# setup_hint: {candidate.path}:{candidate.line}:{candidate.column} ({candidate.scene})",

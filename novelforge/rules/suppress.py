@@ -93,7 +93,13 @@ def read_baseline(root: Path) -> Counter[str] | None:
     if not path.is_file():
         return None
     from novelforge.errors import ConfigError
+    from novelforge.ledger.store import _inside_or_refuse
 
+    try:
+        _inside_or_refuse(Path(root), path, BASELINE_FILE)
+    except Exception:
+        raise ConfigError(f"`{BASELINE_FILE}` is a link to a file outside the project; it was not read",
+                          path=BASELINE_FILE, help="copy the file into the project instead of linking to it") from None
     line = column = None
     try:
         data = json.loads(path.read_text("utf-8"))
@@ -117,6 +123,9 @@ def write_baseline(root: Path, diags: list[Diagnostic]) -> Path:
     from novelforge.util import atomic_write
 
     target = root / BASELINE_FILE
+    from novelforge.ledger.store import _inside_or_refuse
+
+    _inside_or_refuse(Path(root), target.parent, BASELINE_FILE)
     atomic_write(target, json.dumps({"version": 1, "findings": entries}, indent=1, ensure_ascii=False) + "\n")
     return target
 
