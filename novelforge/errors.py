@@ -11,6 +11,8 @@ Exit codes (documented in docs/exit-codes.md and ``novelforge check --help``):
 from __future__ import annotations
 
 import enum
+import re
+from typing import Mapping
 
 
 class ExitCode(enum.IntEnum):
@@ -35,13 +37,22 @@ class NovelForgeError(Exception):
         self.help = help
 
     def __str__(self) -> str:
-        where = ""
-        if self.path:
-            where = self.path
-            if self.line:
-                where += f":{self.line}:{self.column or 1}"
-            where += ": "
-        return f"{where}{self.message}"
+        return f"{self._where()}{self.message}"
+
+    def _where(self) -> str:
+        if not self.path:
+            return ""
+        where = self.path
+        if self.line:
+            where += f":{self.line}:{self.column or 1}"
+        return where + ": "
+
+    def worded(self, flags: Mapping[str, str] | None = None) -> tuple[str, str | None]:
+        """The message and the help as a front end shows them. ``flags`` maps the
+        library's parameter names to the front end's spelling of them (``--status``); only
+        an :class:`OptionError` names parameters, every other error reads the same
+        everywhere."""
+        return str(self), self.help
 
 
 class ProjectNotFound(NovelForgeError):
@@ -54,3 +65,73 @@ class ConfigError(NovelForgeError):
 
 class UsageError(NovelForgeError):
     pass
+
+
+class PathNotFound(UsageError):
+    """A path given to the library does not exist."""
+
+    def __init__(self, path, **kw) -> None:
+        super().__init__(f"`{path}` does not exist", **kw)
+        self.missing = path
+
+
+class NothingToCheck(UsageError):
+    """The project has no scenes to check."""
+
+
+class NothingStaged(NovelForgeError):
+    """``check(staged=True)`` on a commit that does not hold the project: nothing to
+    check, and nothing wrong (exit 0)."""
+
+    exit_code = ExitCode.OK
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+class OptionError(UsageError):
+    """A value (or a combination) of the library's parameters it cannot use, said without
+    naming a command-line flag: the message and the help are templates in which
+    ``{value}`` stands for the offending value of the parameter ``option`` and
+    ``{NAME}`` for the parameter ``NAME``. The library shows them as `` `done` `` and
+    ``statuses``; the CLI words them with its flags (`` `--status done` ``, ``--status``)
+    through :meth:`worded`. Literal braces that are not a ``{name}`` stay as they are."""
+
+    def __init__(self, template: str, *, option: str | None = None, value: object = None,
+                 help: str | None = None, **kw) -> None:
+        self.template = template
+        self.help_template = help
+        self.option = option
+        self.value = value
+        super().__init__(self._fill(template, None), help=self._fill(help, None), **kw)
+
+    def _fill(self, text: str | None, flags: Mapping[str, str] | None) -> str | None:
+        if text is None:
+            return None
+
+        def name(param: str) -> str:
+            if flags is None:
+                return param
+            return flags.get(param) or "--" + param.replace("_", "-")
+
+        def sub(m: re.Match) -> str:
+            key = m.group(1)
+            if key == "value":
+                shown = self.value if self.option is None or flags is None else f"{name(self.option)} {self.value}"
+                return f"`{shown}`"
+            return name(key)
+
+        return _PLACEHOLDER.sub(sub, text)
+
+    def worded(self, flags: Mapping[str, str] | None = None) -> tuple[str, str | None]:
+        return self._where() + (self._fill(self.template, flags) or ""), self._fill(self.help_template, flags)
+
+
+class UnknownFormat(OptionError):
+    """``fmt`` is not one of the formats of ``command`` (a :class:`~novelforge.formats.FormatTable`)."""
+
+    def __init__(self, value: str, command: str, choices: list[str]) -> None:
+        super().__init__(f"{{value}} is not a format of `{command}`; use one of: {', '.join(choices)}",
+                         option="format", value=value)
+        self.command = command
+        self.choices = choices

@@ -1,22 +1,25 @@
 """Reporters: each turns a :class:`~novelforge.rules.engine.Report` into text.
 
-Every format is a sibling module with a ``render(report, **options) -> str`` function.
+Every format is a sibling module with a ``render(report, **options) -> str`` function,
+registered as a row of :data:`novelforge.formats.CHECK` (the table every command's
+``--format`` uses).
 """
 
 from __future__ import annotations
 
-FORMATS = ("text", "json", "sarif", "github", "junit")
+from novelforge.formats import CHECK as FORMATS
 
 
 def render(report, fmt: str, **options) -> str:
-    from importlib import import_module
+    """``report`` as ``fmt`` (a name in :data:`FORMATS`); raises
+    :class:`~novelforge.errors.UnknownFormat` for any other name."""
+    return FORMATS.render(fmt, report, **options)
 
-    if fmt not in FORMATS:
-        from novelforge.errors import UsageError
 
-        raise UsageError(f"`{fmt}` is not a report format; use one of: {', '.join(FORMATS)}")
-    module = import_module(f"novelforge.report.{fmt}_format")
-    return module.render(report, **options)
+def finding_line(d) -> str:
+    """``path:line:col: CODE [severity] message``: one finding on one line, as the text
+    report, JUnit and ``impact`` write it."""
+    return f"{d.path}:{d.line}:{d.column}: {d.code} [{d.severity.value}] {d.message}"
 
 
 def repository_path(report, path: str) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
+from novelforge.formats import CHECK, dump_json
 
-JSON_VERSION = 1
+JSON_VERSION = CHECK["json"].version
 
 
 def as_data(report) -> dict:
@@ -13,7 +13,7 @@ def as_data(report) -> dict:
         "summary": report.summary(),
         "diagnostics": [d.to_dict() for d in report.diagnostics],
     }
-    changes = getattr(report, "changes", None)
+    changes = report.changes
     if changes is not None:
         data["changed"] = {
             "base": changes.base,
@@ -25,4 +25,4 @@ def as_data(report) -> dict:
 
 
 def render(report, **_options) -> str:
-    return json.dumps(as_data(report), indent=2, ensure_ascii=False) + "\n"
+    return dump_json(as_data(report))

@@ -10,6 +10,8 @@ import xml.etree.ElementTree as ET
 
 
 def render(report, **_options) -> str:
+    from novelforge.report import finding_line
+
     by_path: dict[str, list] = {}
     for d in report.diagnostics:
         by_path.setdefault(d.path, []).append(d)
@@ -26,7 +28,7 @@ def render(report, **_options) -> str:
             case = ET.SubElement(suite, "testcase", name=f"{d.code} {d.name}", classname=path,
                                  file=path, line=str(d.line))
             fail = ET.SubElement(case, "failure", message=d.message, type=d.severity.value)
-            text = f"{d.path}:{d.line}:{d.column}: {d.code} [{d.severity.value}] {d.message}"
+            text = finding_line(d)
             if d.help:
                 text += f"\nhelp: {d.help}"
             fail.text = text

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from rich.markup import escape
 
+from novelforge.report import finding_line
+
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
@@ -70,7 +72,7 @@ def render(report, *, color: bool = False, show_source: bool = True, **_options)
     lines_of: dict[str, list[str] | None] = {}
     for d in report.diagnostics:
         sev = d.severity.value
-        head_plain = f"{d.path}:{d.line}:{d.column}: {d.code} [{sev}] {d.message}"
+        head_plain = finding_line(d)
         head_markup = (f"[bold]{escape(d.path)}:{d.line}:{d.column}:[/] [{_STYLE[sev]}]{d.code} \\[{sev}][/] "
                        f"{escape(d.message)}")
         emit(head_markup, head_plain)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from novelforge.diagnostics import Diagnostic, Severity
 from novelforge.errors import ConfigError, ExitCode
@@ -15,6 +15,9 @@ from novelforge.rules import suppress
 from novelforge.rules.context import Context
 from novelforge.rules.registry import RULES, Rule, all_rules, resolve_selector
 from novelforge.util import glob_match
+
+if TYPE_CHECKING:
+    from novelforge.vcs.affected import ChangeSet
 
 
 @dataclass
@@ -51,7 +54,7 @@ class Report:
     words: int = 0
     from_cache: bool = False   # the whole result was reused: nothing changed since the last run
     checked: int | None = None  # scenes checked when not the whole book (``--changed``)
-    changes: object = None      # the ChangeSet of ``--changed``
+    changes: ChangeSet | None = None  # what ``check --changed`` / ``--staged`` compared and checked
 
     @property
     def counts(self) -> Counter[str]:
