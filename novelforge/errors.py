@@ -86,7 +86,13 @@ class NothingStaged(NovelForgeError):
     exit_code = ExitCode.OK
 
 
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([a-z_]+)\}")
+
+
+def literal(text: object) -> str:
+    """``text`` (a value the user gave, a file's words) safe inside an
+    :class:`OptionError` template: its braces are doubled, so `{kill}` stays `{kill}`."""
+    return str(text).replace("{", "{{").replace("}", "}}")
 
 
 class OptionError(UsageError):
@@ -95,7 +101,8 @@ class OptionError(UsageError):
     ``{value}`` stands for the offending value of the parameter ``option`` and
     ``{NAME}`` for the parameter ``NAME``. The library shows them as `` `done` `` and
     ``statuses``; the CLI words them with its flags (`` `--status done` ``, ``--status``)
-    through :meth:`worded`. Literal braces that are not a ``{name}`` stay as they are."""
+    through :meth:`worded`. ``{{`` and ``}}`` are literal braces (:func:`literal` doubles
+    them in a user's text); a brace that starts no ``{name}`` stays as it is."""
 
     def __init__(self, template: str, *, option: str | None = None, value: object = None,
                  help: str | None = None, **kw) -> None:
@@ -116,6 +123,8 @@ class OptionError(UsageError):
 
         def sub(m: re.Match) -> str:
             key = m.group(1)
+            if key is None:
+                return m.group(0)[0]
             if key == "value":
                 shown = self.value if self.option is None or flags is None else f"{name(self.option)} {self.value}"
                 return f"`{shown}`"
@@ -125,6 +134,11 @@ class OptionError(UsageError):
 
     def worded(self, flags: Mapping[str, str] | None = None) -> tuple[str, str | None]:
         return self._where() + (self._fill(self.template, flags) or ""), self._fill(self.help_template, flags)
+
+
+class ConfigOptionError(OptionError, ConfigError):
+    """A setting in ``novelforge.yaml`` that is wrong, where a parameter could stand in for
+    it (its help names the parameter)."""
 
 
 class UnknownFormat(OptionError):

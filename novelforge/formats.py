@@ -190,3 +190,15 @@ IMPORT = FormatTable(
 )
 
 TABLES: tuple[FormatTable, ...] = (CHECK, PROMISES, SUGGEST, IMPACT, CANON_DIFF, CANON_LOG, RULES, EXPORT, IMPORT)
+
+
+def write_file(path: Path | str, data: str | bytes) -> None:
+    """Write a rendered output to ``path`` atomically (missing folders are created); an
+    OS error is a one-line :class:`~novelforge.errors.UsageError`."""
+    from novelforge.errors import UsageError
+    from novelforge.util import atomic_write
+
+    try:
+        atomic_write(Path(path), data)
+    except OSError as exc:
+        raise UsageError(f"cannot write `{path}`: {exc.strerror or exc}") from None

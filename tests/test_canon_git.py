@@ -178,7 +178,7 @@ def test_repository_without_commits(tmp_path, capsys):
 def test_bad_format(novel, capsys):
     code, _out, err = call(capsys, "canon", "diff", "-p", str(novel), "-f", "sarif")
     assert code == 2
-    assert_one_line_error(err, "`sarif`")
+    assert_one_line_error(err, "`--format sarif` is not a format of `novelforge canon diff`")
 
 
 # ----------------------------------------------------------------------------- canon log

@@ -299,7 +299,7 @@ def test_init_ci_usage_errors(tmp_path, capsys):
 
 
 def test_ci_templates_ship_with_the_package():
-    from novelforge.cli.init import templates_dir
+    from novelforge.scaffold import templates_dir
 
     assert (templates_dir() / "ci/github/novelforge.yml").is_file()
     assert (templates_dir() / "ci/gitlab/.gitlab-ci.yml").is_file()

@@ -73,7 +73,7 @@ def test_progress_bar_on_a_terminal(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["-f", "pdf"], "`pdf` is not an export format; use one of: docx, docx-reading, epub, md, html, txt"),
+    (["-f", "pdf"], "`--format pdf` is not a format of `novelforge export`; use one of: docx, docx-reading, epub, md, html, txt"),
     (["-o", "book.pdf"], "choose a format with --format"),
     ([], "choose a format with --format"),
     (["-f", "md", "-o", "{tmp}/file.txt/book.md"], "cannot write `{tmp}/file.txt/book.md`: a part of the path is a file"),

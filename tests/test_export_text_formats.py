@@ -286,7 +286,7 @@ def test_matter_kinds_and_files(tmp_path):
 
 def test_unknown_format_and_modified(tmp_path, monkeypatch):
     loaded = load_project(EXAMPLE)
-    with pytest.raises(UsageError, match="`pdf` is not an export format; use one of: docx, docx-reading, epub"):
+    with pytest.raises(UsageError, match="`pdf` is not a format of `novelforge export`; use one of: docx, docx-reading, epub"):
         prepare(loaded, "pdf")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert prepare(loaded, "md").modified.isoformat() == "2023-11-14T22:13:20+00:00"

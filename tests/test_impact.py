@@ -84,7 +84,7 @@ def test_committed_change_and_findings_that_disappear(repo, capsys):
     (["--kill", "greywood"], "only characters die"),
     (["--set", "aria.eyes=green", "--base", "HEAD"], "use one or the other"),
     (["--base", "nowhere"], "unknown revision"),
-    (["--format", "pdf"], "not an impact format"),
+    (["--format", "pdf"], "`--format pdf` is not a format of `novelforge impact`"),
 ])
 def test_bad_input_is_a_one_line_error(repo, capsys, args, expect):
     before = tree_digest(repo)

@@ -150,7 +150,7 @@ def test_cli_open_filter_to_stdout(capsys):
 def test_cli_unknown_kind_is_a_one_line_error(capsys):
     code, _out, err = call(capsys, "promises", str(EMBER), "--kind", "gun")
     assert code == 2
-    assert "`gun` is not a promise kind" in err
+    assert "`--kind gun` is not a promise kind" in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 

@@ -1,24 +1,24 @@
 """Words for a :class:`~novelforge.canon.diff.CanonDiff` and an entry's history: plain text
 for the terminal, Markdown for a pull-request comment, JSON for tools (schema in
-``docs/git.md``; ``version`` changes only when a field changes meaning or disappears)."""
+``docs/git.md``; ``version`` changes only when a field changes meaning or disappears). The
+formats are the rows of :data:`novelforge.formats.CANON_DIFF` and
+:data:`~novelforge.formats.CANON_LOG`."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from novelforge.canon.model import CanonDiff, Change, EntityChange, ItemChange, code, show_value
+from novelforge.formats import CANON_DIFF, CANON_LOG, dump_json
 
-FORMATS = ("text", "markdown", "json")
-JSON_VERSION = 1
+FORMATS = CANON_DIFF
+JSON_VERSION = CANON_DIFF["json"].version
 
 
 def render_diff(diff: CanonDiff, fmt: str) -> str:
-    if fmt == "json":
-        return diff_json(diff)
-    if fmt == "markdown":
-        return diff_markdown(diff)
-    return diff_text(diff)
+    """``diff`` as ``fmt`` (text, markdown or json); raises
+    :class:`~novelforge.errors.UnknownFormat`."""
+    return CANON_DIFF.render(fmt, diff)
 
 
 # ----------------------------------------------------------------------------- text
@@ -50,7 +50,7 @@ def _item_lines(item: ItemChange, value=None) -> list[str]:
     return [c.describe(value) for c in item.changes]
 
 
-def diff_text(diff: CanonDiff) -> str:
+def diff_text(diff: CanonDiff, **_options) -> str:
     if diff.empty:
         out = [f"No canon changes between {_where(diff)}."]
     else:
@@ -102,7 +102,7 @@ def _md_label(label: str) -> str:
     return md_escape(label) if label.startswith("the ") or " " in label else code(label)
 
 
-def diff_markdown(diff: CanonDiff) -> str:
+def diff_markdown(diff: CanonDiff, **_options) -> str:
     """A comment for a pull request: a heading, a one-line summary, a list per kind."""
     if diff.empty and not diff.notes:
         return "No canon changes.\n"
@@ -154,8 +154,8 @@ def diff_data(diff: CanonDiff) -> dict:
     }
 
 
-def diff_json(diff: CanonDiff) -> str:
-    return json.dumps(diff_data(diff), indent=2, ensure_ascii=False) + "\n"
+def diff_json(diff: CanonDiff, **_options) -> str:
+    return dump_json(diff_data(diff))
 
 
 # ----------------------------------------------------------------------------- history
@@ -165,11 +165,9 @@ def _when(date: str) -> str:
 
 
 def render_history(history, fmt: str) -> str:
-    if fmt == "json":
-        return history_json(history)
-    if fmt == "markdown":
-        return history_markdown(history)
-    return history_text(history)
+    """``history`` as ``fmt`` (text, markdown or json); raises
+    :class:`~novelforge.errors.UnknownFormat`."""
+    return CANON_LOG.render(fmt, history)
 
 
 def _title(history) -> str:
@@ -187,7 +185,7 @@ def _count(history) -> str:
     return text
 
 
-def history_text(history) -> str:
+def history_text(history, **_options) -> str:
     out = [f"History of {_title(history)}: {_count(history)}"]
     for entry in history.entries:
         c = entry.commit
@@ -203,7 +201,7 @@ def history_text(history) -> str:
     return "\n".join(out) + "\n"
 
 
-def history_markdown(history) -> str:
+def history_markdown(history, **_options) -> str:
     name = f" ({md_escape(history.name)})" if history.name and history.name != history.id else ""
     out = [f"### History of {code(history.key)}{name}", ""]
     if not history.exists:
@@ -223,7 +221,7 @@ def history_markdown(history) -> str:
     return "\n".join(out) + "\n"
 
 
-def history_json(history) -> str:
+def history_json(history, **_options) -> str:
     entries = []
     for entry in history.entries:
         c = entry.commit
@@ -236,11 +234,11 @@ def history_json(history) -> str:
             "messages": entity_lines(ec),
             "changes": [ch.to_json() for ch in ec.changes],
         })
-    data = {"version": JSON_VERSION,
+    data = {"version": CANON_LOG["json"].version,
             "entity": {"kind": history.kind, "id": history.id, "key": history.key, "name": history.name,
                        "exists": history.exists},
             "entries": entries, "truncated": history.truncated, "notes": list(history.notes)}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return dump_json(data)
 
 
 __all__ = ["FORMATS", "JSON_VERSION", "render_diff", "diff_text", "diff_markdown", "diff_json",

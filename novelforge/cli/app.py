@@ -91,12 +91,17 @@ def use_color(stream=None) -> bool:
 
 
 def report_error(exc: NovelForgeError) -> None:
-    console = err_console()
+    """The error as one line (and a help line), with the library's parameter names worded
+    as this command line's flags."""
     from rich.markup import escape
 
-    console.print(f"[bold red]error:[/] {escape(str(exc))}")
-    if exc.help:
-        console.print(f"  [dim]= help:[/] {escape(exc.help)}")
+    from novelforge.cli.options import FLAGS
+
+    message, help_ = exc.worded(FLAGS)
+    console = err_console()
+    console.print(f"[bold red]error:[/] {escape(message)}")
+    if help_:
+        console.print(f"  [dim]= help:[/] {escape(help_)}")
 
 
 def _hoist_globals(args: list[str]) -> list[str]:

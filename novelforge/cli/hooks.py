@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from novelforge.cli.app import app, out_console
+from novelforge.cli.options import project_argument
 
 hooks_app = typer.Typer(
     name="hooks",
@@ -15,18 +16,6 @@ hooks_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(hooks_app, name="hooks")
-
-_PROJECT_HELP = "The project folder (default: the project around the current folder)."
-
-
-def _project(path: Optional[Path]) -> Path:
-    from novelforge.errors import UsageError
-    from novelforge.project.loader import find_project_root
-
-    if path is not None and not path.exists():
-        raise UsageError(f"`{path}` does not exist")
-    return find_project_root(path)
-
 
 def _show(path: Path, base: Path) -> str:
     try:
@@ -47,7 +36,7 @@ def _where(location) -> str:
 
 @hooks_app.command("install")
 def install_cmd(
-    project: Optional[Path] = typer.Argument(None, help=_PROJECT_HELP),
+    project: Optional[Path] = project_argument(),
     force: bool = typer.Option(False, "--force", help="Replace a pre-commit hook NovelForge did not write (it is kept as pre-commit.novelforge-backup)."),
 ) -> None:
     """Install a git pre-commit hook that checks what each commit records.
@@ -59,9 +48,9 @@ def install_cmd(
 
     Example: novelforge hooks install my-novel
     """
-    from novelforge.vcs import hooks
+    from novelforge import api
 
-    result = hooks.install(_project(project), force=force)
+    result = api.hooks_install(project, force=force)
     loc = result.location
     verb = {"installed": "Installed", "updated": "Updated", "replaced": "Installed"}[result.action]
     lines = [f"{verb} the NovelForge pre-commit hook in {_where(loc)}."]
@@ -75,7 +64,7 @@ def install_cmd(
 
 @hooks_app.command("uninstall")
 def uninstall_cmd(
-    project: Optional[Path] = typer.Argument(None, help=_PROJECT_HELP),
+    project: Optional[Path] = project_argument(),
 ) -> None:
     """Remove the NovelForge pre-commit hook (never a hook NovelForge did not write).
 
@@ -83,9 +72,9 @@ def uninstall_cmd(
 
     Example: novelforge hooks uninstall
     """
-    from novelforge.vcs import hooks
+    from novelforge import api
 
-    result = hooks.uninstall(_project(project))
+    result = api.hooks_uninstall(project)
     where = _where(result.location)
     lines = {
         "absent": [f"No pre-commit hook is installed ({where} does not exist); nothing to do."],
@@ -98,16 +87,16 @@ def uninstall_cmd(
 
 @hooks_app.command("status")
 def status_cmd(
-    project: Optional[Path] = typer.Argument(None, help=_PROJECT_HELP),
+    project: Optional[Path] = project_argument(),
 ) -> None:
     """Say whether the NovelForge pre-commit hook is installed, and where; and whether it
     is out of date or can no longer find NovelForge.
 
     Example: novelforge hooks status
     """
-    from novelforge.vcs import hooks
+    from novelforge import api
 
-    st = hooks.status(_project(project))
+    st = api.hooks_status(project)
     loc = st.location
     where = _where(loc)
     if st.state == "absent":

@@ -8,6 +8,8 @@ from typing import Optional
 import typer
 
 from novelforge.cli.app import app, out_console
+from novelforge.cli.options import format_option, plural
+from novelforge.formats import IMPORT
 
 
 @app.command("import")
@@ -21,8 +23,7 @@ def import_cmd(
                                             "from the most frequent proper names."),
     title: Optional[str] = typer.Option(None, "--title", help="The book's title (default: from the file)."),
     author: Optional[str] = typer.Option(None, "--author", help="The byline (default: from the file)."),
-    fmt: str = typer.Option("auto", "--format", "-f", metavar="auto|txt|md|docx",
-                            help="How to read FILE (default: from its suffix)."),
+    fmt: str = format_option(IMPORT, "auto", "How to read FILE (default: from its suffix)."),
     encoding: Optional[str] = typer.Option(None, "--encoding", metavar="CODEC",
                                            help="Text encoding of a .txt or .md file, e.g. cp1252 (default: UTF-8, "
                                                 "or UTF-16/UTF-8 with a byte-order mark)."),
@@ -39,30 +40,24 @@ def import_cmd(
     Exit codes: 0 imported, 2 the file cannot be imported or the target is not safe
     (nothing is written), 3 internal error.
     """
-    from novelforge.import_ import ImportOptions, import_file, parse_size
-    from novelforge.import_.headings import slugify
+    from novelforge import api
 
-    options = ImportOptions(format=fmt, title=title, author=author, suggest_canon=suggest_canon,
-                            encoding=encoding, max_size=parse_size(max_size))
-    target = into if into is not None else Path.cwd() / (slugify(file.stem) or "novel")
-    result = import_file(file, target, options)
+    result = api.import_(file, into, format=fmt, title=title, author=author, suggest_canon=suggest_canon,
+                         encoding=encoding, max_size=max_size)
+    target = result.target
     console = out_console()
     from rich.markup import escape
 
-    parts = f" in {_n(result.parts, 'part')}" if result.parts else ""
+    parts = f" in {plural(result.parts, 'part')}" if result.parts else ""
     console.print(escape(
-        f"Imported {_n(result.words, 'word')}: {_n(result.chapters, 'chapter')}{parts}, {_n(result.scenes, 'scene')} "
+        f"Imported {plural(result.words, 'word')}: {plural(result.chapters, 'chapter')}{parts}, {plural(result.scenes, 'scene')} "
         f"from {file.name} ({result.format}) into {target}"))
     console.print(escape(f"Title: {result.title}" + (f" — author: {result.author}" if result.author else "")))
     if suggest_canon:
-        console.print(escape(f"Suggested {_n(result.characters, 'character')} and {_n(result.locations, 'place')} in canon/ "
+        console.print(escape(f"Suggested {plural(result.characters, 'character')} and {plural(result.locations, 'place')} in canon/ "
                              "(review them: they are guesses from frequent names)."))
     if "manuscript/_front-matter.md" in result.files:
         console.print(escape("The text before the first chapter is in manuscript/_front-matter.md (not part of the book)."))
     for note in result.notes:
         console.print(escape(f"Note: {note}."))
     console.print(escape(f"Next: novelforge check {target}"))
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"

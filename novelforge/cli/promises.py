@@ -11,6 +11,8 @@ import typer
 from typer.core import TyperGroup
 
 from novelforge.cli.app import app
+from novelforge.cli.options import format_option, output_option
+from novelforge.formats import PROMISES
 
 
 class _ProjectFirstGroup(TyperGroup):
@@ -45,8 +47,8 @@ def promises_report(
     open_only: bool = typer.Option(False, "--open", help="Only promises not yet paid off (open or overdue)."),
     kind: Optional[str] = typer.Option(None, "--kind", metavar="KIND",
                                        help="Only this kind: promise, question, clue, mystery or foreshadowing."),
-    fmt: str = typer.Option("text", "--format", "-f", metavar="text|json|markdown|html", help="Output format."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
+    fmt: str = format_option(PROMISES),
+    output: Optional[Path] = output_option(),
 ) -> None:
     """Show the promise/payoff ledger of the project (default: the one around the
     current folder): where each promise is planted and paid, how far apart, and its
@@ -56,26 +58,15 @@ def promises_report(
     """
     if ctx.invoked_subcommand is not None:
         return
+    from novelforge import api
     from novelforge.cli.app import use_color
-    from novelforge.cli.common import write_output
-    from novelforge.errors import UsageError
-    from novelforge.ledger.report import FORMATS, KINDS, build_report, render
-    from novelforge.project.loader import find_project_root, load_project
-    from novelforge.analysis import Session
+    from novelforge.cli.options import write_output
 
-    if fmt not in FORMATS:
-        raise UsageError(f"`{fmt}` is not a report format; use one of: {', '.join(FORMATS)}")
-    if kind is not None and kind not in KINDS:
-        raise UsageError(f"`{kind}` is not a promise kind; use one of: {', '.join(KINDS)}")
-    path = project_argument(ctx)
-    if path is not None and not path.exists():
-        raise UsageError(f"`{path}` does not exist")
-    project = load_project(find_project_root(path or Path.cwd()))
-    indexes = Session(project).indexes()
-    report = build_report(project, indexes, open_only=open_only, kind=kind)
+    report = api.promises(project_argument(ctx), open_only=open_only, kind=kind)
     width = None
     if fmt == "text" and output is None and sys.stdout.isatty():
         import shutil
 
         width = shutil.get_terminal_size().columns   # fit the terminal; a file or a pipe gets full lines
-    write_output(render(report, fmt, color=fmt == "text" and output is None and use_color(), width=width), output)
+    write_output(PROMISES.render(fmt, report, color=fmt == "text" and output is None and use_color(), width=width),
+                 output)

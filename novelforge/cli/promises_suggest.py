@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from novelforge.cli.app import err_console
+from novelforge.cli.options import format_option, warn, write_output
 from novelforge.cli.promises import project_argument, promises_app
+from novelforge.formats import SUGGEST
 
 
 @promises_app.command("suggest")
 def suggest_cmd(
     ctx: typer.Context,
     project: Optional[Path] = typer.Argument(None, metavar="[PROJECT]", help="Project folder (default: the project around the current folder)."),
-    fmt: str = typer.Option("text", "--format", "-f", metavar="text|json", help="Output format."),
+    fmt: str = format_option(SUGGEST),
     min_confidence: float = typer.Option(0.0, "--min-confidence", min=0.0, max=1.0, help="Only candidates at least this confident (0–1)."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Show at most this many candidates."),
     accept: Optional[str] = typer.Option(None, "--accept", metavar="ID", help="Write this candidate to canon/promises/<ID>.yaml (the prose is never changed)."),
@@ -31,54 +32,19 @@ def suggest_cmd(
 
     Exit codes: 0 done, 2 usage error (unknown id, existing promise file), 3 internal error.
     """
-    from novelforge.cli.common import open_cache, resolve_target
-    from novelforge.errors import UsageError
-    from novelforge.ledger import store
-    from novelforge.ledger.suggest import suggest, suggest_payoffs
-    from novelforge.project.loader import load_project
-    from novelforge.analysis import Session
+    from novelforge import api
 
-    if fmt not in ("text", "json"):
-        raise UsageError(f"`--format {fmt}` is not a format of this command; use text or json")
-    if accept and reject:
-        raise UsageError("give --accept or --reject, not both")
-    target = project or project_argument(ctx)
-    root, _ = resolve_target([target] if target else None)
-    with open_cache(root, not no_cache) as cache:
-        proj = load_project(root, cache)
-        indexes = Session(proj, cache).indexes()
-    if payoffs:
-        found = suggest_payoffs(proj, indexes, payoffs)
-        if fmt == "json":
-            typer.echo(json.dumps([p.to_dict() for p in found], indent=2, ensure_ascii=False))
-        else:
-            for p in found:
-                typer.echo(f"{p.path}:{p.line}:{p.column}  {p.score:.2f}  {p.scene}  {p.excerpt}")
-            err_console().print(f"{len(found)} possible payoffs of {payoffs}")
-        raise typer.Exit(0)
-    wanted = accept or reject
-    if wanted and wanted in proj.promises:
-        raise UsageError(f"`{wanted}` is already a declared promise ({proj.promises[wanted].path}); not overwriting it")
-    rejected = store.load_rejected(root)
-    candidates = suggest(proj, indexes, rejected=rejected)
-    if wanted:
-        match = next((c for c in candidates if c.id == wanted), None)
-        if match is None:
-            raise UsageError(f"`{wanted}` is not a current suggestion",
-                             help="run `novelforge promises suggest` to list candidate ids")
-        if accept:
-            path = store.accept(root, match)
-            err_console().print(f"Wrote {path.relative_to(root).as_posix()} (the prose is unchanged).")
-        else:
-            store.reject(root, match.id)
-            err_console().print(f"Rejected {match.id}; recorded in {store.REJECTED_FILE}.")
-        raise typer.Exit(0)
-    shown = [c for c in candidates if c.confidence >= min_confidence][:limit]
-    if fmt == "json":
-        typer.echo(json.dumps([c.to_dict() for c in shown], indent=2, ensure_ascii=False))
+    found = api.suggest(project or project_argument(ctx), min_confidence=min_confidence, limit=limit,
+                        accept=accept, reject=reject, payoffs=payoffs, use_cache=not no_cache, warn=warn)
+    if found.accepted is not None:
+        err_console().print(f"Wrote {found.accepted_rel} (the prose is unchanged).")
+    elif found.rejected is not None:
+        err_console().print(f"Rejected {found.rejected}; recorded in {found.rejected_file}.")
     else:
-        for c in shown:
-            typer.echo(f"{c.path}:{c.line}:{c.column}  {c.confidence:.2f}  {c.kind:<13} {c.id}")
-            typer.echo(f"    {c.excerpt}")
-        err_console().print(f"{len(shown)} candidates (accept with --accept ID, dismiss with --reject ID)")
+        write_output(SUGGEST.render(fmt, found), None)
+        if fmt != "json":
+            if found.payoffs is not None:
+                err_console().print(f"{len(found.payoffs)} possible payoffs of {found.promise}")
+            else:
+                err_console().print(f"{len(found.candidates)} candidates (accept with --accept ID, dismiss with --reject ID)")
     raise typer.Exit(0)

@@ -1,10 +1,11 @@
 """``export(project, fmt, out_path, options)``: build the book once, hand it to the
 format's renderer, write the bytes atomically.
 
-Formats are one table, :data:`FORMATS`. A renderer is a function ``render(job) -> bytes``
-named by ``"module:function"`` and imported only when its format is used, so ebooklib
-and python-docx load only for EPUB and DOCX. Adding a format is one :class:`Format`
-entry. A renderer gets an :class:`ExportJob`: the :class:`~novelforge.export.book.Book`
+Formats are one table, :data:`FORMATS` (:data:`novelforge.formats.EXPORT`, the same
+mechanism as every command's ``--format``). A renderer is a function ``render(job) ->
+bytes`` named by ``"module:function"`` and imported only when its format is used, so
+ebooklib and python-docx load only for EPUB and DOCX. Adding a format is one
+:class:`~novelforge.formats.Format` row. A renderer gets an :class:`ExportJob`: the :class:`~novelforge.export.book.Book`
 (typography already applied), the front and back matter, the part of each chapter, a
 fixed timestamp for formats that store one, the cover image, its own settings block of
 ``novelforge.yaml`` (``export: {<format>: {...}}``), and :meth:`ExportJob.each_chapter`,
@@ -17,33 +18,17 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
-from importlib import import_module
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence, get_args
 
-from novelforge.errors import ConfigError, UsageError
+from novelforge.errors import ConfigError, ConfigOptionError, OptionError, UsageError, literal
 from novelforge.export.book import Book, ChapterOut, build_book
 from novelforge.export.matter import MatterSection, load_matter
-from novelforge.project.models import Project
+from novelforge.formats import EXPORT as FORMATS
+from novelforge.formats import Format
+from novelforge.project.models import Project, SceneStatus
 
-
-@dataclass(frozen=True)
-class Format:
-    name: str                 # the value of `--format`
-    suffix: str               # file suffix of the default output name
-    renderer: str             # "module:function" taking an ExportJob and returning bytes
-    summary: str
-    cover: bool = False       # uses a cover image (--cover, export: {<name>: {cover: PATH}})
-
-
-FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("docx", ".docx", "novelforge.export.docx_manuscript:render", "Word, standard manuscript format"),
-    Format("docx-reading", ".docx", "novelforge.export.docx_reading:render", "Word, book-like reading copy"),
-    Format("epub", ".epub", "novelforge.export.epub:render", "EPUB 3 e-book (passes epubcheck)", cover=True),
-    Format("md", ".md", "novelforge.export.markdown:render", "one Markdown file (review copy)"),
-    Format("html", ".html", "novelforge.export.html:render", "one self-contained HTML page (review copy)"),
-    Format("txt", ".txt", "novelforge.export.text:render", "plain text"),
-)}
+STATUSES: tuple[str, ...] = get_args(SceneStatus)   # idea, outline, draft, revised, final
 
 # `dcterms:modified`, DOCX core properties and zip entry times when nothing else is given:
 # outputs must not depend on the clock (see docs/export.md#reproducible-output)
@@ -108,17 +93,52 @@ def export(project: Project, fmt: str, out_path: Path | str | None = None,
 
 
 def get_format(fmt: str) -> Format:
-    spec = FORMATS.get((fmt or "").strip().lower())
-    if spec is None:
-        raise UsageError(f"`{fmt}` is not an export format; use one of: {', '.join(FORMATS)}")
-    return spec
+    """The export format ``fmt`` (case and spaces ignored); raises
+    :class:`~novelforge.errors.UnknownFormat`."""
+    return FORMATS.get_format(fmt)
 
 
 def format_for_path(path: Path | str) -> Format | None:
     """The format an output name implies (``book.epub`` → epub), or None."""
-    suffix = Path(str(path)).suffix.lower()
-    suffix = {".markdown": ".md", ".htm": ".html", ".text": ".txt"}.get(suffix, suffix)
-    return next((f for f in FORMATS.values() if f.suffix == suffix), None)
+    return FORMATS.for_suffix(path)
+
+
+def parse_statuses(values: Sequence[str] | str | None) -> list[str] | None:
+    """Scene statuses to export, each value one or several comma-separated (``revised,final``);
+    None (or nothing) for every scene. Raises :class:`~novelforge.errors.OptionError`
+    (``statuses``) for a word that is not a status."""
+    if not values:
+        return None
+    out: list[str] = []
+    for value in [values] if isinstance(values, str) else values:
+        for item in (v.strip().lower() for v in value.split(",")):
+            if not item:
+                continue
+            if item not in STATUSES:
+                raise OptionError(f"{{value}} is not a scene status; use {', '.join(STATUSES[:-1])} or final",
+                                  option="statuses", value=item)
+            if item not in out:
+                out.append(item)
+    return out or None
+
+
+def parse_chapters(value: str | tuple | None) -> tuple[int | None, int | None] | None:
+    """``3`` → (3, 3); ``3-7`` → (3, 7); ``3-`` → (3, None); ``-7`` → (None, 7); a tuple as
+    it is. Raises :class:`~novelforge.errors.OptionError` (``chapters``) for anything else."""
+    if value is None or isinstance(value, tuple):
+        return value
+    text = value.strip().replace("–", "-")
+    lo_text, dash, hi_text = text.partition("-")
+    try:
+        lo = int(lo_text) if lo_text.strip() else None
+        hi = int(hi_text) if hi_text.strip() else (None if dash else lo)
+    except ValueError:
+        lo = hi = -1
+    if (lo is None and hi is None) or any(v is not None and v < 1 for v in (lo, hi)) or (
+            lo is not None and hi is not None and lo > hi):
+        raise OptionError("{value} is not a chapter range such as 3, 3-7, 3- or -7", option="chapters",
+                          value=value, help="chapters are numbered from 1 in reading order")
+    return lo, hi
 
 
 def prepare(project: Project, fmt: str, options: ExportOptions | None = None) -> ExportJob:
@@ -128,8 +148,8 @@ def prepare(project: Project, fmt: str, options: ExportOptions | None = None) ->
     options = options or ExportOptions()
     book = build_book(project, options.statuses, options.chapters, options.typography)
     if not book.chapters:
-        raise UsageError(f"nothing to export: no scenes {describe_selection(options)}",
-                         help="check --status and --chapters; `novelforge check` lists the scenes it reads")
+        raise OptionError(literal(f"nothing to export: no scenes {describe_selection(options)}"),
+                          help="check {statuses} and {chapters}; `novelforge check` lists the scenes it reads")
     front, back = load_matter(project, options.typography)
     by_number = {c.number: c for c in project.chapters}
     part_titles: dict[str, str] = {}
@@ -146,14 +166,8 @@ def prepare(project: Project, fmt: str, options: ExportOptions | None = None) ->
 
 
 def render(job: ExportJob) -> bytes:
-    module_name, _, function = job.format.renderer.partition(":")
-    try:
-        module = import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        raise UsageError(f"`--format {job.format.name}` is not available in this version of NovelForge") from None
-    return getattr(module, function)(job)
+    """The book in the job's format (its renderer, imported now)."""
+    return job.format.load()(job)
 
 
 def describe_selection(options: ExportOptions) -> str:
@@ -231,7 +245,8 @@ def release_time(project: Project) -> dt.datetime:
 def cover_path(project: Project, spec: Format, options: ExportOptions) -> Path | None:
     if options.cover is not None:
         if not spec.cover:
-            raise UsageError(f"`--cover` applies to formats with a cover ({', '.join(f.name for f in FORMATS.values() if f.cover)}), not {spec.name}")
+            with_cover = ", ".join(f.name for f in FORMATS.values() if f.cover)
+            raise OptionError(f"`{{cover}}` applies to formats with a cover ({with_cover}), not {spec.name}")
         path = Path(options.cover)
         if not path.is_file():
             raise UsageError(f"cover image `{path}` does not exist")
@@ -243,9 +258,9 @@ def cover_path(project: Project, spec: Format, options: ExportOptions) -> Path |
     where = _position(project, ("export", spec.name, "cover"))
     path = project.root / value
     if not inside_project(project.root, path):
-        raise ConfigError(f"cover image `{value}` (export: {spec.name}: cover) is outside the project",
-                          path="novelforge.yaml", help="copy the image into the project (for example art/) "
-                          "and name it from there, or pass it with --cover", **where)
+        raise ConfigOptionError(literal(f"cover image `{value}` (export: {spec.name}: cover) is outside the project"),
+                                path="novelforge.yaml", help="copy the image into the project (for example art/) "
+                                "and name it from there, or pass it with {cover}", **where)
     if not path.is_file():
         raise ConfigError(f"cover image `{value}` (export: {spec.name}: cover) does not exist",
                           path="novelforge.yaml", **where)
@@ -298,8 +313,8 @@ def output_path(project: Project, spec: Format, out: Path | str | None) -> Path:
     root = project.root.resolve()
     inside = [root / p for p in PROTECTED]
     if resolved == root / "novelforge.yaml" or any(d == resolved or d in resolved.parents for d in inside):
-        raise UsageError(f"refusing to write `{out}`: it is inside the project's sources",
-                         help="write exports outside manuscript/, canon/ and contracts/, e.g. --out build/")
+        raise OptionError(literal(f"refusing to write `{out}`: it is inside the project's sources"),
+                          help="write exports outside manuscript/, canon/ and contracts/, e.g. {out} build/")
     return target
 
 
@@ -310,8 +325,8 @@ def _check_length(target: Path, out) -> None:
 
     problem = too_long(target)
     if problem:
-        raise UsageError(f"cannot write `{out if out is not None else target.name}`: {problem}",
-                         help="give a shorter name with --out")
+        raise OptionError(literal(f"cannot write `{out if out is not None else target.name}`: {problem}"),
+                          help="give a shorter name with {out}")
 
 
 def write_bytes(target: Path, data: bytes) -> None:

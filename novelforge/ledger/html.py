@@ -103,7 +103,7 @@ def _chart(report: LedgerReport) -> str:
     return "\n".join(out)
 
 
-def render_html(report: LedgerReport) -> str:
+def render_html(report: LedgerReport, **_options) -> str:
     c = report.counts()
     summary = f"{len(report.rows)} promises — " + ", ".join(f"{c[s]} {s}" for s in STATUSES)
     rows = []

@@ -1,15 +1,16 @@
 """The ledger report (``novelforge promises``): one row per promise — where it is planted,
 where it is paid, how far apart, and its status — rendered as text, JSON, Markdown or HTML.
 
-The library computes; the CLI prints. JSON shape: docs/promises.md.
+The library computes; the CLI prints. JSON shape: docs/promises.md. The formats are the
+rows of :data:`novelforge.formats.PROMISES`.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from novelforge.formats import PROMISES, dump_json
 from novelforge.ledger import LedgerEntry, Site, build_ledger
 from novelforge.ledger.measure import BookMap, book_map, describe, distance, first, to_end, window_for
 from novelforge.project.models import Project
@@ -17,7 +18,7 @@ from novelforge.text.index import TextIndex
 
 KINDS = ("promise", "question", "clue", "mystery", "foreshadowing")
 STATUSES = ("open", "paid", "orphaned", "premature", "overdue")
-FORMATS = ("text", "json", "markdown", "html")
+FORMATS = PROMISES
 
 
 @dataclass
@@ -56,7 +57,7 @@ class LedgerReport:
         return {s: sum(1 for r in self.rows if r.status == s) for s in STATUSES}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"version": 1, "title": self.title,
+        return {"version": PROMISES["json"].version, "title": self.title,
                 "book": {"words": self.book.total_words, "scenes": self.book.scenes, "chapters": self.book.chapters},
                 "summary": {"total": len(self.rows), **self.counts()},
                 "promises": [r.to_dict() for r in self.rows]}
@@ -114,11 +115,11 @@ def _dist(row: Row) -> str:
     return text + (" (to end)" if not row.payoffs else "")
 
 
-def render_json(report: LedgerReport) -> str:
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+def render_json(report: LedgerReport, **_options) -> str:
+    return dump_json(report.to_dict())
 
 
-def render_markdown(report: LedgerReport) -> str:
+def render_markdown(report: LedgerReport, **_options) -> str:
     out = [f"# Promises — {report.title}", "",
            "| id | kind | planted at | paid at | distance | status |", "|---|---|---|---|---|---|"]
     for r in report.rows:
@@ -137,7 +138,7 @@ def _summary(report: LedgerReport) -> str:
 STATUS_STYLE = {"paid": "green", "open": "yellow", "overdue": "red", "orphaned": "magenta", "premature": "red"}
 
 
-def render_text(report: LedgerReport, *, color: bool = False, width: int | None = None) -> str:
+def render_text(report: LedgerReport, *, color: bool = False, width: int | None = None, **_options) -> str:
     """A rich table, as text (with ANSI colour when ``color``), at most ``width`` columns wide
     (a terminal's width; by default wide enough for one line per promise). In a narrow terminal
     the places fold inside their columns rather than the lines wrapping across the table."""
@@ -167,14 +168,6 @@ def render_text(report: LedgerReport, *, color: bool = False, width: int | None 
 
 
 def render(report: LedgerReport, fmt: str, *, color: bool = False, width: int | None = None) -> str:
-    if fmt == "json":
-        return render_json(report)
-    if fmt == "markdown":
-        return render_markdown(report)
-    if fmt == "html":
-        from novelforge.ledger.html import render_html
-
-        return render_html(report)
-    if fmt == "text":
-        return render_text(report, color=color, width=width)
-    raise ValueError(f"`{fmt}` is not a report format; use one of: {', '.join(FORMATS)}")
+    """``report`` as ``fmt`` (a name in :data:`~novelforge.formats.PROMISES`); ``color`` and
+    ``width`` apply to text. Raises :class:`~novelforge.errors.UnknownFormat`."""
+    return PROMISES.render(fmt, report, color=color, width=width)

@@ -281,7 +281,7 @@ def _neighbours(scenes: list[Scene], around: list[tuple[Scene, str | None]], cha
     position = {s.path: i for i, s in enumerate(scenes)}
     for version, path in around:
         here = position.get(path) if path else None
-        for c in (_cast(version) if cast else ()):
+        for c in (sorted(_cast(version)) if cast else ()):
             seq = appearances.get(c, [])
             if here is None:
                 # a deleted scene has no place in the book any more: every appearance of

@@ -2,8 +2,11 @@
 appear or disappear, found by checking the book before and after and comparing.
 
 "After" is the project on disk, or the project on disk with hypothetical edits
-(``--set aria.eyes=green``, ``--kill bram --in the-fall``) applied to a temporary copy:
-the author's files are never written.
+(:func:`parse_set` ``aria.eyes=green``, :func:`kill_edits` ``bram`` in ``the-fall``)
+applied to a temporary copy: the author's files are never written. Errors are
+:class:`~novelforge.errors.OptionError`s naming the parameter (``sets``, ``kill``,
+``kill_in``) they are about; a front end words them with its own flags. The words for a
+result are in :mod:`novelforge.vcs.impact_format`.
 """
 
 from __future__ import annotations
@@ -17,11 +20,11 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from novelforge.diagnostics import Diagnostic
-from novelforge.errors import UsageError
+from novelforge.errors import OptionError, UsageError, literal
 from novelforge.project.models import EntityModel, Project
 from novelforge.vcs.affected import ChangeSet, affected_scenes
 
-# fields of a canon entry that `--set id.field=value` sets directly; anything else is an attribute
+# fields of a canon entry that `id.field=value` sets directly; anything else is an attribute
 _TOP_FIELDS = set(EntityModel.model_fields) - {"attributes"}
 
 
@@ -55,12 +58,14 @@ def parse_set(spec: str) -> Edit:
     The value is read as YAML (``3``, ``true``, ``[a, b]``); an empty value deletes."""
     from novelforge.project.yamlio import parse_yaml
 
+    malformed = OptionError("{value} needs the form ENTITY.FIELD=VALUE, e.g. `aria.eyes=green`",
+                            option="sets", value=spec)
     if "=" not in spec:
-        raise UsageError(f"`--set {spec}` needs the form ENTITY.FIELD=VALUE, e.g. `aria.eyes=green`")
+        raise malformed
     target, raw = spec.split("=", 1)
     entity, _, path = target.strip().partition(".")
     if not entity or not path:
-        raise UsageError(f"`--set {spec}` needs the form ENTITY.FIELD=VALUE, e.g. `aria.eyes=green`")
+        raise malformed
     keys = tuple(k for k in path.split(".") if k)
     if keys[0] not in _TOP_FIELDS and keys[0] != "attributes":
         keys = ("attributes",) + keys
@@ -85,8 +90,8 @@ def _find_entity(project: Project, ref: str):
         from novelforge.project.loader import suggest
 
         hint = suggest(eid, [e.id for e in project.entities()])
-        raise UsageError(f"no canon entry `{ref}`" + (f" — did you mean `{hint}`?" if hint else ""),
-                         help="`--set` and `--kill` take a canon id such as `aria` or `characters/aria`")
+        raise OptionError(literal(f"no canon entry `{ref}`" + (f" — did you mean `{hint}`?" if hint else "")),
+                          help="`{sets}` and `{kill}` take a canon id such as `aria` or `characters/aria`")
     if len(found) > 1:
         raise UsageError(f"`{eid}` is the id of several canon entries ({', '.join(e.kind for e in found)})",
                          help=f"say which: `{found[0].kind}/{eid}`")
@@ -107,9 +112,11 @@ def apply_edits(project: Project, root: Path, edits: list[Edit]) -> None:
             from novelforge.project.loader import suggest
 
             hint = suggest(str(e.value), sorted(scene_ids))
-            raise UsageError(f"`--in {e.value}`: no scene has that id" + (f" — did you mean `{hint}`?" if hint else ""))
+            raise OptionError("{value}: no scene has that id" + literal(f" — did you mean `{hint}`?" if hint else ""),
+                              option="kill_in", value=e.value)
         if e.keypath == ("status",) and e.value == "dead" and ent.kind != "characters":
-            raise UsageError(f"`--kill {e.entity}`: only characters die; `{ent.kind}/{ent.id}` is not one")
+            raise OptionError("{value}: only characters die; " + literal(f"`{ent.kind}/{ent.id}` is not one"),
+                              option="kill", value=e.entity)
         by_file.setdefault(ent.path, []).append(e)
     from novelforge.project.yamlio import YamlSyntaxError, guarded
 
@@ -245,5 +252,5 @@ def _refuse_broken(after: Project, before: Project) -> None:
     old = {(d.code, d.path, d.message) for d in before.diagnostics}
     for d in after.diagnostics:
         if (d.code, d.path, d.message) not in old and d.code.startswith("NF0"):
-            raise UsageError(f"the change makes {d.path} invalid: {d.message}",
-                             help="check the field name and value given to --set")
+            raise OptionError(literal(f"the change makes {d.path} invalid: {d.message}"),
+                              help="check the field name and value given to {sets}")

@@ -1,0 +1,70 @@
+"""The library surface: what the CLI (and the Writers' Room, and the server) call, and
+nothing deeper. Each function does one command's work and returns a result; none
+prints, prompts or exits. Expected failures are :class:`~novelforge.errors.NovelForgeError`
+subclasses, one sentence without a traceback; an :class:`~novelforge.errors.OptionError`
+names the parameter it is about (``statuses``), which a front end words as its own
+option (``--status``) with :meth:`~novelforge.errors.NovelForgeError.worded`.
+
+    from novelforge import api
+    from novelforge.formats import CHECK
+
+    report = api.check("my-novel", base="origin/main")
+    print(CHECK.render("text", report), report.exit_code())
+
+Results are rendered with the command's table in :mod:`novelforge.formats`.
+
+| function | returns | the command |
+|---|---|---|
+| :func:`check` | a ``Report`` (``report.changes``: the change set, or None) | ``check`` |
+| :func:`record_baseline` | where and how many findings were recorded | ``check --update-baseline`` |
+| :func:`promises` | the ledger report | ``promises`` |
+| :func:`suggest` | candidate setups or payoffs; accepts or rejects one | ``promises suggest`` |
+| :func:`impact` | scenes touched, findings that appear and disappear | ``impact`` |
+| :func:`canon_diff`, :func:`canon_log` | what changed in canon; one entry's history | ``canon diff``, ``canon log`` |
+| :func:`hooks_install`, :func:`hooks_uninstall`, :func:`hooks_status` | the pre-commit hook | ``hooks`` |
+| :func:`export`, :func:`import_` | the book written; the project imported | ``export``, ``import`` |
+| :func:`init` | the project (and CI files) created | ``init`` |
+| :func:`rules`, :func:`rule`, :func:`schemas`, :func:`write_schemas` | the rule list, one rule, JSON Schemas | ``rules``, ``rule``, ``schema`` |
+| :func:`project_root`, :func:`locate` | the project a path names | every command |
+
+Importing this package is cheap: each name loads its module on first use (``novelforge
+--help`` and ``novelforge init`` never load the rules).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_WHERE = {
+    "check": "checking", "record_baseline": "checking", "describe_changes": "checking", "Baseline": "checking",
+    "CheckOptions": "checking", "Report": "checking",
+    "promises": "ledger", "suggest": "ledger", "Suggestions": "ledger",
+    "impact": "git", "canon_diff": "git", "canon_log": "git",
+    "hooks_install": "git", "hooks_uninstall": "git", "hooks_status": "git",
+    "export": "books", "import_": "books", "Exported": "books",
+    "init": "start", "Initialised": "start",
+    "rules": "catalogue", "rule": "catalogue", "schemas": "catalogue", "write_schemas": "catalogue",
+    "SCHEMA_KINDS": "catalogue",
+    "project_root": "projects", "locate": "projects",
+    "Severity": None,
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'novelforge.api' has no attribute {name!r}")
+    if name == "Severity":
+        from novelforge.diagnostics import Severity
+
+        value = Severity
+    else:
+        value = getattr(import_module(f"novelforge.api.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

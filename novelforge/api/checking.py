@@ -1,0 +1,153 @@
+"""``check``: the whole book, or what changed since a base, or what the next commit
+records; and recording the baseline."""
+
+from __future__ import annotations
+
+import dataclasses
+import weakref
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from novelforge.api.projects import Warn, locate, open_cache
+from novelforge.errors import NothingStaged, NothingToCheck, OptionError
+from novelforge.rules.engine import CheckOptions, Report
+
+if TYPE_CHECKING:
+    from novelforge.project.models import Project
+    from novelforge.vcs.affected import ChangeSet
+
+
+def check(root: Path | str | None = None, *, paths: Sequence[Path | str] = (), base: str | None = None,
+          staged: bool = False, changed: bool = False, options: CheckOptions | None = None,
+          use_cache: bool = True, warn: Warn | None = None,
+          on_changes: Callable[[ChangeSet, Project], None] | None = None) -> Report:
+    """Check the project around ``root`` (default: around the first of ``paths``, else the
+    current folder) and return the :class:`~novelforge.rules.engine.Report`; its exit code
+    is :meth:`Report.exit_code`.
+
+    ``paths`` (files or folders inside the project) limit the report to them.
+    ``changed`` (implied by ``base``) checks the scenes changed since ``base`` (default:
+    the merge base with the upstream branch, else HEAD) and the scenes a changed canon
+    entry, contract or promise reaches for the selected rules; ``staged`` checks what the
+    next commit records (the git index) against HEAD. Either way ``Report.changes`` is the
+    :class:`~novelforge.vcs.affected.ChangeSet` (None for a whole-book check), and
+    ``on_changes(changes, project)`` is called with it before the rules run (the CLI
+    says what it checks). ``use_cache`` reads and writes the analysis cache; ``warn``
+    receives warnings about the project (a cache folder it never reads).
+
+    With ``staged`` the report's project is a temporary copy of the index, removed when
+    the report is released: render the report before dropping it.
+
+    Raises :class:`~novelforge.errors.OptionError` (``staged`` with ``base``),
+    :class:`~novelforge.errors.PathNotFound`, :class:`~novelforge.errors.ProjectNotFound`,
+    :class:`~novelforge.errors.NothingToCheck` (no scenes under manuscript/),
+    :class:`~novelforge.errors.NothingStaged` (the index does not hold the project: exit 0),
+    :class:`~novelforge.vcs.repo.GitError` (not a repository, unknown revision) and
+    :class:`~novelforge.errors.ConfigError` (a bad selector, baseline or setting)."""
+    from novelforge.project.loader import load_project
+    from novelforge.rules.engine import check_project
+
+    if staged and base is not None:
+        raise OptionError("{staged} compares the staging area with HEAD; it cannot be combined with {base}")
+    options = dataclasses.replace(options or CheckOptions(), use_cache=use_cache)
+    root, options.paths = locate(paths, root)
+    snapshot = ExitStack()            # the staged copy: lives as long as the report
+    with snapshot, ExitStack() as stack:
+        cache = stack.enter_context(open_cache(root, use_cache, warn))
+        changes = None
+        if staged:
+            project, changes = _staged(snapshot, stack, root, cache, options)
+        else:
+            project = load_project(root, cache)
+        if not project.scenes and not any(d.path == "manuscript" or d.path.startswith("manuscript/")
+                                          for d in project.diagnostics):
+            raise NothingToCheck(f"nothing to check: no scenes under `{root / 'manuscript'}`",
+                                 help="scenes are Markdown files in manuscript/<chapter>/")
+        if changed or base is not None:
+            changes = _changes(root, project, base, cache, options)
+        if changes is not None:
+            options.scenes = set(changes.scenes)
+            options.report_paths = changes.report_paths
+            if on_changes is not None:
+                on_changes(changes, project)
+        report = check_project(project, options, cache)
+        report.changes = changes
+        if staged:
+            weakref.finalize(report, snapshot.pop_all().close)
+    return report
+
+
+@dataclass
+class Baseline:
+    path: Path           # the baseline file written
+    rel: str             # its path inside the project
+    count: int           # findings recorded
+
+
+def record_baseline(root: Path | str | None = None, *, paths: Sequence[Path | str] = (),
+                    options: CheckOptions | None = None, use_cache: bool = True,
+                    warn: Warn | None = None) -> Baseline:
+    """Check the project (ignoring the current baseline) and record every finding in
+    ``.novelforge/baseline.json``, so that later checks report only new ones. Returns
+    where and how many. Raises what :func:`check` raises, and
+    :class:`~novelforge.errors.UsageError` when the file cannot be written."""
+    from novelforge.rules.suppress import write_baseline
+
+    options = dataclasses.replace(options or CheckOptions(), use_baseline=False)
+    report = check(root, paths=paths, options=options, use_cache=use_cache, warn=warn)
+    project_root = report.project.root
+    target = write_baseline(project_root, report.diagnostics)
+    return Baseline(target, target.relative_to(project_root).as_posix(), len(report.diagnostics))
+
+
+def describe_changes(changes: ChangeSet, total: int, staged: bool = False) -> str:
+    """One sentence on what a ``changed`` or ``staged`` check checks, of ``total`` scenes."""
+    if not changes.base:
+        return f"The first commit: checking all {total} {'staged ' if staged else ''}scenes."
+    since = f"since {changes.base_label} ({changes.base[:8]})"
+    if staged:
+        since = "staged " + since
+    if not changes.files:
+        return f"No changes {since}: nothing to check."
+    if changes.everything:
+        return f"novelforge.yaml changed {since}: checking all {total} scenes."
+    direct = sum(1 for why in changes.scenes.values() if why[0] in ("changed", "added"))
+    others = len(changes.scenes) - direct
+    text = f"Checking {direct} changed scene{'s' if direct != 1 else ''}"
+    if others:
+        text += f" and {others} affected by the change{'s' if len(changes.files) != 1 else ''}"
+    return text + f" ({len(changes.scenes)} of {total}) {since}."
+
+
+def _changes(root: Path, project, base: str | None, cache, options: CheckOptions):
+    from novelforge.rules.engine import resolve_settings
+    from novelforge.vcs.affected import compute_changes
+    from novelforge.vcs.repo import GitRepo
+
+    codes = resolve_settings(project, options).codes
+    with GitRepo(root) as repo:
+        commit, label = repo.base_for(base)
+        return compute_changes(repo, project, commit, label, cache, codes=codes)
+
+
+def _staged(snapshot: ExitStack, stack: ExitStack, root: Path, cache, options: CheckOptions):
+    """The staged project (in a temporary folder ``snapshot`` removes) and its change set."""
+    from novelforge.rules.engine import resolve_settings
+    from novelforge.vcs.affected import compute_changes
+    from novelforge.vcs.repo import GitRepo
+    from novelforge.vcs.snapshot import NotStaged, staged_project
+
+    repo = stack.enter_context(GitRepo(root))
+    try:
+        project, files = snapshot.enter_context(staged_project(repo, cache))
+    except NotStaged:
+        # a commit without the project (made before it is added, or of other files in a
+        # bigger repository): there is nothing of the novel to check
+        raise NothingStaged("The project is not in the staging area: nothing to check.") from None
+    codes = resolve_settings(project, options).codes
+    if repo.has_commits():
+        head = repo.resolve("HEAD")
+        return project, compute_changes(repo, project, head, "HEAD", cache, files=files, codes=codes)
+    return project, compute_changes(repo, project, "", "nothing (the first commit)", cache, files=files, codes=codes)

@@ -1,0 +1,102 @@
+"""The promise ledger: its report, and the candidate setups found in the prose (with
+accepting and rejecting them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from novelforge.api.projects import Warn, open_cache, project_root
+from novelforge.errors import OptionError, UsageError
+
+if TYPE_CHECKING:
+    from novelforge.ledger.report import LedgerReport
+
+
+def promises(root: Path | str | None = None, *, open_only: bool = False, kind: str | None = None) -> LedgerReport:
+    """The ledger of the project around ``root`` (default: the current folder): one row per
+    promise with where it is planted and paid, how far apart, and its status. ``open_only``
+    keeps the open and overdue ones, ``kind`` one kind (render it with
+    :data:`novelforge.formats.PROMISES`).
+
+    Raises :class:`~novelforge.errors.OptionError` for an unknown kind,
+    :class:`~novelforge.errors.PathNotFound` and :class:`~novelforge.errors.ProjectNotFound`."""
+    from novelforge.analysis import Session
+    from novelforge.ledger.report import KINDS, build_report
+    from novelforge.project.loader import load_project
+
+    if kind is not None and kind not in KINDS:
+        raise OptionError(f"{{value}} is not a promise kind; use one of: {', '.join(KINDS)}", option="kind", value=kind)
+    project = load_project(project_root(root))
+    return build_report(project, Session(project).indexes(), open_only=open_only, kind=kind)
+
+
+@dataclass
+class Suggestions:
+    """What :func:`suggest` found or did: ``candidates`` (most confident first), or with
+    ``payoffs`` the later scenes that may pay off ``promise``; or the file ``accepted``
+    wrote, or the id ``rejected`` recorded."""
+
+    root: Path
+    candidates: list = field(default_factory=list)
+    payoffs: list | None = None
+    promise: str | None = None
+    accepted: Path | None = None
+    rejected: str | None = None
+    rejected_file: str = ""      # where rejections are recorded, inside the project
+
+    @property
+    def accepted_rel(self) -> str | None:
+        return self.accepted.relative_to(self.root).as_posix() if self.accepted is not None else None
+
+
+def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limit: int | None = None,
+            accept: str | None = None, reject: str | None = None, payoffs: str | None = None,
+            use_cache: bool = True, warn: Warn | None = None) -> Suggestions:
+    """Candidate setups in the prose of the project around ``root`` — vows, prophecies,
+    unanswered questions, Chekhov objects, canon named once — at least ``min_confidence``
+    confident, at most ``limit`` of them. ``payoffs`` (a declared promise) instead
+    suggests later scenes that may pay it off. ``accept`` writes the candidate with that
+    id to ``canon/promises/<id>.yaml`` (never the prose); ``reject`` records it in
+    ``.novelforge/promises-rejected.json`` so it is not offered again.
+
+    Raises :class:`~novelforge.errors.OptionError` (``accept`` with ``reject``),
+    :class:`~novelforge.errors.UsageError` (an id that is already a declared promise or
+    is not a current suggestion, an unknown promise for ``payoffs``, a rejected-list file
+    that cannot be read or written), :class:`~novelforge.errors.PathNotFound` and
+    :class:`~novelforge.errors.ProjectNotFound`."""
+    from novelforge.analysis import Session
+    from novelforge.ledger import store
+    from novelforge.ledger.suggest import suggest as find_candidates
+    from novelforge.ledger.suggest import suggest_payoffs
+    from novelforge.project.loader import load_project
+
+    if accept and reject:
+        raise OptionError("give {accept} or {reject}, not both")
+    root = project_root(root)
+    with open_cache(root, use_cache, warn) as cache:
+        project = load_project(root, cache)
+        indexes = Session(project, cache).indexes()
+    result = Suggestions(root, rejected_file=store.REJECTED_FILE)
+    if payoffs:
+        result.payoffs, result.promise = suggest_payoffs(project, indexes, payoffs), payoffs
+        return result
+    wanted = accept or reject
+    if wanted and wanted in project.promises:
+        raise UsageError(f"`{wanted}` is already a declared promise ({project.promises[wanted].path}); "
+                         "not overwriting it")
+    candidates = find_candidates(project, indexes, rejected=store.load_rejected(root))
+    if wanted:
+        match = next((c for c in candidates if c.id == wanted), None)
+        if match is None:
+            raise UsageError(f"`{wanted}` is not a current suggestion",
+                             help="run `novelforge promises suggest` to list candidate ids")
+        if accept:
+            result.accepted = store.accept(root, match)
+        else:
+            store.reject(root, match.id)
+            result.rejected = match.id
+        return result
+    result.candidates = [c for c in candidates if c.confidence >= min_confidence][:limit]
+    return result
