@@ -6,6 +6,7 @@ Exit codes (documented in docs/exit-codes.md and ``novelforge check --help``):
 * ``1`` – findings at or above ``--fail-on`` (or more warnings than ``--max-warnings``)
 * ``2`` – usage or configuration error, or nothing to check
 * ``3`` – internal error (a bug in NovelForge; rerun with ``--traceback``)
+* ``4`` – an LLM command stopped at the monthly budget or ``--max-cost`` before sending more
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class ExitCode(enum.IntEnum):
     FINDINGS = 1
     USAGE = 2
     INTERNAL = 3
+    BUDGET = 4
 
 
 class NovelForgeError(Exception):
