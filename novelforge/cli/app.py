@@ -37,7 +37,8 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    traceback: bool = typer.Option(False, "--traceback", help="Show the Python traceback of an error (for bug reports)."),
+    traceback: bool = typer.Option(False, "--traceback",
+        help="Show the Python traceback of an error (for bug reports)."),
     color: str = typer.Option("auto", "--color", metavar="auto|always|never", help="Colour in terminal output."),
     version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
                                            help="Print the version and exit."),
@@ -54,7 +55,19 @@ def _root(
 
 
 def _register() -> None:
-    from novelforge.cli import canon, check, export, hooks, impact, import_, init, promises, promises_suggest, rules, schema  # noqa: F401
+    from novelforge.cli import (  # noqa: F401
+        canon,
+        check,
+        export,
+        hooks,
+        impact,
+        import_,
+        init,
+        promises,
+        promises_suggest,
+        rules,
+        schema,
+    )
 
 
 def err_console():

@@ -23,22 +23,37 @@ def _split(values: Optional[List[str]]) -> Optional[list[str]]:
 
 @app.command()
 def check(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Project folder, or files and folders inside it to report on (default: the project around the current folder)."),
+    paths: Optional[List[Path]] = typer.Argument(None,
+        help="Project folder, or files and folders inside it to report on "
+             "(default: the project around the current folder)."),
     fmt: str = format_option(CHECK, help="Report format."),
     output: Optional[Path] = output_option("Write the report to this file instead of standard output."),
-    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rules (codes, prefixes such as NF2, or names; comma-separated). Replaces `check: select`."),
+    select: Optional[List[str]] = typer.Option(None, "--select",
+        help="Only these rules (codes, prefixes such as NF2, or names; comma-separated). Replaces `check: select`."),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rules. Replaces `check: ignore`."),
-    extend_select: Optional[List[str]] = typer.Option(None, "--extend-select", help="Add rules to the configured selection."),
-    extend_ignore: Optional[List[str]] = typer.Option(None, "--extend-ignore", help="Add rules to the configured ignores."),
-    fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="error|warning|info", help="Lowest severity that makes the exit code 1 (default: `check: fail-on`, else error)."),
-    max_warnings: Optional[int] = typer.Option(None, "--max-warnings", min=0, help="Exit 1 when there are more warnings than this."),
+    extend_select: Optional[List[str]] = typer.Option(None, "--extend-select",
+        help="Add rules to the configured selection."),
+    extend_ignore: Optional[List[str]] = typer.Option(None, "--extend-ignore",
+        help="Add rules to the configured ignores."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="error|warning|info",
+        help="Lowest severity that makes the exit code 1 (default: `check: fail-on`, else error)."),
+    max_warnings: Optional[int] = typer.Option(None, "--max-warnings", min=0,
+        help="Exit 1 when there are more warnings than this."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when there are findings."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Analyse every scene afresh; do not read or write the analysis cache."),
-    update_baseline: bool = typer.Option(False, "--update-baseline", help="Record every current finding in .novelforge/baseline.json; later runs report only new ones."),
+    no_cache: bool = typer.Option(False, "--no-cache",
+        help="Analyse every scene afresh; do not read or write the analysis cache."),
+    update_baseline: bool = typer.Option(False, "--update-baseline",
+        help="Record every current finding in .novelforge/baseline.json; later runs report only new ones."),
     no_baseline: bool = typer.Option(False, "--no-baseline", help="Ignore .novelforge/baseline.json."),
-    changed: bool = typer.Option(False, "--changed", help="Check only the scenes changed since --base, and the scenes a changed canon entry, contract or promise affects. Findings equal a full run's for those scenes."),
-    base: Optional[str] = typer.Option(None, "--base", metavar="REF", help="With --changed: compare with the merge base of REF and HEAD (default: the merge base with the upstream branch, else HEAD). Implies --changed."),
-    staged: bool = typer.Option(False, "--staged", help="Check what the next commit would record: the staged files (the git index) against HEAD, as --changed does. For pre-commit hooks."),
+    changed: bool = typer.Option(False, "--changed",
+        help="Check only the scenes changed since --base, and the scenes a changed canon entry, contract or promise "
+             "affects. Findings equal a full run's for those scenes."),
+    base: Optional[str] = typer.Option(None, "--base", metavar="REF",
+        help="With --changed: compare with the merge base of REF and HEAD (default: the merge base with the upstream "
+             "branch, else HEAD). Implies --changed."),
+    staged: bool = typer.Option(False, "--staged",
+        help="Check what the next commit would record: the staged files (the git index) against HEAD, as --changed "
+             "does. For pre-commit hooks."),
 ) -> None:
     """Check the manuscript, canon and contracts, and report findings.
 
@@ -66,7 +81,8 @@ def check(
     )
     if update_baseline:
         if changed or base is not None or staged:
-            raise UsageError("--update-baseline records the whole book; it cannot be combined with --changed or --staged")
+            raise UsageError("--update-baseline records the whole book; "
+                             "it cannot be combined with --changed or --staged")
         done = api.record_baseline(paths=paths or (), options=options, use_cache=not no_cache, warn=warn)
         err_console().print(f"Recorded {done.count} findings in {done.rel}; later runs report only new ones.")
         raise typer.Exit(0)

@@ -19,15 +19,18 @@ def export_cmd(
     fmt: Optional[str] = format_option(EXPORT, None, "Output format (default: from the --out suffix)."),
     out: Optional[str] = typer.Option(None, "--out", "-o", metavar="PATH",
                                       help="Output file, or a folder for <title>.<format>; `-` for standard output. "
-                                           "Missing folders are created. Default: <title>.<format> in the current folder."),
+                                           "Missing folders are created. "
+                                           "Default: <title>.<format> in the current folder."),
     status: Optional[List[str]] = typer.Option(None, "--status", metavar="STATUS",
-                                               help="Only scenes with this status (idea, outline, draft, revised, final); repeatable or comma-separated."),
+                                               help="Only scenes with this status (idea, outline, draft, revised, "
+                                                    "final); repeatable or comma-separated."),
     chapters: Optional[str] = typer.Option(None, "--chapters", metavar="N|N-M|N-|-M",
                                            help="Only these chapters, numbered from 1 in reading order."),
     no_typography: bool = typer.Option(False, "--no-typography",
                                        help="Keep straight quotes, -- and ... as written."),
     cover: Optional[Path] = typer.Option(None, "--cover", metavar="IMAGE",
-                                         help="Cover image for EPUB (JPEG, PNG, GIF or SVG); overrides export: {epub: {cover: …}}."),
+                                         help="Cover image for EPUB (JPEG, PNG, GIF or SVG); "
+                                              "overrides export: {epub: {cover: …}}."),
 ) -> None:
     """Build the book as DOCX, EPUB 3, Markdown, HTML or plain text.
 

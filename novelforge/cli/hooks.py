@@ -37,7 +37,8 @@ def _where(location) -> str:
 @hooks_app.command("install")
 def install_cmd(
     project: Optional[Path] = project_argument(),
-    force: bool = typer.Option(False, "--force", help="Replace a pre-commit hook NovelForge did not write (it is kept as pre-commit.novelforge-backup)."),
+    force: bool = typer.Option(False, "--force",
+        help="Replace a pre-commit hook NovelForge did not write (it is kept as pre-commit.novelforge-backup)."),
 ) -> None:
     """Install a git pre-commit hook that checks what each commit records.
 

@@ -15,10 +15,15 @@ from novelforge.formats import IMPACT
 @app.command("impact")
 def impact_cmd(
     project: Optional[Path] = project_argument("Project folder (default: the project around the current folder)."),
-    base: Optional[str] = typer.Option(None, "--base", metavar="REF", help="Compare with the merge base of REF and HEAD (default: the merge base with the upstream branch, else HEAD)."),
-    set_: Optional[List[str]] = typer.Option(None, "--set", metavar="ENTITY.FIELD=VALUE", help="A hypothetical change, e.g. `aria.eyes=green` or `bram.status=dead` (repeatable). Files are not edited."),
-    kill: Optional[str] = typer.Option(None, "--kill", metavar="CHARACTER", help="Hypothetically kill a character (with --in: in that scene)."),
-    in_scene: Optional[str] = typer.Option(None, "--in", metavar="SCENE", help="With --kill: the scene id of the death."),
+    base: Optional[str] = typer.Option(None, "--base", metavar="REF",
+        help="Compare with the merge base of REF and HEAD "
+             "(default: the merge base with the upstream branch, else HEAD)."),
+    set_: Optional[List[str]] = typer.Option(None, "--set", metavar="ENTITY.FIELD=VALUE",
+        help="A hypothetical change, e.g. `aria.eyes=green` or `bram.status=dead` (repeatable). Files are not edited."),
+    kill: Optional[str] = typer.Option(None, "--kill", metavar="CHARACTER",
+        help="Hypothetically kill a character (with --in: in that scene)."),
+    in_scene: Optional[str] = typer.Option(None, "--in", metavar="SCENE",
+        help="With --kill: the scene id of the death."),
     fmt: str = format_option(IMPACT),
     output: Optional[Path] = output_option("Write to this file instead of standard output."),
     exit_code: bool = typer.Option(False, "--exit-code", help="Exit 1 when the change makes new findings appear."),

@@ -16,10 +16,12 @@ from novelforge.formats import IMPORT
 def import_cmd(
     file: Path = typer.Argument(..., help="The novel: a .docx, .md or .txt file."),
     into: Optional[Path] = typer.Option(None, "--into", metavar="DIR",
-                                        help="Folder for the new project: missing, empty, or without the files the import writes "
+                                        help="Folder for the new project: missing, empty, or without the files "
+                                             "the import writes "
                                              "(default: a new folder named after FILE in the current folder)."),
     suggest_canon: bool = typer.Option(False, "--suggest-canon",
-                                       help="Also write candidate characters and places (canon/characters, canon/locations) "
+                                       help="Also write candidate characters and places "
+                                            "(canon/characters, canon/locations) "
                                             "from the most frequent proper names."),
     title: Optional[str] = typer.Option(None, "--title", help="The book's title (default: from the file)."),
     author: Optional[str] = typer.Option(None, "--author", help="The byline (default: from the file)."),
@@ -50,14 +52,17 @@ def import_cmd(
 
     parts = f" in {plural(result.parts, 'part')}" if result.parts else ""
     console.print(escape(
-        f"Imported {plural(result.words, 'word')}: {plural(result.chapters, 'chapter')}{parts}, {plural(result.scenes, 'scene')} "
+        f"Imported {plural(result.words, 'word')}: {plural(result.chapters, 'chapter')}{parts}, "
+        f"{plural(result.scenes, 'scene')} "
         f"from {file.name} ({result.format}) into {target}"))
     console.print(escape(f"Title: {result.title}" + (f" — author: {result.author}" if result.author else "")))
     if suggest_canon:
-        console.print(escape(f"Suggested {plural(result.characters, 'character')} and {plural(result.locations, 'place')} in canon/ "
+        console.print(escape(f"Suggested {plural(result.characters, 'character')} and "
+                             f"{plural(result.locations, 'place')} in canon/ "
                              "(review them: they are guesses from frequent names)."))
     if "manuscript/_front-matter.md" in result.files:
-        console.print(escape("The text before the first chapter is in manuscript/_front-matter.md (not part of the book)."))
+        console.print(escape("The text before the first chapter is in manuscript/_front-matter.md "
+                             "(not part of the book)."))
     for note in result.notes:
         console.print(escape(f"Note: {note}."))
     console.print(escape(f"Next: novelforge check {target}"))

@@ -26,8 +26,9 @@ def init_cmd(
     """Create a starter project: novelforge.yaml, canon, a contract, and two scenes.
 
     Never overwrites a file that exists; an init that was interrupted is finished by running
-    it again (files already there with the bytes init writes count as done). With --ci github|gitlab, also writes a CI workflow
-    at the top of the git repository (or beside novelforge.yaml outside git); on an
+    it again (files already there with the bytes init writes count as done). With --ci
+    github|gitlab, also writes a CI workflow at the top of the git repository (or beside
+    novelforge.yaml outside git); on an
     existing project --ci adds only the workflow. --install SPEC fills in where CI installs
     NovelForge from (NovelForge is not on PyPI).
 

@@ -16,14 +16,20 @@ from novelforge.formats import SUGGEST
 @promises_app.command("suggest")
 def suggest_cmd(
     ctx: typer.Context,
-    project: Optional[Path] = typer.Argument(None, metavar="[PROJECT]", help="Project folder (default: the project around the current folder)."),
+    project: Optional[Path] = typer.Argument(None, metavar="[PROJECT]",
+        help="Project folder (default: the project around the current folder)."),
     fmt: str = format_option(SUGGEST),
-    min_confidence: float = typer.Option(0.0, "--min-confidence", min=0.0, max=1.0, help="Only candidates at least this confident (0–1)."),
+    min_confidence: float = typer.Option(0.0, "--min-confidence", min=0.0, max=1.0,
+        help="Only candidates at least this confident (0–1)."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Show at most this many candidates."),
-    accept: Optional[str] = typer.Option(None, "--accept", metavar="ID", help="Write this candidate to canon/promises/<ID>.yaml (the prose is never changed)."),
-    reject: Optional[str] = typer.Option(None, "--reject", metavar="ID", help="Never suggest this candidate again (recorded in .novelforge/promises-rejected.json)."),
-    payoffs: Optional[str] = typer.Option(None, "--payoffs", metavar="PROMISE", help="Instead: suggest later scenes that may pay off this declared promise."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Analyse every scene afresh; do not read or write the analysis cache."),
+    accept: Optional[str] = typer.Option(None, "--accept", metavar="ID",
+        help="Write this candidate to canon/promises/<ID>.yaml (the prose is never changed)."),
+    reject: Optional[str] = typer.Option(None, "--reject", metavar="ID",
+        help="Never suggest this candidate again (recorded in .novelforge/promises-rejected.json)."),
+    payoffs: Optional[str] = typer.Option(None, "--payoffs", metavar="PROMISE",
+        help="Instead: suggest later scenes that may pay off this declared promise."),
+    no_cache: bool = typer.Option(False, "--no-cache",
+        help="Analyse every scene afresh; do not read or write the analysis cache."),
 ) -> None:
     """Find candidate setups in the prose — vows, prophecies, unanswered questions,
     Chekhov objects, canon named once — each with its evidence and a confidence.
@@ -46,5 +52,6 @@ def suggest_cmd(
             if found.payoffs is not None:
                 err_console().print(f"{len(found.payoffs)} possible payoffs of {found.promise}")
             else:
-                err_console().print(f"{len(found.candidates)} candidates (accept with --accept ID, dismiss with --reject ID)")
+                err_console().print(f"{len(found.candidates)} candidates "
+                                    "(accept with --accept ID, dismiss with --reject ID)")
     raise typer.Exit(0)

@@ -14,7 +14,8 @@ from novelforge.formats import RULES
 
 @app.command("rules")
 def rules_cmd(
-    project: Optional[Path] = typer.Argument(None, help="Project folder whose settings to show (default: the project around the current folder, if any)."),
+    project: Optional[Path] = typer.Argument(None,
+        help="Project folder whose settings to show (default: the project around the current folder, if any)."),
     fmt: str = format_option(RULES),
 ) -> int:
     """List every rule: code, name, severity and what it finds.

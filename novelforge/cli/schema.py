@@ -15,7 +15,8 @@ from novelforge.cli.app import app
 def schema_cmd(
     kind: Optional[str] = typer.Argument(None, metavar="[project|scene|chapter|entity|promise]",
                                          help="Which file's schema (default: all, as one JSON object)."),
-    out_dir: Optional[Path] = typer.Option(None, "--out", help="Write one `<kind>.schema.json` per file kind into this folder."),
+    out_dir: Optional[Path] = typer.Option(None, "--out",
+        help="Write one `<kind>.schema.json` per file kind into this folder."),
 ) -> int:
     """Print JSON Schemas of novelforge.yaml, scene front matter, chapter.yaml, canon entries and promises.
 
