@@ -28,6 +28,7 @@ from typing import Iterable
 
 from novelforge.project.models import Project, Scene
 
+
 @dataclass
 class ChangeSet:
     """What changed since a base, and the scenes that follows from it."""

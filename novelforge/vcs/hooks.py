@@ -210,18 +210,22 @@ NOVELFORGE_PROJECT={shlex.quote(project)}
 top=$(git rev-parse --show-toplevel 2>/dev/null) && cd "$top" || exit 2
 
 if [ ! -f "$NOVELFORGE_PROJECT/novelforge.yaml" ]; then
-    echo "error: NovelForge could not check this commit: the project \\`$NOVELFORGE_PROJECT\\` is no longer in this repository" >&2
-    echo "  = help: run \\`novelforge hooks install\\` in the project again, or \\`novelforge hooks uninstall\\`; \\`git commit --no-verify\\` skips the check once" >&2
+    echo "error: NovelForge could not check this commit:" \\
+         "the project \\`$NOVELFORGE_PROJECT\\` is no longer in this repository" >&2
+    echo "  = help: run \\`novelforge hooks install\\` in the project again, or \\`novelforge hooks uninstall\\`;" \\
+         "\\`git commit --no-verify\\` skips the check once" >&2
     exit 1
 fi
 
-if [ -n "$NOVELFORGE_PYTHON" ] && [ -x "$NOVELFORGE_PYTHON" ] && "$NOVELFORGE_PYTHON" -c "import novelforge" >/dev/null 2>&1; then
+if [ -n "$NOVELFORGE_PYTHON" ] && [ -x "$NOVELFORGE_PYTHON" ] &&
+        "$NOVELFORGE_PYTHON" -c "import novelforge" >/dev/null 2>&1; then
     set -- "$NOVELFORGE_PYTHON" -m novelforge
 elif command -v novelforge >/dev/null 2>&1; then
     set -- novelforge
 else
     echo "error: NovelForge could not check this commit: the novelforge command was not found" >&2
-    echo "  = help: install NovelForge again (or activate its virtual environment) and run \\`novelforge hooks install\\`; \\`git commit --no-verify\\` skips the check once" >&2
+    echo "  = help: install NovelForge again (or activate its virtual environment)" \\
+         "and run \\`novelforge hooks install\\`; \\`git commit --no-verify\\` skips the check once" >&2
     exit 1
 fi
 

@@ -38,7 +38,8 @@ def render_text(r, **_options) -> str:
 
 
 def render_markdown(r, **_options) -> str:
-    title = f"Impact of {', '.join(f'`{e}`' for e in r.edits)}" if r.edits else f"Impact of the changes since {r.before}"
+    edits = ", ".join(f"`{e}`" for e in r.edits)
+    title = f"Impact of {edits}" if r.edits else f"Impact of the changes since {r.before}"
     out = [f"## {title}", "",
            f"**{_plural(len(r.appeared), 'finding')} appear**, {len(r.disappeared)} disappear, "
            f"{_plural(len(r.scenes), 'scene')} affected.", ""]

@@ -364,7 +364,8 @@ class GitRepo:
         return staged, diff_listings(head, staged)
 
     # ------------------------------------------------------------------ history
-    def commits(self, rev: str = "HEAD", paths: list[str] | None = None, limit: int | None = None) -> Iterator[CommitInfo]:
+    def commits(self, rev: str = "HEAD", paths: list[str] | None = None,
+                limit: int | None = None) -> Iterator[CommitInfo]:
         """Commits reachable from ``rev`` that touch ``paths`` (project-relative), newest first."""
         import git
 
