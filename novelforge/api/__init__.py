@@ -24,7 +24,8 @@ Results are rendered with the command's table in :mod:`novelforge.formats`.
 | :func:`hooks_install`, :func:`hooks_uninstall`, :func:`hooks_status` | the pre-commit hook | ``hooks`` |
 | :func:`export`, :func:`import_` | the book written; the project imported | ``export``, ``import`` |
 | :func:`init` | the project (and CI files) created | ``init`` |
-| :func:`rules`, :func:`rule`, :func:`schemas`, :func:`write_schemas` | the rule list, one rule, JSON Schemas | ``rules``, ``rule``, ``schema`` |
+| :func:`rules`, :func:`rule` | the rule list, one rule | ``rules``, ``rule`` |
+| :func:`schemas`, :func:`write_schemas` | JSON Schemas | ``schema`` |
 | :func:`project_root`, :func:`locate` | the project a path names | every command |
 
 Importing this package is cheap: each name loads its module on first use (``novelforge

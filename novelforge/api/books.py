@@ -50,8 +50,16 @@ def export(root: Path | str | None = None, fmt: str | None = None, out: Path | s
     settings, at their line), :class:`~novelforge.errors.PathNotFound`,
     :class:`~novelforge.errors.ProjectNotFound` and :class:`~novelforge.errors.UsageError`
     (the file cannot be written)."""
-    from novelforge.export.writer import (FORMATS, ExportOptions, output_path, parse_chapters, parse_statuses,
-                                          prepare, render, write_bytes)
+    from novelforge.export.writer import (
+        FORMATS,
+        ExportOptions,
+        output_path,
+        parse_chapters,
+        parse_statuses,
+        prepare,
+        render,
+        write_bytes,
+    )
     from novelforge.project.loader import load_project
 
     if fmt is not None:

@@ -49,7 +49,8 @@ def init(directory: Path | str | None = None, *, title: str | None = None, autho
         install = install.strip()
         if not install or any(ord(c) < 32 for c in install):
             raise OptionError("{install} needs a pip requirement on one line",
-                              help="a git URL pinned to a tag (`novelforge-toolchain @ git+https://…@v0.1.0`) or a path")
+                              help="a git URL pinned to a tag "
+                                   "(`novelforge-toolchain @ git+https://…@v0.1.0`) or a path")
     existing = (target / "novelforge.yaml").exists()
     if existing and ci is None:
         raise UsageError(f"`{target}` already holds a NovelForge project (novelforge.yaml exists)",
