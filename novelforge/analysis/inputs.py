@@ -39,7 +39,8 @@ class Inputs:
             return None                                # in the scene's content hash
         if term == "structure":
             return ([(s.path, s.id, s.chapter.path if s.chapter else None, s.readable) for s in scenes],
-                    sorted((p, d) for p, d in project.yaml_digests.items() if p.endswith(("/chapter.yaml", "/part.yaml"))))
+                    sorted((p, d) for p, d in project.yaml_digests.items()
+                           if p.endswith(("/chapter.yaml", "/part.yaml"))))
         if term == "timeline":
             return [(s.path, s.id, s.meta.when, s.meta.flashback) for s in scenes]
         if term == "cast":

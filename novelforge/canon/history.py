@@ -194,7 +194,8 @@ def entity_history(repo, query: str, *, limit: int | None = None, rev: str = "HE
                 continue
             old, new = snaps.version(snaps.parent(commit.sha)), snaps.version(commit.sha)
         before, after = old.canon, new.canon
-        if before.get(kind, {}).get(current) is after.get(kind, {}).get(current) and not _renamed_here(before, after, kind, current):
+        if (before.get(kind, {}).get(current) is after.get(kind, {}).get(current)
+                and not _renamed_here(before, after, kind, current)):
             continue
         unread = {p for p in set(old.unread) | set(new.unread) if old.unread.get(p) != new.unread.get(p)}
         for version, other in ((old, after), (new, before)):
