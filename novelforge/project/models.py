@@ -159,13 +159,7 @@ class CheckConfig(_Strict):
     _lists = field_validator("select", "ignore", "known_names", mode="before")(_as_list)
 
 
-class LLMConfig(BaseModel):
-    """The ``llm:`` block. Read by the Writers' Room and drafting."""
-
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
-    model: str | None = None
-    fallbacks: list[str] = Field(default_factory=list)
-    budget_usd_month: float | None = Field(None, ge=0)
+from novelforge.llm.settings import LLMSettings as LLMConfig  # noqa: E402  (the `llm:` block: docs/llm.md)
 
 
 class MonthConfig(_Strict):
