@@ -189,7 +189,20 @@ IMPORT = FormatTable(
     Format("docx", None, "Word", ".docx"),
 )
 
-TABLES: tuple[FormatTable, ...] = (CHECK, PROMISES, SUGGEST, IMPACT, CANON_DIFF, CANON_LOG, RULES, EXPORT, IMPORT)
+USAGE = FormatTable(
+    "novelforge usage",
+    Format("text", "novelforge.llm.report:usage_text", "a table: calls, cached, tokens and cost"),
+    Format("json", "novelforge.llm.report:usage_json", "for tools (docs/llm.md)", ".json", version=1),
+)
+
+CACHE_STATS = FormatTable(
+    "novelforge cache stats",
+    Format("text", "novelforge.llm.report:stats_text", "each cache: entries, size and folder"),
+    Format("json", "novelforge.llm.report:stats_json", "for tools (docs/llm.md)", ".json", version=1),
+)
+
+TABLES: tuple[FormatTable, ...] = (CHECK, PROMISES, SUGGEST, IMPACT, CANON_DIFF, CANON_LOG, RULES, EXPORT, IMPORT,
+                                   USAGE, CACHE_STATS)
 
 
 def write_file(path: Path | str, data: str | bytes) -> None:

@@ -26,6 +26,7 @@ Results are rendered with the command's table in :mod:`novelforge.formats`.
 | :func:`init` | the project (and CI files) created | ``init`` |
 | :func:`rules`, :func:`rule` | the rule list, one rule | ``rules``, ``rule`` |
 | :func:`schemas`, :func:`write_schemas` | JSON Schemas | ``schema`` |
+| :func:`usage`, :func:`cache_stats`, :func:`cache_clear` | the LLM spend ledger; the caches | ``usage``, ``cache`` |
 | :func:`project_root`, :func:`locate` | the project a path names | every command |
 
 Importing this package is cheap: each name loads its module on first use (``novelforge
@@ -48,6 +49,7 @@ _WHERE = {
     "rules": "catalogue", "rule": "catalogue", "schemas": "catalogue", "write_schemas": "catalogue",
     "SCHEMA_KINDS": "catalogue",
     "project_root": "projects", "locate": "projects",
+    "usage": "llm", "cache_stats": "llm", "cache_clear": "llm", "UsageReport": "llm", "CacheStats": "llm",
     "Severity": None,
 }
 

@@ -56,6 +56,7 @@ def _root(
 
 def _register() -> None:
     from novelforge.cli import (  # noqa: F401
+        cache,
         canon,
         check,
         export,
@@ -67,6 +68,7 @@ def _register() -> None:
         promises_suggest,
         rules,
         schema,
+        usage,
     )
 
 

@@ -23,6 +23,7 @@ FLAGS = {
     "kill_in": "--in",
     "statuses": "--status",
     "open_only": "--open",
+    "use_cache": "--no-cache",
 }
 
 

@@ -25,6 +25,7 @@ from typing import Callable, Sequence
 
 from novelforge.llm import provider, structured
 from novelforge.llm.ledger import Ledger, now, project_key, this_month
+from novelforge.llm.report import money
 from novelforge.llm.settings import LLMSettings, redact
 from novelforge.llm.types import BudgetExceeded, Estimate, Prompt, Reply, Usage
 
@@ -39,8 +40,6 @@ class _AllFailed(Exception):
     pass
 
 
-def money(value: float) -> str:
-    return f"${value:,.4f}" if value < 1 else f"${value:,.2f}"
 
 
 class LLMClient:
@@ -145,7 +144,7 @@ class LLMClient:
                 raise
         done = [r for r in replies if r is not None]
         if stopped is not None:
-            raise BudgetExceeded(stopped.message, replies=done, help=stopped.help)
+            raise BudgetExceeded(stopped.message, replies=done, help=stopped.help, limit=stopped.limit)
         return done
 
     def estimate(self, prompts: Sequence[Prompt]) -> Estimate:
@@ -309,13 +308,13 @@ class LLMClient:
                 raise BudgetExceeded(
                     f"stopped before the next request: it may cost up to {money(most)} and this run's cost cap "
                     f"of {money(self.max_cost)} has {money(max(self.max_cost - committed, 0.0))} left",
-                    help="raise the cap, or see what a run would cost with an estimate first")
+                    help="raise the cap, or see what a run would cost with an estimate first", limit="max_cost")
             if budget is not None and (self._month_before or 0.0) + committed + most > budget:
                 month = (self._month_before or 0.0) + committed
                 raise BudgetExceeded(
                     f"stopped before the next request: it may cost up to {money(most)} and this project has spent "
                     f"{money(month)} of its {money(budget)} budget for {this_month()}",
-                    help="raise `llm: budget_usd_month:` in novelforge.yaml, or wait for next month")
+                    help="raise `llm: budget_usd_month:` in novelforge.yaml, or wait for next month", limit="budget")
             self._reserved += most
         return most
 

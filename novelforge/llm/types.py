@@ -109,9 +109,11 @@ class BudgetExceeded(NovelForgeError):
 
     exit_code = ExitCode.BUDGET
 
-    def __init__(self, message: str, *, replies: list[Reply] | None = None, **kw) -> None:
+    def __init__(self, message: str, *, replies: list[Reply] | None = None, limit: str | None = None,
+                 **kw) -> None:
         super().__init__(message, **kw)
         self.replies: list[Reply] = list(replies or [])
+        self.limit = limit               # "max_cost" (the run's cap) or "budget" (the month's), when known
 
 
 @dataclass

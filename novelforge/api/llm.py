@@ -1,0 +1,102 @@
+"""The LLM layer's bookkeeping commands: what a project spent (``usage``) and its caches
+(``cache stats``, ``cache clear``). Opening a client for a command is
+:func:`novelforge.llm.open_client`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from novelforge.errors import OptionError
+
+BY = ("day", "command", "model")
+
+
+@dataclass
+class UsageReport:
+    """One project's spending in one month, grouped."""
+
+    project: str                       # the project folder
+    month: str                         # YYYY-MM (UTC)
+    by: str                            # day | command | model
+    groups: list = field(default_factory=list)    # novelforge.llm.ledger.Group, sorted by key
+    total: object = None                           # a Group: every row of the month
+    budget: float | None = None        # llm.budget_usd_month, when set
+    ledger: str = ""                   # where the ledger is
+
+
+@dataclass
+class CacheStats:
+    project: str
+    stores: list[dict] = field(default_factory=list)   # {"store", "path", "exists", "entries", "bytes"}
+
+
+@dataclass
+class CacheCleared:
+    project: str
+    removed: dict[str, int] = field(default_factory=dict)   # store → entries removed
+
+
+def usage(project: Path | str | None = None, *, month: str | None = None, by: str = "day") -> UsageReport:
+    """What the project spent in ``month`` (``YYYY-MM``; default: this month, UTC),
+    grouped ``by`` day, command or model. Reads the ledger only; sends nothing."""
+    from novelforge.api.projects import project_root
+    from novelforge.llm.ledger import Ledger, group, ledger_path, project_key, this_month
+
+    if by not in BY:
+        raise OptionError("{value} is not a grouping; use one of: " + ", ".join(BY), option="by", value=by)
+    if month is None:
+        month = this_month()
+    elif not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month.strip()):
+        raise OptionError("{value} is not a month; write it as YYYY-MM (2026-03)", option="month", value=month)
+    month = month.strip()
+    root = project_root(project)
+    rows = []
+    if ledger_path().is_file():
+        ledger = Ledger()
+        try:
+            rows = ledger.rows(project_key(root), month)
+        finally:
+            ledger.close()
+    groups, total = group(rows, by)
+    return UsageReport(project=str(root), month=month, by=by, groups=groups, total=total,
+                       budget=_budget(root), ledger=str(ledger_path()))
+
+
+def _budget(root: Path) -> float | None:
+    try:
+        from novelforge.project.loader import load_config
+
+        return load_config(root).config.llm.budget_usd_month
+    except Exception:
+        return None
+
+
+def cache_stats(project: Path | str | None = None) -> CacheStats:
+    """The size of the project's analysis cache (``index``) and LLM answer cache (``llm``)."""
+    from novelforge.api.projects import project_root
+    from novelforge.cache import STORES, store_stats
+
+    root = project_root(project)
+    return CacheStats(project=str(root), stores=[store_stats(root, s) for s in STORES])
+
+
+def cache_clear(project: Path | str | None = None, *, llm: bool = False, index: bool = False) -> CacheCleared:
+    """Empty the project's LLM answer cache (``llm``), its analysis cache (``index``), or
+    both when neither is asked for. The spend ledger is never cleared."""
+    from novelforge.api.projects import project_root
+    from novelforge.cache import STORES, UnsafeCacheFolder, clear_store
+    from novelforge.errors import UsageError
+
+    root = project_root(project)
+    wanted = [s for s, on in (("index", index), ("llm", llm)) if on] or list(STORES)
+    out = CacheCleared(project=str(root))
+    for store in wanted:
+        try:
+            out.removed[store] = clear_store(root, store)
+        except UnsafeCacheFolder as exc:
+            raise UsageError(f"the {store} cache was not cleared: {exc}") from None
+        except OSError as exc:
+            raise UsageError(f"the {store} cache could not be cleared: {exc.strerror or exc}") from None
+    return out
