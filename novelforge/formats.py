@@ -201,6 +201,14 @@ CACHE_STATS = FormatTable(
     Format("json", "novelforge.llm.report:stats_json", "for tools (docs/llm.md)", ".json", version=1),
 )
 
+# not a command: what `--estimate` prints in every LLM command (the JSON renderer returns
+# the object that command's JSON document holds under `estimate`)
+ESTIMATE = FormatTable(
+    "--estimate",
+    Format("text", "novelforge.llm.report:estimate_text", "calls, cached answers, tokens and the most it may cost"),
+    Format("json", "novelforge.llm.report:estimate_dict", "the same as a JSON object", ".json"),
+)
+
 TABLES: tuple[FormatTable, ...] = (CHECK, PROMISES, SUGGEST, IMPACT, CANON_DIFF, CANON_LOG, RULES, EXPORT, IMPORT,
                                    USAGE, CACHE_STATS)
 

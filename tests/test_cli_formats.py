@@ -29,6 +29,8 @@ COMMANDS = [
     (formats.RULES, ["rules"]),
     (formats.EXPORT, ["export", EXAMPLE]),
     (formats.IMPORT, ["import", EXAMPLE + "/manuscript/01-ashes/01-the-summons.md"]),
+    (formats.USAGE, ["usage", EXAMPLE]),
+    (formats.CACHE_STATS, ["cache", "stats", EXAMPLE]),
 ]
 
 

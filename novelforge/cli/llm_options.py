@@ -71,12 +71,14 @@ def llm_run() -> Iterator[LLMRun]:
     command line) and lets the command print what it has before exiting with
     ``run.exit_code`` (4). Every other error goes on to ``app.main``
     (:class:`LLMNotConfigured`: exit 2)."""
-    from novelforge.llm.types import BudgetExceeded
+    from novelforge.errors import ExitCode, NovelForgeError
 
     run = LLMRun()
     try:
         yield run
-    except BudgetExceeded as exc:
+    except NovelForgeError as exc:
+        if exc.exit_code != ExitCode.BUDGET:      # a BudgetExceeded (novelforge.llm.types)
+            raise
         exc.help = budget_help(exc)
         from novelforge.cli.app import report_error
 
@@ -96,16 +98,20 @@ def report_client(client: Any, *, quiet: bool = False) -> None:
     typer.echo(run_summary(client), err=True)
 
 
-def run_summary(client: Any) -> str:
-    from novelforge.llm.report import money
+def money(value: float) -> str:
+    """``$0.0123``, ``$4.20``."""
+    return f"${value:,.4f}" if value < 1 else f"${value:,.2f}"
 
+
+def run_summary(client: Any) -> str:
     sent, cached, spent = getattr(client, "sent", 0), getattr(client, "cached", 0), getattr(client, "spent", 0.0)
     return (f"{sent:,} request{'s' if sent != 1 else ''} sent, {cached:,} answer{'s' if cached != 1 else ''} "
             f"from the cache, {money(spent)} spent")
 
 
 def estimate_text(estimate: Any) -> str:
-    """``--estimate`` in words (the command prints it and exits 0)."""
-    from novelforge.llm.report import estimate_text as render
+    """``--estimate`` in words (the command prints it and exits 0); ``formats.ESTIMATE``
+    has it as JSON too."""
+    from novelforge.formats import ESTIMATE
 
-    return render(estimate)
+    return ESTIMATE.render("text", estimate)

@@ -22,7 +22,7 @@ def estimate_text(estimate: Any, **_: Any) -> str:
             f"at most {estimate.tokens_out_max:,} tokens out, {cost}; nothing was sent\n")
 
 
-def estimate_dict(estimate: Any) -> dict:
+def estimate_dict(estimate: Any, **_: Any) -> dict:
     """``--estimate`` for a JSON document."""
     return {"calls": estimate.calls, "cached": estimate.cached, "tokens_in": estimate.tokens_in,
             "tokens_out_max": estimate.tokens_out_max,
