@@ -46,12 +46,12 @@ _TAG = 32
 ALLOWED = {
     ("novelforge.diagnostics", "Diagnostic"),
     ("novelforge.diagnostics", "Severity"),
-    ("novelforge.text.index", "TextIndex"),
-    ("novelforge.text.index", "Mention"),
-    ("novelforge.text.index", "Dialogue"),
-    ("novelforge.text.index", "Capitalised"),
-    ("novelforge.text.index", "Directive"),
-    ("novelforge.text.index", "Marker"),
+    ("novelforge.text.model", "TextIndex"),
+    ("novelforge.text.model", "Mention"),
+    ("novelforge.text.model", "Dialogue"),
+    ("novelforge.text.model", "Capitalised"),
+    ("novelforge.text.model", "Directive"),
+    ("novelforge.text.model", "Marker"),
 }
 
 

@@ -2,9 +2,8 @@ from collections import Counter, defaultdict
 
 from novelforge.rules.registry import rule
 from novelforge.text.fuzzy import NearMiss
-from novelforge.text.names import TITLES
-
-from novelforge.text.index import MIN_NAME_CANDIDATE as _MIN_LEN
+from novelforge.text.lexicon import TITLES
+from novelforge.text.mentions import MIN_NAME_CANDIDATE as _MIN_LEN
 
 
 def _allowed_distance(word: str) -> int:

@@ -70,5 +70,7 @@ def description_regex(nouns: tuple[str, ...]) -> re.Pattern[str]:
     colour = r"(?:[a-z]+-)?(?:" + "|".join(sorted((re.escape(c) for c in COLOURS), key=len, reverse=True)) + r")"
     noun = "|".join(re.escape(n) for n in nouns)
     before = rf"(?P<pre>(?:{colour}[\s,]+(?:and\s+)?){{0,2}}{colour})[\s-]+(?:{noun})\b"
-    after = rf"\b(?:{noun})\s*(?:,\s*|\s+(?:were|was|are|is|gleamed|shone|burned|glittered|glinted|looked|seemed|turned|had\s+turned|went)\s+(?:a\s+)?(?:[a-z]+ly\s+)?)(?P<post>{colour}(?:[\s-]+{colour})?)\b"
+    linking = r"(?:were|was|are|is|gleamed|shone|burned|glittered|glinted|looked|seemed|turned|had\s+turned|went)"
+    after = (rf"\b(?:{noun})\s*(?:,\s*|\s+{linking}\s+(?:a\s+)?(?:[a-z]+ly\s+)?)"
+             rf"(?P<post>{colour}(?:[\s-]+{colour})?)\b")
     return re.compile(rf"(?i)\b(?:{before}|{after})")

@@ -6,15 +6,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-# Words that may open a capitalised run but are not part of a name ("The", "Then Aria").
-ARTICLES = frozenset({"the", "a", "an"})
-TITLES = frozenset({
-    "mr", "mrs", "ms", "miss", "dr", "sir", "lady", "lord", "king", "queen", "prince", "princess",
-    "duke", "duchess", "count", "countess", "captain", "colonel", "general", "master", "mistress",
-    "madam", "madame", "monsieur", "father", "mother", "brother", "sister", "uncle", "aunt",
-    "saint", "st", "professor", "inspector", "doctor", "lieutenant", "major", "sergeant", "baron",
-    "baroness", "emperor", "empress", "dame", "herr", "frau", "mlle", "mme", "m",
-})
+from novelforge.text.lexicon import ARTICLES
+
 _TOKEN = re.compile(r"[^\W\d_][\w’'\-]*")
 
 EntityKey = tuple[str, str]  # (kind, id)

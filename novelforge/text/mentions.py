@@ -1,0 +1,97 @@
+"""Canon names in prose: every run of capitalised words is matched against the name
+table (the longest name wins, a possessive is stripped), the capitalised words that are
+not canon names are kept as candidates for NF205, and a character named in narration and
+followed by a verb in the past is marked as acting in the scene."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from novelforge.text.grammar import past_action, sentence_initial, strip_possessive
+from novelforge.text.lexicon import COMMON_OPENERS, NAME_PARTICLES, NOT_ACTING_AFTER, TITLES
+from novelforge.text.model import Capitalised, Mention, TextIndex
+from novelforge.text.names import NameTable
+
+# A run of capitalised words, allowing `Mr. Darcy`, `Duke of Wellington`, a single line wrap.
+# Name characters are letters, digits, apostrophes and hyphens; `_` is Markdown emphasis
+# (`_Mina Murray's Journal._`), never part of a name.
+_RUN = re.compile(
+    r"(?<![^\W_]|[’'])[^\W\d_a-z](?:[^\W_]|[’'\-])*"
+    r"(?:\.?(?:[ \t]+|[ \t]*\n[ \t]*)(?:(?:" + "|".join(NAME_PARTICLES) + r")[ \t]+)?"
+    r"[^\W\d_a-z](?:[^\W_]|[’'\-])*)*"
+)
+_RUN_TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|[’'\-])*")
+# Capitalised words shorter than this are not kept as name candidates (they cannot be
+# near misses of a canon name worth reporting).
+MIN_NAME_CANDIDATE = 4
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+\Z")
+_ADVERB = re.compile(r"[a-z]+ly$")
+_WORD_AFTER = re.compile(r"[ \t]+([a-z][a-z’'\-]*)(?:[ \t]+([a-z][a-z’'\-]*))?")
+
+
+def find_mentions(masked: str, body_start: int, names: NameTable, idx: TextIndex) -> None:
+    """Fill ``idx.mentions`` and ``idx.capitalised`` (``idx.dialogue`` must be known)."""
+    entries = names.entries
+    first = names.first_tokens
+    max_len = names.max_len
+    dlg = idx.dialogue
+    dstarts = [d.start for d in dlg]
+
+    def in_dlg(off: int) -> bool:
+        i = bisect_right(dstarts, off) - 1
+        return i >= 0 and dlg[i].start <= off < dlg[i].end
+
+    mentions = idx.mentions
+    caps = idx.capitalised
+    for run in _RUN.finditer(masked, body_start):
+        toks = [(t.group(0), t.start(), t.end()) for t in _RUN_TOKEN.finditer(run.group(0))]
+        base = run.start()
+        i = 0
+        n = len(toks)
+        while i < n:
+            word, ts, _te = toks[i]
+            matched = False
+            clean = strip_possessive(word)
+            if clean in first or word in first:
+                for length in range(min(max_len, n - i), 0, -1):
+                    key = tuple(strip_possessive(t[0]) if j == length - 1 else t[0].rstrip(".")
+                                for j, t in enumerate(toks[i:i + length]))
+                    ents = entries.get(key)
+                    if ents is None and length == 1:
+                        ents = entries.get((word,))
+                    if ents:
+                        last = toks[i + length - 1]
+                        start, end = base + ts, base + last[1] + len(strip_possessive(last[0]))
+                        mentions.append(Mention(start, end, masked[start:end], ents, in_dlg(start)))
+                        i += length
+                        matched = True
+                        break
+            if not matched:
+                if (len(clean) >= MIN_NAME_CANDIDATE and clean[:1].isupper() and clean not in COMMON_OPENERS
+                        and clean.lower().rstrip(".") not in TITLES):
+                    start = base + ts
+                    caps.append(Capitalised(clean, start, start + len(clean), sentence_initial(masked, start),
+                                            in_dlg(start)))
+                i += 1
+    mark_actions(masked, idx)
+
+
+def mark_actions(masked: str, idx: TextIndex) -> None:
+    """A character mention in narration followed by a verb ("Bram drew", "Bram slowly
+    turned") marks the character as acting in the scene."""
+    for m in idx.mentions:
+        if m.in_dialogue or not any(k == "characters" for k, _ in m.entities):
+            continue
+        if masked[m.end:m.end + 2] in ("'s", "’s") or masked[m.end:m.end + 1] in ("'", "’"):
+            continue
+        pm = _WORD_BEFORE.search(masked, max(0, m.start - 20), m.start)
+        if pm and pm.group(1).lower() in NOT_ACTING_AFTER:
+            continue  # `the death of Lucy went`, `when Lucy died`: not an action in the scene
+        wm = _WORD_AFTER.match(masked, m.end)
+        if not wm:
+            continue
+        w1, w2 = wm.group(1), wm.group(2)
+        verb = w2 if _ADVERB.match(w1) and w2 else w1
+        if past_action(verb):
+            m.acts = True

@@ -1,0 +1,130 @@
+"""The values a scene's text index is made of: the :class:`TextIndex` itself and its
+mentions, dialogue, capitalised words, suppression comments and promise markers.
+
+They are plain data: the analysis cache pickles them, and its decoder builds these
+classes and nothing else (``novelforge/cache.py``'s allow-list names this module).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from novelforge.text.names import EntityKey
+
+INDEX_VERSION = 9
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    entities: tuple[EntityKey, ...]
+    in_dialogue: bool
+    acts: bool = False
+
+
+@dataclass(slots=True)
+class Dialogue:
+    start: int            # offset of the opening quote
+    end: int              # offset after the closing quote (or the paragraph end)
+    paragraph: int        # index into paragraphs
+    speaker: str | None = None   # character id
+    how: str | None = None       # tag | beat | paragraph | alternation | pov
+
+
+@dataclass(slots=True)
+class Capitalised:
+    """A capitalised word in the prose that is not (part of) a canon name."""
+
+    word: str
+    start: int
+    end: int
+    sentence_initial: bool
+    in_dialogue: bool
+
+
+@dataclass(slots=True)
+class Directive:
+    kind: str            # disable-next-line | disable-line | disable | enable
+    codes: tuple[str, ...]
+    line: int            # 1-based line of the comment
+    column: int
+    end_line: int
+
+
+@dataclass(slots=True)
+class Marker:
+    kind: str            # setup | payoff
+    id: str
+    start: int
+    end: int
+
+
+@dataclass
+class TextIndex:
+    version: int = INDEX_VERSION
+    words: int = 0
+    paragraphs: list[tuple[int, int]] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    dialogue: list[Dialogue] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    capitalised: list[Capitalised] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+    first_person: bool = False
+    light: bool = False   # ``build_index(light=True)``: words, markers and suppressions only
+
+    def speakers(self) -> set[str]:
+        return {d.speaker for d in self.dialogue if d.speaker}
+
+    def in_dialogue(self, offset: int) -> bool:
+        return self.dialogue_at(offset) is not None
+
+    def dialogue_at(self, offset: int) -> Dialogue | None:
+        """The quoted speech that contains ``offset``, if any."""
+        starts = self._dialogue_starts()
+        i = bisect_right(starts, offset) - 1
+        if i >= 0 and self.dialogue[i].start <= offset < self.dialogue[i].end:
+            return self.dialogue[i]
+        return None
+
+    def in_italics(self, masked: str, offset: int) -> bool:
+        """Whether ``offset`` is in italics (thoughts, letters and titles set in ``*…*`` or
+        ``_…_``), as CommonMark, and so ``novelforge export``, reads its paragraph."""
+        para = self.unit_at(offset, "paragraph")
+        if para is None:
+            return False
+        cache = self.__dict__.setdefault("_italics", {})
+        ranges = cache.get(para)
+        if ranges is None:
+            from novelforge.text.inline import italic_ranges
+
+            ranges = cache[para] = italic_ranges(masked, para[0], para[1])
+        return any(s <= offset < e for s, e in ranges)
+
+    def unit_at(self, offset: int, within: str) -> tuple[int, int] | None:
+        """The sentence or paragraph (offsets) that contains ``offset``."""
+        spans = self.sentences if within == "sentence" else self.paragraphs
+        i = bisect_right(spans, (offset, float("inf"))) - 1
+        if i >= 0 and spans[i][0] <= offset < spans[i][1]:
+            return spans[i]
+        return None
+
+    def sentence_of(self, offset: int) -> int | None:
+        """The number of the sentence that contains ``offset``, if any."""
+        i = bisect_right(self.sentences, (offset, float("inf"))) - 1
+        return i if i >= 0 and self.sentences[i][0] <= offset < self.sentences[i][1] else None
+
+    def _dialogue_starts(self) -> list[int]:
+        cached = self.__dict__.get("_ds")
+        if cached is None:
+            cached = self.__dict__["_ds"] = [d.start for d in self.dialogue]
+        return cached
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_ds", None)
+        state.pop("_italics", None)
+        return state
