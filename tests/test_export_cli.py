@@ -10,8 +10,8 @@ import sys
 import textwrap
 
 import pytest
-from conftest import EXAMPLES, ROOT
 
+from conftest import EXAMPLES, ROOT
 from novelforge.cli import app as cli_app
 
 EXAMPLE = str(EXAMPLES / "ember-crown")
@@ -43,7 +43,8 @@ def test_export_epub_into_a_folder(tmp_path, capsys):
 
 def test_format_from_the_out_suffix_and_missing_folders_are_created(tmp_path, capsys):
     target = tmp_path / "a" / "b" / "review.html"
-    code, _out, err = call(capsys, "export", EXAMPLE, "-o", str(target), "--chapters", "2-3", "--status", "draft,revised")
+    code, _out, err = call(capsys, "export", EXAMPLE, "-o", str(target), "--chapters", "2-3",
+                           "--status", "draft,revised")
     assert code == 0, err
     html = target.read_text("utf-8")
     assert "The Road" in html and "The Court" in html and ">Ashes<" not in html
@@ -73,10 +74,12 @@ def test_progress_bar_on_a_terminal(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["-f", "pdf"], "`--format pdf` is not a format of `novelforge export`; use one of: docx, docx-reading, epub, md, html, txt"),
+    (["-f", "pdf"],
+     "`--format pdf` is not a format of `novelforge export`; use one of: docx, docx-reading, epub, md, html, txt"),
     (["-o", "book.pdf"], "choose a format with --format"),
     ([], "choose a format with --format"),
-    (["-f", "md", "-o", "{tmp}/file.txt/book.md"], "cannot write `{tmp}/file.txt/book.md`: a part of the path is a file"),
+    (["-f", "md", "-o", "{tmp}/file.txt/book.md"],
+     "cannot write `{tmp}/file.txt/book.md`: a part of the path is a file"),
     (["-f", "md", "-o", "/proc/novelforge-book.md"], "cannot write `/proc/novelforge-book.md`"),
     (["-f", "md", "-o", EXAMPLE + "/manuscript/book.md"], "it is inside the project's sources"),
     (["-f", "md", "-o", EXAMPLE + "/novelforge.yaml"], "it is inside the project's sources"),
@@ -114,7 +117,8 @@ def test_bad_front_matter_setting_points_at_the_yaml_line(tmp_path, capsys):
     (root / "manuscript" / "01-one" / "01-a.md").write_text("Text.\n", "utf-8")
     code, _out, err = call(capsys, "export", str(root), "-f", "md", "-o", str(tmp_path / "b.md"))
     assert code == 2
-    assert one_line_error(err).startswith("error: novelforge.yaml:4:18: `export: front_matter` item 1 has an unknown key `txet`")
+    assert one_line_error(err).startswith(
+        "error: novelforge.yaml:4:18: unknown key `export.front_matter.0.txet` in `novelforge.yaml` — did you mean `text`?")
 
 
 def test_broken_scene_is_left_out_with_a_warning(tmp_path, capsys):

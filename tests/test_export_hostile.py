@@ -10,8 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
 
+from conftest import EXAMPLES
 from novelforge.errors import ExitCode
 from tests.test_export_cli import call, one_line_error
 
@@ -103,13 +103,18 @@ def test_a_part_yaml_linked_outside_is_not_read(tmp_path, capsys, project):
 
 
 def test_a_part_folder_behind_a_linked_manuscript_is_not_read(tmp_path, project):
-    from novelforge.export.writer import part_title
+    from novelforge.project.loader import load_project
 
     elsewhere = tmp_path / "elsewhere" / "01-book-one"
-    elsewhere.mkdir(parents=True)
+    (elsewhere / "01-chapter").mkdir(parents=True)
     (elsewhere / "part.yaml").write_text("title: OUTSIDE-SECRET\n", "utf-8")
+    (elsewhere / "01-chapter" / "01-s.md").write_text("OUTSIDE-SECRET prose.\n", "utf-8")
     (project / "manuscript" / "01-book-one").symlink_to(elsewhere, target_is_directory=True)
-    assert part_title(project, "01-book-one") == "Book One"
+    loaded = load_project(project)
+    # the export reads only what the loader read: nothing behind the link is in the project
+    assert not any("OUTSIDE-SECRET" in text for text in loaded.sources.values())
+    assert all(c.part_title is None for c in loaded.chapters)
+    assert any(d.code == "NF007" and d.path == "manuscript/01-book-one" for d in loaded.diagnostics)
 
 
 # ----------------------------------------------------------------------------- long names

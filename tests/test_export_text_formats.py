@@ -10,8 +10,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
 
+from conftest import EXAMPLES
 from novelforge.errors import ConfigError, UsageError
 from novelforge.export import writer
 from novelforge.export.book import parse_inline
@@ -250,12 +250,13 @@ def test_export_does_not_load_ebooklib_or_docx_for_text_formats(tmp_path):
 # ----------------------------------------------------------------------------- matter errors
 @pytest.mark.parametrize("config,message,line", [
     ("export:\n  front_matter: 5\n", "must be a list", 5),
-    ("export:\n  front_matter:\n    - {title: X, txt: y}\n", "unknown key `txt`", 6),
+    ("export:\n  front_matter:\n    - {title: X, txt: y}\n", "unknown key `export.front_matter.0.txt`", 6),
     ("export:\n  back_matter:\n    - {title: X}\n", "exactly one of `text` or `file`", 6),
     ("export:\n  back_matter:\n    - {title: X, text: a, file: b.md}\n", "exactly one of `text` or `file`", 6),
     ("export:\n  back_matter:\n    - {file: nowhere.md}\n", "`file: nowhere.md` does not exist", 6),
     ("export:\n  back_matter:\n    - {file: ../../etc/passwd}\n", "outside the project", 6),
-    ("export:\n  back_matter:\n    - {text: a, kind: chapter}\n", "`kind: chapter` in `export: back_matter` is not one of", 6),
+    ("export:\n  back_matter:\n    - {text: a, kind: chapter}\n",
+     "`export.back_matter.0.kind: chapter` is not one of", 6),
     ("export:\n  modified: last tuesday\n", "is not a date", 5),
     ("export:\n  epub: {cover: missing.png}\n", "does not exist", 5),
 ])
@@ -286,7 +287,8 @@ def test_matter_kinds_and_files(tmp_path):
 
 def test_unknown_format_and_modified(tmp_path, monkeypatch):
     loaded = load_project(EXAMPLE)
-    with pytest.raises(UsageError, match="`pdf` is not a format of `novelforge export`; use one of: docx, docx-reading, epub"):
+    with pytest.raises(UsageError,
+                       match="`pdf` is not a format of `novelforge export`; use one of: docx, docx-reading, epub"):
         prepare(loaded, "pdf")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert prepare(loaded, "md").modified.isoformat() == "2023-11-14T22:13:20+00:00"

@@ -16,7 +16,7 @@ import pytest
 from gitrepo import commit_all, git
 from novelforge.project.loader import load_project
 from test_cli import call, run
-from test_loader import write, where
+from test_loader import where, write
 
 SECRET = "hunter2"
 GATE = "manuscript/01-one/01-gate.md"
@@ -355,22 +355,24 @@ def test_utf16_without_a_byte_order_mark_is_still_binary(tmp_path):
     assert "binary" in project.diagnostics[0].message
 
 
-def test_read_project_file_for_reporters(tmp_path, outside):
-    """What a reporter may quote a line from: the loader's rules, never a block or a raise."""
-    from novelforge.project.loader import read_project_file
-
+def test_the_project_keeps_the_text_of_every_file_it_read(tmp_path, outside):
+    """What a reporter may quote a line from is the text the loader read, kept in the
+    project: never a file outside it, a named pipe, a file over the size limit; decoded and
+    with newlines made \\n as the rules saw it."""
     root = novel(tmp_path / "novel")
     os.mkfifo(root / "manuscript/01-one/02-pipe.md")
     os.symlink(outside / "folder", root / "manuscript/03-out")
-    os.symlink(outside / "chapter.yaml", root / "novelforge-link.yaml")
-    write(root, {"manuscript/01-one/04-wide.md": codecs.BOM_UTF16_LE + "Rain\r\nfell.\n".encode("utf-16-le"),
-                 "manuscript/01-one/05-big.md": "word " * 100})
-    assert read_project_file(root, GATE) == "The rain fell on the gate.\n"
-    assert read_project_file(root, "manuscript/01-one/02-pipe.md") is None
-    assert read_project_file(root, "manuscript/03-out/01-s.md") is None       # behind a folder link out
-    assert read_project_file(root, "novelforge-link.yaml") is None
-    assert read_project_file(root, "../outside/part.yaml") is None
-    assert read_project_file(root, "manuscript/01-one/04-wide.md") == "Rain\nfell.\n"
-    assert read_project_file(root, "manuscript/01-one/05-big.md", max_size=100) is None
-    assert read_project_file(root, "manuscript/missing.md") is None
-    assert read_project_file(root, "manuscript") is None
+    os.symlink(outside / "chapter.yaml", root / "manuscript/01-one/chapter.yaml")
+    write(root, {"novelforge.yaml": "title: Novel\ncheck: {max-file-size: 400}\n",
+                 "manuscript/01-one/04-wide.md": codecs.BOM_UTF16_LE + "Rain\r\nfell.\n".encode("utf-16-le"),
+                 "manuscript/01-one/05-big.md": "word " * 100,
+                 "canon/characters/aria.yaml": "name: Aria\r\n"})
+    project = load_project(root)
+    assert project.source(GATE) == "The rain fell on the gate.\n"
+    assert project.source("manuscript/01-one/04-wide.md") == "Rain\nfell.\n"
+    assert project.source("canon/characters/aria.yaml") == "name: Aria\n"
+    assert project.source("novelforge.yaml").startswith("title: Novel\n")
+    for unread in ("manuscript/01-one/02-pipe.md", "manuscript/03-out/01-s.md", "manuscript/01-one/chapter.yaml",
+                   "manuscript/01-one/05-big.md", "../outside/part.yaml", "manuscript/missing.md", "manuscript"):
+        assert project.source(unread) is None, unread
+    assert not any(SECRET in text for text in project.sources.values())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable
 
 from novelforge.export.typography import smarten
 from novelforge.project.models import Project, Scene
@@ -86,7 +86,7 @@ class Book:
     author_legal: str | None = None
     contact: list[str] = field(default_factory=list)
     words: int = 0
-    settings: dict = field(default_factory=dict)   # the `export:` block of novelforge.yaml
+    settings: Any = None       # the `export:` block of novelforge.yaml (typed ExportConfig, or a mapping)
 
     def scenes(self) -> Iterable[SceneOut]:
         for c in self.chapters:
@@ -206,4 +206,4 @@ def build_book(project: Project, statuses: Iterable[str] | None = None,
     contact = cfg.contact if isinstance(cfg.contact, list) else ([cfg.contact] if cfg.contact else [])
     return Book(title=cfg.title, subtitle=cfg.subtitle, author=cfg.author, author_legal=cfg.author_legal,
                 contact=list(contact), language=language, identifier=stable_identifier(project),
-                chapters=list(book_chapters.values()), words=total, settings=dict(cfg.export or {}))
+                chapters=list(book_chapters.values()), words=total, settings=cfg.export)

@@ -22,7 +22,11 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping, Sequence
 from xml.sax.saxutils import escape as _escape, quoteattr
 
+from pydantic import BaseModel
+
 from novelforge.errors import ConfigError
+from novelforge.project.export_settings import PAPER, Option, choice, flag, paper, positive, text  # noqa: F401
+from novelforge.project.layout import CONFIG_FILE
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TWIPS_PER_PT = 20
@@ -32,9 +36,6 @@ TWIPS_PER_PT = 20
 FIXED_TIME = datetime(2000, 1, 1, 0, 0, 0)
 ITALICS = {"italic": "<w:i/><w:iCs/>", "underline": '<w:u w:val="single"/>'}
 
-PAPER = {"letter": (8.5, 11.0), "a4": (8.27, 11.69), "a5": (5.83, 8.27), "6x9": (6.0, 9.0),
-         "5x8": (5.0, 8.0), "5.5x8.5": (5.5, 8.5)}
-
 _DROPPED_RELS = ("/thumbnail", "/stylesWithEffects")
 # Characters XML 1.0 cannot carry; tabs and line feeds become spaces (runs are one line).
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -42,32 +43,29 @@ _SPACE = re.compile("[\t\n\r]")
 
 
 # ----------------------------------------------------------------------------- options
-@dataclass(frozen=True)
-class Option:
-    key: str
-    default: Any
-    parse: Callable[[Any], Any]
-    doc: str
-
-
 def read_options(spec: Iterable[Option], layers: Iterable[tuple[str, Any]]) -> dict[str, Any]:
-    """Options from ``layers`` — ``(name, mapping)`` pairs such as ``("export.manuscript",
-    {...})``, later ones winning — checked against ``spec``. A bad key or value is a
-    :class:`ConfigError` that names it."""
+    """Options from ``layers`` — ``(name, values)`` pairs such as ``("export.manuscript",
+    {...})``, later ones winning. A typed block (what the loader made of
+    ``novelforge.yaml``) is already checked; a plain mapping (a renderer's ``overrides``)
+    is checked against ``spec`` here, and a bad key or value is a :class:`ConfigError`
+    that names it."""
     spec = {o.key: o for o in spec}
     out = {key: o.default for key, o in spec.items()}
     for where, values in layers:
         if values is None:
             continue
+        if isinstance(values, BaseModel):
+            out.update((k, v) for k, v in values if k in spec and v is not None)
+            continue
         if not isinstance(values, Mapping):
-            raise ConfigError(f"`{where}` must be a mapping of options.", path="novelforge.yaml",
+            raise ConfigError(f"`{where}` must be a mapping of options.", path=CONFIG_FILE,
                               help="See docs/export-docx.md.")
         for key, value in values.items():
             norm = str(key).replace("-", "_")
             if norm not in spec:
                 close = difflib.get_close_matches(norm, list(spec), n=1)
                 hint = f" (did you mean `{close[0]}`?)" if close else ""
-                raise ConfigError(f"Unknown option `{key}` in `{where}`{hint}.", path="novelforge.yaml",
+                raise ConfigError(f"Unknown option `{key}` in `{where}`{hint}.", path=CONFIG_FILE,
                                   help="See docs/export-docx.md for every option.")
             if value is None:
                 continue
@@ -75,7 +73,7 @@ def read_options(spec: Iterable[Option], layers: Iterable[tuple[str, Any]]) -> d
                 out[norm] = spec[norm].parse(value)
             except (TypeError, ValueError) as exc:
                 raise ConfigError(f"Bad value `{value}` for `{key}` in `{where}`: {exc}.",
-                                  path="novelforge.yaml", help="See docs/export-docx.md.") from None
+                                  path=CONFIG_FILE, help="See docs/export-docx.md.") from None
     return out
 
 
@@ -90,7 +88,7 @@ class Content:
     front: Sequence[Any] = ()
     back: Sequence[Any] = ()
     modified: datetime = FIXED_TIME
-    settings: Mapping = field(default_factory=dict)
+    settings: Any = None       # this format's block of novelforge.yaml (typed, or a mapping)
 
 
 def content_of(book, front: Sequence = (), back: Sequence = (), parts: Sequence | None = None,
@@ -105,54 +103,7 @@ def content_of_job(job) -> Content:
     return Content(job.book, job.each_chapter(), job.front, job.back, utc_naive(job.modified), job.settings)
 
 
-# ----------------------------------------------------------------------------- option values
-def positive(kind: type = float, low: float = 0.0, high: float = 1e9) -> Callable[[Any], Any]:
-    def parse(value: Any) -> Any:
-        if isinstance(value, bool):
-            raise ValueError("expected a number")
-        number = kind(value)
-        if not low <= number <= high:
-            raise ValueError(f"expected a number from {low:g} to {high:g}")
-        return number
-    return parse
-
-
-def choice(*values: str) -> Callable[[Any], str]:
-    def parse(value: Any) -> str:
-        text = str(value).strip().lower()
-        if text not in values:
-            raise ValueError("expected one of " + ", ".join(values))
-        return text
-    return parse
-
-
-def text(value: Any) -> str:
-    if value is None or isinstance(value, (dict, list)):
-        raise ValueError("expected text")
-    return str(value)
-
-
-def flag(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if str(value).lower() in ("yes", "true", "on", "1"):
-        return True
-    if str(value).lower() in ("no", "false", "off", "0"):
-        return False
-    raise ValueError("expected true or false")
-
-
-def paper(value: Any) -> tuple[float, float]:
-    """``letter``, ``a4``, ``a5``, ``6x9`` … or ``WxH`` in inches."""
-    key = str(value).strip().lower().replace(" ", "")
-    if key in PAPER:
-        return PAPER[key]
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)(?:in)?", key)
-    if not m or not (3 <= float(m.group(1)) <= 22 and 3 <= float(m.group(2)) <= 22):
-        raise ValueError("expected letter, a4, a5, 6x9, 5x8 or WIDTHxHEIGHT in inches")
-    return float(m.group(1)), float(m.group(2))
-
-
+# ----------------------------------------------------------------------------- templates
 def fill(template: str, values: Mapping[str, Any]) -> str:
     """``{name}`` placeholders; an unknown one is left as written."""
     return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)

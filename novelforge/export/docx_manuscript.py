@@ -17,6 +17,8 @@ from typing import Any, Mapping
 
 from novelforge.export import docx_common as dc
 from novelforge.export.book import Book
+from novelforge.export.job import settings_block
+from novelforge.project.export_settings import MANUSCRIPT_OPTIONS
 
 BLOCK = "manuscript"          # export: {manuscript: {...}}; export: {docx: {...}} is read too
 
@@ -25,46 +27,8 @@ _TYPEWRITER = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "�
 _ARTICLES = {"a", "an", "the", "of", "and", "le", "la", "les", "l", "der", "die", "das", "el", "los", "las"}
 
 
-def _rounding(value: Any) -> str | int:
-    text_ = str(value).strip().lower()
-    if text_ in ("shunn", "none", "exact"):
-        return "none" if text_ == "exact" else text_
-    number = dc.positive(int, 1, 1_000_000)(value)
-    return number
-
-
-OPTIONS = [
-    dc.Option("font", "Times New Roman", dc.text, "Typeface of everything: `Times New Roman`, `Courier New`…"),
-    dc.Option("size", 12.0, dc.positive(float, 8, 16), "Font size in points."),
-    dc.Option("line_spacing", 2.0, dc.positive(float, 1, 3), "Line spacing as a multiple: 2 is double-spaced."),
-    dc.Option("indent", 0.5, dc.positive(float, 0, 2), "First-line indent of paragraphs, in inches."),
-    dc.Option("margins", 1.0, dc.positive(float, 0.5, 2), "Page margins on all four sides, in inches."),
-    dc.Option("paper", dc.PAPER["letter"], dc.paper,
-              "`letter`, `a4`, `a5`, `6x9`, `5x8` or `WIDTHxHEIGHT` in inches."),
-    dc.Option("surname", None, dc.text,
-              "Surname in the running header (default: last word of `author`, else `author_legal`)."),
-    dc.Option("keyword", None, dc.text, "Title keyword in the running header (default: the title's first word "
-              "that is not an article, in capitals)."),
-    dc.Option("header", "{surname} / {keyword} / {page}", dc.text,
-              "The running header; `{page}` is the page-number field; also `{title}`."),
-    dc.Option("rounding", "shunn", _rounding,
-              "Word count rounding: `shunn`, a number such as `100` or `1000`, or `none`."),
-    dc.Option("word_count", "about {words} words", dc.text, "The word count line, top right of the title page."),
-    dc.Option("italics", "italic", dc.choice("italic", "underline"),
-              "`italic`, or `underline` (the typewriter convention)."),
-    dc.Option("typewriter", False, dc.flag, "Straight quotes, `--` for dashes and `...` for ellipses."),
-    dc.Option("title_page", True, dc.flag,
-              "Start with the title page (contact block, word count, title, byline)."),
-    dc.Option("byline", "by {author}", dc.text, "The line under the title; `{author}` is the byline name."),
-    dc.Option("chapter_heading", "{heading}", dc.text,
-              "Chapter heading: `{heading}` (title, else `Chapter N`), `{title}`, `{number}`; `\\n` breaks the line."),
-    dc.Option("chapter_drop", 1 / 3, dc.positive(float, 0, 0.75),
-              "How far down the page a chapter starts, as a fraction of the page height."),
-    dc.Option("scene_break", "#", dc.text, "The centred line between scenes and at scene breaks."),
-    dc.Option("end", "END", dc.text, "The centred line after the last chapter (empty for none)."),
-    dc.Option("matter", True, dc.flag,
-              "Include `export.front_matter` and `back_matter` (each on its own page)."),
-]
+# the options, their defaults and parsers: one table, also the typed `export: {manuscript: …}` block
+OPTIONS = MANUSCRIPT_OPTIONS
 
 
 def round_words(words: int, rounding: str | int = "shunn") -> int:
@@ -98,8 +62,7 @@ def default_surname(book: Book) -> str:
 
 def options_for(book: Book, overrides: Mapping | None = None, format_block: Mapping | None = None) -> dict[str, Any]:
     """``export.manuscript``, then ``export.docx`` (the format's own block), then ``overrides``."""
-    settings = book.settings or {}
-    opts = dc.read_options(OPTIONS, [("export.manuscript", settings.get(BLOCK)),
+    opts = dc.read_options(OPTIONS, [("export.manuscript", settings_block(book.settings, BLOCK)),
                                      ("export.docx", format_block), ("options", overrides)])
     if opts["surname"] is None:
         opts["surname"] = default_surname(book)

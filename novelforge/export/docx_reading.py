@@ -14,34 +14,18 @@ from typing import Any, Mapping
 
 from novelforge.export import docx_common as dc
 from novelforge.export.book import Book
+from novelforge.export.job import settings_block
+from novelforge.project.export_settings import READING_OPTIONS
 
 BLOCK = "reading"             # export: {reading: {...}}; export: {docx-reading: {...}} is read too
 
-OPTIONS = [
-    dc.Option("font", "Georgia", dc.text, "Typeface of the text."),
-    dc.Option("heading_font", None, dc.text, "Typeface of the title and chapter headings (default: `font`)."),
-    dc.Option("size", 11.0, dc.positive(float, 6, 24), "Font size of the text in points."),
-    dc.Option("line_spacing", 1.2, dc.positive(float, 1, 3), "Line spacing as a multiple of single spacing."),
-    dc.Option("indent", 0.25, dc.positive(float, 0, 2), "First-line indent of paragraphs, in inches."),
-    dc.Option("margins", 0.75, dc.positive(float, 0.25, 2), "Page margins on all four sides, in inches."),
-    dc.Option("paper", dc.PAPER["a5"], dc.paper, "`a5`, `a4`, `letter`, `6x9`, `5x8` or `WIDTHxHEIGHT` in inches."),
-    dc.Option("justify", True, dc.flag, "Justified text (else ragged right)."),
-    dc.Option("hyphenate", True, dc.flag, "Let Word and LibreOffice hyphenate automatically."),
-    dc.Option("ornament", "* * *", dc.text, "The centred scene-break ornament, e.g. `⁂` or `~`."),
-    dc.Option("chapter_page_break", True, dc.flag, "Start every chapter on a new page."),
-    dc.Option("chapter_drop", 0.2, dc.positive(float, 0, 0.75),
-              "With a page per chapter: how far down the page a chapter starts, as a fraction of the page height."),
-    dc.Option("chapter_heading", "{heading}", dc.text,
-              "Chapter heading: `{heading}` (title, else `Chapter N`), `{title}`, `{number}`; `\\n` breaks the line."),
-    dc.Option("title_page", True, dc.flag, "Start with a title page (title, subtitle, author)."),
-    dc.Option("page_numbers", True, dc.flag, "Page numbers centred in the footer (not on the title page)."),
-]
+# the options, their defaults and parsers: one table, also the typed `export: {reading: …}` block
+OPTIONS = READING_OPTIONS
 
 
 def options_for(book: Book, overrides: Mapping | None = None, format_block: Mapping | None = None) -> dict[str, Any]:
     """``export.reading``, then ``export.docx-reading`` (the format's own block), then ``overrides``."""
-    settings = book.settings or {}
-    opts = dc.read_options(OPTIONS, [("export.reading", settings.get(BLOCK)),
+    opts = dc.read_options(OPTIONS, [("export.reading", settings_block(book.settings, BLOCK)),
                                      ("export.docx-reading", format_block), ("options", overrides)])
     opts["heading_font"] = opts["heading_font"] or opts["font"]
     return opts

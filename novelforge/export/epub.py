@@ -19,7 +19,7 @@ import zipfile
 from novelforge import __version__
 from novelforge.errors import UsageError
 from novelforge.export.html import ROLES, RTL, attr, chapter_body, css, matter_html, text
-from novelforge.export.writer import ExportJob
+from novelforge.export.job import ExportJob
 
 XHTML = "application/xhtml+xml"
 COVER_TYPES = {  # suffix → (media type, magic bytes)
@@ -187,10 +187,12 @@ def _cover(job: ExportJob) -> tuple[str, bytes] | None:
     suffix = path.suffix.lower()
     if suffix not in COVER_TYPES:
         raise UsageError(f"cover image `{path}` must be JPEG, PNG, GIF or SVG (.jpg, .png, .gif, .svg)")
+    data = job.cover_data
     try:
-        if path.stat().st_size > MAX_COVER_BYTES:
-            raise UsageError(f"cover image `{path}` is larger than 20 MB")
-        data = path.read_bytes()
+        if data is None:
+            if path.stat().st_size > MAX_COVER_BYTES:
+                raise UsageError(f"cover image `{path}` is larger than 20 MB")
+            data = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read cover image `{path}`: {exc.strerror or exc}") from None
     magic = COVER_TYPES[suffix][1]

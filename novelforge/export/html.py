@@ -11,7 +11,7 @@ from typing import Iterable
 
 from novelforge.export.book import Paragraph, Run
 from novelforge.export.matter import MatterSection
-from novelforge.export.writer import ExportJob
+from novelforge.export.job import ExportJob, setting
 
 ORNAMENT = "❧"
 RTL = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"}   # right-to-left scripts
@@ -44,7 +44,7 @@ hr.scene-break::after { content: "%(ornament)s"; display: inline-block; font-siz
 
 
 def css(job: ExportJob) -> str:
-    ornament = str(job.settings.get("scene_break") or ORNAMENT)[:40]
+    ornament = str(setting(job.settings, "scene_break", ORNAMENT) or ORNAMENT)[:40]
     # a CSS string: quotes, backslashes, line breaks and other ASCII symbols as \HHHHHH escapes
     safe = "".join(c if c.isalnum() or c in " *~·•❧⁂" else f"\\{ord(c):06x}" for c in ornament)
     return BOOK_CSS % {"ornament": safe}

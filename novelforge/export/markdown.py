@@ -14,7 +14,7 @@ from typing import Iterable
 
 from novelforge.export.book import Paragraph, Run
 from novelforge.export.matter import MatterSection
-from novelforge.export.writer import ExportJob
+from novelforge.export.job import ExportJob
 
 BREAK = "* * *"
 _INLINE_SPECIAL = re.compile(r"([\\`*\[\]]|(?<!\w)_|_(?!\w))")   # `_` inside a word is text

@@ -9,7 +9,7 @@ from typing import Iterable
 
 from novelforge.export.book import Paragraph, Run
 from novelforge.export.matter import MatterSection
-from novelforge.export.writer import ExportJob
+from novelforge.export.job import ExportJob
 
 BREAK = "* * *"
 SEPARATOR = "\n\n"   # more space before a part or a chapter heading (three blank lines)

@@ -17,67 +17,23 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Sequence, get_args
+from typing import Sequence, get_args
 
-from novelforge.errors import ConfigError, ConfigOptionError, OptionError, UsageError, literal
-from novelforge.export.book import Book, ChapterOut, build_book
-from novelforge.export.matter import MatterSection, load_matter
+from novelforge.errors import ConfigError, OptionError, UsageError, literal
+from novelforge.export.book import build_book
+from novelforge.export.job import DEFAULT_MODIFIED, ExportJob, ExportOptions
+from novelforge.export.matter import load_matter
 from novelforge.formats import EXPORT as FORMATS
 from novelforge.formats import Format
+from novelforge.project.layout import CONFIG_FILE, SOURCE_FOLDERS
 from novelforge.project.models import Project, SceneStatus
 
+__all__ = ["DEFAULT_MODIFIED", "FORMATS", "ExportJob", "ExportOptions", "export", "get_format", "output_path",
+           "parse_chapters", "parse_statuses", "prepare", "render", "write_bytes"]
+
 STATUSES: tuple[str, ...] = get_args(SceneStatus)   # idea, outline, draft, revised, final
-
-# `dcterms:modified`, DOCX core properties and zip entry times when nothing else is given:
-# outputs must not depend on the clock (see docs/export.md#reproducible-output)
-DEFAULT_MODIFIED = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
-# folders whose files an export must never replace
-PROTECTED = ("manuscript", "canon", "contracts", ".novelforge")
-
-
-@dataclass
-class ExportOptions:
-    statuses: list[str] | None = None                     # scene statuses to include (None: all)
-    chapters: tuple[int | None, int | None] | None = None  # 1-based, inclusive
-    typography: bool = True                                # curly quotes, dashes, ellipses
-    cover: Path | None = None                              # overrides export: {<fmt>: {cover: …}}
-    progress: Callable[[int, int], None] | None = None     # (chapters done, chapters total)
-
-
-@dataclass
-class ExportJob:
-    """Everything a renderer needs; renderers never look at the project itself."""
-
-    book: Book
-    format: Format
-    root: Path
-    front: list[MatterSection] = field(default_factory=list)
-    back: list[MatterSection] = field(default_factory=list)
-    parts: list[str | None] = field(default_factory=list)   # part title of each book chapter
-    modified: dt.datetime = DEFAULT_MODIFIED                # UTC; fixed, never the clock
-    cover: Path | None = None
-    options: ExportOptions = field(default_factory=ExportOptions)
-
-    @property
-    def settings(self) -> dict:
-        """This format's block of ``novelforge.yaml`` (``export: {epub: {...}}``)."""
-        value = self.book.settings.get(self.format.name)
-        return value if isinstance(value, dict) else {}
-
-    def each_chapter(self) -> Iterator[tuple[str | None, ChapterOut]]:
-        """``(part title, chapter)`` in reading order, reporting progress after each."""
-        total = len(self.book.chapters)
-        report = self.options.progress
-        for done, chapter in enumerate(self.book.chapters, 1):
-            yield (self.parts[done - 1] if done <= len(self.parts) else None), chapter
-            if report is not None:
-                report(done, total)
-
-    @property
-    def has_parts(self) -> bool:
-        return any(self.parts)
+MAX_COVER_BYTES = 20_000_000
 
 
 def export(project: Project, fmt: str, out_path: Path | str | None = None,
@@ -146,23 +102,34 @@ def prepare(project: Project, fmt: str, options: ExportOptions | None = None) ->
     bad ``export:`` settings before anything is rendered."""
     spec = get_format(fmt)
     options = options or ExportOptions()
+    check_settings(project)
     book = build_book(project, options.statuses, options.chapters, options.typography)
     if not book.chapters:
         raise OptionError(literal(f"nothing to export: no scenes {describe_selection(options)}"),
                           help="check {statuses} and {chapters}; `novelforge check` lists the scenes it reads")
     front, back = load_matter(project, options.typography)
     by_number = {c.number: c for c in project.chapters}
-    part_titles: dict[str, str] = {}
     parts = []
     for chapter in book.chapters:
         source = by_number.get(chapter.number)
         part = source.part if source is not None else None
-        if part and part not in part_titles:
-            part_titles[part] = part_title(project.root, part)
-        parts.append(part_titles[part] if part else None)
+        parts.append((source.part_title or folder_title(part)) if part else None)  # type: ignore[union-attr]
+    cover, cover_data = cover_image(project, spec, options)
     return ExportJob(book=book, format=spec, root=project.root, front=front, back=back, parts=parts,
-                     modified=release_time(project), cover=cover_path(project, spec, options),
-                     options=options)
+                     modified=release_time(project), cover=cover, cover_data=cover_data, options=options)
+
+
+def check_settings(project: Project) -> None:
+    """Raise :class:`~novelforge.errors.ConfigError` at the first problem the loader found
+    in the ``export:`` block (a book is not built from settings that were dropped)."""
+    problems = project.setting_problems.get("export") or []
+    if problems:
+        # the first line with a problem; on it an unknown key first (a typo explains the rest)
+        first = min(problems, key=lambda d: (d.line, d.code != "NF009", d.column))
+        more = len(problems) - 1
+        tail = f" ({more} more problem{'s' if more != 1 else ''} in `export:`: `novelforge check` lists them)" if more else ""
+        raise ConfigError(first.message, path=first.path, line=first.line, column=first.column,
+                          help=(first.help or "see docs/export.md") + tail)
 
 
 def render(job: ExportJob) -> bytes:
@@ -187,62 +154,30 @@ def describe_selection(options: ExportOptions) -> str:
 _NUM_PREFIX = re.compile(r"^\d+[-_. ]*")
 
 
-MAX_PART_FILE = 1_000_000   # bytes; a part.yaml holds a title
-
-
-def part_title(root: Path, part: str) -> str:
-    """A part's title: ``title:`` in ``manuscript/<part>/part.yaml``, else its folder name
-    without the number (``01-book-one`` → ``Book One``). A ``part.yaml`` that is (or sits
-    behind) a link to a place outside the project is not read, as the loader does not read
-    one (``check`` reports it, NF007), nor is one larger than 1 MB."""
-    meta = root / "manuscript" / part / "part.yaml"
-    if inside_project(root, meta) and meta.is_file():
-        try:
-            if meta.stat().st_size <= MAX_PART_FILE:
-                from novelforge.project.yamlio import parse_yaml
-
-                data = parse_yaml(meta.read_text("utf-8"))
-                if isinstance(data, dict) and isinstance(data.get("title"), (str, int)) and str(data["title"]).strip():
-                    return str(data["title"]).strip()
-        except Exception:
-            pass  # a broken part.yaml falls back to the folder name
+def folder_title(part: str) -> str:
+    """A part's title when its ``part.yaml`` gives none: the folder name without the
+    number (``01-book-one`` → ``Book One``)."""
     name = part.rstrip("/").rsplit("/", 1)[-1]
     words = (_NUM_PREFIX.sub("", name) or name).replace("_", " ").replace("-", " ").split()
     return " ".join(w if w.isupper() else w.capitalize() for w in words) or name
-
-
-def inside_project(root: Path, path: Path) -> bool:
-    """Whether ``path``, with every link on the way followed, is inside the project."""
-    try:
-        real_root = os.path.realpath(root)
-        real = os.path.realpath(path)
-    except (OSError, ValueError):
-        return False
-    return real != real_root and os.path.commonpath([real, real_root]) == real_root
 
 
 # ----------------------------------------------------------------------------- settings
 def release_time(project: Project) -> dt.datetime:
     """The fixed timestamp stored in outputs: ``export: {modified: …}``, else the
     ``SOURCE_DATE_EPOCH`` environment variable, else 2000-01-01T00:00:00Z."""
-    value = (project.config.export or {}).get("modified")
-    if value is not None:
-        try:
-            stamp = dt.datetime.fromisoformat(str(value).strip().replace(" ", "T"))
-        except ValueError:
-            raise ConfigError(f"`export: modified: {value}` is not a date such as 2025-06-01 or "
-                              "2025-06-01T09:30:00Z", path="novelforge.yaml",
-                              **_position(project, ("export", "modified"))) from None
-        if stamp.tzinfo is None:
-            stamp = stamp.replace(tzinfo=dt.timezone.utc)
-        return stamp.astimezone(dt.timezone.utc).replace(microsecond=0)
+    if project.config.export.modified is not None:
+        return project.config.export.modified
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
     return DEFAULT_MODIFIED
 
 
-def cover_path(project: Project, spec: Format, options: ExportOptions) -> Path | None:
+def cover_image(project: Project, spec: Format, options: ExportOptions) -> tuple[Path | None, bytes | None]:
+    """The cover's name and, for one named in ``novelforge.yaml``, its bytes (read through
+    the project's files: inside the project, a regular file). ``--cover`` is a file the
+    user names and is read by the renderer."""
     if options.cover is not None:
         if not spec.cover:
             with_cover = ", ".join(f.name for f in FORMATS.values() if f.cover)
@@ -250,30 +185,26 @@ def cover_path(project: Project, spec: Format, options: ExportOptions) -> Path |
         path = Path(options.cover)
         if not path.is_file():
             raise UsageError(f"cover image `{path}` does not exist")
-        return path
-    block = (project.config.export or {}).get(spec.name)
-    if not spec.cover or not isinstance(block, dict) or not block.get("cover"):
-        return None
-    value = str(block["cover"])
+        return path, None
+    block = project.config.export.block(spec.name)
+    value = getattr(block, "cover", None) if spec.cover else None
+    if not value:
+        return None, None
     where = _position(project, ("export", spec.name, "cover"))
-    path = project.root / value
-    if not inside_project(project.root, path):
-        raise ConfigOptionError(literal(f"cover image `{value}` (export: {spec.name}: cover) is outside the project"),
-                                path="novelforge.yaml", help="copy the image into the project (for example art/) "
-                                "and name it from there, or pass it with {cover}", **where)
-    if not path.is_file():
-        raise ConfigError(f"cover image `{value}` (export: {spec.name}: cover) does not exist",
-                          path="novelforge.yaml", **where)
-    return path
+    data = project.files.read_bytes(project.root / value, MAX_COVER_BYTES) if project.files is not None else None
+    if data == "too-large":
+        raise ConfigError(f"cover image `{value}` (export: {spec.name}: cover) is larger than 20 MB",
+                          path=CONFIG_FILE, **where)
+    if data is None:
+        raise ConfigError(f"cannot read cover image `{value}` (export: {spec.name}: cover)", path=CONFIG_FILE,
+                          help="it must be an image file inside the project", **where)
+    return Path(value), data  # type: ignore[return-value]
 
 
 def _position(project: Project, keypath: tuple) -> dict:
     if project.config_doc is None:
         return {}
-    try:
-        line, column = project.config_doc.position(keypath)
-    except Exception:  # pragma: no cover - positions are best effort
-        return {}
+    line, column = project.config_doc.position(keypath)
     return {"line": line, "column": column}
 
 
@@ -311,8 +242,8 @@ def output_path(project: Project, spec: Format, out: Path | str | None) -> Path:
         raise UsageError(f"cannot write `{out}`: {exc.strerror or exc}") from None
     _check_length(target, out)
     root = project.root.resolve()
-    inside = [root / p for p in PROTECTED]
-    if resolved == root / "novelforge.yaml" or any(d == resolved or d in resolved.parents for d in inside):
+    inside = [root / p for p in SOURCE_FOLDERS]
+    if resolved == root / CONFIG_FILE or any(d == resolved or d in resolved.parents for d in inside):
         raise OptionError(literal(f"refusing to write `{out}`: it is inside the project's sources"),
                           help="write exports outside manuscript/, canon/ and contracts/, e.g. {out} build/")
     return target

@@ -22,6 +22,7 @@ from typing import Any
 
 from novelforge.diagnostics import Diagnostic, Severity
 from novelforge.project import problems as P
+from novelforge.project.layout import skipped
 from novelforge.project.validation import _byte_position, _size
 
 _NATURAL = re.compile(r"(\d+)")
@@ -199,6 +200,42 @@ class ProjectFiles:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         return text
 
+    def exists(self, rel: str) -> bool:
+        """Whether the project path ``rel`` names something (a link that leads nowhere does not)."""
+        return os.path.exists(self.root / rel)
+
+    def read_bytes(self, path: Path, limit: int) -> bytes | str | None:
+        """The bytes of a file a setting names (an image), under the same rules as text:
+        inside the project with every link on the way resolved, a regular file, opened
+        without blocking. None when it cannot be read, ``"too-large"`` past ``limit``."""
+        if not self.inside(path):
+            return None
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        except OSError:
+            return None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                return None
+            if st.st_size > limit:
+                return "too-large"
+            chunks: list[bytes] = []
+            total = 0
+            while True:
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+                if total > limit:
+                    return "too-large"
+            return b"".join(chunks)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+
     def _decode(self, raw: bytes, rel: str) -> str | None:
         for bom, codec, label in _BOMS:
             if raw.startswith(bom):
@@ -245,7 +282,7 @@ class ProjectFiles:
             self.diag(P.UNREADABLE_FILE, f"cannot read folder `{self.rel(folder)}`: {exc.strerror or exc}", self.rel(folder))
             return dirs, files
         for entry in entries:
-            if entry.name.startswith((".", "_", "~")) or entry.name.endswith("~"):
+            if skipped(entry.name):
                 continue
             path = Path(entry.path)
             try:

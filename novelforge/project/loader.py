@@ -11,7 +11,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from pydantic import BaseModel, ValidationError
 
@@ -43,11 +43,9 @@ from novelforge.project.validation import (  # noqa: F401  (suggest is re-export
     suggest,
 )
 from novelforge.project.files import ProjectFiles, is_config as _is_config, natural_key  # noqa: F401
+from novelforge.project.layout import (CANON, CANON_SUFFIXES, CHAPTER_FILE, CONFIG_FILE, CONTRACT_SUFFIXES, CONTRACTS,
+                                       MANUSCRIPT, PART_FILE, PROMISES_FILE, PROMISES_KIND, is_scene_name)
 from novelforge.project.yamlio import YamlDoc, YamlSyntaxError, parse_yaml
-
-CONFIG_FILE = "novelforge.yaml"
-SCENE_SUFFIXES = (".md", ".markdown")
-CANON_SUFFIXES = (".yaml", ".yml", ".md")
 # findings about values (unknown keys, bad values) listed per file; the rest are counted in
 # one closing finding, so a file with 100,000 unknown keys is reported in well under a second
 MAX_VALUE_FINDINGS = 50
@@ -90,9 +88,20 @@ def _article(word: str) -> str:
     return ("an " if word[:1].lower() in "aeiou" else "a ") + word
 
 
-class _Loader(ProjectFiles):
-    def __init__(self, root: Path, cache: Any = None) -> None:
-        super().__init__(root)
+class _Loader:
+    """Builds the project from ``files`` (a folder on disk, or files in memory): what
+    they hold is read once, and every text read is kept (``sources``)."""
+
+    def __init__(self, files: ProjectFiles | Path, cache: Any = None) -> None:
+        if not isinstance(files, ProjectFiles):
+            files = ProjectFiles(Path(files))
+        self.files = files
+        self.root = files.root
+        self.diags = files.diags
+        self.rel, self.diag, self.top, self.walk, self.folders = (
+            files.rel, files.diag, files.top, files.walk, files.folders)
+        self.sources: dict[str, str] = {}
+        self.setting_problems: dict[str, list] = {}    # block of novelforge.yaml → its value findings
         self.cache = cache
         self.canon: dict[str, dict[str, Entity]] = {}
         self.fingerprints: list[tuple[str, str]] = []  # (path, content hash) of every file read
@@ -101,6 +110,20 @@ class _Loader(ProjectFiles):
         self.calendar: Any = None                      # the project's `calendar:`, once read
         self._value_counts: dict[str, int] = {}       # path → value findings so far
         self._omitted: dict[str, list] = {}           # path → [doc, keypath, at key, count, unknown, severity]
+
+    @property
+    def max_size(self) -> int:
+        return self.files.max_size
+
+    @max_size.setter
+    def max_size(self, value: int) -> None:
+        self.files.max_size = value
+
+    def read_text(self, path: Path) -> str | None:
+        text = self.files.read_text(path)
+        if text is not None:
+            self.sources[self.rel(path)] = text
+        return text
 
     def load_yaml(self, path: Path, text: str, line_offset: int = 0) -> YamlDoc | None:
         rel = self.rel(path)
@@ -143,6 +166,8 @@ class _Loader(ProjectFiles):
             return
         line, col = doc.position(tuple(keypath), key=key)
         self.diag(kind, message, doc.path, line, col, severity=severity, help=help, **extra)
+        if doc.path == CONFIG_FILE and keypath and isinstance(keypath[0], str):
+            self.setting_problems.setdefault(keypath[0], []).append(self.diags[-1])
 
     def full(self, doc: YamlDoc) -> bool:
         return self._value_counts.get(doc.path, 0) >= MAX_VALUE_FINDINGS
@@ -208,7 +233,7 @@ class _Loader(ProjectFiles):
         for k in stray:
             owner = KIND_FIELDS[k]
             self.value_diag(doc, P.UNKNOWN_KEY,
-                            f"`{k}` means nothing on {_article(singular)}: only {owner} (canon/{owner}/) have it",
+                            f"`{k}` means nothing on {_article(singular)}: only {owner} ({CANON}/{owner}/) have it",
                             (k,), key=True, severity=Severity.WARNING,
                             help=f"move it to the {owner[:-1]} it belongs to, or delete it")
         return {k: v for k, v in data.items() if k not in stray}
@@ -226,6 +251,29 @@ class _Loader(ProjectFiles):
             doc.data = {}
         config = self.validate(ProjectConfig, doc, f"`{CONFIG_FILE}`")
         return config, doc  # type: ignore[return-value]
+
+    def load_export_files(self, config: ProjectConfig, doc: YamlDoc | None) -> None:
+        """The files ``export:`` names: each front- and back-matter ``file`` is read (its
+        text kept with the others), the cover must be a file in the project. A name
+        that leads out of the project or to nothing is a finding at its line."""
+        if doc is None:
+            return
+        export = config.export
+        named = [(item.file, ("export", key, i, "file")) for key in ("front_matter", "back_matter")
+                 for i, item in enumerate(getattr(export, key)) if item.file]
+        if export.epub is not None and export.epub.cover:
+            named.append((export.epub.cover, ("export", "epub", "cover")))
+        for rel, keypath in named:
+            name = keypath[-1]
+            path = self.root / rel
+            if Path(rel).is_absolute() or not self.files.inside(path):
+                self.value_diag(doc, P.OUTSIDE_PROJECT, f"`{name}: {rel}` is outside the project; it is not read",
+                                keypath, help="name a file inside the project, relative to its folder")
+            elif not self.files.exists(rel):
+                self.value_diag(doc, P.INVALID_VALUE, f"`{name}: {rel}` does not exist", keypath,
+                                help="name a file inside the project, relative to its folder")
+            elif name == "file":
+                self.read_text(path)
 
     def split_front_matter(self, path: Path, text: str) -> tuple[YamlDoc | None, int, bool]:
         """(front matter doc, body offset, ok). A file without front matter is all body."""
@@ -274,7 +322,7 @@ class _Loader(ProjectFiles):
         return rel.split("/", 1)[1] if "/" in rel else ""
 
     def load_manuscript(self, config: ProjectConfig, config_doc: YamlDoc | None) -> tuple[list[Chapter], list[Scene]]:
-        base = self.top("manuscript")
+        base = self.top(MANUSCRIPT)
         chapters: list[Chapter] = []
         if base is None:
             return [], []
@@ -283,12 +331,12 @@ class _Loader(ProjectFiles):
         part_of: dict[Path, str | None] = {base: None}
         for folder, dirs, files in self.folders(base):
             part = part_of.pop(folder, None)
-            scene_files = [f for f in files if f.suffix.lower() in SCENE_SUFFIXES and f.name.lower() != "readme.md"]
-            chapter_file = next((f for f in files if f.name == "chapter.yaml"), None)
+            scene_files = [f for f in files if is_scene_name(f.name)]
+            chapter_file = next((f for f in files if f.name == CHAPTER_FILE), None)
             if scene_files or chapter_file is not None:
                 chapters.append(self.load_chapter(folder, scene_files, part, chapter_file))
             elif folder != base:
-                part_file = next((f for f in files if f.name == "part.yaml"), None)
+                part_file = next((f for f in files if f.name == PART_FILE), None)
                 if part_file is not None:
                     self.load_part(part_file, self.below(folder))
             sub_part = self.below(folder) if folder != base and not scene_files else part
@@ -307,7 +355,7 @@ class _Loader(ProjectFiles):
                     line, col = config_doc.position(("order", i)) if config_doc else (1, 1)
                     hint = suggest(name, list(by_id))
                     self.diag(P.INVALID_VALUE,
-                              f"`order` lists `{name}`, which is not a chapter folder under manuscript/"
+                              f"`order` lists `{name}`, which is not a chapter folder under {MANUSCRIPT}/"
                               + (f" — did you mean `{hint}`?" if hint else ""),
                               CONFIG_FILE, line, col)
                 elif chap not in ordered:
@@ -326,7 +374,7 @@ class _Loader(ProjectFiles):
         doc = self.load_yaml(path, text) if text is not None else None
         if doc is None:
             return
-        meta = self.validate(PartMeta, doc, "`part.yaml`")
+        meta = self.validate(PartMeta, doc, f"`{PART_FILE}`")
         if meta.title:  # type: ignore[attr-defined]
             self.part_titles[part] = meta.title  # type: ignore[attr-defined]
 
@@ -338,7 +386,7 @@ class _Loader(ProjectFiles):
             text = self.read_text(chapter_file)
             doc = self.load_yaml(chapter_file, text) if text is not None else None
             if doc is not None:
-                meta = self.validate(ChapterMeta, doc, "`chapter.yaml`")
+                meta = self.validate(ChapterMeta, doc, f"`{CHAPTER_FILE}`")
                 chap.title, chap.summary = meta.title, meta.summary  # type: ignore[attr-defined]
         for f in scene_files:
             scene = self.load_scene(f)
@@ -350,29 +398,29 @@ class _Loader(ProjectFiles):
     def load_canon(self) -> tuple[dict[str, dict[str, Entity]], dict[str, Promise]]:
         canon: dict[str, dict[str, Entity]] = {}
         promises: dict[str, Promise] = {}
-        base = self.top("canon")
+        base = self.top(CANON)
         many: list[Path] = []
         if base is not None:
             kinds, files = self.walk(base)
             for kind_dir in kinds:
                 kind = kind_dir.name
                 for path in self._files_below(kind_dir):
-                    if kind == "promises":
+                    if kind == PROMISES_KIND:
                         self._load_promise_file(path, promises)
                     else:
                         self._load_entity(path, kind, canon.setdefault(kind, {}))
-            many += [f for f in files if f.name == "promises.yaml"]
-        root_file = self.top("promises.yaml", folder=False)
+            many += [f for f in files if f.name == PROMISES_FILE]
+        root_file = self.top(PROMISES_FILE, folder=False)
         if root_file is not None:
             many.insert(0, root_file)
         for path in many:
             self._load_promise_file(path, promises, many=True)
         return canon, promises
 
-    def _files_below(self, folder: Path) -> list[Path]:
+    def _files_below(self, folder: Path, suffixes: tuple[str, ...] = CANON_SUFFIXES) -> list[Path]:
         out: list[Path] = []
         for _folder, _dirs, files in self.folders(folder):
-            out.extend(f for f in files if f.suffix.lower() in CANON_SUFFIXES)
+            out.extend(f for f in files if f.suffix.lower() in suffixes)
         return out
 
     def _entity_doc(self, path: Path) -> tuple[YamlDoc | None, str]:
@@ -505,19 +553,17 @@ class _Loader(ProjectFiles):
                 hint = suggest(ident, list(pool))
                 self.value_diag(doc, P.INVALID_VALUE,
                                 f"`{ident}` is not a known {kind[:-1]}" + (f" — did you mean `{hint}`?" if hint else ""),
-                                keypath, contract=full, help=f"ids come from the file names in canon/{kind}/")
+                                keypath, contract=full, help=f"ids come from the file names in {CANON}/{kind}/")
                 bad = True
         return None if bad else contract
 
     def load_contracts(self) -> tuple[dict[str, Any], dict[str, YamlDoc]]:
         contracts: dict[str, Any] = {}
         docs: dict[str, YamlDoc] = {}
-        base = self.top("contracts")
+        base = self.top(CONTRACTS)
         if base is None:
             return contracts, docs
-        for path in self._files_below(base):
-            if path.suffix.lower() == ".md":
-                continue
+        for path in self._files_below(base, CONTRACT_SUFFIXES):
             text = self.read_text(path)
             if text is None:
                 continue
@@ -557,28 +603,15 @@ def _one_value(hit: Any) -> bool:
     return isinstance(hit, tuple) and len(hit) == 1
 
 
-def read_project_file(root: Path | str, rel: str, max_size: int = 10_000_000) -> str | None:
-    """The text of the project file ``rel`` read under the loader's own rules — inside the
-    project (every link on the way resolved), a regular file (a named pipe is never opened),
-    at most ``max_size`` bytes, UTF-8 or UTF-16/32 with a byte-order mark, newlines made
-    ``\\n`` — or None. For reporters that quote a line of a file the loader reported: never
-    raises, never blocks, reports nothing."""
-    loader = ProjectFiles(Path(root).absolute())
-    loader.max_size = max_size
-    path = loader.root / rel
-    if not loader.inside(path):
-        return None
-    return loader.read_text(path)
-
-
 def load_config(root: Path | str) -> Project:
     """Only ``novelforge.yaml``: a project without canon or scenes, for commands that need
     the settings alone."""
     root = Path(root).absolute()
-    loader = _Loader(root)
+    loader = _Loader(ProjectFiles(root))
     config, config_doc = loader.load_config()
     loader.close()
-    return Project(root=root, config=config, config_doc=config_doc, diagnostics=loader.diags)
+    return Project(root=root, config=config, config_doc=config_doc, diagnostics=loader.diags,
+                   sources=loader.sources, setting_problems=loader.setting_problems, files=loader.files)
 
 
 def load_project(root: Path | str, cache: Any = None) -> Project:
@@ -590,10 +623,33 @@ def load_project(root: Path | str, cache: Any = None) -> Project:
     root = Path(root).absolute()
     if not _is_config(root / CONFIG_FILE):
         raise ProjectNotFound(f"no {CONFIG_FILE} in {root}", help="run `novelforge init` to start a project")
-    loader = _Loader(root, cache)
+    return _load(ProjectFiles(root), cache)
+
+
+def load_files(files: Mapping[str, str | bytes], root: Path | str | None = None) -> Project:
+    """A project from ``files`` — project paths (``novelforge.yaml``,
+    ``manuscript/01-ashes/01-the-summons.md``) mapped to their text or bytes — loaded as
+    :func:`load_project` loads a folder, with nothing on disk: check it
+    (:func:`novelforge.rules.engine.check_project`) or export it
+    (:func:`novelforge.export.writer.prepare` and ``render``) like any other. ``root`` is
+    the folder it stands for (default: none that exists); nothing is read there.
+
+    Raises :class:`~novelforge.errors.ProjectNotFound` without a ``novelforge.yaml``."""
+    from novelforge.project.memory import MEMORY_ROOT, MemoryFiles
+
+    memory = MemoryFiles(files, Path(root).absolute() if root is not None else MEMORY_ROOT)
+    if memory.top(CONFIG_FILE, folder=False) is None:
+        raise ProjectNotFound(f"no {CONFIG_FILE} among the project's files",
+                              help="a project needs its settings file, even an empty one")
+    return _load(memory, None)
+
+
+def _load(files: ProjectFiles, cache: Any) -> Project:
+    loader = _Loader(files, cache)
     config, config_doc = loader.load_config()
     loader.max_size = config.check.max_file_size
     loader.calendar = config.calendar
+    loader.load_export_files(config, config_doc)
     canon, promises = loader.load_canon()
     loader.canon = canon
     contracts, contract_docs = loader.load_contracts()
@@ -605,7 +661,8 @@ def load_project(root: Path | str, cache: Any = None) -> Project:
     # everything but the prose: what a scene's findings may depend on besides its own text
     world = hashlib.blake2b(
         repr((sorted(loader.yaml_prints), [s.path for s in scenes])).encode(), digest_size=16).hexdigest()
-    return Project(root=root, config=config, config_doc=config_doc, chapters=chapters, scenes=scenes,
+    return Project(root=files.root, config=config, config_doc=config_doc, chapters=chapters, scenes=scenes,
                    canon=canon, promises=promises, contracts=contracts, contract_docs=contract_docs,
                    diagnostics=loader.diags, fingerprint=fingerprint, world_fingerprint=world,
-                   yaml_digests=dict(loader.yaml_prints))
+                   yaml_digests=dict(loader.yaml_prints), sources=loader.sources,
+                   setting_problems=loader.setting_problems, files=files)

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
 from novelforge.diagnostics import Diagnostic, Severity
+from novelforge.project.export_settings import ExportConfig
 
 SceneStatus = Literal["idea", "outline", "draft", "revised", "final"]
 DRAFTED_STATUSES = frozenset({"draft", "revised", "final"})
@@ -207,7 +208,9 @@ class ProjectConfig(_Strict):
     promises: PromisesConfig = Field(default_factory=PromisesConfig,
                                      description="Settings of the promise/payoff ledger.")
     llm: LLMConfig = Field(default_factory=LLMConfig)
-    export: dict[str, Any] = Field(default_factory=dict)
+    export: ExportConfig = Field(default_factory=ExportConfig,
+                                 description="What `novelforge export` reads: front and back matter, DOCX, EPUB "
+                                             "and HTML options (docs/export.md).")
 
 
 # ----------------------------------------------------------------------------- files
@@ -430,6 +433,14 @@ class Project:
     fingerprint: str = ""      # hash of every file read and every load finding
     world_fingerprint: str = ""  # hash of the YAML (config, canon, contracts, front matter) and the scene order
     yaml_digests: dict[str, str] = field(default_factory=dict)  # path → hash of its YAML text (front matter for scenes)
+    sources: dict[str, str] = field(default_factory=dict)       # path → text of every file the loader read
+    setting_problems: dict[str, list[Diagnostic]] = field(default_factory=dict)  # block of novelforge.yaml → its findings
+    files: Any = None          # what the project was read from (project.files.ProjectFiles, or one in memory)
+
+    def source(self, path: str) -> str | None:
+        """The text of the project file ``path`` as the loader read it (newlines made ``\\n``),
+        or None when it was not read (not a project file, unreadable, too large, a link out)."""
+        return self.sources.get(path)
 
     def entities(self, kind: str | None = None) -> list[Entity]:
         if kind is not None:

@@ -13,24 +13,17 @@ from novelforge.report import finding_line
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def _source_line(report, d, scenes: dict[str, str], lines_of: dict[str, list[str] | None]) -> str | None:
-    """The finding's line; each file is read (or split) once per report."""
+def _source_line(report, d, lines_of: dict[str, list[str] | None]) -> str | None:
+    """The finding's line, quoted from the project in memory (the text the loader read:
+    a file it did not read, a link out, one too large, has no line to show); each file is
+    split once per report."""
     if d.path not in lines_of:
-        text = scenes[d.path] if d.path in scenes else _read_for_display(report.project, d.path)
+        text = report.project.source(d.path)
         lines_of[d.path] = text.split("\n") if text is not None else None
     lines = lines_of[d.path]
     if lines is not None and 1 <= d.line <= len(lines):
         return lines[d.line - 1]
     return None
-
-
-def _read_for_display(project, rel: str) -> str | None:
-    """A file to quote a line from, under the loader's own rules: never a file outside the
-    project (a link out), a named pipe or device, one over `max-file-size`, or a binary
-    file."""
-    from novelforge.project.loader import read_project_file
-
-    return read_project_file(project.root, rel, project.config.check.max_file_size)
 
 
 WIDTH = 100
@@ -68,7 +61,6 @@ def render(report, *, color: bool = False, show_source: bool = True, **_options)
     def emit(markup: str, plain: str) -> None:
         out.append(markup if color else plain)
 
-    scenes = {s.path: s.text for s in report.project.scenes}
     lines_of: dict[str, list[str] | None] = {}
     for d in report.diagnostics:
         sev = d.severity.value
@@ -77,7 +69,7 @@ def render(report, *, color: bool = False, show_source: bool = True, **_options)
                        f"{escape(d.message)}")
         emit(head_markup, head_plain)
         if show_source:
-            src = _source_line(report, d, scenes, lines_of)
+            src = _source_line(report, d, lines_of)
             if src is not None and src.strip():
                 gutter = str(d.line)
                 pad = " " * len(gutter)
