@@ -16,14 +16,35 @@ from novelforge.formats import PROMISES
 
 
 class _ProjectFirstGroup(TyperGroup):
-    """`promises PATH --open` and `promises suggest PATH`: a first argument that is not a
-    subcommand is the project folder of the report."""
+    """`promises PATH --open`, `promises --format html PATH` and `promises suggest PATH`:
+    the first argument that is neither an option, an option's value nor a subcommand is
+    the project folder of the report."""
 
     def parse_args(self, ctx, args):  # type: ignore[override]
-        if args and not args[0].startswith("-") and args[0] not in self.commands:
-            ctx.meta["novelforge.project"] = args[0]
-            args = args[1:]
+        takes_value = {name for p in self.params if not getattr(p, "is_flag", False)
+                       for name in getattr(p, "opts", []) + getattr(p, "secondary_opts", [])}
+        i = 0
+        while i < len(args):
+            a = args[i]
+            if a == "--":
+                break
+            if a.startswith("-"):
+                i += 2 if a in takes_value else 1   # `--format html`; `--format=html` is one
+                continue
+            if a not in self.commands:
+                ctx.meta["novelforge.project"] = a
+                args = args[:i] + args[i + 1:]
+            break
         return super().parse_args(ctx, args)
+
+    def collect_usage_pieces(self, ctx):  # type: ignore[override]
+        return ["[OPTIONS]", "[PROJECT]", "| COMMAND [ARGS]..."]
+
+    def format_options(self, ctx, formatter):  # type: ignore[override]
+        with formatter.section("Arguments"):
+            formatter.write_dl([("[PROJECT]", "The project folder (default: the project around the current "
+                                             "folder).")])
+        super().format_options(ctx, formatter)
 
 
 promises_app = typer.Typer(
