@@ -30,7 +30,10 @@ def load() -> Any:
                 os.environ["LITELLM_OFFLINE_MODE"] = "true"
                 os.environ.setdefault("LITELLM_LOG", "ERROR")
                 import logging
+                import warnings
 
+                # pydantic's notes about litellm's own types, on import and on the first call
+                warnings.filterwarnings("ignore", message=r".*is using the `ReadOnly` qualifier", category=UserWarning)
                 import litellm
 
                 litellm.suppress_debug_info = True     # no "Give Feedback / Get Help" on stdout

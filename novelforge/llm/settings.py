@@ -108,8 +108,8 @@ class LLMSettings(BaseModel):
     model: Setting | None = Field(None, description="Any litellm model: `openai/gpt-4o-mini`, "
                                   "`anthropic/claude-3-5-haiku-latest`, `ollama/llama3.1`, or `openai/NAME` "
                                   "with `api_base` for an OpenAI-compatible server.")
-    fallbacks: list[Setting] = Field(default_factory=list,
-                                     description="Models tried in order when a call fails, times out or is rate-limited.")
+    fallbacks: list[Setting] = Field(
+        default_factory=list, description="Models tried in order when a call fails, times out or is rate-limited.")
     api_base: Annotated[str | None, BeforeValidator(_url), AfterValidator(_not_a_key)] = Field(
         None, description="The server's address, for Ollama or an OpenAI-compatible server.")
     timeout: float = Field(120.0, gt=0, le=3600, description="Seconds to wait for one answer.")
