@@ -237,7 +237,9 @@ def _content_types(text: bytes, name: str):
 
 
 def _is_xml_type(content_type: str | None) -> bool:
-    return bool(content_type) and content_type.split(";")[0].strip().endswith("xml") and not _is_binary_type(content_type)
+    if not content_type or _is_binary_type(content_type):
+        return False
+    return content_type.split(";")[0].strip().endswith("xml")
 
 
 def _is_binary_type(content_type: str | None) -> bool:

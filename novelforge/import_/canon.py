@@ -26,55 +26,31 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from novelforge.import_.headings import slugify
 from novelforge.import_.structure import Book
+from novelforge.text import lexicon
+from novelforge.text.grammar import sentence_initial
+from novelforge.text.inline import without_markup
+from novelforge.text.slug import slug
 
-TITLES = {
-    "Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Lady", "Lord", "King", "Queen", "Prince", "Princess",
-    "Duke", "Duchess", "Count", "Countess", "Captain", "Colonel", "General", "Master", "Mistress",
-    "Madam", "Madame", "Monsieur", "Mademoiselle", "Mlle", "Mme", "Father", "Brother", "Sister",
-    "Uncle", "Aunt", "Professor", "Inspector", "Doctor", "Lieutenant", "Major", "Sergeant", "Baron",
-    "Baroness", "Emperor", "Empress", "Dame", "Herr", "Frau", "Mister", "Don", "Señor", "Bishop",
-    "Reverend", "Rev", "Governor", "Marshal", "Admiral", "Corporal", "Constable", "Judge", "Cousin",
-}
-ABBREVIATED = {"Mr", "Mrs", "Ms", "Dr", "St", "Mme", "Mlle", "Rev", "Messrs"}
-MALE = {"Mr", "Sir", "Lord", "King", "Prince", "Duke", "Count", "Master", "Monsieur", "Father", "Brother",
-        "Uncle", "Baron", "Emperor", "Herr", "Mister", "Don", "Señor", "Captain", "Colonel", "General", "Major",
-        "Lieutenant", "Sergeant", "Admiral", "Marshal", "Corporal"}
-FEMALE = {"Mrs", "Ms", "Miss", "Lady", "Queen", "Princess", "Duchess", "Countess", "Mistress", "Madam",
-          "Madame", "Mademoiselle", "Mlle", "Mme", "Sister", "Aunt", "Baroness", "Empress", "Dame", "Frau"}
-NOT_NAMES = {
-    "God", "Lord", "Heaven", "Heavens", "Christ", "Jesus", "Providence", "Bible", "Christian", "Christians",
-    "Majesty", "Excellency", "Highness", "Lordship", "Ladyship", "Grace", "Honour", "Honor", "Christmas",
-    "Easter", "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "January",
-    "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-    "December", "English", "Englishman", "Englishmen", "French", "Frenchman", "Frenchmen", "Russian",
-    "Russians", "German", "Germans", "Austrian", "Austrians", "American", "Americans", "British", "Italian",
-    "Spanish", "Dutch", "Irish", "Scotch", "Scottish", "Indian", "Indians", "Chinese", "Turkish", "Polish",
-    "Prussian", "Prussians", "Swiss", "Greek", "Roman", "Latin", "European", "Mormon", "Mormons", "Cossack",
-    "Cossacks", "Oh", "Ah", "Yes", "No", "Well", "Ay", "Aye", "Nay", "Hush", "Alas", "Hallo", "Hello", "Pooh",
-    "Bah", "Thou", "Thee", "Thy", "Mamma", "Papa", "Mama", "OK", "Okay", "Chapter", "Part", "Book", "Volume",
-    "Mr", "Mrs", "Miss", "Sir", "Madam", "Dear", "Sire", "Monsieur", "Madame", "St", "Messrs",
-}
-SPEECH = {
-    "said", "says", "asked", "replied", "answered", "cried", "shouted", "whispered", "exclaimed",
-    "continued", "added", "returned", "observed", "remarked", "muttered", "murmured", "repeated",
-    "interrupted", "rejoined", "laughed", "smiled", "nodded", "sighed", "frowned", "told", "thought",
-}
-PLACE_WORDS = {
-    "Street", "Road", "Lane", "Square", "Place", "Gardens", "Park", "Hall", "House", "Lodge", "Castle",
-    "Court", "Hill", "Bridge", "Church", "Abbey", "Manor", "Farm", "Inn", "Hotel", "Station", "River",
-    "Mount", "Mountain", "Mountains", "Island", "Isle", "Bay", "Row", "Terrace", "Yard", "Gate", "Palace",
-    "Cathedral", "Chapel", "Valley", "Lake", "Sea", "Tower", "Hills", "Forest", "Wood", "Woods",
-    "Town", "City", "Village", "Moor", "Heath", "Common", "Avenue", "Crescent", "Harbour", "Port",
-    "Canyon", "Creek", "Plain", "Plains", "Desert",
-}
-PLACE_PREPOSITIONS = {"in", "at", "from", "near", "through", "across", "towards", "toward", "into", "reached",
-                      "visited", "leaving", "left"}
+
+def _as_written(words: frozenset[str]) -> frozenset[str]:
+    """The lexicon's lower-case words as they are written in a name (`mr` → `Mr`)."""
+    return frozenset(w[:1].upper() + w[1:] for w in words)
+
+
+# the lexicon's lists, as written (this module compares words as they appear); a title
+# before a place (`St. Petersburg`) is no evidence of a person
+TITLES = _as_written(lexicon.TITLES - lexicon.PLACE_TITLES)
+ABBREVIATED = _as_written(lexicon.ABBREVIATED_TITLES)
+MALE = _as_written(lexicon.MALE_TITLES)
+FEMALE = _as_written(lexicon.FEMALE_TITLES)
+NOT_NAMES = lexicon.NOT_NAMES
+SPEECH = lexicon.PERSON_VERBS
+PLACE_WORDS = lexicon.PLACE_WORDS
+PLACE_PREPOSITIONS = lexicon.PLACE_PREPOSITIONS
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
-_OPENERS = " \t\n\"“‘'(_*—–-["
 
 
 @dataclass
@@ -132,28 +108,8 @@ def _q(text: str) -> str:
     return yaml_str(text)
 
 
-def _plain(paragraph: str) -> str:
-    return paragraph.replace("*", "").replace("_", "").replace("\\", "")
-
-
-def _sentence_initial(text: str, start: int) -> bool:
-    j = start - 1
-    while j >= 0 and text[j] in _OPENERS:
-        j -= 1
-    if j < 0:
-        return True
-    if text[j] == ".":
-        w = j
-        while w > 0 and text[w - 1].isalpha():
-            w -= 1
-        word = text[w:j]
-        if word in TITLES or word in ABBREVIATED or (len(word) == 1 and word.isupper()):
-            return False
-    return text[j] in ".!?…:;"
-
-
 def suggest_canon(book: Book, max_characters: int = 30, max_locations: int = 15) -> CanonSuggestion:
-    paragraphs = [_plain(p) for s in book.scenes for p in s.paragraphs]
+    paragraphs = [without_markup(p) for s in book.scenes for p in s.paragraphs]
     total_words = sum(len(p.split()) for p in paragraphs)
     min_count = max(4, total_words // 25_000)
 
@@ -192,7 +148,7 @@ def suggest_canon(book: Book, max_characters: int = 30, max_locations: int = 15)
             first = word[:1]
             if first.isupper() and word != "I" and not (len(word) > 1 and word.isupper()):
                 cap[word] += 1
-                is_initial = _sentence_initial(para, s)
+                is_initial = sentence_initial(para, s)
                 if is_initial:
                     initial[word] += 1
                 gap = para[prev_end:s] if prev_end >= 0 else None
@@ -348,7 +304,8 @@ def suggest_canon(book: Book, max_characters: int = 30, max_locations: int = 15)
         if name in used_forms:
             continue
         aliases = [f for f in sorted(forms, key=lambda f: (-forms[f], f)) if f != name][:8]
-        if not g["title"] and not g["full"] and g["primary"] != name and g["primary"] not in aliases and g["primary"] not in used_forms:
+        if (not g["title"] and not g["full"] and g["primary"] != name and g["primary"] not in aliases
+                and g["primary"] not in used_forms):
             aliases.insert(0, g["primary"])
         used_forms.add(name)
         used_forms.update(aliases)
@@ -362,7 +319,7 @@ def suggest_canon(book: Book, max_characters: int = 30, max_locations: int = 15)
 def _assign_ids(entries: list[Entry]) -> None:
     used: set[str] = set()
     for e in entries:
-        base = slugify(e.name) or "entry"
+        base = slug(e.name) or "entry"
         eid, n = base, 2
         while eid in used:
             eid, n = f"{base}-{n}", n + 1

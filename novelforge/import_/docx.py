@@ -26,8 +26,9 @@ from dataclasses import dataclass
 
 from novelforge.import_ import ImportFileError, ImportOptions
 from novelforge.import_.archive import check_archive
-from novelforge.import_.headings import clean_line, escape_line_start, is_break_line
+from novelforge.import_.headings import clean_line, escape_line_start
 from novelforge.import_.structure import Block, Book, build_book
+from novelforge.text.blocks import is_break_line
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

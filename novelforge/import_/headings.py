@@ -4,15 +4,20 @@
 1805``, ``FIRST EPILOGUE``), a chapter (``CHAPTER IV``, ``Chapter 12: The Road``,
 ``ADVENTURE I.``, ``Chapter Twenty-One``), a special chapter (``Prologue``), a numeral with a
 title (``IV. THE RED-HEADED LEAGUE``, ``12. The Road``) or a bare numeral (``IV``, ``7``),
-and puts ALL-CAPS titles in title case. :func:`is_break_line` knows scene breaks,
-:func:`md_escape` makes plain text safe as Markdown, :func:`slugify` makes file names.
+and puts ALL-CAPS titles in title case. :func:`md_escape` makes plain text safe as Markdown.
+Scene breaks (:func:`novelforge.text.blocks.is_break_line`) and slugs
+(:func:`novelforge.text.slug.slug`) are the text package's.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from novelforge.text.blocks import is_break_line
+from novelforge.text.slug import slug as slugify
+
+__all__ = ["is_break_line", "slugify"]   # at home in novelforge.text; named here for the readers
 
 # ----------------------------------------------------------------------------- patterns
 ROMAN = r"(?=[MDCLXVI])M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
@@ -43,20 +48,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (BARE_ROMAN, re.compile(rf"{_NOT_LONE_LETTER}(?P<label>{ROMAN})\.?\Z")),
     (BARE_ARABIC, re.compile(r"(?P<label>\d{1,3})\.?\Z")),
 ]
-_BREAK_LINE = re.compile(r"[ \t]*(?:[*•·#~=_+§⁂❦❧✻✽✶☙◊◆♦-][ \t]*)+\Z")
 _EMPH_EDGE = re.compile(r"^[*_]+|[*_]+$")
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on",
                 "or", "the", "to", "with", "upon", "over", "o'", "de", "la", "le", "von", "van", "du", "des"}
-
-
-def is_break_line(line: str) -> bool:
-    """``#``, ``***``, ``* * *``, ``-----``, ``•  •  •``, ``❦``: a line that marks a scene break."""
-    s = line.strip()
-    if not s or not _BREAK_LINE.match(s):
-        return False
-    if set(s) <= set("-_ \t") and len(s.replace(" ", "")) < 3:
-        return False          # a lone dash is a dash
-    return True
 
 
 def clean_line(line: str) -> str:
@@ -166,15 +160,6 @@ def case_title(text: str) -> str:
             continue
         words.append(re.sub(r"(^|[-(\[\"“])([^\W\d_])", lambda m: m.group(1) + m.group(2).upper(), low, count=0))
     return " ".join(words)
-
-
-def slugify(text: str, limit: int = 40) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[^A-Za-z0-9]+", "-", text.lower()).strip("-")
-    if len(text) > limit:
-        text = text[:limit].rsplit("-", 1)[0] or text[:limit]
-    return text
 
 
 # ----------------------------------------------------------------------------- Markdown

@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 
 from novelforge.import_ import ImportOptions
-from novelforge.import_.headings import clean_line, is_break_line
+from novelforge.import_.headings import clean_line
 from novelforge.import_.structure import Block, Book, build_book
+from novelforge.text.blocks import is_break_line
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(```+|~~~+)")

@@ -30,8 +30,22 @@ import re
 from dataclasses import dataclass, field
 
 from novelforge.import_.headings import (
-    BARE_ARABIC, BARE_ROMAN, CHAPTER, NUM_ARABIC, NUM_ROMAN, PART, RANK, SPECIAL, Heading, case_title, clean_line,
-    looks_like_title, match_heading, md_escape, trim_title)
+    BARE_ARABIC,
+    BARE_ROMAN,
+    CHAPTER,
+    NUM_ARABIC,
+    NUM_ROMAN,
+    PART,
+    RANK,
+    SPECIAL,
+    Heading,
+    case_title,
+    clean_line,
+    looks_like_title,
+    match_heading,
+    md_escape,
+    trim_title,
+)
 
 # ----------------------------------------------------------------------------- blocks
 

@@ -12,8 +12,9 @@ import codecs
 import re
 
 from novelforge.import_ import ImportFileError, ImportOptions
-from novelforge.import_.headings import is_break_line, md_escape
+from novelforge.import_.headings import md_escape
 from novelforge.import_.structure import Block, Book, build_book
+from novelforge.text.blocks import BREAK_GLYPHS, is_break_line
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),       # before UTF-16: FF FE 00 00 starts with FF FE
@@ -22,7 +23,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_BREAK_START = frozenset("*•·#~=_+§⁂❦❧✻✽✶☙◊◆♦-")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
@@ -102,7 +102,7 @@ def text_blocks(text: str) -> list[Block]:
             close()
             continue
         s = line.lstrip()
-        if s[0] in _BREAK_START and len(s) <= 40 and is_break_line(s):
+        if s[0] in BREAK_GLYPHS and len(s) <= 40 and is_break_line(s):
             close()
             blocks.append(Block("break"))
             continue

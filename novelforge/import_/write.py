@@ -30,8 +30,9 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from novelforge.import_ import ImportFileError
-from novelforge.import_.headings import clean_line, slugify
+from novelforge.import_.headings import clean_line
 from novelforge.import_.structure import Book
+from novelforge.text.slug import slug
 
 GITIGNORE = "# NovelForge caches; the baseline is meant to be committed.\n.novelforge/*\n!.novelforge/baseline.json\n"
 FRONT_MATTER_FILE = "manuscript/_front-matter.md"
@@ -96,7 +97,7 @@ def render_project(book: Book, canon=None, source_name: str = "") -> dict[str, s
     used_ids: set[str] = set()
     for n, (part, chapters) in enumerate(units, 1):
         if part:
-            base = PurePosixPath("manuscript", _unique(f"{n:0{width}d}-{slugify(part) or 'part'}", used_dirs))
+            base = PurePosixPath("manuscript", _unique(f"{n:0{width}d}-{slug(part) or 'part'}", used_dirs))
             files[str(base / "part.yaml")] = f"title: {yaml_str(part)}\n"
             cwidth = max(2, len(str(len(chapters))))
             numbered = list(enumerate(chapters, 1))
@@ -105,7 +106,7 @@ def render_project(book: Book, canon=None, source_name: str = "") -> dict[str, s
             numbered = [(n, chapters[0])]
             cwidth = width
         for k, chap in numbered:
-            cslug = slugify(chap.slug_hint or chap.title) or "chapter"
+            cslug = slug(chap.slug_hint or chap.title) or "chapter"
             folder = base / _unique(f"{k:0{cwidth}d}-{cslug}", used_dirs)
             files[str(folder / "chapter.yaml")] = f"title: {yaml_str(chap.title)}\n"
             swidth = max(2, len(str(len(chap.scenes))))
@@ -113,7 +114,7 @@ def render_project(book: Book, canon=None, source_name: str = "") -> dict[str, s
             u = 0
             for j, scene in enumerate(chap.scenes, 1):
                 if scene.title:
-                    sbase = slugify(scene.title) or cslug
+                    sbase = slug(scene.title) or cslug
                     title = scene.title
                 else:
                     u += 1
@@ -121,7 +122,7 @@ def render_project(book: Book, canon=None, source_name: str = "") -> dict[str, s
                     title = f"{chap.title} ({u})" if untitled > 1 else chap.title
                 sid = sbase
                 if sid in used_ids and part:
-                    sid = f"{slugify(part, 24)}-{sbase}"
+                    sid = f"{slug(part, 24)}-{sbase}"
                 extra = 2
                 while sid in used_ids:
                     sid, extra = f"{sbase}-{extra}", extra + 1

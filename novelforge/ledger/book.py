@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 
 from novelforge.project.models import Project, Scene
 from novelforge.text.index import TextIndex
+from novelforge.text.slug import slug
 
 KINDS = ("promise", "question", "clue", "mystery", "foreshadowing")
 
@@ -201,10 +202,9 @@ def _excerpt(text: str, start: int, end: int, limit: int = 200) -> str:
     return s if len(s) <= limit else s[:limit - 1].rstrip() + "…"
 
 
-def _slug(*parts: str) -> str:
-    s = "-".join(p for p in parts if p)
-    s = re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
-    return s[:60].rstrip("-") or "candidate"
+def candidate_slug(*parts: str) -> str:
+    """The parts of a promise candidate's id (or keyword) as one slug, cut at 60 characters."""
+    return slug("-".join(p for p in parts if p), 60, fallback="candidate", whole_words=False)
 
 
 def _make(book: Book, order: int, offset: int, end: int, *, kind: str, detector: str, confidence: float,
@@ -213,7 +213,7 @@ def _make(book: Book, order: int, offset: int, end: int, *, kind: str, detector:
     s, e = span or book.sentence(scene, idx, offset)
     line, col = scene.position(offset)
     c = Candidate(
-        id=_slug(detector, scene.id, *keywords[:3]), kind=kind, confidence=round(confidence, 2),
+        id=candidate_slug(detector, scene.id, *keywords[:3]), kind=kind, confidence=round(confidence, 2),
         detector=detector, scene=scene.id, path=scene.path, line=line, column=col,
         excerpt=_excerpt(scene.text, s, e), description=description, keywords=keywords, order=order)
     # the sentence the candidate sits in (not a dataclass field: not serialised); ``suggest``

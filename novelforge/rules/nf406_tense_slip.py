@@ -1,50 +1,13 @@
 import re
 
 from novelforge.rules.registry import rule
+from novelforge.text.grammar import opens_clause, verb_tense
+from novelforge.text.lexicon import TENSE_SUBJECTS
 
-_NOT_VERBS = frozenset("""
-always perhaps sometimes nevertheless besides towards afterwards backwards forwards upwards downwards
-inwards outwards thus less unless across its this his hers ours yours theirs was has does is as us
-yes whereas alas nonetheless anyways nowadays
-""".split())
-_PRESENT_AFTER_ANY = frozenset("is are am has have does do says goes knows thinks feels sees hears comes".split())
-_PAST = frozenset("""
-was were had did said went knew thought felt saw heard came took gave made stood sat ran looked turned
-walked asked told found seemed began kept left held brought
-""".split())
-# a subject pronoun and the word after it (an `-ly` adverb may come between); `I`, `we`
-# and `it` are left out: journals and letters say `I am`, and `it is` is often a general
-# truth inside past-tense narration
-_PRONOUN = re.compile(r"(?i)\b(he|she|they)\b")
+# a subject pronoun and the word after it (an `-ly` adverb may come between)
+_PRONOUN = re.compile(r"(?i)\b(" + "|".join(TENSE_SUBJECTS) + r")\b")
 _NEXT_WORD = re.compile(r"\s+(?:[a-z]+ly\s+)?([A-Za-z]+)\b")
-_CONJUNCTIONS = ("and", "but", "then", "so", "yet")
-
-
-def _opens_clause(masked: str, at: int) -> bool:
-    """A subject at the start of a main clause: after the start of a line, a clause break
-    or a coordinating conjunction (`a lock he has not found` is a relative clause)."""
-    j = at - 1
-    while j >= 0 and masked[j] in " \t":
-        j -= 1
-    if j < 0 or masked[j] in ".!?;:,—–(\n\"“”*_":
-        return True
-    word_end = j + 1
-    while j >= 0 and masked[j].isalpha():
-        j -= 1
-    return masked[j + 1:word_end].lower() in _CONJUNCTIONS
-
-
-def _verb_tense(subject: str, verb: str) -> str | None:
-    if not verb.islower():
-        return None  # `She Who Waits`: a capitalised word is not a verb here
-    if verb in _PAST or (verb.endswith("ed") and len(verb) > 3):
-        return "past"
-    if verb in _PRESENT_AFTER_ANY:
-        return "present"
-    if subject.lower() in ("he", "she", "it") and verb.endswith("s") and not verb.endswith("ss") \
-            and verb not in _NOT_VERBS and len(verb) > 3:
-        return "present"
-    return None
+_AFTER_NAME = re.compile(r"[ \t]+(?:[a-z]+ly[ \t]+)?([a-z]+)\b")
 
 
 @rule("NF406", "tense-slip", "warning", "scene", reads=("prose", "front-matter"))
@@ -77,18 +40,19 @@ def check(scene, index, ctx):
         return
     masked = ctx.masked(scene)
     italics = "*" in masked or "_" in masked  # most scenes have none: skip the per-match look
+    sentence_of = index.sentence_of
     pairs: list[tuple[int, int, int, str]] = []  # (sentence index, start, end, tense)
     for m in _PRONOUN.finditer(masked, scene.body_start):
         at = m.start(1)
-        if not _opens_clause(masked, at):
+        if not opens_clause(masked, at):
             continue
         vm = _NEXT_WORD.match(masked, m.end())
         if vm is None:
             continue
-        tense = _verb_tense(m.group(1), vm.group(1))
+        tense = verb_tense(m.group(1), vm.group(1))
         if tense is None or index.in_dialogue(at) or (italics and index.in_italics(masked, at)):
             continue
-        si = _sentence_of(index, at)
+        si = sentence_of(at)
         if si is not None:
             pairs.append((si, at, vm.end(), tense))
     # a named character as the subject: `Aria walks`
@@ -99,9 +63,9 @@ def check(scene, index, ctx):
         if masked[max(0, m.start - 4):m.start].lower().endswith(("the ", "a ")):
             continue  # `the Rostóv girls`: the name is an adjective here
         if vm and not (italics and index.in_italics(masked, m.start)):
-            tense = _verb_tense("he", vm.group(1))
+            tense = verb_tense("he", vm.group(1))
             if tense:
-                si = _sentence_of(index, m.start)
+                si = sentence_of(m.start)
                 if si is not None:
                     pairs.append((si, m.start, vm.end(), tense))
     pairs.sort(key=lambda p: p[1])
@@ -129,12 +93,3 @@ def check(scene, index, ctx):
                      f"`{shown}` is in the {tense} tense; the scene is told in the {main}",
                      help=f"put the sentence in the {main} tense, or italicise it if it is a thought or a letter")
 
-
-_AFTER_NAME = re.compile(r"[ \t]+(?:[a-z]+ly[ \t]+)?([a-z]+)\b")
-
-
-def _sentence_of(index, offset: int) -> int | None:
-    from bisect import bisect_right
-
-    i = bisect_right(index.sentences, (offset, float("inf"))) - 1
-    return i if i >= 0 and index.sentences[i][0] <= offset < index.sentences[i][1] else None

@@ -1,7 +1,8 @@
 import re
 
-from novelforge.rules.nf406_tense_slip import _verb_tense
 from novelforge.rules.registry import rule, world_feature
+from novelforge.text.grammar import verb_tense
+from novelforge.text.lexicon import CLAUSE_CONJUNCTIONS
 
 # the narrating `I` of a story told in the past: `I turned`, `I slowly saw` (letters, poems
 # and notes quoted in narration speak in the present: `I cannot live`, `I write to you`)
@@ -41,13 +42,14 @@ def check(scene, index, ctx):
     masked = ctx.masked(scene)
     mode = scene.meta.pov_mode or ctx.project.config.pov_mode
     if mode is None:
-        mode = "first" if index.first_person or ctx.memo("first-person-book", lambda: _first_person_book(ctx)) else "third"
+        book_first = index.first_person or ctx.memo("first-person-book", lambda: _first_person_book(ctx))
+        mode = "first" if book_first else "third"
     if mode == "third":
         for start, end in index.sentences:
             for m in _FIRST.finditer(masked, start, end):
                 if index.in_dialogue(m.start()) or index.in_italics(masked, m.start()):
                     continue
-                if _roman_numeral(masked, m.start()) or _verb_tense("I", m.group(2)) != "past":
+                if _roman_numeral(masked, m.start()) or verb_tense("I", m.group(2)) != "past":
                     continue
                 shown = " ".join(m.group(0).split())
                 yield ctx.at(scene, m.start(), m.end(),
@@ -82,9 +84,8 @@ def _first_person_book(ctx) -> bool:
     return bool(scenes) and sum(1 for s in scenes if session.first_person(s)) >= 0.2 * len(scenes)
 
 
-
 def _roman_numeral(masked: str, at: int) -> bool:
     """`Charles I`, `Chapter I`: a capital word right before makes `I` a numeral."""
     before = masked[max(0, at - 30):at].rstrip()
     word = before.split()[-1] if before.split() else ""
-    return word[:1].isupper() and word.isalpha() and word not in ("And", "But", "Then", "So", "Yet", "Or")
+    return word[:1].isupper() and word.isalpha() and word.lower() not in CLAUSE_CONJUNCTIONS and word != "Or"

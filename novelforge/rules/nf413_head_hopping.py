@@ -1,9 +1,9 @@
 import re
 
 from novelforge.rules.registry import rule
+from novelforge.text.lexicon import INNER_LIFE_VERBS
 
-_THOUGHT = re.compile(r"[ \t]+(?:[a-z]+ly[ \t]+)?(thought|wondered|realised|realized|feared|hoped|wished|"
-                      r"remembered|suspected|decided|knew|felt|sensed|believed|longed|dreaded)\b")
+_THOUGHT = re.compile(r"[ \t]+(?:[a-z]+ly[ \t]+)?(" + "|".join(INNER_LIFE_VERBS) + r")\b")
 
 
 @rule("NF413", "head-hopping", "warning", "scene", reads=("prose", "front-matter", "canon:characters"))

@@ -133,6 +133,10 @@ always perhaps sometimes nevertheless besides towards afterwards backwards forwa
 inwards outwards thus less unless across its this his hers ours yours theirs was has does is as us
 yes whereas alas nonetheless anyways nowadays
 """)
+# Verbs of inner life, the thoughts only a point-of-view character's narration can report
+# (`Bram wondered`), in the past.
+INNER_LIFE_VERBS = ("thought", "wondered", "realised", "realized", "feared", "hoped", "wished", "remembered",
+                    "suspected", "decided", "knew", "felt", "sensed", "believed", "longed", "dreaded")
 # Verbs after the narrating `I` of a story told in the first person (`I was`, `I saw`).
 FIRST_PERSON_VERBS = ("was", "had", "did", "could", "would", "said", "thought", "felt", "knew", "saw",
                       "am", "have")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from novelforge.ledger.book import Book, Candidate, _excerpt, _make, _slug, content_words
+from novelforge.ledger.book import Book, Candidate, _excerpt, _make, candidate_slug, content_words
 from novelforge.ledger.detectors.common import lc, rare_later
-
 
 _PROPHECY = lc(
     r"\b(?:it\s+(?:is|has\s+been)\s+(?:foretold|written|prophesied)|(?:was|were|be)\s+foretold|foretell|prophec(?:y|ies)|prophesied"
@@ -55,7 +54,7 @@ def detect_prophecy(book: Book) -> Iterable[Candidate]:
             if not words:
                 conf -= 0.2
             yield _make(book, order, m.start(), m.end(), kind="foreshadowing", detector="prophecy",
-                        confidence=conf, keywords=[_slug(m.group(0))] + words[:3],
+                        confidence=conf, keywords=[candidate_slug(m.group(0))] + words[:3],
                         description=f"Foreshadowing: {_excerpt(text, s, e, 120)}", span=(s, e))
 
 
