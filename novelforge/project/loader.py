@@ -267,8 +267,9 @@ class _Loader:
             name = keypath[-1]
             path = self.root / rel
             if Path(rel).is_absolute() or not self.files.inside(path):
+                what = "the image into the project (for example art/)" if name == "cover" else "the file into the project"
                 self.value_diag(doc, P.OUTSIDE_PROJECT, f"`{name}: {rel}` is outside the project; it is not read",
-                                keypath, help="name a file inside the project, relative to its folder")
+                                keypath, help=f"copy {what} and name it from there")
             elif not self.files.exists(rel):
                 self.value_diag(doc, P.INVALID_VALUE, f"`{name}: {rel}` does not exist", keypath,
                                 help="name a file inside the project, relative to its folder")
