@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from novelforge.diagnostics import Diagnostic
+from novelforge.project.layout import BASELINE_FILE
 from novelforge.text.index import Directive
-
-BASELINE_FILE = ".novelforge/baseline.json"
 
 
 @dataclass
