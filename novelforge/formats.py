@@ -209,8 +209,14 @@ ESTIMATE = FormatTable(
     Format("json", "novelforge.llm.report:estimate_dict", "the same as a JSON object", ".json"),
 )
 
+SUMMARIZE = FormatTable(
+    "novelforge summarize",
+    Format("text", "novelforge.room.render:render_text", "each scene: what happens, who is present, what changes"),
+    Format("json", "novelforge.room.render:render_json", "the summaries as JSON (docs/room.md)", ".json", version=1),
+)
+
 TABLES: tuple[FormatTable, ...] = (CHECK, PROMISES, SUGGEST, IMPACT, CANON_DIFF, CANON_LOG, RULES, EXPORT, IMPORT,
-                                   USAGE, CACHE_STATS)
+                                   USAGE, CACHE_STATS, SUMMARIZE)
 
 
 def write_file(path: Path | str, data: str | bytes) -> None:

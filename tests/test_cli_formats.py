@@ -31,6 +31,7 @@ COMMANDS = [
     (formats.IMPORT, ["import", EXAMPLE + "/manuscript/01-ashes/01-the-summons.md"]),
     (formats.USAGE, ["usage", EXAMPLE]),
     (formats.CACHE_STATS, ["cache", "stats", EXAMPLE]),
+    (formats.SUMMARIZE, ["summarize", EXAMPLE]),
 ]
 
 

@@ -232,7 +232,8 @@ def test_clean_fixtures_without_prepared_files_are_clean():
 
 
 def test_every_rule_has_a_fixture():
-    codes = {r.code for r in all_rules()}
+    # the Writers' Room's rules (scope `room`) need a model: tests/test_room_*.py run them
+    codes = {r.code for r in all_rules() if r.scope != "room"}
     missing = sorted(c for c in codes if not (RULES_DIR / c / "expected.txt").is_file())
     assert not missing, f"rules without a fixture in tests/fixtures/rules/: {missing}"
     assert codes == set(EXPECT), "EXPECT must list every rule (and only rules)"

@@ -27,6 +27,7 @@ Results are rendered with the command's table in :mod:`novelforge.formats`.
 | :func:`rules`, :func:`rule` | the rule list, one rule | ``rules``, ``rule`` |
 | :func:`schemas`, :func:`write_schemas` | JSON Schemas | ``schema`` |
 | :func:`usage`, :func:`cache_stats`, :func:`cache_clear` | the LLM spend ledger; the caches | ``usage``, ``cache`` |
+| :func:`review`, :func:`summarize` | the Writers' Room's report; scene summaries | ``review``, ``check --room``, ``summarize`` |
 | :func:`project_root`, :func:`locate` | the project a path names | every command |
 
 Importing this package is cheap: each name loads its module on first use (``novelforge
@@ -50,6 +51,8 @@ _WHERE = {
     "SCHEMA_KINDS": "catalogue",
     "project_root": "projects", "locate": "projects",
     "usage": "llm", "cache_stats": "llm", "cache_clear": "llm", "UsageReport": "llm", "CacheStats": "llm",
+    "review": "room", "summarize": "room", "RoomOptions": "room", "RoomStats": "room", "Summaries": "room",
+    "room_line": "room",
     "Severity": None,
 }
 

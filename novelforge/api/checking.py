@@ -122,11 +122,11 @@ def describe_changes(changes: ChangeSet, total: int, staged: bool = False) -> st
 
 
 def _changes(root: Path, project, base: str | None, cache, options: CheckOptions):
-    from novelforge.rules.engine import resolve_settings
+    from novelforge.rules.engine import run_codes
     from novelforge.vcs.affected import compute_changes
     from novelforge.vcs.repo import GitRepo
 
-    codes = resolve_settings(project, options).codes
+    codes = run_codes(project, options)
     with GitRepo(root) as repo:
         commit, label = repo.base_for(base)
         return compute_changes(repo, project, commit, label, cache, codes=codes)
@@ -134,7 +134,7 @@ def _changes(root: Path, project, base: str | None, cache, options: CheckOptions
 
 def _staged(snapshot: ExitStack, stack: ExitStack, root: Path, cache, options: CheckOptions):
     """The staged project (in a temporary folder ``snapshot`` removes) and its change set."""
-    from novelforge.rules.engine import resolve_settings
+    from novelforge.rules.engine import run_codes
     from novelforge.vcs.affected import compute_changes
     from novelforge.vcs.repo import GitRepo
     from novelforge.vcs.snapshot import NotStaged, staged_project
@@ -146,7 +146,7 @@ def _staged(snapshot: ExitStack, stack: ExitStack, root: Path, cache, options: C
         # a commit without the project (made before it is added, or of other files in a
         # bigger repository): there is nothing of the novel to check
         raise NothingStaged("The project is not in the staging area: nothing to check.") from None
-    codes = resolve_settings(project, options).codes
+    codes = run_codes(project, options)
     if repo.has_commits():
         head = repo.resolve("HEAD")
         return project, compute_changes(repo, project, head, "HEAD", cache, files=files, codes=codes)

@@ -40,7 +40,7 @@ def _root(
     traceback: bool = typer.Option(False, "--traceback",
         help="Show the Python traceback of an error (for bug reports)."),
     color: str = typer.Option("auto", "--color", metavar="auto|always|never", help="Colour in terminal output."),
-    version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
+    version: Optional[bool] = typer.Option(None, "--version", "-V", callback=_version, is_eager=True,
                                            help="Print the version and exit."),
 ) -> None:
     """Lint, track and build a novel kept as plain text in git.
@@ -52,6 +52,15 @@ def _root(
         raise NovelForgeError(f"`--color {color}` must be auto, always or never")
     state.traceback = traceback
     state.color = color
+
+
+@app.command("help")
+def _help(command: Optional[list[str]] = typer.Argument(None, metavar="[COMMAND]...",
+                                                      help="The command, e.g. `check` or `promises suggest`.")) -> None:
+    """Show the help of a command (the same as COMMAND --help), or the list of commands."""
+    # `novelforge help X` is run as `novelforge X --help` by main(); this body is reached
+    # only through the library (app() called directly)
+    typer.echo(typer.main.get_command(app).get_help(typer.Context(typer.main.get_command(app))))
 
 
 def _register() -> None:
@@ -66,8 +75,10 @@ def _register() -> None:
         init,
         promises,
         promises_suggest,
+        review,
         rules,
         schema,
+        summarize,
         usage,
     )
 
@@ -163,10 +174,26 @@ def main(argv: list[str] | None = None) -> None:
     want_traceback = "--traceback" in args
     _utf8_streams()
     _register()
+    if args and args[0] == "help":
+        args = [a for a in args[1:] if a != "--help"] + ["--help"]   # `help X Y` is `X Y --help`
+    import click
+
+    from novelforge.cli.style import conform, usage_error
+
     try:
-        # standalone mode: typer/click print usage errors and exit 2 themselves
-        app(args=args, prog_name="novelforge")
+        command = conform(typer.main.get_command(app))
+        result = command.main(args=args, prog_name="novelforge", standalone_mode=False)
+        code = result if isinstance(result, int) else 0
+    except click.exceptions.NoArgsIsHelpError as exc:
+        typer.echo(exc.ctx.get_help() if exc.ctx is not None else "")
         code = 0
+    except click.ClickException as exc:   # a typo: unknown command or option, missing argument
+        message, help_ = usage_error(exc)
+        report_error(NovelForgeError(message, help=help_ or None))
+        code = ExitCode.USAGE
+    except click.exceptions.Abort:
+        typer.echo("Interrupted.", err=True)
+        code = 130
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except NovelForgeError as exc:

@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from novelforge.cli.app import app, err_console, out_console, use_color
+from novelforge.cli.llm_options import estimate_option, max_cost_option
 from novelforge.cli.options import format_option, output_option, warn, write_output
 from novelforge.formats import CHECK
 
@@ -54,6 +55,11 @@ def check(
     staged: bool = typer.Option(False, "--staged",
         help="Check what the next commit would record: the staged files (the git index) against HEAD, as --changed "
              "does. For pre-commit hooks."),
+    room: bool = typer.Option(False, "--room",
+        help="Also run the Writers' Room (NF7xx: LLM reviewers, `llm:` in novelforge.yaml; docs/room.md). "
+             "With --changed, only the scenes checked are reviewed. --no-cache also skips the LLM answer cache."),
+    estimate: bool = estimate_option(),
+    max_cost: Optional[float] = max_cost_option(),
 ) -> None:
     """Check the manuscript, canon and contracts, and report findings.
 
@@ -62,10 +68,11 @@ def check(
     In a pull request: novelforge check --changed --base origin/main
 
     Exit codes: 0 clean (or only findings below --fail-on), 1 findings, 2 usage or
-    configuration error or nothing to check, 3 internal error.
+    configuration error or nothing to check, 3 internal error, 4 the budget or --max-cost
+    stopped the Writers' Room (--room).
     """
     from novelforge import api
-    from novelforge.errors import NothingStaged, UsageError
+    from novelforge.errors import UsageError
 
     severity = None
     if fail_on is not None:
@@ -79,6 +86,8 @@ def check(
         fail_on=severity, max_warnings=max_warnings, exit_zero=exit_zero,
         use_baseline=not (no_baseline or update_baseline),
     )
+    if (estimate or max_cost is not None) and not room:
+        raise UsageError("--estimate and --max-cost are about the Writers' Room; add --room")
     if update_baseline:
         if changed or base is not None or staged:
             raise UsageError("--update-baseline records the whole book; "
@@ -91,16 +100,32 @@ def check(
         if fmt == "text" and output is None:
             err_console().print(api.describe_changes(changes, len(project.scenes), staged))
 
-    try:
-        report = api.check(paths=paths or (), base=base, staged=staged, changed=changed, options=options,
-                           use_cache=not no_cache, warn=warn, on_changes=say_what_is_checked)
-    except NothingStaged as exc:
-        err_console().print(str(exc))
-        raise typer.Exit(0) from None
+    from novelforge.cli.room_run import finish, print_estimate, room_options
+
+    if room:
+        with room_options("check", estimate=estimate, max_cost=max_cost, no_cache=no_cache) as options.room:
+            report = _run(api, paths, base, staged, changed, options, no_cache, say_what_is_checked)
+    else:
+        report = _run(api, paths, base, staged, changed, options, no_cache, say_what_is_checked)
+    if room and estimate:
+        print_estimate(report.room, fmt)
+        raise typer.Exit(0)
     color = use_color() if output is None and fmt == "text" else False
     text = CHECK.render(fmt, report, color=color)
     if color:  # the text reporter returns rich markup: the console turns it into ANSI codes
         out_console().print(text, end="", emoji=False)
     else:
         write_output(text, output)
-    raise typer.Exit(int(report.exit_code()))
+    stopped = finish(report.room, quiet=fmt != "text") if room else None
+    raise typer.Exit(stopped if stopped is not None else int(report.exit_code()))
+
+
+def _run(api, paths, base, staged, changed, options, no_cache, say_what_is_checked):
+    from novelforge.errors import NothingStaged
+
+    try:
+        return api.check(paths=paths or (), base=base, staged=staged, changed=changed, options=options,
+                         use_cache=not no_cache, warn=warn, on_changes=say_what_is_checked)
+    except NothingStaged as exc:
+        err_console().print(str(exc))
+        raise typer.Exit(0) from None

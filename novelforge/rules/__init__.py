@@ -36,5 +36,9 @@ from novelforge.rules import (  # noqa: F401  (imported for registration)
     nf505_silent_promise,
     nf506_promise_paid_twice,
     nf507_unknown_promise_id,
+    nf701_room_continuity,
+    nf702_room_character,
+    nf703_room_plot,
+    nf704_room_reviewer_failed,
     nf901_unused_suppression,
 )

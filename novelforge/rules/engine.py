@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from novelforge.diagnostics import Diagnostic, Severity
 from novelforge.errors import ConfigError, ExitCode
@@ -38,6 +38,9 @@ class CheckOptions:
     # (and in ``report_paths``) are reported; book-wide rules still read the whole book
     scenes: set[str] | None = None
     report_paths: set[str] = field(default_factory=set)
+    # ``check --room``: the Writers' Room runs too (a novelforge.room.run.RoomOptions);
+    # without it the room's rules (scope `room`, NF7xx) never run
+    room: Any = None
 
 
 @dataclass
@@ -55,6 +58,7 @@ class Report:
     from_cache: bool = False   # the whole result was reused: nothing changed since the last run
     checked: int | None = None  # scenes checked when not the whole book (``--changed``)
     changes: ChangeSet | None = None  # what ``check --changed`` / ``--staged`` compared and checked
+    room: Any = None           # what the Writers' Room did (novelforge.room.run.RoomStats), with --room
 
     @property
     def counts(self) -> Counter[str]:
@@ -62,8 +66,11 @@ class Report:
 
     def summary(self) -> dict[str, int]:
         c = self.counts
-        return {"scenes": len(self.project.scenes) if self.checked is None else self.checked, "words": self.words,
-                "errors": c.get("error", 0), "warnings": c.get("warning", 0), "info": c.get("info", 0)}
+        out = {"scenes": len(self.project.scenes) if self.checked is None else self.checked, "words": self.words,
+               "errors": c.get("error", 0), "warnings": c.get("warning", 0), "info": c.get("info", 0)}
+        if self.room is not None:
+            out["room"] = self.room.as_dict()
+        return out
 
     def exit_code(self) -> ExitCode:
         if self.exit_zero:
@@ -203,12 +210,20 @@ def resolve_settings(project: Project, options: CheckOptions | None = None) -> S
     return Settings(codes, overrides, per_file)
 
 
+def run_codes(project: Project, options: CheckOptions) -> set[str]:
+    """The codes a run uses: the selection, without the Writers' Room's unless ``room``."""
+    from novelforge.rules.registry import room_codes
+
+    codes = resolve_settings(project, options).codes
+    return codes if options.room is not None else codes - room_codes()
+
+
 def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) -> Report:
     settings = resolve_settings(project, options)
-    codes, overrides, per_file = settings.codes, settings.overrides, settings.per_file
+    codes, overrides, per_file = run_codes(project, options), settings.overrides, settings.per_file
     baseline = suppress.read_baseline(project.root) if options.use_baseline else None
     run_key = None
-    if cache is not None:
+    if cache is not None and options.room is None:   # a room run asks the response cache instead
         run_key = keys.run_key(project, codes, overrides, per_file, baseline, options.scenes)
         cached = cache.get(run_key, _run_shape)
         if cached is not None:
@@ -225,6 +240,13 @@ def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) 
     rule_cache = cache if options.scenes is None else None
     ctx = Context(session)
     found = list(project.diagnostics) + run_rules(ctx, codes, rule_cache, options.scenes)
+    room = None
+    if options.room is not None:
+        from novelforge.room.run import RoomStats, run_room
+
+        room = RoomStats()
+        reviewers = [RULES[c].check() for c in sorted(codes) if RULES[c].scope == "room" and RULES[c].check]
+        found += run_room(session, reviewers, options.room, room, options.scenes, failures="NF704" in codes)
 
     # filters: selection (load findings too), per-file ignores, severity overrides
     kept: list[Diagnostic] = []
@@ -250,7 +272,9 @@ def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) 
     if cache is not None and run_key is not None:
         cache.set(run_key, (kept, suppressed, baselined, words, promises))
         cache.flush()
-    return _report(project, options, kept, suppressed, baselined, hits, words, promises)
+    report = _report(project, options, kept, suppressed, baselined, hits, words, promises)
+    report.room = room
+    return report
 
 
 def _run_shape(value) -> bool:
@@ -303,6 +327,10 @@ def _check_config_selectors(project: Project) -> None:
                               help="`novelforge rules` lists every rule")
 
 
+def _room(codes: set[str]) -> set[str]:
+    return {c for c in codes if RULES[c].scope == "room"}
+
+
 def _apply_suppressions(project: Project, ctx: Context, diags: list[Diagnostic], codes: set[str],
                         overrides: dict[str, Severity],
                         per_file: list[tuple[str, set[str]]] = (),
@@ -340,6 +368,8 @@ def _unused(scene, wins, ctx: Context, codes: set[str] | None = None) -> list[Di
     needed by a full run, and a blanket one (no codes) only when every rule ran."""
     out = []
     ran = set(RULES if codes is None else codes) - {"NF901"}
+    # every rule: the Writers' Room's only when it ran (`--room`)
+    every = {c for c, r in RULES.items() if c != "NF901" and (r.scope != "room" or _room(ran))}
     for w in wins:
         d = w.directive
         bad = [c for c in d.codes if resolve_selector(c) is None]
@@ -349,7 +379,7 @@ def _unused(scene, wins, ctx: Context, codes: set[str] | None = None) -> list[Di
             continue
         elif d.kind == "enable":
             continue
-        elif (d.codes and not w.codes <= ran) or (not d.codes and ran != set(RULES) - {"NF901"}):
+        elif (d.codes and not w.codes <= ran) or (not d.codes and ran != every):
             continue
         else:
             what = ", ".join(d.codes) if d.codes else "all rules"

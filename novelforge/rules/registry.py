@@ -14,7 +14,8 @@ from typing import Callable, Iterable
 
 from novelforge.diagnostics import Diagnostic, Severity
 
-SCOPES = ("load", "scene", "project", "meta")
+# `room`: a Writers' Room reviewer (an LLM), run only with `check --room` / `review`
+SCOPES = ("load", "scene", "project", "meta", "room")
 
 # What a rule may declare it reads (``@rule(..., reads=…)``), a closed vocabulary. The
 # engine keys a scene rule's cached findings on exactly these inputs, and ``check
@@ -133,6 +134,12 @@ def rule(code: str, name: str, severity: Severity | str, scope: str, *, reads: I
 def declare(code: str, name: str, severity: Severity | str, scope: str, docs: str) -> Rule:
     """Register a rule whose findings are produced elsewhere (the loader, the engine)."""
     return _register(Rule(code, name, Severity(severity), scope, inspect.cleandoc(docs), None))
+
+
+def room_codes() -> set[str]:
+    """The Writers' Room's codes (scope ``room``): never run without ``--room``."""
+    _ensure_loaded()
+    return {c for c, r in RULES.items() if r.scope == "room"}
 
 
 def all_rules() -> list[Rule]:
