@@ -12,9 +12,8 @@ from pathlib import Path
 
 from novelforge.errors import UsageError
 from novelforge.ledger.suggest import Candidate
+from novelforge.project.layout import CANON, PROMISES_KIND, REJECTED_FILE
 from novelforge.util import atomic_write
-
-REJECTED_FILE = ".novelforge/promises-rejected.json"
 
 
 def load_rejected(root: Path) -> set[str]:
@@ -68,7 +67,7 @@ def _inside_or_refuse(root: Path, folder: Path, rel: str, doing: str = "written"
 
 def accept(root: Path, candidate: Candidate) -> Path:
     """Write the candidate as a declared promise; the prose is never touched."""
-    rel = f"canon/promises/{candidate.id}.yaml"
+    rel = f"{CANON}/{PROMISES_KIND}/{candidate.id}.yaml"
     path = Path(root) / rel
     _inside_or_refuse(Path(root), path.parent, rel)
     if path.exists() or path.is_symlink():
