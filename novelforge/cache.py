@@ -36,8 +36,10 @@ import stat
 from pathlib import Path
 from typing import Any, Callable
 
+from novelforge.project.layout import LEGACY_CACHE_DIR
+
 CACHE_ENV = "NOVELFORGE_CACHE_DIR"
-LEGACY_DIR = ".novelforge/cache"   # where 0.1 kept it; never read now
+LEGACY_DIR = LEGACY_CACHE_DIR   # where 0.1 kept it; never read now
 MAGIC = b"NFC1"
 KEY_FILE = "hmac.key"
 _TAG = 32
