@@ -32,6 +32,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator
 
 from novelforge.errors import NovelForgeError
+from novelforge.project.layout import STATE_DIR
 
 # settings that make git run a program, pinned off for every git process we start
 HARDENED_CONFIG = (
@@ -49,7 +50,7 @@ HARDENED_CONFIG = (
 _DROPPED_ENV = ("GIT_EXTERNAL_DIFF", "GIT_PAGER", "PAGER", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_SSH",
                 "GIT_SSH_COMMAND", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_PROXY_COMMAND")
 # folders of a project that never hold project files
-SKIPPED_DIRS = {".git", ".novelforge"}
+SKIPPED_DIRS = {".git", STATE_DIR}
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 
