@@ -16,12 +16,10 @@ from pathlib import Path
 import pytest
 
 from gitrepo import example_repo, git
-from test_cli import ROOT, make_project
-
 from novelforge import api
-from novelforge.errors import (NothingStaged, NothingToCheck, OptionError, PathNotFound, ProjectNotFound,
-                               UnknownFormat)
+from novelforge.errors import NothingStaged, NothingToCheck, OptionError, PathNotFound, ProjectNotFound, UnknownFormat
 from novelforge.formats import CHECK
+from test_cli import ROOT, make_project
 
 EXAMPLE = ROOT / "examples" / "ember-crown"
 FLAG = re.compile(r"--[a-z]")

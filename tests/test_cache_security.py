@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from gitrepo import EXAMPLE, commit_all, git, git_env
-
 from novelforge import cache as C
 from novelforge.project.loader import load_project
 from novelforge.rules.engine import CheckOptions, check_project

@@ -262,7 +262,8 @@ def test_unreadable_contracts_and_settings_are_not_compared(tmp_path):
     assert diff.notes == ["could not read `contracts/world.yaml` in feature; its contracts are not compared",
                           "could not read `novelforge.yaml` in feature; its settings are not compared"]
     # a contract that does not load (an unknown field type) is not "removed" either
-    diff = diff_of(tmp_path / "one", {"contracts/world.yaml": CONTRACTS.replace("type: forbid", "type: forbid\n  severity: 12")})
+    bad = CONTRACTS.replace("type: forbid", "type: forbid\n  severity: 12")
+    diff = diff_of(tmp_path / "one", {"contracts/world.yaml": bad})
     assert [c.id for c in diff.contracts if c.status == "removed"] == []
     assert any("world.no-guns" in n for n in diff.notes), diff.notes
 

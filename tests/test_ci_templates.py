@@ -423,8 +423,8 @@ def test_gitlab_a_failing_canon_diff_does_not_skip_the_check(tmp_path, capsys):
     repo, project = make_repo(tmp_path)
     assert call(capsys, "init", "--ci", "gitlab", str(project))[0] == 0
     ci = load_yaml(repo / ".gitlab-ci.yml")
-    (project / SCENE).write_text((project / SCENE).read_text("utf-8").replace("characters: [", "characters: [nobody-at-all, ", 1),
-                                 "utf-8")
+    scene = (project / SCENE).read_text("utf-8")
+    (project / SCENE).write_text(scene.replace("characters: [", "characters: [nobody-at-all, ", 1), "utf-8")
     propose_change(repo, project, (project / SCENE).read_text("utf-8"))
     # a novelforge whose canon diff fails
     bin_dir = tmp_path / "failing"

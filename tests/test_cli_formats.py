@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 
 from gitrepo import example_repo
-from test_cli import ROOT, assert_one_line_error, call, make_project
-
 from novelforge import formats
 from novelforge.errors import OptionError, UnknownFormat
+from test_cli import ROOT, assert_one_line_error, call, make_project
 
 EXAMPLE = str(ROOT / "examples" / "ember-crown")
 
@@ -83,7 +82,8 @@ def test_lookup_and_suffixes():
     assert formats.EXPORT.for_suffix("book.markdown").name == "md"
     assert formats.EXPORT.for_suffix("book.pdf") is None
     assert [f.name for f in formats.EXPORT.values() if f.binary] == ["docx", "docx-reading", "epub"]
-    assert "json" in formats.CHECK and len(formats.CHECK) == 5 and formats.CHECK.metavar == "text|json|sarif|github|junit"
+    assert "json" in formats.CHECK and len(formats.CHECK) == 5
+    assert formats.CHECK.metavar == "text|json|sarif|github|junit"
 
 
 # ----------------------------------------------------------------------------- JSON version

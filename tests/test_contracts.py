@@ -54,7 +54,8 @@ def test_pov_scene_range_and_chapter_filters(tmp_path):
               "02-b/01-two.md": ("bram", "Bram lit the lamp.\n"),
               "03-c/01-three.md": ("aria", "Aria lit the lamp.\n")}
     base = "  type: forbid\n  terms: [lamp]\n"
-    assert [f for f, *_ in found(project(tmp_path / "p", "x:\n" + base + "  pov: [bram]\n", scenes), "NF301")] == ["01-two.md"]
+    pov = project(tmp_path / "p", "x:\n" + base + "  pov: [bram]\n", scenes)
+    assert [f for f, *_ in found(pov, "NF301")] == ["01-two.md"]
     assert [f for f, *_ in found(project(tmp_path / "s", "x:\n" + base + "  scenes: {from: two, to: three}\n", scenes),
                                  "NF301")] == ["01-two.md", "01-three.md"]
     assert [f for f, *_ in found(project(tmp_path / "c", "x:\n" + base + "  chapters: [1, 03-c]\n", scenes),
@@ -86,16 +87,17 @@ def test_prefer_matches_across_a_line_break(tmp_path):
 def test_consistency_reports_the_rarer_variant_and_the_right_one_on_a_tie(tmp_path):
     root = project(tmp_path / "n", "s:\n  type: consistency\n  either: {grey: gray}\n",
                    {"01-a/01-x.md": ("aria", "A gray sky.\n"), "01-a/02-y.md": ("aria", "A grey sea.\n")})
-    assert [(f, m.split(";")[0]) for f, _l, _c, m in found(root, "NF303")] == [("01-x.md", "`gray` and `grey` are both used")]
+    assert [(f, m.split(";")[0]) for f, _l, _c, m in found(root, "NF303")] == [
+        ("01-x.md", "`gray` and `grey` are both used")]
 
 
 def test_require_with_units(tmp_path):
     contract = "p:\n  type: require-with\n  if: spell\n  then: blood\n  within: {}\n"
     prose = "The spell held. Blood ran.\n\nAnother spell.\n"
-    assert [l for _f, l, _c, _m in found(project(tmp_path / "s", contract.format("sentence"),
-                                                 {"01-a/01-x.md": ("aria", prose)}), "NF304")] == [7, 9]
-    assert [l for _f, l, _c, _m in found(project(tmp_path / "p", contract.format("paragraph"),
-                                                 {"01-a/01-x.md": ("aria", prose)}), "NF304")] == [9]
+    assert [line for _f, line, _c, _m in found(project(tmp_path / "s", contract.format("sentence"),
+                                                       {"01-a/01-x.md": ("aria", prose)}), "NF304")] == [7, 9]
+    assert [line for _f, line, _c, _m in found(project(tmp_path / "p", contract.format("paragraph"),
+                                                       {"01-a/01-x.md": ("aria", prose)}), "NF304")] == [9]
     assert found(project(tmp_path / "c", contract.format("scene"), {"01-a/01-x.md": ("aria", prose)}), "NF304") == []
 
 
@@ -120,7 +122,8 @@ def test_comments_and_front_matter_never_trigger_contracts(tmp_path):
 def test_prefilters_never_change_the_matches():
     import re
 
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
 
     from novelforge.rules.contracts_common import Finder, required_literals, terms_regex
 
@@ -129,7 +132,8 @@ def test_prefilters_never_change_the_matches():
     assert required_literals(r"(foo)?bar") == ("bar",)
     assert required_literals(r"[a-z]+") is None
 
-    words = st.sampled_from(["musket", "Musket", "lord", "Lord Bram", "_musket_", "o'musket", "muskets", "é", " ", "\n", ". "])
+    words = st.sampled_from(["musket", "Musket", "lord", "Lord Bram", "_musket_", "o'musket", "muskets", "é",
+                             " ", "\n", ". "])
 
     @settings(max_examples=150, deadline=None)
     @given(st.lists(words, max_size=30), st.booleans())

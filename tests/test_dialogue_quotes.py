@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from novelforge.analysis import Session
 from novelforge.ledger.suggest import suggest
 from novelforge.project.loader import load_project
-from novelforge.analysis import Session
 from novelforge.rules.engine import CheckOptions, check_project
 
 SCENE = """---

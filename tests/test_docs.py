@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT
-
 from novelforge.rules.registry import all_rules, catalogue_markdown
 
 

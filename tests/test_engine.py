@@ -12,7 +12,6 @@ from novelforge.diagnostics import Severity
 from novelforge.errors import ConfigError, ExitCode
 from novelforge.project.loader import load_project
 from novelforge.report import render
-from novelforge.rules import engine
 from novelforge.rules.engine import CheckOptions, check_project
 from novelforge.rules.suppress import BASELINE_FILE, write_baseline
 
@@ -463,7 +462,8 @@ def test_a_change_re_runs_only_the_rules_that_read_it(broken, counted_rules):
     location.write_text(location.read_text("utf-8").replace("A hill town", "A cold hill town"), "utf-8")
     second = run(broken, use_cache=True)
     again = {code for _scene, code in counted_rules}
-    assert again == {c for c, r in RULES.items() if r.scope == "scene" and r.check is not None and r.reads_canon("locations")}
+    assert again == {c for c, r in RULES.items()
+                     if r.scope == "scene" and r.check is not None and r.reads_canon("locations")}
     assert "NF406" not in again and "NF402" in again
     assert [d.sort_key() for d in second.diagnostics] == [d.sort_key() for d in first.diagnostics]
 

@@ -118,7 +118,8 @@ def test_bad_front_matter_setting_points_at_the_yaml_line(tmp_path, capsys):
     code, _out, err = call(capsys, "export", str(root), "-f", "md", "-o", str(tmp_path / "b.md"))
     assert code == 2
     assert one_line_error(err).startswith(
-        "error: novelforge.yaml:4:18: unknown key `export.front_matter.0.txet` in `novelforge.yaml` — did you mean `text`?")
+        "error: novelforge.yaml:4:18: unknown key `export.front_matter.0.txet` in `novelforge.yaml` — "
+        "did you mean `text`?")
 
 
 def test_broken_scene_is_left_out_with_a_warning(tmp_path, capsys):

@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from conftest import EXAMPLES, ROOT
 
 docx = pytest.importorskip("docx")
@@ -21,7 +22,12 @@ from docx.shared import Inches, Pt  # noqa: E402
 from novelforge.errors import ConfigError  # noqa: E402
 from novelforge.export.book import Paragraph, Run, build_book  # noqa: E402
 from novelforge.export.docx_manuscript import (  # noqa: E402
-    default_keyword, default_surname, render_manuscript, round_words, write_manuscript)
+    default_keyword,
+    default_surname,
+    render_manuscript,
+    round_words,
+    write_manuscript,
+)
 from novelforge.export.docx_reading import render_reading_copy, write_reading_copy  # noqa: E402
 from novelforge.project.loader import load_project  # noqa: E402
 

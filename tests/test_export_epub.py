@@ -15,8 +15,8 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from conftest import EXAMPLES
 
+from conftest import EXAMPLES
 from novelforge.errors import UsageError
 from novelforge.export.book import stable_identifier
 from novelforge.export.writer import ExportOptions, prepare, render

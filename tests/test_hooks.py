@@ -18,7 +18,8 @@ from test_cli import assert_one_line_error, call
 
 CANON = "id: aria\nname: Aria Vell\naliases: [Aria]\n"
 CLEAN_SCENE = "---\ntitle: The Gate\npov: aria\ncharacters: [aria]\n---\n\nAria walked to the gate and waited.\n"
-CLEAN_SCENE_2 = "---\ntitle: The Gate\npov: aria\ncharacters: [aria]\n---\n\nAria walked to the gate and waited for dawn.\n"
+CLEAN_SCENE_2 = ("---\ntitle: The Gate\npov: aria\ncharacters: [aria]\n---\n\n"
+                 "Aria walked to the gate and waited for dawn.\n")
 # `nobody` is no character in the canon: an error finding
 ERROR_SCENE = "---\ntitle: The Gate\npov: aria\ncharacters: [aria, nobody]\n---\n\nAria walked to the gate.\n"
 FOREIGN_HOOK = "#!/bin/sh\necho 'the team hook'\nexit 0\n"

@@ -41,8 +41,8 @@ def test_kill_lists_new_findings_and_never_edits_files(repo, capsys):
 
 
 def test_set_attribute_json(repo, capsys):
-    code, out, _err = call(capsys, "impact", str(repo), "--set", "bram.status=dead", "--set", "bram.died_in=the-summons",
-                           "--format", "json")
+    code, out, _err = call(capsys, "impact", str(repo), "--set", "bram.status=dead",
+                           "--set", "bram.died_in=the-summons", "--format", "json")
     doc = json.loads(out)
     assert code == 0 and doc["version"] == 1
     assert doc["changed"]["entities"] == ["characters/bram"]

@@ -72,7 +72,8 @@ def test_heading_lines(line, kind, title):
 
 @pytest.mark.parametrize("line", [
     "Part of the crowd went home.", "Book two of his memoirs, he said, was lost, and so was the third.",
-    "I went out.", "D. Appleton and Co.", "M.", "Chapter and verse, she said, until the end of time, and then some more.",
+    "I went out.", "D. Appleton and Co.", "M.",
+    "Chapter and verse, she said, until the end of time, and then some more.",
 ])
 def test_prose_lines_are_not_headings(line):
     assert match_heading(line) is None
@@ -151,7 +152,8 @@ CHAPTER III. THE END.
 def test_gutenberg_text(tmp_path):
     book = book_of(tmp_path, "novel.txt", GUTENBERG)
     assert book.title == "The Test Novel" and book.author == "Ada Example"
-    assert [c.title for c in book.chapters] == ["Chapter I. The Start", "Chapter II. The Middle", "Chapter III. The End"]
+    assert [c.title for c in book.chapters] == ["Chapter I. The Start", "Chapter II. The Middle",
+                                                "Chapter III. The End"]
     assert [len(c.scenes) for c in book.chapters] == [2, 3, 1]
     first = book.chapters[0].scenes[0].paragraphs
     assert len(first) == 2 and "\n" not in first[0] and first[0].count("alpha") == 60   # hard wraps joined
@@ -196,8 +198,8 @@ def test_title_on_the_next_line(tmp_path):
 
 
 def test_part_one_and_numbered_chapters(tmp_path):
-    text = "\n\n".join(["Part One", "Chapter 1", prose(40), "Chapter 2", prose(40), "Part Two", "An epigraph, said somebody.",
-                        "Chapter 3", prose(40)])
+    text = "\n\n".join(["Part One", "Chapter 1", prose(40), "Chapter 2", prose(40),
+                        "Part Two", "An epigraph, said somebody.", "Chapter 3", prose(40)])
     book = book_of(tmp_path, "p.txt", text)
     assert [(c.part, c.title) for c in book.chapters] == [("Part One", "Chapter 1"), ("Part One", "Chapter 2"),
                                                           ("Part Two", "Chapter 3")]

@@ -210,7 +210,8 @@ def test_unsupported_formats_say_what_to_do(tmp_path, capsys):
         assert words in refused(capsys, tmp_path, source)
     source = tmp_path / "x.txt"
     source.write_text("Hello.", "utf-8")
-    assert "`--format odt` is not a format of `novelforge import`" in refused(capsys, tmp_path, source, "--format", "odt")
+    message = refused(capsys, tmp_path, source, "--format", "odt")
+    assert "`--format odt` is not a format of `novelforge import`" in message
 
 
 # ----------------------------------------------------------------------------- the target

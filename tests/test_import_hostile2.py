@@ -9,7 +9,6 @@ import random
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -37,8 +36,10 @@ def renamed_docx(body: bytes | None = None, *, by_default: bool = False, extra: 
                 raw = raw.replace(b"</Relationships>", rels_extra + b"</Relationships>")
             elif name == "[Content_Types].xml":
                 if by_default:
-                    raw = raw.replace(b'<Override PartName="/word/document.xml" ContentType="' + MAIN_TYPE + b'"/>', b"")
-                    raw = raw.replace(b"<Default ", b'<Default Extension="dat" ContentType="' + MAIN_TYPE + b'"/><Default ', 1)
+                    override = b'<Override PartName="/word/document.xml" ContentType="' + MAIN_TYPE + b'"/>'
+                    raw = raw.replace(override, b"")
+                    default = b'<Default Extension="dat" ContentType="' + MAIN_TYPE + b'"/>'
+                    raw = raw.replace(b"<Default ", default + b"<Default ", 1)
                 else:
                     raw = raw.replace(b"/word/document.xml", b"/word/document.dat")
                 raw = raw.replace(b"</Types>", types_extra + b"</Types>")
@@ -105,7 +106,8 @@ def test_an_svg_image_with_a_doctype_is_not_a_false_alarm(tmp_path):
     rel = (b'<Relationship Id="rId98" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
            b'relationships/image" Target="media/image1.svg"/>')
     source = tmp_path / "svg.docx"
-    source.write_bytes(renamed_docx(rels_extra=rel, types_extra=b'<Default Extension="svg" ContentType="image/svg+xml"/>',
+    source.write_bytes(renamed_docx(rels_extra=rel,
+                                    types_extra=b'<Default Extension="svg" ContentType="image/svg+xml"/>',
                                     extra={"word/media/image1.svg": svg}))
     assert import_file(source, tmp_path / "p", ImportOptions(title="T")).words == 2
 

@@ -14,8 +14,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, EXAMPLES
 
+from conftest import CORPUS, EXAMPLES
 from novelforge.cli import app as cli_app
 from novelforge.import_ import ImportOptions, import_file
 from novelforge.project.loader import load_project
@@ -59,7 +59,8 @@ def chapter_titles(root: Path) -> list[str]:
 def export_to(root: Path, fmt: str, out: Path, typography: bool = False) -> Path:
     from novelforge.export.writer import ExportOptions, prepare, render
 
-    if fmt.startswith("docx") and not _have(f"novelforge.export.{'docx_reading' if fmt == 'docx-reading' else 'docx_manuscript'}"):
+    writer = "docx_reading" if fmt == "docx-reading" else "docx_manuscript"
+    if fmt.startswith("docx") and not _have(f"novelforge.export.{writer}"):
         pytest.skip(f"the {fmt} exporter is not in this checkout yet")
     out.write_bytes(render(prepare(load_project(root), fmt, ExportOptions(typography=typography))))
     return out

@@ -148,7 +148,8 @@ def test_single_quotes_inside_double_quoted_speech_stay_nested():
     text = ("“Such a dream. ‘Why,’ thinks I, ‘what’s the row?’ ‘Stop,’ says he. ‘Halloa,’ says I. "
             "And so it went.”\n\n“What do you think of that?”")
     idx = index(text)
-    assert spans(text, [(d.start, d.end) for d in idx.dialogue]) == [text.split("\n\n")[0], "“What do you think of that?”"]
+    assert spans(text, [(d.start, d.end) for d in idx.dialogue]) == [text.split("\n\n")[0],
+                                                                     "“What do you think of that?”"]
 
 
 def test_mentions_in_dialogue_are_flagged():

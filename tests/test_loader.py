@@ -105,7 +105,8 @@ def test_broken_yaml_in_front_matter_reports_file_lines(tmp_path):
 
 
 def test_broken_yaml_in_canon_markdown_front_matter(tmp_path):
-    project = load(tmp_path, {"canon/characters/aria.md": "---\nname: Aria\naliases: [a, b\n---\nHeir of the Ember line.\n"})
+    project = load(tmp_path, {
+        "canon/characters/aria.md": "---\nname: Aria\naliases: [a, b\n---\nHeir of the Ember line.\n"})
     d = only(project, "NF001")
     assert d.path == "canon/characters/aria.md"
     assert d.line == 4  # the YAML gives up at the closing line; file lines, not YAML lines

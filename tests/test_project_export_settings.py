@@ -33,7 +33,8 @@ def problems(config: str) -> list[tuple]:
      ("NF009", "warning", 3, 10, "unknown key `export.epub.scene_brake` in `novelforge.yaml` — "
                                  "did you mean `scene_break`?")),
     ("export:\n  front_mater: []\n",
-     ("NF009", "warning", 3, 3, "unknown key `export.front_mater` in `novelforge.yaml` — did you mean `front_matter`?")),
+     ("NF009", "warning", 3, 3, "unknown key `export.front_mater` in `novelforge.yaml` — "
+                                "did you mean `front_matter`?")),
     ("export:\n  modified: soon\n",
      ("NF004", "error", 3, 13, "`export.modified` is invalid: `soon` is not a date such as 2025-06-01 or "
                                "2025-06-01T09:30:00Z")),

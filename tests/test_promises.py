@@ -7,13 +7,13 @@ import json
 import re
 
 import pytest
+
+from conftest import EXAMPLES, FIXTURES
+from novelforge.analysis import Session
 from novelforge.cli import app as cli_app
 from novelforge.ledger.report import build_report, render
 from novelforge.project.loader import load_project
-from novelforge.analysis import Session
 from novelforge.rules.engine import CheckOptions, check_project
-
-from conftest import EXAMPLES, FIXTURES
 
 EMBER = EXAMPLES / "ember-crown"
 BROKEN = FIXTURES / "broken-novel"
@@ -77,7 +77,8 @@ def test_overdue(tmp_path):
 
     root = tmp_path / "ember"
     shutil.copytree(EMBER, root)
-    (root / "novelforge.yaml").write_text((EMBER / "novelforge.yaml").read_text() + "promises:\n  max-distance: 2 chapters\n")
+    (root / "novelforge.yaml").write_text((EMBER / "novelforge.yaml").read_text()
+                                          + "promises:\n  max-distance: 2 chapters\n")
     assert {r.id: r.status for r in _report(root).rows}["pale-lights"] == "overdue"
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from novelforge.analysis import Session
 from novelforge.cli import app as cli_app
 from novelforge.ledger.suggest import suggest
 from novelforge.project.loader import load_project
-from novelforge.analysis import Session
 
 
 def make(tmp: Path, scenes: list[str], canon: dict[str, str] | None = None) -> Path:
@@ -172,7 +172,8 @@ def test_payoff_rare_terms_weigh_more_and_only_later_scenes_count(tmp_path):
     root = make(tmp_path, scenes, {"promises/vault.yaml": "description: Ann's key to the Wexcombe vault\nkind: clue\n"})
     found = _payoffs(root, "vault")
     assert found and "Wexcombe vault stood open" in found[0].excerpt
-    assert all("found the Wexcombe vault key" not in p.excerpt for p in found)   # the setup scene itself is not a payoff
+    # the setup scene itself is not a payoff
+    assert all("found the Wexcombe vault key" not in p.excerpt for p in found)
 
 
 def test_payoff_terms_the_book_never_uses_are_ignored(tmp_path):
@@ -189,12 +190,16 @@ def test_payoff_terms_the_book_never_uses_are_ignored(tmp_path):
      ['"The Wexcombe ferryman is kind," said Ann.', FILLER, "The Wexcombe ferryman smiled."]),
     ("secret", ["Ann kept the secret of the Wexcombe ferry.", FILLER, "The Wexcombe ferry sank."],
      ["Ann felt a secret satisfaction at the Wexcombe ferry.", FILLER, "The Wexcombe ferry sank."]),
-    ("appointment", ['"We shall meet the Wexcombe ferryman at midnight," said Ann.', FILLER, "The Wexcombe ferryman came."],
+    ("appointment",
+     ['"We shall meet the Wexcombe ferryman at midnight," said Ann.', FILLER, "The Wexcombe ferryman came."],
      ['"We met the Wexcombe ferryman yesterday," said Ann.', FILLER, "The Wexcombe ferryman came."]),
     ("unexplained", ["I heard a strange noise from the Wexcombe cellar.", FILLER, "The Wexcombe cellar was empty."],
      ["I heard a loud noise from the Wexcombe cellar.", FILLER, "The Wexcombe cellar was empty."]),
-    ("mystery-question", ['"Who was it that drowned the Wexcombe ferryman?" asked Ann.', FILLER, FILLER, FILLER, "The Wexcombe ferryman drowned."],
-     ['"Who was it that drowned the Wexcombe ferryman?" asked Ann.', "The Wexcombe ferryman drowned.", FILLER, FILLER, FILLER]),
+    ("mystery-question",
+     ['"Who was it that drowned the Wexcombe ferryman?" asked Ann.', FILLER, FILLER, FILLER,
+      "The Wexcombe ferryman drowned."],
+     ['"Who was it that drowned the Wexcombe ferryman?" asked Ann.', "The Wexcombe ferryman drowned.",
+      FILLER, FILLER, FILLER]),
 ])
 def test_new_detectors_positive_and_negative(tmp_path, detector, pos, neg):
     assert detector in detectors(make(tmp_path / "a", pos))
@@ -313,7 +318,8 @@ LATER = "The Wexcombe ferry sank. The Wexcombe ferryman fled. At Wexcombe the ic
 @pytest.mark.parametrize("detector, sentence, found", [
     # archaic vows
     ("vow", '"Till the Wexcombe ferry be found never will I rest," said Ann.', True),        # inverted archaic vow
-    ("vow", '"I have sworn an oath that I would burn the Wexcombe ferry," said Ann.', True),  # an oath reported as sworn
+    # an oath reported as sworn
+    ("vow", '"I have sworn an oath that I would burn the Wexcombe ferry," said Ann.', True),
     ("vow", '"Having sworn to avenge the Wexcombe ferryman, I go," said Ann.', True),
     ("vow", '"I have sworn at the Wexcombe ferryman often," said Ann.', False),              # swearing, not an oath
     ("vow", '"Never will I forget the Wexcombe ferry," said Ann.', False),                   # a feeling, not a resolve
@@ -353,7 +359,8 @@ LATER = "The Wexcombe ferry sank. The Wexcombe ferryman fled. At Wexcombe the ic
     ("appointment", '"She shall have a month to choose the Wexcombe ferryman," said Tom.', True),
     ("appointment", 'On the door was written: "Twenty-nine days are given you for the Wexcombe ferry."', True),
     # a promise asked for and modal promises
-    ("vow", '"I bless you with this Wexcombe icon, and you must promise me you will never take it off," said Ann.', True),
+    ("vow", '"I bless you with this Wexcombe icon, and you must promise me you will never take it off," '
+            'said Ann.', True),
     ("vow", '"Promise me, therefore, to come to Wexcombe," said Ann.', True),
     ("vow", '"I may safely promise you never to dance at Wexcombe," said Ann.', True),
     ("vow", '"Didst not thou then promise me the Wexcombe ferry?" said Ann.', False),        # a promise recalled

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from novelforge.analysis import Session
 from novelforge.ledger.suggest import Book, suggest
 from novelforge.project.loader import load_project
-from novelforge.analysis import Session
 
 FILLER = "The rain fell on the roofs of the town. Nobody spoke for a while."
 CANON = {"ann": "Ann", "tobias": "Tobias", "bess": "Bess", "clem": "Clem"}
@@ -56,13 +56,15 @@ def test_chapters_with_their_own_characters_are_stories(tmp_path):
     root = make(tmp_path / "a", stories(["Ann met Tobias.", "Ann and Tobias walked.", "Tobias saw Ann.", "Ann slept."]))
     assert Book(*load(root)).unit_kind == "story"
     # a novel: the same characters in every chapter
-    novel = make(tmp_path / "b", [["Ann met Tobias.", "Bess saw Clem."], ["Ann and Bess talked.", "Tobias and Clem left."]])
+    novel = make(tmp_path / "b", [["Ann met Tobias.", "Bess saw Clem."],
+                                  ["Ann and Bess talked.", "Tobias and Clem left."]])
     assert Book(*load(novel)).unit_kind == "book"
 
 
 def test_a_candidate_late_in_its_story_ranks_lower(tmp_path):
     # the same sentence in the first scene of a four-scene story, then at the end of its last
-    scenes = [f"Ann met Tobias. {FILLER}", f"Ann and Tobias walked. {FILLER}", f"Tobias saw Ann. {FILLER}", f"Ann slept. {FILLER}"]
+    scenes = [f"Ann met Tobias. {FILLER}", f"Ann and Tobias walked. {FILLER}", f"Tobias saw Ann. {FILLER}",
+              f"Ann slept. {FILLER}"]
     early = make(tmp_path / "a", stories([f"{STRANGE} {scenes[0]}", *scenes[1:]]))
     late = make(tmp_path / "b", stories([*scenes[:3], f"{scenes[3]} {STRANGE}"]))
     c_early = next(c for c in run(early) if c.detector == "unexplained")
@@ -71,8 +73,9 @@ def test_a_candidate_late_in_its_story_ranks_lower(tmp_path):
 
 
 def test_no_story_penalty_in_a_novel(tmp_path):
-    a = make(tmp_path / "a", [[STRANGE, "Ann met Tobias."], ["Ann and Tobias walked.", "The Wexcombe cellar was empty."]])
-    b = make(tmp_path / "b", [["Ann met Tobias.", STRANGE], ["Ann and Tobias walked.", "The Wexcombe cellar was empty."]])
+    second = ["Ann and Tobias walked.", "The Wexcombe cellar was empty."]
+    a = make(tmp_path / "a", [[STRANGE, "Ann met Tobias."], list(second)])
+    b = make(tmp_path / "b", [["Ann met Tobias.", STRANGE], list(second)])
     conf = [next(c for c in run(r) if c.detector == "unexplained").confidence for r in (a, b)]
     assert conf[0] == conf[1]
 
@@ -109,7 +112,8 @@ def test_omens_are_strong_foreshadowing(tmp_path):
 
 
 def test_a_plan_said_aloud_ranks_below_a_plan_written_down(tmp_path):
-    said = make(tmp_path / "a", [['"I mean to find the Wexcombe ledger," said Ann.', FILLER, "The Wexcombe ledger lay open."]])
+    said = make(tmp_path / "a", [['"I mean to find the Wexcombe ledger," said Ann.', FILLER,
+                                  "The Wexcombe ledger lay open."]])
     written = make(tmp_path / "b", [["I mean to find the Wexcombe ledger.", FILLER, "The Wexcombe ledger lay open."]])
     conf = [next(c for c in run(r) if c.detector == "intent").confidence for r in (said, written)]
     assert conf[1] - conf[0] == pytest.approx(0.06)

@@ -36,8 +36,11 @@ def test_copy_is_exact_but_created_in_another_order(tmp_path):
         for name in files:
             rel = os.path.relpath(os.path.join(folder, name), a)
             assert (a / rel).read_bytes() == (source / rel).read_bytes() == (b / rel).read_bytes()
-    mtimes = lambda root: sorted((os.path.relpath(os.path.join(f, x), root), os.stat(os.path.join(f, x)).st_mtime_ns)
-                                 for f, _d, names in os.walk(root) for x in names)
+
+    def mtimes(root):
+        return sorted((os.path.relpath(os.path.join(f, x), root), os.stat(os.path.join(f, x)).st_mtime_ns)
+                      for f, _d, names in os.walk(root) for x in names)
+
     assert mtimes(a) != mtimes(b)
 
 

@@ -4,8 +4,6 @@ below manuscript/, a 20,000-line scene. Full size: ``python -m bench.reliability
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bench.reliability import scale

@@ -18,8 +18,7 @@ if str(ROOT) not in sys.path:          # bench/ is part of the checkout, not of 
 
 from bench.seeded import build  # noqa: E402
 from bench.seeded.inject import Injection, seed_project  # noqa: E402
-from bench.seeded.score import (FAMILIES, CheckRun, Finding, family_codes, family_table,  # noqa: E402
-                                score)
+from bench.seeded.score import FAMILIES, CheckRun, Finding, family_codes, family_table, score  # noqa: E402
 
 NOVEL = "a_study_in_scarlet"
 # Measured with the rules of this checkout: 34 of the 36 Study in Scarlet injections whose family has a

@@ -37,7 +37,8 @@ def test_a_payoff_window_that_cannot_be_read_is_a_finding(tmp_path, capsys, valu
     root = project(tmp_path, {"canon/promises/door.yaml": f"description: The door.\npayoff_within: {value}\n"})
     code, found, report = check(capsys, root)
     assert code == 1 and found == [("NF004", "canon/promises/door.yaml", 2, 16)]
-    assert "payoff window" in report["diagnostics"][0]["message"] or "payoff_within" in report["diagnostics"][0]["message"]
+    message = report["diagnostics"][0]["message"]
+    assert "payoff window" in message or "payoff_within" in message
     door = load_project(root).promises["door"]
     assert door.model.payoff_within is None and door.model.description == "The door."
 
@@ -45,7 +46,8 @@ def test_a_payoff_window_that_cannot_be_read_is_a_finding(tmp_path, capsys, valu
 def test_payoff_windows_in_promises_yaml_and_max_distance(tmp_path):
     root = project(tmp_path, {
         "novelforge.yaml": "title: T\npromises:\n  max-distance: 5 eons\n",
-        "promises.yaml": "door: {description: The door., payoff_within: -3, colour: red}\nring: {payoff_within: 2 scenes}\n",
+        "promises.yaml": ("door: {description: The door., payoff_within: -3, colour: red}\n"
+                          "ring: {payoff_within: 2 scenes}\n"),
     })
     p = load_project(root)
     assert sorted(where(d) for d in p.diagnostics) == [
@@ -216,7 +218,8 @@ def test_twenty_thousand_unknown_keys_are_validated_quickly_and_counted():
     assert len(loader.diags) == MAX_VALUE_FINDINGS + 1
     last = loader.diags[-1]
     assert (last.code, last.line, last.column) == ("NF009", MAX_VALUE_FINDINGS + 2, 1)
-    assert last.message == f"{n - MAX_VALUE_FINDINGS:,} more unknown keys in `novelforge.yaml`, from here on, are not listed one by one"
+    assert last.message == (f"{n - MAX_VALUE_FINDINGS:,} more unknown keys in `novelforge.yaml`, "
+                            "from here on, are not listed one by one")
 
 
 def test_twenty_thousand_unknown_keys_inside_a_block_keep_the_rest_of_it():
