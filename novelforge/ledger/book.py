@@ -127,24 +127,15 @@ class Book:
         self.unit_kind, self.unit = _units(self.scenes)
         self._unit_start: list[int] = []     # characters of the unit before each scene
         self._unit_len: dict[object, int] = {}
-        self._unit_first: dict[object, int] = {}
-        self._unit_last: dict[object, int] = {}
         for order, ((scene, _idx), key) in enumerate(zip(self.scenes, self.unit)):
             self._unit_start.append(self._unit_len.get(key, 0))
             self._unit_len[key] = self._unit_len.get(key, 0) + len(scene.text) - scene.body_start
-            self._unit_first.setdefault(key, order)
-            self._unit_last[key] = order
 
     def position(self, order: int, offset: int) -> float:
         """Where ``offset`` of scene ``order`` falls in its story unit: 0 at the start, 1 at the end."""
         scene = self.scenes[order][0]
         key = self.unit[order]
         return (self._unit_start[order] + offset - scene.body_start) / max(1, self._unit_len[key])
-
-    def unit_span(self, order: int) -> tuple[int, int]:
-        """The first and last scene (reading order) of the story unit scene ``order`` belongs to."""
-        key = self.unit[order]
-        return self._unit_first[key], self._unit_last[key]
 
     def lower(self, order: int) -> str:
         """Scene ``order``'s text in lower case, offset for offset: detectors match lower-case

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
-from novelforge.ledger.report import STATUSES, LedgerReport, _dist, _where
+from novelforge.ledger.rows import STATUSES, LedgerReport, distance_text, where
 
 COLORS = {"paid": "#2e7d32", "open": "#d18b00", "overdue": "#c62828", "orphaned": "#8e24aa", "premature": "#1565c0"}
 CSS = """
@@ -57,7 +57,7 @@ def _chart(report: LedgerReport) -> str:
         out.append(f'<line x1="{label_w}" y1="{base}" x2="{end_x:.1f}" y2="{base}" stroke="#eee"/>')
         sx = x(r.setup_words) if r.setup_words is not None else None
         px = x(r.payoff_words) if r.payoff_words is not None else None
-        title = f"<title>{escape(r.id)}: {escape(r.status)} — {escape(_dist(r))}</title>"
+        title = f"<title>{escape(r.id)}: {escape(r.status)} — {escape(distance_text(r))}</title>"
         if sx is not None and px is not None:
             a, b = sorted((sx, px))
             b = max(b, a + 4)
@@ -110,8 +110,8 @@ def render_html(report: LedgerReport, **_options) -> str:
     for r in report.rows:
         color = COLORS.get(r.status, "#555")
         rows.append(f"<tr><td><code>{escape(r.id)}</code><br><small>{escape(r.description or '')}</small></td>"
-                    f"<td>{escape(r.kind)}</td><td>{escape(_where(r.setups))}</td><td>{escape(_where(r.payoffs))}</td>"
-                    f"<td>{escape(_dist(r))}</td><td class=\"status\"><span style=\"background:{color}\">"
+                    f"<td>{escape(r.kind)}</td><td>{escape(where(r.setups))}</td><td>{escape(where(r.payoffs))}</td>"
+                    f"<td>{escape(distance_text(r))}</td><td class=\"status\"><span style=\"background:{color}\">"
                     f"{escape(r.status)}</span></td></tr>")
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>Promises — {escape(report.title)}</title><style>{CSS}</style></head><body>\n"

@@ -10,7 +10,6 @@ from novelforge.ledger import LedgerEntry, Site
 from novelforge.project.models import Project
 from novelforge.text.index import TextIndex
 
-UNITS = ("words", "scenes", "chapters")
 _WINDOW = re.compile(r"^\s*(\d+)\s*(words?|scenes?|chapters?)?\s*$", re.I)
 
 

@@ -1,5 +1,6 @@
 """The ledger report (``novelforge promises``): one row per promise — where it is planted,
-where it is paid, how far apart, and its status — rendered as text, JSON, Markdown or HTML.
+where it is paid, how far apart, and its status — rendered as text, JSON or Markdown here and
+as a page in :mod:`.html` (both read the rows of :mod:`.rows`, neither imports the other).
 
 The library computes; the CLI prints. JSON shape: docs/promises.md. The formats are the
 rows of :data:`novelforge.formats.PROMISES`.
@@ -7,61 +8,15 @@ rows of :data:`novelforge.formats.PROMISES`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from novelforge.formats import PROMISES, dump_json
-from novelforge.ledger import LedgerEntry, Site, build_ledger
+from novelforge.ledger import LedgerEntry, build_ledger
 from novelforge.ledger.measure import BookMap, book_map, describe, distance, first, to_end, window_for
+from novelforge.ledger.rows import KINDS, STATUSES, LedgerReport, Row, distance_text, where
 from novelforge.project.models import Project
 from novelforge.text.index import TextIndex
 
-KINDS = ("promise", "question", "clue", "mystery", "foreshadowing")
-STATUSES = ("open", "paid", "orphaned", "premature", "overdue")
-FORMATS = PROMISES
-
-
-@dataclass
-class Row:
-    id: str
-    kind: str
-    declared: bool
-    description: str | None
-    importance: str | None
-    status: str
-    setups: list[Site]
-    payoffs: list[Site]
-    distance: dict[str, int] | None      # setup → first payoff (or → end of book when open)
-    window: str | None                   # payoff_within / max-distance, as written back
-    setup_words: int | None = None       # word position of the first setup
-    payoff_words: int | None = None      # word position of the first payoff
-
-    def to_dict(self) -> dict[str, Any]:
-        def site(s: Site) -> dict[str, Any]:
-            return {"scene": s.scene, "path": s.path, "line": s.line, "column": s.column, "chapter": s.chapter}
-
-        return {"id": self.id, "kind": self.kind, "declared": self.declared, "description": self.description,
-                "importance": self.importance, "status": self.status,
-                "setups": [site(s) for s in self.setups], "payoffs": [site(s) for s in self.payoffs],
-                "distance": self.distance, "window": self.window}
-
-
-@dataclass
-class LedgerReport:
-    title: str
-    book: BookMap
-    rows: list[Row] = field(default_factory=list)
-    filtered: bool = False     # `--open` or `--kind` left some promises out
-
-    def counts(self) -> dict[str, int]:
-        return {s: sum(1 for r in self.rows if r.status == s) for s in STATUSES}
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"version": PROMISES["json"].version, "title": self.title,
-                "book": {"words": self.book.total_words, "scenes": self.book.scenes, "chapters": self.book.chapters},
-                "summary": {"total": len(self.rows), **self.counts()},
-                "promises": [r.to_dict() for r in self.rows]}
-
+__all__ = ["KINDS", "STATUSES", "LedgerReport", "Row", "build_report", "render", "render_json",
+           "render_markdown", "render_text"]
 
 def _row(project: Project, book: BookMap, entry: LedgerEntry) -> Row:
     promise = project.promises.get(entry.id)
@@ -99,22 +54,6 @@ def build_report(project: Project, indexes: dict[str, TextIndex], *, open_only: 
     return LedgerReport(project.config.title, book, rows, filtered=len(rows) < total)
 
 
-def _where(sites: list[Site]) -> str:
-    if not sites:
-        return "—"
-    s = sites[0]
-    more = f" (+{len(sites) - 1})" if len(sites) > 1 else ""
-    return f"{s.path.removeprefix('manuscript/')}:{s.line}{more}"  # the path names the scene
-
-
-def _dist(row: Row) -> str:
-    if row.distance is None:
-        return "—"
-    d = row.distance
-    text = f"{d['words']:,} w / {d['scenes']} sc / {d['chapters']} ch"
-    return text + (" (to end)" if not row.payoffs else "")
-
-
 def render_json(report: LedgerReport, **_options) -> str:
     return dump_json(report.to_dict())
 
@@ -123,7 +62,7 @@ def render_markdown(report: LedgerReport, **_options) -> str:
     out = [f"# Promises — {report.title}", "",
            "| id | kind | planted at | paid at | distance | status |", "|---|---|---|---|---|---|"]
     for r in report.rows:
-        out.append(f"| `{r.id}` | {r.kind} | {_where(r.setups)} | {_where(r.payoffs)} | {_dist(r)} | {r.status} |")
+        out.append(f"| `{r.id}` | {r.kind} | {where(r.setups)} | {where(r.payoffs)} | {distance_text(r)} | {r.status} |")
     out += ["", _summary(report)]
     return "\n".join(out) + "\n"
 
@@ -157,7 +96,7 @@ def render_text(report: LedgerReport, *, color: bool = False, width: int | None 
     for name in ("id", "kind", "planted at", "paid at", "distance", "status"):
         table.add_column(name, overflow="fold", no_wrap=name in ("id", "kind", "status"))
     for r in report.rows:
-        table.add_row(r.id, r.kind, _where(r.setups), _where(r.payoffs), _dist(r),
+        table.add_row(r.id, r.kind, where(r.setups), where(r.payoffs), distance_text(r),
                       f"[{STATUS_STYLE.get(r.status, 'white')}]{r.status}[/]")
     buf = io.StringIO()
     console = Console(file=buf, width=width or 200, force_terminal=color, no_color=not color,

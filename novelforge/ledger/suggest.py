@@ -31,12 +31,10 @@ import math
 import re
 from typing import Iterable
 
-from novelforge.ledger.book import (Book, Candidate, PayoffSuggestion, _WORD, _excerpt, _norm,
-                                    content_words)
+from novelforge.ledger.book import _WORD, Book, Candidate, PayoffSuggestion, _excerpt, _norm, content_words
 from novelforge.ledger.detectors import DETECTORS, Detector
 from novelforge.project.models import Project
 from novelforge.text.index import TextIndex
-
 
 # in a collection of stories, the last quarter of each story is its solution: what is named
 # there is mostly paid off, not set up

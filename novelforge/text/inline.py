@@ -117,10 +117,6 @@ def italic_ranges(text: str, start: int = 0, end: int | None = None) -> list[tup
     return sorted((e.inner_start, e.inner_end) for e in emphasis(text, start, end) if not e.strong)
 
 
-def in_ranges(ranges: list[tuple[int, int]], offset: int) -> bool:
-    return any(s <= offset < e for s, e in ranges)
-
-
 def without_markup(text: str) -> str:
     """The words of Markdown prose without emphasis markers and escapes, for counting them."""
     return text.replace("*", "").replace("_", "").replace("\\", "")

@@ -8,7 +8,6 @@ from typing import Iterable
 from novelforge.ledger.book import Book, Candidate, _excerpt, _make, content_words
 from novelforge.ledger.detectors.common import lc, rare_later
 
-
 # a plan or resolve in the first person: "I mean to find him", "to-morrow we shall start"
 _INTENT = lc(
     r"\b(?:I|we)\s+(?:mean|intend|am\s+determined|are\s+determined|have\s+(?:quite\s+)?(?:resolved|determined|decided|made\s+up\s+(?:my|our)\s+minds?)|resolved|determined)"

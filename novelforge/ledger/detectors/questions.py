@@ -8,7 +8,6 @@ from typing import Iterable
 from novelforge.ledger.book import Book, Candidate, _make, content_words
 from novelforge.text.index import TextIndex
 
-
 _QWORD = re.compile(r"^\W*(?:but\s+|and\s+|then\s+)?(who|why|what|where|how|whose|which)\b", re.I)
 _QTRIVIAL = re.compile(r"\b(?:do\s+you\s+(?:mean|think|say)|is\s+the\s+matter|are\s+you\s+doing|time\s+is\s+it|"
                        r"can\s+I\s+do|shall\s+I\s+do|have\s+you\s+done|is\s+it\s+to\s+you|do\s+you\s+want|"

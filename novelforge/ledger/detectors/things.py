@@ -7,13 +7,14 @@ from typing import Iterable
 
 from novelforge.ledger.book import STOPWORDS, Book, Candidate, _excerpt, _make, _norm, content_words
 from novelforge.ledger.detectors.common import lc, rare_later
-
+from novelforge.text.inline import emphasis
 
 # only strong adjectives: after "old", "strange" or "curious" a thing is described, not emphasised
 _EMPHASIS = lc(r"\b(locked|sealed|hidden|secret|mysterious|forbidden|missing|stolen|bloodstained|blood-stained)"
                r"\s+([a-z][a-z\-]{2,})\b")
 _STRONG_ADJ = frozenset("locked sealed hidden secret mysterious forbidden missing stolen bloodstained blood-stained".split())
-_ITALIC_WORD = re.compile(r"(?<![\w*_])[_*]([a-z][a-z\-]{2,}(?:\s+[a-z][a-z\-]{2,})?)[_*](?![\w*_])")
+# a word or two in italics (as CommonMark reads `_the letter_`, see novelforge.text.inline)
+_ITALIC_WORD = re.compile(r"[_*]([a-z][a-z\-]{2,}(?:\s+[a-z][a-z\-]{2,})?)[_*]")
 # Concrete things a reader expects to matter again when introduced with emphasis (a strong
 # adjective or italics): only these nouns count.
 CONCRETE = frozenset("""
@@ -35,13 +36,25 @@ country people family song life age world love memory mother father name word
 """.split())
 
 
+def _italic_words(text: str, idx) -> list[re.Match]:
+    """The italic spans of one or two lower-case words (`_the letter_`)."""
+    out = []
+    for start, end in idx.paragraphs:
+        for e in emphasis(text, start, end):
+            if not e.strong and e.inner_end - e.inner_start <= 60:
+                m = _ITALIC_WORD.fullmatch(text, e.start, e.end)
+                if m:
+                    out.append(m)
+    return sorted(out, key=lambda m: m.start())
+
+
 def detect_objects(book: Book) -> Iterable[Candidate]:
     seen: set[str] = set()
     for order, (scene, idx) in enumerate(book.scenes):
         text = scene.text
         hits = [(m, m.group(2), 0.45, m.group(1).lower() in _STRONG_ADJ)
                 for m in _EMPHASIS.finditer(book.lower(order), scene.body_start)]
-        hits += [(m, m.group(1).split()[-1], 0.4, False) for m in _ITALIC_WORD.finditer(text, scene.body_start)]
+        hits += [(m, m.group(1).split()[-1], 0.4, False) for m in _italic_words(text, idx)]
         for m, noun, conf, strong in hits:
             n = _norm(noun)
             if n in STOPWORDS or n in _ABSTRACT or n in seen or n.endswith("ly") or n.endswith("ing"):

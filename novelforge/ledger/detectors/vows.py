@@ -8,7 +8,6 @@ from typing import Iterable
 from novelforge.ledger.book import Book, Candidate, _excerpt, _make, content_words
 from novelforge.ledger.detectors.common import lc
 
-
 _VOW = re.compile(
     r"\b(?:I|we)\s+(?:do\s+|solemnly\s+|hereby\s+|will\s+|shall\s+|(?:may|can|must)\s+(?:safely\s+|solemnly\s+|faithfully\s+)?)?"
     r"(?:swear|vow|promise|pledge)\b(?P<rest>[^.!?\"”]{0,160})"
