@@ -57,6 +57,7 @@ class Report:
     words: int = 0
     from_cache: bool = False   # the whole result was reused: nothing changed since the last run
     checked: int | None = None  # scenes checked when not the whole book (``--changed``)
+    outside: int = 0           # findings left out because they are outside ``check PATH``'s paths
     changes: ChangeSet | None = None  # what ``check --changed`` / ``--staged`` compared and checked
     room: Any = None           # what the Writers' Room did (novelforge.room.run.RoomStats), with --room
 
@@ -295,12 +296,18 @@ def _report(project: Project, options: CheckOptions, kept: list[Diagnostic], sup
         kept = [d for d in kept if d.path in wanted]
     if options.paths:
         prefixes = [p.rstrip("/") for p in options.paths]
-        kept = [d for d in kept if any(d.path == p or d.path.startswith(p + "/") for p in prefixes)]
+        inside = [d for d in kept if any(d.path == p or d.path.startswith(p + "/") for p in prefixes)]
+        outside, kept = len(kept) - len(inside), inside
     report = Report(project, kept, options.fail_on or cfg.fail_on,
                     options.max_warnings if options.max_warnings is not None else cfg.max_warnings,
                     options.exit_zero, suppressed, baselined, hits, promises, words)
     if options.scenes is not None:
         report.checked = sum(1 for s in project.scenes if s.path in options.scenes)
+    if options.paths:   # the summary counts what is shown: the scenes under the paths
+        shown = [s for s in project.scenes if (options.scenes is None or s.path in options.scenes)
+                 and any(s.path == p or s.path.startswith(p + "/") for p in prefixes)]
+        report.checked, report.outside = len(shown), outside
+        report.words = sum(len(s.body.split()) for s in shown)
     return report
 
 
