@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.markup import escape
 
 from novelforge.report import finding_line
+from novelforge.wording import agree, plural
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -51,8 +52,6 @@ def _window(line: str, col: int) -> tuple[str, int]:
     return prefix + line[start:end] + suffix, col - start + len(prefix)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def render(report, *, color: bool = False, show_source: bool = True, **_options) -> str:
@@ -85,13 +84,15 @@ def render(report, *, color: bool = False, show_source: bool = True, **_options)
             emit(f"  [dim]= help:[/] {escape(d.help)}", f"  = help: {d.help}")
         out.append("")
     s = report.summary()
-    parts = [_plural(s["errors"], "error"), _plural(s["warnings"], "warning"), f"{s['info']:,} info"]
-    scope = f"{_plural(s['scenes'], 'scene')}, {_plural(s['words'], 'word')}"
+    parts = [plural(s["errors"], "error"), plural(s["warnings"], "warning"), f"{s['info']:,} info"]
+    scope = f"{plural(s['scenes'], 'scene')}, {plural(s['words'], 'word')}"
     extra = []
     if report.suppressed:
         extra.append(f"{report.suppressed} suppressed inline")
     if report.baselined:
         extra.append(f"{report.baselined} in the baseline")
+    if getattr(report, "outside", 0):
+        extra.append(f"{plural(report.outside, 'other finding')} outside the paths given")
     tail = f" ({'; '.join(extra)})" if extra else ""
     if report.diagnostics:
         emit(f"[bold]Found {', '.join(parts)}[/] in {scope}{tail}.", f"Found {', '.join(parts)} in {scope}{tail}.")
@@ -103,7 +104,7 @@ def render(report, *, color: bool = False, show_source: bool = True, **_options)
         if p["orphaned"]:
             line += f", {p['orphaned']} paid without a setup"
         if p["premature"]:
-            line += f", {p['premature']} paid before their setup"
+            line += f", {p['premature']} paid before {agree(p['premature'], 'its', 'their')} setup"
         if p["open_ids"]:
             shown = ", ".join(p["open_ids"][:5]) + (" …" if len(p["open_ids"]) > 5 else "")
             line += f" ({shown})"
