@@ -69,13 +69,13 @@ def kind(request: Request) -> str:
 
 
 def scene_id(request: Request) -> str | None:
-    m = re.search(r"^Scene `([^`]+)`", request.body["messages"][-1]["content"], re.M)
+    m = re.search(r"^Scene `([^`]+)`", request.body["messages"][1]["content"], re.M)
     return m.group(1) if m else None
 
 
 def scene_block(request: Request) -> str:
     """The text between the SCENE fence lines of the user message."""
-    user = request.body["messages"][-1]["content"]
+    user = request.body["messages"][1]["content"]
     m = re.search(r"^BEGIN (DATA-\w+) SCENE\n(.*?)^END \1 SCENE$", user, re.S | re.M)
     return m.group(2) if m else ""
 

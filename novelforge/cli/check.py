@@ -24,21 +24,21 @@ def _split(values: Optional[List[str]]) -> Optional[list[str]]:
 
 @app.command()
 def check(
-    paths: Optional[List[Path]] = typer.Argument(None,
+    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATH",
         help="Project folder, or files and folders inside it to report on "
              "(default: the project around the current folder)."),
     fmt: str = format_option(CHECK, help="Report format."),
     output: Optional[Path] = output_option("Write the report to this file instead of standard output."),
-    select: Optional[List[str]] = typer.Option(None, "--select",
+    select: Optional[List[str]] = typer.Option(None, "--select", metavar="RULES",
         help="Only these rules (codes, prefixes such as NF2, or names; comma-separated). Replaces `check: select`."),
-    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rules. Replaces `check: ignore`."),
-    extend_select: Optional[List[str]] = typer.Option(None, "--extend-select",
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", metavar="RULES", help="Skip these rules. Replaces `check: ignore`."),
+    extend_select: Optional[List[str]] = typer.Option(None, "--extend-select", metavar="RULES",
         help="Add rules to the configured selection."),
-    extend_ignore: Optional[List[str]] = typer.Option(None, "--extend-ignore",
+    extend_ignore: Optional[List[str]] = typer.Option(None, "--extend-ignore", metavar="RULES",
         help="Add rules to the configured ignores."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="error|warning|info",
         help="Lowest severity that makes the exit code 1 (default: `check: fail-on`, else error)."),
-    max_warnings: Optional[int] = typer.Option(None, "--max-warnings", min=0,
+    max_warnings: Optional[int] = typer.Option(None, "--max-warnings", min=0, metavar="N",
         help="Exit 1 when there are more warnings than this."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when there are findings."),
     no_cache: bool = typer.Option(False, "--no-cache",
@@ -92,7 +92,11 @@ def check(
         if changed or base is not None or staged:
             raise UsageError("--update-baseline records the whole book; "
                              "it cannot be combined with --changed or --staged")
-        done = api.record_baseline(paths=paths or (), options=options, use_cache=not no_cache, warn=warn)
+        from novelforge.cli.room_run import room_options
+
+        with room_options("check", estimate=False, max_cost=max_cost, no_cache=no_cache) as run:
+            options.room = run if room else None
+            done = api.record_baseline(paths=paths or (), options=options, use_cache=not no_cache, warn=warn)
         err_console().print(f"Recorded {done.count} findings in {done.rel}; later runs report only new ones.")
         raise typer.Exit(0)
 
