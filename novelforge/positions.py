@@ -26,12 +26,6 @@ class LineIndex:
     def offset(self, line: int, column: int) -> int:
         return self._starts[line - 1] + column - 1
 
-    def line_span(self, line: int) -> tuple[int, int]:
-        """Start offset and end offset (exclusive, before the newline) of a 1-based line."""
-        start = self._starts[line - 1]
-        end = self._starts[line] - 1 if line < len(self._starts) else None
-        return start, end if end is not None else -1
-
     @property
     def line_count(self) -> int:
         return len(self._starts)

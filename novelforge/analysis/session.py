@@ -80,10 +80,6 @@ class Session:
         self.analyse(self.focus)
         return self
 
-    def analysed(self, path: str) -> bool:
-        """Whether ``path`` has its full index already (asking does not analyse it)."""
-        return path in self._full
-
     def analyse(self, paths: Iterable[str] | None = None) -> None:
         """Give every scene of ``paths`` (default: all) its full index, in one batch: from
         the cache where the text is unchanged, else analysed (in two processes when many)."""
@@ -130,10 +126,6 @@ class Session:
         self.analyse()
         return {p: self._full[p] for p in self.by_path}
 
-    def analysed_indexes(self) -> dict[str, TextIndex]:
-        """The full indexes analysed so far (nothing more is analysed)."""
-        return dict(self._full)
-
     def _cached(self, scene: Scene) -> TextIndex | None:
         """The full index from the cache, if a run left it there (then it is kept)."""
         if self.cache is None:
@@ -145,11 +137,6 @@ class Session:
         return found
 
     # ------------------------------------------------------------------ focus
-    @property
-    def partial(self) -> bool:
-        """Whether some readable scenes are not analysed yet (a focused run)."""
-        return not self.complete
-
     def focus_scenes(self) -> list[Scene]:
         """The readable scenes whose findings the run wants, in reading order."""
         if self.focus is None:

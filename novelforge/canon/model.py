@@ -51,10 +51,6 @@ class EntityChange:
     def key(self) -> str:
         return f"{self.kind}/{self.id}"
 
-    @property
-    def old_key(self) -> str:
-        return f"{self.kind}/{self.old_id or self.id}"
-
     def to_json(self) -> dict:
         return {"kind": self.kind, "id": self.id, "key": self.key, "status": self.status,
                 "name": self.name, "old_id": self.old_id, "path": self.path, "old_path": self.old_path,

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from novelforge.formats import IMPACT, dump_json
 from novelforge.report import finding_line
+from novelforge.wording import agree, plural
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def _tally(r, bold: bool = False) -> str:
+    """`1 finding appears, 2 disappear, 3 scenes affected`."""
+    n, gone = len(r.appeared), len(r.disappeared)
+    return (f"{plural(n, 'finding')} {agree(n, 'appears', 'appear')}{'**' if bold else ''}, "
+            f"{gone} {agree(gone, 'disappears', 'disappear')}, {plural(len(r.scenes), 'scene')} affected")
 
 
 def render_text(r, **_options) -> str:
@@ -32,8 +36,7 @@ def render_text(r, **_options) -> str:
         out.append(f"{label} ({len(items)}):" if items else f"{label}: none.")
         out.extend("  " + finding_line(d) for d in items)
     out.append("")
-    out.append(f"{_plural(len(r.appeared), 'finding')} appear, {len(r.disappeared)} disappear, "
-               f"{_plural(len(r.scenes), 'scene')} affected.")
+    out.append(_tally(r) + ".")
     return "\n".join(out) + "\n"
 
 
@@ -41,8 +44,7 @@ def render_markdown(r, **_options) -> str:
     edits = ", ".join(f"`{e}`" for e in r.edits)
     title = f"Impact of {edits}" if r.edits else f"Impact of the changes since {r.before}"
     out = [f"## {title}", "",
-           f"**{_plural(len(r.appeared), 'finding')} appear**, {len(r.disappeared)} disappear, "
-           f"{_plural(len(r.scenes), 'scene')} affected.", ""]
+           f"**{_tally(r, bold=True)}.", ""]
     if r.scenes:
         out += ["| scene | why |", "|---|---|"]
         out += [f"| `{p}` | {'; '.join(w)} |" for p, w in r.scenes.items()]
