@@ -138,11 +138,6 @@ class OptionError(UsageError):
         return self._where() + (self._fill(self.template, flags) or ""), self._fill(self.help_template, flags)
 
 
-class ConfigOptionError(OptionError, ConfigError):
-    """A setting in ``novelforge.yaml`` that is wrong, where a parameter could stand in for
-    it (its help names the parameter)."""
-
-
 class UnknownFormat(OptionError):
     """``fmt`` is not one of the formats of ``command`` (a :class:`~novelforge.formats.FormatTable`)."""
 
