@@ -4,7 +4,8 @@ deterministic package.
 python-docx builds the parts that are small and fiddly (styles, the section, headers,
 core properties); the body — every paragraph of the book — is written here as
 WordprocessingML text, because python-docx's paragraph and run objects take about 10 s for
-the 11,000 paragraphs of *War and Peace* (this takes 0.1 s). :func:`package` saves the document, puts the body into ``word/document.xml``
+the 11,000 paragraphs of *War and Peace* (this takes 0.1 s). :func:`package` saves the
+document, puts the body into ``word/document.xml``
 and rewrites the zip with fixed timestamps and a fixed entry order, so the same book gives
 the same bytes.
 
@@ -17,10 +18,11 @@ import difflib
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping, Sequence
-from xml.sax.saxutils import escape as _escape, quoteattr
+from xml.sax.saxutils import escape as _escape
+from xml.sax.saxutils import quoteattr
 
 from pydantic import BaseModel
 

@@ -10,8 +10,8 @@ from html import escape
 from typing import Iterable
 
 from novelforge.export.book import Paragraph, Run
-from novelforge.export.matter import MatterSection
 from novelforge.export.job import ExportJob, setting
+from novelforge.export.matter import MatterSection
 
 ORNAMENT = "❧"
 RTL = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"}   # right-to-left scripts
@@ -186,5 +186,6 @@ nav.toc ol { list-style: none; padding-left: 1.2em; }
 nav.toc a { text-decoration: none; }
 section.chapter, section.matter { margin-top: 4em; }
 h2.part { font-size: 1.6em; margin-top: 5em; }
-@media print { body { max-width: none; background: none; } section.chapter { break-before: page; } nav.toc a { color: inherit; } }
+@media print { body { max-width: none; background: none; } section.chapter { break-before: page; } \
+nav.toc a { color: inherit; } }
 """

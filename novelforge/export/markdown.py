@@ -13,8 +13,8 @@ import re
 from typing import Iterable
 
 from novelforge.export.book import Paragraph, Run
-from novelforge.export.matter import MatterSection
 from novelforge.export.job import ExportJob
+from novelforge.export.matter import MatterSection
 
 BREAK = "* * *"
 _INLINE_SPECIAL = re.compile(r"([\\`*\[\]]|(?<!\w)_|_(?!\w))")   # `_` inside a word is text

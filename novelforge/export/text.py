@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from novelforge.export.book import Paragraph, Run
-from novelforge.export.matter import MatterSection
 from novelforge.export.job import ExportJob
+from novelforge.export.matter import MatterSection
 
 BREAK = "* * *"
 SEPARATOR = "\n\n"   # more space before a part or a chapter heading (three blank lines)

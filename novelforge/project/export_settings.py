@@ -16,8 +16,17 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Callable, Literal, Optional
 
-from pydantic import (AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model,
-                      field_validator, model_validator)
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 
 class _Block(BaseModel):
@@ -191,14 +200,14 @@ class EpubSettings(_Block):
 
     cover: Optional[str] = Field(None, description="The cover image (JPEG, PNG, GIF or SVG), a file inside the "
                                                    "project; `--cover` overrides it.")
-    scene_break: Ornament = Field(None, alias="scene_break", validation_alias=AliasChoices("scene_break", "scene-break"),
+    scene_break: Ornament = Field(None, validation_alias=AliasChoices("scene_break", "scene-break"),
                                   description="The ornament between scenes (default `❧`).")
 
 
 class HtmlSettings(_Block):
     """``export: {html: …}``."""
 
-    scene_break: Ornament = Field(None, alias="scene_break", validation_alias=AliasChoices("scene_break", "scene-break"),
+    scene_break: Ornament = Field(None, validation_alias=AliasChoices("scene_break", "scene-break"),
                                   description="The ornament between scenes (default `❧`).")
 
 

@@ -262,7 +262,8 @@ class ProjectFiles:
         except UnicodeDecodeError as exc:
             # exc.start indexes exc.object, which lacks the BOM that utf-8-sig strips
             line, col = _byte_position(exc.object, exc.start)
-            self.diag(P.UNREADABLE_FILE, f"`{rel}` is not UTF-8 text (byte 0x{exc.object[exc.start]:02x})", rel, line, col,
+            self.diag(P.UNREADABLE_FILE, f"`{rel}` is not UTF-8 text (byte 0x{exc.object[exc.start]:02x})", rel,
+                      line, col,
                       help="save the file as UTF-8 in your editor")
             return None
 
@@ -279,7 +280,8 @@ class ProjectFiles:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: natural_key(e.name))
         except OSError as exc:
-            self.diag(P.UNREADABLE_FILE, f"cannot read folder `{self.rel(folder)}`: {exc.strerror or exc}", self.rel(folder))
+            self.diag(P.UNREADABLE_FILE, f"cannot read folder `{self.rel(folder)}`: {exc.strerror or exc}",
+                      self.rel(folder))
             return dirs, files
         for entry in entries:
             if skipped(entry.name):

@@ -7,9 +7,9 @@ a :class:`~novelforge.project.yamlio.YamlDoc` for positions.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-import re
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
@@ -194,7 +194,8 @@ class ProjectConfig(_Strict):
     author: str | None = Field(None, description="Byline.")
     author_legal: str | None = Field(None, description="Legal name for the manuscript title page.")
     contact: list[str] | str | None = Field(None, description="Contact block lines for the title page.")
-    language: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")] = Field(
+    language: Annotated[str, StringConstraints(strip_whitespace=True,
+                                               pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")] = Field(
         "en", description="BCP 47 language tag of the prose (`en`, `en-GB`, `fr`).")
     status: Literal["idea", "outline", "draft", "revised", "final"] = "draft"
     pov_mode: Literal["first", "third"] | None = Field(
@@ -293,7 +294,8 @@ class EntityModel(_Strict):
     summary: str | None = None
     description: str | None = None
     attributes: dict[str, Fact] = Field(default_factory=dict,
-                                        description="Facts the prose must not contradict: one word, phrase or number each.")
+                                        description="Facts the prose must not contradict: one word, phrase "
+                                                    "or number each.")
     status: Literal["alive", "dead", "unknown"] = "alive"
     died_in: str | None = Field(None, description="Scene id of the death.")
     revived_in: str | None = None
@@ -333,7 +335,8 @@ class PromiseModel(_Strict):
     description: str | None = None
     kind: Literal["promise", "question", "clue", "mystery", "foreshadowing"] = "promise"
     importance: Literal["low", "medium", "high"] = "medium"
-    payoff_within: Window = Field(None, description="e.g. `5 chapters`, `20000 words`; `0 chapters` is the same chapter.")
+    payoff_within: Window = Field(None, description="e.g. `5 chapters`, `20000 words`; `0 chapters` is the "
+                                                    "same chapter.")
     keywords: list[Text] = Field(default_factory=list)
     notes: str | None = None
 
@@ -434,7 +437,8 @@ class Project:
     world_fingerprint: str = ""  # hash of the YAML (config, canon, contracts, front matter) and the scene order
     yaml_digests: dict[str, str] = field(default_factory=dict)  # path → hash of its YAML text (front matter for scenes)
     sources: dict[str, str] = field(default_factory=dict)       # path → text of every file the loader read
-    setting_problems: dict[str, list[Diagnostic]] = field(default_factory=dict)  # block of novelforge.yaml → its findings
+    # block of novelforge.yaml (`export`) → the findings about its keys and values
+    setting_problems: dict[str, list[Diagnostic]] = field(default_factory=dict)
     files: Any = None          # what the project was read from (project.files.ProjectFiles, or one in memory)
 
     def source(self, path: str) -> str | None:

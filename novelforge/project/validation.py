@@ -71,6 +71,13 @@ def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
     return _field_names(current)
 
 
+def _clean_loc(raw: tuple) -> tuple:
+    """pydantic's error location without its union branch names (`str`, `list[str]`); the
+    key of a ``[key]`` error is the author's and stays whatever it looks like (`'['`)."""
+    keep = {i - 1 for i, p in enumerate(raw) if p == "[key]"}
+    return tuple(p for i, p in enumerate(raw) if i in keep or (p != "[key]" and not _is_branch_name(p)))
+
+
 _GONE = object()   # a list item being dropped; the list is compacted once every drop is done
 
 
@@ -171,7 +178,8 @@ def _explain(err: dict, data: dict, fields: list[str], what: str, *,
         expected = err.get("ctx", {}).get("expected", "")
         choices = re.findall(r"'([^']*)'", expected)
         hint = suggest(str(value), choices) if shown is not None else None
-        return (f"`{field}: {value}` is not one of: {', '.join(choices)}" + (f" — did you mean `{hint}`?" if hint else ""),
+        return (f"`{field}: {value}` is not one of: {', '.join(choices)}"
+                + (f" — did you mean `{hint}`?" if hint else ""),
                 Severity.ERROR, P.INVALID_VALUE, False)
     if etype == "missing":
         return f"`{field}` is missing from {what}", Severity.ERROR, P.INVALID_VALUE, False
@@ -183,10 +191,12 @@ def _explain(err: dict, data: dict, fields: list[str], what: str, *,
                   "model_type": "a set of `key: value` pairs",
                   "model_attributes_type": "a set of `key: value` pairs"}[etype]
         got = _kind_name(value) if value is not None else "empty"
-        return f"`{field}` should be {wanted}, not {'a ' if got not in ('empty',) and not got.startswith('a') else ''}{got}", Severity.ERROR, P.INVALID_VALUE, False
+        article = "a " if got != "empty" and not got.startswith("a") else ""
+        return f"`{field}` should be {wanted}, not {article}{got}", Severity.ERROR, P.INVALID_VALUE, False
     if etype == "enum":
         expected = err.get("ctx", {}).get("expected", "")
-        return f"`{field}: {value}` is not one of: {expected.replace(chr(39), '')}", Severity.ERROR, P.INVALID_VALUE, False
+        return (f"`{field}: {value}` is not one of: {expected.replace(chr(39), '')}",
+                Severity.ERROR, P.INVALID_VALUE, False)
     if not loc:
         return f"{what}: {_reason(err, lower=False)}", Severity.ERROR, P.INVALID_VALUE, True
     return f"`{field}` is invalid: {_reason(err)}", Severity.ERROR, P.INVALID_VALUE, False

@@ -293,7 +293,8 @@ def unbuildable(text: str) -> tuple[int, int, str]:
                 elif kind == "int" and not tagged and len(node.value) > 100:
                     what = "has too many digits to be a number; put it in quotes to keep it as text"
                 elif tagged:
-                    what = f"is not {_KINDS.get(kind, 'what its tag says')}, as the tag `!!{_q(kind)}` says; remove the tag"
+                    what = (f"is not {_KINDS.get(kind, 'what its tag says')}, as the tag `!!{_q(kind)}` says; "
+                            "remove the tag")
                 else:
                     what = "cannot be read; put it in quotes to keep it as text"
                 return line, col, PREFIX + f"`{value}` {what}"
@@ -343,7 +344,8 @@ _PATTERNS = (
     re.escape(PREFIX) + r"the invisible character U\+[0-9A-F]{4,6} is not allowed in YAML; delete it",
     re.escape(PREFIX) + r"the text holds U\+[0-9A-F]{4}, half of a character pair .*",
     re.escape(PREFIX) + r"a value here cannot be read; put it in quotes to keep it as text",
-    re.escape(PREFIX) + r"`" + _W + r"` (is not a real date|has too many digits|is not .*, as the tag|cannot be read).*",
+    re.escape(PREFIX) + r"`" + _W
+    + r"` (is not a real date|has too many digits|is not .*, as the tag|cannot be read).*",
 )
 _compiled: list[re.Pattern] = []
 

@@ -78,7 +78,8 @@ def render(report, *, color: bool = False, show_source: bool = True, **_options)
                 shown, col = _window(src.replace("\t", " "), d.column - 1)  # a tab is one column
                 width = max(1, min(width, len(shown) - col))
                 caret = " " * col + "^" * width
-                emit(f"[blue]{pad} |[/]\n[blue]{gutter} |[/] {escape(shown)}\n[blue]{pad} |[/] [{_STYLE[sev]}]{caret}[/]",
+                emit(f"[blue]{pad} |[/]\n[blue]{gutter} |[/] {escape(shown)}\n"
+                     f"[blue]{pad} |[/] [{_STYLE[sev]}]{caret}[/]",
                      f"{pad} |\n{gutter} | {shown}\n{pad} | {caret}")
         if d.help:
             emit(f"  [dim]= help:[/] {escape(d.help)}", f"  = help: {d.help}")
