@@ -14,11 +14,9 @@ from typing import Any, Iterable
 
 from novelforge.export.typography import smarten
 from novelforge.project.models import Project, Scene
+from novelforge.text.blocks import PARA_SPLIT, heading_text, is_scene_break
+from novelforge.text.masking import without_comments
 
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-_PARA_SPLIT = re.compile(r"\n[ \t]*\n\s*")
-_BREAK = re.compile(r"^[ \t]*(?:#|\*\s*\*\s*\*|\*\*\*|-{3,}|~{3,})[ \t]*$")
-_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(.*?)[ \t#]*$")
 # escaped quotes stay straight: they are hidden in the Private Use Area while the
 # typography runs (markdown-it turns every other escape into its plain character)
 _ESCAPED_QUOTES = {'\\"': "\ue000", "\\'": "\ue001"}
@@ -143,18 +141,18 @@ def parse_inline(text: str, language: str = "en", typography: bool = True) -> li
 
 
 def scene_paragraphs(scene: Scene, language: str = "en", typography: bool = True) -> list[Paragraph]:
-    body = _COMMENT.sub("", scene.body) if "<!--" in scene.body else scene.body
+    body = without_comments(scene.body)
     out: list[Paragraph] = []
-    for block in _PARA_SPLIT.split(body.strip()):
+    for block in PARA_SPLIT.split(body.strip()):
         if not block.strip():
             continue
-        if _BREAK.match(block.strip()):
+        if is_scene_break(block):
             if out and out[-1].kind != "break":
                 out.append(Paragraph([], "break"))
             continue
-        hm = _HEADING.match(block) if "\n" not in block.strip() else None
-        if hm:
-            out.append(Paragraph(parse_inline(hm.group(1), language, typography), "heading"))
+        heading = heading_text(block)
+        if heading is not None:
+            out.append(Paragraph(parse_inline(heading, language, typography), "heading"))
             continue
         out.append(Paragraph(parse_inline(block, language, typography)))
     while out and out[-1].kind == "break":

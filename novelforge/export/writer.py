@@ -213,17 +213,11 @@ MAX_SLUG = 80   # characters of the title in a default file name
 
 
 def slug(text: str) -> str:
-    """The title as a file name: lower case, dashes between words, at most
-    :data:`MAX_SLUG` characters and twice as many bytes (cut at a dash when there is one),
-    so that any title gives a name the file system accepts."""
-    out = re.sub(r"[^\w]+", "-", text.lower()).strip("-_") or "book"
-    if len(out) > MAX_SLUG or len(out.encode("utf-8")) > 2 * MAX_SLUG:
-        cut = out[:MAX_SLUG]
-        while len(cut.encode("utf-8")) > 2 * MAX_SLUG:     # letters of 3 or 4 bytes
-            cut = cut[:-1]
-        half = len(cut) // 2
-        out = (cut[:cut.rindex("-")] if "-" in cut[half:] else cut).strip("-_") or "book"
-    return out
+    """The title as a file name (:func:`novelforge.text.slug.slug`, keeping every letter): at
+    most :data:`MAX_SLUG` characters and twice as many bytes, so any file system takes it."""
+    from novelforge.text.slug import slug as make_slug
+
+    return make_slug(text, MAX_SLUG, ascii=False, fallback="book")
 
 
 def output_path(project: Project, spec: Format, out: Path | str | None) -> Path:
