@@ -176,22 +176,20 @@ def main(argv: list[str] | None = None) -> None:
     _register()
     if args and args[0] == "help":
         args = [a for a in args[1:] if a != "--help"] + ["--help"]   # `help X Y` is `X Y --help`
-    import click
-
-    from novelforge.cli.style import conform, usage_error
+    from novelforge.cli.style import click_errors, conform, usage_error
 
     try:
         command = conform(typer.main.get_command(app))
         result = command.main(args=args, prog_name="novelforge", standalone_mode=False)
         code = result if isinstance(result, int) else 0
-    except click.exceptions.NoArgsIsHelpError as exc:
+    except click_errors.NoArgsIsHelpError as exc:
         typer.echo(exc.ctx.get_help() if exc.ctx is not None else "")
         code = 0
-    except click.ClickException as exc:   # a typo: unknown command or option, missing argument
+    except click_errors.ClickException as exc:   # a typo: unknown command or option, missing argument
         message, help_ = usage_error(exc)
         report_error(NovelForgeError(message, help=help_ or None))
         code = ExitCode.USAGE
-    except click.exceptions.Abort:
+    except typer.Abort:
         typer.echo("Interrupted.", err=True)
         code = 130
     except SystemExit as exc:

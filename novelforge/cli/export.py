@@ -8,22 +8,22 @@ from typing import List, Optional
 import typer
 
 from novelforge.cli.app import app, err_console
-from novelforge.cli.options import format_option, plural, project_argument
+from novelforge.cli.options import format_option, old_out_option, plural, project_argument
 from novelforge.formats import EXPORT
 
 
 @app.command("export")
 def export_cmd(
-    project: Optional[Path] = project_argument("Project folder (default: the project around the current folder).",
-                                               metavar="[PROJECT]"),
-    fmt: Optional[str] = format_option(EXPORT, None, "Output format (default: from the --out suffix)."),
-    out: Optional[str] = typer.Option(None, "--out", "-o", metavar="PATH",
+    project: Optional[Path] = project_argument("Project folder (default: the project around the current folder)."),
+    fmt: Optional[str] = format_option(EXPORT, None, "Output format (default: from the --output suffix)."),
+    out: Optional[str] = typer.Option(None, "--output", "-o", metavar="PATH",
                                       help="Output file, or a folder for <title>.<format>; `-` for standard output. "
                                            "Missing folders are created. "
                                            "Default: <title>.<format> in the current folder."),
     status: Optional[List[str]] = typer.Option(None, "--status", metavar="STATUS",
                                                help="Only scenes with this status (idea, outline, draft, revised, "
                                                     "final); repeatable or comma-separated."),
+    old_out: Optional[str] = old_out_option(),
     chapters: Optional[str] = typer.Option(None, "--chapters", metavar="N|N-M|N-|-M",
                                            help="Only these chapters, numbered from 1 in reading order."),
     no_typography: bool = typer.Option(False, "--no-typography",
@@ -36,7 +36,7 @@ def export_cmd(
 
     Front matter, comments and promise markers never reach the output; the same input
     always gives byte-identical files, written atomically. Example:
-    novelforge export --format epub --status revised --status final --out build/
+    novelforge export --format epub --status revised --status final --output build/
 
     Exit codes: 0 written, 2 usage or configuration error (nothing is written), 3 internal error.
     """
@@ -45,10 +45,11 @@ def export_cmd(
     from novelforge import api
     from novelforge.errors import UsageError
 
+    out = out if out is not None else old_out
     to_stdout = out == "-"
     spec = EXPORT.get_format(fmt) if fmt is not None else None
     if to_stdout and spec is not None and spec.binary and sys.stdout.isatty():
-        raise UsageError(f"refusing to write {spec.name} (a zip file) to the terminal; use --out FILE")
+        raise UsageError(f"refusing to write {spec.name} (a zip file) to the terminal; use --output FILE")
     console = err_console()
     with _progress(console) as bar:
         task = None

@@ -14,7 +14,7 @@ from novelforge.formats import IMPORT
 
 @app.command("import")
 def import_cmd(
-    file: Path = typer.Argument(..., help="The novel: a .docx, .md or .txt file."),
+    file: Path = typer.Argument(..., metavar="FILE", help="The novel: a .docx, .md or .txt file."),
     into: Optional[Path] = typer.Option(None, "--into", metavar="DIR",
                                         help="Folder for the new project: missing, empty, or without the files "
                                              "the import writes "
@@ -23,9 +23,11 @@ def import_cmd(
                                        help="Also write candidate characters and places "
                                             "(canon/characters, canon/locations) "
                                             "from the most frequent proper names."),
-    title: Optional[str] = typer.Option(None, "--title", help="The book's title (default: from the file)."),
-    author: Optional[str] = typer.Option(None, "--author", help="The byline (default: from the file)."),
-    fmt: str = format_option(IMPORT, "auto", "How to read FILE (default: from its suffix)."),
+    title: Optional[str] = typer.Option(None, "--title", metavar="TEXT",
+                                        help="The book's title (default: from the file)."),
+    author: Optional[str] = typer.Option(None, "--author", metavar="TEXT", help="The byline (default: from the file)."),
+    fmt: str = format_option(IMPORT, "auto", "How to read FILE (default: from its suffix).", names=("--from",)),
+    old_fmt: Optional[str] = format_option(IMPORT, None, "The older spelling of --from.", hidden=True),
     encoding: Optional[str] = typer.Option(None, "--encoding", metavar="CODEC",
                                            help="Text encoding of a .txt or .md file, e.g. cp1252 (default: UTF-8, "
                                                 "or UTF-16/UTF-8 with a byte-order mark)."),
@@ -44,6 +46,7 @@ def import_cmd(
     """
     from novelforge import api
 
+    fmt = old_fmt if old_fmt is not None and fmt == "auto" else fmt   # `--format/-f`, the older spelling
     result = api.import_(file, into, format=fmt, title=title, author=author, suggest_canon=suggest_canon,
                          encoding=encoding, max_size=max_size)
     target = result.target

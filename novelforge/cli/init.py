@@ -12,9 +12,10 @@ from novelforge.cli.app import app, out_console
 
 @app.command("init")
 def init_cmd(
-    directory: Optional[Path] = typer.Argument(None, help="Folder for the new project (default: the current folder)."),
-    title: Optional[str] = typer.Option(None, "--title", help="The book's title."),
-    author: Optional[str] = typer.Option(None, "--author", help="The byline."),
+    directory: Optional[Path] = typer.Argument(None, metavar="PROJECT",
+                                               help="Folder for the new project (default: the current folder)."),
+    title: Optional[str] = typer.Option(None, "--title", metavar="TEXT", help="The book's title."),
+    author: Optional[str] = typer.Option(None, "--author", metavar="TEXT", help="The byline."),
     ci: Optional[str] = typer.Option(None, "--ci", metavar="github|gitlab",
                                      help="Also add a CI workflow that checks the novel (GitHub Actions or GitLab CI). "
                                           "On an existing project, adds only the workflow."),

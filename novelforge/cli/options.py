@@ -13,6 +13,7 @@ from typing import Any, Optional
 import typer
 
 from novelforge.formats import FormatTable
+from novelforge.wording import plural  # noqa: F401  (the one pluralising helper, for the commands)
 
 PROJECT_HELP = "The project folder (default: the project around the current folder)."
 
@@ -27,7 +28,7 @@ FLAGS = {
 }
 
 
-def project_argument(help: str = PROJECT_HELP, metavar: str | None = None) -> Any:
+def project_argument(help: str = PROJECT_HELP, metavar: str | None = "PROJECT") -> Any:
     """``[PROJECT]``: the project folder as the first argument."""
     return typer.Argument(None, help=help, metavar=metavar)
 
@@ -37,21 +38,38 @@ def project_option(help: str = PROJECT_HELP) -> Any:
     return typer.Option(None, "--project", "-p", help=help)
 
 
-def format_option(table: FormatTable, default: Optional[str] = "text", help: str = "Output format.") -> Any:
+def format_option(table: FormatTable, default: Optional[str] = "text", help: str = "Output format.",
+                  names: tuple[str, ...] = ("--format", "-f"), hidden: bool = False) -> Any:
     """``--format/-f`` with the names of ``table``; any other value is refused while the
-    arguments are read, with the one message for an unknown format."""
+    arguments are read, with the one message for an unknown format (worded with the
+    option's own name when it is not ``--format``: ``import --from``)."""
 
     def check(value: Optional[str]) -> Optional[str]:
         if value is not None:
-            table.get_format(value)
+            if names[0] == "--format":
+                table.get_format(value)
+            else:
+                from novelforge.errors import UnknownFormat, UsageError
+
+                try:
+                    table.get_format(value)
+                except UnknownFormat as exc:
+                    raise UsageError(f"`{names[0]} {value}` is not a format of `{exc.command}`; "
+                                     f"use one of: {', '.join(exc.choices)}") from None
         return value
 
-    return typer.Option(default, "--format", "-f", metavar=table.metavar, help=help, callback=check)
+    return typer.Option(default, *names, metavar=table.metavar, help=help, callback=check, hidden=hidden)
 
 
-def output_option(help: str = "Write the report to this file.") -> Any:
+def output_option(help: str = "Write the report to this file.", metavar: str = "FILE") -> Any:
     """``--output/-o FILE``."""
-    return typer.Option(None, "--output", "-o", help=help)
+    return typer.Option(None, "--output", "-o", metavar=metavar, help=help)
+
+
+def old_out_option() -> Any:
+    """``--out``: the older spelling of ``--output`` in ``export`` and ``schema``, hidden
+    and kept so scripts that use it still work."""
+    return typer.Option(None, "--out", hidden=True, help="The older spelling of --output.")
 
 
 def write_output(text: str, output: Optional[Path]) -> None:
@@ -73,7 +91,3 @@ def warn(text: str) -> None:
 
     err_console().print(f"warning: {text}", style="yellow", markup=False)
 
-
-def plural(count: int, noun: str) -> str:
-    """``1 chapter``, ``1,204 scenes``."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"

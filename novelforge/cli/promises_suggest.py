@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from novelforge.cli.app import err_console
-from novelforge.cli.options import format_option, warn, write_output
+from novelforge.cli.options import format_option, plural, warn, write_output
 from novelforge.cli.promises import project_argument, promises_app
 from novelforge.formats import SUGGEST
 
@@ -16,12 +16,12 @@ from novelforge.formats import SUGGEST
 @promises_app.command("suggest")
 def suggest_cmd(
     ctx: typer.Context,
-    project: Optional[Path] = typer.Argument(None, metavar="[PROJECT]",
+    project: Optional[Path] = typer.Argument(None, metavar="PROJECT",
         help="Project folder (default: the project around the current folder)."),
     fmt: str = format_option(SUGGEST),
-    min_confidence: float = typer.Option(0.0, "--min-confidence", min=0.0, max=1.0,
+    min_confidence: float = typer.Option(0.0, "--min-confidence", min=0.0, max=1.0, metavar="NUMBER",
         help="Only candidates at least this confident (0–1)."),
-    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Show at most this many candidates."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, metavar="N", help="Show at most this many candidates."),
     accept: Optional[str] = typer.Option(None, "--accept", metavar="ID",
         help="Write this candidate to canon/promises/<ID>.yaml (the prose is never changed)."),
     reject: Optional[str] = typer.Option(None, "--reject", metavar="ID",
@@ -50,8 +50,8 @@ def suggest_cmd(
         write_output(SUGGEST.render(fmt, found), None)
         if fmt != "json":
             if found.payoffs is not None:
-                err_console().print(f"{len(found.payoffs)} possible payoffs of {found.promise}")
+                err_console().print(f"{plural(len(found.payoffs), 'possible payoff')} of {found.promise}")
             else:
-                err_console().print(f"{len(found.candidates)} candidates "
+                err_console().print(f"{plural(len(found.candidates), 'candidate')} "
                                     "(accept with --accept ID, dismiss with --reject ID)")
     raise typer.Exit(0)

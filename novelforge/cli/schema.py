@@ -9,14 +9,17 @@ from typing import Optional
 import typer
 
 from novelforge.cli.app import app
+from novelforge.cli.options import old_out_option
 
 
 @app.command("schema")
 def schema_cmd(
-    kind: Optional[str] = typer.Argument(None, metavar="[project|scene|chapter|entity|promise]",
-                                         help="Which file's schema (default: all, as one JSON object)."),
-    out_dir: Optional[Path] = typer.Option(None, "--out",
-        help="Write one `<kind>.schema.json` per file kind into this folder."),
+    kind: Optional[str] = typer.Argument(None, metavar="KIND",
+                                         help="Which file's schema: project, scene, chapter, entity or promise "
+                                              "(default: all, as one JSON object)."),
+    out_dir: Optional[Path] = typer.Option(None, "--output", "-o", metavar="DIR",
+        help="Write one `KIND.schema.json` per file kind into this folder."),
+    old_out: Optional[Path] = old_out_option(),
 ) -> int:
     """Print JSON Schemas of novelforge.yaml, scene front matter, chapter.yaml, canon entries and promises.
 
@@ -25,6 +28,7 @@ def schema_cmd(
     """
     from novelforge import api
 
+    out_dir = out_dir if out_dir is not None else old_out
     if out_dir is not None:
         written = api.write_schemas(out_dir, kind)
         typer.echo(f"Wrote {len(written)} schema file(s) to {out_dir}")
