@@ -309,3 +309,26 @@ def test_no_api_key_in_any_file_the_run_wrote_nor_in_an_error(server, root, monk
         for path in folder.rglob("*"):
             if path.is_file():
                 assert FAKE_KEY.encode() not in path.read_bytes(), path
+
+
+def test_a_provider_without_its_key_stops_the_command_before_sending(root, monkeypatch):
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    settings_ = LLMSettings.model_validate({"model": "anthropic/claude-3-5-haiku-latest"})
+    with open_client(settings_, project_root=root, command="review") as c:
+        with pytest.raises(LLMNotConfigured) as exc:
+            c.ask_all([prompt("a"), prompt("b")])
+        assert c.sent == 0
+    assert str(exc.value) == ("no API key for `anthropic/claude-3-5-haiku-latest`: set ANTHROPIC_API_KEY in the "
+                              "environment (never in novelforge.yaml)")
+    assert exc.value.exit_code == 2
+
+
+def test_provider_errors_are_short_and_nothing_is_printed(server, root, capfd):
+    server.script("fake-a", Fail(400, "the request was bad"))
+    with client(server, root) as c:
+        assert c.ask(prompt()).error == "no model answered — openai/fake-a: 400: the request was bad"
+    with open_client(LLMSettings.model_validate({"model": "openai/fake-a", "api_base": "http://127.0.0.1:9/v1",
+                                                 "retries": 0}), project_root=root, command="review") as c:
+        assert c.ask(prompt()).error == "no model answered — openai/fake-a: could not reach the server"
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""

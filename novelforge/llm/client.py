@@ -27,7 +27,7 @@ from novelforge.llm import provider, structured
 from novelforge.llm.ledger import Ledger, now, project_key, this_month
 from novelforge.llm.report import money
 from novelforge.llm.settings import LLMSettings, redact
-from novelforge.llm.types import BudgetExceeded, Estimate, Prompt, Reply, Usage
+from novelforge.llm.types import BudgetExceeded, Estimate, LLMNotConfigured, Prompt, Reply, Usage
 
 CACHE_VERSION = 1
 
@@ -151,7 +151,7 @@ class LLMClient:
         out = Estimate(cost_max=0.0)
         price = self.price(self.model)
         for prompt in prompts:
-            if self._store is not None and self._cached_value(prompt, self.cache_key(prompt)) is not None:
+            if self.in_cache(prompt):
                 out.cached += 1
                 continue
             messages = self._messages_for(prompt, self.model, [dict(m) for m in prompt.messages])[0]
@@ -168,6 +168,11 @@ class LLMClient:
             self._say(self.model, f"`{self.model}` has no known price, so the cost cannot be estimated; "
                                   "give its price under `llm: prices:` in novelforge.yaml")
         return out
+
+    def in_cache(self, prompt: Prompt) -> bool:
+        """Whether ``prompt`` would be answered from the cache (nothing sent, nothing
+        recorded)."""
+        return self._store is not None and self._cached_value(prompt, self.cache_key(prompt)) is not None
 
     def price(self, model: str) -> tuple[float, float] | None:
         """USD per million (input, output) tokens: ``llm.prices``, else litellm's local map."""
@@ -243,8 +248,14 @@ class LLMClient:
         """The first answer from the models in order; every attempt priced, guarded,
         counted on ``reply`` and recorded. Raises :class:`_AllFailed`."""
         failures: list[str] = []
+        keyless: list[str] = []
         limit = self._max_tokens(prompt)
         for model in self.models:
+            missing = provider.missing_key(model, self.settings.api_base)
+            if missing:                  # nothing is sent, nothing recorded
+                keyless.append(missing)
+                failures.append(f"{model}: no API key: set {missing} in the environment")
+                continue
             sent, response_format = self._messages_for(prompt, model, messages)
             last = ""
             for attempt in range(self.settings.retries + 1):
@@ -279,6 +290,9 @@ class LLMClient:
                     reply.cost = (reply.cost or 0.0) + cost
                 return answer.text, model
             failures.append(f"{model}: {last}")
+        if len(keyless) == len(self.models):      # no model could be asked at all: stop the command
+            raise LLMNotConfigured(f"no API key for `{self.models[0]}`: set {keyless[0]} in the environment "
+                                   "(never in novelforge.yaml)", help="docs/llm.md lists the providers' variables")
         raise _AllFailed(redact("no model answered — " + "; ".join(failures)))
 
     def _cost(self, model: str, tokens_in: int, tokens_out: int) -> float | None:

@@ -60,8 +60,9 @@ def project_key(root: Path | str) -> str:
 
 
 class Ledger:
-    """The ledger, opened on first use; thread-safe. A ledger that cannot be opened is
-    an :class:`OSError` for the caller (spending without a ledger would defeat the budget)."""
+    """The ledger, opened on first use; thread-safe. A ledger that cannot be opened or
+    written raises (:class:`OSError`, :class:`sqlite3.Error`, or
+    :class:`~novelforge.cache.UnsafeCacheFolder`); the client turns that into a warning."""
 
     def __init__(self, home: Path | None = None) -> None:
         self.home = home
@@ -78,6 +79,9 @@ class Ledger:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
             os.close(fd)
             db = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
+            # a row per cached answer too: without WAL every row would wait for the disk
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(_SCHEMA)
             self._db = db
         return self._db
@@ -114,12 +118,6 @@ class Ledger:
             if self._db is not None:
                 self._db.close()
                 self._db = None
-
-
-def open_ledger(home: Path | None = None) -> Ledger:
-    """The ledger, or an in-memory stand-in when the cache folder cannot hold one.
-    (Never raises: the caller checks :attr:`Ledger.problem`.)"""
-    return Ledger(home)
 
 
 @dataclass

@@ -10,6 +10,7 @@ for some models downloads a tokenizer).
 from __future__ import annotations
 
 import os
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -99,6 +100,27 @@ def complete(model: str, messages: list[dict], *, api_base: str | None, timeout:
     return Answer(text=str(text), tokens_in=tokens_in, tokens_out=tokens_out)
 
 
+_missing: dict[tuple[str, str | None], str | None] = {}
+
+
+def missing_key(model: str, api_base: str | None) -> str | None:
+    """The environment variable(s) ``model`` needs and does not have (``ANTHROPIC_API_KEY``),
+    or None; a server at an ``api_base`` of your own is not asked about."""
+    if api_base:
+        return None
+    if (model, api_base) not in _missing:
+        try:
+            found = load().validate_environment(model=model)
+            names = [n for n in found.get("missing_keys", []) if re.search(r"_(KEY|TOKEN)$", n)]
+        except Exception:
+            names = []
+        _missing[(model, api_base)] = " or ".join(names) if names and not found.get("keys_in_environment") else None
+    return _missing[(model, api_base)]
+
+
+_NOISE = re.compile(r"^(?:\s*(?:litellm\.)?\w*(?:Error|Exception)\b\s*[:-]\s*)+")
+
+
 def _failure(exc: Exception, timeout: float) -> CallFailed:
     litellm = load()
     status = getattr(exc, "status_code", None)
@@ -115,10 +137,9 @@ def _failure(exc: Exception, timeout: float) -> CallFailed:
     if isinstance(exc, getattr(litellm, "AuthenticationError", ())) or status in (401, 403):
         return CallFailed("the provider refused the API key (set it in the environment)", retry=False,
                           status=status)
-    text = redact(" ".join(str(exc).split()))
-    for prefix in ("litellm.", "litellm "):
-        if text.startswith(prefix):
-            text = text[len(prefix):]
+    text = _NOISE.sub("", redact(" ".join(str(exc).split())))
+    if "connection error" in text.lower():
+        return CallFailed("could not reach the server", retry=True, status=status)
     if len(text) > 200:
         text = text[:197] + "…"
     where = f"{status}: " if status else ""

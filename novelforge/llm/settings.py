@@ -102,7 +102,10 @@ class LLMSettings(BaseModel):
     """The ``llm:`` block. Read by the LLM layer (novelforge/llm/): the Writers' Room,
     summaries and drafting."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    # extra keys are let in only to be reported one by one (an unknown key, or a secret):
+    # for editors, the schema allows none
+    model_config = ConfigDict(extra="allow", populate_by_name=True,
+                              json_schema_extra={"additionalProperties": False})
     __pydantic_extra__: dict[str, _Unknown] = Field(init=False)
 
     model: Setting | None = Field(None, description="Any litellm model: `openai/gpt-4o-mini`, "
