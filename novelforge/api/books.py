@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from novelforge.api.projects import project_root
 from novelforge.errors import OptionError
+from novelforge.project.layout import MANUSCRIPT
 
 if TYPE_CHECKING:
     from novelforge.formats import Format
@@ -99,7 +100,7 @@ def not_read(project) -> list:
     (unreadable, too large, linked outside the project): a scene is never left out of a
     book without a word."""
     return sorted((d for d in project.diagnostics
-                   if d.code in _NOT_READ and (d.path or "").startswith("manuscript/")),
+                   if d.code in _NOT_READ and (d.path or "").startswith(MANUSCRIPT + "/")),
                   key=lambda d: (d.path, d.line, d.code))
 
 
