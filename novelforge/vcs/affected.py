@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from novelforge.project.layout import CONFIG_FILE, in_manuscript, is_world_file
 from novelforge.project.models import Project, Scene
 
 
@@ -157,7 +158,7 @@ def affected_scenes(old: Project, new: Project, files: dict[str, str], changes: 
     reads = {t for r in rules for t in r.reads}
     scenes = new.scenes
     changes.files = dict(files)
-    if files.get("novelforge.yaml"):
+    if files.get(CONFIG_FILE):
         changes.everything = True
         for s in scenes:
             changes.add(s.path, "novelforge.yaml changed")
@@ -328,13 +329,8 @@ def compute_changes(repo, project: Project, base: str, base_label: str, cache=No
     # the base version: canon, contracts, promises and settings, plus the old versions of
     # the changed and deleted scenes (the promises and cast they had); not the whole book.
     # When only scenes changed, the base's canon is the same as today's: leave it out.
-    old_scenes = {p for p in files if p.startswith("manuscript/")}
+    old_scenes = {p for p in files if in_manuscript(p)}
     world = any(is_world_file(p) for p in files)
-    keep = None if world else (lambda rel: rel == "novelforge.yaml" or rel.startswith("manuscript/"))
+    keep = None if world else (lambda rel: rel == CONFIG_FILE or in_manuscript(rel))
     with project_at(repo, base, manuscript=old_scenes, cache=cache, missing_ok=True, keep=keep) as old:
         return affected_scenes(old, project, files, changes, world=world, codes=codes)
-
-
-def is_world_file(path: str) -> bool:
-    """Settings, canon, contracts and the promise ledger: what scenes are judged against."""
-    return path == "novelforge.yaml" or path == "promises.yaml" or path.startswith(("canon/", "contracts/"))
