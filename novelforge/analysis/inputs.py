@@ -6,6 +6,7 @@ separately (its content hash); ``novelforge.yaml`` is in every key."""
 from __future__ import annotations
 
 from novelforge.analysis.keys import digest
+from novelforge.project.layout import CANON, CONFIG_FILE, PROMISES_FILE, PROMISES_KIND
 
 
 class Inputs:
@@ -32,7 +33,7 @@ class Inputs:
         project = self.project
         scenes = project.scenes
         if term == "config":
-            return project.yaml_digests.get("novelforge.yaml")
+            return project.yaml_digests.get(CONFIG_FILE)
         if term == "prose":
             return self.session.names.fingerprint      # mentions depend on every name
         if term == "front-matter":
@@ -47,16 +48,16 @@ class Inputs:
             return [(s.path, sorted(s.meta.characters), s.meta.pov, s.meta.location,
                      repr(s.meta.transfers)) for s in scenes]
         if term == "canon":
-            return self._yaml_under("canon/")
+            return self._yaml_under(f"{CANON}/")
         if term.startswith("canon:"):
-            return self._yaml_under(f"canon/{term.split(':', 1)[1]}/")
+            return self._yaml_under(f"{CANON}/{term.split(':', 1)[1]}/")
         if term.startswith("contracts:"):
             ctype = term.split(":", 1)[1]
             return [(cid, c.model_dump(mode="json", by_alias=True)) for cid, c in sorted(project.contracts.items())
                     if c.type == ctype]
         if term == "promises":
             # every scene's markers live in its text: any scene's text
-            return (self._yaml_under("canon/promises"), project.yaml_digests.get("promises.yaml"),
+            return (self._yaml_under(f"{CANON}/{PROMISES_KIND}"), project.yaml_digests.get(PROMISES_FILE),
                     [(s.path, s.content_hash) for s in scenes])
         if term == "book":
             return sorted(self.features.items())
