@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from novelforge.api.projects import Warn, locate, open_cache
 from novelforge.errors import NothingStaged, NothingToCheck, OptionError
+from novelforge.project.layout import MANUSCRIPT, in_manuscript
 from novelforge.rules.engine import CheckOptions, Report
 
 if TYPE_CHECKING:
@@ -61,9 +62,9 @@ def check(root: Path | str | None = None, *, paths: Sequence[Path | str] = (), b
             project, changes = _staged(snapshot, stack, root, cache, options)
         else:
             project = load_project(root, cache)
-        if not project.scenes and not any(d.path == "manuscript" or d.path.startswith("manuscript/")
+        if not project.scenes and not any(in_manuscript(d.path)
                                           for d in project.diagnostics):
-            raise NothingToCheck(f"nothing to check: no scenes under `{root / 'manuscript'}`",
+            raise NothingToCheck(f"nothing to check: no scenes under `{root / MANUSCRIPT}`",
                                  help="scenes are Markdown files in manuscript/<chapter>/")
         if changed or base is not None:
             changes = _changes(root, project, base, cache, options)
