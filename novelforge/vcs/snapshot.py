@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from novelforge.project.layout import BASELINE_FILE, CONFIG_FILE, STATE_DIR, in_manuscript
 from novelforge.project.models import Project
 from novelforge.vcs.repo import GitError, GitRepo
 
@@ -43,12 +44,12 @@ def project_at(repo: GitRepo, rev: str | None, *, manuscript: bool | set[str] = 
         def written(rel: str) -> bool:
             if keep is not None and not keep(rel):
                 return False
-            if wanted is None or not rel.startswith("manuscript/"):
+            if wanted is None or not in_manuscript(rel):
                 return True
             return rel in wanted or (rel.endswith("/chapter.yaml") and rel.rsplit("/", 1)[0] in folders)
 
         files = repo.materialize(rev, root, keep=written)
-        if "novelforge.yaml" not in files:
+        if CONFIG_FILE not in files:
             if missing_ok:
                 from novelforge.project.models import Project, ProjectConfig
 
@@ -74,7 +75,7 @@ def staged_project(repo: GitRepo, cache=None) -> Iterator[tuple[Project, dict[st
     from novelforge.project.loader import load_project
 
     staged, changed = repo.changed_in_index()
-    if "novelforge.yaml" not in staged:
+    if CONFIG_FILE not in staged:
         raise NotStaged("novelforge.yaml is not staged: the commit would not hold the project",
                         help="`git add` the project, or check the files on disk with `--changed`")
     tmp = Path(tempfile.mkdtemp(prefix="novelforge-staged-"))
@@ -83,10 +84,10 @@ def staged_project(repo: GitRepo, cache=None) -> Iterator[tuple[Project, dict[st
         root.mkdir()
         repo.write_files(staged, root)
         # the baseline is the author's, not the commit's: read it from the project on disk
-        baseline = repo.project_root / ".novelforge" / "baseline.json"
+        baseline = repo.project_root / BASELINE_FILE
         if baseline.is_file():
-            (root / ".novelforge").mkdir()
-            shutil.copyfile(baseline, root / ".novelforge" / "baseline.json")
+            (root / STATE_DIR).mkdir()
+            shutil.copyfile(baseline, root / BASELINE_FILE)
         yield load_project(root, cache), changed
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
