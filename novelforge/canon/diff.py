@@ -26,6 +26,7 @@ import json
 from typing import Any, Callable, Iterable
 
 from novelforge.canon.model import LONG_TEXT, CanonDiff, Change, EntityChange, ItemChange, code, show_value
+from novelforge.project.layout import CONFIG_FILE, in_contracts, in_manuscript
 from novelforge.project.models import Entity, Project
 
 __all__ = ["diff_canon", "diff_entities", "diff_settings", "entity_changes", "rename_score",
@@ -306,7 +307,7 @@ def unreadable(project: Project) -> dict[str, tuple]:
     out: dict[str, list] = {}
     for d in project.diagnostics:
         sev = getattr(d.severity, "value", d.severity)
-        if sev != "error" or d.path.startswith("manuscript/"):
+        if sev != "error" or in_manuscript(d.path):
             continue
         if d.code in UNREAD_CODES:
             out.setdefault(d.path, []).append((d.code, d.line, d.column, d.message))
@@ -318,9 +319,9 @@ def unreadable(project: Project) -> dict[str, tuple]:
 def _what(key: str) -> str:
     if key.startswith("contract:"):
         return f"the contract `{key[9:]}` could not be loaded in {{label}}; it is not compared"
-    if key == "novelforge.yaml":
+    if key == CONFIG_FILE:
         noun = "settings"
-    elif key.startswith("contracts/"):
+    elif in_contracts(key):
         noun = "contracts"
     else:
         noun = "entries"
@@ -367,7 +368,7 @@ def diff_canon(old: Project, new: Project, *, old_label: str = "before", new_lab
                                  lambda m: getattr(m, "type", None), lambda m: None)
     diff.promises = _diff_items(promises(old), promises(new), lambda p: p.model,
                                 lambda m: m.kind, lambda m: m.name)
-    if "novelforge.yaml" not in skip:
+    if CONFIG_FILE not in skip:
         diff.settings = diff_settings(old.config, new.config)
     diff.notes = unread_notes(bad_old, bad_new, old_label, new_label)
     return diff
