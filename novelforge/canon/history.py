@@ -20,6 +20,7 @@ from typing import Any
 from novelforge.canon.diff import diff_entities, unreadable, without_paths
 from novelforge.canon.model import EntityChange
 from novelforge.errors import UsageError
+from novelforge.project.layout import CANON, CONFIG_FILE, in_canon
 
 Canon = dict[str, dict[str, Any]]
 
@@ -93,8 +94,8 @@ class _Snapshots:
             return _NOTHING
         tree = self.repo.repo.commit(sha).tree
         try:
-            tree / self._path("novelforge.yaml")
-            key = (tree / self._path("canon")).hexsha
+            tree / self._path(CONFIG_FILE)
+            key = (tree / self._path(CANON)).hexsha
         except KeyError:
             return _NOTHING     # no project (or no canon) in this commit
         if key not in self._by_tree:
@@ -117,13 +118,13 @@ class _Snapshots:
 
 
 def _canon_unread(project) -> dict[str, tuple]:
-    return {path: why for path, why in unreadable(project).items() if path.startswith("canon/")}
+    return {path: why for path, why in unreadable(project).items() if in_canon(path)}
 
 
 def _working_canon(repo) -> _Version | None:
     """The canon on disk, when it differs from HEAD (None when it does not)."""
     changed = repo.changed_files(repo.resolve("HEAD"))
-    if not any(p.startswith("canon/") or p == "novelforge.yaml" for p in changed):
+    if not any(in_canon(p) or p == CONFIG_FILE for p in changed):
         return None
     from novelforge.project.loader import load_project
 
@@ -151,7 +152,7 @@ def entity_history(repo, query: str, *, limit: int | None = None, rev: str = "HE
         raise GitError("the repository has no commits yet", help="commit the project first")
     snaps = _Snapshots(repo)
     head = repo.resolve(rev)
-    commits = _topo_order(repo, head, list(repo.commits(head, paths=["canon"])))
+    commits = _topo_order(repo, head, list(repo.commits(head, paths=[CANON])))
     working = _working_canon(repo) if rev == "HEAD" else None
     latest = working if working is not None else snaps.version(head)
     newest = latest.canon
