@@ -21,6 +21,7 @@ from typing import Any, Iterator
 
 from novelforge.diagnostics import Diagnostic
 from novelforge.errors import OptionError, UsageError, literal
+from novelforge.project.layout import STATE_DIR
 from novelforge.project.models import EntityModel, Project
 from novelforge.vcs.affected import ChangeSet, affected_scenes
 
@@ -162,7 +163,7 @@ def edited_copy(project: Project, edits: list[Edit]) -> Iterator[Path]:
     try:
         root = tmp / "project"
         shutil.copytree(project.root, root, symlinks=True,
-                        ignore=shutil.ignore_patterns(".git", ".novelforge"))
+                        ignore=shutil.ignore_patterns(".git", STATE_DIR))
         apply_edits(project, root, edits)
         yield root
     finally:
