@@ -5,7 +5,8 @@ Formats are one table, :data:`FORMATS` (:data:`novelforge.formats.EXPORT`, the s
 mechanism as every command's ``--format``). A renderer is a function ``render(job) ->
 bytes`` named by ``"module:function"`` and imported only when its format is used, so
 ebooklib and python-docx load only for EPUB and DOCX. Adding a format is one
-:class:`~novelforge.formats.Format` row. A renderer gets an :class:`ExportJob`: the :class:`~novelforge.export.book.Book`
+:class:`~novelforge.formats.Format` row. A renderer gets an :class:`ExportJob`: the
+:class:`~novelforge.export.book.Book`
 (typography already applied), the front and back matter, the part of each chapter, a
 fixed timestamp for formats that store one, the cover image, its own settings block of
 ``novelforge.yaml`` (``export: {<format>: {...}}``), and :meth:`ExportJob.each_chapter`,
@@ -127,7 +128,8 @@ def check_settings(project: Project) -> None:
         # the first line with a problem; on it an unknown key first (a typo explains the rest)
         first = min(problems, key=lambda d: (d.line, d.code != "NF009", d.column))
         more = len(problems) - 1
-        tail = f" ({more} more problem{'s' if more != 1 else ''} in `export:`: `novelforge check` lists them)" if more else ""
+        tail = (f" ({more} more problem{'s' if more != 1 else ''} in `export:`: `novelforge check` lists them)"
+                if more else "")
         raise ConfigError(first.message, path=first.path, line=first.line, column=first.column,
                           help=(first.help or "see docs/export.md") + tail)
 
