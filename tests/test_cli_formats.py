@@ -115,7 +115,7 @@ def test_the_array_documents_have_no_version():
 
 
 # ----------------------------------------------------------------------------- the CLI's imports
-ALLOWED = ("novelforge.api", "novelforge.formats", "novelforge.errors", "novelforge.cli")
+ALLOWED = ("novelforge.api", "novelforge.formats", "novelforge.errors", "novelforge.cli", "novelforge.wording")
 
 
 def _novelforge_imports(path: Path) -> list[str]:

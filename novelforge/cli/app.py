@@ -54,21 +54,13 @@ def _root(
     state.color = color
 
 
-@app.command("help")
-def _help(command: Optional[list[str]] = typer.Argument(None, metavar="[COMMAND]...",
-                                                      help="The command, e.g. `check` or `promises suggest`.")) -> None:
-    """Show the help of a command (the same as COMMAND --help), or the list of commands."""
-    # `novelforge help X` is run as `novelforge X --help` by main(); this body is reached
-    # only through the library (app() called directly)
-    typer.echo(typer.main.get_command(app).get_help(typer.Context(typer.main.get_command(app))))
-
-
 def _register() -> None:
     from novelforge.cli import (  # noqa: F401
         cache,
         canon,
         check,
         export,
+        help,
         hooks,
         impact,
         import_,
@@ -130,52 +122,17 @@ def report_error(exc: NovelForgeError) -> None:
         console.print(f"  [dim]= help:[/] {escape(help_)}")
 
 
-def _hoist_globals(args: list[str]) -> list[str]:
-    """Accept the global options after the command too (`novelforge check --color never`)."""
-    front: list[str] = []
-    rest: list[str] = []
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a == "--":
-            rest.extend(args[i:])
-            break
-        if a == "--traceback" or a.startswith("--color="):
-            front.append(a)
-        elif a == "--color" and i + 1 < len(args):
-            front.extend(args[i:i + 2])
-            i += 1
-        else:
-            rest.append(a)
-        i += 1
-    return front + rest
-
-
-def _utf8_streams() -> None:
-    """Reports are UTF-8 (JSON, SARIF and JUnit by definition; prose has dashes and curly
-    quotes): where the locale gives a stream that cannot hold them (``LC_ALL=C`` without
-    Python's UTF-8 mode, a legacy Windows console), the stream is switched to UTF-8
-    instead of failing on the first `—`."""
-    for stream in (sys.stdout, sys.stderr):
-        encoding = getattr(stream, "encoding", None) or "utf-8"
-        try:
-            "—’é".encode(encoding)
-        except (UnicodeEncodeError, LookupError):
-            try:
-                stream.reconfigure(encoding="utf-8")   # type: ignore[union-attr]
-            except (AttributeError, ValueError, OSError):
-                pass
-
-
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``novelforge`` command: runs the app and turns every exception
     into a one-line message and an exit code (tracebacks only with ``--traceback``)."""
-    args = _hoist_globals(sys.argv[1:] if argv is None else list(argv))
+    from novelforge.cli.argv import hoist_globals, utf8_streams
+
+    args = hoist_globals(sys.argv[1:] if argv is None else list(argv))
     want_traceback = "--traceback" in args
-    _utf8_streams()
+    utf8_streams()
     _register()
-    if args and args[0] == "help":
-        args = [a for a in args[1:] if a != "--help"] + ["--help"]   # `help X Y` is `X Y --help`
+    if args and args[0] == "help" and not {"--help", "-h"} & set(args[1:]):
+        args = args[1:] + ["--help"]   # `help X Y` is `X Y --help` (`help --help` is help's own)
     from novelforge.cli.style import click_errors, conform, usage_error
 
     try:

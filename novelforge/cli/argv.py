@@ -1,0 +1,42 @@
+"""What ``main()`` does to the command line and the streams before the app runs."""
+
+from __future__ import annotations
+
+import sys
+
+
+def hoist_globals(args: list[str]) -> list[str]:
+    """Accept the global options after the command too (`novelforge check --color never`)."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            rest.extend(args[i:])
+            break
+        if a == "--traceback" or a.startswith("--color="):
+            front.append(a)
+        elif a == "--color" and i + 1 < len(args):
+            front.extend(args[i:i + 2])
+            i += 1
+        else:
+            rest.append(a)
+        i += 1
+    return front + rest
+
+
+def utf8_streams() -> None:
+    """Reports are UTF-8 (JSON, SARIF and JUnit by definition; prose has dashes and curly
+    quotes): where the locale gives a stream that cannot hold them (``LC_ALL=C`` without
+    Python's UTF-8 mode, a legacy Windows console), the stream is switched to UTF-8
+    instead of failing on the first `—`."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            "—’é".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            try:
+                stream.reconfigure(encoding="utf-8")   # type: ignore[union-attr]
+            except (AttributeError, ValueError, OSError):
+                pass
