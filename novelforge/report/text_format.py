@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rich.markup import escape
 
+from novelforge.llm.settings import mask_secrets
 from novelforge.report import finding_line
 from novelforge.wording import agree, plural
 
@@ -23,7 +24,8 @@ def _source_line(report, d, lines_of: dict[str, list[str] | None]) -> str | None
         lines_of[d.path] = text.split("\n") if text is not None else None
     lines = lines_of[d.path]
     if lines is not None and 1 <= d.line <= len(lines):
-        return lines[d.line - 1]
+        # a key written in a file is never shown
+        return mask_secrets(lines[d.line - 1], yaml=d.path == "novelforge.yaml")
     return None
 
 
