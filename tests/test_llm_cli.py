@@ -135,6 +135,9 @@ def test_a_key_in_the_settings_is_an_error_at_its_line_and_never_repeated(tmp_pa
     assert all("API key does not belong in novelforge.yaml" in f[4] for f in found[:3])
     assert "did you mean `timeout`" in found[4][4]
     assert KEY not in out + err and "hunter2" not in out + err
+    code, out, err = call(capsys, "check", str(root), "--no-cache", "--color", "never")    # quotes the lines
+    assert code == 1 and "4 |   api_key: ***" in out and "6 |   anthropic_token: ***" in out
+    assert KEY not in out + err and "hunter2" not in out + err
 
 
 def test_the_settings_keep_their_defaults_and_old_keys(tmp_path):

@@ -47,6 +47,18 @@ def redact(text: str) -> str:
     return _KEY_VALUE.sub("***", text)
 
 
+_NAMED_SECRET = re.compile(r"^(\s*(?:-\s+)?[\"']?(?:[\w.-]*[_-])?"
+                           r"(?:api[_-]?key|key|keys|token|secret|password|passwd|auth|bearer)[\"']?\s*:\s*)(\S.*)$",
+                           re.I)
+
+
+def mask_secrets(line: str, *, yaml: bool = True) -> str:
+    """A line of a file as a report may quote it: a secret-shaped value, and in YAML the
+    value of a key named like a secret (`api_key: …`), shown as ``***``."""
+    line = _KEY_VALUE.sub("***", line)
+    return _NAMED_SECRET.sub(lambda m: m.group(1) + "***", line) if yaml else line
+
+
 class _Secret:
     """A value found under a key named like a secret (marked before validation)."""
 
