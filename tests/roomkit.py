@@ -106,8 +106,8 @@ def finding(quote: str, message: str = "a contradiction", severity: str = "error
     return {"category": category, "severity": severity, "message": message, "quote": quote}
 
 
-@pytest.fixture
-def fake():
+@pytest.fixture(name="fake")
+def fake_server():
     room = Room()
     with FakeLLM() as server:
         server.answer(room)

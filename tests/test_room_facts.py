@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from roomkit import write_novel
 from novelforge.analysis import Session
 from novelforge.llm.types import Reply
 from novelforge.project.loader import load_project
@@ -15,6 +14,7 @@ from novelforge.room.findings import convert
 from novelforge.room.quotes import locate, normalise
 from novelforge.room.run import RoomStats
 from novelforge.room.schemas import Review
+from roomkit import write_novel
 
 
 @pytest.fixture

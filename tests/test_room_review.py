@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fakellm import Fail
-from roomkit import SCENES, call, fake, finding, of, scene_block, scene_id, write_novel  # noqa: F401
+from roomkit import SCENES, call, fake_server, finding, of, scene_block, scene_id, write_novel  # noqa: F401
 
 pytest.importorskip("litellm")
 
@@ -255,7 +255,8 @@ def test_summarize_json_and_its_cache(fake, tmp_path, capsys):
     code, out, err = call(capsys, "summarize", str(root), "--format", "json")
     assert code == 0, err
     doc = json.loads(out)
-    assert doc["version"] == 1 and [s["scene"] for s in doc["scenes"]] == ["the-gate", "the-letter", "the-fall", "after"]
+    assert doc["version"] == 1
+    assert [s["scene"] for s in doc["scenes"]] == ["the-gate", "the-letter", "the-fall", "after"]
     assert doc["scenes"][0]["summary"]["what_happens"] == "Summary of: Aria met Bram at the gate. Her grey eyes"
     assert fake.count == 4
     code, out, _err = call(capsys, "summarize", str(root), "the-fall")

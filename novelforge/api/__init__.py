@@ -52,7 +52,7 @@ _WHERE = {
     "project_root": "projects", "locate": "projects",
     "usage": "llm", "cache_stats": "llm", "cache_clear": "llm", "UsageReport": "llm", "CacheStats": "llm",
     "review": "room", "summarize": "room", "RoomOptions": "room", "RoomStats": "room", "Summaries": "room",
-    "room_line": "room",
+    "room_line": "room", "describe_llm_suggest": "room",
     "Severity": None,
 }
 

@@ -45,6 +45,7 @@ class Suggestions:
     accepted: Path | None = None
     rejected: str | None = None
     rejected_file: str = ""      # where rejections are recorded, inside the project
+    llm: object | None = None    # with ``llm``: what the model did (novelforge.room.promises.LLMSuggestStats)
 
     @property
     def accepted_rel(self) -> str | None:
@@ -53,13 +54,16 @@ class Suggestions:
 
 def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limit: int | None = None,
             accept: str | None = None, reject: str | None = None, payoffs: str | None = None,
-            use_cache: bool = True, warn: Warn | None = None) -> Suggestions:
+            use_cache: bool = True, warn: Warn | None = None, llm: bool = False, room=None) -> Suggestions:
     """Candidate setups in the prose of the project around ``root`` — vows, prophecies,
     unanswered questions, Chekhov objects, canon named once — at least ``min_confidence``
     confident, at most ``limit`` of them. ``payoffs`` (a declared promise) instead
     suggests later scenes that may pay it off. ``accept`` writes the candidate with that
     id to ``canon/promises/<id>.yaml`` (never the prose); ``reject`` records it in
-    ``.novelforge/promises-rejected.json`` so it is not offered again.
+    ``.novelforge/promises-rejected.json`` so it is not offered again. ``llm`` has a model
+    judge the candidates and propose setups the patterns miss, quotes verified
+    (:mod:`novelforge.room.promises`; ``room`` is a :class:`~novelforge.room.run.RoomOptions`,
+    ``Suggestions.llm`` what it did; raises :class:`~novelforge.llm.types.LLMNotConfigured`).
 
     Raises :class:`~novelforge.errors.OptionError` (``accept`` with ``reject``),
     :class:`~novelforge.errors.UsageError` (an id that is already a declared promise or
@@ -87,6 +91,11 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
         raise UsageError(f"`{wanted}` is already a declared promise ({project.promises[wanted].path}); "
                          "not overwriting it")
     candidates = find_candidates(project, indexes, rejected=store.load_rejected(root))
+    if llm:
+        from novelforge.room.promises import with_llm
+
+        candidates, result.llm = with_llm(project, candidates, skip=store.load_rejected(root) | set(project.promises),
+                                          options=room)
     if wanted:
         match = next((c for c in candidates if c.id == wanted), None)
         if match is None:

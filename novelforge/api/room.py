@@ -15,7 +15,15 @@ from novelforge.room.render import room_line
 from novelforge.room.run import RoomOptions, RoomStats
 from novelforge.rules.engine import CheckOptions, Report
 
-__all__ = ["RoomOptions", "RoomStats", "Summaries", "review", "room_line", "scene_paths", "summarize"]
+__all__ = ["RoomOptions", "RoomStats", "Summaries", "describe_llm_suggest", "review", "room_line", "scene_paths",
+           "summarize"]
+
+
+def describe_llm_suggest(stats) -> str:
+    """One sentence on what ``promises suggest --llm`` did."""
+    from novelforge.room.promises import describe
+
+    return describe(stats)
 
 
 def scene_paths(project, scenes: Sequence[str]) -> set[str] | None:
@@ -40,7 +48,8 @@ def scene_paths(project, scenes: Sequence[str]) -> set[str] | None:
             from novelforge.project.loader import suggest
 
             hint = suggest(text, list(by_id))
-            raise UsageError(f"`{text}` is not a scene of this project" + (f" — did you mean `{hint}`?" if hint else ""),
+            mean = f" — did you mean `{hint}`?" if hint else ""
+            raise UsageError(f"`{text}` is not a scene of this project{mean}",
                              help="give scene ids (the file name without its number) or scene files")
         out.add(found)
     return out

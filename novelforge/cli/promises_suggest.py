@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from novelforge.cli.app import err_console
+from novelforge.cli.llm_options import estimate_option, max_cost_option
 from novelforge.cli.options import format_option, plural, warn, write_output
 from novelforge.cli.promises import project_argument, promises_app
 from novelforge.formats import SUGGEST
@@ -29,19 +30,39 @@ def suggest_cmd(
     payoffs: Optional[str] = typer.Option(None, "--payoffs", metavar="PROMISE",
         help="Instead: suggest later scenes that may pay off this declared promise."),
     no_cache: bool = typer.Option(False, "--no-cache",
-        help="Analyse every scene afresh; do not read or write the analysis cache."),
+        help="Analyse every scene afresh; do not read or write the analysis cache "
+             "(with --llm, nor the answer cache)."),
+    llm: bool = typer.Option(False, "--llm",
+        help="Have the LLM (`llm:` in novelforge.yaml) judge each candidate and propose setups the patterns miss, "
+             "each quoting the scene (docs/room.md)."),
+    estimate: bool = estimate_option(),
+    max_cost: Optional[float] = max_cost_option(),
 ) -> None:
     """Find candidate setups in the prose — vows, prophecies, unanswered questions,
     Chekhov objects, canon named once — each with its evidence and a confidence.
 
     Example: novelforge promises suggest my-novel --min-confidence 0.6
 
-    Exit codes: 0 done, 2 usage error (unknown id, existing promise file), 3 internal error.
+    Exit codes: 0 done, 2 usage error (unknown id, existing promise file, no model for
+    --llm), 3 internal error, 4 the budget or --max-cost stopped --llm.
     """
     from novelforge import api
+    from novelforge.cli.room_run import finish_suggest, print_estimate, room_options
+    from novelforge.errors import UsageError
 
-    found = api.suggest(project or project_argument(ctx), min_confidence=min_confidence, limit=limit,
-                        accept=accept, reject=reject, payoffs=payoffs, use_cache=not no_cache, warn=warn)
+    if (estimate or max_cost is not None) and not llm:
+        raise UsageError("--estimate and --max-cost are about the LLM; add --llm")
+    from contextlib import nullcontext
+
+    run = room_options("promises-suggest", estimate=estimate, max_cost=max_cost, no_cache=no_cache) if llm \
+        else nullcontext()
+    with run as room:
+        found = api.suggest(project or project_argument(ctx), min_confidence=min_confidence, limit=limit,
+                            accept=accept, reject=reject, payoffs=payoffs, use_cache=not no_cache, warn=warn,
+                            llm=llm, room=room)
+    if found.llm is not None and estimate:
+        print_estimate(found.llm, fmt)
+        raise typer.Exit(0)
     if found.accepted is not None:
         err_console().print(f"Wrote {found.accepted_rel} (the prose is unchanged).")
     elif found.rejected is not None:
@@ -54,4 +75,4 @@ def suggest_cmd(
             else:
                 err_console().print(f"{plural(len(found.candidates), 'candidate')} "
                                     "(accept with --accept ID, dismiss with --reject ID)")
-    raise typer.Exit(0)
+    raise typer.Exit(finish_suggest(found.llm, fmt) if found.llm is not None else 0)

@@ -73,3 +73,14 @@ def finish(stats: Any, *, quiet: bool = False) -> int | None:
         report_error(stop)
         return int(stop.exit_code)
     return None
+
+
+def finish_suggest(stats: Any, fmt: str) -> int:
+    """After ``promises suggest --llm``: what the model did, and the exit code (4 after a
+    budget stop, else 0)."""
+    from novelforge.api import describe_llm_suggest
+
+    if fmt != "json":
+        typer.echo(describe_llm_suggest(stats), err=True)
+    stopped = finish(stats, quiet=True)
+    return stopped or 0

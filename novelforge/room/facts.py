@@ -182,8 +182,8 @@ class Facts:
         return any(a in self.order and not self.before(a, scene) for a in m.after)
 
     def contracts(self, scene: Scene, ids: set[str]) -> list[dict[str, Any]]:
-        from novelforge.rules.contracts_common import scene_in_scope
         from novelforge.rules.context import Context
+        from novelforge.rules.contracts_common import scene_in_scope
 
         ctx = Context(self.session)
         out = []

@@ -5,7 +5,7 @@ from novelforge.rules.registry import rule
       reads=("prose", "front-matter", "structure", "timeline", "cast", "canon:characters", "book",
              "contracts:attribute", "contracts:lifecycle", "contracts:knowledge"))
 def reviewer():
-    """The Writers' Room's character reviewer (an LLM) reports a character out of character or out of time, quoting the scene.
+    """The Writers' Room's character reviewer (an LLM) reports a character out of character or time, quoting it.
 
     ## What it does
     Runs only with `novelforge check --room` or `novelforge review`, and only with a model
