@@ -32,10 +32,11 @@ from pathlib import Path, PurePosixPath
 from novelforge.import_ import ImportFileError
 from novelforge.import_.headings import clean_line
 from novelforge.import_.structure import Book
+from novelforge.project.layout import CHAPTER_FILE, CONFIG_FILE, MANUSCRIPT, PART_FILE
 from novelforge.text.slug import slug
 
 GITIGNORE = "# NovelForge caches; the baseline is meant to be committed.\n.novelforge/*\n!.novelforge/baseline.json\n"
-FRONT_MATTER_FILE = "manuscript/_front-matter.md"
+FRONT_MATTER_FILE = f"{MANUSCRIPT}/_front-matter.md"
 
 
 _NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
@@ -60,7 +61,7 @@ def check_target(target: Path) -> None:
         raise ImportFileError(f"`{target}` is a broken link; import into a real folder")
     if target.exists() and not target.is_dir():
         raise ImportFileError(f"`{target}` exists and is not a folder")
-    if (target / "novelforge.yaml").exists() or (target / "novelforge.yaml").is_symlink():
+    if (target / CONFIG_FILE).exists() or (target / CONFIG_FILE).is_symlink():
         raise ImportFileError(f"`{target}` already holds a NovelForge project (novelforge.yaml exists)",
                               help="import into a new or empty folder with --into; import never overwrites a project")
 
@@ -76,7 +77,7 @@ def render_project(book: Book, canon=None, source_name: str = "") -> dict[str, s
         cfg.append(f"author: {yaml_str(book.author)}")
     cfg.append(f"language: {yaml_str(book.language or 'en')}")
     cfg += ["status: draft", "", "check:", "  fail-on: error", ""]
-    files["novelforge.yaml"] = "\n".join(cfg)
+    files[CONFIG_FILE] = "\n".join(cfg)
     files[".gitignore"] = GITIGNORE
 
     if book.front_matter and not _trivial_front_matter(book):
@@ -97,18 +98,18 @@ def render_project(book: Book, canon=None, source_name: str = "") -> dict[str, s
     used_ids: set[str] = set()
     for n, (part, chapters) in enumerate(units, 1):
         if part:
-            base = PurePosixPath("manuscript", _unique(f"{n:0{width}d}-{slug(part) or 'part'}", used_dirs))
-            files[str(base / "part.yaml")] = f"title: {yaml_str(part)}\n"
+            base = PurePosixPath(MANUSCRIPT, _unique(f"{n:0{width}d}-{slug(part) or 'part'}", used_dirs))
+            files[str(base / PART_FILE)] = f"title: {yaml_str(part)}\n"
             cwidth = max(2, len(str(len(chapters))))
             numbered = list(enumerate(chapters, 1))
         else:
-            base = PurePosixPath("manuscript")
+            base = PurePosixPath(MANUSCRIPT)
             numbered = [(n, chapters[0])]
             cwidth = width
         for k, chap in numbered:
             cslug = slug(chap.slug_hint or chap.title) or "chapter"
             folder = base / _unique(f"{k:0{cwidth}d}-{cslug}", used_dirs)
-            files[str(folder / "chapter.yaml")] = f"title: {yaml_str(chap.title)}\n"
+            files[str(folder / CHAPTER_FILE)] = f"title: {yaml_str(chap.title)}\n"
             swidth = max(2, len(str(len(chap.scenes))))
             untitled = sum(1 for sc in chap.scenes if not sc.title)
             u = 0
@@ -429,7 +430,7 @@ def _merge(src: Path, dst: Path, moved: list[Path]) -> None:
     """Move the tree ``src`` into the existing folder ``dst`` by renames, never replacing a
     non-empty file. ``novelforge.yaml`` moves last: a folder holds a project only once
     everything else is in place."""
-    for entry in sorted(os.scandir(src), key=lambda e: (e.name == "novelforge.yaml", e.name)):
+    for entry in sorted(os.scandir(src), key=lambda e: (e.name == CONFIG_FILE, e.name)):
         s, d = Path(entry.path), dst / entry.name
         if entry.is_dir():
             if d.is_dir() and not d.is_symlink():
