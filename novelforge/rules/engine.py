@@ -6,11 +6,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
-from novelforge.diagnostics import Diagnostic, Severity
-from novelforge.errors import ConfigError, ExitCode
-from novelforge.project.models import Project
 from novelforge.analysis import Session, keys
 from novelforge.cache import ProjectCache, list_of
+from novelforge.diagnostics import Diagnostic, Severity
+from novelforge.errors import ConfigError, ExitCode
+from novelforge.project.layout import CONFIG_FILE
+from novelforge.project.models import Project
 from novelforge.rules import suppress
 from novelforge.rules.context import Context
 from novelforge.rules.registry import RULES, Rule, all_rules, resolve_selector
@@ -330,7 +331,7 @@ def _check_config_selectors(project: Project) -> None:
             hint = suggest(value.upper(), list(RULES)) or suggest(value.lower(), [r.name for r in RULES.values()])
             raise ConfigError(f"`{value}` in {where} is not a rule code, prefix or name"
                               + (f" — did you mean `{hint}`?" if hint else ""),
-                              path="novelforge.yaml", line=line, column=col,
+                              path=CONFIG_FILE, line=line, column=col,
                               help="`novelforge rules` lists every rule")
 
 
