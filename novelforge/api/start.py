@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from novelforge.errors import OptionError, UsageError
+from novelforge.project.layout import CONFIG_FILE
 
 
 @dataclass
@@ -51,7 +52,7 @@ def init(directory: Path | str | None = None, *, title: str | None = None, autho
             raise OptionError("{install} needs a pip requirement on one line",
                               help="a git URL pinned to a tag "
                                    "(`novelforge-toolchain @ git+https://…@v0.1.0`) or a path")
-    existing = (target / "novelforge.yaml").exists()
+    existing = (target / CONFIG_FILE).exists()
     if existing and ci is None:
         raise UsageError(f"`{target}` already holds a NovelForge project (novelforge.yaml exists)",
                          help="to add a CI workflow to it, run `novelforge init --ci github` (or gitlab)")
