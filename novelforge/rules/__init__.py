@@ -1,44 +1,7 @@
 """Rules. Importing this package registers every built-in rule in the central table
-(:data:`novelforge.rules.registry.RULES`); one module per rule."""
+(:data:`novelforge.rules.registry.RULES`): ``rules/load.py`` and one module per rule,
+``rules/nfNNN_name.py``, found by :func:`~novelforge.rules.registry.load_builtin_rules`."""
 
-from novelforge.rules import (  # noqa: F401  (imported for registration)
-    load,
-    nf101_duplicate_scene_id,
-    nf102_empty_drafted_scene,
-    nf201_unknown_canon_id,
-    nf202_pov_not_in_cast,
-    nf203_listed_character_not_named,
-    nf204_unlisted_character_present,
-    nf205_misspelled_name,
-    nf206_unknown_scene_reference,
-    nf301_forbidden_term,
-    nf302_avoided_term,
-    nf303_inconsistent_variant,
-    nf304_missing_required_context,
-    nf305_custom_pattern,
-    nf401_dead_character_present,
-    nf402_attribute_contradiction,
-    nf403_story_time_backwards,
-    nf404_knowledge_before_learned,
-    nf405_unreadable_story_time,
-    nf406_tense_slip,
-    nf407_pov_slip,
-    nf408_relationship_contradiction,
-    nf409_item_custody,
-    nf410_event_order,
-    nf411_travel_too_fast,
-    nf412_two_places_at_once,
-    nf413_head_hopping,
-    nf501_unpaid_promise,
-    nf502_payoff_without_setup,
-    nf503_premature_payoff,
-    nf504_distant_payoff,
-    nf505_silent_promise,
-    nf506_promise_paid_twice,
-    nf507_unknown_promise_id,
-    nf701_room_continuity,
-    nf702_room_character,
-    nf703_room_plot,
-    nf704_room_reviewer_failed,
-    nf901_unused_suppression,
-)
+from novelforge.rules.registry import load_builtin_rules
+
+load_builtin_rules()
