@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from novelforge.errors import NovelForgeError, UsageError
+from novelforge.project.layout import CONFIG_FILE
 
 Plan = list[tuple[Path, str]]    # (file, text), in the order they are written
 
@@ -31,7 +32,7 @@ def project_plan(target: Path, title: str | None = None, author: str | None = No
     for path in sorted(p for p in source.rglob("*") if p.is_file()):
         rel = path.relative_to(source)
         text = path.read_text("utf-8")
-        if rel.as_posix() == "novelforge.yaml":
+        if rel.as_posix() == CONFIG_FILE:
             if title:
                 text = text.replace("title: My Novel", f"title: {_yaml_str(title)}")
             if author:
