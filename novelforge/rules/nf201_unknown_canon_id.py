@@ -1,3 +1,4 @@
+from novelforge.project.layout import CANON
 from novelforge.project.loader import suggest
 from novelforge.rules.registry import rule
 
@@ -51,6 +52,6 @@ def check(scene, index, ctx):
                 message = f"`{key}: {ident}` names a {other[:-1] if other.endswith('s') else other}, not a {noun}"
             else:
                 message = f"`{ident}` in `{key}` is not a known {noun}" + (f" — did you mean `{hint}`?" if hint else "")
-            where = f"canon/{kind}/{ident}.yaml" if kind else f"canon/<kind>/{ident}.yaml"
+            where = f"{CANON}/{kind}/{ident}.yaml" if kind else f"{CANON}/<kind>/{ident}.yaml"
             yield ctx.at_meta(scene, keypath, message, entity=ident,
                               help=f"fix the id, or create `{where}`")
