@@ -10,8 +10,8 @@
         replies = client.ask_all(prompts, progress=bar.advance)
         print(client.spent, client.sent, client.cached, client.warnings)
 
-Importing this package is cheap (pydantic only): litellm is imported inside the first
-call that needs it (:mod:`novelforge.llm.provider`).
+Importing this package is cheap (the settings only; the contract's types on first use):
+litellm is imported inside the first call that needs it (:mod:`novelforge.llm.provider`).
 """
 
 from __future__ import annotations
@@ -20,10 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from novelforge.llm.settings import LLMSettings, RoomSettings
-from novelforge.llm.types import BudgetExceeded, Client, Estimate, LLMNotConfigured, Prompt, Reply, Usage
 
 if TYPE_CHECKING:
     from novelforge.llm.client import LLMClient
+    from novelforge.llm.types import BudgetExceeded, Client, Estimate, LLMNotConfigured, Prompt, Reply, Usage
+
+_TYPES = {"BudgetExceeded", "Client", "Estimate", "LLMNotConfigured", "Prompt", "Reply", "Usage"}
 
 __all__ = ["BudgetExceeded", "Client", "Estimate", "LLMNotConfigured", "LLMSettings", "Prompt", "Reply",
            "RoomSettings", "Usage", "NOT_CONFIGURED", "open_client"]
@@ -43,6 +45,7 @@ def open_client(settings: LLMSettings | dict | None, *, project_root: Path | str
     overrides the user cache folder (tests). Raises :class:`LLMNotConfigured` without a
     model."""
     from novelforge.errors import OptionError
+    from novelforge.llm.types import LLMNotConfigured
 
     if isinstance(settings, dict):
         settings = LLMSettings.model_validate(settings)
@@ -55,3 +58,13 @@ def open_client(settings: LLMSettings | dict | None, *, project_root: Path | str
 
     return LLMClient(settings, project_root=project_root, command=command, use_cache=use_cache,
                      max_cost=max_cost, home=home)
+
+
+def __getattr__(name: str):
+    """The contract's names (novelforge.llm.types), loaded on first use: `check` reads the
+    settings (``novelforge.project.models``) and never needs them."""
+    if name in _TYPES:
+        from novelforge.llm import types
+
+        return getattr(types, name)
+    raise AttributeError(f"module 'novelforge.llm' has no attribute {name!r}")
