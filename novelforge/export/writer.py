@@ -27,7 +27,7 @@ from novelforge.export.job import DEFAULT_MODIFIED, ExportJob, ExportOptions
 from novelforge.export.matter import load_matter
 from novelforge.formats import EXPORT as FORMATS
 from novelforge.formats import Format
-from novelforge.project.layout import CONFIG_FILE, SOURCE_FOLDERS
+from novelforge.project.layout import CONFIG_FILE, MANUSCRIPT, SOURCE_FOLDERS
 from novelforge.project.models import Project, SceneStatus
 
 __all__ = ["DEFAULT_MODIFIED", "FORMATS", "ExportJob", "ExportOptions", "export", "get_format", "output_path",
@@ -149,7 +149,7 @@ def describe_selection(options: ExportOptions) -> str:
             bits.append(f"in chapter {lo}")
         else:
             bits.append(f"in chapters {lo or 1}-{hi if hi is not None else ''}")
-    return " ".join(bits) if bits else "in manuscript/"
+    return " ".join(bits) if bits else f"in {MANUSCRIPT}/"
 
 
 # ----------------------------------------------------------------------------- parts

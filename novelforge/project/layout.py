@@ -33,6 +33,7 @@ LEGACY_CACHE_DIR = f"{STATE_DIR}/cache"   # where 0.1 kept the analysis cache; n
 
 SCENE_SUFFIXES = (".md", ".markdown")
 CANON_SUFFIXES = (".yaml", ".yml", ".md")
+CANON_MARKDOWN = ".md"                  # a canon entry in Markdown: front matter, then its description
 CONTRACT_SUFFIXES = (".yaml", ".yml")
 NOT_SCENES = frozenset({"readme.md"})    # Markdown files in a chapter folder that are not scenes
 

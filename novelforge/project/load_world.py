@@ -13,7 +13,15 @@ from pydantic import ValidationError
 from novelforge.contracts.models import TYPES as CONTRACT_TYPES
 from novelforge.diagnostics import Severity
 from novelforge.project import problems as P
-from novelforge.project.layout import CANON, CANON_SUFFIXES, CONTRACT_SUFFIXES, CONTRACTS, PROMISES_FILE, PROMISES_KIND
+from novelforge.project.layout import (
+    CANON,
+    CANON_MARKDOWN,
+    CANON_SUFFIXES,
+    CONTRACT_SUFFIXES,
+    CONTRACTS,
+    PROMISES_FILE,
+    PROMISES_KIND,
+)
 from novelforge.project.models import KIND_FIELDS, Entity, EntityModel, Promise, PromiseModel
 from novelforge.project.validation import _clean_loc, _explain, _field_names, _fields_at, _kind_name, suggest
 from novelforge.project.yamlio import YamlDoc
@@ -86,7 +94,7 @@ class WorldLoader:
             self.diag(P.EMPTY_FILE, f"`{rel}` is empty", rel, severity=Severity.WARNING,
                       help="fill it in or delete it")
             return None, ""
-        if path.suffix.lower() == ".md":
+        if path.suffix.lower() == CANON_MARKDOWN:
             doc, body_start, ok = self.split_front_matter(path, text)
             if doc is None and ok:
                 doc = YamlDoc(rel, "", {}, 0)
