@@ -94,11 +94,12 @@ def render_project(book: Book, canon=None, source_name: str = "") -> dict[str, s
         else:
             units.append((chap.part, [chap]))
     width = max(2, len(str(len(units))))
-    used_dirs: set[str] = set()
+    used_dirs: dict[str, set[str]] = {}     # folder → the names taken in it
     used_ids: set[str] = set()
     for n, (part, chapters) in enumerate(units, 1):
         if part:
-            base = PurePosixPath(MANUSCRIPT, _unique(f"{n:0{width}d}-{slug(part) or 'part'}", used_dirs))
+            name = _unique(f"{n:0{width}d}-{slug(part) or 'part'}", used_dirs.setdefault(MANUSCRIPT, set()))
+            base = PurePosixPath(MANUSCRIPT, name)
             files[str(base / PART_FILE)] = f"title: {yaml_str(part)}\n"
             cwidth = max(2, len(str(len(chapters))))
             numbered = list(enumerate(chapters, 1))
@@ -108,7 +109,7 @@ def render_project(book: Book, canon=None, source_name: str = "") -> dict[str, s
             cwidth = width
         for k, chap in numbered:
             cslug = slug(chap.slug_hint or chap.title) or "chapter"
-            folder = base / _unique(f"{k:0{cwidth}d}-{cslug}", used_dirs)
+            folder = base / _unique(f"{k:0{cwidth}d}-{cslug}", used_dirs.setdefault(str(base), set()))
             files[str(folder / CHAPTER_FILE)] = f"title: {yaml_str(chap.title)}\n"
             swidth = max(2, len(str(len(chap.scenes))))
             untitled = sum(1 for sc in chap.scenes if not sc.title)
