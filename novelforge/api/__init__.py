@@ -27,7 +27,8 @@ Results are rendered with the command's table in :mod:`novelforge.formats`.
 | :func:`rules`, :func:`rule` | the rule list, one rule | ``rules``, ``rule`` |
 | :func:`schemas`, :func:`write_schemas` | JSON Schemas | ``schema`` |
 | :func:`usage`, :func:`cache_stats`, :func:`cache_clear` | the LLM spend ledger; the caches | ``usage``, ``cache`` |
-| :func:`review`, :func:`summarize` | the Writers' Room's report; scene summaries | ``review``, ``check --room``, ``summarize`` |
+| :func:`review` | the Writers' Room's report | ``review``, ``check --room`` |
+| :func:`summarize` | scene summaries | ``summarize`` |
 | :func:`project_root`, :func:`locate` | the project a path names | every command |
 
 Importing this package is cheap: each name loads its module on first use (``novelforge

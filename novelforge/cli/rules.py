@@ -34,7 +34,9 @@ def rules_cmd(
 
 
 @app.command("rule")
-def rule_cmd(code: str = typer.Argument(..., metavar="RULE", help="A rule code (NF205) or name (misspelled-name).")) -> int:
+def rule_cmd(
+    code: str = typer.Argument(..., metavar="RULE", help="A rule code (NF205) or name (misspelled-name)."),
+) -> int:
     """Show the documentation of one rule.
 
     Example: novelforge rule NF205
