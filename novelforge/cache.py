@@ -32,6 +32,7 @@ import hmac
 import io
 import os
 import pickle
+import sqlite3
 import stat
 from pathlib import Path
 from typing import Any, Callable
@@ -374,11 +375,21 @@ def _open_diskcache(path: Path) -> Any:
                            disk=_hardened_disk(), disk_min_file_size=2**62)
 
 
+def _remove_database(path: Path) -> None:
+    """Delete a damaged store's database files (in a private folder of ours)."""
+    for name in ("cache.db", "cache.db-wal", "cache.db-shm"):
+        try:
+            (path / name).unlink()
+        except FileNotFoundError:
+            pass
+
+
 class JsonStore:
     """One project's store of JSON values with an expiry (the LLM answers). Thread-safe;
     each :meth:`set` is written at once (an answer cost money). Anything wrong with the
     store costs only the answers in it: a damaged entry is a miss, a folder that cannot
-    be trusted turns the store off (``problem`` says why)."""
+    be trusted turns the store off (``problem`` says why), and a database that is no
+    longer one is started again, empty."""
 
     def __init__(self, root: Path | str, store: str = "llm", home: Path | str | None = None) -> None:
         import threading
@@ -404,7 +415,11 @@ class JsonStore:
                 self.path = store_dir(self.root, self.store, home)
                 _private_dir(self.path.parent)
                 _private_dir(self.path)
-                self._cache = _open_diskcache(self.path)
+                try:
+                    self._cache = _open_diskcache(self.path)
+                except sqlite3.DatabaseError:      # not a database any more: start it again
+                    _remove_database(self.path)
+                    self._cache = _open_diskcache(self.path)
             except Exception as exc:
                 self.problem = str(exc) or type(exc).__name__
                 self._failed = True
@@ -451,7 +466,7 @@ def store_stats(root: Path | str, store: str, home: Path | None = None) -> dict:
     """``{"path", "exists", "entries", "bytes"}`` of one store; a store never made is empty
     (and is not created by asking)."""
     path = store_dir(root, store, home)
-    out = {"store": store, "path": str(path), "exists": path.is_dir(), "entries": 0, "bytes": 0}
+    out = {"store": store, "path": str(path), "exists": path.is_dir(), "entries": 0, "bytes": 0, "problem": None}
     if not out["exists"] or not (path / "cache.db").is_file():
         return out
     try:
@@ -462,8 +477,8 @@ def store_stats(root: Path | str, store: str, home: Path | None = None) -> dict:
             out["bytes"] = int(cache.volume())
         finally:
             cache.close()
-    except Exception:
-        pass
+    except Exception as exc:          # reported, never fatal: the next run rebuilds or skips it
+        out["problem"] = str(exc) or type(exc).__name__
     return out
 
 
@@ -473,7 +488,11 @@ def clear_store(root: Path | str, store: str, home: Path | None = None) -> int:
     if not (path / "cache.db").is_file():
         return 0
     _private_dir(path)
-    cache = _open_diskcache(path)
+    try:
+        cache = _open_diskcache(path)
+    except sqlite3.DatabaseError:             # damaged: clearing it is starting it again
+        _remove_database(path)
+        return 0
     try:
         return int(cache.clear())
     finally:

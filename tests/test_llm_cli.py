@@ -210,3 +210,18 @@ def test_check_without_the_room_never_imports_litellm(novel, tmp_path):
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
                             timeout=120)
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stderr
+
+
+def test_a_damaged_ledger_is_one_line_for_usage(novel, capsys):
+    (Path(os.environ["NOVELFORGE_CACHE_DIR"]) / "usage.sqlite3").write_bytes(b"not a database" * 100)
+    code, out, err = call(capsys, "usage", str(novel))
+    assert code == 2 and out == ""
+    assert_one_line_error(err)
+    assert "the spend ledger" in err and "cannot be read" in err
+
+
+def test_one_fallback_may_be_written_without_a_list(tmp_path):
+    from novelforge.project.loader import load_config
+
+    root = make_project(tmp_path / "n", config="title: T\nllm: {model: openai/a, fallbacks: openai/b}\n")
+    assert load_config(root).config.llm.models == ["openai/a", "openai/b"]

@@ -332,3 +332,32 @@ def test_provider_errors_are_short_and_nothing_is_printed(server, root, capfd):
         assert c.ask(prompt()).error == "no model answered — openai/fake-a: could not reach the server"
     out, err = capfd.readouterr()
     assert out == "" and err == ""
+
+
+def test_a_cache_database_that_is_not_one_is_started_again(server, root):
+    from novelforge.cache import store_dir
+
+    with client(server, root) as c:
+        c.ask(prompt("x"))
+    (store_dir(root, "llm") / "cache.db").write_bytes(b"this is not a database" * 100)
+    with client(server, root) as c:
+        assert not c.ask(prompt("x")).cached and c.warnings == []
+    with client(server, root) as c:
+        assert c.ask(prompt("x")).cached
+    assert server.count == 2
+
+
+def test_a_cache_folder_that_cannot_be_trusted_is_off_and_said_once(server, root):
+    from novelforge.cache import store_dir
+
+    with client(server, root) as c:
+        c.ask(prompt("x"))
+    os.chmod(store_dir(root, "llm"), 0o777)             # other users could write to it
+    try:
+        with client(server, root) as c:
+            replies = c.ask_all([prompt("x"), prompt("y")])
+            assert not any(r.cached for r in replies)
+            assert len(c.warnings) == 1 and "the LLM answer cache is off" in c.warnings[0]
+    finally:
+        os.chmod(store_dir(root, "llm"), 0o700)
+    assert server.count == 3

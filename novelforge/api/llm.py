@@ -57,6 +57,11 @@ def usage(project: Path | str | None = None, *, month: str | None = None, by: st
         ledger = Ledger()
         try:
             rows = ledger.rows(project_key(root), month)
+        except Exception as exc:     # a damaged or foreign file: say so in one line
+            from novelforge.errors import UsageError
+
+            raise UsageError(f"the spend ledger `{ledger_path()}` cannot be read: {exc}",
+                             help="move the file away to start a new ledger") from None
         finally:
             ledger.close()
     groups, total = group(rows, by)

@@ -207,6 +207,8 @@ class LLMClient:
     # ------------------------------------------------------------------ the cache
     def _cached_value(self, prompt: Prompt, key: str) -> dict | None:
         entry = self._store.get(key) if self._store is not None else None
+        if self._store is not None and self._store.problem:
+            self._say("cache", f"the LLM answer cache is off ({redact(self._store.problem)}): every prompt is sent")
         if not isinstance(entry, dict) or entry.get("v") != CACHE_VERSION or not isinstance(entry.get("value"), dict):
             return None
         try:

@@ -82,6 +82,8 @@ def stats_text(stats: Any, **_: Any) -> str:
     for s in stats.stores:
         what = f"{s['entries']:,} entr{'y' if s['entries'] == 1 else 'ies'}, {_size(s['bytes'])}" \
             if s["exists"] else "empty"
+        if s.get("problem"):
+            what = f"cannot be read ({s['problem']})"
         lines.append(f"  {_NAMES.get(s['store'], s['store'])}: {what}  {s['path']}")
     return "\n".join(lines) + "\n"
 

@@ -85,6 +85,13 @@ Setting = Annotated[str, AfterValidator(_not_a_key)]
 _Unknown = Annotated[Any, BeforeValidator(_extra)]
 
 
+def _one_or_more(value: Any) -> Any:
+    """`fallbacks: openai/gpt-4o-mini` for a list of one."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else value
+
+
 def _url(value: Any) -> Any:
     if isinstance(value, str) and not re.match(r"^https?://[^\s/]+", value.strip()):
         raise ValueError("`api_base` should be the server's address, such as `http://localhost:11434` "
@@ -123,7 +130,7 @@ class LLMSettings(BaseModel):
     model: Setting | None = Field(None, description="Any litellm model: `openai/gpt-4o-mini`, "
                                   "`anthropic/claude-3-5-haiku-latest`, `ollama/llama3.1`, or `openai/NAME` "
                                   "with `api_base` for an OpenAI-compatible server.")
-    fallbacks: list[Setting] = Field(
+    fallbacks: Annotated[list[Setting], BeforeValidator(_one_or_more)] = Field(
         default_factory=list, description="Models tried in order when a call fails, times out or is rate-limited.")
     api_base: Annotated[str | None, BeforeValidator(_url), AfterValidator(_not_a_key)] = Field(
         None, description="The server's address, for Ollama or an OpenAI-compatible server.")
