@@ -55,11 +55,6 @@ def get_format(fmt: str) -> Format:
     return FORMATS.get_format(fmt)
 
 
-def format_for_path(path: Path | str) -> Format | None:
-    """The format an output name implies (``book.epub`` → epub), or None."""
-    return FORMATS.for_suffix(path)
-
-
 def parse_statuses(values: Sequence[str] | str | None) -> list[str] | None:
     """Scene statuses to export, each value one or several comma-separated (``revised,final``);
     None (or nothing) for every scene. Raises :class:`~novelforge.errors.OptionError`

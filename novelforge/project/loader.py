@@ -432,11 +432,8 @@ def _load(files: ProjectFiles, cache: Any) -> Project:
     fingerprint = hashlib.blake2b(
         repr((sorted(loader.fingerprints), [d.sort_key() + (d.severity.value,) for d in loader.diags])).encode(),
         digest_size=16).hexdigest()
-    # everything but the prose: what a scene's findings may depend on besides its own text
-    world = hashlib.blake2b(
-        repr((sorted(loader.yaml_prints), [s.path for s in scenes])).encode(), digest_size=16).hexdigest()
     return Project(root=files.root, config=config, config_doc=config_doc, chapters=chapters, scenes=scenes,
                    canon=canon, promises=promises, contracts=contracts, contract_docs=contract_docs,
-                   diagnostics=loader.diags, fingerprint=fingerprint, world_fingerprint=world,
+                   diagnostics=loader.diags, fingerprint=fingerprint,
                    yaml_digests=dict(loader.yaml_prints), sources=loader.sources,
                    setting_problems=loader.setting_problems, files=files)

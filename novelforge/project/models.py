@@ -434,7 +434,6 @@ class Project:
     contract_docs: dict[str, Any] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     fingerprint: str = ""      # hash of every file read and every load finding
-    world_fingerprint: str = ""  # hash of the YAML (config, canon, contracts, front matter) and the scene order
     yaml_digests: dict[str, str] = field(default_factory=dict)  # path → hash of its YAML text (front matter for scenes)
     sources: dict[str, str] = field(default_factory=dict)       # path → text of every file the loader read
     # block of novelforge.yaml (`export`) → the findings about its keys and values
