@@ -45,7 +45,7 @@ def check(ctx):
                     continue
                 hint = suggest(ref, ids)
                 line, col = entity.doc.position(keypath) if entity.doc is not None else (1, 1)
-                yield ctx.at_file(entity.path, line, col,
-                                  f"`{keypath[-1]}: {ref}` names no scene" + (f" — did you mean `{hint}`?" if hint else ""),
-                                  end=(line, col + len(ref)), entity=entity.id,
-                                  help="scene ids come from `id:` in a scene's front matter, or its file name without the number")
+                message = f"`{keypath[-1]}: {ref}` names no scene" + (f" — did you mean `{hint}`?" if hint else "")
+                yield ctx.at_file(entity.path, line, col, message, end=(line, col + len(ref)), entity=entity.id,
+                                  help="scene ids come from `id:` in a scene's front matter, "
+                                       "or its file name without the number")

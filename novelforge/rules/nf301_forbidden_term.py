@@ -1,5 +1,12 @@
-from novelforge.rules.contracts_common import (RunawayPattern, because, compiled, contracts_of, matches, scene_in_scope,
-                                               terms_regex)
+from novelforge.rules.contracts_common import (
+    RunawayPattern,
+    because,
+    compiled,
+    contracts_of,
+    matches,
+    scene_in_scope,
+    terms_regex,
+)
 from novelforge.rules.registry import rule
 
 

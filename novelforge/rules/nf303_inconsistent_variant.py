@@ -4,7 +4,8 @@ from novelforge.rules.contracts_common import because, contracts_of, matches, sc
 from novelforge.rules.registry import rule
 
 
-@rule("NF303", "inconsistent-variant", "warning", "project", reads=("book", "front-matter", "structure", "contracts:consistency"))
+@rule("NF303", "inconsistent-variant", "warning", "project",
+      reads=("book", "front-matter", "structure", "contracts:consistency"))
 def check(ctx):
     """The book uses both variants of a pair that a `consistency` contract says to keep to one.
 

@@ -15,7 +15,8 @@ def readable(pattern: str) -> str:
     return f"`{pattern}`"
 
 
-@rule("NF304", "missing-required-context", "error", "scene", reads=("prose", "front-matter", "structure", "contracts:require-with"))
+@rule("NF304", "missing-required-context", "error", "scene",
+      reads=("prose", "front-matter", "structure", "contracts:require-with"))
 def check(scene, index, ctx):
     """Something a `require-with` contract ties to a condition appears without it.
 

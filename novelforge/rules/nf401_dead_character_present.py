@@ -15,7 +15,8 @@ def death_windows(ctx) -> dict[str, tuple[int, int | None, str]]:
     return out
 
 
-@rule("NF401", "dead-character-present", "error", "scene", reads=("prose", "front-matter", "structure", "canon:characters", "contracts:lifecycle"))
+@rule("NF401", "dead-character-present", "error", "scene",
+      reads=("prose", "front-matter", "structure", "canon:characters", "contracts:lifecycle"))
 def check(scene, index, ctx):
     """A character who has died is in a later scene's cast, is its POV, speaks, or acts.
 
@@ -69,7 +70,8 @@ def check(scene, index, ctx):
     if scene.meta.pov in dead:
         reported.add(scene.meta.pov)
         yield ctx.at_meta(scene, ("pov",),
-                          f"{name(scene.meta.pov)} (`{scene.meta.pov}`) is the POV character but died in `{after(scene.meta.pov)}`",
+                          f"{name(scene.meta.pov)} (`{scene.meta.pov}`) is the POV character "
+                          f"but died in `{after(scene.meta.pov)}`",
                           entity=scene.meta.pov, help="mark the scene `flashback: true`, or change the POV")
     for i, cid in enumerate(scene.meta.characters):
         if cid in dead and cid not in reported:

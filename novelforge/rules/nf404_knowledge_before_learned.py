@@ -26,7 +26,8 @@ def _earlier(ctx, scene, learned) -> bool:
     return scene.index < learned.index  # undated, or the same time: reading order decides
 
 
-@rule("NF404", "knowledge-before-learned", "error", "scene", reads=("prose", "front-matter", "timeline", "canon:characters", "contracts:knowledge"))
+@rule("NF404", "knowledge-before-learned", "error", "scene",
+      reads=("prose", "front-matter", "timeline", "canon:characters", "contracts:knowledge"))
 def check(scene, index, ctx):
     """A character says or thinks something before the scene where they learn it.
 

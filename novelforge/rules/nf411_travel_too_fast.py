@@ -58,7 +58,8 @@ def appearances(ctx) -> dict[str, list]:
     return out
 
 
-@rule("NF411", "travel-too-fast", "warning", "project", reads=("timeline", "cast", "canon:locations", "canon:characters", "contracts:travel"))
+@rule("NF411", "travel-too-fast", "warning", "project",
+      reads=("timeline", "cast", "canon:locations", "canon:characters", "contracts:travel"))
 def check(ctx):
     """A character gets from one location to another faster than the travel table allows.
 
