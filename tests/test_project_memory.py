@@ -119,3 +119,11 @@ def test_the_example_loads_the_same_from_memory():
     b = json.loads(render_report(check_project(in_memory, options), "json"))
     assert a == b
     assert render(prepare(on_disk, "md")) == render(prepare(in_memory, "md"))
+
+
+def test_the_library_exports_a_project_in_memory():
+    from novelforge.api import export
+
+    result = export(project=load_files(FILES), fmt="md", write=False)
+    assert result.path is None and result.chapters == 1 and result.scenes == 2
+    assert b"# The First Book" in result.data and b"Every gate remembers." in result.data

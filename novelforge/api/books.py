@@ -14,6 +14,7 @@ from novelforge.project.layout import MANUSCRIPT
 if TYPE_CHECKING:
     from novelforge.formats import Format
     from novelforge.import_ import ImportResult
+    from novelforge.project.models import Project
 
 Progress = Callable[[str, int, "int | None"], None]   # (what, done, total or None)
 
@@ -33,8 +34,9 @@ class Exported:
 def export(root: Path | str | None = None, fmt: str | None = None, out: Path | str | None = None, *,
            statuses: Sequence[str] | str | None = None, chapters: str | tuple | None = None,
            typography: bool = True, cover: Path | str | None = None, write: bool = True,
-           progress: Progress | None = None) -> Exported:
-    """Build the book of the project around ``root`` as ``fmt`` (a name in
+           progress: Progress | None = None, project: Project | None = None) -> Exported:
+    """Build the book of the project around ``root`` (or of ``project``, one already loaded,
+    for example from files in memory with :func:`novelforge.project.loader.load_files`) as ``fmt`` (a name in
     :data:`novelforge.formats.EXPORT`; default: the one ``out``'s suffix implies) and write
     it atomically to ``out`` (a file, or a folder for ``<title>.<suffix>``; default: that
     name in the current folder). With ``write=False`` nothing is written and the bytes are
@@ -70,12 +72,14 @@ def export(root: Path | str | None = None, fmt: str | None = None, out: Path | s
         if spec is None:
             raise OptionError("choose a format with {format} (docx, docx-reading, epub, md, html or txt)",
                               help="or give {out} a file name that ends in .docx, .epub, .md, .html or .txt")
-    root = project_root(root)
+    if project is None:
+        root = project_root(root)
     options = ExportOptions(statuses=parse_statuses(statuses), chapters=parse_chapters(chapters),
                             typography=typography, cover=Path(cover) if cover is not None else None)
-    if progress is not None:
-        progress("Reading the manuscript", 0, None)
-    project = load_project(root)
+    if project is None:
+        if progress is not None:
+            progress("Reading the manuscript", 0, None)
+        project = load_project(root)
     target = output_path(project, spec, out) if write else None
     job = prepare(project, spec.name, options)
     if progress is not None:
