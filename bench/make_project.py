@@ -18,6 +18,14 @@ What it writes (see /work/shared/FORMAT.md):
   speech verb), with name variants grouped as aliases (``Holmes``, ``Sherlock Holmes``,
   ``Mr. Holmes``).
 
+The files are written by ``novelforge import``'s own writer
+(:func:`novelforge.import_.write.render_project`: the same folders, file names, scene ids
+and front matter an imported manuscript gets), the word lists are NovelForge's
+(``novelforge/text/lexicon.py``), and so are slugs, sentence starts and scene-break lines.
+What stays here is what a benchmark needs and the importer does not do: each corpus
+file's heading patterns, long scenes cut to ~1,500–3,000 words, and up to 50 characters
+found by the statistics below (the seeded benchmark's specs are written against them).
+
 The text is read from the corpus at run time and never stored in the repository. The
 output depends only on the input text: the same input gives byte-identical projects.
 """
@@ -30,10 +38,19 @@ import math
 import re
 import shutil
 import sys
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:       # run as a script from a checkout
+    sys.path.insert(0, str(REPO))
+
+from novelforge.text import lexicon  # noqa: E402
+from novelforge.text.blocks import is_break_line  # noqa: E402
+from novelforge.text.grammar import sentence_initial  # noqa: E402
+from novelforge.text.lexicon import as_written  # noqa: E402
+from novelforge.text.slug import slug  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 if not CORPUS.is_dir():  # /work/main/bench → /work/shared/corpus
@@ -44,7 +61,8 @@ if not CORPUS.is_dir():  # /work/main/bench → /work/shared/corpus
 # against whole lines (trailing whitespace removed); `start`/`end` bound the body (the
 # tables of contents come before `start`, back matter from `end` on).
 ROMAN = r"[IVXLC]+"
-DEFAULT_BREAKS = [r"^\s*(?:[*•·]\s*){3,}$", r"^\s*-{3,}\s*$"]
+# Scene breaks are what ``novelforge import`` takes for one (novelforge.text.blocks.is_break_line),
+# and a spec's own `breaks` patterns.
 
 SPECS: dict[str, dict] = {
     "war_and_peace": {
@@ -66,7 +84,7 @@ SPECS: dict[str, dict] = {
         "summary_caps": True,     # the all-capitals "argument" under each heading
     },
     "dracula": {
-        "start": rf"^CHAPTER I$", "start_nth": 2,   # the first is in the table of contents
+        "start": r"^CHAPTER I$", "start_nth": 2,   # the first is in the table of contents
         "end": r"^\s+THE END$",
         "chapters": [rf"^CHAPTER (?P<num>{ROMAN})$"],
     },
@@ -88,7 +106,7 @@ SPECS: dict[str, dict] = {
         "chapters": [rf"^CHAPTER (?P<num>{ROMAN})\. (?P<title>.+)$"],
     },
     "the_sign_of_the_four": {
-        "start": rf"^Chapter I$",
+        "start": r"^Chapter I$",
         "chapters": [rf"^Chapter (?P<num>{ROMAN})$"],
         "title_next_line": True,   # "Chapter I" / "The Science of Deduction"
     },
@@ -100,58 +118,22 @@ GENERIC = {
 }
 
 # ----------------------------------------------------------------------------- names
-TITLES = {
-    "Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Lady", "Lord", "King", "Queen", "Prince", "Princess",
-    "Duke", "Duchess", "Count", "Countess", "Captain", "Colonel", "General", "Master", "Mistress",
-    "Madam", "Madame", "Monsieur", "Mademoiselle", "Mlle", "Mme", "Father", "Mother", "Brother",
-    "Sister", "Uncle", "Aunt", "Saint", "St", "Professor", "Inspector", "Doctor", "Lieutenant",
-    "Major", "Sergeant", "Baron", "Baroness", "Emperor", "Empress", "Dame", "Herr", "Frau", "Mynheer",
-    "Cousin", "Old", "Young", "Little", "Mister", "Don", "Señor", "Senor", "Bishop", "Abbé",
-    "Reverend", "Rev", "Governor", "Marshal", "Admiral", "Ensign", "Cornet", "Corporal", "Private",
-    "Sire", "Esq", "Messrs", "Lords", "Ladies",
-}
-# Capitalised words that are rarely lower case but are not characters' names.
-NOT_NAMES = {
-    "God", "Heaven", "Christ", "Jesus", "Lord", "Providence", "Bible", "Christian", "Christians",
-    "Majesty", "Excellency", "Highness", "Honor", "Honour", "Lordship", "Ladyship", "Grace",
-    "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December", "English", "French", "Russian", "Russians", "German",
-    "Germans", "Austrian", "Austrians", "Frenchman", "Frenchmen", "Englishman", "Italian",
-    "American", "Americans", "Mrs", "Mr", "Oh", "Ah", "Yes", "No", "Well", "Sir", "Madam", "OK",
-    "Ay", "Aye", "Nay", "Thou", "Thee", "Pray", "Mamma", "Papa", "Mama", "Uncle", "Aunt",
-    "Tsar", "Tsarevich", "Pope", "Sultan", "Khan", "Tsaritsa",
-}
-SPEECH = {
-    "said", "says", "asked", "replied", "answered", "cried", "shouted", "whispered", "exclaimed",
-    "continued", "added", "returned", "observed", "remarked", "began", "muttered", "murmured",
-    "quoth", "repeated", "interrupted", "rejoined", "laughed", "smiled", "nodded", "sighed", "frowned",
-}
-PLACE_WORDS = {
-    "Lodge", "Castle", "Street", "Park", "Hall", "House", "Road", "Square", "Place", "Court", "Lane",
-    "Gardens", "Hill", "Bridge", "Church", "Abbey", "Manor", "Farm", "Inn", "Hotel", "Station", "River",
-    "Mount", "Island", "Bay", "Cross", "Row", "Terrace", "Asylum", "Hospital", "Club", "Yard", "Gate",
-    "Palace", "Cathedral", "Chapel", "Valley", "Lake", "Sea", "Isle", "Tower", "Hills", "Mountains",
-}
-MALE = {"Mr", "Sir", "Lord", "Count", "Prince", "King", "Duke", "Master", "Monsieur", "Baron", "Emperor",
-        "Father", "Brother", "Uncle", "Herr", "Don", "Señor", "Senor", "Mister", "Mynheer", "Colonel",
-        "Captain", "General", "Major", "Lieutenant", "Inspector", "Sergeant", "Marshal", "Admiral"}
-FEMALE = {"Mrs", "Miss", "Lady", "Countess", "Princess", "Queen", "Duchess", "Madame", "Mademoiselle",
-          "Mme", "Mlle", "Baroness", "Empress", "Mother", "Sister", "Aunt", "Frau", "Dame", "Mistress",
-          "Madam", "Ms"}
-FAMILY = {"Mr", "Mrs", "Miss", "Master", "Lady", "Sir", "Madame", "Mademoiselle", "Monsieur"}
-ABBREV_TITLES = {"Mr", "Mrs", "Ms", "Dr", "St", "Mme", "Mlle", "Messrs", "Rev", "Esq"}
+# NovelForge's own word lists (novelforge/text/lexicon.py), as written in the text.
+TITLES = as_written(lexicon.TITLES | lexicon.EPITHETS)      # `Mr.`, `Prince`, `Old`
+PLACE_TITLES = as_written(lexicon.PLACE_TITLES)               # `St. Petersburg`: no person
+NOT_NAMES = lexicon.NOT_NAMES
+SPEECH = lexicon.PERSON_VERBS
+PLACE_WORDS = lexicon.PLACE_WORDS
+MALE = as_written(lexicon.MALE_TITLES)
+FEMALE = as_written(lexicon.FEMALE_TITLES)
+FAMILY = as_written(lexicon.FAMILY_TITLES)
+ABBREV_TITLES = as_written(lexicon.ABBREVIATED_TITLES)
 _WORD = re.compile(r"[^\W\d_](?:[^\W_]|[’'\-])*")
 _POSS = re.compile(r"(?:['’]s|['’])$")
 
 
 def ascii_slug(text: str, limit: int = 40) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[^A-Za-z0-9]+", "-", text.lower()).strip("-")
-    if len(text) > limit:
-        text = text[:limit].rsplit("-", 1)[0] or text[:limit]
-    return text or "x"
+    return slug(text, limit, fallback="x")
 
 
 def yaml_str(value: str) -> str:
@@ -249,7 +231,7 @@ def split_chapters(text: str, spec: dict) -> list[Chapter]:
         end = next((i for i in range(start, len(lines)) if pat.match(lines[i])), len(lines))
     parts_re = [re.compile(p) for p in spec.get("parts", [])]
     chap_re = [re.compile(p) for p in spec.get("chapters", [])]
-    break_re = [re.compile(p) for p in DEFAULT_BREAKS + spec.get("breaks", [])]
+    break_re = [re.compile(p) for p in spec.get("breaks", [])]
     implicit = [(re.compile(p), t) for p, t in spec.get("implicit", [])]
 
     chapters: list[Chapter] = []
@@ -338,7 +320,7 @@ def _fill(chap: Chapter, lines: list[str], break_re: list[re.Pattern], spec: dic
             s = re.sub(r"\s+", " ", " ".join(caps)).strip().lower()
             chap.summary = s[:1].upper() + s[1:]
     for b in blocks:
-        if len(b) == 1 and _match_any(break_re, b[0]):
+        if len(b) == 1 and (is_break_line(b[0]) or _match_any(break_re, b[0])):
             chap.paragraphs.append("")
             continue
         p = _paragraph(b)
@@ -405,21 +387,6 @@ class Character:
     count: int
 
 
-def _sentence_initial(text: str, start: int) -> bool:
-    j = start - 1
-    while j >= 0 and text[j] in " \t\n\"“‘'(_—–-":
-        j -= 1
-    if j < 0:
-        return True
-    if text[j] == ".":
-        w = j
-        while w > 0 and text[w - 1].isalpha():
-            w -= 1
-        if text[w:j] in TITLES:
-            return False
-    return text[j] in ".!?…:;\n"
-
-
 def _strip(tok: str) -> str:
     return _POSS.sub("", tok)
 
@@ -457,7 +424,7 @@ def find_characters(paragraphs: list[str], limit: int = 50) -> list[Character]:
             if not run:
                 return
             words = [_strip(t[0]) for t in run]
-            initial0 = _sentence_initial(para, run[0][1])
+            initial0 = sentence_initial(para, run[0][1])
             # drop leading words that are not part of the name ("But Holmes", "October Pierre")
             while len(words) > 1 and words[0] not in TITLES and (
                     words[0] in NOT_NAMES or (initial0 and lower[words[0].lower()] > 0)):
@@ -475,11 +442,12 @@ def find_characters(paragraphs: list[str], limit: int = 50) -> list[Character]:
             word = _strip(tok)
             if word[:1].isupper() and word != "I":
                 cap[word] += 1
-                if _sentence_initial(para, s):
+                if sentence_initial(para, s):
                     initial[word] += 1
                 if k and para[toks[k - 1][2]:s] in (" ", ". "):
                     prev = _strip(toks[k - 1][0])
-                    if (prev in TITLES and prev not in ("St", "Saint")) or (prev in SPEECH and para[toks[k - 1][2]:s] == " "):
+                    spaced = para[toks[k - 1][2]:s] == " "
+                    if (prev in TITLES and prev not in PLACE_TITLES) or (prev in SPEECH and spaced):
                         person[word] += 1
                 if k + 1 < len(toks) and para[e:toks[k + 1][1]] == " ":
                     if toks[k + 1][0] in SPEECH:
@@ -581,7 +549,7 @@ def find_characters(paragraphs: list[str], limit: int = 50) -> list[Character]:
                 continue            # another character's token: a different person
             if g["title"] and title != g["title"]:
                 continue
-            if title in ("St", "Saint") or any(w in PLACE_WORDS for w in words):
+            if title in PLACE_TITLES or any(w in PLACE_WORDS for w in words):
                 continue
             bare = " ".join(words)
             if title:
@@ -656,7 +624,8 @@ class NameFinder:
         forms = sorted(by_form, key=lambda f: (-len(f), f))
         body = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
         # Markdown emphasis (`_Mina Murray_`, `*Mina*`) does not hide a name from a reader
-        self.pattern = re.compile(rf"(?<![^\W_])(?<![’'\-])(?:{body})(?![^\W_])(?![’'](?!s\b)[^\W_])(?!-[^\W_])") if forms else None
+        edges = (rf"(?<![^\W_])(?<![’'\-])(?:{body})(?![^\W_])(?![’'](?!s\b)[^\W_])(?!-[^\W_])")
+        self.pattern = re.compile(edges) if forms else None
 
     def find(self, text: str) -> list[str]:
         if self.pattern is None:
@@ -690,8 +659,37 @@ def corpus_meta(slug: str) -> dict:
     return {"title": slug.replace("_", " ").title(), "author": None}
 
 
+class BenchCanon:
+    """The canon this benchmark finds, in the shape ``novelforge import`` writes a project
+    with (:func:`novelforge.import_.write.render_project`): its characters, each scene's
+    cast (every character the scene names, as :class:`NameFinder` reads it) and the
+    canon files."""
+
+    def __init__(self, chars: list[Character]) -> None:
+        self.characters = chars
+        self.finder = NameFinder(chars)
+
+    def cast(self, prose: str) -> tuple[list[str], list[str]]:
+        return self.finder.find(prose), []
+
+    def files(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for c in self.characters:
+            body = [f"name: {yaml_str(c.name)}"]
+            if c.aliases:
+                body.append(f"aliases: {yaml_list(c.aliases)}")
+            body.append(f"summary: {yaml_str(f'Named {c.count} times in the novel.')}")
+            out[f"canon/characters/{c.id}.yaml"] = "\n".join(body) + "\n"
+        return out
+
+
 def build(source: str, target: Path, characters: int = 50, force: bool = True) -> dict:
-    """Write the project for ``source`` (a corpus slug or a .txt path) into ``target``."""
+    """Write the project for ``source`` (a corpus slug or a .txt path) into ``target``:
+    chapters and scenes as this benchmark cuts them, canon as it finds it, and every file
+    as ``novelforge import`` writes it."""
+    from novelforge.import_ import structure
+    from novelforge.import_.write import render_project
+
     slug, path = resolve_source(source)
     spec = SPECS.get(slug, GENERIC)
     text = path.read_text(encoding="utf-8")
@@ -707,71 +705,28 @@ def build(source: str, target: Path, characters: int = 50, force: bool = True) -
     meta = corpus_meta(slug)
 
     all_paras = [p for c in chapters for p in c.paragraphs if p]
-    chars = find_characters(all_paras, characters)
-    finder = NameFinder(chars)
-
-    # novelforge.yaml
-    cfg = [f"title: {yaml_str(meta['title'])}"]
-    if meta.get("author"):
-        cfg.append(f"author: {yaml_str(meta['author'])}")
-    cfg += ["language: en", "check:", "  fail-on: error", ""]
-    (target / "novelforge.yaml").write_text("\n".join(cfg), encoding="utf-8")
-
-    # canon
-    cdir = target / "canon" / "characters"
-    cdir.mkdir(parents=True)
-    for c in chars:
-        body = [f"name: {yaml_str(c.name)}"]
-        if c.aliases:
-            body.append(f"aliases: {yaml_list(c.aliases)}")
-        body.append(f"summary: {yaml_str(f'Named {c.count} times in the novel.')}")
-        (cdir / f"{c.id}.yaml").write_text("\n".join(body) + "\n", encoding="utf-8")
-
-    # manuscript
-    man = target / "manuscript"
-    parts: list[str | None] = []
+    canon = BenchCanon(find_characters(all_paras, characters))
+    book = structure.Book(title=meta["title"], author=meta.get("author"), language="en")
     for c in chapters:
-        if c.part not in parts:
-            parts.append(c.part)
-    scene_ids: set[str] = set()
-    n_scenes = 0
-    words = 0
-    per_part: Counter = Counter(c.part for c in chapters)
-    part_dirs: dict[str | None, Path] = {}
-    pw = max(2, len(str(len(parts))))
-    for k, p in enumerate(parts, 1):
-        part_dirs[p] = man / f"{k:0{pw}d}-{ascii_slug(p)}" if p else man
-    chap_no: Counter = Counter()
-    for c in chapters:
-        chap_no[c.part] += 1
-        cw = max(2, len(str(per_part[c.part])))
-        cslug = ascii_slug(c.title)
-        cdir = part_dirs[c.part] / f"{chap_no[c.part]:0{cw}d}-{cslug}"
-        cdir.mkdir(parents=True)
-        cy = [f"title: {yaml_str(c.title)}"]
-        if c.summary:
-            cy.append(f"summary: {yaml_str(c.summary)}")
-        (cdir / "chapter.yaml").write_text("\n".join(cy) + "\n", encoding="utf-8")
-        scenes = split_scenes(c.paragraphs)
-        for s_no, paras in enumerate(scenes, 1):
-            base = cslug if len(scenes) == 1 else f"{cslug}-{s_no}"
-            sid = base
-            if sid in scene_ids and c.part:
-                sid = f"{ascii_slug(c.part, 24)}-{base}"
-            extra = 2
-            while sid in scene_ids:
-                sid, extra = f"{base}-{extra}", extra + 1
-            scene_ids.add(sid)
-            prose = "\n\n".join(paras)
-            title = c.title if len(scenes) == 1 else f"{c.title} ({s_no})"
-            fm = ["---", f"title: {yaml_str(title)}", "status: draft",
-                  f"characters: {yaml_list(finder.find(prose))}", "---", ""]
-            sw = max(2, len(str(len(scenes))))
-            (cdir / f"{s_no:0{sw}d}-{sid}.md").write_text("\n".join(fm) + prose + "\n", encoding="utf-8")
-            n_scenes += 1
-            words += sum(map(_words, paras))
-    return {"novel": slug, "title": meta["title"], "parts": len([p for p in parts if p]),
-            "chapters": len(chapters), "scenes": n_scenes, "words": words, "characters": len(chars),
+        scenes = [structure.Scene(paras) for paras in split_scenes(c.paragraphs)]
+        book.chapters.append(structure.Chapter(c.title, c.part, scenes))
+    files = render_project(book, canon)
+    # the chapter's argument (The Worm Ouroboros) as its summary
+    summaries = iter(c.summary for c in chapters)
+    for rel in [r for r in files if r.endswith("/chapter.yaml")]:
+        summary = next(summaries)
+        if summary:
+            files[rel] += f"summary: {yaml_str(summary)}\n"
+    scene_ids = set()
+    for rel, content in files.items():
+        out = target / rel
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(content, encoding="utf-8")
+        if rel.endswith(".md") and rel.startswith("manuscript/"):
+            scene_ids.add(rel.rsplit("/", 1)[-1].split("-", 1)[1])
+    n_scenes = sum(len(c.scenes) for c in book.chapters)
+    return {"novel": slug, "title": meta["title"], "parts": len(book.parts), "chapters": len(chapters),
+            "scenes": n_scenes, "words": sum(c.words for c in book.chapters), "characters": len(canon.characters),
             "scene_ids_unique": len(scene_ids) == n_scenes}
 
 

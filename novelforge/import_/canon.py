@@ -30,20 +30,15 @@ from novelforge.import_.structure import Book
 from novelforge.text import lexicon
 from novelforge.text.grammar import sentence_initial
 from novelforge.text.inline import without_markup
+from novelforge.text.lexicon import as_written
 from novelforge.text.slug import slug
-
-
-def _as_written(words: frozenset[str]) -> frozenset[str]:
-    """The lexicon's lower-case words as they are written in a name (`mr` → `Mr`)."""
-    return frozenset(w[:1].upper() + w[1:] for w in words)
-
 
 # the lexicon's lists, as written (this module compares words as they appear); a title
 # before a place (`St. Petersburg`) is no evidence of a person
-TITLES = _as_written(lexicon.TITLES - lexicon.PLACE_TITLES)
-ABBREVIATED = _as_written(lexicon.ABBREVIATED_TITLES)
-MALE = _as_written(lexicon.MALE_TITLES)
-FEMALE = _as_written(lexicon.FEMALE_TITLES)
+TITLES = as_written(lexicon.TITLES - lexicon.PLACE_TITLES)
+ABBREVIATED = as_written(lexicon.ABBREVIATED_TITLES)
+MALE = as_written(lexicon.MALE_TITLES)
+FEMALE = as_written(lexicon.FEMALE_TITLES)
 NOT_NAMES = lexicon.NOT_NAMES
 SPEECH = lexicon.PERSON_VERBS
 PLACE_WORDS = lexicon.PLACE_WORDS

@@ -13,6 +13,12 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+def as_written(words: frozenset[str]) -> frozenset[str]:
+    """Lower-case words as they are written at the start of a name (`mr` → `Mr`), for
+    code that compares words as they appear."""
+    return frozenset(w[:1].upper() + w[1:] for w in words)
+
+
 # ----------------------------------------------------------------------------- names
 # Words that may open a capitalised run but are not part of a name ("The", "Then Aria").
 ARTICLES = _words("the a an")
@@ -23,8 +29,11 @@ mr mrs ms miss mister dr sir lady lord king queen prince princess duke duchess c
 captain colonel general major lieutenant sergeant corporal admiral marshal governor constable
 inspector judge master mistress madam madame mademoiselle monsieur mlle mme m father mother brother
 sister uncle aunt cousin saint st professor doctor baron baroness emperor empress dame herr frau
-don señor bishop reverend rev
+don señor senor bishop reverend rev abbé mynheer ensign cornet private sire esq messrs lords ladies
 """)
+# Words before a name that are part of how a character is called (`Old Bolkónski`,
+# `Young Osborne`, `Little Nell`), not of the name.
+EPITHETS = _words("old young little")
 # Titles before a place as often as before a person (`St. Petersburg`, `Saint Paul's`): a
 # name after them is no evidence of a person.
 PLACE_TITLES = _words("saint st")
@@ -32,16 +41,20 @@ PLACE_TITLES = _words("saint st")
 # (`Mr. Bennet`, `Mrs. Bennet`); `Miss Darcy` is not Mr. Darcy.
 MALE_TITLES = _words("""
 mr sir lord king prince duke count master monsieur father brother uncle baron emperor herr mister don
-señor captain colonel general major lieutenant sergeant admiral marshal corporal
+señor senor mynheer captain colonel general major lieutenant sergeant admiral marshal corporal inspector
 """)
 FEMALE_TITLES = _words("""
 mrs ms miss lady queen princess duchess countess mistress madam madame mademoiselle mlle mme sister
-aunt baroness empress dame frau
+aunt baroness empress dame frau mother
 """)
+
+# Titles a family shares before its surname: one surname used with two of them names two
+# people (`Mr. Bennet`, `Mrs. Bennet`, `Miss Bennet`).
+FAMILY_TITLES = _words("mr mrs miss master lady sir madame mademoiselle monsieur")
 
 # Words written with a full stop that does not end the sentence (`Mr. Darcy`, `etc. and`).
 ABBREVIATIONS = _words("""
-mr mrs ms dr st sr jr mt prof capt col gen lt sgt rev vs etc no vol ch fig mme mlle m messrs
+mr mrs ms dr st sr jr mt prof capt col gen lt sgt rev vs etc no vol ch fig mme mlle m messrs esq
 """)
 # Titles written with a full stop (`Mr. Holmes`, but `Lady Holmes`).
 ABBREVIATED_TITLES = (TITLES | _words("messrs")) & ABBREVIATIONS
@@ -56,7 +69,8 @@ Englishman Englishmen French Frenchman Frenchmen Russian Russians German Germans
 American Americans British Italian Spanish Dutch Irish Scotch Scottish Indian Indians Chinese Turkish
 Polish Prussian Prussians Swiss Greek Roman Latin European Mormon Mormons Cossack Cossacks Oh Ah Yes No
 Well Ay Aye Nay Hush Alas Hallo Hello Pooh Bah Thou Thee Thy Mamma Papa Mama OK Okay Chapter Part Book
-Volume Mr Mrs Miss Sir Madam Dear Sire Monsieur Madame St Messrs
+Volume Mr Mrs Miss Sir Madam Dear Sire Monsieur Madame St Messrs Uncle Aunt Pray Tsar Tsarevich Tsaritsa
+Pope Sultan Khan
 """.split())
 
 # The last word of a place's name (`Baker Street`, `Castle Dracula` is not one).
@@ -64,7 +78,7 @@ PLACE_WORDS = frozenset("""
 Street Road Lane Square Place Gardens Park Hall House Lodge Castle Court Hill Bridge Church Abbey Manor
 Farm Inn Hotel Station River Mount Mountain Mountains Island Isle Bay Row Terrace Yard Gate Palace
 Cathedral Chapel Valley Lake Sea Tower Hills Forest Wood Woods Town City Village Moor Heath Common
-Avenue Crescent Harbour Port Canyon Creek Plain Plains Desert
+Avenue Crescent Harbour Port Canyon Creek Plain Plains Desert Cross Asylum Hospital Club
 """.split())
 # Words before a place name (`in London`, `reached Moscow`).
 PLACE_PREPOSITIONS = _words("in at from near through across towards toward into reached visited leaving left")
@@ -103,7 +117,7 @@ offers sang sings roared roars barked barks groaned groans gasped gasps urged ur
 PERSON_VERBS = _words("""
 said says asked replied answered cried shouted whispered exclaimed continued added returned observed
 remarked muttered murmured repeated interrupted rejoined laughed smiled nodded sighed frowned told
-thought
+thought began quoth
 """)
 
 # Irregular (and very common regular) past-tense forms of verbs of action: `Bram drew`,
