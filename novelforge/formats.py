@@ -159,6 +159,12 @@ CANON_LOG = FormatTable(
     Format("json", "novelforge.canon.render:history_json", "for tools (docs/git.md)", ".json", version=1),
 )
 
+CANON_EDIT = FormatTable(
+    "novelforge canon rename/merge",
+    Format("text", "novelforge.canon.edit_render:render_text", "what changed (with --dry-run: each file's diff)"),
+    Format("json", "novelforge.canon.edit_render:render_json", "for tools (docs/canon.md)", ".json", version=1),
+)
+
 RULES = FormatTable(
     "novelforge rules",
     Format("text", "novelforge.rules.listing:render_text", "a table: code, name, severity, what it finds"),
