@@ -244,6 +244,9 @@ class LLMClient:
         response format where the model takes one, else as an instruction."""
         if provider.supports_schema(model, self.settings.api_base):
             return messages, structured.response_format(prompt.schema)
+        if model.startswith("llamafile/"):   # llama.cpp's servers: the schema becomes a JSON grammar
+            return ([structured.schema_instruction(prompt.schema), *messages],
+                    {"type": "json_object", "schema": structured.json_schema(prompt.schema)})
         return [structured.schema_instruction(prompt.schema), *messages], None
 
     def _chain(self, prompt: Prompt, messages: list[dict], reply: Reply) -> tuple[str, str]:
