@@ -361,3 +361,33 @@ def test_a_cache_folder_that_cannot_be_trusted_is_off_and_said_once(server, root
     finally:
         os.chmod(store_dir(root, "llm"), 0o700)
     assert server.count == 3
+
+
+def test_a_cache_folder_inside_the_project_is_never_used(server, root, monkeypatch):
+    monkeypatch.setenv("NOVELFORGE_CACHE_DIR", str(root / ".cache"))     # a checkout cannot set it; a user might
+    with client(server, root) as c:
+        c.ask(prompt("x"))
+    with client(server, root) as c:
+        assert not c.ask(prompt("x")).cached
+        assert [w.split(" (")[0] for w in c.warnings] == ["the LLM answer cache is off",
+                                                          "the spend ledger cannot be written"]
+        assert all("inside the project" in w for w in c.warnings)
+    assert server.count == 2 and not (root / ".cache").exists()
+
+
+def test_an_entry_tagged_with_another_key_is_never_read(server, root):
+    """What a planted store would hold: a well-formed entry under the right key whose tag
+    was made without the user's secret."""
+    from novelforge.cache import JsonStore, encode_json
+
+    with client(server, root) as c:
+        key = c.cache_key(prompt("x"))
+    store = JsonStore(root)
+    store.set(key, {"v": 1, "model": "openai/fake-a", "text": "", "value": {"findings": ["planted"]}})
+    forged = encode_json(b"\0" * 32, key, {"v": 1, "model": "openai/fake-a", "text": "",
+                                             "value": {"findings": ["planted"]}})
+    store._cache.set(key, forged)
+    store.close()
+    with client(server, root) as c:
+        reply = c.ask(prompt("x"))
+    assert not reply.cached and reply.value == Answer(findings=["x"]) and server.count == 1

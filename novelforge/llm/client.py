@@ -67,7 +67,7 @@ class LLMClient:
             from novelforge.cache import JsonStore
 
             self._store = JsonStore(self.root, "llm", home)
-        self._ledger = Ledger(home)
+        self._ledger = Ledger(home, project=self.root)
         self._ledger_broken = False
         self._lock = threading.Lock()
         self._sem = threading.BoundedSemaphore(settings.max_concurrency)

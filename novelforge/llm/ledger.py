@@ -64,16 +64,19 @@ class Ledger:
     written raises (:class:`OSError`, :class:`sqlite3.Error`, or
     :class:`~novelforge.cache.UnsafeCacheFolder`); the client turns that into a warning."""
 
-    def __init__(self, home: Path | None = None) -> None:
+    def __init__(self, home: Path | None = None, *, project: Path | str | None = None) -> None:
         self.home = home
+        self.project = project        # a ledger inside this folder is refused (a checkout could plant it)
         self._db: sqlite3.Connection | None = None
         self._lock = threading.Lock()
 
     def _open(self) -> sqlite3.Connection:
         if self._db is None:
-            from novelforge.cache import _private_dir, cache_home
+            from novelforge.cache import UnsafeCacheFolder, _private_dir, cache_home, inside
 
             home = self.home or cache_home()
+            if self.project is not None and inside(home, Path(self.project)):
+                raise UnsafeCacheFolder(f"the cache folder {home} is inside the project")
             _private_dir(home)
             path = ledger_path(home)
             fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
