@@ -21,6 +21,7 @@ Results are rendered with the command's table in :mod:`novelforge.formats`.
 | :func:`suggest` | candidate setups or payoffs; accepts or rejects one | ``promises suggest`` |
 | :func:`impact` | scenes touched, findings that appear and disappear | ``impact`` |
 | :func:`canon_diff`, :func:`canon_log` | what changed in canon; one entry's history | ``canon diff``, ``canon log`` |
+| :func:`canon_rename`, :func:`canon_merge` | the files a rename or merge rewrote | ``canon rename``, ``canon merge`` |
 | :func:`hooks_install`, :func:`hooks_uninstall`, :func:`hooks_status` | the pre-commit hook | ``hooks`` |
 | :func:`export`, :func:`import_` | the book written; the project imported | ``export``, ``import`` |
 | :func:`init` | the project (and CI files) created | ``init`` |
@@ -45,6 +46,7 @@ _WHERE = {
     "CheckOptions": "checking", "Report": "checking",
     "promises": "ledger", "suggest": "ledger", "Suggestions": "ledger",
     "impact": "git", "canon_diff": "git", "canon_log": "git",
+    "canon_rename": "canon_edit", "canon_merge": "canon_edit",
     "hooks_install": "git", "hooks_uninstall": "git", "hooks_status": "git",
     "export": "books", "import_": "books", "Exported": "books",
     "init": "start", "Initialised": "start",

@@ -58,6 +58,7 @@ def _register() -> None:
     from novelforge.cli import (  # noqa: F401
         cache,
         canon,
+        canon_edit,
         check,
         export,
         help,
