@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from novelforge.ledger import LedgerEntry, Site
 from novelforge.project.models import Project
 from novelforge.text.index import TextIndex
+from novelforge.wording import plural
 
 _WINDOW = re.compile(r"^\s*(\d+)\s*(words?|scenes?|chapters?)?\s*$", re.I)
 
@@ -98,4 +99,4 @@ def window_for(project: Project, entry: LedgerEntry) -> tuple[int, str] | None:
 
 def describe(window: tuple[int, str]) -> str:
     n, unit = window
-    return f"{n} {unit[:-1] if n == 1 else unit}"
+    return plural(n, unit[:-1], unit)

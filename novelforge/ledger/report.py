@@ -14,6 +14,7 @@ from novelforge.ledger.measure import BookMap, book_map, describe, distance, fir
 from novelforge.ledger.rows import KINDS, STATUSES, LedgerReport, Row, distance_text, where
 from novelforge.project.models import Project
 from novelforge.text.index import TextIndex
+from novelforge.wording import plural
 
 __all__ = ["KINDS", "STATUSES", "LedgerReport", "Row", "build_report", "render", "render_json",
            "render_markdown", "render_text"]
@@ -71,7 +72,7 @@ def _summary(report: LedgerReport) -> str:
     """``8 promises: 1 open, 7 paid, …`` (``1 promise`` for one)."""
     c = report.counts()
     n = len(report.rows)
-    return f"{n} promise{'' if n == 1 else 's'}: " + ", ".join(f"{c[s]} {s}" for s in STATUSES) + "."
+    return f"{plural(n, 'promise')}: " + ", ".join(f"{c[s]} {s}" for s in STATUSES) + "."
 
 
 STATUS_STYLE = {"paid": "green", "open": "yellow", "overdue": "red", "orphaned": "magenta", "premature": "red"}
