@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from novelforge.cli.app import app
-from novelforge.cli.options import format_option, output_option, project_argument, write_output
+from novelforge.cli.options import format_option, output_option, plural, project_argument, write_output
 from novelforge.formats import CACHE_STATS
 
 cache_app = typer.Typer(
@@ -52,5 +52,5 @@ def clear_cmd(
     done = api.cache_clear(project, llm=llm, index=index)
     names = {"index": "analysis cache", "llm": "LLM answer cache"}
     for store, count in done.removed.items():
-        typer.echo(f"cleared the {names.get(store, store)}: {count:,} {'entry' if count == 1 else 'entries'}")
+        typer.echo(f"cleared the {names.get(store, store)}: {plural(count, 'entry')}")
     return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from novelforge.formats import dump_json
+from novelforge.wording import plural
 
 
 def money(value: float) -> str:
@@ -80,7 +81,7 @@ _NAMES = {"index": "analysis cache (--index)", "llm": "LLM answers (--llm)"}
 def stats_text(stats: Any, **_: Any) -> str:
     lines = [f"caches of {stats.project}"]
     for s in stats.stores:
-        what = f"{s['entries']:,} entr{'y' if s['entries'] == 1 else 'ies'}, {_size(s['bytes'])}" \
+        what = f"{plural(s['entries'], 'entry')}, {_size(s['bytes'])}" \
             if s["exists"] else "empty"
         if s.get("problem"):
             what = f"cannot be read ({s['problem']})"
