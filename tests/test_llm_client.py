@@ -391,3 +391,11 @@ def test_an_entry_tagged_with_another_key_is_never_read(server, root):
     with client(server, root) as c:
         reply = c.ask(prompt("x"))
     assert not reply.cached and reply.value == Answer(findings=["x"]) and server.count == 1
+
+
+def test_a_negative_cost_cap_names_its_parameter(root):
+    from novelforge.errors import OptionError
+
+    with pytest.raises(OptionError) as exc:
+        open_client(LLMSettings(model="openai/x"), project_root=root, command="review", max_cost=-1)
+    assert exc.value.worded({})[0] == "`--max-cost -1` is not a cost: give an amount in US dollars, 0 or more"

@@ -61,14 +61,12 @@ class LLMClient:
         self.sent = 0
         self.cached = 0
         self.warnings: list[str] = []
-        self._home = home
         self._store = None
         if use_cache:
             from novelforge.cache import JsonStore
 
             self._store = JsonStore(self.root, "llm", home)
         self._ledger = Ledger(home, project=self.root)
-        self._ledger_broken = False
         self._lock = threading.Lock()
         self._sem = threading.BoundedSemaphore(settings.max_concurrency)
         self._reserved = 0.0
