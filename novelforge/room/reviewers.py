@@ -76,8 +76,9 @@ def summary_prompt(scene: Scene, masked: str, command: str) -> "prompts.Prompt":
 
 def verify_prompt(reviewer: Reviewer, scene: Scene, masked: str, sheet: FactSheet, finding,
                   command: str) -> "prompts.Prompt":
-    facts = prompts.lines_of(sheet.entries + sheet.contracts) if "canon" in reviewer.reads[1] else \
-        prompts.lines_of(sheet.of_kinds(("characters",)) if reviewer.name == "character" else sheet.promises)
+    given = {"canon": sheet.entries, "canon:characters": sheet.of_kinds(("characters",)),
+             "contracts": sheet.contracts, "promises": sheet.promises}
+    facts = prompts.lines_of([row for term in reviewer.reads for row in given.get(term, [])])
     values = {"reviewer": reviewer.name, "category": finding.category, "message": finding.message,
               "quote": finding.quote, "facts": facts, "scene_text": prompts.numbered(scene, masked)}
     return prompts.render("verify", values, Verdict, max_tokens=VERIFY_TOKENS, command=command,

@@ -22,6 +22,9 @@ def reviewer():
     finding's category (ConStory-Bench's five: `characterization`, `factual-detail`,
     `narrative-style`, `timeline-plot`, `world-setting`). Advisory: an `error` from the
     model is reported as a warning unless `llm: {room: {gate: true}}`. See docs/room.md.
+    Its prompt reads exactly the scene, its canon entries and contracts, and the story so
+    far (`reads=`: prose, front matter, structure, timeline, cast, canon, every contract
+    type, book), so the answer cache reuses it until one of those changes.
 
     ## Why is this bad
     The deterministic rules find the contradictions canon states outright (NF401, NF402,

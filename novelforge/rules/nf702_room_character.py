@@ -16,6 +16,9 @@ def reviewer():
     have not learned yet, acts against an established trait without a reason the scene
     gives, or is described against canon. Quotes are verified as for NF701; a finding
     whose quote is not in the scene is dropped. Advisory unless `llm: {room: {gate: true}}`.
+    Its prompt reads exactly the scene, its canon characters and the story so far
+    (`reads=`: prose, front matter, structure, timeline, cast, canon:characters, the
+    attribute, lifecycle and knowledge contracts, book).
 
     ## Why is this bad
     Readers forgive a plot hole sooner than a character who suddenly knows the secret or

@@ -13,6 +13,8 @@ def reviewer():
     from nowhere, or a promise paid off against how it was set up. Quotes are verified as
     for NF701; a finding whose quote is not in the scene is dropped. Advisory unless
     `llm: {room: {gate: true}}`.
+    Its prompt reads exactly the scene, the open promises and the story so far (`reads=`:
+    prose, front matter, structure, promises, book).
 
     ## Why is this bad
     A rescue nobody set up, or a prophecy fulfilled in a way that contradicts its words,
