@@ -17,9 +17,9 @@ def export_cmd(
     project: Optional[Path] = project_argument("Project folder (default: the project around the current folder)."),
     fmt: Optional[str] = format_option(EXPORT, None, "Output format (default: from the --output suffix)."),
     out: Optional[str] = typer.Option(None, "--output", "-o", metavar="PATH",
-                                      help="Output file, or a folder for <title>.<format>; `-` for standard output. "
+                                      help="Output file, or a folder for TITLE.FORMAT; `-` for standard output. "
                                            "Missing folders are created. "
-                                           "Default: <title>.<format> in the current folder."),
+                                           "Default: TITLE.FORMAT in the current folder."),
     status: Optional[List[str]] = typer.Option(None, "--status", metavar="STATUS",
                                                help="Only scenes with this status (idea, outline, draft, revised, "
                                                     "final); repeatable or comma-separated."),

@@ -37,14 +37,9 @@ class _ProjectFirstGroup(TyperGroup):
             break
         return super().parse_args(ctx, args)
 
-    def collect_usage_pieces(self, ctx):  # type: ignore[override]
-        return ["[OPTIONS]", "[PROJECT]", "| COMMAND [ARGS]..."]
-
-    def format_options(self, ctx, formatter):  # type: ignore[override]
-        with formatter.section("Arguments"):
-            formatter.write_dl([("[PROJECT]", "The project folder (default: the project around the current "
-                                             "folder).")])
-        super().format_options(ctx, formatter)
+    # the help's usage line and Arguments section (cli/style.py reads these)
+    usage_pieces = ("[OPTIONS]", "[PROJECT]", "| COMMAND [ARGS]...")
+    extra_arguments = (("[PROJECT]", "The project folder (default: the project around the current folder)."),)
 
 
 promises_app = typer.Typer(
