@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 
 from novelforge.project.models import Project, Scene
 from novelforge.text.index import TextIndex
+from novelforge.text.lexicon import STOPWORDS
 from novelforge.text.slug import slug
 
 KINDS = ("promise", "question", "clue", "mystery", "foreshadowing")
@@ -47,27 +48,6 @@ class PayoffSuggestion:
 
 
 # ----------------------------------------------------------------------------- words
-STOPWORDS = frozenset("""
-a about above after again against all almost alone along already also although always am among an and
-another any anybody anyone anything anyway are around as ask asked at away back be became because become
-been before began behind being believe below beside besides best better between beyond both bring brought
-but by came can cannot could dare day days did do does doing done down during each either else enough even
-ever every everything eyes face far feel felt few find first for found from gave get give given go going
-gone good got great had has have having he hear heard her here hers herself him himself his how however
-i if in indeed into is it its itself just keep kept kind knew know known last least left less let like
-little long look looked made make many may me mean means might mind mine more most much must my myself
-name near need never new next no none nor not nothing now of off often oh old on once one only or other
-others ought our ours ourselves out over own part perhaps place put quite rather really right said same
-saw say see seem seemed seen shall she should since so some something soon still such sure take taken
-tell than that the their theirs them themselves then there these they thing things think this those
-though thought three through thus till time to together told too took toward towards two under until
-up upon us use very want was way we well went were what whatever when where whether which while who
-whom whose why will wish with within without word words would yes yet you your yours yourself
-yourselves shan't won't don't didn't can't couldn't wouldn't isn't wasn't i'm i'll i've i'd you're
-you'll he's she's it's that's there's what's let's am mr mrs miss sir madam lady lord dear man men
-woman women come comes coming goes says tell tells going made another whole while year years moment
-way life world house room hand hands head heart again myself anything nothing people father mother
-""".split())
 
 _WORD = re.compile(r"[A-Za-z][a-z’'\-]*[a-z]|[A-Za-z]")
 

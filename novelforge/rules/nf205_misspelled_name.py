@@ -4,6 +4,7 @@ from novelforge.rules.registry import rule
 from novelforge.text.fuzzy import NearMiss
 from novelforge.text.lexicon import TITLES
 from novelforge.text.mentions import MIN_NAME_CANDIDATE as _MIN_LEN
+from novelforge.text.slug import without_accents
 
 
 def _allowed_distance(word: str) -> int:
@@ -29,10 +30,8 @@ def _is_inflection(word: str, canon: set[str]) -> bool:
 
 
 def _fold(word: str) -> str:
-    """Without accents or stress marks: `Natásha` → `Natasha`."""
-    import unicodedata
-
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).lower()
+    """Without accents or stress marks: `Natásha` → `natasha`."""
+    return without_accents(word).lower()
 
 
 def _used_in_lower_case(word: str, text: str) -> bool:

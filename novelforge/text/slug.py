@@ -22,12 +22,17 @@ _NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
 _NOT_WORD = re.compile(r"[^\w]+")
 
 
+def without_accents(text: str) -> str:
+    """`Natásha Rostóva` → `Natasha Rostova` (letters without their accents and stress marks)."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def slug(text: str, limit: int = 40, *, ascii: bool = True, fallback: str = "", whole_words: bool = True) -> str:
     """``text`` as a slug (``fallback`` when nothing of it is left)."""
     if ascii:
-        if not text.isascii():
-            text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-        out = _NOT_ASCII_WORD.sub("-", text.lower()).strip("-")
+        out = _NOT_ASCII_WORD.sub("-", without_accents(text).lower()).strip("-")
     else:
         out = _NOT_WORD.sub("-", text.lower()).strip("-_")
     if len(out) > limit or (not ascii and len(out.encode("utf-8")) > 2 * limit):

@@ -5,16 +5,17 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from novelforge.ledger.book import STOPWORDS, Book, Candidate, _excerpt, _make, _norm, content_words
+from novelforge.ledger.book import Book, Candidate, _excerpt, _make, _norm, content_words
 from novelforge.ledger.detectors.common import lc, rare_later
 from novelforge.text.inline import emphasis
+from novelforge.text.lexicon import STOPWORDS
 
 # only strong adjectives: after "old", "strange" or "curious" a thing is described, not emphasised
 _EMPHASIS = lc(r"\b(locked|sealed|hidden|secret|mysterious|forbidden|missing|stolen|bloodstained|blood-stained)"
                r"\s+([a-z][a-z\-]{2,})\b")
 _STRONG_ADJ = frozenset("locked sealed hidden secret mysterious forbidden missing stolen bloodstained blood-stained".split())
-# a word or two in italics (as CommonMark reads `_the letter_`, see novelforge.text.inline)
-_ITALIC_WORD = re.compile(r"[_*]([a-z][a-z\-]{2,}(?:\s+[a-z][a-z\-]{2,})?)[_*]")
+# the words of an italic span worth a look: one or two lower-case words (`_the letter_`)
+_ITALIC_WORDS = re.compile(r"[a-z][a-z\-]{2,}(?:\s+[a-z][a-z\-]{2,})?")
 # Concrete things a reader expects to matter again when introduced with emphasis (a strong
 # adjective or italics): only these nouns count.
 CONCRETE = frozenset("""
@@ -36,15 +37,30 @@ country people family song life age world love memory mother father name word
 """.split())
 
 
-def _italic_words(text: str, idx) -> list[re.Match]:
-    """The italic spans of one or two lower-case words (`_the letter_`)."""
+class _Italic:
+    """An italic span (delimiters included) with the look of a match: ``group(1)`` is its words."""
+
+    def __init__(self, text: str, span) -> None:
+        self._text, self._span = text, span
+
+    def start(self) -> int:
+        return self._span.start
+
+    def end(self) -> int:
+        return self._span.end
+
+    def group(self, n: int = 0) -> str:
+        s = self._span
+        return self._text[s.start:s.end] if n == 0 else self._text[s.inner_start:s.inner_end]
+
+
+def _italic_words(text: str, idx) -> list[_Italic]:
+    """The italic spans of one or two lower-case words, as CommonMark reads the paragraphs."""
     out = []
     for start, end in idx.paragraphs:
         for e in emphasis(text, start, end):
-            if not e.strong and e.inner_end - e.inner_start <= 60:
-                m = _ITALIC_WORD.fullmatch(text, e.start, e.end)
-                if m:
-                    out.append(m)
+            if not e.strong and _ITALIC_WORDS.fullmatch(text, e.inner_start, e.inner_end):
+                out.append(_Italic(text, e))
     return sorted(out, key=lambda m: m.start())
 
 
