@@ -25,7 +25,7 @@ def novel(tmp_path):
     return make_project(tmp_path / "novel", config=SETTINGS)
 
 
-def spend(root: Path, count: int, *, command: str = "review") -> None:
+def spend(root: Path, count: int, *, command: str = "review", priced: bool = True) -> None:
     """``count`` calls against the fake server, recorded in the ledger and the cache."""
     from pydantic import BaseModel
 
@@ -37,8 +37,8 @@ def spend(root: Path, count: int, *, command: str = "review") -> None:
 
     with FakeLLM() as server:
         server.answer({"ok": True})
-        settings = LLMSettings.model_validate({"model": "openai/fake-a", "api_base": server.url,
-                                               "prices": {"openai/fake-a": {"input": 1, "output": 2}}})
+        prices = {"openai/fake-a": {"input": 1, "output": 2}} if priced else {}
+        settings = LLMSettings.model_validate({"model": "openai/fake-a", "api_base": server.url, "prices": prices})
         with open_client(settings, project_root=root, command=command) as client:
             client.ask_all([Prompt("t", template_hash("t"), ({"role": "user", "content": f"p{i}"},), Answer,
                                    command=command, scene=f"s{i}") for i in range(count)])
@@ -83,6 +83,15 @@ def test_usage_refuses_bad_options_in_one_line(novel, capsys, args, message):
     assert err.splitlines()[0] == message
 
 
+def test_usage_says_what_the_cost_leaves_out(novel, capsys):
+    spend(novel, 2, priced=False)
+    code, out, _ = call(capsys, "usage", str(novel), "--by", "model")
+    assert code == 0
+    assert out.splitlines()[2].split()[-2:] == ["$0.0000", "+?"]
+    assert ("+? 2 calls to models with no known price are not in the cost (give their price under "
+            "`llm: prices:`)") in out
+
+
 # ----------------------------------------------------------------------------- cache
 def test_cache_stats_and_clear(novel, capsys):
     spend(novel, 3)
@@ -102,11 +111,18 @@ def test_cache_stats_and_clear(novel, capsys):
     stores = {s["store"]: s for s in json.loads(out)["stores"]}
     assert stores["llm"]["entries"] == 0 and stores["index"]["entries"] > 0
 
+    code, out, _ = call(capsys, "cache", "clear", str(novel), "--index")
+    assert code == 0 and out.startswith("cleared the analysis cache: ") and len(out.splitlines()) == 1
+    _, out, _ = call(capsys, "cache", "stats", str(novel), "--format", "json")
+    assert {s["store"]: s["entries"] for s in json.loads(out)["stores"]} == {"index": 0, "llm": 0}
+
+    spend(novel, 1)
+    call(capsys, "check", str(novel))
     code, out, _ = call(capsys, "cache", "clear", str(novel))
     assert code == 0 and out.splitlines()[0].startswith("cleared the analysis cache: ")
-    assert out.splitlines()[1] == "cleared the LLM answer cache: 0 entries"
+    assert out.splitlines()[1] == "cleared the LLM answer cache: 1 entry"
     _, out, _ = call(capsys, "usage", str(novel), "--format", "json")
-    assert json.loads(out)["total"]["calls"] == 3          # the ledger is kept
+    assert json.loads(out)["total"]["calls"] == 4          # the ledger is kept
 
 
 def test_cache_commands_outside_a_project(tmp_path, capsys, monkeypatch):
