@@ -15,7 +15,10 @@ def render_text(edit, *, diff: bool = False) -> str:
     else:
         line = f"{head} `{edit.old}` into `{edit.new}`"
     files = [f for f in edit.files if f.after is not None]
-    line += f": {plural(edit.references, 'reference')} rewritten, {plural(len(files), 'file')} changed"
+    line += f": {plural(edit.references, 'reference')} rewritten"
+    if edit.dropped:
+        line += f" ({len(edit.dropped)} dropped: see below)"
+    line += f", {plural(len(files), 'file')} changed"
     moved = {f.moved_from: f.path for f in edit.files if f.moved_from}
     for old, new in moved.items():
         line += f"; {old} {'is now' if done else 'becomes'} {new}"

@@ -118,6 +118,11 @@ class _Plan:
     def _doubles(self, tree, slots) -> bool:
         """Whether a list or mapping slot names both the merged entries."""
         every = [r for r in R.refs(tree, slots) if r.key or isinstance(r.path[-1], int)]
+        if slots is R.SCENE_SLOTS:   # present in the cast and named in `mentions`: one place is enough
+            cast = {r.value for r in every if r.path[:1] == ("characters",)}
+            named = {r.value for r in every if r.path[:1] == ("mentions",)}
+            if (self.new in cast and self.old in named) or (self.old in cast and self.new in named):
+                return True
         for group in {r.path[:-1] for r in every}:
             names = {r.value for r in every if r.path[:-1] == group and (self.wanted(r) or r.value == self.new)}
             if {self.old, self.new} <= names:
@@ -146,6 +151,12 @@ class _Plan:
                             holder[self.new] = holder[self.old]
                         del holder[self.old]
                         self.dropped.append(f"{rel}: `{self.old}` (already there as `{self.new}`)")
+        if slots is R.SCENE_SLOTS and isinstance(data, dict):
+            cast, named = data.get("characters"), data.get("mentions")
+            if isinstance(cast, list) and isinstance(named, list) and {self.old, self.new} & set(cast):
+                for gone in [n for n in (self.old, self.new) if n in named]:
+                    named.remove(gone)
+                    self.dropped.append(f"{rel}: `{gone}` from `mentions` (in the cast as `{self.new}`)")
         if extra is not None:
             extra(data)
         return dump(data)
@@ -366,7 +377,11 @@ def _absorb(p: _Plan, edit: CanonEdit, other: Path, rel: str):
             fresh = list(dict.fromkeys(fresh))
             if fresh:
                 if "aliases" not in data or data["aliases"] is None:
-                    data["aliases"] = fresh
+                    from ruamel.yaml.comments import CommentedSeq
+
+                    seq = CommentedSeq(fresh)
+                    seq.fa.set_flow_style()    # `aliases: [Eliza, Miss Eliza]`, as the format writes it
+                    data["aliases"] = seq
                 else:
                     data["aliases"].extend(fresh)
                 edit.aliases_added.extend(fresh)
