@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from novelforge.canon import refs as R
+from novelforge.canon.absorb import absorb as _absorb
+from novelforge.canon.write_all import text_of as _text_of
+from novelforge.canon.write_all import write  # noqa: F401  (the second step: api.canon_rename/canon_merge)
 from novelforge.errors import UsageError
 
 ID = re.compile(r"^[A-Za-z0-9][\w.\-]*$")
@@ -215,15 +218,6 @@ def _conflict(rel: str, key: str, a: str, va: Any, vb: Any, plan) -> UsageError:
 
 
 # ----------------------------------------------------------------------------- per file
-def _text_of(path: Path) -> tuple[str, str, str]:
-    """(text with LF newlines, the BOM or "", the file's newline)."""
-    raw = path.read_bytes().decode("utf-8")
-    bom = "\ufeff" if raw.startswith("\ufeff") else ""
-    raw = raw[len(bom):]
-    newline = "\r\n" if "\r\n" in raw and raw.count("\r\n") == raw.count("\n") else "\n"
-    return raw.replace("\r\n", "\n"), bom, newline
-
-
 def _scene(plan: _Plan, text: str, rel: str) -> tuple[str, int]:
     count = 0
     span = R.front_matter(text)
@@ -356,120 +350,3 @@ def _refuse_unread(project, root: Path, old: str, seen: set[str]) -> None:
             raise UsageError(f"`{rel}` names `{old}` but cannot be read (broken YAML)", path=rel,
                              help="fix the file (`novelforge check` shows where), then run the command again; "
                                   "nothing was written")
-
-
-def _absorb(p: _Plan, edit: CanonEdit, other: Path, rel: str):
-    """The surviving entry takes the other's names as aliases and its fields."""
-    from novelforge.project.yamlio import parse_yaml
-
-    try:
-        theirs = parse_yaml(_text_of(other)[0]) or {}
-    except Exception as exc:
-        raise _broken(other.name, exc) from None
-
-    def merge(data) -> None:
-        if data is None or not isinstance(theirs, dict):
-            return
-        if p.kind != "promises":
-            names = [theirs.get("name")] + list(theirs.get("aliases") or [])
-            have = {data.get("name")} | set(data.get("aliases") or [])
-            fresh = [str(n) for n in names if n and n not in have]
-            fresh = list(dict.fromkeys(fresh))
-            if fresh:
-                if "aliases" not in data or data["aliases"] is None:
-                    from ruamel.yaml.comments import CommentedSeq
-
-                    seq = CommentedSeq(fresh)
-                    seq.fa.set_flow_style()    # `aliases: [Eliza, Miss Eliza]`, as the format writes it
-                    data["aliases"] = seq
-                else:
-                    data["aliases"].extend(fresh)
-                edit.aliases_added.extend(fresh)
-        for key, value in theirs.items():
-            if key in ("id",) or (p.kind != "promises" and key in ("name", "aliases")):
-                continue
-            mine = data.get(key)
-            if key not in data or mine is None:
-                data[key] = value
-                edit.fields_merged.append(key)
-            elif isinstance(mine, dict) and isinstance(value, dict):
-                for sub, v in value.items():
-                    if sub not in mine:
-                        mine[sub] = v
-                        edit.fields_merged.append(f"{key}.{sub}")
-                    elif mine[sub] != v:
-                        _choose(p, edit, rel, f"{key}.{sub}", mine, sub, v)
-            elif isinstance(mine, list) and isinstance(value, list):
-                extra = [v for v in value if v not in mine]
-                mine.extend(extra)
-                if extra:
-                    edit.fields_merged.append(key)
-            elif mine != value:
-                _choose(p, edit, rel, key, data, key, value)
-        rel_map = data.get("relationships")
-        if isinstance(rel_map, dict):
-            for who in (p.old, p.new):
-                if who in rel_map:     # the entry's relationship to itself
-                    del rel_map[who]
-                    p.dropped.append(f"{rel}: `relationships.{who}` (the entry itself, after the merge)")
-
-    return merge
-
-
-def _choose(p: _Plan, edit: CanonEdit, rel: str, key: str, holder, sub, theirs) -> None:
-    if p.keep == "a":
-        p.dropped.append(f"{rel}: `{key}: {theirs}` of `{p.old}` (--keep a)")
-        return
-    if p.keep == "b":
-        p.dropped.append(f"{rel}: `{key}: {holder[sub]}` of `{p.new}` (--keep b)")
-        holder[sub] = theirs
-        edit.fields_merged.append(key)
-        return
-    raise UsageError(f"`{key}` differs: `{holder[sub]}` for `{p.new}`, `{theirs}` for `{p.old}`", path=rel,
-                     help="say which wins with --keep a (the first entry) or --keep b (the second); "
-                          "nothing was written")
-
-
-# ----------------------------------------------------------------------------- writing
-def write(project, edit: CanonEdit) -> None:
-    """Write every file of ``edit`` or none: each file is replaced atomically, and when one
-    cannot be written the ones already written are put back as they were."""
-    from novelforge.util import atomic_write
-
-    root = project.root
-    read = getattr(edit, "_read", {})
-    for f in edit.files:       # nothing changed on disk since the plan was made
-        if f.before is not None and f.path in read:
-            if _text_of(root / f.path) != read[f.path]:
-                raise UsageError(f"`{f.path}` changed while the command ran; nothing was written",
-                                 path=f.path, help="run the command again")
-    done: list[tuple[Path, bytes | None]] = []
-    try:
-        for f in edit.files:
-            if f.after is None:
-                continue
-            path = root / f.path
-            original = path.read_bytes() if path.exists() else None
-            bom, newline = read.get(f.moved_from or f.path, ("", "", "\n"))[1:]
-            path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, (bom + f.after.replace("\n", newline)).encode("utf-8"))
-            done.append((path, original))
-        for f in edit.files:
-            if f.after is None:
-                path = root / f.path
-                original = path.read_bytes()
-                path.unlink()
-                done.append((path, original))
-    except OSError as exc:
-        for path, original in reversed(done):
-            try:
-                if original is None:
-                    path.unlink()
-                else:
-                    atomic_write(path, original)
-            except OSError:
-                pass
-        raise UsageError(f"could not write `{exc.filename or '?'}`: {exc.strerror or exc}; "
-                         "the files written so far were put back", help="free the file or the disk, then run "
-                                                                          "the command again") from None
-    edit.written = True
