@@ -399,3 +399,14 @@ def test_a_negative_cost_cap_names_its_parameter(root):
     with pytest.raises(OptionError) as exc:
         open_client(LLMSettings(model="openai/x"), project_root=root, command="review", max_cost=-1)
     assert exc.value.worded({})[0] == "`--max-cost -1` is not a cost: give an amount in US dollars, 0 or more"
+
+
+def test_a_cached_answer_expires_after_its_ttl(server, root):
+    import time
+
+    with client(server, root, cache_ttl_days=0.5 / 86400) as c:        # half a second
+        c.ask(prompt("x"))
+        assert c.ask(prompt("x")).cached
+        time.sleep(0.6)
+        assert not c.ask(prompt("x")).cached
+    assert server.count == 2
