@@ -28,19 +28,27 @@ class UsageReport:
 
 @dataclass
 class CacheStats:
+    """The project's caches: one dict per store (``index``, ``llm``)."""
+
     project: str
     stores: list[dict] = field(default_factory=list)   # {"store", "path", "exists", "entries", "bytes"}
 
 
 @dataclass
 class CacheCleared:
+    """What :func:`cache_clear` removed, per store."""
+
     project: str
     removed: dict[str, int] = field(default_factory=dict)   # store → entries removed
 
 
 def usage(project: Path | str | None = None, *, month: str | None = None, by: str = "day") -> UsageReport:
     """What the project spent in ``month`` (``YYYY-MM``; default: this month, UTC),
-    grouped ``by`` day, command or model. Reads the ledger only; sends nothing."""
+    grouped ``by`` day, command or model. Reads the ledger only; sends nothing.
+
+    Raises :class:`~novelforge.errors.OptionError` for a ``month`` or ``by`` it cannot
+    read, :class:`~novelforge.errors.UsageError` when the ledger cannot be read, and
+    :class:`~novelforge.errors.ProjectNotFound`."""
     from novelforge.api.projects import project_root
     from novelforge.llm.ledger import Ledger, group, ledger_path, project_key, this_month
 
@@ -79,7 +87,11 @@ def _budget(root: Path) -> float | None:
 
 
 def cache_stats(project: Path | str | None = None) -> CacheStats:
-    """The size of the project's analysis cache (``index``) and LLM answer cache (``llm``)."""
+    """The size of the project's analysis cache (``index``) and LLM answer cache (``llm``);
+    a store that cannot be read is reported with its ``problem``, never raised.
+
+    Raises :class:`~novelforge.errors.ProjectNotFound` (or
+    :class:`~novelforge.errors.PathNotFound`)."""
     from novelforge.api.projects import project_root
     from novelforge.cache import STORES, store_stats
 
@@ -89,7 +101,10 @@ def cache_stats(project: Path | str | None = None) -> CacheStats:
 
 def cache_clear(project: Path | str | None = None, *, llm: bool = False, index: bool = False) -> CacheCleared:
     """Empty the project's LLM answer cache (``llm``), its analysis cache (``index``), or
-    both when neither is asked for. The spend ledger is never cleared."""
+    both when neither is asked for. The spend ledger is never cleared.
+
+    Raises :class:`~novelforge.errors.UsageError` when a store cannot be trusted or
+    removed, and :class:`~novelforge.errors.ProjectNotFound`."""
     from novelforge.api.projects import project_root
     from novelforge.cache import STORES, UnsafeCacheFolder, clear_store
     from novelforge.errors import UsageError
