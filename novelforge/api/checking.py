@@ -14,6 +14,7 @@ from novelforge.api.projects import Warn, locate, open_cache
 from novelforge.errors import NothingStaged, NothingToCheck, OptionError
 from novelforge.project.layout import MANUSCRIPT, in_manuscript
 from novelforge.rules.engine import CheckOptions, Report
+from novelforge.wording import agree, plural
 
 if TYPE_CHECKING:
     from novelforge.project.models import Project
@@ -106,19 +107,19 @@ def record_baseline(root: Path | str | None = None, *, paths: Sequence[Path | st
 def describe_changes(changes: ChangeSet, total: int, staged: bool = False) -> str:
     """One sentence on what a ``changed`` or ``staged`` check checks, of ``total`` scenes."""
     if not changes.base:
-        return f"The first commit: checking all {total} {'staged ' if staged else ''}scenes."
+        return f"The first commit: checking all {plural(total, ('staged ' if staged else '') + 'scene')}."
     since = f"since {changes.base_label} ({changes.base[:8]})"
     if staged:
         since = "staged " + since
     if not changes.files:
         return f"No changes {since}: nothing to check."
     if changes.everything:
-        return f"novelforge.yaml changed {since}: checking all {total} scenes."
+        return f"novelforge.yaml changed {since}: checking all {plural(total, 'scene')}."
     direct = sum(1 for why in changes.scenes.values() if why[0] in ("changed", "added"))
     others = len(changes.scenes) - direct
-    text = f"Checking {direct} changed scene{'s' if direct != 1 else ''}"
+    text = f"Checking {plural(direct, 'changed scene')}"
     if others:
-        text += f" and {others} affected by the change{'s' if len(changes.files) != 1 else ''}"
+        text += f" and {others} affected by the {agree(len(changes.files), 'change', 'changes')}"
     return text + f" ({len(changes.scenes)} of {total}) {since}."
 
 

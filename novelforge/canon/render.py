@@ -10,6 +10,7 @@ from typing import Any
 
 from novelforge.canon.model import CanonDiff, Change, EntityChange, ItemChange, code, show_value
 from novelforge.formats import CANON_DIFF, CANON_LOG, dump_json
+from novelforge.wording import agree, plural
 
 FORMATS = CANON_DIFF
 JSON_VERSION = CANON_DIFF["json"].version
@@ -179,7 +180,7 @@ def _title(history) -> str:
 def _count(history) -> str:
     """`3 changes`, or `the last 3 changes` when --limit left older ones out."""
     n = len(history.entries)
-    text = f"{n} change{'s' if n != 1 else ''}"
+    text = f"{plural(n, 'change')}"
     if history.truncated:
         text = f"the last {text}" if n != 1 else "the last change"
     return text
@@ -215,7 +216,8 @@ def history_markdown(history, **_options) -> str:
         out.append(f"- {head}")
         out += [f"  - {line}" for line in md_entity_lines(entry.change)]
     if history.truncated:
-        out += ["", f"Only the last {len(history.entries)} changes are shown."]
+        shown = len(history.entries)
+        out += ["", f"Only the last {plural(shown, 'change')} {agree(shown, 'is', 'are')} shown."]
     if history.notes:
         out += [""] + [f"> **Note:** {n}" for n in history.notes]
     return "\n".join(out) + "\n"

@@ -9,7 +9,7 @@ import typer
 
 from novelforge.cli.app import app, err_console, out_console, use_color
 from novelforge.cli.llm_options import estimate_option, max_cost_option
-from novelforge.cli.options import format_option, output_option, warn, write_output
+from novelforge.cli.options import format_option, output_option, plural, warn, write_output
 from novelforge.formats import CHECK
 
 
@@ -98,7 +98,7 @@ def check(
         with room_options("check", estimate=False, max_cost=max_cost, no_cache=no_cache) as run:
             options.room = run if room else None
             done = api.record_baseline(paths=paths or (), options=options, use_cache=not no_cache, warn=warn)
-        err_console().print(f"Recorded {done.count} findings in {done.rel}; later runs report only new ones.")
+        err_console().print(f"Recorded {plural(done.count, 'finding')} in {done.rel}; later runs report only new ones.")
         raise typer.Exit(0)
 
     def say_what_is_checked(changes, project) -> None:

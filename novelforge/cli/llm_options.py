@@ -104,8 +104,10 @@ def money(value: float) -> str:
 
 
 def run_summary(client: Any) -> str:
+    from novelforge.cli.options import plural
+
     sent, cached, spent = getattr(client, "sent", 0), getattr(client, "cached", 0), getattr(client, "spent", 0.0)
-    return (f"{sent:,} request{'s' if sent != 1 else ''} sent, {cached:,} answer{'s' if cached != 1 else ''} "
+    return (f"{plural(sent, 'request')} sent, {plural(cached, 'answer')} "
             f"from the cache, {money(spent)} spent")
 
 

@@ -29,6 +29,7 @@ from novelforge.formats import EXPORT as FORMATS
 from novelforge.formats import Format
 from novelforge.project.layout import CONFIG_FILE, MANUSCRIPT, SOURCE_FOLDERS
 from novelforge.project.models import Project, SceneStatus
+from novelforge.wording import plural
 
 __all__ = ["DEFAULT_MODIFIED", "FORMATS", "ExportJob", "ExportOptions", "export", "get_format", "output_path",
            "parse_chapters", "parse_statuses", "prepare", "render", "write_bytes"]
@@ -123,7 +124,7 @@ def check_settings(project: Project) -> None:
         # the first line with a problem; on it an unknown key first (a typo explains the rest)
         first = min(problems, key=lambda d: (d.line, d.code != "NF009", d.column))
         more = len(problems) - 1
-        tail = (f" ({more} more problem{'s' if more != 1 else ''} in `export:`: `novelforge check` lists them)"
+        tail = (f" ({plural(more, 'more problem')} in `export:`: `novelforge check` lists them)"
                 if more else "")
         raise ConfigError(first.message, path=first.path, line=first.line, column=first.column,
                           help=(first.help or "see docs/export.md") + tail)

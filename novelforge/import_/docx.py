@@ -29,6 +29,7 @@ from novelforge.import_.archive import check_archive
 from novelforge.import_.headings import clean_line, escape_line_start
 from novelforge.import_.structure import Block, Book, build_book
 from novelforge.text.blocks import is_break_line
+from novelforge.wording import plural
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -406,7 +407,7 @@ def read_docx(data: bytes, name: str, options: ImportOptions) -> Book:
     book = build_book(blocks)
     dropped = sum(1 for p in paras if p.emphasis_dropped)
     if dropped:
-        book.notes.append(f"italics or bold in {dropped} paragraph{'s' if dropped != 1 else ''} could not be "
+        book.notes.append(f"italics or bold in {plural(dropped, 'paragraph')} could not be "
                           "written as Markdown and were left out")
     if not book.title and core_title and core_title.strip():
         book.title = core_title.strip()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from novelforge.ledger.rows import STATUSES, LedgerReport, distance_text, where
+from novelforge.wording import plural
 
 COLORS = {"paid": "#2e7d32", "open": "#d18b00", "overdue": "#c62828", "orphaned": "#8e24aa", "premature": "#1565c0"}
 CSS = """
@@ -105,7 +106,7 @@ def _chart(report: LedgerReport) -> str:
 
 def render_html(report: LedgerReport, **_options) -> str:
     c = report.counts()
-    summary = f"{len(report.rows)} promises — " + ", ".join(f"{c[s]} {s}" for s in STATUSES)
+    summary = f"{plural(len(report.rows), 'promise')} — " + ", ".join(f"{c[s]} {s}" for s in STATUSES)
     rows = []
     for r in report.rows:
         color = COLORS.get(r.status, "#555")

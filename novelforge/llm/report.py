@@ -18,7 +18,7 @@ def estimate_text(estimate: Any, **_: Any) -> str:
     """What ``--estimate`` prints: calls, cached answers, tokens and the most it may cost."""
     cost = "an unknown cost (the model has no known price)" if estimate.cost_max is None \
         else f"at most {money(estimate.cost_max)}"
-    calls = f"{estimate.calls:,} call{'s' if estimate.calls != 1 else ''}"
+    calls = f"{plural(estimate.calls, 'call')}"
     return (f"would send {calls} ({estimate.cached:,} answered from the cache): {estimate.tokens_in:,} tokens in, "
             f"at most {estimate.tokens_out_max:,} tokens out, {cost}; nothing was sent\n")
 
@@ -49,7 +49,7 @@ def usage_text(report: Any, **_: Any) -> str:
         lines += [line(r) for r in rows[:-1]]
         lines.append(line(rows[-1]))
         if total.unpriced:
-            lines.append(f"+? {total.unpriced:,} call{'s' if total.unpriced != 1 else ''} to models with no known "
+            lines.append(f"+? {plural(total.unpriced, 'call')} to models with no known "
                          "price are not in the cost (give their price under `llm: prices:`)")
     if report.budget is not None:
         spent = total.cost if total is not None else 0.0

@@ -47,6 +47,7 @@ from novelforge.project.validation import (
     suggest,  # noqa: F401  (re-exported for the rules)
 )
 from novelforge.project.yamlio import YamlDoc, YamlSyntaxError, parse_yaml
+from novelforge.wording import agree
 
 # findings about values (unknown keys, bad values) listed per file; the rest are counted in
 # one closing finding, so a file with 100,000 unknown keys is reported in well under a second
@@ -168,8 +169,8 @@ class _Loader(WorldLoader):
         """One finding per file whose value findings were cut short."""
         for path, (doc, keypath, key, count, unknown, severity) in sorted(self._omitted.items()):
             line, col = doc.position(tuple(keypath), key=key)
-            what = (f"unknown key{'s' if count != 1 else ''}" if unknown == count
-                    else f"problem{'s' if count != 1 else ''} with keys and values")
+            what = (agree(count, 'unknown key', 'unknown keys') if unknown == count
+                    else agree(count, 'problem', 'problems') + ' with keys and values')
             self.diag(P.UNKNOWN_KEY if unknown == count else P.INVALID_VALUE,
                       f"{count:,} more {what} in `{path}`, from here on, are not listed one by one", path, line, col,
                       severity=severity, help="fix the ones listed above and run the check again")

@@ -18,6 +18,7 @@ from novelforge.room import prompts
 from novelforge.room.quotes import locate
 from novelforge.room.run import RoomOptions, RoomStats, ask, open_room_client, reviewable
 from novelforge.room.schemas import ProposedSetups, SetupVerdict
+from novelforge.wording import plural
 
 JUDGE_TOKENS = 200
 PROPOSE_TOKENS = 800
@@ -124,10 +125,10 @@ def with_llm(project, candidates: list, *, skip: set[str], options: RoomOptions 
 
 def describe(stats: LLMSuggestStats) -> str:
     """One sentence on what ``--llm`` did."""
-    text = (f"LLM: {stats.judged} candidate{'s' if stats.judged != 1 else ''} judged, {stats.not_setups} not "
-            f"setups (left out); {stats.proposed} setup{'s' if stats.proposed != 1 else ''} proposed")
+    text = (f"LLM: {plural(stats.judged, 'candidate')} judged, {stats.not_setups} not "
+            f"setups (left out); {plural(stats.proposed, 'setup')} proposed")
     if stats.dropped:
         text += f", {stats.dropped} dropped (the quote is not in the scene)"
     if stats.failed:
-        text += f"; {stats.failed} answer{'s' if stats.failed != 1 else ''} unusable"
+        text += f"; {plural(stats.failed, 'answer')} unusable"
     return text + f"; {stats.calls} requests sent, {stats.cached} from the cache."

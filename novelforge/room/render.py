@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from novelforge.formats import dump_json
+from novelforge.wording import plural
 
 
 def render_text(result, **_options) -> str:
@@ -32,14 +33,14 @@ def room_line(stats) -> str:
     """One sentence on what a room run did."""
     from novelforge.llm.report import money
 
-    parts = [f"Writers' Room: {stats.reviewed} of {stats.scenes} scene{'s' if stats.scenes != 1 else ''} reviewed",
-             f"{stats.findings} finding{'s' if stats.findings != 1 else ''}"]
+    parts = [f"Writers' Room: {stats.reviewed} of {plural(stats.scenes, 'scene')} reviewed",
+             f"{plural(stats.findings, 'finding')}"]
     if stats.dropped:
         parts.append(f"{stats.dropped} dropped (the quote is not in the scene)")
     if stats.refuted:
         parts.append(f"{stats.refuted} disproved by the second pass")
     if stats.failed:
-        parts.append(f"{stats.failed} unusable answer{'s' if stats.failed != 1 else ''} (NF704)")
+        parts.append(f"{plural(stats.failed, 'unusable answer')} (NF704)")
     cost = "an unknown cost" if stats.cost is None else money(stats.cost)
-    parts.append(f"{stats.calls} request{'s' if stats.calls != 1 else ''} sent, {stats.cached} from the cache, {cost}")
+    parts.append(f"{plural(stats.calls, 'request')} sent, {stats.cached} from the cache, {cost}")
     return "; ".join(parts) + "."

@@ -1,16 +1,17 @@
 from novelforge.rules.registry import rule
+from novelforge.wording import plural
 
 
 def _format_gap(minutes: int) -> str:
     days, rest = divmod(minutes, 1440)
     hours = rest // 60
     if days and hours:
-        return f"{days} day{'s' if days != 1 else ''} {hours} hour{'s' if hours != 1 else ''}"
+        return f"{plural(days, 'day')} {plural(hours, 'hour')}"
     if days:
-        return f"{days} day{'s' if days != 1 else ''}"
+        return f"{plural(days, 'day')}"
     if hours:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+        return f"{plural(hours, 'hour')}"
+    return f"{plural(minutes, 'minute')}"
 
 
 @rule("NF403", "story-time-backwards", "warning", "project", reads=("timeline",))

@@ -1,6 +1,7 @@
 import re
 
 from novelforge.rules.registry import rule
+from novelforge.wording import agree, plural
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(minute|min|hour|hr|day|week|month)s?\s*$", re.I)
 _UNIT = {"minute": 1, "min": 1, "hour": 60, "hr": 60, "day": 1440, "week": 7 * 1440, "month": 30 * 1440}
@@ -17,11 +18,11 @@ def minutes(value) -> int | None:
 def _format(mins: int) -> str:
     if mins % 1440 == 0:
         d = mins // 1440
-        return f"{d} day{'s' if d != 1 else ''}"
+        return f"{plural(d, 'day')}"
     if mins >= 1440:
         return f"{mins / 1440:.1f} days"
     h = mins / 60
-    return f"{h:g} hour{'s' if h != 1 else ''}"
+    return f"{h:g} {agree(h, 'hour', 'hours')}"
 
 
 def travel_table(ctx) -> dict[frozenset, int]:
