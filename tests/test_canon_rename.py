@@ -249,3 +249,7 @@ def test_merge_two_split_entries_of_an_imported_novel(tmp_path, capsys):
     for scene in (root / "manuscript").rglob("*.md"):
         head = scene.read_text("utf-8").split("\n---", 1)[0]
         assert f" {b}," not in head and f" {b}]" not in head and f"[{b}," not in head and f"[{b}]" not in head
+    # then a rename of the merged entry: the same findings, no NF201
+    edit = api.canon_rename(a, f"{a}-bennet", root)
+    assert edit.written and edit.references > 10
+    assert findings(capsys, root, (a, f"{a}-bennet")) == after
