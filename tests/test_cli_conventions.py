@@ -70,6 +70,8 @@ def test_help_command_and_short_version(capsys):
     assert code == 0
     code, via_flag, _ = call(capsys, "promises", "suggest", "--help")
     assert via_help == via_flag and "Usage: novelforge promises suggest" in via_help
+    code, coloured, _ = call(capsys, "--color", "never", "help", "promises", "suggest")
+    assert code == 0 and coloured == via_flag
     code, listing, _ = call(capsys, "help")
     assert code == 0 and "Commands:" in listing and "canon" in listing
     code, short, _ = call(capsys, "-V")

@@ -126,14 +126,13 @@ def report_error(exc: NovelForgeError) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``novelforge`` command: runs the app and turns every exception
     into a one-line message and an exit code (tracebacks only with ``--traceback``)."""
-    from novelforge.cli.argv import hoist_globals, utf8_streams
+    from novelforge.cli.argv import expand_help, hoist_globals, utf8_streams
 
     args = hoist_globals(sys.argv[1:] if argv is None else list(argv))
     want_traceback = "--traceback" in args
     utf8_streams()
     _register()
-    if args and args[0] == "help" and not {"--help", "-h"} & set(args[1:]):
-        args = args[1:] + ["--help"]   # `help X Y` is `X Y --help` (`help --help` is help's own)
+    args = expand_help(args)
     from novelforge.cli.style import click_errors, conform, usage_error
 
     try:

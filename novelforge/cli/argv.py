@@ -40,3 +40,14 @@ def utf8_streams() -> None:
                 stream.reconfigure(encoding="utf-8")   # type: ignore[union-attr]
             except (AttributeError, ValueError, OSError):
                 pass
+
+
+def expand_help(args: list[str]) -> list[str]:
+    """`novelforge help X Y` is `novelforge X Y --help` (`help --help` is help's own); the
+    global options, hoisted to the front, stay in front."""
+    i = 0
+    while i < len(args) and (args[i] == "--traceback" or args[i].startswith("--color")):
+        i += 2 if args[i] == "--color" else 1
+    if i < len(args) and args[i] == "help" and not {"--help", "-h"} & set(args[i + 1:]):
+        return args[:i] + args[i + 1:] + ["--help"]
+    return args
