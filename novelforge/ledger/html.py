@@ -38,7 +38,8 @@ def _chart(report: LedgerReport) -> str:
     # drawn 1300 units wide; the page scales it to the window (``svg.arcs`` in the CSS)
     out = [f'<svg class="arcs" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" role="img" aria-label="promise arcs">']
-    out.append(f'<rect x="{label_w}" y="{top - 8}" width="{plot}" height="{lane * max(1, len(rows)) + 8}" fill="#fafafa"/>')
+    out.append(f'<rect x="{label_w}" y="{top - 8}" width="{plot}" height="{lane * max(1, len(rows)) + 8}" '
+               'fill="#fafafa"/>')
     # chapter ticks
     for num, start, title in report.book.chapter_starts:
         cx = x(start)
@@ -71,10 +72,12 @@ def _chart(report: LedgerReport) -> str:
             for extra in r.payoffs[1:]:
                 ex = x(report.book.at(extra))
                 out.append(f'<rect x="{ex - 4:.1f}" y="{base - 4}" width="8" height="8" fill="#fff" stroke="{color}" '
-                           f'stroke-width="1.5" transform="rotate(45 {ex:.1f} {base})"><title>paid again</title></rect>')
+                           f'stroke-width="1.5" transform="rotate(45 {ex:.1f} {base})">'
+                           '<title>paid again</title></rect>')
         elif sx is not None:
             h = lane - 12
-            out.append(f'<path d="M{sx:.1f},{base} C{sx:.1f},{base - h} {end_x - 20:.1f},{base - h} {end_x:.1f},{base - h / 2}" '
+            out.append(f'<path d="M{sx:.1f},{base} C{sx:.1f},{base - h} '
+                       f'{end_x - 20:.1f},{base - h} {end_x:.1f},{base - h / 2}" '
                        f'fill="none" stroke="{color}" stroke-width="2.5" stroke-dasharray="7 5">{title}</path>')
             out.append(f'<circle cx="{sx:.1f}" cy="{base}" r="4.5" fill="{color}"/>')
             out.append(f'<path d="M{end_x - 7:.1f},{base - h / 2 - 5} L{end_x:.1f},{base - h / 2} '
@@ -88,7 +91,8 @@ def _chart(report: LedgerReport) -> str:
     out.append(f'<circle cx="{lx + 6}" cy="{ly - 4}" r="4.5" fill="#555"/>'
                f'<text x="{lx + 16}" y="{ly}" font-size="12">setup</text>')
     lx += 70
-    out.append(f'<rect x="{lx + 1.5}" y="{ly - 8.5}" width="9" height="9" fill="#555" transform="rotate(45 {lx + 6} {ly - 4})"/>'
+    out.append(f'<rect x="{lx + 1.5}" y="{ly - 8.5}" width="9" height="9" fill="#555" '
+               f'transform="rotate(45 {lx + 6} {ly - 4})"/>'
                f'<text x="{lx + 16}" y="{ly}" font-size="12">payoff</text>')
     lx += 80
     out.append(f'<line x1="{lx}" y1="{ly - 4}" x2="{lx + 30}" y2="{ly - 4}" stroke="#555" stroke-width="2.5" '

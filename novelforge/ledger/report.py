@@ -63,7 +63,8 @@ def render_markdown(report: LedgerReport, **_options) -> str:
     out = [f"# Promises — {report.title}", "",
            "| id | kind | planted at | paid at | distance | status |", "|---|---|---|---|---|---|"]
     for r in report.rows:
-        out.append(f"| `{r.id}` | {r.kind} | {where(r.setups)} | {where(r.payoffs)} | {distance_text(r)} | {r.status} |")
+        out.append(f"| `{r.id}` | {r.kind} | {where(r.setups)} | {where(r.payoffs)} | {distance_text(r)} "
+                   f"| {r.status} |")
     out += ["", _summary(report)]
     return "\n".join(out) + "\n"
 

@@ -30,7 +30,9 @@ _PROPHECY = lc(
     # a curse laid on a person or a place: "there lieth a curse on any that shall attempt it"
     r"|(?:a|my|thy|his|her|the\s+gods['’])\s+curse\s+(?:be\s+|lieth\s+|lies\s+|is\s+|was\s+)?(?:on|upon)"
     r")\b")
-_PROPHECY_STRONG = re.compile(r"foretold|prophe|destined|doomed|fated|never\s+to|little\s+(?:did|knew|thought|guessed|suspected|foresaw)|had\s+\w+\s+(?:but\s+|only\s+)?known|regret|rue"
+_PROPHECY_STRONG = re.compile(r"foretold|prophe|destined|doomed|fated|never\s+to"
+                              r"|little\s+(?:did|knew|thought|guessed|suspected|foresaw)"
+                              r"|had\s+\w+\s+(?:but\s+|only\s+)?known|regret|rue"
                               r"|omen|portent|presentiment|foreboding|soothsay|ordain|weird|curse|never\s+see|no\s+more|heart"
                               r"|overtake|come\s+(?:upon|on)|fall\s+(?:upon|on)|light\s+(?:upon|on)|bring", re.I)
 
@@ -73,7 +75,8 @@ _DREAM = lc(
     r"|\b(?:came|comes|cometh)\s+a\s+(?:\w+\s+)?(?:dream|vision)\s+(?:unto|to|upon)\b)")
 _DREAM_FIGURE = re.compile(r"(?:\b(?:as|like|than|if)\s+(?:in\s+|one\s+in\s+|if\s+in\s+|talking\s+in\s+)?(?:a\s+)?"
                            r"|\b(?:never|not|little|scarce(?:ly)?|hardly)\s+(?:have\s+|had\s+)?(?:\w+\s+)?"
-                           r"|\b(?:would|could|might)\s+have\s+(?:\w+\s+)?(?:an?\s+)?|\bfrom\s+(?:an?\s+)?(?:\w+\s+)?)$", re.I)
+                           r"|\b(?:would|could|might)\s+have\s+(?:\w+\s+)?(?:an?\s+)?"
+                           r"|\bfrom\s+(?:an?\s+)?(?:\w+\s+)?)$", re.I)
 
 
 def detect_dreams(book: Book) -> Iterable[Candidate]:
@@ -136,7 +139,8 @@ def detect_warnings(book: Book) -> Iterable[Candidate]:
                 rare, later = rare_later(book, words, order)
                 if not rare:
                     continue
-                conf = 0.5 + (0.1 if later else 0) + (0.05 if "regret" in m.group(0).lower() or "beware" in m.group(0).lower() else 0)
+                said = m.group(0).lower()
+                conf = 0.5 + (0.1 if later else 0) + (0.05 if "regret" in said or "beware" in said else 0)
                 yield _make(book, order, off, off + len(m.group(0)), kind="foreshadowing", detector="warning",
                             confidence=conf, keywords=rare[:4], span=(s, e),
                             description=f"Warning: {_excerpt(text, s, e, 120)}")

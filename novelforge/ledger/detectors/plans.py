@@ -18,7 +18,8 @@ _INTENT = lc(
     r"|\bour\s+plan\b(?P<r5>[^.!?;\"”]{0,140})"
     r"|\b(?:I|we)\s+(?:shall|will|must|['’]ll)\s+(?:(?:have\s+to|try\s+to|soon|certainly|not\s+fail\s+to)\s+)?(?P<verb>go|see|find|call|write|ask|return|come|wait|watch|set\s+out|start|leave|question|examine|send|meet|follow|visit|speak)\b(?P<r6>[^.!?;\"”]{3,140})"
     r"|\blet\s+us\s+(?:go|see|find|wait|watch|ask|examine|follow)\b(?P<r7>[^.!?;\"”]{3,140})")
-_INTENT_WEAK = re.compile(r"^\s*(?:be|say|do\s+(?:so|it|nothing)|go\s+to\s+bed|sleep|rest|dine|have\s+(?:some|a)\s+)", re.I)
+_INTENT_WEAK = re.compile(r"^\s*(?:be|say|do\s+(?:so|it|nothing)|go\s+to\s+bed|sleep|rest|dine"
+                          r"|have\s+(?:some|a)\s+)", re.I)
 
 
 def detect_intent(book: Book) -> Iterable[Candidate]:
@@ -43,7 +44,8 @@ def detect_intent(book: Book) -> Iterable[Candidate]:
 
 
 # an appointment or a deadline: "at midnight", "in a week", "by Friday", "at eleven to-morrow"
-_WHEN = (r"(?:at\s+midnight|at\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon)(?:\s+o['’]clock)?"
+_WHEN = (r"(?:at\s+midnight"
+         r"|at\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon)(?:\s+o['’]clock)?"
          r"|in\s+a\s+(?:week|fortnight|month)|within\s+(?:a|the|three|two|twenty-four|forty-eight|\w+)\s+(?:days?|hours?|weeks?)"
          r"|by\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|to-?morrow|to-?night)"
          r"|on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|next\s+(?:week|monday|tuesday|wednesday|thursday|friday|saturday|sunday))")
@@ -56,7 +58,9 @@ _APPOINT = lc(
     r"|\b(?:days?|weeks?|months?|hours?)\s+(?:are|is)\s+given\b")
 
 # "appointment" as a post or office
-_POST = re.compile(r"(?i)\b(?:obtained|received|procured|got|given|offered|secured|accepted|made)\s+(?:\w+\s+){0,3}?an\s+appointment\b(?!\s+(?:with|to\s+see|for\s+(?:to-?morrow|the\s+next)))"
+_POST = re.compile(r"(?i)\b(?:obtained|received|procured|got|given|offered|secured|accepted"
+                   r"|made)\s+(?:\w+\s+){0,3}?an\s+appointment\b(?!\s+(?:with|to\s+see"
+                   r"|for\s+(?:to-?morrow|the\s+next)))"
                    r"|\ban\s+appointment\s+(?:as|in\s+the|on\s+the\s+(?:staff|headquarters))\b")
 
 

@@ -11,7 +11,8 @@ from novelforge.text.index import TextIndex
 _QWORD = re.compile(r"^\W*(?:but\s+|and\s+|then\s+)?(who|why|what|where|how|whose|which)\b", re.I)
 _QTRIVIAL = re.compile(r"\b(?:do\s+you\s+(?:mean|think|say)|is\s+the\s+matter|are\s+you\s+doing|time\s+is\s+it|"
                        r"can\s+I\s+do|shall\s+I\s+do|have\s+you\s+done|is\s+it\s+to\s+you|do\s+you\s+want|"
-                       r"is\s+that|are\s+you\s+talking|why\s+don['’]t\s+you|why\s+not|how\s+do\s+you\s+do|how\s+are\s+you)\b", re.I)
+                       r"is\s+that|are\s+you\s+talking|why\s+don['’]t\s+you|why\s+not|how\s+do\s+you\s+do"
+                       r"|how\s+are\s+you)\b", re.I)
 
 
 def _dialogue_questions(book: Book, opener: re.Pattern[str]) -> Iterable[tuple[int, int, str]]:
@@ -37,11 +38,13 @@ def _dialogue_questions(book: Book, opener: re.Pattern[str]) -> Iterable[tuple[i
 _RHETORICAL = re.compile(
     r"^\W*(?:but\s+|and\s+|then\s+)?(?:who\s+(?:shall|would|could|can)\s+(?:ever\s+)?(?:have\s+)?"
     r"(?:turn|think|thought|believe|believed|dream|dreamt|dreamed|say|tell|associate|suppose|supposed|imagine|imagined|guess|deny|doubt|blame|help)\b"
-    r"|what\s+care\s+(?:I|we)\b|what\s+(?:\w+\s+)?shall\s+(?:we|I)\s+have\b|what\s+(?:is|are)\s+[^?]{2,40}\s+to\s+(?:me|us|him|her|them|rocks)\b)", re.I)
+    r"|what\s+care\s+(?:I|we)\b|what\s+(?:\w+\s+)?shall\s+(?:we|I)\s+have\b"
+    r"|what\s+(?:is|are)\s+[^?]{2,40}\s+to\s+(?:me|us|him|her|them|rocks)\b)", re.I)
 # a question about the listener's own doings ("how dost thou interpret…", "hast thou enjoyed…")
 # is answered by the listener at once, or is a reproach
 _TO_LISTENER = re.compile(r"\b(?:dost|didst|hast|hadst|wilt|wouldst|canst|art|wast)\s+thou\b"
-                          r"|\b(?:do|did|have|had|will|would|are|were|can|could)\s+you\b(?!\s+(?:think|suppose|know|imagine))", re.I)
+                          r"|\b(?:do|did|have|had|will|would|are|were|can"
+                          r"|could)\s+you\b(?!\s+(?:think|suppose|know|imagine))", re.I)
 def _answered_by_speaker(scene_text: str, idx: TextIndex, off: int) -> bool:
     """Whether the speaker goes on, in the same paragraph, with a statement after the question
     at ``off``: their own answer, or the point of a figure of speech ("Where in the tropics…?
@@ -79,7 +82,8 @@ def detect_questions(book: Book) -> Iterable[Candidate]:
                     span=(off, off + len(question)))
 
 
-_MYSTERY_Q = re.compile(r"^\W*(?:but\s+|and\s+|then\s+)?(?:who|why|what|how|where)\b[^?]{0,120}\b(?:did|could|can|was|were|is|has|had|have|does|do|should|would|happened|became)\b", re.I)
+_MYSTERY_Q = re.compile(r"^\W*(?:but\s+|and\s+|then\s+)?(?:who|why|what|how|where)\b[^?]{0,120}\b(?:did|could|can|was"
+                        r"|were|is|has|had|have|does|do|should|would|happened|became)\b", re.I)
 
 
 def detect_mystery_questions(book: Book) -> Iterable[Candidate]:

@@ -13,7 +13,8 @@ from novelforge.text.lexicon import STOPWORDS
 # only strong adjectives: after "old", "strange" or "curious" a thing is described, not emphasised
 _EMPHASIS = lc(r"\b(locked|sealed|hidden|secret|mysterious|forbidden|missing|stolen|bloodstained|blood-stained)"
                r"\s+([a-z][a-z\-]{2,})\b")
-_STRONG_ADJ = frozenset("locked sealed hidden secret mysterious forbidden missing stolen bloodstained blood-stained".split())
+_STRONG_ADJ = frozenset("locked sealed hidden secret mysterious forbidden missing stolen bloodstained "
+                        "blood-stained".split())
 # the words of an italic span worth a look: one or two lower-case words (`_the letter_`)
 _ITALIC_WORDS = re.compile(r"[a-z][a-z\-]{2,}(?:\s+[a-z][a-z\-]{2,})?")
 # Concrete things a reader expects to matter again when introduced with emphasis (a strong
@@ -129,7 +130,8 @@ _SECRET_WEAK = re.compile(
     r"|soul|souls|depths?|heart|hearts|thoughts?|feelings?|consciousness|recess(?:es)?|self|longings?|desires?|sympath(?:y|ies)|springs?)"
     r"|\b(?:the\s+)?secret\s+of\s+(?:his|her|their|its|the)\s+(?:success|charm|power|strength|happiness|art|influence)\b"
     # landscape and lore: "the secret places of the rocks", "a secret lawn", "the secret properties of herbs"
-    r"|\bsecret\s+(?:places|paths|streams|waters|seas|lawns?|glades?|valleys|nooks|corners|names|propert(?:y|ies)|virtues|mountain[\w-]*|temple)\b", re.I)
+    r"|\bsecret\s+(?:places|paths|streams|waters|seas|lawns?|glades?|valleys|nooks|corners|names|propert(?:y|ies)"
+    r"|virtues|mountain[\w-]*|temple)\b", re.I)
 
 
 _SECRET_DET = re.compile(r"\b(?:a|the|my|his|her|our|their|your|this|that)\s+(?:\w+\s+)?$", re.I)

@@ -41,9 +41,11 @@ _RECALLED_ASK = re.compile(r"(?i)\b(?:did|didst|had|have|hast|made\s+(?:you|him|
 _ASKED = re.compile(r"(?i)\s*,?\s*(?:therefore\s*,?\s*)?(?:to|that|never|not|you|something|this|one\s+thing)\b")
 _IT = re.compile(r"\s*it\b", re.I)
 # a vow commits to something still to come; "I swear he's honest" only asserts
-_FUTURE = re.compile(r"(?:\b(?:will|shall|never|one\s+day|some\s+day|to\s+(?:kill|find|return|avenge|come|bring|protect|keep|save|tell|be))\b|['’]ll\b)", re.I)
+_FUTURE = re.compile(r"(?:\b(?:will|shall|never|one\s+day|some\s+day"
+                     r"|to\s+(?:kill|find|return|avenge|come|bring|protect|keep|save|tell|be))\b|['’]ll\b)", re.I)
 # "I promise you, it is nothing" asserts rather than commits: no future in what follows
-_WEAK_VOW = re.compile(r"^\s*(?:you\s*)?[,!—–-]*\s*(?:you\s+)?(?:it\s+(?:is|was)|I\s+(?:am|was|did|do|have|had))\b", re.I)
+_WEAK_VOW = re.compile(r"^\s*(?:you\s*)?[,!—–-]*\s*(?:you\s+)?"
+                       r"(?:it\s+(?:is|was)|I\s+(?:am|was|did|do|have|had))\b", re.I)
 
 
 # a vow the narrator reports: "he swore in his heart that he would not fail". In narration the
