@@ -67,7 +67,8 @@ def _other_facts(scene, index, ctx, facts, masked):
             if canon and canon != m.group(1).lower():
                 yield ctx.at(scene, m.start(), m.end(),
                              f"`{m.group(0)}` contradicts canon: {chars[owner].name} is {canon}-handed", entity=owner,
-                             help=f"write {canon}-handed, or change `attributes: {{handedness: …}}` in `{chars[owner].path}`")
+                             help=f"write {canon}-handed, "
+                                  f"or change `attributes: {{handedness: …}}` in `{chars[owner].path}`")
     if not any("height" in f for f in facts.values()):
         return
     for m in index.mentions:
@@ -88,7 +89,8 @@ def _other_facts(scene, index, ctx, facts, masked):
                              help=f"change the description, or `attributes: {{height: …}}` in `{chars[cid].path}`")
 
 
-_STATURE_AFTER = re.compile(rf"(?i)\s+(?:was|is|stood|looked|seemed)\s+(?:very\s+|so\s+|quite\s+|rather\s+)?({_STATURE})\b(?!\s+(?:of|with|on|while|in))")
+_STATURE_AFTER = re.compile(rf"(?i)\s+(?:was|is|stood|looked|seemed)\s+(?:very\s+|so\s+|quite\s+"
+                            rf"|rather\s+)?({_STATURE})\b(?!\s+(?:of|with|on|while|in))")
 _STATURE_BEFORE = re.compile(rf"(?i)\bthe\s+({_STATURE})\s+\Z")
 
 
@@ -144,8 +146,8 @@ def check(scene, index, ctx):
             if sentence is None:
                 continue
             start, end = sentence
-            mentions = [x for x in index.mentions
-                        if start <= x.start < end and not x.in_dialogue and any(k == "characters" for k, _ in x.entities)]
+            mentions = [x for x in index.mentions if start <= x.start < end and not x.in_dialogue
+                        and any(k == "characters" for k, _ in x.entities)]
             owner = _owner(masked, m.start(), mentions)
             pronoun = _PRONOUN_BEFORE.search(masked, max(start, m.start() - 12), m.start())
             if pronoun:

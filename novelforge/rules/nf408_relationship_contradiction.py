@@ -17,8 +17,10 @@ RELATIONS = {
 }
 _WORDS = "|".join(sorted(RELATIONS, key=len, reverse=True))
 # `her brother Bram`, `Aria's sister, Bram`, `Bram, her brother`
-_FORWARD = re.compile(rf"(?i)\b(his|her|their|my)\s+(?:(?:half|step|foster|elder|younger|older|little|big|twin)[\s-]+)?({_WORDS})\b,?\s+")
-_POSSESSIVE_REL = re.compile(rf"(?i)['’]s\s+(?:(?:half|step|foster|elder|younger|older|little|big|twin)[\s-]+)?({_WORDS})\b,?\s+")
+_FORWARD = re.compile(rf"(?i)\b(his|her|their"
+                      rf"|my)\s+(?:(?:half|step|foster|elder|younger|older|little|big|twin)[\s-]+)?({_WORDS})\b,?\s+")
+_POSSESSIVE_REL = re.compile(rf"(?i)['’]s\s+(?:(?:half|step|foster|elder|younger|older|little|big"
+                             rf"|twin)[\s-]+)?({_WORDS})\b,?\s+")
 
 
 def _kind(text: str) -> tuple[str, str | None] | None:
