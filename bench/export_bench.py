@@ -106,7 +106,7 @@ def epubcheck(path: Path) -> str:
     if not java or not EPUBCHECK.is_file():
         return "epubcheck not installed"
     result = subprocess.run([java, "-jar", str(EPUBCHECK), str(path)], capture_output=True, text=True)
-    lines = [l for l in (result.stdout + result.stderr).splitlines() if l.startswith("Messages:")]
+    lines = [ln for ln in (result.stdout + result.stderr).splitlines() if ln.startswith("Messages:")]
     return (lines[0] if lines else f"exit {result.returncode}") + f" (exit {result.returncode})"
 
 

@@ -9,8 +9,8 @@ tests/fixtures/broken-novel), the project is copied to a fresh temporary folder
 
 and every command runs in a subprocess with a different ``PYTHONHASHSEED``, ``TZ`` and
 locale (``LC_ALL``/``LANG``: C.UTF-8, C, POSIX, any other installed UTF-8 locale, and
-C with Python's UTF-8 mode off, an ASCII locale as on old systems), from the project folder, a folder inside it, or from outside
-with the project's path as argument. Compared byte for byte with the first run:
+C with Python's UTF-8 mode off, an ASCII locale as on old systems), from the project folder,
+a folder inside it, or from outside with the project's path as argument. Compared byte for byte with the first run:
 
 - ``check --format json --no-cache`` and ``--format sarif`` (written with ``--output``),
 - ``promises --format json`` and ``promises suggest --format json --no-cache``,
@@ -111,7 +111,10 @@ def copy_shuffled(source: Path, target: Path, rng: random.Random) -> int:
     for rel in files:
         (target / rel).parent.mkdir(parents=True, exist_ok=True)
         (target / rel).write_bytes((source / rel).read_bytes())
-    stamp = lambda: rng.randrange(40_000_000, 2_100_000_000) * 1_000_000_000 + rng.randrange(10 ** 9)
+
+    def stamp() -> int:
+        return rng.randrange(40_000_000, 2_100_000_000) * 1_000_000_000 + rng.randrange(10 ** 9)
+
     for rel in files:
         os.utime(target / rel, ns=(stamp(), stamp()))
     for folder, _dirs, _names in sorted(os.walk(target), key=lambda w: -len(w[0])):
@@ -129,7 +132,9 @@ def bases() -> list[Path]:
 
 
 def steps(formats: tuple[str, ...], rng: random.Random) -> list[Step]:
-    where = lambda: rng.choice(("root", "inside", "outside"))
+    def where() -> str:
+        return rng.choice(("root", "inside", "outside"))
+
     listed = [
         Step("check.json", ["check", "--format", "json", "--no-cache", "--output", "{out}/check.json"], where()),
         Step("check.sarif", ["check", "--format", "sarif", "--no-cache", "--output", "{out}/check.sarif"], where()),
@@ -254,8 +259,9 @@ def run(count: int | None = None, seed: int = 0) -> Outcome:
                         outputs[step.name] = data
                         if step.name == "check.json (stdout)" and data is not None \
                                 and outputs.get("check.json") not in (None, data):
+                            difference = describe(outputs["check.json"], data)
                             outcome.failures.append(f"{label}: `check --format json` on standard output differs "
-                                                    f"from `--output` in {how}: {describe(outputs['check.json'], data)}")
+                                                    f"from `--output` in {how}: {difference}")
                         if key not in reference:
                             reference[key] = (code_, data, i)
                             continue
