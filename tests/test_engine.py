@@ -315,6 +315,31 @@ def test_baseline_hides_recorded_findings_only(tmp_path):
     assert [(p, c) for p, _line, c in found(run(root))] == [("02-the-road.md", "NF205")]
 
 
+def test_unreadable_files_are_never_baselined(tmp_path):
+    """A broken canon file (NF001) stays reported after --update-baseline, and a baseline
+    entry written for it by hand hides nothing; the other findings are baselined as usual."""
+    import json
+
+    from novelforge import api
+
+    root = make_project(tmp_path / "n", {"01-a/01-the-inn.md": "Arya woke.\n\nAria ate.\n"})
+    (root / "canon/characters/mira.yaml").write_text("id: mira\nname: Mira\naliases: [Mira\n", "utf-8")
+    first = run(root, use_baseline=False)
+    assert {"NF001", "NF205"} <= codes_of(first)
+    done = api.record_baseline(root, use_cache=False)
+    nf001 = [d for d in first.diagnostics if d.code == "NF001"]
+    assert done.count == len(first.diagnostics) - len(nf001) and done.not_recorded == len(nf001) >= 1
+    recorded = json.loads((root / BASELINE_FILE).read_text("utf-8"))["findings"]
+    assert {e["code"] for e in recorded} == {"NF205"}
+    again = run(root)
+    assert codes_of(again) == {"NF001"} and again.baselined == done.count
+
+    # an entry for the broken file, added by hand, is ignored
+    recorded += [{"path": d.path, "code": d.code, "message": d.message, "count": 1} for d in nf001]
+    (root / BASELINE_FILE).write_text(json.dumps({"version": 1, "findings": recorded}), "utf-8")
+    assert codes_of(run(root)) == {"NF001"}
+
+
 def test_broken_baseline_is_a_config_error(tmp_path):
     root = make_project(tmp_path / "n", {"01-a/01-the-inn.md": "Aria woke.\n"})
     (root / BASELINE_FILE).parent.mkdir(parents=True, exist_ok=True)

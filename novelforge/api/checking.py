@@ -86,6 +86,7 @@ class Baseline:
     path: Path           # the baseline file written
     rel: str             # its path inside the project
     count: int           # findings recorded
+    not_recorded: int = 0  # findings in files that cannot be read (never baselined)
 
 
 def record_baseline(root: Path | str | None = None, *, paths: Sequence[Path | str] = (),
@@ -95,13 +96,15 @@ def record_baseline(root: Path | str | None = None, *, paths: Sequence[Path | st
     ``.novelforge/baseline.json``, so that later checks report only new ones. Returns
     where and how many. Raises what :func:`check` raises, and
     :class:`~novelforge.errors.UsageError` when the file cannot be written."""
-    from novelforge.rules.suppress import write_baseline
+    from novelforge.rules.suppress import baselinable, write_baseline
 
     options = dataclasses.replace(options or CheckOptions(), use_baseline=False)
     report = check(root, paths=paths, options=options, use_cache=use_cache, warn=warn)
     project_root = report.project.root
     target = write_baseline(project_root, report.diagnostics)
-    return Baseline(target, target.relative_to(project_root).as_posix(), len(report.diagnostics))
+    recorded = sum(1 for d in report.diagnostics if baselinable(d))
+    return Baseline(target, target.relative_to(project_root).as_posix(), recorded,
+                    len(report.diagnostics) - recorded)
 
 
 def describe_changes(changes: ChangeSet, total: int, staged: bool = False) -> str:

@@ -99,6 +99,9 @@ def check(
             options.room = run if room else None
             done = api.record_baseline(paths=paths or (), options=options, use_cache=not no_cache, warn=warn)
         err_console().print(f"Recorded {plural(done.count, 'finding')} in {done.rel}; later runs report only new ones.")
+        if done.not_recorded:
+            err_console().print(f"Not recorded: {plural(done.not_recorded, 'finding')} in files that cannot be read; "
+                                "they are reported until the files are fixed.")
         raise typer.Exit(0)
 
     def say_what_is_checked(changes, project) -> None:

@@ -83,6 +83,15 @@ def apply_windows(diags: list[Diagnostic], wins: list[_Window]) -> tuple[list[Di
     return kept, hidden
 
 
+def baselinable(d: Diagnostic) -> bool:
+    """Whether a finding may go in the baseline: not when its file could not be read (NF001
+    broken YAML and the other NF0xx a file that was never read gets), or a broken file would
+    go silent."""
+    from novelforge.project.problems import NOT_READ
+
+    return d.code not in NOT_READ
+
+
 def baseline_key(d: Diagnostic) -> str:
     return f"{d.path}\x1f{d.code}\x1f{d.message}"
 
@@ -114,7 +123,7 @@ def read_baseline(root: Path) -> Counter[str] | None:
 
 
 def write_baseline(root: Path, diags: list[Diagnostic]) -> Path:
-    counts = Counter(baseline_key(d) for d in diags)
+    counts = Counter(baseline_key(d) for d in diags if baselinable(d))
     entries = []
     for key in sorted(counts):
         path, code, message = key.split("\x1f", 2)
@@ -130,13 +139,14 @@ def write_baseline(root: Path, diags: list[Diagnostic]) -> Path:
 
 
 def apply_baseline(diags: list[Diagnostic], baseline: Counter[str]) -> tuple[list[Diagnostic], int]:
-    """Hide up to the recorded number of findings per (file, rule, message); the rest are new."""
+    """Hide up to the recorded number of findings per (file, rule, message); the rest are new.
+    A file that cannot be read is always reported, whatever the baseline says."""
     remaining = Counter(baseline)
     kept: list[Diagnostic] = []
     hidden = 0
     for d in diags:
         key = baseline_key(d)
-        if remaining[key] > 0:
+        if remaining[key] > 0 and baselinable(d):
             remaining[key] -= 1
             hidden += 1
         else:
