@@ -33,7 +33,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,7 +131,8 @@ def _cases() -> list[Case]:
         words = " ".join("".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 9)))
                          for _ in range(450_000))
         xml = h2.main_document()
-        return h2.renamed_docx(xml.replace(b"<w:p>", b"<w:p><w:r><w:t>" + words.encode() + b"</w:t></w:r></w:p><w:p>", 1))
+        paragraph = b"<w:p><w:r><w:t>" + words.encode() + b"</w:t></w:r></w:p>"
+        return h2.renamed_docx(xml.replace(b"<w:p>", paragraph + b"<w:p>", 1))
 
     external_dtd = (b'<?xml version="1.0"?>\n<!DOCTYPE w:document SYSTEM "http://127.0.0.1:9/evil.dtd">\n'
                     b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
@@ -164,10 +164,12 @@ def _cases() -> list[Case]:
         Case("absolute entry name `/etc/evil`", docx("abs", added({"/etc/evil": b"pwned"}))),
         Case("drive letter entry `C:/evil.txt`", docx("drive", added({"C:/evil.txt": b"pwned"}))),
         Case("symbolic-link entry", docx("symlink", symlink_entry)),
-        Case("zip bomb: 20 MB of zeros in one entry", docx("bomb", added({"word/media/image1.png": b"\0" * 20_000_000}))),
+        Case("zip bomb: 20 MB of zeros in one entry",
+             docx("bomb", added({"word/media/image1.png": b"\0" * 20_000_000}))),
         Case("zip bomb: 60,000 entries", docx("many", many_entries)),
         Case("zip bomb: 30 MB in 1 MB entries under --max-size 2MB",
-             docx("total", added({f"word/media/pad{i}.bin": b"\0" * 999_999 for i in range(30)})), ("--max-size", "2MB")),
+             docx("total", added({f"word/media/pad{i}.bin": b"\0" * 999_999 for i in range(30)})),
+             ("--max-size", "2MB")),
         Case("a 4 MB zip directory", docx("names", long_names)),
         Case("XXE (external entity) in document.xml", docx("xxe", replaced({"word/document.xml": h1.EXTERNAL_ENTITY}))),
         Case("billion laughs in document.xml", docx("laughs", replaced({"word/document.xml": h1.BILLION_LAUGHS}))),
@@ -190,7 +192,8 @@ def _cases() -> list[Case]:
         Case("UTF-16 without a byte-order mark", text("utf16", NOVEL.encode("utf-16-le"))),
         Case("Latin-1 without --encoding", text("latin", NOVEL.replace("first", "café").encode("latin-1"))),
         Case("mixed UTF-8 and Latin-1 bytes", text("mixed", "Chapter 1\n\nNaïve ".encode() + b"caf\xe9.\n")),
-        Case("a broken UTF-16 byte-order mark", text("badbom", b"\xff\xfe" + NOVEL.encode("utf-16-le")[:-1] + b"\x00\xd8")),
+        Case("a broken UTF-16 byte-order mark",
+             text("badbom", b"\xff\xfe" + NOVEL.encode("utf-16-le")[:-1] + b"\x00\xd8")),
         Case("NUL bytes in text", text("nul", NOVEL.encode() + b"\0\0\0 more")),
         Case("a PNG named .txt", text("image", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)))),
         Case("--encoding rot13", plain, ("--encoding", "rot13")),
@@ -200,7 +203,8 @@ def _cases() -> list[Case]:
         Case("a target with a file the import would write", plain, target=holds_a_clash),
         Case("a target that is a file", plain, target=is_a_file),
         Case("UTF-16 with a byte-order mark (fine)", text("bom", NOVEL.encode("utf-16")), expect="imported"),
-        Case("Latin-1 with --encoding latin-1 (fine)", text("latin-ok", NOVEL.replace("first", "café").encode("latin-1")),
+        Case("Latin-1 with --encoding latin-1 (fine)",
+             text("latin-ok", NOVEL.replace("first", "café").encode("latin-1")),
              ("--encoding", "latin-1"), expect="imported"),
     ]
 

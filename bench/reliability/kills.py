@@ -186,7 +186,10 @@ def _state(box: Path, cmd: Command) -> dict[str, tuple]:
     out: dict[str, tuple] = {}
     for target in cmd.targets:
         path = box / target
-        paths = [path] if (path.is_file() or path.is_symlink()) else sorted(p for p in path.rglob("*")) if path.is_dir() else []
+        if path.is_file() or path.is_symlink():
+            paths = [path]
+        else:
+            paths = sorted(p for p in path.rglob("*")) if path.is_dir() else []
         for p in paths:
             if p.is_dir() and not p.is_symlink():
                 continue
@@ -313,8 +316,8 @@ def run(count: int | None = None, seed: int = 0, only: tuple[str, ...] | None = 
         work = Path(tmp)
         base = _base(work, big)
         commands, earlier = _commands(base)
-        outcome.figures.append(("project", "The Adventures of Sherlock Holmes (imported)" if big and CORPUS_NOVEL.is_file()
-                                else "examples/ember-crown"))
+        outcome.figures.append(("project", "The Adventures of Sherlock Holmes (imported)"
+                                if big and CORPUS_NOVEL.is_file() else "examples/ember-crown"))
         totals = Tally()
         for n, cmd in enumerate(commands):
             if only is not None and cmd.name not in only:
@@ -367,8 +370,8 @@ def run(count: int | None = None, seed: int = 0, only: tuple[str, ...] | None = 
                     setattr(tally, verdict, getattr(tally, verdict) + 1)
                     left = _leftovers(box, cmd)
                     if verdict == "corrupt":
-                        outcome.failures.append(f"{cmd.name}: killed after {delay * 1000:.0f} ms, the target is neither "
-                                                f"its previous nor its complete bytes")
+                        outcome.failures.append(f"{cmd.name}: killed after {delay * 1000:.0f} ms, "
+                                                f"the target is neither its previous nor its complete bytes")
                     if left:
                         tally.leftovers_after_kill += 1
                         tally.samples.extend(left[:2])
@@ -383,7 +386,8 @@ def run(count: int | None = None, seed: int = 0, only: tuple[str, ...] | None = 
                                 f"(exit {done.returncode}: {done.stderr.strip()[:160]})")
                         if still:
                             tally.leftovers_after_next += 1
-                            outcome.failures.append(f"{cmd.name}: left behind after the next run: {', '.join(still[:3])}")
+                            outcome.failures.append(f"{cmd.name}: left behind after the next run: "
+                                                    f"{', '.join(still[:3])}")
                 finally:
                     shutil.rmtree(box, ignore_errors=True)
             if tally.kills < kills:
@@ -400,7 +404,8 @@ def run(count: int | None = None, seed: int = 0, only: tuple[str, ...] | None = 
                 f"(whole files), {tally.corrupt} corrupt; leftovers after the kill {tally.leftovers_after_kill}, "
                 f"after the next run {tally.leftovers_after_next} ({tally.next_runs} next runs)"))
             if tally.samples:
-                fate = "removed by the next run" if not tally.leftovers_after_next else "NOT all removed by the next run"
+                fate = ("removed by the next run" if not tally.leftovers_after_next
+                        else "NOT all removed by the next run")
                 outcome.figures.append((f"`{cmd.name}`: leftovers seen right after a kill ({fate})",
                                         ", ".join(f"`{p}`" for p in sorted(set(_shape(p) for p in tally.samples))[:4])))
             shutil.rmtree(template, ignore_errors=True)

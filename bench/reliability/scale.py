@@ -287,7 +287,10 @@ def summary(report_path: Path) -> str:
     for d in report.get("diagnostics", []):
         codes[d.get("code", "?")] = codes.get(d.get("code", "?"), 0) + 1
     top = ", ".join(f"{code} ×{n}" for code, n in sorted(codes.items(), key=lambda kv: (-kv[1], kv[0]))[:4])
-    n = lambda key, noun: f"{s.get(key, 0):,} {noun}{'' if s.get(key, 0) == 1 else 's'}"
+
+    def n(key: str, noun: str) -> str:
+        return f"{s.get(key, 0):,} {noun}{'' if s.get(key, 0) == 1 else 's'}"
+
     return (f"{n('scenes', 'scene')}, {n('words', 'word')}; {n('errors', 'error')}, {n('warnings', 'warning')}, "
             f"{s.get('info', 0):,} info" + (f" ({top})" if top else ""))
 

@@ -169,7 +169,8 @@ def _child(root: Path, place: Place, timeout: float) -> tuple[int, dict | None, 
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS")}
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     try:
-        proc = subprocess.run([sys.executable, "-c", CHILD, str(root), place.path, "1" if place.form == "front" else "0"],
+        front = "1" if place.form == "front" else "0"
+        proc = subprocess.run([sys.executable, "-c", CHILD, str(root), place.path, front],
                               cwd=root, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return -9, None, "timed out", 0
