@@ -275,7 +275,8 @@ def render(results: list[dict], help_: dict, meta: dict) -> str:
         short = {"war_and_peace": "W&P", "moby_dick": "Moby", "the_worm_ouroboros": "Worm",
                  "dracula": "Drac", "pride_and_prejudice": "P&P", "adventures_of_sherlock_holmes": "Adv",
                  "a_study_in_scarlet": "Scarlet", "the_sign_of_the_four": "Sign"}
-        L.append("| code | name | severity | " + " | ".join(short.get(r["novel"], r["novel"]) for r in ok) + " | total |")
+        L.append("| code | name | severity | " + " | ".join(short.get(r["novel"], r["novel"]) for r in ok)
+                 + " | total |")
         L.append("|---|---|---|" + "---:|" * (len(ok) + 1))
         for c in sorted(codes):
             counts = [r["findings"]["by_code"].get(c, 0) for r in ok]

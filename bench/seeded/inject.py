@@ -191,11 +191,11 @@ class Injector:
             doc = self.doc(s)
             paras = doc.paragraphs
             narr = [i for i in range(len(paras) - 1)
-                    if _ends_sentence(paras[i]) and not _has_quotes(" ".join(l.text for l in paras[i]))
-                    and _quote_depth_ok(" ".join(l.text for l in paras[i + 1])) and self._free(doc, i, i + 1)]
+                    if _ends_sentence(paras[i]) and not _has_quotes(" ".join(ln.text for ln in paras[i]))
+                    and _quote_depth_ok(" ".join(ln.text for ln in paras[i + 1])) and self._free(doc, i, i + 1)]
             if not narr:
                 narr = [i for i in range(len(paras) - 1)
-                        if _ends_sentence(paras[i]) and _quote_depth_ok(" ".join(l.text for l in paras[i]))
+                        if _ends_sentence(paras[i]) and _quote_depth_ok(" ".join(ln.text for ln in paras[i]))
                         and self._free(doc, i, i + 1)]
             spots += [(doc, i) for i in narr]
         if not spots:
@@ -211,7 +211,7 @@ class Injector:
         for s in self._scenes(where, family):
             doc = self.doc(s)
             for i, p in enumerate(doc.paragraphs):
-                joined = " ".join(l.text for l in p)
+                joined = " ".join(ln.text for ln in p)
                 if (len(p) == 1 and _is_prose(p, 40) and not _has_quotes(joined) and joined.rstrip()[-1:] in ".!?"
                         and self._free(doc, i)):
                     spots.append((doc, i))
@@ -281,9 +281,7 @@ class Injector:
 
     # -- generated kinds
     def auto_misspelling(self, count: int, where: dict | None, family: str) -> None:
-        from bench.seeded.build import read_yaml
-
-        from bench.seeded.build import make_project
+        from bench.seeded.build import make_project, read_yaml
 
         names: set[str] = set()
         # title words of aliases (`King Gorice`, `Lord Juss`) are not names: NF205 does not
@@ -296,7 +294,8 @@ class Injector:
                     w = w.rstrip(".")
                     if len(w) >= 4 and w[0].isupper() and w not in titles:
                         names.add(w)
-        rx = re.compile(r"(?<![\w’'\-])(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")(?![\w\-])")
+        alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+        rx = re.compile(r"(?<![\w’'\-])(" + alternatives + r")(?![\w\-])")
         for _ in range(count):
             found = self._matches(rx, where, "any", family)
             self.rng.shuffle(found)
@@ -336,7 +335,8 @@ class Injector:
     def auto_replace_pairs(self, count: int, pairs: dict[str, str], where: dict | None, family: str,
                            scope: str = "any") -> None:
         """Replace ``count`` occurrences of a key of ``pairs`` (any case) by its value."""
-        rx = re.compile(r"(?i)(?<![\w\-])(" + "|".join(sorted(map(re.escape, pairs), key=len, reverse=True)) + r")(?![\w\-])")
+        alternatives = "|".join(sorted(map(re.escape, pairs), key=len, reverse=True))
+        rx = re.compile(r"(?i)(?<![\w\-])(" + alternatives + r")(?![\w\-])")
         lower = {k.lower(): v for k, v in pairs.items()}
         for _ in range(count):
             found = self._matches(rx, where, scope, family)

@@ -25,8 +25,17 @@ if __package__ in (None, ""):          # `python3 bench/seeded/run.py`
 from bench.seeded import NOVELS, REPO  # noqa: E402
 from bench.seeded.build import build_untouched, corpus_available, load_spec, make_project  # noqa: E402
 from bench.seeded.inject import DEFAULT_SEED, seed_project  # noqa: E402
-from bench.seeded.score import (FAMILIES, FP_ERRORS_PER_20K, RECALL_OVERALL,  # noqa: E402
-                                Score, family_codes, family_table, run_check, score, unknown_families)
+from bench.seeded.score import (  # noqa: E402
+    FAMILIES,
+    FP_ERRORS_PER_20K,
+    RECALL_OVERALL,
+    Score,
+    family_codes,
+    family_table,
+    run_check,
+    score,
+    unknown_families,
+)
 
 RESULTS = REPO / "bench" / "SEEDED_RESULTS.md"
 
@@ -160,7 +169,8 @@ def render(scores: list[Score], seed: int, codes: dict[str, list[str]]) -> str:
             by = ", ".join(sorted({f.code for f in s.found[i]})) or "—"
             was = f" (was `{_short(inj.original, 30)}`)" if inj.original else ""
             text = _short(inj.text, 90).replace("|", "\\|")
-            w(f"| {s.novel} | {inj.family} | `{inj.path.split('/')[-1]}:{inj.line}` | {inj.kind} | `{text}`{was} | {by} |")
+            where = f"{inj.path.split('/')[-1]}:{inj.line}"
+            w(f"| {s.novel} | {inj.family} | `{where}` | {inj.kind} | `{text}`{was} | {by} |")
     return "\n".join(out) + "\n"
 
 
