@@ -38,6 +38,7 @@ class WorldLoader:
 
     canon: dict[str, dict[str, Entity]]
     calendar: Any
+    unread_canon: dict[str, set[str]]
 
     def drop_kind_fields(self, doc: YamlDoc, kind: str) -> Any:
         """``doc.data`` without the fields that only another kind of canon entry has
@@ -104,6 +105,9 @@ class WorldLoader:
     def _load_entity(self, path: Path, kind: str, into: dict[str, Entity]) -> None:
         doc, body = self._entity_doc(path)
         if doc is None:
+            # the file exists but could not be read (its finding says why): the entry it holds
+            # is known by its file name, so references to it are not unknown ids
+            self.unread_canon.setdefault(kind, set()).add(path.stem)
             return
         model = self.validate(EntityModel, doc, "a canon entry", data=self.drop_kind_fields(doc, kind))
         if kind == "events" and model.when:  # type: ignore[attr-defined]

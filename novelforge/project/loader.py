@@ -96,6 +96,7 @@ class _Loader(WorldLoader):
         self.setting_problems: dict[str, list] = {}    # block of novelforge.yaml → its value findings
         self.cache = cache
         self.canon: dict[str, dict[str, Entity]] = {}
+        self.unread_canon: dict[str, set[str]] = {}    # kind → ids of canon files that could not be read
         self.fingerprints: list[tuple[str, str]] = []  # (path, content hash) of every file read
         self.yaml_prints: list[tuple[str, str]] = []   # the same for YAML (config, canon, front matter)
         self.part_titles: dict[str, str] = {}
@@ -437,4 +438,5 @@ def _load(files: ProjectFiles, cache: Any) -> Project:
                    canon=canon, promises=promises, contracts=contracts, contract_docs=contract_docs,
                    diagnostics=loader.diags, fingerprint=fingerprint,
                    yaml_digests=dict(loader.yaml_prints), sources=loader.sources,
-                   setting_problems=loader.setting_problems, files=files)
+                   setting_problems=loader.setting_problems, files=files,
+                   unread_canon=loader.unread_canon)

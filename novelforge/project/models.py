@@ -340,6 +340,8 @@ class Project:
     # block of novelforge.yaml (`export`) → the findings about its keys and values
     setting_problems: dict[str, list[Diagnostic]] = field(default_factory=dict)
     files: Any = None          # what the project was read from (project.files.ProjectFiles, or one in memory)
+    # kind → ids (file names) of canon files that exist but could not be read (NF001, NF008, ...)
+    unread_canon: dict[str, set[str]] = field(default_factory=dict)
 
     def source(self, path: str) -> str | None:
         """The text of the project file ``path`` as the loader read it (newlines made ``\\n``),

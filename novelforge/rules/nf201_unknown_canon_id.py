@@ -34,16 +34,21 @@ def check(scene, index, ctx):
     pov: aria
     characters: [aria, bram]
     ```
+
+    An id whose canon file exists but cannot be read (broken YAML, NF001, or an empty file,
+    NF008) is not reported here: the file's own finding says what to fix.
     """
     canon = ctx.project.canon
     every_id = {e.id for e in ctx.project.entities()}
+    unread = ctx.project.unread_canon
+    every_unread = set().union(*unread.values()) if unread else set()
     meta = scene.meta
     for key, kind, noun in FIELDS:
         value = getattr(meta, key)
         values = [(None, value)] if isinstance(value, str) else list(enumerate(value or []))
         pool = set(canon.get(kind, {})) if kind else every_id
         for i, ident in values:
-            if ident is None or ident in pool:
+            if ident is None or ident in pool or ident in (unread.get(kind, set()) if kind else every_unread):
                 continue
             keypath = (key,) if i is None else (key, i)
             hint = suggest(ident, pool)

@@ -1,0 +1,27 @@
+"""Findings that agree with each other (issue #18): a broken file is one finding, not a
+cascade, and one slip gets one piece of advice."""
+
+from __future__ import annotations
+
+from test_engine import codes_of, make_project, run
+
+
+def test_a_broken_canon_file_is_not_unknown(tmp_path):
+    """One unclosed `[` in mira.yaml is NF001 there; the scenes naming `mira` are not told to
+    create a file that exists."""
+    scenes = {f"01-a/0{i}-s.md": "Aria woke.\n" for i in range(1, 4)}
+    root = make_project(tmp_path / "n", scenes)
+    for i in range(1, 4):
+        scene = root / f"manuscript/01-a/0{i}-s.md"
+        scene.write_text(scene.read_text("utf-8").replace("pov: aria\n", "pov: aria\ncharacters: [aria, mira]\n"
+                                                          "mentions: [mira]\n"), "utf-8")
+    (root / "canon/characters/mira.yaml").write_text("id: mira\nname: Mira Sol\naliases: [Mira\n", "utf-8")
+    report = run(root, select=["NF0", "NF2"])
+    assert "NF001" in codes_of(report)
+    assert [d for d in report.diagnostics if d.code == "NF201"] == []
+    # a real unknown id is still reported, and mira as a location is still the wrong kind of id
+    scene = root / "manuscript/01-a/01-s.md"
+    scene.write_text(scene.read_text("utf-8").replace("pov: aria\n", "pov: aria\nlocation: mira\n"), "utf-8")
+    nf201 = [d.message for d in run(root, select=["NF201"]).diagnostics if d.code == "NF201"]
+    assert nf201 == ["`mira` in `location` is not a known location"]
+
