@@ -11,15 +11,13 @@ from novelforge.errors import UsageError
 
 def absorb(p, edit, other: Path, rel: str):
     """The surviving entry takes the other's names as aliases and its fields."""
-    from novelforge.canon.write_all import text_of
+    from novelforge.canon.write_all import broken, text_of
     from novelforge.project.yamlio import parse_yaml
 
     try:
         theirs = parse_yaml(text_of(other)[0]) or {}
     except Exception as exc:
-        from novelforge.canon.rename import _broken
-
-        raise _broken(other.name, exc) from None
+        raise broken(other.name, exc) from None
 
     def merge(data) -> None:
         if data is None or not isinstance(theirs, dict):

@@ -16,6 +16,7 @@ from typing import Any
 
 from novelforge.canon import refs as R
 from novelforge.canon.absorb import absorb as _absorb
+from novelforge.canon.write_all import broken as _broken
 from novelforge.canon.write_all import text_of as _text_of
 from novelforge.canon.write_all import write  # noqa: F401  (the second step: api.canon_rename/canon_merge)
 from novelforge.errors import UsageError
@@ -201,14 +202,6 @@ def _round_trip(text: str, rel: str):
         return out.getvalue()
 
     return data, dump
-
-
-def _broken(rel: str, exc: Exception) -> UsageError:
-    line = getattr(getattr(exc, "problem_mark", None), "line", None)
-    return UsageError(f"`{rel}` cannot be edited: its YAML is broken", path=rel,
-                      line=line + 1 if isinstance(line, int) else None,
-                      help="fix the file (`novelforge check` shows where), then run the command again; "
-                           "nothing was written")
 
 
 def _conflict(rel: str, key: str, a: str, va: Any, vb: Any, plan) -> UsageError:

@@ -17,6 +17,15 @@ def text_of(path: Path) -> tuple[str, str, str]:
     return raw.replace("\r\n", "\n"), bom, newline
 
 
+def broken(rel: str, exc: Exception) -> UsageError:
+    """The error for a file an edit cannot parse (nothing is written)."""
+    line = getattr(getattr(exc, "problem_mark", None), "line", None)
+    return UsageError(f"`{rel}` cannot be edited: its YAML is broken", path=rel,
+                      line=line + 1 if isinstance(line, int) else None,
+                      help="fix the file (`novelforge check` shows where), then run the command again; "
+                           "nothing was written")
+
+
 def write(project, edit) -> None:
     """Write every file of ``edit`` or none: each file is replaced atomically, and when one
     cannot be written the ones already written are put back as they were."""
