@@ -25,3 +25,18 @@ def test_a_broken_canon_file_is_not_unknown(tmp_path):
     nf201 = [d.message for d in run(root, select=["NF201"]).diagnostics if d.code == "NF201"]
     assert nf201 == ["`mira` in `location` is not a known location"]
 
+
+def test_a_dead_speaker_gets_one_finding(tmp_path):
+    """Oswin died in the first scene and speaks in the second, unlisted: NF401 reports it
+    (give the line to someone alive); NF204 does not also say to add him to the cast. In a
+    flashback he is alive, so NF204 reports him there."""
+    root = make_project(tmp_path / "n", {"01-a/01-the-inn.md": "Aria woke.\n",
+                                         "01-a/02-the-road.md": '"Keep the key safe," Oswin said.\n',
+                                         "01-a/03-the-past.md": '"Keep the key safe," Oswin said.\n'})
+    (root / "canon/characters/oswin.yaml").write_text(
+        "id: oswin\nname: Oswin Hale\naliases: [Oswin]\ndied_in: the-inn\n", "utf-8")
+    past = root / "manuscript/01-a/03-the-past.md"
+    past.write_text(past.read_text("utf-8").replace("status: draft\n", "status: draft\nflashback: true\n"), "utf-8")
+    found = [(d.path.rsplit("/", 1)[-1], d.code, d.help) for d in run(root, select=["NF204", "NF401"]).diagnostics]
+    assert found == [("02-the-road.md", "NF401", "give the line to someone alive, or make it a memory"),
+                     ("03-the-past.md", "NF204", "add `oswin` to `characters` if Oswin Hale is present in the scene")]

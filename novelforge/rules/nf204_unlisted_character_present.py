@@ -1,7 +1,9 @@
+from novelforge.rules.nf401_dead_character_present import dead_here
 from novelforge.rules.registry import rule
 
 
-@rule("NF204", "unlisted-character-present", "warning", "scene", reads=("prose", "front-matter", "canon:characters"))
+@rule("NF204", "unlisted-character-present", "warning", "scene",
+      reads=("prose", "front-matter", "structure", "canon:characters", "contracts:lifecycle"))
 def check(scene, index, ctx):
     """A canon character speaks or acts in the prose but is not in the scene's cast.
 
@@ -10,7 +12,8 @@ def check(scene, index, ctx):
     beat, or alternation in a two-person exchange) or the subject of an action in the
     narration ("Bram drew his sword") and reports those missing from `characters`. A
     character listed under `mentions` who acts is reported too: mentions are for the
-    absent (memories, letters, rumours).
+    absent (memories, letters, rumours). A character who has died (`died_in`, outside a
+    flashback) is left to NF401: adding the dead to the cast would not fix the scene.
 
     ## Why is this bad
     The cast in the front matter is what continuity (who is where, who is dead), search
@@ -40,7 +43,7 @@ def check(scene, index, ctx):
         cast.add(scene.meta.pov)
     mentions = set(scene.meta.mentions)
     chars = ctx.project.characters
-    reported: set[str] = set()
+    reported: set[str] = dead_here(scene, ctx)   # NF401 reports the dead, with its own advice
     speaking = {}
     for d in index.dialogue:
         if d.speaker and d.how in ("tag", "beat") and d.speaker not in cast:

@@ -15,6 +15,16 @@ def death_windows(ctx) -> dict[str, tuple[int, int | None, str]]:
     return out
 
 
+def dead_here(scene, ctx) -> set[str]:
+    """The characters dead in ``scene`` (none in a flashback): NF401 reports them, and NF204
+    leaves them to it, so a dead speaker gets one finding and one piece of advice."""
+    if scene.meta.flashback:
+        return set()
+    windows = ctx.memo("death-windows", lambda: death_windows(ctx))
+    return {cid for cid, (died, revived, _sid) in windows.items()
+            if scene.index > died and (revived is None or scene.index < revived)}
+
+
 @rule("NF401", "dead-character-present", "error", "scene",
       reads=("prose", "front-matter", "structure", "canon:characters", "contracts:lifecycle"))
 def check(scene, index, ctx):
@@ -26,6 +36,8 @@ def check(scene, index, ctx):
     `characters`, as `pov`, as the speaker of dialogue (by a said-tag or an action beat),
     or as the subject of an action in the narration. Mentions, memories and letters are
     fine: put the character under `mentions`. Scenes with `flashback: true` are skipped.
+    A dead character who speaks or acts but is not in the cast is reported here only, not
+    also by NF204 (which would advise adding them to `characters`).
 
     ## Why is this bad
     A dead character who walks into a later scene is the continuity error readers notice
@@ -49,15 +61,10 @@ def check(scene, index, ctx):
     Aria remembered what Corvane had said: keep the key safe.
     ```
     """
-    if scene.meta.flashback:
-        return
-    windows = ctx.memo("death-windows", lambda: death_windows(ctx))
-    if not windows:
-        return
-    dead = {cid for cid, (died, revived, _sid) in windows.items()
-            if scene.index > died and (revived is None or scene.index < revived)}
+    dead = dead_here(scene, ctx)
     if not dead:
         return
+    windows = ctx.memo("death-windows", lambda: death_windows(ctx))
     chars = ctx.project.characters
 
     def name(cid):
