@@ -40,3 +40,22 @@ def test_a_dead_speaker_gets_one_finding(tmp_path):
     found = [(d.path.rsplit("/", 1)[-1], d.code, d.help) for d in run(root, select=["NF204", "NF401"]).diagnostics]
     assert found == [("02-the-road.md", "NF401", "give the line to someone alive, or make it a memory"),
                      ("03-the-past.md", "NF204", "add `oswin` to `characters` if Oswin Hale is present in the scene")]
+
+
+def test_an_impossible_date_is_nf405_quoted_or_not(tmp_path):
+    """`when: 1911-02-30` unquoted (a YAML timestamp that cannot be built) is the same NF405
+    at the value as the quoted one; the rest of the front matter is read."""
+    from novelforge.project.yamlio import parse_yaml
+
+    assert parse_yaml("when: 1911-02-30\nborn: 1890-05-01\nat: 2001-12-14T21:59:43\n") == {
+        "when": "1911-02-30", "born": "1890-05-01", "at": "2001-12-14T21:59:43"}
+    root = make_project(tmp_path / "n", {"01-a/01-the-inn.md": "Aria woke.\n", "01-a/02-the-road.md": "Aria rode.\n"})
+    for name, when in (("01-the-inn.md", "1911-02-30"), ("02-the-road.md", "'1911-02-30'")):
+        scene = root / "manuscript/01-a" / name
+        scene.write_text(scene.read_text("utf-8").replace("status: draft\n", f"status: draft\nwhen: {when}\n"), "utf-8")
+    report = run(root)
+    found = sorted((d.path.rsplit("/", 1)[-1], d.line, d.column, d.code) for d in report.diagnostics)
+    assert found == [("01-the-inn.md", 5, 7, "NF405"), ("02-the-road.md", 5, 7, "NF405")]
+    messages = {d.message for d in report.diagnostics}
+    assert messages == {"`when: 1911-02-30` cannot be read: day 30 does not exist in month 2"}
+    assert all(s.meta.pov == "aria" for s in report.project.scenes)

@@ -301,7 +301,6 @@ RAW = ("second occurrence", "found another document", "aliases that repeat thems
     ('a: "x" y\n', "broken YAML: more text follows a closing quote here; put the whole value in quotes"),
     ("a: [1, , 2]\n", "broken YAML: a value is missing before `,`; write one, or remove the `,`"),
     ("@a: 1\n", "broken YAML: a value cannot begin with `@`; put the text in quotes"),
-    ("when: 2024-02-30\n", "broken YAML: `2024-02-30` is not a real date; put it in quotes to keep it as text"),
     ("n: !!int many\n", "broken YAML: `many` is not a whole number, as the tag `!!int` says; remove the tag"),
     ("n: " + "9" * 5000 + "\n", "broken YAML: `" + "9" * 39 + "…` has too many digits to be a number; put it in "
                                 "quotes to keep it as text"),

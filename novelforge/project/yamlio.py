@@ -23,6 +23,20 @@ from novelforge.project.yamlguard import MAX_DEPTH, MAX_NODES  # noqa: F401  (re
 _SAFE = None
 
 
+def text_dates_constructor() -> type:
+    """ruamel's safe constructor, except that a date or time (`when: 1911-02-30`,
+    `born: 1890-05-01`) stays the text the author wrote: story dates are read by the rules
+    (NF405, NF410) in the project's calendar, and an impossible one is a finding at the value,
+    not broken YAML."""
+    from ruamel.yaml.constructor import SafeConstructor
+
+    class _TextDates(SafeConstructor):
+        pass
+
+    _TextDates.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+    return _TextDates
+
+
 def _safe_loader():
     global _SAFE
     if _SAFE is None:
@@ -44,6 +58,7 @@ def _safe_loader():
 
         _SAFE = YAML(typ="safe", pure=False)
         _SAFE.Resolver = _Resolver
+        _SAFE.Constructor = text_dates_constructor()
     return _SAFE
 
 
@@ -64,7 +79,8 @@ class _TooBig(Exception):
 
 
 def _plain(value: Any, budget: list[int]) -> Any:
-    """Dates and times become the text the author wrote (ISO form); keys become strings.
+    """Dates and times (none from :func:`parse_yaml`, which keeps them as text) become ISO
+    text; keys become strings.
 
     ``budget`` bounds the number of values visited (the guard has already counted them,
     aliases included; this is the second lock on the same door).
@@ -139,7 +155,7 @@ def parse_yaml(text: str, line_offset: int = 0, *, build: bool = True) -> Any:
     except RecursionError:  # pragma: no cover - the guard bounds the depth far below the limit
         raise YamlSyntaxError(W.TOO_DEEP, 1 + line_offset, 1) from None
     except (ValueError, KeyError, TypeError, OverflowError):
-        # the syntax is fine but a value cannot be built: `born: 2024-02-30`, `!!int x`
+        # the syntax is fine but a value cannot be built: `!!int x`
         line, col, message = W.unbuildable(text)
         raise YamlSyntaxError(message, line + 1 + line_offset, col + 1) from None
     except _TooBig:  # pragma: no cover - the guard counts the same values first

@@ -266,12 +266,14 @@ def unbuildable(text: str) -> tuple[int, int, str]:
     from ruamel.yaml import YAML
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-    from novelforge.project.yamlio import _safe_loader, locate
+    from novelforge.project.yamlio import _safe_loader, locate, text_dates_constructor
 
     generic = (0, 0, PREFIX + "a value here cannot be read; put it in quotes to keep it as text")
     try:
         stack = [_safe_loader().compose(text)]
-        constructor = YAML(typ="safe", pure=True).constructor
+        yaml = YAML(typ="safe", pure=True)
+        yaml.Constructor = text_dates_constructor()   # as the loader builds them: dates are text
+        constructor = yaml.constructor
     except Exception:
         return generic
     seen: set[int] = set()
@@ -288,9 +290,7 @@ def unbuildable(text: str) -> tuple[int, int, str]:
                 line, col = locate(text, node.start_mark.index)
                 value = _q(node.value)
                 tagged = text[node.start_mark.index:node.start_mark.index + 1] == "!"
-                if kind == "timestamp":
-                    what = "is not a real date; put it in quotes to keep it as text"
-                elif kind == "int" and not tagged and len(node.value) > 100:
+                if kind == "int" and not tagged and len(node.value) > 100:
                     what = "has too many digits to be a number; put it in quotes to keep it as text"
                 elif tagged:
                     what = (f"is not {_KINDS.get(kind, 'what its tag says')}, as the tag `!!{_q(kind)}` says; "
@@ -345,7 +345,7 @@ _PATTERNS = (
     re.escape(PREFIX) + r"the text holds U\+[0-9A-F]{4}, half of a character pair .*",
     re.escape(PREFIX) + r"a value here cannot be read; put it in quotes to keep it as text",
     re.escape(PREFIX) + r"`" + _W
-    + r"` (is not a real date|has too many digits|is not .*, as the tag|cannot be read).*",
+    + r"` (has too many digits|is not .*, as the tag|cannot be read).*",
 )
 _compiled: list[re.Pattern] = []
 
