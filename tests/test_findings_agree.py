@@ -59,3 +59,44 @@ def test_an_impossible_date_is_nf405_quoted_or_not(tmp_path):
     messages = {d.message for d in report.diagnostics}
     assert messages == {"`when: 1911-02-30` cannot be read: day 30 does not exist in month 2"}
     assert all(s.meta.pov == "aria" for s in report.project.scenes)
+
+
+def _oswin_speaks_after_death(tmp_path, status: str = ""):
+    root = make_project(tmp_path / "n", {"01-a/01-the-inn.md": "Aria woke.\n",
+                                         "01-a/02-the-road.md": '"Keep the key safe," Oswin said.\n'})
+    (root / "canon/characters/oswin.yaml").write_text(
+        f"id: oswin\nname: Oswin Hale\naliases: [Oswin]\n{status}died_in: the-inn\n", "utf-8")
+    return root
+
+
+def test_impact_of_removing_a_death_or_setting_a_character_alive(tmp_path):
+    """`--set oswin.died_in=` removes the death (no `--in None` error); `--set oswin.status=alive`
+    removes `died_in` too, so the NF401 disappears, and says so."""
+    from novelforge import api
+
+    root = _oswin_speaks_after_death(tmp_path)
+    for spec, label in (("oswin.died_in=", "oswin.died_in = (removed)"),
+                        ("oswin.status=alive", "oswin.status = alive (and `died_in: the-inn` removed)")):
+        result = api.impact(root, sets=[spec])
+        assert result.edits == [label]
+        # alive, Oswin is now told to join the cast (NF204), which NF401 had stood in for
+        assert [d.code for d in result.disappeared] == ["NF401"]
+        assert [d.code for d in result.appeared] == ["NF204"]
+
+
+def test_impact_bad_died_in_names_the_set_option(tmp_path, capsys):
+    from test_cli import call
+
+    root = _oswin_speaks_after_death(tmp_path)
+    code, _out, err = call(capsys, "impact", str(root), "--set", "oswin.died_in=the-rod")
+    assert code == 2 and "None" not in err and "--in" not in err
+    assert "`--set oswin.died_in=the-rod`: no scene has that id — did you mean `the-road`?" in err
+
+
+def test_status_alive_with_died_in_is_nf414(tmp_path):
+    root = _oswin_speaks_after_death(tmp_path, "status: alive\n")
+    found = [(d.path, d.line, d.column, d.code) for d in run(root, select=["NF414"]).diagnostics]
+    assert found == [("canon/characters/oswin.yaml", 4, 9, "NF414")]
+    # died_in alone is how a death is written; `status: dead` agrees
+    for status in ("", "status: dead\n"):
+        assert run(_oswin_speaks_after_death(tmp_path / f"s{len(status)}", status), select=["NF414"]).diagnostics == []

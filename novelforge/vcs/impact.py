@@ -38,6 +38,8 @@ class Edit:
     keypath: tuple[str, ...]
     value: Any
     label: str
+    option: str = "sets"   # the parameter it came from (``sets`` or ``kill_in``), for errors
+    spec: str = ""         # as given (``bram.died_in=the-fal``), for errors
 
 
 @dataclass
@@ -74,14 +76,29 @@ def parse_set(spec: str) -> Edit:
         value = parse_yaml(raw) if raw.strip() else None
     except Exception:
         value = raw
-    return Edit(entity, keys, value, f"{entity}.{'.'.join(keys)} = {raw.strip() or '(removed)'}")
+    return Edit(entity, keys, value, f"{entity}.{'.'.join(keys)} = {raw.strip() or '(removed)'}", spec=spec)
 
 
 def kill_edits(entity: str, scene: str | None) -> list[Edit]:
     edits = [Edit(entity, ("status",), "dead", f"{entity} dies" + (f" in {scene}" if scene else ""))]
     if scene:
-        edits.append(Edit(entity, ("died_in",), scene, ""))
+        edits.append(Edit(entity, ("died_in",), scene, "", option="kill_in", spec=scene))
     return edits
+
+
+def _with_consequences(project: Project, edits: list[Edit]) -> list[Edit]:
+    """``edits`` and what they imply: a character set alive (``status=alive``) whose canon
+    still has ``died_in`` (which is what the rules follow) loses it, unless an edit sets it."""
+    out = list(edits)
+    for e in edits:
+        if e.keypath != ("status",) or e.value != "alive":
+            continue
+        ent = _find_entity(project, e.entity)
+        touched = {x.keypath for x in edits if _find_entity(project, x.entity) is ent}
+        if ent.kind == "characters" and getattr(ent.model, "died_in", None) and ("died_in",) not in touched:
+            out.append(Edit(e.entity, ("died_in",), None, ""))
+            e.label += f" (and `died_in: {ent.model.died_in}` removed)"
+    return out
 
 
 def _find_entity(project: Project, ref: str):
@@ -109,12 +126,12 @@ def apply_edits(project: Project, root: Path, edits: list[Edit]) -> None:
     by_file: dict[str, list[Edit]] = {}
     for e in edits:
         ent = _find_entity(project, e.entity)
-        if e.keypath == ("died_in",) and e.value not in scene_ids:
+        if e.keypath in (("died_in",), ("revived_in",)) and e.value is not None and e.value not in scene_ids:
             from novelforge.project.loader import suggest
 
             hint = suggest(str(e.value), sorted(scene_ids))
             raise OptionError("{value}: no scene has that id" + literal(f" — did you mean `{hint}`?" if hint else ""),
-                              option="kill_in", value=e.value)
+                              option=e.option, value=e.spec or e.value)
         if e.keypath == ("status",) and e.value == "dead" and ent.kind != "characters":
             raise OptionError("{value}: only characters die; " + literal(f"`{ent.kind}/{ent.id}` is not one"),
                               option="kill", value=e.entity)
@@ -226,6 +243,7 @@ def impact(root: Path, *, base: str | None = None, edits: list[Edit] | None = No
     options = options or CheckOptions(use_baseline=False)
     current = load_project(root, cache)
     if edits:
+        edits = _with_consequences(current, edits)
         with edited_copy(current, edits) as copy:
             after = load_project(copy, cache)
             _refuse_broken(after, current)
