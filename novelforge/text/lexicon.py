@@ -29,7 +29,7 @@ mr mrs ms miss mister dr sir lady lord king queen prince princess duke duchess c
 captain colonel general major lieutenant sergeant corporal admiral marshal governor constable
 inspector judge master mistress madam madame mademoiselle monsieur mlle mme m father mother brother
 sister uncle aunt cousin saint st professor doctor baron baroness emperor empress dame herr frau
-don señor senor bishop reverend rev abbé mynheer ensign cornet private sire esq messrs lords ladies
+don señor senor bishop reverend rev abbé mynheer ensign cornet sire esq messrs lords ladies
 """)
 # Words before a name that are part of how a character is called (`Old Bolkónski`,
 # `Young Osborne`, `Little Nell`), not of the name.
