@@ -62,7 +62,8 @@ def test_json_report(report, tmp_path, golden):
 
 def test_every_rule_fires(report):
     fired = {d.code for d in report.diagnostics}
-    assert fired == {r.code for r in all_rules()}
+    # the Writers' Room's rules (scope `room`) need a model and --room: tests/test_room_*.py
+    assert fired == {r.code for r in all_rules() if r.scope != "room"}
 
 
 def test_exit_code_is_findings(report):

@@ -20,7 +20,8 @@ __all__ = ["RoomOptions", "RoomStats", "Summaries", "describe_llm_suggest", "rev
 
 
 def describe_llm_suggest(stats) -> str:
-    """One sentence on what ``promises suggest --llm`` did."""
+    """One sentence on what ``promises suggest --llm`` did (``stats``: ``Suggestions.llm``).
+    Raises nothing."""
     from novelforge.room.promises import describe
 
     return describe(stats)

@@ -30,7 +30,7 @@ def render_json(result, **_options) -> str:
 
 
 def room_line(stats) -> str:
-    """One sentence on what a room run did."""
+    """One sentence on what a room run did (``stats``: a RoomStats). Raises nothing."""
     from novelforge.llm.report import money
 
     parts = [f"Writers' Room: {stats.reviewed} of {plural(stats.scenes, 'scene')} reviewed",
