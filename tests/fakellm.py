@@ -151,6 +151,10 @@ class FakeLLM:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(data)))
+                    # one connection per request: a client's pooled connection to a stopped
+                    # server whose port a later server reuses would fail its next request
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
                     self.end_headers()
                     self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):   # the client timed out
