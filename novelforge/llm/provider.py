@@ -24,6 +24,12 @@ _litellm: Any = None
 def load() -> Any:
     """The litellm module, configured for NovelForge (offline, quiet)."""
     global _litellm
+    import warnings
+
+    # pydantic's notes about litellm's own types ("Items … are using the `ReadOnly`
+    # qualifier"), on import and on the first calls; set on every use, as a test runner
+    # or an embedding program may reset the filters between calls
+    warnings.filterwarnings("ignore", message=r".*(is|are) using the `ReadOnly` qualifier", category=UserWarning)
     if _litellm is None:
         with _lock:
             if _litellm is None:
@@ -31,10 +37,7 @@ def load() -> Any:
                 os.environ["LITELLM_OFFLINE_MODE"] = "true"
                 os.environ.setdefault("LITELLM_LOG", "ERROR")
                 import logging
-                import warnings
 
-                # pydantic's notes about litellm's own types, on import and on the first call
-                warnings.filterwarnings("ignore", message=r".*is using the `ReadOnly` qualifier", category=UserWarning)
                 import litellm
 
                 litellm.suppress_debug_info = True     # no "Give Feedback / Get Help" on stdout
