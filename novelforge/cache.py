@@ -69,22 +69,33 @@ class _DataOnly(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
 
 
+def _tag(key: bytes, name: str, payload: bytes) -> bytes:
+    return hmac.new(key, name.encode("utf-8", "surrogatepass") + b"\0" + payload, hashlib.sha256).digest()
+
+
+def _seal(key: bytes, name: str, magic: bytes, payload: bytes) -> bytes:
+    return magic + _tag(key, name, payload) + payload
+
+
+def _unseal(key: bytes, name: str, magic: bytes, blob: Any) -> bytes | None:
+    """The payload of ``blob``, or None when it is not ours or not intact."""
+    if not isinstance(blob, (bytes, bytearray, memoryview)):
+        return None
+    blob = bytes(blob)
+    if len(blob) < len(magic) + _TAG or not blob.startswith(magic):
+        return None
+    tag, payload = blob[len(magic):len(magic) + _TAG], blob[len(magic) + _TAG:]
+    return payload if hmac.compare_digest(tag, _tag(key, name, payload)) else None
+
+
 def encode(key: bytes, name: str, value: Any) -> bytes:
-    payload = pickle.dumps(value, protocol=5)
-    tag = hmac.new(key, name.encode("utf-8", "surrogatepass") + b"\0" + payload, hashlib.sha256).digest()
-    return MAGIC + tag + payload
+    return _seal(key, name, MAGIC, pickle.dumps(value, protocol=5))
 
 
 def decode(key: bytes, name: str, blob: Any) -> Any:
     """The value in ``blob``, or None when it is not ours, not intact or not plain data."""
-    if not isinstance(blob, (bytes, bytearray, memoryview)):
-        return None
-    blob = bytes(blob)
-    if len(blob) < len(MAGIC) + _TAG or not blob.startswith(MAGIC):
-        return None
-    tag, payload = blob[len(MAGIC):len(MAGIC) + _TAG], blob[len(MAGIC) + _TAG:]
-    want = hmac.new(key, name.encode("utf-8", "surrogatepass") + b"\0" + payload, hashlib.sha256).digest()
-    if not hmac.compare_digest(tag, want):
+    payload = _unseal(key, name, MAGIC, blob)
+    if payload is None:
         return None
     try:
         return _DataOnly(io.BytesIO(payload)).load()
@@ -318,11 +329,6 @@ def list_of(kind: type) -> Callable[[Any], bool]:
     return lambda v: isinstance(v, list) and all(isinstance(x, kind) for x in v)
 
 
-def tuple_of(*kinds: type) -> Callable[[Any], bool]:
-    return lambda v: (isinstance(v, tuple) and len(v) == len(kinds)
-                      and all(isinstance(x, k) for x, k in zip(v, kinds)))
-
-
 # ---------------------------------------------------------------------- the LLM response store
 # The LLM layer's answers (novelforge/llm/store.py) live in a store of their own next to
 # the analysis store, with the same three layers except the decoder: its payloads are
@@ -335,23 +341,15 @@ STORES = ("index", "llm")     # `novelforge cache clear --index|--llm`
 def encode_json(key: bytes, name: str, value: Any) -> bytes:
     import json
 
-    payload = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    tag = hmac.new(key, name.encode("utf-8", "surrogatepass") + b"\0" + payload, hashlib.sha256).digest()
-    return MAGIC_JSON + tag + payload
+    return _seal(key, name, MAGIC_JSON, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
 def decode_json(key: bytes, name: str, blob: Any) -> Any:
     """The JSON value in ``blob``, or None when it is not ours, not intact or not JSON."""
     import json
 
-    if not isinstance(blob, (bytes, bytearray, memoryview)):
-        return None
-    blob = bytes(blob)
-    if len(blob) < len(MAGIC_JSON) + _TAG or not blob.startswith(MAGIC_JSON):
-        return None
-    tag, payload = blob[len(MAGIC_JSON):len(MAGIC_JSON) + _TAG], blob[len(MAGIC_JSON) + _TAG:]
-    want = hmac.new(key, name.encode("utf-8", "surrogatepass") + b"\0" + payload, hashlib.sha256).digest()
-    if not hmac.compare_digest(tag, want):
+    payload = _unseal(key, name, MAGIC_JSON, blob)
+    if payload is None:
         return None
     try:
         return json.loads(payload.decode("utf-8"))
