@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import typer
 
@@ -22,6 +22,34 @@ def _split(values: Optional[List[str]]) -> Optional[list[str]]:
     return out
 
 
+def fail_on_option() -> Any:
+    return typer.Option(None, "--fail-on", metavar="error|warning|info",
+                        help="Lowest severity that makes the exit code 1 (default: `check: fail-on`, else error).")
+
+
+def parse_fail_on(fail_on: Optional[str]):
+    """``--fail-on``'s severity, or None when it was not given."""
+    if fail_on is None:
+        return None
+    from novelforge import api
+    from novelforge.errors import UsageError
+
+    try:
+        return api.Severity.parse(fail_on)
+    except ValueError as exc:
+        raise UsageError(f"--fail-on: {exc}") from None
+
+
+def show_report(report, fmt: str, output: Optional[Path]) -> None:
+    """A check report in ``fmt``: coloured on a terminal, else written to ``output`` (or stdout)."""
+    color = use_color() if output is None and fmt == "text" else False
+    text = CHECK.render(fmt, report, color=color)
+    if color:  # the text reporter returns rich markup: the console turns it into ANSI codes
+        out_console().print(text, end="", emoji=False)
+    else:
+        write_output(text, output)
+
+
 @app.command()
 def check(
     paths: Optional[List[Path]] = typer.Argument(None, metavar="PATH",
@@ -37,8 +65,7 @@ def check(
         help="Add rules to the configured selection."),
     extend_ignore: Optional[List[str]] = typer.Option(None, "--extend-ignore", metavar="RULES",
         help="Add rules to the configured ignores."),
-    fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="error|warning|info",
-        help="Lowest severity that makes the exit code 1 (default: `check: fail-on`, else error)."),
+    fail_on: Optional[str] = fail_on_option(),
     max_warnings: Optional[int] = typer.Option(None, "--max-warnings", min=0, metavar="N",
         help="Exit 1 when there are more warnings than this."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when there are findings."),
@@ -75,12 +102,7 @@ def check(
     from novelforge import api
     from novelforge.errors import UsageError
 
-    severity = None
-    if fail_on is not None:
-        try:
-            severity = api.Severity.parse(fail_on)
-        except ValueError as exc:
-            raise UsageError(f"--fail-on: {exc}") from None
+    severity = parse_fail_on(fail_on)
     options = api.CheckOptions(
         select=_split(select), ignore=_split(ignore),
         extend_select=_split(extend_select) or [], extend_ignore=_split(extend_ignore) or [],
@@ -118,12 +140,7 @@ def check(
     if room and estimate:
         print_estimate(report.room, fmt)
         raise typer.Exit(0)
-    color = use_color() if output is None and fmt == "text" else False
-    text = CHECK.render(fmt, report, color=color)
-    if color:  # the text reporter returns rich markup: the console turns it into ANSI codes
-        out_console().print(text, end="", emoji=False)
-    else:
-        write_output(text, output)
+    show_report(report, fmt, output)
     stopped = finish(report.room, quiet=fmt != "text") if room else None
     raise typer.Exit(stopped if stopped is not None else int(report.exit_code()))
 

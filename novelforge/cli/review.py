@@ -7,9 +7,10 @@ from typing import List, Optional
 
 import typer
 
-from novelforge.cli.app import app, out_console, use_color
+from novelforge.cli.app import app
+from novelforge.cli.check import fail_on_option, parse_fail_on, show_report
 from novelforge.cli.llm_options import estimate_option, max_cost_option, no_cache_option
-from novelforge.cli.options import format_option, output_option, warn, write_output
+from novelforge.cli.options import format_option, output_option, warn
 from novelforge.cli.room_run import finish, print_estimate, room_options
 from novelforge.formats import CHECK
 
@@ -30,8 +31,7 @@ def review(
              "(ids or files; default: every scene)."),
     fmt: str = format_option(CHECK, help="Report format."),
     output: Optional[Path] = output_option("Write the report to this file instead of standard output."),
-    fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="error|warning|info",
-        help="Lowest severity that makes the exit code 1 (default: `check: fail-on`, else error)."),
+    fail_on: Optional[str] = fail_on_option(),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when there are findings."),
     changed: bool = typer.Option(False, "--changed",
         help="Review only the scenes changed since --base (and those a changed canon entry or promise reaches)."),
@@ -53,27 +53,14 @@ def review(
     error or no model configured, 4 the budget or --max-cost stopped the run.
     """
     from novelforge import api
-    from novelforge.errors import UsageError
-
     project, scenes = split_project(args)
-    severity = None
-    if fail_on is not None:
-        try:
-            severity = api.Severity.parse(fail_on)
-        except ValueError as exc:
-            raise UsageError(f"--fail-on: {exc}") from None
-    options = api.CheckOptions(fail_on=severity, exit_zero=exit_zero, use_baseline=not no_baseline)
+    options = api.CheckOptions(fail_on=parse_fail_on(fail_on), exit_zero=exit_zero, use_baseline=not no_baseline)
     with room_options("review", estimate=estimate, max_cost=max_cost, no_cache=no_cache) as room:
         report = api.review(project, scenes=scenes, options=options, room=room, changed=changed, base=base,
                             use_cache=not no_cache, warn=warn)
     if estimate:
         print_estimate(report.room, fmt)
         raise typer.Exit(0)
-    color = use_color() if output is None and fmt == "text" else False
-    text = CHECK.render(fmt, report, color=color)
-    if color:
-        out_console().print(text, end="", emoji=False)
-    else:
-        write_output(text, output)
+    show_report(report, fmt, output)
     stopped = finish(report.room, quiet=fmt != "text" and output is None)
     raise typer.Exit(stopped if stopped is not None else int(report.exit_code()))
