@@ -16,8 +16,11 @@ from novelforge.text.names import NameTable
 # A run of capitalised words, allowing `Mr. Darcy`, `Duke of Wellington`, a single line wrap.
 # Name characters are letters, digits, apostrophes and hyphens; `_` is Markdown emphasis
 # (`_Mina Murray's Journal._`), never part of a name.
+# The capital is matched before the look back at the character preceding it (not a letter,
+# digit or apostrophe), so the scan tests one character class at most positions.
+_CAP = r"[^\W\d_a-z]"
 _RUN = re.compile(
-    r"(?<![^\W_]|[’'])[^\W\d_a-z](?:[^\W_]|[’'\-])*"
+    _CAP + r"(?<![^\W_]" + _CAP + r")(?<![’']" + _CAP + r")(?:[^\W_]|[’'\-])*"
     r"(?:\.?(?:[ \t]+|[ \t]*\n[ \t]*)(?:(?:" + "|".join(NAME_PARTICLES) + r")[ \t]+)?"
     r"[^\W\d_a-z](?:[^\W_]|[’'\-])*)*"
 )
@@ -44,16 +47,27 @@ def find_mentions(masked: str, body_start: int, names: NameTable, idx: TextIndex
 
     mentions = idx.mentions
     caps = idx.capitalised
+    seen: dict[str, tuple[str, bool, bool]] = {}   # word → (without possessive, may open a name, candidate)
     for run in _RUN.finditer(masked, body_start):
-        toks = [(t.group(0), t.start(), t.end()) for t in _RUN_TOKEN.finditer(run.group(0))]
+        text = run.group()
         base = run.start()
+        if " " in text or "\n" in text or "\t" in text:
+            toks = [(t.group(), t.start(), t.end()) for t in _RUN_TOKEN.finditer(text)]
+        else:                                   # one word: the run is its only token
+            toks = [(text, 0, len(text))]
         i = 0
         n = len(toks)
         while i < n:
             word, ts, _te = toks[i]
+            info = seen.get(word)
+            if info is None:
+                clean = strip_possessive(word)
+                info = seen[word] = (clean, clean in first or word in first,
+                                     len(clean) >= MIN_NAME_CANDIDATE and clean[:1].isupper()
+                                     and clean not in COMMON_OPENERS and clean.lower().rstrip(".") not in TITLES)
+            clean, may_open, candidate = info
             matched = False
-            clean = strip_possessive(word)
-            if clean in first or word in first:
+            if may_open:
                 for length in range(min(max_len, n - i), 0, -1):
                     key = tuple(strip_possessive(t[0]) if j == length - 1 else t[0].rstrip(".")
                                 for j, t in enumerate(toks[i:i + length]))
@@ -68,8 +82,7 @@ def find_mentions(masked: str, body_start: int, names: NameTable, idx: TextIndex
                         matched = True
                         break
             if not matched:
-                if (len(clean) >= MIN_NAME_CANDIDATE and clean[:1].isupper() and clean not in COMMON_OPENERS
-                        and clean.lower().rstrip(".") not in TITLES):
+                if candidate:
                     start = base + ts
                     caps.append(Capitalised(clean, start, start + len(clean), sentence_initial(masked, start),
                                             in_dlg(start)))
