@@ -45,16 +45,13 @@ MAGIC = b"NFC1"
 KEY_FILE = "hmac.key"
 _TAG = 32
 
-# The classes a cached value may contain, besides builtin containers and scalars.
+# The classes a cached value may contain, besides builtin containers and scalars. A
+# TextIndex is pickled as builtin values (tuples, packed offsets) and builds its own
+# parts (Mention, Dialogue…) from them when it is read, so they need not be named here.
 ALLOWED = {
     ("novelforge.diagnostics", "Diagnostic"),
     ("novelforge.diagnostics", "Severity"),
     ("novelforge.text.model", "TextIndex"),
-    ("novelforge.text.model", "Mention"),
-    ("novelforge.text.model", "Dialogue"),
-    ("novelforge.text.model", "Capitalised"),
-    ("novelforge.text.model", "Directive"),
-    ("novelforge.text.model", "Marker"),
 }
 
 
