@@ -34,6 +34,7 @@ EDIT_SENTENCE = "\nThe candles had burned low by then, and for a while nobody sp
 
 def timed(tree: Path, python: str, project: Path, cache: Path) -> tuple[float, float]:
     env = dict(os.environ, PYTHONPATH=str(tree), NOVELFORGE_CACHE_DIR=str(cache))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)   # byte-compiled, as an installed package is
     cmd = [python, "-m", "novelforge", "check", str(project), "--format", "json", "--exit-zero"]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=project.parent)
