@@ -315,7 +315,7 @@ class NameFinder:
 
 class BenchCanon:
     """The canon this benchmark finds, in the shape ``novelforge import`` writes a project
-    with (:func:`novelforge.import_.write.render_project`): its characters, each scene's
+    with (:func:`novelforge.import_.render.render_project`): its characters, each scene's
     cast (every character the scene names, as :class:`NameFinder` reads it) and the
     canon files."""
 

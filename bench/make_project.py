@@ -19,7 +19,7 @@ What it writes (see /work/shared/FORMAT.md):
   ``Mr. Holmes``).
 
 The files are written by ``novelforge import``'s own writer
-(:func:`novelforge.import_.write.render_project`: the same folders, file names, scene ids
+(:func:`novelforge.import_.render.render_project`: the same folders, file names, scene ids
 and front matter an imported manuscript gets), the word lists are NovelForge's
 (``novelforge/text/lexicon.py``), and so are slugs, sentence starts and scene-break lines.
 What stays here is what a benchmark needs and the importer does not do: each corpus
@@ -371,7 +371,7 @@ def build(source: str, target: Path, characters: int = 50, force: bool = True) -
     chapters and scenes as this benchmark cuts them, canon as it finds it, and every file
     as ``novelforge import`` writes it."""
     from novelforge.import_ import structure
-    from novelforge.import_.write import render_project
+    from novelforge.import_.render import render_project
 
     slug, path = resolve_source(source)
     spec = SPECS.get(slug, GENERIC)

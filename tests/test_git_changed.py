@@ -14,7 +14,8 @@ from gitrepo import commit_all, edit, example_repo, git
 from novelforge.project.loader import load_project
 from novelforge.rules.engine import CheckOptions, check_project
 from novelforge.vcs.affected import compute_changes
-from novelforge.vcs.repo import GitError, GitRepo, blob_sha
+from novelforge.vcs.repo import GitError, GitRepo
+from novelforge.vcs.worktree import blob_sha
 from test_cli import assert_one_line_error, call
 
 CH = "manuscript"
@@ -322,7 +323,7 @@ def test_staged_refuses_conflicts_and_unstaged_projects(repo, tmp_path, capsys):
 
 
 def test_split_range_allows_dotted_names():
-    from novelforge.vcs.repo import split_range
+    from novelforge.vcs.worktree import split_range
 
     assert split_range("v1.0..v1.1") == ("v1.0", "v1.1", False)
     assert split_range("release/1.2...main") == ("release/1.2", "main", True)

@@ -116,6 +116,6 @@ def test_hardened_options_reach_every_git_process(tmp_path):
 
 @pytest.mark.parametrize("name", ["../evil.md", ".git/config", "a/../../b", "/abs", "C:/x", "a\\b"])
 def test_unsafe_tree_paths_are_never_written(name):
-    from novelforge.vcs.repo import _safe_rel
+    from novelforge.vcs.worktree import safe_tree_path
 
-    assert not _safe_rel(name)
+    assert not safe_tree_path(name)

@@ -549,7 +549,7 @@ def test_any_word_document_keeps_its_text_and_emphasis(tmp_path_factory):
     para = st.tuples(st.sampled_from(["Normal", "Normal", "Normal", "Heading 1", "Heading 2"]),
                      st.lists(run, min_size=1, max_size=5))
 
-    from novelforge.import_.docx import _shape
+    from novelforge.import_.emphasis import _shape
 
     def norm(runs):
         return _shape(runs, lenient=True)   # punctuation at an emphasis edge may move outside it

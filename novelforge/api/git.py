@@ -60,8 +60,9 @@ def canon_diff(root: Path | str | None = None, spec: str | None = None) -> Canon
     unknown revision, two revisions without shared history),
     :class:`~novelforge.errors.PathNotFound` and :class:`~novelforge.errors.ProjectNotFound`."""
     from novelforge.canon.diff import diff_canon
-    from novelforge.vcs.repo import GitError, GitRepo, split_range
+    from novelforge.vcs.repo import GitError, GitRepo
     from novelforge.vcs.snapshot import project_at
+    from novelforge.vcs.worktree import split_range
 
     with GitRepo(project_root(root)) as repo:
         a, b, three_dot = split_range(spec)

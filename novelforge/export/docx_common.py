@@ -1,9 +1,9 @@
-"""What the two DOCX writers share: options, clean styles, XML for runs, and the
-deterministic package.
+"""What the two DOCX writers share: options, the content they lay out, clean styles, and
+the deterministic package (the body's XML is :mod:`.docx_body`).
 
 python-docx builds the parts that are small and fiddly (styles, the section, headers,
 core properties); the body — every paragraph of the book — is written here as
-WordprocessingML text, because python-docx's paragraph and run objects take about 10 s for
+WordprocessingML text (:mod:`.docx_body`), because python-docx's paragraph and run objects take about 10 s for
 the 11,000 paragraphs of *War and Peace* (this takes 0.1 s). :func:`package` saves the
 document, puts the body into ``word/document.xml``
 and rewrites the zip with fixed timestamps and a fixed entry order, so the same book gives
@@ -16,17 +16,15 @@ from __future__ import annotations
 
 import difflib
 import io
-import re
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Mapping, Sequence
-from xml.sax.saxutils import escape as _escape
-from xml.sax.saxutils import quoteattr
+from typing import Any, Iterable, Mapping, Sequence
 
 from pydantic import BaseModel
 
 from novelforge.errors import ConfigError
+from novelforge.export.docx_body import BAD_XML, attr
 from novelforge.project.export_settings import PAPER, Option, choice, flag, paper, positive, text  # noqa: F401
 from novelforge.project.layout import CONFIG_FILE
 
@@ -39,9 +37,6 @@ FIXED_TIME = datetime(2000, 1, 1, 0, 0, 0)
 ITALICS = {"italic": "<w:i/><w:iCs/>", "underline": '<w:u w:val="single"/>'}
 
 _DROPPED_RELS = ("/thumbnail", "/stylesWithEffects")
-# Characters XML 1.0 cannot carry; tabs and line feeds become spaces (runs are one line).
-_BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SPACE = re.compile("[\t\n\r]")
 
 
 # ----------------------------------------------------------------------------- options
@@ -105,112 +100,6 @@ def content_of_job(job) -> Content:
     return Content(job.book, job.each_chapter(), job.front, job.back, utc_naive(job.modified), job.settings)
 
 
-# ----------------------------------------------------------------------------- templates
-def fill(template: str, values: Mapping[str, Any]) -> str:
-    """``{name}`` placeholders; an unknown one is left as written."""
-    return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
-
-
-# ----------------------------------------------------------------------------- XML text
-def esc(value: str) -> str:
-    if _BAD_XML.search(value):
-        value = _BAD_XML.sub("", value)
-    return _escape(_SPACE.sub(" ", value))
-
-
-def attr(value: str) -> str:
-    """An attribute value, quotes included."""
-    return quoteattr(_BAD_XML.sub("", value))
-
-
-def run_xml(text_: str, props: str = "") -> str:
-    if not text_:
-        return ""
-    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
-    return f'<w:r>{rpr}<w:t xml:space="preserve">{esc(text_)}</w:t></w:r>'
-
-
-def runs_xml(runs, italic_props: str = "<w:i/><w:iCs/>", fix: Callable[[str], str] | None = None) -> str:
-    """Book runs → ``<w:r>`` elements; ``italic_props`` is how italics are shown, ``fix``
-    rewrites the text (e.g. typewriter quotes)."""
-    parts = []
-    for r in runs:
-        if not r.text:
-            continue
-        props = ("<w:b/><w:bCs/>" if r.bold else "") + (italic_props if r.italic else "")
-        parts.append(run_xml(fix(r.text) if fix else r.text, props))
-    return "".join(parts)
-
-
-def flow_xml(paragraphs, out: list[str], *, scene_break: str, italic: str = "<w:i/><w:iCs/>",
-             fix: Callable[[str], str] | None = None, body: str = "BodyText", first: str = "BodyText",
-             fresh: bool = True) -> bool:
-    """Append a scene's (or a front-matter section's) paragraphs to ``out``: text in style
-    ``body`` (``first`` after a heading or a break, and when ``fresh``), breaks as the
-    ``scene_break`` paragraph, in-scene headings as Heading 2. Returns ``fresh`` for what
-    follows."""
-    body_open = f'<w:p><w:pPr><w:pStyle w:val="{body}"/></w:pPr>'
-    first_open = f'<w:p><w:pPr><w:pStyle w:val="{first}"/></w:pPr>'
-    for p in paragraphs:
-        if p.kind == "text":
-            out.append((first_open if fresh else body_open) + runs_xml(p.runs, italic, fix) + "</w:p>")
-            fresh = False
-        elif p.kind == "break":
-            out.append(scene_break)
-            fresh = True
-        else:
-            out.append(para_xml("Heading2", runs_xml(p.runs, italic, fix)))
-            fresh = True
-    return fresh
-
-
-def matter_xml(section, out: list[str], *, scene_break: str, opening: str, italic: str = "<w:i/><w:iCs/>",
-               fix: Callable[[str], str] | None = None, body: str = "BodyText", first: str = "BodyText") -> None:
-    """A front- or back-matter section on a page of its own: a titled one gets a Heading 1
-    (so it is in the navigation pane), an untitled one (a dedication) is centred text in
-    style ``Dedication``. ``opening`` is the extra ``w:pPr`` of the page's first paragraph."""
-    if section.title:
-        out.append(para_xml("Heading1", run_xml(fix(section.title) if fix else section.title), opening))
-        flow_xml(section.paragraphs, out, scene_break=scene_break, italic=italic, fix=fix, body=body, first=first)
-        return
-    opened = False
-    for p in section.paragraphs:
-        if p.kind == "break":
-            out.append(scene_break)
-            continue
-        out.append(para_xml("Dedication", runs_xml(p.runs, italic, fix), "" if opened else opening))
-        opened = True
-    if not opened:
-        out.append(para_xml("Dedication", "", opening))
-
-
-def chapter_heading(template: str, chapter) -> list[str]:
-    """The lines of a chapter heading from the ``chapter_heading`` option."""
-    text_ = fill(template.replace("\\n", "\n"),
-                 {"heading": chapter.heading, "title": chapter.title or "", "number": chapter.number})
-    lines = [line.strip() for line in text_.split("\n") if line.strip()]
-    return lines or [chapter.heading]
-
-
-def lines_xml(lines: list[str], props: str = "") -> str:
-    """Runs with ``<w:br/>`` between lines."""
-    return '<w:r><w:br/></w:r>'.join(run_xml(line, props) for line in lines)
-
-
-def para_xml(style: str, content: str, ppr: str = "") -> str:
-    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ppr}</w:pPr>{content}</w:p>'
-
-
-def page_field_xml(props: str = "", placeholder: str = "2") -> str:
-    """A real PAGE field (complex field: begin, instruction, separate, result, end)."""
-    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
-    return (f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
-            f'<w:r>{rpr}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
-            f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>'
-            f'<w:r>{rpr}<w:t>{placeholder}</w:t></w:r>'
-            f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>')
-
-
 # ----------------------------------------------------------------------------- document
 def new_document():
     """A python-docx Document from the default template, minus its thumbnail (a picture of
@@ -241,8 +130,8 @@ def set_fonts(rpr, font: str) -> None:
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
-    for attr in list(fonts.attrib):
-        del fonts.attrib[attr]
+    for name in list(fonts.attrib):
+        del fonts.attrib[name]
     for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
         fonts.set(_w(slot), clean(font))
 
@@ -360,7 +249,7 @@ def utc_naive(when: datetime | None) -> datetime:
 
 def clean(value: str | None, limit: int = 255) -> str:
     """Text python-docx accepts in core properties (XML characters only, ≤ 255 long)."""
-    return _BAD_XML.sub("", value or "")[:limit]
+    return BAD_XML.sub("", value or "")[:limit]
 
 
 def set_core_properties(document, book, subject: str, when: datetime = FIXED_TIME) -> None:

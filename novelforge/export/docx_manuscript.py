@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Any, Mapping
 
+from novelforge.export import docx_body as xb
 from novelforge.export import docx_common as dc
 from novelforge.export.book import Book
 from novelforge.export.job import settings_block
@@ -75,8 +76,8 @@ def _header_parts(opts: Mapping, book: Book) -> tuple[str, str]:
     """The header's text before and after the page field, empty segments dropped."""
     before, _, after = opts["header"].partition("{page}")
     values = {"surname": opts["surname"], "keyword": opts["keyword"], "title": book.title}
-    before = re.sub(r"(?:\s*/\s*){2,}", " / ", dc.fill(before, values))   # an empty segment
-    return re.sub(r"^\s*/\s*", "", before), dc.fill(after, values)
+    before = re.sub(r"(?:\s*/\s*){2,}", " / ", xb.fill(before, values))   # an empty segment
+    return re.sub(r"^\s*/\s*", "", before), xb.fill(after, values)
 
 
 def _styles(document, opts: Mapping, page: tuple[float, float], contact_lines: int) -> None:
@@ -123,16 +124,16 @@ def _contact_lines(book: Book) -> list[str]:
 
 def _title_page(book: Book, opts: Mapping, fix) -> list[str]:
     words = round_words(book.words, opts["rounding"])
-    count = dc.fill(opts["word_count"], {"words": f"{words:,}", "exact": f"{book.words:,}"})
+    count = xb.fill(opts["word_count"], {"words": f"{words:,}", "exact": f"{book.words:,}"})
     lines = [fix(line) for line in _contact_lines(book)]
-    out = [dc.para_xml("Contact", dc.run_xml(lines[0]) + "<w:r><w:tab/></w:r>" + dc.run_xml(count))]
-    out += [dc.para_xml("Contact", dc.run_xml(line)) for line in lines[1:]]
-    out.append(dc.para_xml("Title", dc.run_xml(fix(book.title or ""))))
+    out = [xb.para_xml("Contact", xb.run_xml(lines[0]) + "<w:r><w:tab/></w:r>" + xb.run_xml(count))]
+    out += [xb.para_xml("Contact", xb.run_xml(line)) for line in lines[1:]]
+    out.append(xb.para_xml("Title", xb.run_xml(fix(book.title or ""))))
     if book.subtitle:
-        out.append(dc.para_xml("Byline", dc.run_xml(fix(book.subtitle))))
+        out.append(xb.para_xml("Byline", xb.run_xml(fix(book.subtitle))))
     author = (book.author or book.author_legal or "").strip()
     if author and opts["byline"]:
-        out.append(dc.para_xml("Byline", dc.run_xml(fix(dc.fill(opts["byline"], {"author": author})))))
+        out.append(xb.para_xml("Byline", xb.run_xml(fix(xb.fill(opts["byline"], {"author": author})))))
     return out
 
 
@@ -146,29 +147,29 @@ def _body(content: dc.Content, opts: Mapping, page: tuple[float, float]) -> str:
     same = fix or (lambda s: s)
     italic = dc.ITALICS[opts["italics"]]
     out: list[str] = _title_page(book, opts, same) if opts["title_page"] else []
-    scene_break = dc.para_xml("SceneBreak", dc.run_xml(opts["scene_break"]))
+    scene_break = xb.para_xml("SceneBreak", xb.run_xml(opts["scene_break"]))
     flow = dict(scene_break=scene_break, italic=italic, fix=fix)
     opening = f'<w:pageBreakBefore/><w:spacing w:before="{round(_drop(opts, page) * dc.TWIPS_PER_PT)}"/>'
     if opts["matter"]:
         for section in content.front:
-            dc.matter_xml(section, out, opening=opening, **flow)
+            xb.matter_xml(section, out, opening=opening, **flow)
     current_part = None
     for part, chapter in content.chapters:
         if part != current_part:
             current_part = part
             if part:
-                out.append(dc.para_xml("Part", dc.run_xml(same(part))))
-        heading = dc.chapter_heading(opts["chapter_heading"], chapter)
-        out.append(dc.para_xml("Heading1", dc.lines_xml([same(line) for line in heading])))
+                out.append(xb.para_xml("Part", xb.run_xml(same(part))))
+        heading = xb.chapter_heading(opts["chapter_heading"], chapter)
+        out.append(xb.para_xml("Heading1", xb.lines_xml([same(line) for line in heading])))
         for i, scene in enumerate(chapter.scenes):
             if i and scene.paragraphs:
                 out.append(scene_break)
-            dc.flow_xml(scene.paragraphs, out, **flow)
+            xb.flow_xml(scene.paragraphs, out, **flow)
     if opts["end"]:
-        out.append(dc.para_xml("End", dc.run_xml(opts["end"])))
+        out.append(xb.para_xml("End", xb.run_xml(opts["end"])))
     if opts["matter"]:
         for section in content.back:
-            dc.matter_xml(section, out, opening=opening, **flow)
+            xb.matter_xml(section, out, opening=opening, **flow)
     return "".join(out)
 
 
@@ -192,7 +193,7 @@ def _render(content: dc.Content, options: Mapping | None = None) -> bytes:
     for p in list(hdr):
         hdr.remove(p)
     hdr.append(parse_xml(f'<w:p xmlns:w="{dc.W_NS}"><w:pPr><w:pStyle w:val="Header"/></w:pPr>'
-                         f'{dc.run_xml(before)}{dc.page_field_xml()}{dc.run_xml(after)}</w:p>'))
+                         f'{xb.run_xml(before)}{xb.page_field_xml()}{xb.run_xml(after)}</w:p>'))
     dc.set_core_properties(document, book, "Manuscript", content.modified)
     return dc.package(document, _body(content, opts, page), content.modified)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
+from novelforge.export import docx_body as xb
 from novelforge.export import docx_common as dc
 from novelforge.export.book import Book
 from novelforge.export.job import settings_block
@@ -68,37 +69,37 @@ def _body(content: dc.Content, opts: Mapping) -> str:
     book = content.book
     out: list[str] = []
     if opts["title_page"]:
-        out.append(dc.para_xml("Title", dc.run_xml(book.title or "")))
+        out.append(xb.para_xml("Title", xb.run_xml(book.title or "")))
         if book.subtitle:
-            out.append(dc.para_xml("Subtitle", dc.run_xml(book.subtitle)))
+            out.append(xb.para_xml("Subtitle", xb.run_xml(book.subtitle)))
         if book.author:
-            out.append(dc.para_xml("Author", dc.run_xml(book.author)))
-    ornament = dc.para_xml("SceneBreak", dc.run_xml(opts["ornament"]))
+            out.append(xb.para_xml("Author", xb.run_xml(book.author)))
+    ornament = xb.para_xml("SceneBreak", xb.run_xml(opts["ornament"]))
     flow = dict(scene_break=ornament, body="BodyText", first="FirstParagraph")
     opening = f'<w:pageBreakBefore/><w:spacing w:before="{round(_sink(opts) * dc.TWIPS_PER_PT)}"/>'
     new_page = "" if opts["chapter_page_break"] else "<w:pageBreakBefore/>"
     for section in content.front:
-        dc.matter_xml(section, out, opening=opening, **flow)
+        xb.matter_xml(section, out, opening=opening, **flow)
     current_part = None
     first = bool(out)             # something before the first chapter: it starts a new page
     for part, chapter in content.chapters:
         if part != current_part:
             current_part = part
             if part:
-                out.append(dc.para_xml("Part", dc.run_xml(part)))
+                out.append(xb.para_xml("Part", xb.run_xml(part)))
                 first = False
-        heading = dc.lines_xml(dc.chapter_heading(opts["chapter_heading"], chapter))
-        out.append(dc.para_xml("Heading1", heading, new_page if first else ""))
+        heading = xb.lines_xml(xb.chapter_heading(opts["chapter_heading"], chapter))
+        out.append(xb.para_xml("Heading1", heading, new_page if first else ""))
         first = False
         fresh = True                       # no indent after a heading or a scene break
         for i, scene in enumerate(chapter.scenes):
             if i and scene.paragraphs:
                 out.append(ornament)
                 fresh = True
-            fresh = dc.flow_xml(scene.paragraphs, out, fresh=fresh, **flow)
+            fresh = xb.flow_xml(scene.paragraphs, out, fresh=fresh, **flow)
     for section in content.back:
-        dc.matter_xml(section, out, opening=opening, **flow)
-    return "".join(out) or dc.para_xml("BodyText", "")
+        xb.matter_xml(section, out, opening=opening, **flow)
+    return "".join(out) or xb.para_xml("BodyText", "")
 
 
 def _render(content: dc.Content, options: Mapping | None = None) -> bytes:
@@ -129,7 +130,7 @@ def _render(content: dc.Content, options: Mapping | None = None) -> bytes:
         for p in list(ftr):
             ftr.remove(p)
         ftr.append(parse_xml(f'<w:p xmlns:w="{dc.W_NS}"><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
-                             f'{dc.page_field_xml(placeholder="1")}</w:p>'))
+                             f'{xb.page_field_xml(placeholder="1")}</w:p>'))
     dc.set_core_properties(document, book, "Reading copy", content.modified)
     return dc.package(document, _body(content, opts), content.modified)
 

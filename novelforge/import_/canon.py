@@ -26,7 +26,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from novelforge.import_.structure import Book
+from novelforge.import_.book import Book
 from novelforge.text import lexicon
 from novelforge.text.grammar import sentence_initial
 from novelforge.text.inline import without_markup
@@ -98,7 +98,7 @@ class CanonSuggestion:
 
 
 def _q(text: str) -> str:
-    from novelforge.import_.write import yaml_str
+    from novelforge.import_.render import yaml_str
 
     return yaml_str(text)
 

@@ -20,15 +20,16 @@ the structure:
 * **Scene breaks** (``#``, ``***``, ``* * *``, ornaments) split a chapter into scenes.
 
 Nothing is dropped: text before the first heading is *front matter* (kept in the
-project, see :mod:`.write`), or the first chapter when it is long prose; text between a
+project, see :mod:`.render`), or the first chapter when it is long prose; text between a
 part heading and its first chapter is a scene of its own at the start of that chapter.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from novelforge.import_.book import Block, Book, Chapter, Scene
 from novelforge.import_.headings import (
     BARE_ARABIC,
     BARE_ROMAN,
@@ -46,67 +47,6 @@ from novelforge.import_.headings import (
     md_escape,
     trim_title,
 )
-
-# ----------------------------------------------------------------------------- blocks
-
-
-@dataclass(slots=True)
-class Block:
-    """One unit of the source: a paragraph (Markdown), a scene break or a heading."""
-
-    kind: str                              # "para" | "break" | "heading"
-    text: str = ""                         # Markdown of a paragraph; the text of a heading
-    lines: tuple[str, ...] = ()            # plain source lines of a paragraph (heading patterns)
-    level: int = 0                         # explicit heading level: 0 = the book's title, 1 = top
-    starts_page: bool = False              # Word: the paragraph starts a new page
-
-
-@dataclass
-class Scene:
-    paragraphs: list[str]
-    title: str | None = None
-
-
-@dataclass
-class Chapter:
-    title: str
-    part: str | None = None
-    scenes: list[Scene] = field(default_factory=list)
-    slug_hint: str | None = None           # the heading's own title, for the folder name
-    implicit: bool = False                 # no heading in the source: titled after the book
-
-    @property
-    def words(self) -> int:
-        return sum(len(p.split()) for s in self.scenes for p in s.paragraphs)
-
-
-@dataclass
-class Book:
-    """What an importer found; :mod:`.write` turns it into a project."""
-
-    title: str | None = None
-    author: str | None = None
-    language: str | None = None
-    chapters: list[Chapter] = field(default_factory=list)
-    front_matter: list[str] = field(default_factory=list)   # Markdown paragraphs before chapter 1
-    notes: list[str] = field(default_factory=list)          # what the user should know
-
-    @property
-    def parts(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for c in self.chapters:
-            if c.part:
-                seen.setdefault(c.part, None)
-        return list(seen)
-
-    @property
-    def scenes(self) -> list[Scene]:
-        return [s for c in self.chapters for s in c.scenes]
-
-    @property
-    def words(self) -> int:
-        return sum(c.words for c in self.chapters)
-
 
 # ----------------------------------------------------------------------------- structure
 OPENING_WORDS = 400      # front matter with this much prose is the book's first chapter

@@ -6,8 +6,8 @@ programs to run: ``core.fsmonitor``, clean/smudge ``filter.*`` drivers, ``diff.e
 never lets git run any of them:
 
 * it never asks git about the working tree (no ``status``, ``diff`` or ``add``: those are
-  what consult ``core.fsmonitor`` and the filters). Which files changed is worked out here,
-  by hashing the files on disk the way git hashes blobs;
+  what consult ``core.fsmonitor`` and the filters). Which files changed is worked out in
+  :mod:`.worktree`, by hashing the files on disk the way git hashes blobs;
 * it reads history only with plumbing that runs no configured program: GitPython's own
   ref parser, ``cat-file --batch`` (no ``--filters``, no ``--textconv``), ``rev-list``
   and ``merge-base``;
@@ -25,14 +25,13 @@ repository whose configuration would create a marker file.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator
 
 from novelforge.errors import NovelForgeError
-from novelforge.project.layout import STATE_DIR
+from novelforge.vcs.worktree import SKIPPED_DIRS, changed_on_disk, diff_listings, safe_tree_path, working_files
 
 # settings that make git run a program, pinned off for every git process we start
 HARDENED_CONFIG = (
@@ -49,8 +48,6 @@ HARDENED_CONFIG = (
 )
 _DROPPED_ENV = ("GIT_EXTERNAL_DIFF", "GIT_PAGER", "PAGER", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_SSH",
                 "GIT_SSH_COMMAND", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_PROXY_COMMAND")
-# folders of a project that never hold project files
-SKIPPED_DIRS = {".git", STATE_DIR}
 
 
 class GitError(NovelForgeError):
@@ -68,23 +65,6 @@ class CommitInfo:
     @property
     def short(self) -> str:
         return self.sha[:8]
-
-
-def blob_sha(data: bytes) -> str:
-    """The id git gives a file with these bytes (``git hash-object``)."""
-    h = hashlib.sha1(b"blob %d\0" % len(data))
-    h.update(data)
-    return h.hexdigest()
-
-
-def _safe_rel(path: str) -> bool:
-    """A path from a tree that can be written below a folder: no `..`, no absolute or
-    drive paths, no `.git`, no control characters."""
-    if not path or path.startswith("/") or "\\" in path or "\0" in path or ":" in path.split("/")[0]:
-        return False
-    parts = path.split("/")
-    return all(p not in ("", ".", "..") and p.lower() != ".git" and not any(ord(c) < 32 for c in p)
-               for p in parts)
 
 
 class GitRepo:
@@ -228,7 +208,7 @@ class GitRepo:
             if len(parts) != 4 or parts[0] not in ("100644", "100755") or parts[1] != "blob":
                 continue   # trees, submodules and symbolic links
             rel = path[cut:]
-            if not _safe_rel(rel) or rel.split("/")[0] in SKIPPED_DIRS:
+            if not safe_tree_path(rel) or rel.split("/")[0] in SKIPPED_DIRS:
                 continue
             files[rel] = (parts[2], int(parts[3]))
         memo[commit] = files
@@ -272,7 +252,7 @@ class GitRepo:
             if parts[2] != "0":
                 conflicted.append(rel)
                 continue
-            if _safe_rel(rel) and rel.split("/")[0] not in SKIPPED_DIRS:
+            if safe_tree_path(rel) and rel.split("/")[0] not in SKIPPED_DIRS:
                 files[rel] = parts[1]
         if conflicted:
             raise GitError(f"`{conflicted[0]}` has unresolved merge conflicts in the staging area",
@@ -313,49 +293,14 @@ class GitRepo:
     # ------------------------------------------------------------------ working tree
     def working_files(self) -> dict[str, Path]:
         """Project-relative path → absolute path of every file under the project on disk
-        (``.git`` and ``.novelforge`` left out; links not followed)."""
-        out: dict[str, Path] = {}
-        root = self.project_root
-        for folder, dirs, files in os.walk(root):
-            here = Path(folder)
-            rel_dir = here.relative_to(root).as_posix()
-            if rel_dir == ".":
-                dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
-            dirs[:] = [d for d in dirs if not os.path.islink(here / d)]
-            for name in files:
-                path = here / name
-                if os.path.islink(path):
-                    continue
-                rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-                out[rel] = path
-        return out
+        (:func:`~novelforge.vcs.worktree.working_files`)."""
+        return working_files(self.project_root)
 
     def changed_files(self, base: str) -> dict[str, str]:
         """Project files that differ between commit ``base`` and the files on disk:
         path → ``added``, ``modified`` or ``deleted``. Worked out by hashing the files the
         way git does, so git never looks at the working tree (no fsmonitor, no filters)."""
-        old = self._listing(self.resolve(base))
-        now = self.working_files()
-        out: dict[str, str] = {}
-        for rel, path in now.items():
-            entry = old.get(rel)
-            if entry is None:
-                out[rel] = "added"
-                continue
-            sha, size = entry
-            try:
-                if os.path.getsize(path) != size:
-                    out[rel] = "modified"
-                    continue
-                with open(path, "rb") as fh:
-                    if blob_sha(fh.read()) != sha:
-                        out[rel] = "modified"
-            except OSError:
-                out[rel] = "modified"
-        for rel in old:
-            if rel not in now:
-                out[rel] = "deleted"
-        return out
+        return changed_on_disk(self._listing(self.resolve(base)), self.working_files())
 
     def changed_in_index(self) -> tuple[dict[str, str], dict[str, str]]:
         """(the staged files, the project files the index changes against HEAD)."""
@@ -384,26 +329,3 @@ class GitRepo:
                 continue
             sha, name, email, date, summary = (line.split("\0") + [""] * 5)[:5]
             yield CommitInfo(sha, name, email, date, summary)
-
-
-def diff_listings(old: dict[str, str], new: dict[str, str]) -> dict[str, str]:
-    """path → added | modified | deleted between two listings (path → blob id)."""
-    out = {rel: "added" for rel in new if rel not in old}
-    out.update({rel: "modified" for rel in new if rel in old and old[rel] != new[rel]})
-    out.update({rel: "deleted" for rel in old if rel not in new})
-    return out
-
-
-def split_range(spec: str | None) -> tuple[str | None, str | None, bool]:
-    """``A..B`` → (A, B, False); ``A...B`` → (A, B, True: from their merge base);
-    ``A`` → (A, None, False): A against the working tree; None → (None, None, False).
-    Names may contain dots (``v1.0..v1.1``): git forbids ``..`` inside a ref name, so the
-    first ``...`` (else ``..``) is the separator."""
-    if spec is None or not spec.strip():
-        return None, None, False
-    text = spec.strip()
-    for sep, three in (("...", True), ("..", False)):
-        if sep in text:
-            a, b = text.split(sep, 1)
-            return (a or "HEAD"), (b or "HEAD"), three
-    return text, None, False
