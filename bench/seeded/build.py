@@ -75,8 +75,9 @@ def dump_yaml(data) -> str:
     return buf.getvalue()
 
 
-def load_spec(novel: str) -> dict:
-    path = HERE / f"{novel}.yaml"
+def load_spec(novel: str, folder: Path | None = None) -> dict:
+    """``bench/seeded/<novel>.yaml``, or the held-out one in ``folder``."""
+    path = (folder or HERE) / f"{novel}.yaml"
     if not path.is_file():
         raise SystemExit(f"no seeded spec for {novel}: {path}")
     return read_yaml(path) or {}

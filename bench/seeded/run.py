@@ -38,6 +38,8 @@ from bench.seeded.score import (  # noqa: E402
 )
 
 RESULTS = REPO / "bench" / "SEEDED_RESULTS.md"
+HELDOUT = REPO / "bench" / "seeded" / "heldout"
+HELDOUT_RESULTS = REPO / "bench" / "SEEDED_HELDOUT_RESULTS.md"
 
 
 def run_novel(novel: str, workdir: Path, seed: int = DEFAULT_SEED, spec: dict | None = None,
@@ -196,8 +198,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, help="keep the projects here (default: a temporary folder)")
     ap.add_argument("--no-write", action="store_true", help=f"print only; do not write {RESULTS.relative_to(REPO)}")
     ap.add_argument("--json", type=Path, help="also write every injection and finding as JSON")
+    ap.add_argument("--heldout", action="store_true",
+                    help=f"the held-out specs of {HELDOUT.relative_to(REPO)} (written before the code was tuned; "
+                         f"writes {HELDOUT_RESULTS.relative_to(REPO)})")
     args = ap.parse_args(argv)
-    novels = args.novel or NOVELS
+    folder = HELDOUT if args.heldout else None
+    results = HELDOUT_RESULTS if args.heldout else RESULTS
+    novels = args.novel or (sorted(p.stem for p in HELDOUT.glob("*.yaml")) if args.heldout else NOVELS)
     missing = [n for n in novels if not corpus_available(n)]
     if missing:
         print(f"corpus novels missing: {', '.join(missing)}", file=sys.stderr)
@@ -207,10 +214,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="nf-seeded-") as tmp:
         work = args.workdir or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        scores = [run_novel(n, work, args.seed, codes=codes) for n in novels]
+        scores = [run_novel(n, work, args.seed, spec=load_spec(n, folder), codes=codes) for n in novels]
     text = render(scores, args.seed, codes)
+    if args.heldout:
+        text = text.replace("# Seeded-error benchmark: results", "# Seeded-error benchmark: held-out results", 1)
     if not args.no_write:
-        RESULTS.write_text(text, encoding="utf-8")
+        results.write_text(text, encoding="utf-8")
     if args.json:
         args.json.write_text(json.dumps(to_json(scores, codes), indent=1, ensure_ascii=False), encoding="utf-8")
     print(text, end="")

@@ -39,6 +39,7 @@ class Family:
 FAMILIES: list[Family] = [
     Family("eye-colour", "changed eye colour", ("NF402",)),
     Family("hair-colour", "changed hair colour", ("NF402",)),
+    Family("height", "changed height (tall → short)", ("NF402",)),
     Family("dead-character", "a dead character speaks or acts", ("NF401",)),
     Family("forbidden-term", "a forbidden term (anachronism)", ("NF301",)),
     Family("misspelled-name", "a misspelled canon name", ("NF205",)),
