@@ -78,6 +78,37 @@ clocks:
                                                   (17, "`clockwork` is forbidden: No clocks in the Ember world")]
 
 
+def test_forbid_finds_the_regular_forms_of_a_term_unless_exact(tmp_path):
+    root = project(tmp_path / "n", """
+no-motors:
+  type: forbid
+  terms: [motor, telephone, copy, motor-car]
+just-the-word:
+  type: forbid
+  terms: [pike]
+  exact: true
+""", {"01-a/01-x.md": ("aria", "Aria motored home and telephoned Bram. He copied the plates of two motor-cars.\n\n"
+                                "The motorists waved. Bram sold pikes and one pike.\n")})
+    msgs = [(line, m) for _f, line, _c, m in found(root, "NF301")]
+    assert msgs == [(7, "`motored` is forbidden (a form of `motor`) (contract `world.no-motors`)"),
+                    (7, "`telephoned` is forbidden (a form of `telephone`) (contract `world.no-motors`)"),
+                    (7, "`copied` is forbidden (a form of `copy`) (contract `world.no-motors`)"),
+                    (7, "`motor-cars` is forbidden (a form of `motor-car`) (contract `world.no-motors`)"),
+                    (9, "`pike` is forbidden (contract `world.just-the-word`)")]  # not motorists, not pikes
+
+
+def test_inflections_are_regular_forms_only():
+    from novelforge.text.lexicon import inflections
+
+    assert inflections("motor") == ("motor", "motors", "motored", "motoring")
+    assert inflections("telephone") == ("telephone", "telephones", "telephoned", "telephoning")
+    assert inflections("copy") == ("copy", "copies", "copied", "copying")
+    assert inflections("wireless") == ("wireless", "wirelesses", "wirelessed", "wirelessing")
+    assert "stopped" in inflections("stop") and "telegraphed" in inflections("telegraph")
+    assert inflections("OK") == ("OK",) and inflections("Mr.") == ("Mr.",)
+    assert inflections("steam engine")[1] == "steam engines"
+
+
 def test_prefer_matches_across_a_line_break(tmp_path):
     root = project(tmp_path / "n", 'titles:\n  type: prefer\n  replace: {"Lord Bram": "Sir Bram"}\n',
                    {"01-a/01-x.md": ("aria", "Aria bowed to Lord\nBram and to lord bram.\n")})

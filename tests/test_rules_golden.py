@@ -86,7 +86,7 @@ EXPECT: dict[str, dict[str, list]] = {
                         "manuscript/01-ashes/04-the-night.md", "manuscript/02-fall/03-the-return.md",
                         "manuscript/02-fall/04-after.md"]},
     "NF301": {"fires": [("manuscript/01-ashes/01-the-walls.md", 9, 34), ("manuscript/01-ashes/01-the-walls.md", 11, 24),
-                        ("manuscript/01-ashes/01-the-walls.md", 13, 5)],
+                        ("manuscript/01-ashes/01-the-walls.md", 13, 5), ("manuscript/01-ashes/01-the-walls.md", 15, 5)],
               "clean": ["manuscript/01-ashes/02-the-gate.md"]},
     "NF302": {"fires": [("manuscript/01-ashes/01-the-hall.md", 9, 1), ("manuscript/01-ashes/01-the-hall.md", 11, 2)],
               "clean": ["manuscript/01-ashes/02-the-yard.md"]},

@@ -69,6 +69,8 @@ class Forbid(_Contract):
     terms: list[Text] = Field(default_factory=list, description="Words or phrases (whole words, any case).")
     patterns: list[Text] = Field(default_factory=list, description="Regular expressions.")
     ignore_case: bool = True
+    exact: bool = Field(False, description="Match the terms only as written: without it, a term's regular "
+                                           "forms are forbidden too (`motor` also forbids `motors`, `motored`).")
 
     _lists = field_validator("terms", "patterns", "pov", "speakers", "chapters", mode="before")(_as_list)
 

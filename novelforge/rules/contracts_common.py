@@ -4,11 +4,13 @@ applies to, and turning matches into findings."""
 from __future__ import annotations
 
 import re
+from os.path import commonprefix
 from typing import Iterator
 
 from novelforge.diagnostics import Severity
 from novelforge.project.models import Scene
 from novelforge.text.index import TextIndex
+from novelforge.text.lexicon import inflections
 
 # A pattern an author writes can take exponential time on some text (`(a|aa)+$`): each
 # search of one scene is stopped after this many seconds, and the contract is reported.
@@ -163,14 +165,39 @@ def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
     return tuple(sorted({x.lower() for x in found}))
 
 
-def terms_regex(terms: list[str], ignore_case: bool) -> Finder:
-    """Whole-word, longest-first alternation of literal terms; spaces match any whitespace."""
+def terms_regex(terms: list[str], ignore_case: bool, inflect: bool = False) -> Finder:
+    """Whole-word, longest-first alternation of literal terms; spaces match any whitespace.
+    With ``inflect``, each term's regular forms match too (`motor` finds `motored`; see
+    :func:`novelforge.text.lexicon.inflections`)."""
     terms = [t for t in terms if t and t.strip()]
-    parts = [re.escape(t).replace(r"\ ", r"\s+") for t in sorted(set(terms), key=len, reverse=True)]
+    if inflect:
+        forms = {f for t in terms for f in inflections(t)}
+    else:
+        forms = set(terms)
+    parts = [re.escape(t).replace(r"\ ", r"\s+") for t in sorted(forms, key=len, reverse=True)]
     regex = re.compile(WORD_EDGE_BEFORE + "(?:" + "|".join(parts) + ")" + WORD_EDGE_AFTER,
                        re.IGNORECASE if ignore_case else 0)
-    needles = tuple(sorted({t.split()[0].lower() for t in terms}))
+    needles = tuple(sorted({_stem_needle(t, inflect) for t in terms}))
     return Finder(regex, needles or None, anchored=True)
+
+
+def _stem_needle(term: str, inflect: bool) -> str:
+    """What every match of a term starts with, lower-cased: its first word, or with
+    inflections of a one-word term the letters all its forms share (`telephon`)."""
+    first = term.split()[0].lower()
+    if inflect and " " not in term:
+        return commonprefix([f.lower() for f in inflections(term)]) or first
+    return first
+
+
+def term_of(terms: list[str], found: str, ignore_case: bool) -> str | None:
+    """The term a match is a form of, when it is not the term as written (`motored` →
+    `motor`); None for a match of the term itself."""
+    norm = (lambda s: " ".join(s.split()).lower()) if ignore_case else (lambda s: " ".join(s.split()))
+    text = norm(found)
+    if any(norm(t) == text for t in terms):
+        return None
+    return next((t for t in terms if any(norm(f) == text for f in inflections(t))), None)
 
 
 def compiled(ctx, cid: str, pattern: str, ignore_case: bool, field: tuple = ("pattern",)) -> Finder:

@@ -5,6 +5,7 @@ from novelforge.rules.contracts_common import (
     contracts_of,
     matches,
     scene_in_scope,
+    term_of,
     terms_regex,
 )
 from novelforge.rules.registry import rule
@@ -16,7 +17,11 @@ def check(scene, index, ctx):
 
     ## What it does
     For every `forbid` contract, finds its `terms` (whole words or phrases, any case by
-    default) and `patterns` (regular expressions) in the prose of the scenes, scope
+    default) with their regular English forms — a contract forbidding `motor` also
+    finds `motors`, `motored` and `motoring`, one forbidding `telephone` finds
+    `telephoned` (Vale's substitution rules do the same); `exact: true` matches the terms
+    only as written. Irregular forms (`drove` for `drive`) are not derived: list them. It
+    also finds the contract's `patterns` (regular expressions) in the prose of the scenes, scope
     (`all`, `narration`, `dialogue`), speakers, POV characters, scene range and chapters
     the contract names. The finding's severity is the contract's `severity`.
 
@@ -48,7 +53,8 @@ def check(scene, index, ctx):
             continue
         regexes = []
         if c.terms:
-            regexes.append(ctx.memo(("terms", cid), lambda c=c: terms_regex(c.terms, c.ignore_case)))
+            regexes.append(ctx.memo(("terms", cid),
+                                    lambda c=c: terms_regex(c.terms, c.ignore_case, inflect=not c.exact)))
         regexes += [compiled(ctx, cid, p, c.ignore_case, ("patterns", i)) for i, p in enumerate(c.patterns)]
         for rx in regexes:
             try:
@@ -59,6 +65,8 @@ def check(scene, index, ctx):
                 if stop is not None:
                     yield stop
             for m in found:
-                d = ctx.at(scene, m.start(), m.end(), f"`{m.group(0)}` is forbidden{because(c, cid)}",
+                base = term_of(c.terms, m.group(0), c.ignore_case) if rx is regexes[0] and c.terms else None
+                form = f" (a form of `{base}`)" if base else ""
+                d = ctx.at(scene, m.start(), m.end(), f"`{m.group(0)}` is forbidden{form}{because(c, cid)}",
                            contract=cid, help=c.help or "rewrite the passage without it")
                 yield d.with_severity(c.severity)

@@ -196,3 +196,38 @@ you'll he's she's it's that's there's what's let's am mr mrs miss sir madam lady
 woman women come comes coming goes says tell tells going made another whole while year years moment
 way life world house room hand hands head heart again myself anything nothing people father mother
 """)
+
+
+# ----------------------------------------------------------------------------- inflections
+_VOWELS = "aeiou"
+_SIBILANT_ENDINGS = ("s", "x", "z", "ch", "sh")
+
+
+def inflections(term: str) -> tuple[str, ...]:
+    """The regular English forms of a term's last word (`motor` → `motors`, `motored`,
+    `motoring`; `telephone` → `telephoned`, `telephoning`; `copy` → `copies`, `copied`;
+    `stop` → `stopped`), the term itself first. A word that is not plain lower-case
+    letters (`OK`, `B-52`, `Mr.`) or shorter than three letters keeps its one form, as do
+    irregular verbs (`drive` gives `drives`, `driving`, never `drove`)."""
+    head, sep, last = term.rpartition(" ") if " " in term else term.rpartition("-")
+    prefix = head + sep
+    if len(last) < 3 or not last.isalpha() or not last.islower():
+        return (term,)
+    forms: list[str] = []
+    if last.endswith(_SIBILANT_ENDINGS):
+        forms.append(last + "es")
+    elif last.endswith("y") and last[-2] not in _VOWELS:
+        forms.append(last[:-1] + "ies")
+    else:
+        forms.append(last + "s")
+    if last.endswith("e"):
+        forms += [last + "d", last[:-1] + "ing"]
+    elif last.endswith("y") and last[-2] not in _VOWELS:
+        forms += [last[:-1] + "ied", last + "ing"]
+    else:
+        forms += [last + "ed", last + "ing"]
+        # one short syllable ending consonant-vowel-consonant doubles it (stop → stopped)
+        if (len(last) <= 4 and last[-1] not in _VOWELS + "wxy" and last[-2] in _VOWELS
+                and last[-3] not in _VOWELS):
+            forms += [last + last[-1] + "ed", last + last[-1] + "ing"]
+    return (term, *dict.fromkeys(prefix + f for f in forms if f != last))
