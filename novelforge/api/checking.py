@@ -21,13 +21,23 @@ if TYPE_CHECKING:
     from novelforge.vcs.affected import ChangeSet
 
 
-def check(root: Path | str | None = None, *, paths: Sequence[Path | str] = (), base: str | None = None,
+def check(root: Path | str | Project | None = None, *, paths: Sequence[Path | str] = (), base: str | None = None,
           staged: bool = False, changed: bool = False, options: CheckOptions | None = None,
           use_cache: bool = True, warn: Warn | None = None,
-          on_changes: Callable[[ChangeSet, Project], None] | None = None) -> Report:
+          on_changes: Callable[[ChangeSet, Project], None] | None = None,
+          project: Project | None = None) -> Report:
     """Check the project around ``root`` (default: around the first of ``paths``, else the
     current folder) and return the :class:`~novelforge.rules.engine.Report`; its exit code
     is :meth:`Report.exit_code`.
+
+    ``project`` (or ``root`` itself) may instead be a
+    :class:`~novelforge.project.models.Project` already loaded: from a folder by
+    :func:`~novelforge.project.loader.load_project`, or from files in memory by
+    :func:`~novelforge.project.loader.load_files` (what the server and drafting check).
+    It is checked as it is, with the same findings as the folder it stands for; its
+    ``paths`` are project paths (``manuscript/01-ashes``). A project in memory uses no
+    analysis cache. ``base``, ``changed`` and ``staged`` compare the files on disk with
+    git, so they take a folder, not a project.
 
     ``paths`` (files or folders inside the project) limit the report to them.
     ``changed`` (implied by ``base``) checks the scenes changed since ``base`` (default:
@@ -53,6 +63,10 @@ def check(root: Path | str | None = None, *, paths: Sequence[Path | str] = (), b
 
     if staged and base is not None:
         raise OptionError("{staged} compares the staging area with HEAD; it cannot be combined with {base}")
+    if project is None and _is_project(root):
+        project, root = root, None
+    if project is not None:
+        return _check_loaded(project, root, paths, base, staged, changed, options, use_cache, warn)
     options = dataclasses.replace(options or CheckOptions(), use_cache=use_cache)
     root, options.paths = locate(paths, root)
     snapshot = ExitStack()            # the staged copy: lives as long as the report
@@ -79,6 +93,64 @@ def check(root: Path | str | None = None, *, paths: Sequence[Path | str] = (), b
         if staged:
             weakref.finalize(report, snapshot.pop_all().close)
     return report
+
+
+def _is_project(value) -> bool:
+    from novelforge.project.models import Project
+
+    return isinstance(value, Project)
+
+
+def _check_loaded(project: Project, root, paths, base, staged, changed, options, use_cache, warn) -> Report:
+    """:func:`check` of a project already loaded (from a folder, or in memory)."""
+    from novelforge.project.memory import MemoryFiles
+    from novelforge.rules.engine import check_project
+
+    if root is not None:
+        raise OptionError("give the project to check or its folder {root}, not both")
+    for name, given in (("base", base is not None), ("changed", changed), ("staged", staged)):
+        if given:
+            raise OptionError(f"{{{name}}} compares the files on disk with git; "
+                              "check the project's folder instead of a loaded project", option=name)
+    in_memory = isinstance(project.files, MemoryFiles)
+    options = dataclasses.replace(options or CheckOptions(), use_cache=use_cache and not in_memory)
+    options.paths = _project_paths(project, paths)
+    if not project.scenes and not any(in_manuscript(d.path) for d in project.diagnostics):
+        raise NothingToCheck(f"nothing to check: no scenes under `{MANUSCRIPT}/`",
+                             help="scenes are Markdown files in manuscript/<chapter>/")
+    if not options.use_cache:
+        return check_project(project, options, None)
+    with open_cache(project.root, True, warn) as cache:
+        return check_project(project, options, cache)
+
+
+def _project_paths(project: Project, paths: Sequence[Path | str]) -> list[str]:
+    """``paths`` as project paths: each a file the project holds or a folder above one
+    (:class:`~novelforge.errors.PathNotFound` otherwise, :class:`~novelforge.errors.UsageError`
+    for one outside the project); empty when one is the project itself."""
+    from pathlib import PurePosixPath
+
+    from novelforge.errors import PathNotFound, UsageError
+
+    known = set(project.sources) | {s.path for s in project.scenes} | {d.path for d in project.diagnostics}
+    folders = {"/".join(PurePosixPath(k).parts[:n]) for k in known for n in range(1, len(PurePosixPath(k).parts))}
+    rels: list[str] = []
+    for given in paths:
+        p = Path(given)
+        if p.is_absolute():
+            try:
+                p = p.relative_to(project.root)
+            except ValueError:
+                raise UsageError(f"`{given}` is not inside the project at `{project.root}`") from None
+        rel = p.as_posix().strip("/")
+        if rel in ("", "."):
+            return []
+        if rel.startswith("../") or rel == "..":
+            raise UsageError(f"`{given}` is not inside the project at `{project.root}`")
+        if rel not in known and rel not in folders:
+            raise PathNotFound(given)
+        rels.append(rel)
+    return rels
 
 
 @dataclass
