@@ -15,7 +15,7 @@ Results are rendered with the command's table in :mod:`novelforge.formats`.
 
 | function | returns | the command |
 |---|---|---|
-| :func:`check` | a ``Report`` (``report.changes``: the change set, or None), of a folder or of a loaded ``Project`` (``load_files``: in memory) | ``check`` |
+| :func:`check` | a ``Report`` of a folder or a loaded ``Project`` (``report.changes``: the change set) | ``check`` |
 | :func:`record_baseline` | where and how many findings were recorded | ``check --update-baseline`` |
 | :func:`promises` | the ledger report | ``promises`` |
 | :func:`suggest` | candidate setups or payoffs; accepts or rejects one | ``promises suggest`` |
