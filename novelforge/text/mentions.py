@@ -11,7 +11,7 @@ from bisect import bisect_right
 from novelforge.text.grammar import past_action, sentence_initial, strip_possessive
 from novelforge.text.lexicon import COMMON_OPENERS, NAME_PARTICLES, NOT_ACTING_AFTER, TITLES
 from novelforge.text.model import Capitalised, Mention, TextIndex
-from novelforge.text.names import NameTable
+from novelforge.text.names import NameTable, lead_in_start, lower_case_mentions
 
 # A run of capitalised words, allowing `Mr. Darcy`, `Duke of Wellington`, a single line wrap.
 # Name characters are letters, digits, apostrophes and hyphens; `_` is Markdown emphasis
@@ -36,6 +36,7 @@ _WORD_AFTER = re.compile(r"[ \t]+([a-z][a-z’'\-]*)(?:[ \t]+([a-z][a-z’'\-]*)
 def find_mentions(masked: str, body_start: int, names: NameTable, idx: TextIndex) -> None:
     """Fill ``idx.mentions`` and ``idx.capitalised`` (``idx.dialogue`` must be known)."""
     entries = names.entries
+    lead = names.lead_in
     first = names.first_tokens
     max_len = names.max_len
     dlg = idx.dialogue
@@ -74,9 +75,15 @@ def find_mentions(masked: str, body_start: int, names: NameTable, idx: TextIndex
                     ents = entries.get(key)
                     if ents is None and length == 1:
                         ents = entries.get((word,))
-                    if ents:
+                    head = lead.get(key) if lead else None
+                    if ents or head:
                         last = toks[i + length - 1]
                         start, end = base + ts, base + last[1] + len(strip_possessive(last[0]))
+                        if head and (found := lead_in_start(masked, start, head)):
+                            start, ents = found      # `old Mr. Darcy`: the longest name wins
+                            while caps and caps[-1].start >= start:
+                                caps.pop()
+                    if ents:
                         mentions.append(Mention(start, end, masked[start:end], ents, in_dlg(start)))
                         i += length
                         matched = True
@@ -87,6 +94,11 @@ def find_mentions(masked: str, body_start: int, names: NameTable, idx: TextIndex
                     caps.append(Capitalised(clean, start, start + len(clean), sentence_initial(masked, start),
                                             in_dlg(start)))
                 i += 1
+    for start, end, ents in lower_case_mentions(masked, body_start, names):   # `my wife`
+        if not any(m.start < end and start < m.end for m in mentions):
+            mentions.append(Mention(start, end, masked[start:end], ents, in_dlg(start)))
+    if names.lower:
+        mentions.sort(key=lambda m: m.start)
     mark_actions(masked, idx)
 
 
