@@ -18,7 +18,8 @@ What it writes (see /work/shared/FORMAT.md):
   speech verb), with name variants grouped as aliases (``Holmes``, ``Sherlock Holmes``,
   ``Mr. Holmes``).
 
-The files are written by ``novelforge import``'s own writer
+The paragraphs are read by ``novelforge import``'s own plain-text reader
+(:func:`novelforge.import_.text.paragraph_block`), the files are written by its own writer
 (:func:`novelforge.import_.render.render_project`: the same folders, file names, scene ids
 and front matter an imported manuscript gets), the word lists are NovelForge's
 (``novelforge/text/lexicon.py``), and so are slugs, sentence starts and scene-break lines.
@@ -167,19 +168,16 @@ def _blocks(lines: list[str]) -> list[list[str]]:
 
 
 def _paragraph(block: list[str]) -> str | None:
-    """One Markdown paragraph from a block of wrapped lines (None: not prose)."""
+    """One Markdown paragraph from a block of wrapped lines, as ``novelforge import`` reads
+    plain text (:func:`novelforge.import_.text.paragraph_block`: lines joined, verse kept,
+    Markdown line starts escaped); None for an illustration or footnote mark, which this
+    benchmark leaves out."""
+    from novelforge.import_.text import paragraph_block
+
     joined = " ".join(ln.strip() for ln in block)
     if re.fullmatch(r"\[(?:Illustration|Footnote)[^\]]*\]?", joined) or joined.startswith("[Illustration"):
         return None
-    indented = all(ln[:1] in (" ", "\t") for ln in block)
-    if indented and len(block) > 1:
-        text = "\n".join(ln.strip() for ln in block)      # verse, letters, addresses
-    else:
-        text = re.sub(r"[ \t]+", " ", joined).strip()
-    # Markdown: a leading # would be a heading, a leading 4-space indent a code block.
-    text = re.sub(r"(?m)^(#)", r"\\\1", text)
-    text = re.sub(r"(?m)^(-{3,}|\*{3,})\s*$", r"\\\1", text)
-    return text
+    return paragraph_block(block).text
 
 
 def split_chapters(text: str, spec: dict) -> list[Chapter]:
