@@ -4,8 +4,9 @@ a part of the loader (:class:`DocLoader` is mixed into it, beside
 ``rel``, ``diag``, ``diags``, ``sources``, ``cache``, ``fingerprints``, ``yaml_prints``,
 ``setting_problems`` and the counts of value findings.
 
-A YAML document is read from the parse a run left in the cache, else by the guarded
-parser (:func:`~novelforge.project.yamlio.parse_yaml`).
+A YAML document is read by the quickest reader that is certain of it: a flat ``key:
+value`` one line by line (:mod:`novelforge.project.yamlflat`), else the parse a run left
+in the cache, else the guarded parser (:func:`~novelforge.project.yamlio.parse_yaml`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from novelforge.diagnostics import Severity
 from novelforge.project import problems as P
 from novelforge.project.layout import CONFIG_FILE
 from novelforge.project.validation import _clean_loc, _explain, _fields_at, _kind_name, drop_all
+from novelforge.project.yamlflat import read_flat
 from novelforge.project.yamlio import YamlDoc, YamlSyntaxError, parse_yaml
 from novelforge.wording import agree
 
@@ -60,6 +62,9 @@ class DocLoader:
         digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
         self.fingerprints.append((rel, digest))
         self.yaml_prints.append((rel, digest))
+        flat = read_flat(text)        # most documents: `key: value` lines, read as the parser would
+        if flat is not None:
+            return YamlDoc(rel, text, flat, line_offset)
         if self.cache is not None:
             # a parse that succeeded before is reused; positions stay lazy (YamlDoc)
             from novelforge.analysis import keys
