@@ -46,7 +46,8 @@ def _root(
     """Lint, track and build a novel kept as plain text in git.
 
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration
-    error (or nothing to check), 3 internal error.
+    error (or nothing to check), 3 internal error, 4 an LLM command stopped at the
+    monthly budget or --max-cost (docs/exit-codes.md).
     """
     if color not in ("auto", "always", "never"):
         raise NovelForgeError(f"`--color {color}` must be auto, always or never")
