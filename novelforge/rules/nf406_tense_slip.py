@@ -5,7 +5,9 @@ from novelforge.text.grammar import opens_clause, verb_tense
 from novelforge.text.lexicon import TENSE_SUBJECTS
 
 # a subject pronoun and the word after it (an `-ly` adverb may come between)
-_PRONOUN = re.compile(r"(?i)\b(" + "|".join(TENSE_SUBJECTS) + r")\b")
+# (led by a look at the first letters, so most positions cost one character test)
+_PRONOUN = re.compile(r"(?i)(?=[" + "".join(sorted({w[0] for w in TENSE_SUBJECTS})) + r"])\b("
+                      + "|".join(TENSE_SUBJECTS) + r")\b")
 _NEXT_WORD = re.compile(r"\s+(?:[a-z]+ly\s+)?([A-Za-z]+)\b")
 _AFTER_NAME = re.compile(r"[ \t]+(?:[a-z]+ly[ \t]+)?([a-z]+)\b")
 

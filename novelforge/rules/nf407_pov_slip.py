@@ -1,4 +1,6 @@
 import re
+from bisect import bisect_right
+from math import inf
 
 from novelforge.rules.registry import rule, world_feature
 from novelforge.text.grammar import verb_tense
@@ -6,7 +8,8 @@ from novelforge.text.lexicon import CLAUSE_CONJUNCTIONS
 
 # the narrating `I` of a story told in the past: `I turned`, `I slowly saw` (letters, poems
 # and notes quoted in narration speak in the present: `I cannot live`, `I write to you`)
-_FIRST = re.compile(r"(?<![\w’'])(I)\s+(?:[a-z]+ly\s+)?([a-z]+)\b")
+# (the `I` is matched before the look back at the character before it: one literal to find)
+_FIRST = re.compile(r"(I)(?<![\w’']I)\s+(?:[a-z]+ly\s+)?([a-z]+)\b")
 
 
 @rule("NF407", "pov-slip", "warning", "scene", reads=("prose", "front-matter", "book"))
@@ -45,17 +48,7 @@ def check(scene, index, ctx):
         book_first = index.first_person or ctx.memo("first-person-book", lambda: _first_person_book(ctx))
         mode = "first" if book_first else "third"
     if mode == "third":
-        for start, end in index.sentences:
-            for m in _FIRST.finditer(masked, start, end):
-                if index.in_dialogue(m.start()) or index.in_italics(masked, m.start()):
-                    continue
-                if _roman_numeral(masked, m.start()) or verb_tense("I", m.group(2)) != "past":
-                    continue
-                shown = " ".join(m.group(0).split())
-                yield ctx.at(scene, m.start(), m.end(),
-                             f"`{shown}` in the narration of a third-person scene",
-                             help="use the third person, italicise a direct thought, or set `pov_mode: first`")
-                break  # one finding per sentence
+        yield from _narrating_i(scene, index, ctx, masked)
     elif mode == "first" and scene.meta.pov:
         for m in index.mentions:
             if m.in_dialogue or not m.acts or (("characters", scene.meta.pov) not in m.entities):
@@ -64,6 +57,32 @@ def check(scene, index, ctx):
                          f"the narrator `{m.text}` acts under their own name in a first-person scene",
                          entity=scene.meta.pov, help="use `I`, or set `pov_mode: third`")
             break
+
+
+def _narrating_i(scene, index, ctx, masked: str):
+    """The first narrating `I` of each sentence (one finding per sentence). One scan of the
+    scene, each match placed in its sentence; a match that runs past its sentence's end
+    (`I` ending a sentence without a stop) is matched again within the sentence, so this
+    finds what matching each sentence alone finds."""
+    sentences = index.sentences
+    done = -1
+    for m in _FIRST.finditer(masked, scene.body_start):
+        at = m.start()
+        i = bisect_right(sentences, (at, inf)) - 1
+        if i < 0 or i == done or at >= sentences[i][1]:
+            continue
+        if m.end() > sentences[i][1]:
+            m = _FIRST.match(masked, at, sentences[i][1])
+            if m is None:
+                continue
+        if index.in_dialogue(at) or index.in_italics(masked, at):
+            continue
+        if _roman_numeral(masked, at) or verb_tense("I", m.group(2)) != "past":
+            continue
+        shown = " ".join(m.group(0).split())
+        yield ctx.at(scene, at, m.end(), f"`{shown}` in the narration of a third-person scene",
+                     help="use the third person, italicise a direct thought, or set `pov_mode: first`")
+        done = i
 
 
 @world_feature
