@@ -251,7 +251,10 @@ def load_project(root: Path | str, cache: Any = None) -> Project:
     root = Path(root).absolute()
     if not _is_config(root / CONFIG_FILE):
         raise ProjectNotFound(f"no {CONFIG_FILE} in {root}", help="run `novelforge init` to start a project")
-    return _load(ProjectFiles(root), cache)
+    from novelforge.analysis.gcpause import paused_gc
+
+    with paused_gc():
+        return _load(ProjectFiles(root), cache)
 
 
 def load_files(files: Mapping[str, str | bytes], root: Path | str | None = None) -> Project:

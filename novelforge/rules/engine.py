@@ -172,8 +172,11 @@ def check_project(project: Project, options: CheckOptions | None = None,
     own_cache = cache is None and options.use_cache
     if own_cache:
         cache = ProjectCache(project.root)
+    from novelforge.analysis.gcpause import paused_gc
+
     try:
-        return _check(project, options, cache if options.use_cache else None)
+        with paused_gc():
+            return _check(project, options, cache if options.use_cache else None)
     finally:
         if own_cache and cache is not None:
             cache.close()
