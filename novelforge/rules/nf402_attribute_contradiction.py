@@ -1,8 +1,19 @@
 import re
-from collections import Counter
+from bisect import bisect_left
 
 from novelforge.rules.registry import rule, world_feature
-from novelforge.text.attributes import BODY, attribute_key, colour_words, compatible, description_regex
+from novelforge.text.attributes import (
+    BODY,
+    SHORT,
+    TALL,
+    attribute_key,
+    colour_words,
+    compatible,
+    description_regex,
+    stature,
+    stature_claims,
+)
+from novelforge.text.reference import antecedent, character_of, genders
 
 
 def _facts(ctx) -> dict[str, dict[str, str]]:
@@ -20,16 +31,15 @@ def _facts(ctx) -> dict[str, dict[str, str]]:
                 out.setdefault(cid, {})[k] = str(value)
             elif str(key).lower() in _HAND_KEYS and _side(str(value)):
                 out.setdefault(cid, {})["hand"] = _side(str(value))
-            elif str(key).lower() == "height" and _stature(str(value)):
-                out.setdefault(cid, {})["height"] = _stature(str(value))
+            elif str(key).lower() == "height" and stature(str(value)):
+                out.setdefault(cid, {})["height"] = stature(str(value))
     return out
 
 
 _HAND_KEYS = frozenset({"handedness", "hand", "handed", "dominant_hand", "dominant-hand"})
 _HANDED = re.compile(r"(?i)\b(left|right)[- ]handed\b")
-_TALL = frozenset({"tall", "towering", "lanky", "gangling", "long-legged", "lofty"})
-_SHORT = frozenset({"short", "small", "tiny", "petite", "diminutive", "squat", "stubby", "little"})
-_STATURE = "|".join(sorted(_TALL | _SHORT, key=len, reverse=True))
+_STATURE = "|".join(sorted(TALL | SHORT, key=len, reverse=True))
+_STATURE_WORD = re.compile(rf"(?i)\b(?:{_STATURE})\b")
 
 
 def _side(value: str) -> str | None:
@@ -37,15 +47,6 @@ def _side(value: str) -> str | None:
     if "ambidextrous" in v or ("left" in v and "right" in v):
         return None
     return "left" if "left" in v else "right" if "right" in v else None
-
-
-def _stature(value: str) -> str | None:
-    words = set(re.findall(r"[a-z-]+", value.lower()))
-    if words & _TALL:
-        return "tall"
-    if words & _SHORT:
-        return "short"
-    return None
 
 
 def _other_facts(scene, index, ctx, facts, masked):
@@ -71,26 +72,49 @@ def _other_facts(scene, index, ctx, facts, masked):
                                   f"or change `attributes: {{handedness: …}}` in `{chars[owner].path}`")
     if not any("height" in f for f in facts.values()):
         return
+    yield from _heights(scene, index, ctx, facts, masked)
+
+
+def _heights(scene, index, ctx, facts, masked):
+    """`Bram, a short man`, `Bram, who was not tall`, `Bram was short`, `He was a small
+    man` (the pronoun resolved), and `the short Bram`, against canon `height`."""
+    starts = [m.start for m in index.mentions]
+    seen: set[int] = set()
+    for w in _STATURE_WORD.finditer(masked, scene.body_start):
+        sentence = index.unit_at(w.start(), "sentence")
+        if sentence is None or sentence[0] in seen or index.in_dialogue(w.start()):
+            continue
+        seen.add(sentence[0])
+        for c_start, c_end, owner_end, kind, value, p_start in stature_claims(masked, *sentence):
+            if index.in_dialogue(c_start):
+                continue
+            if kind == "pronoun":
+                gender = "he" if masked[p_start:owner_end].lower() == "he" else "she"
+                cid, start = antecedent(masked, index, p_start, gender, genders(ctx)), p_start
+            else:
+                i = bisect_left(starts, owner_end) - 1
+                m = index.mentions[i] if i >= 0 and index.mentions[i].end == owner_end else None
+                cid, start = (character_of(m), m.start) if m and not m.in_dialogue else (None, 0)
+            canon = facts.get(cid, {}).get("height") if cid else None
+            if canon and value != canon:
+                yield _height_finding(ctx, scene, masked, start, c_end, cid, canon)
     for m in index.mentions:
-        if m.in_dialogue or len(m.entities) != 1 or m.entities[0][0] != "characters":
+        if m.in_dialogue or character_of(m) is None:
             continue
-        cid = m.entities[0][1]
+        cid = character_of(m)
         canon = facts.get(cid, {}).get("height")
-        if not canon:
-            continue
-        after = _STATURE_AFTER.match(masked, m.end)
-        before = _STATURE_BEFORE.search(masked, max(0, m.start - 30), m.start)
-        for hit, word in ((after, after and after.group(1)), (before, before and before.group(1))):
-            if hit and _stature(word) not in (None, canon):
-                start, end = (m.start, hit.end()) if hit is after else (hit.start(1), m.end)
-                yield ctx.at(scene, start, end,
-                             f"`{' '.join(masked[start:end].split())}` contradicts canon: "
-                             f"{chars[cid].name} is {canon}", entity=cid,
-                             help=f"change the description, or `attributes: {{height: …}}` in `{chars[cid].path}`")
+        before = _STATURE_BEFORE.search(masked, max(0, m.start - 30), m.start) if canon else None
+        if before and stature(before.group(1)) not in (None, canon):
+            yield _height_finding(ctx, scene, masked, before.start(1), m.end, cid, canon)
 
 
-_STATURE_AFTER = re.compile(rf"(?i)\s+(?:was|is|stood|looked|seemed)\s+(?:very\s+|so\s+|quite\s+"
-                            rf"|rather\s+)?({_STATURE})\b(?!\s+(?:of|with|on|while|in))")
+def _height_finding(ctx, scene, masked, start, end, cid, canon):
+    ent = ctx.project.characters[cid]
+    return ctx.at(scene, start, end, f"`{' '.join(masked[start:end].split())}` contradicts canon: "
+                                     f"{ent.name} is {canon}", entity=cid,
+                  help=f"change the description, or `attributes: {{height: …}}` in `{ent.path}`")
+
+
 _STATURE_BEFORE = re.compile(rf"(?i)\bthe\s+({_STATURE})\s+\Z")
 
 
@@ -108,9 +132,18 @@ def check(scene, index, ctx):
     canon, else read from the prose). A
     description that shares no colour family with the canon value is reported (`silver`
     agrees with `grey`, `dark` with `black` or `brown`). `handedness: left` is checked
-    against `right-handed` in the same way; `height: tall` (or `short`) against `Bram was
-    short` and `the short Bram` — only with the name right there. Dialogue is left alone:
-    characters may be wrong.
+    against `right-handed` in the same way. `height: tall` (or `short`) is checked
+    against what the narration says of the character's height: an apposition (`Bram, a
+    short and stout man`), a relative clause (`Bram, who was a small man`), a predicate
+    (`Bram was short`, `Bram looked very tall`, `the short Bram`), with negation turning
+    it over (`not a tall man` says short), and a pronoun subject (`She was a small, shy
+    girl`), whose owner is the character the sentence or the ones before it name with
+    that gender — the sentence's subject where several fit, nobody when it cannot be
+    told (the resolver of `novelforge/text/reference.py`). `small`, `little` and `tiny`
+    count only before a person noun (`a small man`, not `a small voice`). Colours may
+    follow modifiers (`her eyes were a clear, light blue`). Dialogue is left alone:
+    characters may be wrong. Not read yet: a bare adjective apposition (`Bram, tall and
+    proud,`), comparisons (`taller than Aria`) and `not blue but grey`.
 
     ## Why is this bad
     Eye and hair colour are the facts readers remember and reviewers quote; a change
@@ -151,16 +184,16 @@ def check(scene, index, ctx):
             owner = _owner(masked, m.start(), mentions)
             pronoun = _PRONOUN_BEFORE.search(masked, max(start, m.start() - 12), m.start())
             if pronoun:
-                genders = ctx.memo("genders", lambda: _genders(ctx))
+                book_genders = genders(ctx)
                 wanted_gender = _PRONOUN_GENDER[pronoun.group(1).lower()]
                 if owner is None:
                     # `Mevrian turned her brown eyes upon Corinius`: the one woman named;
                     # with nobody named, the one named in the paragraph before this sentence
                     pool = mentions or _earlier_in_paragraph(index, start)
                     fits = {i for x in pool for k, i in x.entities
-                            if k == "characters" and genders.get(i) == wanted_gender}
+                            if k == "characters" and book_genders.get(i) == wanted_gender}
                     owner = fits.pop() if len(fits) == 1 else None
-                elif genders.get(owner) != wanted_gender:
+                elif book_genders.get(owner) != wanted_gender:
                     continue  # `his pale eyes` next to a named woman are someone else's
             if owner is None or key not in facts.get(owner, {}):
                 continue
@@ -214,108 +247,13 @@ def _descriptions(regex, masked: str, lower: str, nouns: tuple[str, ...], start:
 
 _PRONOUN_BEFORE = re.compile(r"(?i)\b(his|her|their)\s+(?:[a-z]+\s+)?\Z")
 _PRONOUN_GENDER = {"his": "he", "her": "she", "their": "they"}
-# subject and reflexive pronouns: in a sentence that names one character they mostly
-# refer to that character (objects and possessives often do not)
-_PRONOUNS = re.compile(r"(?i)\b(he|himself|she|herself|they|themselves)\b")
-_GENDER_OF = {"he": "he", "him": "he", "his": "he", "himself": "he", "she": "she", "her": "she", "hers": "she",
-              "herself": "she", "they": "they", "them": "they", "their": "they", "themselves": "they"}
 
 
 @world_feature
 def _book_genders(ctx, codes):
     if "NF402" not in codes or not ctx.memo("attribute-facts", lambda: _facts(ctx)):
         return None
-    return sorted(ctx.memo("genders", lambda: _genders(ctx)).items())
-
-
-def _genders(ctx) -> "_Genders":
-    return _Genders(ctx)
-
-
-class _Genders:
-    """The pronoun the book uses for each character: canon `attributes: {gender|pronouns}`
-    first, else the subject pronouns in narration sentences that open with the only
-    character they name (at least three, and three in five of one kind). Each scene's
-    votes are counted once; a character's are summed over the scenes whose prose names
-    them (the only ones that can vote), worked out when a finding first needs them."""
-
-    def __init__(self, ctx) -> None:
-        self.ctx = ctx
-        self.decided: dict[str, str | None] = dict(_canon_genders(ctx))
-
-    def get(self, cid, default=None):
-        if cid not in self.decided:
-            self.decided[cid] = self._decide(cid) if cid in self.ctx.project.characters else None
-        found = self.decided[cid]
-        return default if found is None else found
-
-    def items(self):
-        """Every character's pronoun (for the key of the cached findings)."""
-        for cid in sorted(self.ctx.project.characters):
-            self.get(cid)
-        return [(cid, g) for cid, g in self.decided.items() if g is not None]
-
-    def _decide(self, cid: str) -> str | None:
-        words = {t.lower() for toks, keys in self.ctx.names.entries.items()
-                 if ("characters", cid) in keys for t in toks}
-        if not words:
-            return None
-        pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-        total: Counter = Counter()
-        for scene in self.ctx.session.scenes_naming(pattern, lower=True):
-            total.update(self.ctx.memo(("NF402-votes", scene.path), lambda s=scene: _votes(self.ctx, s)).get(cid, {}))
-        total.pop("they", None)
-        if total:
-            top, n = total.most_common(1)[0]
-            if n >= 3 and n >= 0.6 * sum(total.values()):
-                return top
-        return None
-
-
-def _canon_genders(ctx) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for cid, ent in ctx.project.characters.items():
-        for key in ("pronouns", "gender", "sex"):
-            value = str(ent.model.attributes.get(key, "")).lower()
-            if value:
-                if value.startswith(("she", "f", "woman", "girl")):
-                    out[cid] = "she"
-                elif value.startswith(("he", "m", "man", "boy")):
-                    out[cid] = "he"
-                elif value.startswith("they"):
-                    out[cid] = "they"
-                break
-    return out
-
-
-def _votes(ctx, scene) -> dict[str, Counter]:
-    """The subject pronouns each character gets in one scene's narration sentences that
-    open with that character alone."""
-    votes: dict[str, Counter] = {}
-    idx = ctx.session.index(scene)
-    if idx is None or not idx.mentions:
-        return votes
-    masked = ctx.masked(scene)
-    mi = 0
-    for start, end in idx.sentences:
-        first = None
-        named = set()
-        while mi < len(idx.mentions) and idx.mentions[mi].start < end:
-            m = idx.mentions[mi]
-            if m.start >= start and not m.in_dialogue:
-                first = first or m
-                named |= {i for k, i in m.entities if k == "characters"}
-            mi += 1
-        # a sentence that opens with the only character it names: its subject pronouns
-        # (outside dialogue) are mostly that character's
-        if len(named) != 1 or first is None or first.start - start > 2:
-            continue
-        (cid,) = named
-        c = votes.setdefault(cid, Counter())
-        for p in _PRONOUNS.finditer(masked, start, end):
-            if not idx.in_dialogue(p.start()):
-                c[_GENDER_OF[p.group(1).lower()]] += 1
-    return votes
+    return sorted(genders(ctx).items())
 
 
 def _owner(masked: str, at: int, mentions) -> str | None:

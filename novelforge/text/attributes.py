@@ -65,12 +65,76 @@ def compatible(canon_value: str, described: set[str]) -> bool:
     return bool(described & allowed)
 
 
+# words that may stand between `eyes were` and the colour (`a clear, light blue`)
+_MODIFIERS = frozenset("""clear light deep pale bright soft cold warm vivid rich dull faded brilliant intense
+strange startling curious piercing icy steely luminous limpid liquid very quite rather most so almost nearly
+such fine lovely beautiful wonderful striking peculiar vivid""".split())
+
+
 def description_regex(nouns: tuple[str, ...]) -> re.Pattern[str]:
     """`grey eyes`, `dark green eyes`, `grey-eyed`, and `eyes were grey` / `eyes, grey as`."""
     colour = r"(?:[a-z]+-)?(?:" + "|".join(sorted((re.escape(c) for c in COLOURS), key=len, reverse=True)) + r")"
     noun = "|".join(re.escape(n) for n in nouns)
     before = rf"(?P<pre>(?:{colour}[\s,]+(?:and\s+)?){{0,2}}{colour})[\s-]+(?:{noun})\b"
     linking = r"(?:were|was|are|is|gleamed|shone|burned|glittered|glinted|looked|seemed|turned|had\s+turned|went)"
-    after = (rf"\b(?:{noun})\s*(?:,\s*|\s+{linking}\s+(?:a\s+)?(?:[a-z]+ly\s+)?)"
+    mods = rf"(?:(?:[a-z]+ly|{'|'.join(sorted(_MODIFIERS))})(?:\s*,\s*|\s+)){{0,3}}"
+    after = (rf"\b(?:{noun})\s*(?:,\s*|\s+{linking}\s+(?:a\s+|an\s+)?{mods})"
              rf"(?P<post>{colour}(?:[\s-]+{colour})?)\b")
     return re.compile(rf"(?i)\b(?:{before}|{after})")
+
+
+# ----------------------------------------------------------------------------- stature
+TALL = frozenset({"tall", "towering", "lanky", "gangling", "long-legged", "lofty"})
+SHORT = frozenset({"short", "small", "tiny", "petite", "diminutive", "squat", "stubby", "little"})
+# words that say "short" only of a person: without a noun after them (`she was small`)
+# they are as often about a voice, a room or a while
+_NEEDS_NOUN = frozenset({"small", "little", "tiny", "squat", "stubby"})
+PERSON_NOUNS = frozenset("""man woman girl boy fellow lady gentleman person figure creature child youth lad lass
+maid maiden soul personage individual chap gentlewoman stripling giant""".split())
+_STAT = "|".join(sorted((re.escape(w) for w in TALL | SHORT), key=len, reverse=True))
+_SEP = r"(?:\s*,\s*|\s+and\s+|\s+)"
+_ADJ = r"[a-z][a-z\-]*"
+_ADV = r"(?:very|rather|quite|so|remarkably|unusually|exceedingly|extremely|particularly|too)"
+_CLAIM = re.compile(
+    rf"(?P<neg>\bnot\s+(?:at\s+all\s+)?)?"
+    rf"(?:\b(?:a|an)\s+(?:{_ADV}\s+)?(?:{_ADJ}{_SEP}){{0,2}}?|\b(?:{_ADV}\s+)?)(?P<st>{_STAT})"
+    rf"(?:(?P<post>{_SEP}(?:{_ADJ}{_SEP}){{0,3}}?(?P<noun>{'|'.join(sorted(PERSON_NOUNS))}))\b"
+    rf"|(?=\s*[.,;:!?—–]|\s+(?:and|but|as|enough)\b|\s+for\s+(?:a|an|his|her|their|one)\b))")
+_LINK = r"(?:was|is|stood|looked|seemed|appeared|had\s+been|remained|grew)"
+_LEAD = re.compile(rf"(?:(?P<rel>,\s*(?:who|that)\s+{_LINK}\s+)|(?P<app>,\s*)|(?P<pred>\s+{_LINK}\s+))\Z")
+_PRONOUN_END = re.compile(r"(?<![\w’'])(he|she|He|She)\Z")
+
+
+def stature(value: str) -> str | None:
+    """`tall` or `short` for a canon value or a description (`very tall` → tall)."""
+    words = set(re.findall(r"[a-z-]+", value.lower()))
+    if words & TALL:
+        return "tall"
+    if words & SHORT:
+        return "short"
+    return None
+
+
+def stature_claims(text: str, start: int, end: int):
+    """What a stretch of narration says of someone's height, as (claim start, claim end,
+    owner end, owner kind, value): `Bram, a short and stout man` (apposition), `Bram, who
+    was not a tall man` (a relative clause), `Bram was tall`, `He was a small, shy boy`
+    (owner kind ``pronoun``: the caller resolves it). Negation turns the value over (`not
+    a tall man` says short); `small`, `little` and `tiny` need a person noun after them."""
+    for m in _CLAIM.finditer(text, start, end):
+        word = m.group("st").lower()
+        if word in _NEEDS_NOUN and not m.group("noun"):
+            continue
+        lead = _LEAD.search(text, max(start, m.start() - 40), m.start())
+        if not lead:
+            continue
+        if lead.group("app") is not None and not (m.group("noun") and (m.group(0)[:1] in "aAn" or m.group("neg"))):
+            continue  # `Bram, tall …` is as often a list as an apposition: want `, a tall man`
+        value = stature(word)
+        if m.group("neg"):
+            value = "short" if value == "tall" else "tall"
+        pronoun = _PRONOUN_END.search(text, max(start, lead.start() - 4), lead.start())
+        if pronoun and lead.group("pred") is not None:
+            yield m.start(), m.end(), pronoun.end(), "pronoun", value, pronoun.start()
+        elif not pronoun:
+            yield m.start(), m.end(), lead.start(), "name", value, None

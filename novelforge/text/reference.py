@@ -1,0 +1,188 @@
+"""Who a pronoun is: one resolver for the rules that read attributes, knowledge, speech
+and presence (issue #16).
+
+The owner of `he`, `she`, `his`, `her` is the nearest character the sentence (or, when it
+names nobody who fits, the sentences before it in the paragraph, then the last sentence of
+the paragraph before) names in narration with the pronoun's gender; where a sentence
+names several who fit, the one it opens with (its grammatical subject), else nobody — an
+unresolved pronoun says nothing, so the rules stay silent rather than guess. Genders come
+from canon (`pronouns:`, `gender:`, `sex:`), else from the book's own usage
+(:class:`Genders`). The resolution is computed from the text index of one scene and the
+book's genders; nothing here changes the cached index.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import Counter
+
+PRONOUN_GENDER = {"he": "he", "him": "he", "his": "he", "himself": "he", "she": "she", "her": "she",
+                  "hers": "she", "herself": "she", "they": "they", "them": "they", "their": "they",
+                  "themselves": "they"}
+# subject and reflexive pronouns: in a sentence that names one character they mostly
+# refer to that character (objects and possessives often do not)
+_SUBJECT_PRONOUNS = re.compile(r"(?i)\b(he|himself|she|herself|they|themselves)\b")
+# words a sentence may open with before its subject (`Then Aria`, `But Bram`)
+_OPENERS = frozenset("then but and so yet now still at last presently suddenly here there".split())
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def character_of(mention) -> str | None:
+    """The one character a mention names (None for places, items, or a shared name)."""
+    ids = [i for k, i in mention.entities if k == "characters"]
+    return ids[0] if len(ids) == 1 else None
+
+
+def narration_characters(index, start: int, end: int) -> list:
+    """The narration mentions of one character each between two offsets, in order."""
+    ms = index.mentions
+    i = bisect_left(ms, start, key=lambda m: m.start)
+    out = []
+    while i < len(ms) and ms[i].start < end:
+        m = ms[i]
+        if not m.in_dialogue and character_of(m):
+            out.append(m)
+        i += 1
+    return out
+
+
+def opens_sentence(masked: str, sentence_start: int, mention) -> bool:
+    """Whether a mention is the first thing in its sentence (bar an opener word)."""
+    gap = masked[sentence_start:mention.start]
+    words = _WORD.findall(gap)
+    return len(gap.strip(" \t\n\"“”‘’'_*—–-(")) == 0 or (len(words) == 1 and words[0].lower() in _OPENERS
+                                                        and len(gap) <= len(words[0]) + 3)
+
+
+def subject_of(masked: str, index, sentence: tuple[int, int]) -> str | None:
+    """The character a narration sentence opens with (its grammatical subject), if any."""
+    found = narration_characters(index, sentence[0], sentence[1])
+    if found and opens_sentence(masked, sentence[0], found[0]):
+        return character_of(found[0])
+    return None
+
+
+def antecedent(masked: str, index, at: int, gender: str, genders, before: int | None = None) -> str | None:
+    """The character a pronoun of ``gender`` at ``at`` refers to, or None when it cannot be
+    told. ``before`` limits the candidates in the pronoun's own sentence to those ending
+    before it (default ``at``)."""
+    if gender not in ("he", "she"):
+        return None
+    si = index.sentence_of(at)
+    para = index.unit_at(at, "paragraph")
+    if si is None or para is None:
+        return None
+    # its own sentence up to the pronoun, the three before it in the paragraph, and when
+    # those are all there is of the paragraph, the last sentence of the one before
+    order = [(si, at if before is None else before)]
+    j = si - 1
+    while j >= 0 and index.sentences[j][0] >= para[0] and len(order) < 4:
+        order.append((j, None))
+        j -= 1
+    if j >= 0 and index.sentences[j + 1][0] <= para[0] + 2:
+        order.append((j, None))
+    for k, limit in order:
+        s, e = index.sentences[k]
+        cands = narration_characters(index, s, e if limit is None else limit)
+        fits = [m for m in cands if genders.get(character_of(m)) in (gender, None)]
+        sure = [m for m in fits if genders.get(character_of(m)) == gender]
+        ids = list(dict.fromkeys(character_of(m) for m in (sure or fits)))
+        if len(ids) == 1:
+            return ids[0]
+        if len(ids) > 1:
+            subject = subject_of(masked, index, (s, e))
+            return subject if subject in ids else None
+    return None
+
+
+class Genders:
+    """The pronoun the book uses for each character: canon `attributes: {gender|pronouns}`
+    first, else the subject pronouns in narration sentences that open with the only
+    character they name (at least three, and three in five of one kind). Each scene's
+    votes are counted once; a character's are summed over the scenes whose prose names
+    them (the only ones that can vote), worked out when a finding first needs them."""
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self.decided: dict[str, str | None] = dict(canon_genders(ctx))
+
+    def get(self, cid, default=None):
+        if cid not in self.decided:
+            self.decided[cid] = self._decide(cid) if cid in self.ctx.project.characters else None
+        found = self.decided[cid]
+        return default if found is None else found
+
+    def items(self):
+        """Every character's pronoun (for the key of the cached findings)."""
+        for cid in sorted(self.ctx.project.characters):
+            self.get(cid)
+        return [(cid, g) for cid, g in self.decided.items() if g is not None]
+
+    def _decide(self, cid: str) -> str | None:
+        names = self.ctx.names
+        tables = [*names.entries.items(), *((t, k) for t, opts in names.lead_in.items() for _h, k in opts)]
+        words = {t.lower() for toks, keys in tables if ("characters", cid) in keys for t in toks}
+        if not words:
+            return None
+        pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+        total: Counter = Counter()
+        for scene in self.ctx.session.scenes_naming(pattern, lower=True):
+            total.update(self.ctx.memo(("NF402-votes", scene.path), lambda s=scene: _votes(self.ctx, s)).get(cid, {}))
+        total.pop("they", None)
+        if total:
+            top, n = total.most_common(1)[0]
+            if n >= 3 and n >= 0.6 * sum(total.values()):
+                return top
+        return None
+
+
+def genders(ctx) -> Genders:
+    """The book's genders, computed once per check."""
+    return ctx.memo("genders", lambda: Genders(ctx))
+
+
+def canon_genders(ctx) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for cid, ent in ctx.project.characters.items():
+        for key in ("pronouns", "gender", "sex"):
+            value = str(ent.model.attributes.get(key, "")).lower()
+            if value:
+                if value.startswith(("she", "f", "woman", "girl")):
+                    out[cid] = "she"
+                elif value.startswith(("he", "m", "man", "boy")):
+                    out[cid] = "he"
+                elif value.startswith("they"):
+                    out[cid] = "they"
+                break
+    return out
+
+
+def _votes(ctx, scene) -> dict[str, Counter]:
+    """The subject pronouns each character gets in one scene's narration sentences that
+    open with that character alone."""
+    votes: dict[str, Counter] = {}
+    idx = ctx.session.index(scene)
+    if idx is None or not idx.mentions:
+        return votes
+    masked = ctx.masked(scene)
+    mi = 0
+    for start, end in idx.sentences:
+        first = None
+        named = set()
+        while mi < len(idx.mentions) and idx.mentions[mi].start < end:
+            m = idx.mentions[mi]
+            if m.start >= start and not m.in_dialogue:
+                first = first or m
+                named |= {i for k, i in m.entities if k == "characters"}
+            mi += 1
+        # a sentence that opens with the only character it names: its subject pronouns
+        # (outside dialogue) are mostly that character's
+        if len(named) != 1 or first is None or first.start - start > 2:
+            continue
+        (cid,) = named
+        c = votes.setdefault(cid, Counter())
+        for p in _SUBJECT_PRONOUNS.finditer(masked, start, end):
+            if not idx.in_dialogue(p.start()):
+                c[PRONOUN_GENDER[p.group(1).lower()]] += 1
+    return votes

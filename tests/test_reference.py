@@ -1,0 +1,65 @@
+"""Readers of issue #16 against canon: heights in appositions, relative clauses, with
+negation and pronoun subjects (the pronoun resolver), and colours after modifiers. Each
+reading is tested where it fires and where it must stay silent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from novelforge.project.loader import load_project
+from novelforge.rules.engine import CheckOptions, check_project
+
+CANON = {
+    "aria": "id: aria\nname: Aria Vell\naliases: [Aria]\nattributes: {pronouns: she/her, height: tall, eyes: grey}\n",
+    "bram": "id: bram\nname: Bram Kettering\naliases: [Bram]\nattributes: {pronouns: he/him, height: short}\n",
+    "cato": "id: cato\nname: Cato\nattributes: {pronouns: he/him}\n",
+}
+
+
+def findings(tmp_path: Path, prose: str, code: str = "NF402") -> list[str]:
+    root = tmp_path / f"n{len(list(tmp_path.iterdir()))}"
+    (root / "canon/characters").mkdir(parents=True)
+    (root / "novelforge.yaml").write_text("title: T\n", "utf-8")
+    for cid, text in CANON.items():
+        (root / f"canon/characters/{cid}.yaml").write_text(text, "utf-8")
+    scene = root / "manuscript/01-a/01-x.md"
+    scene.parent.mkdir(parents=True)
+    scene.write_text(f"---\ncharacters: [aria, bram, cato]\nstatus: draft\n---\n\n{prose}\n", "utf-8")
+    report = check_project(load_project(root), CheckOptions(select=[code], use_cache=False))
+    return [d.message for d in report.diagnostics if d.code == code]
+
+
+def test_height_in_an_apposition_and_a_relative_clause(tmp_path):
+    assert findings(tmp_path, "Aria, a short and sturdy woman, came in. Bram, who was a tall man, followed.") == [
+        "`Aria, a short and sturdy woman` contradicts canon: Aria Vell is tall",
+        "`Bram, who was a tall man` contradicts canon: Bram Kettering is short"]
+
+
+def test_negation_turns_the_height_over(tmp_path):
+    assert findings(tmp_path, "Aria was not a tall woman.") == [
+        "`Aria was not a tall woman` contradicts canon: Aria Vell is tall"]
+    assert findings(tmp_path, "Bram was not a tall man, and Aria was not short.") == []
+
+
+def test_a_pronoun_subject_is_the_character_before_it(tmp_path):
+    assert findings(tmp_path, "Cato waited. Aria came forward. She was a small, shy girl.") == [
+        "`She was a small, shy girl` contradicts canon: Aria Vell is tall"]
+    # two women could be meant, or a man: no owner, no finding
+    assert findings(tmp_path, "Aria came forward. He was a small, quiet man.") == []
+    assert findings(tmp_path, "The door opened on Bram and Cato. He was a tall man.") == []
+
+
+def test_the_subject_wins_between_two_of_one_gender(tmp_path):
+    assert findings(tmp_path, "Bram spoke to Cato, and he was a tall man.") == [
+        "`he was a tall man` contradicts canon: Bram Kettering is short"]
+
+
+def test_height_words_that_are_not_heights_stay_silent(tmp_path):
+    assert findings(tmp_path, "Aria was short of breath. Her answer was short. Aria was a little tired. "
+                              "It was a short walk, and Aria was small-minded about it.") == []
+
+
+def test_a_colour_after_modifiers(tmp_path):
+    assert findings(tmp_path, "Bram saw that Aria's eyes were a clear, light blue.") == [
+        "`eyes were a clear, light blue` contradicts canon: Aria Vell's eyes are `grey`"]
+    assert findings(tmp_path, "Aria's eyes were a cold, clear grey, and fixed on the blue sea.") == []
