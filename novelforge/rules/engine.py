@@ -156,10 +156,20 @@ def run_rules(ctx: Context, codes: set[str], cache: ProjectCache | None = None,
 
 
 def _rules_shape(value) -> bool:
-    """A cached entry of scene-rule findings: input-group key → rule code → findings."""
-    return isinstance(value, dict) and all(
-        isinstance(g, dict) and all(isinstance(c, str) and list_of(Diagnostic)(f) for c, f in g.items())
-        for g in value.values())
+    """A cached entry of scene-rule findings: input-group key → rule code → findings.
+    (Read for every scene of every warm or edit run: plain loops, no closure per list.)"""
+    if not isinstance(value, dict):
+        return False
+    for group in value.values():
+        if not isinstance(group, dict):
+            return False
+        for code, found in group.items():
+            if not isinstance(code, str) or not isinstance(found, list):
+                return False
+            for d in found:
+                if not isinstance(d, Diagnostic):
+                    return False
+    return True
 
 
 def check_project(project: Project, options: CheckOptions | None = None,
