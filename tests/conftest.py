@@ -3,9 +3,17 @@ comparing against them; review the result with ``git diff``."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# litellm reads these when it is imported. NovelForge sets them before it imports litellm
+# (novelforge.llm.provider.load); a test module that imports litellm itself
+# (pytest.importorskip("litellm")) would otherwise make it fetch its price map from the
+# network (tests/test_llm_offline.py).
+os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+os.environ["LITELLM_OFFLINE_MODE"] = "true"
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
