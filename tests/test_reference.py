@@ -63,3 +63,39 @@ def test_a_colour_after_modifiers(tmp_path):
     assert findings(tmp_path, "Bram saw that Aria's eyes were a clear, light blue.") == [
         "`eyes were a clear, light blue` contradicts canon: Aria Vell's eyes are `grey`"]
     assert findings(tmp_path, "Aria's eyes were a cold, clear grey, and fixed on the blue sea.") == []
+
+
+KNOWS = ("knows:\n  - fact: the key is in the well\n    learned_in: two\n    keywords: [the well, Mrs. Norton]\n")
+
+
+def knowledge(tmp_path: Path, prose: str) -> list[str]:
+    root = tmp_path / f"k{len(list(tmp_path.iterdir()))}"
+    (root / "canon/characters").mkdir(parents=True)
+    (root / "novelforge.yaml").write_text("title: T\n", "utf-8")
+    for cid, text in CANON.items():
+        (root / f"canon/characters/{cid}.yaml").write_text(text + (KNOWS if cid == "aria" else ""), "utf-8")
+    for name, body in (("01-one.md", prose), ("02-two.md", "Aria found the key.")):
+        scene = root / "manuscript/01-a" / name
+        scene.parent.mkdir(parents=True, exist_ok=True)
+        scene.write_text(f"---\ncharacters: [aria, bram, cato]\nstatus: draft\n---\n\n{body}\n", "utf-8")
+    report = check_project(load_project(root), CheckOptions(select=["NF404"], use_cache=False))
+    return [d.message.split(" before ")[0] for d in report.diagnostics]
+
+
+def test_a_pronoun_tag_speaks_for_the_character_before_it(tmp_path):
+    assert knowledge(tmp_path, 'Aria stood at the door.\n\n"Is it in the well?" she asked.') == [
+        "Aria Vell says `the well`"]
+    assert knowledge(tmp_path, 'Bram stood at the door.\n\n"Is it in the well?" he asked.') == []
+    # a woman the resolver cannot tell apart from another: nobody
+    assert knowledge(tmp_path, 'Aria and Bram and Cato stood there.\n\n"Is it in the well?" he asked.') == []
+
+
+def test_a_thought_the_narration_gives_a_character(tmp_path):
+    assert knowledge(tmp_path, "Bram left. Aria thought of the well, and shivered.") == [
+        "Aria Vell thinks `the well`"]
+    assert knowledge(tmp_path, "Aria left. Bram thought of the well, and shivered.") == []
+    assert knowledge(tmp_path, "Aria walked past the well.") == []
+
+
+def test_a_keyword_matches_through_a_possessive(tmp_path):
+    assert knowledge(tmp_path, '"Mrs. Norton\'s house is shut," Aria said.') == ["Aria Vell says `Mrs. Norton`"]

@@ -165,18 +165,19 @@ def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
     return tuple(sorted({x.lower() for x in found}))
 
 
-def terms_regex(terms: list[str], ignore_case: bool, inflect: bool = False) -> Finder:
+def terms_regex(terms: list[str], ignore_case: bool, inflect: bool = False, possessive: bool = False) -> Finder:
     """Whole-word, longest-first alternation of literal terms; spaces match any whitespace.
     With ``inflect``, each term's regular forms match too (`motor` finds `motored`; see
-    :func:`novelforge.text.lexicon.inflections`)."""
+    :func:`novelforge.text.lexicon.inflections`); with ``possessive``, a term followed by
+    `'s` (`Mrs. Norton's`) matches, without the `'s`."""
     terms = [t for t in terms if t and t.strip()]
     if inflect:
         forms = {f for t in terms for f in inflections(t)}
     else:
         forms = set(terms)
     parts = [re.escape(t).replace(r"\ ", r"\s+") for t in sorted(forms, key=len, reverse=True)]
-    regex = re.compile(WORD_EDGE_BEFORE + "(?:" + "|".join(parts) + ")" + WORD_EDGE_AFTER,
-                       re.IGNORECASE if ignore_case else 0)
+    after = r"(?=[’']s(?![^\W_])|" + WORD_EDGE_AFTER + ")" if possessive else WORD_EDGE_AFTER
+    regex = re.compile(WORD_EDGE_BEFORE + "(?:" + "|".join(parts) + ")" + after, re.IGNORECASE if ignore_case else 0)
     needles = tuple(sorted({_stem_needle(t, inflect) for t in terms}))
     return Finder(regex, needles or None, anchored=True)
 

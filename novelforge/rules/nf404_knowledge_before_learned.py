@@ -1,5 +1,6 @@
 from novelforge.rules.contracts_common import terms_regex
 from novelforge.rules.registry import rule
+from novelforge.text.reference import genders, speaker_of, thinker_at
 
 
 def _knowledge(ctx):
@@ -12,7 +13,7 @@ def _knowledge(ctx):
                 for _cid, c in sorted(ctx.project.contracts.items()) if c.type == "knowledge"]
     for cid, fact, learned_in, keywords in entries:
         if keywords and learned_in in scenes and cid in ctx.project.characters:
-            out.append((cid, fact, scenes[learned_in], terms_regex(keywords, True)))
+            out.append((cid, fact, scenes[learned_in], terms_regex(keywords, True, possessive=True)))
     return out
 
 
@@ -36,7 +37,12 @@ def check(scene, index, ctx):
     scenes that happen before `learned_in` — by story time when both scenes have a `when`
     on the same scale and it differs, else by reading order — and reports a keyword in a line of
     dialogue that character speaks, or in the narration of a scene told from that
-    character's point of view.
+    character's point of view, or in a thought the narration gives them (`Aria thought of
+    the letter`, `she remembered …`). Keywords match through possessives (`Mrs.
+    Norton's address` for `Mrs. Norton`). The speaker is the one a said-tag, beat or
+    exchange names, or for a pronoun tag (`"…?" she asked`) the character the pronoun
+    resolver finds before it with that gender. Not read yet: reported speech (`she told
+    him about …`) and knowledge implied without a keyword.
 
     ## Why is this bad
     A character who knows the secret two chapters early deflates the reveal, and it is
@@ -72,10 +78,10 @@ def check(scene, index, ctx):
         for m in finder.finditer(masked, lower, scene.body_start):
             d = index.dialogue_at(m.start())
             if d is not None:
-                if d.speaker != cid:
+                if speaker_of(masked, index, d, genders(ctx)) != cid:
                     continue
                 how = "says"
-            elif scene.meta.pov == cid:
+            elif scene.meta.pov == cid or thinker_at(masked, index, m.start(), genders(ctx)) == cid:
                 how = "thinks"
             else:
                 continue

@@ -17,6 +17,8 @@ import re
 from bisect import bisect_left
 from collections import Counter
 
+from novelforge.text.lexicon import INNER_LIFE_VERBS, SPEECH_VERBS
+
 PRONOUN_GENDER = {"he": "he", "him": "he", "his": "he", "himself": "he", "she": "she", "her": "she",
                   "hers": "she", "herself": "she", "they": "they", "them": "they", "their": "they",
                   "themselves": "they"}
@@ -186,3 +188,53 @@ def _votes(ctx, scene) -> dict[str, Counter]:
             if not idx.in_dialogue(p.start()):
                 c[PRONOUN_GENDER[p.group(1).lower()]] += 1
     return votes
+
+
+# ----------------------------------------------------------------------------- speech and thought
+_TAG_AFTER = re.compile(r"[\s,—–-]*(he|she)\s+(?:[a-z]+ly\s+)?([a-z]+)", re.I)
+_TAG_BEFORE = re.compile(r"(?<![\w’'])(he|she)\s+(?:[a-z]+ly\s+)?([a-z]+)[^.!?\"“”]*[,:]\s*\Z", re.I)
+
+
+def speaker_of(masked: str, index, d, book_genders) -> str | None:
+    """Who speaks a quote: the index's speaker (said-tags with a name, beats, the POV's `I
+    said`, alternation), else the owner of a pronoun tag (`"…?" she asked`, `he said,
+    "…"`): the character the pronoun resolver finds before it, else the one speaker of
+    that gender in the exchange (the two paragraphs before)."""
+    if d.speaker:
+        return d.speaker
+    para = index.paragraphs[d.paragraph] if d.paragraph < len(index.paragraphs) else None
+    if para is None:
+        return None
+    later = [q.start for q in index.dialogue if d.end <= q.start < para[1]]
+    tag = _TAG_AFTER.match(masked, d.end, later[0] if later else para[1])
+    if not (tag and tag.group(2).lower() in SPEECH_VERBS):
+        tag = _TAG_BEFORE.search(masked, max(para[0], d.start - 80), d.start)
+        if not (tag and tag.group(2).lower() in SPEECH_VERBS):
+            return None
+    gender = tag.group(1).lower()
+    found = antecedent(masked, index, tag.start(1), gender, book_genders)
+    if found:
+        return found
+    near = {q.speaker for q in index.dialogue if d.paragraph - 2 <= q.paragraph < d.paragraph and q.speaker}
+    fits = {c for c in near if book_genders.get(c) == gender}
+    return fits.pop() if len(fits) == 1 else None
+
+
+_INNER = re.compile(r"(?<![\w’'])(?:(?P<pron>he|she|He|She)\s+|)(?:(?:had|now|still|then|[a-z]+ly)\s+)?"
+                    r"(?:" + "|".join(INNER_LIFE_VERBS) + r")\b")
+
+
+def thinker_at(masked: str, index, at: int, book_genders) -> str | None:
+    """Whose thought a stretch of narration at ``at`` reports: a character (or a pronoun
+    the resolver gives an owner) right before an inner-life verb earlier in the sentence
+    (`Aria thought of the letter`, `she remembered that Bram …`)."""
+    sentence = index.unit_at(at, "sentence")
+    if sentence is None:
+        return None
+    for m in _INNER.finditer(masked, sentence[0], at):
+        if m.group("pron"):
+            return antecedent(masked, index, m.start(), m.group("pron").lower(), book_genders)
+        before = narration_characters(index, sentence[0], m.start())
+        if before and masked[before[-1].end:m.start()].strip() == "":
+            return character_of(before[-1])
+    return None
