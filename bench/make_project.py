@@ -34,11 +34,12 @@ number of chapters, but titles them with their headings' second line (``Chapter 
 Jonathan Harker's Journal``, folder ``jonathan-harkers-journal``), keeps transcribers'
 notes and footnotes in the last chapter and opens The Worm Ouroboros with a chapter ``The
 Last Conjuring in Carcë`` before ``I: The Castle of Lord Juss``; its suggested characters
-share 4 to 24 of their ids with these (``van-helsing`` for ``helsing``, ``sherlock-
-holmes`` for ``holmes``). Either would rename most scenes and characters the seeded specs
-name, so both stay until the specs are migrated. The text is read from the corpus at run
-time and never stored in the repository. The output depends only on the input text: the
-same input gives byte-identical projects.
+share 4 to 24 of their ids with these (``van-helsing`` for ``helsing``,
+``sherlock-holmes`` for ``holmes``). Either would rename most scenes and characters the seeded specs
+name, so both stay until the specs are migrated.
+
+The text is read from the corpus at run time and never stored in the repository. The
+output depends only on the input text: the same input gives byte-identical projects.
 """
 
 from __future__ import annotations
