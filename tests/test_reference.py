@@ -99,3 +99,23 @@ def test_a_thought_the_narration_gives_a_character(tmp_path):
 
 def test_a_keyword_matches_through_a_possessive(tmp_path):
     assert knowledge(tmp_path, '"Mrs. Norton\'s house is shut," Aria said.') == ["Aria Vell says `Mrs. Norton`"]
+
+
+def test_dead_before_the_story_acts_or_speaks(tmp_path):
+    root = tmp_path / "dead"
+    (root / "canon/characters").mkdir(parents=True)
+    (root / "novelforge.yaml").write_text("title: T\n", "utf-8")
+    (root / "canon/characters/darcy.yaml").write_text("id: darcy\nname: Mr. Darcy\n", "utf-8")
+    (root / "canon/characters/old.yaml").write_text(
+        "id: old\nname: the late Mr. Darcy\naliases: [old Mr. Darcy]\nstatus: dead\n", "utf-8")
+    scenes = {"01-one.md": ("", "Old Mr. Darcy walked across the lawn. Mr. Darcy laughed."),
+              "02-two.md": ("flashback: true\n", "Old Mr. Darcy walked across the lawn."),
+              "03-three.md": ("", "Mr. Darcy walked across the lawn, thinking of old Mr. Darcy.")}
+    for name, (meta, body) in scenes.items():
+        scene = root / "manuscript/01-a" / name
+        scene.parent.mkdir(parents=True, exist_ok=True)
+        scene.write_text(f"---\ncharacters: [darcy]\n{meta}status: draft\n---\n\n{body}\n", "utf-8")
+    report = check_project(load_project(root), CheckOptions(select=["NF401"], use_cache=False))
+    assert [(d.path.rsplit("/", 1)[-1], d.message) for d in report.diagnostics] == [
+        ("01-one.md", "the late Mr. Darcy (`old`) acts here (`Old Mr. Darcy`) but died before the story "
+                      "(`status: dead`, no `died_in`)")]

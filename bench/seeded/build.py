@@ -296,13 +296,14 @@ def _apply_scenes(scenes: list[SceneFile], spec: dict, chars: dict[str, dict]) -
     # the dead leave the cast (they may still be named: memories, letters, confessions)
     for cid, c in chars.items():
         died = c.get("died_in")
-        if not died:
+        if not died and c.get("status") != "dead":
             continue
-        if died not in by_id:
+        if died and died not in by_id:
             raise ValueError(f"{cid}: died_in names an unknown scene `{died}`")
+        died_at = by_id[died].index if died else -1    # `status: dead` alone: dead before the story
         revived = by_id[c["revived_in"]].index if c.get("revived_in") in by_id else None
         for s in scenes:
-            if s.index <= by_id[died].index or s.meta.get("flashback") or (revived is not None and s.index >= revived):
+            if s.index <= died_at or s.meta.get("flashback") or (revived is not None and s.index >= revived):
                 continue
             if cid in s.meta["characters"]:
                 s.meta["characters"] = [x for x in s.meta["characters"] if x != cid]

@@ -12,6 +12,10 @@ def death_windows(ctx) -> dict[str, tuple[int, int | None, str]]:
     for cid, (died, revived) in lives.items():
         if died and died in order:
             out[cid] = (order[died], order.get(revived) if revived else None, died)
+        elif not died and ctx.project.characters[cid].model.status == "dead":
+            # `status: dead` with no `died_in`: dead before the story begins (a father
+            # remembered, a first wife), so dead in every scene but flashbacks
+            out[cid] = (-1, order.get(revived) if revived else None, "")
     return out
 
 
@@ -32,7 +36,9 @@ def check(scene, index, ctx):
 
     ## What it does
     For each character with `died_in: SCENE` in canon, checks every scene after that one
-    in reading order (until `revived_in`, if any) and reports the character in
+    in reading order (until `revived_in`, if any) — for one with `status: dead` and no
+    `died_in` (dead before the story begins: a late father, a first wife), every scene —
+    and reports the character in
     `characters`, as `pov`, as the speaker of dialogue (by a said-tag or an action beat),
     or as the subject of an action in the narration. Mentions, memories and letters are
     fine: put the character under `mentions`. Scenes with `flashback: true` are skipped.
@@ -70,27 +76,28 @@ def check(scene, index, ctx):
     def name(cid):
         return chars[cid].name
 
-    def after(cid):
-        return windows[cid][2]
+    def died(cid):
+        sid = windows[cid][2]
+        return f"died in `{sid}`" if sid else "died before the story (`status: dead`, no `died_in`)"
 
     reported = set()
     if scene.meta.pov in dead:
         reported.add(scene.meta.pov)
         yield ctx.at_meta(scene, ("pov",),
                           f"{name(scene.meta.pov)} (`{scene.meta.pov}`) is the POV character "
-                          f"but died in `{after(scene.meta.pov)}`",
+                          f"but {died(scene.meta.pov)}",
                           entity=scene.meta.pov, help="mark the scene `flashback: true`, or change the POV")
     for i, cid in enumerate(scene.meta.characters):
         if cid in dead and cid not in reported:
             reported.add(cid)
             yield ctx.at_meta(scene, ("characters", i),
-                              f"{name(cid)} (`{cid}`) is in the cast but died in `{after(cid)}`",
+                              f"{name(cid)} (`{cid}`) is in the cast but {died(cid)}",
                               entity=cid, help=f"move `{cid}` to `mentions`, or mark the scene `flashback: true`")
     for d in index.dialogue:
         if d.speaker in dead and d.how in ("tag", "beat") and d.speaker not in reported:
             reported.add(d.speaker)
             yield ctx.at(scene, d.start, min(d.end, d.start + 60),
-                         f"{name(d.speaker)} (`{d.speaker}`) speaks here but died in `{after(d.speaker)}`",
+                         f"{name(d.speaker)} (`{d.speaker}`) speaks here but {died(d.speaker)}",
                          entity=d.speaker, help="give the line to someone alive, or make it a memory")
     for m in index.mentions:
         if not m.acts or len(m.entities) != 1:
@@ -99,5 +106,5 @@ def check(scene, index, ctx):
         if kind == "characters" and cid in dead and cid not in reported:
             reported.add(cid)
             yield ctx.at(scene, m.start, m.end,
-                         f"{name(cid)} (`{cid}`) acts here (`{m.text}`) but died in `{after(cid)}`",
+                         f"{name(cid)} (`{cid}`) acts here (`{m.text}`) but {died(cid)}",
                          entity=cid, help="rewrite it as a memory (`had`), or mark the scene `flashback: true`")
