@@ -119,3 +119,24 @@ def test_dead_before_the_story_acts_or_speaks(tmp_path):
     assert [(d.path.rsplit("/", 1)[-1], d.message) for d in report.diagnostics] == [
         ("01-one.md", "the late Mr. Darcy (`old`) acts here (`Old Mr. Darcy`) but died before the story "
                       "(`status: dead`, no `died_in`)")]
+
+
+def test_inverted_said_tags():
+    from novelforge.text.index import build_index
+    from novelforge.text.names import NameTable
+
+    table = NameTable.build([(("characters", "holmes"), ["Holmes"]), (("characters", "watson"), ["Watson"])])
+
+    def speakers(text, pov=None):
+        idx = build_index(text, 0, table, pov=pov, pov_mode="first" if pov else None)
+        return [d.speaker for d in idx.dialogue]
+
+    assert speakers('"It is nothing," said I.', "watson") == ["watson"]
+    assert speakers('"It is nothing," says Holmes.') == ["holmes"]
+    assert speakers('"It is nothing," said Ivan.', "watson") == [None]
+    assert speakers('"It is nothing," said I.') == [None]          # no first-person narrator
+
+
+def test_said_he_is_the_man_before_it(tmp_path):
+    assert knowledge(tmp_path, 'Bram came in.\n\n"Is it in the well?" said she.') == []
+    assert knowledge(tmp_path, 'Aria came in.\n\n"Is it in the well?" said she.') == ["Aria Vell says `the well`"]

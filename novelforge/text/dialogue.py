@@ -33,6 +33,8 @@ _FIRST_WORD = re.compile(r"[\s,]*(?:[a-z]+ly\s+)?([a-z]+)")
 _TAG_BEFORE = re.compile(r"\s*(?:[a-z]+ly\s+)?([a-z]+)[^.!?]*[,:]\s*\Z")
 _FIRST_PERSON_BEFORE = re.compile(r"(?<![\w’'])I\s+(?:\w+ly\s+)?\w+[^.!?\"“]*[,:]?\s*\Z")
 _PRONOUN_TAG = re.compile(r"[\s,—–-]*(" + "|".join(TAG_PRONOUNS) + r")\s+(\w+)", re.I)
+# the inverted tag: `said I`, `says he`, `cried she`
+_INVERTED_TAG = re.compile(r"[\s,—–-]*([a-z]+)\s+(" + "|".join(TAG_PRONOUNS) + r")(?![\w’'])", re.I)
 _LOWER_WORD = re.compile(r"[a-z]+")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -178,7 +180,9 @@ def attribute_speakers(masked: str, idx: TextIndex, pov: str | None) -> None:
             speaker, how = _tag_after(masked, d, nxt, char_mentions(d.end, nxt))
             if speaker is None and pov and idx.first_person:
                 pm = _PRONOUN_TAG.match(masked, d.end, nxt)
-                if pm and pm.group(1).lower() in ("i", "we") and pm.group(2).lower() in SPEECH_VERBS:
+                im = _INVERTED_TAG.match(masked, d.end, nxt)
+                if (pm and pm.group(1).lower() in ("i", "we") and pm.group(2).lower() in SPEECH_VERBS) or \
+                        (im and im.group(2) in ("I", "we") and im.group(1).lower() in SPEECH_VERBS):
                     speaker, how = pov, "pov"
             if speaker is None:
                 speaker, how = _tag_before(masked, d, char_mentions(prev_end, d.start))
