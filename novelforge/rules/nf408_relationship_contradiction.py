@@ -1,4 +1,5 @@
 import re
+from functools import cache
 
 from novelforge.rules.registry import rule
 from novelforge.text.reference import PRONOUN_GENDER, antecedent, genders
@@ -23,12 +24,19 @@ _FORWARD = re.compile(rf"(?i)\b(his|her|their"
 _MODS = r"(?:(?:half|step|foster|elder|younger|older|little|big|twin|only|eldest|youngest|dear|beloved)[\s-]+)?"
 # after a character: `Bram, Aria's brother`, `Bram, her brother`, `Bram, the brother of Aria`,
 # `Bram was the brother of Aria`, `Bram was Aria's brother` (the name after is matched apart)
-_AFTER_POSS = re.compile(r"(?i),\s+(?=[^\W\d_])|\s+(?:was|is|had\s+been)\s+(?=[^\W\d_])")
-_AFTER_PRON = re.compile(rf"(?i)(?:,\s+|\s+(?:was|is|had\s+been)\s+)(his|her|their)\s+{_MODS}({_WORDS})\b")
-_AFTER_OF = re.compile(rf"(?i)(?:,\s+|\s+(?:was|is|had\s+been)\s+)(?:the|a|an)\s+{_MODS}({_WORDS})\s+of\s+")
-_POSS_WORD = re.compile(rf"(?i)['’]s\s+{_MODS}({_WORDS})\b")
-# before a character: `the brother of Aria, Bram`
-_THE_OF = re.compile(rf"(?i)\bthe\s+{_MODS}({_WORDS})\s+of\s+\Z")
+@cache
+def _rx() -> dict[str, re.Pattern[str]]:
+    """The wordings after a name, compiled on first use (not at import)."""
+    return dict(
+        after_poss=re.compile(r"(?i),\s+(?=[^\W\d_])|\s+(?:was|is|had\s+been)\s+(?=[^\W\d_])"),
+        after_pron=re.compile(rf"(?i)(?:,\s+|\s+(?:was|is|had\s+been)\s+)(his|her|their)\s+{_MODS}({_WORDS})\b"),
+        after_of=re.compile(rf"(?i)(?:,\s+|\s+(?:was|is|had\s+been)\s+)(?:the|a|an)\s+{_MODS}({_WORDS})\s+of\s+"),
+        poss_word=re.compile(rf"(?i)['’]s\s+{_MODS}({_WORDS})\b"),
+        # before a character: `the brother of Aria, Bram`
+        the_of=re.compile(rf"(?i)\bthe\s+{_MODS}({_WORDS})\s+of\s+\Z"),
+    )
+
+
 # the relation a tie has from the other side, by kind (`uncle` ↔ `niece`/`nephew`)
 _INVERSE = {"sibling": "sibling", "parent": "child", "child": "parent", "spouse": "spouse", "auncle": "nibling",
             "nibling": "auncle", "grandparent": "grandchild", "grandchild": "grandparent", "cousin": "cousin"}
@@ -133,15 +141,15 @@ def _claims(scene, index, masked, ctx):
             yield begin, target.end, owner, _char(target), word
     for x in narration:
         target = _char(x)
-        if (p := _AFTER_PRON.match(masked, x.end)):
+        if (p := _rx()["after_pron"].match(masked, x.end)):
             owner = _pronoun_owner(masked, index, x.start, p.group(1), target, ctx)
             yield x.start, p.end(), owner, target, p.group(2)
-        if (o := _AFTER_OF.match(masked, x.end)) and (y := starts.get(o.end())):
+        if (o := _rx()["after_of"].match(masked, x.end)) and (y := starts.get(o.end())):
             yield x.start, y.end, _char(y), target, o.group(1)
-        if (a := _AFTER_POSS.match(masked, x.end)) and (y := starts.get(a.end())):
-            if (w := _POSS_WORD.match(masked, y.end)):
+        if (a := _rx()["after_poss"].match(masked, x.end)) and (y := starts.get(a.end())):
+            if (w := _rx()["poss_word"].match(masked, y.end)):
                 yield x.start, w.end(), _char(y), target, w.group(1)
-        if (t := _THE_OF.search(masked, max(0, x.start - 40), x.start)):
+        if (t := _rx()["the_of"].search(masked, max(0, x.start - 40), x.start)):
             after = re.match(r",\s+", masked[x.end:x.end + 3])
             if after and (y := starts.get(x.end + after.end())):
                 yield t.start(), y.end, target, _char(y), t.group(1)

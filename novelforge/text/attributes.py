@@ -4,6 +4,7 @@ agree with an entity's canon `attributes`."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # canon attribute key → the nouns that describe it in prose
 BODY = {
@@ -95,13 +96,19 @@ _STAT = "|".join(sorted((re.escape(w) for w in TALL | SHORT), key=len, reverse=T
 _SEP = r"(?:\s*,\s*|\s+and\s+|\s+)"
 _ADJ = r"[a-z][a-z\-]*"
 _ADV = r"(?:very|rather|quite|so|remarkably|unusually|exceedingly|extremely|particularly|too)"
-_CLAIM = re.compile(
-    rf"(?P<neg>\bnot\s+(?:at\s+all\s+)?)?"
-    rf"(?:\b(?:a|an)\s+(?:{_ADV}\s+)?(?:{_ADJ}{_SEP}){{0,2}}?|\b(?:{_ADV}\s+)?)(?P<st>{_STAT})"
-    rf"(?:(?P<post>{_SEP}(?:{_ADJ}{_SEP}){{0,3}}?(?P<noun>{'|'.join(sorted(PERSON_NOUNS))}))\b"
-    rf"|(?=\s*[.,;:!?—–]|\s+(?:and|but|as|enough)\b|\s+for\s+(?:a|an|his|her|their|one)\b))")
-_LINK = r"(?:was|is|stood|looked|seemed|appeared|had\s+been|remained|grew)"
-_LEAD = re.compile(rf"(?:(?P<rel>,\s*(?:who|that)\s+{_LINK}\s+)|(?P<app>,\s*)|(?P<pred>\s+{_LINK}\s+))\Z")
+@cache
+def _claim_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The stature claim and what leads to it, compiled on first use (not at import)."""
+    claim = re.compile(
+        rf"(?P<neg>\bnot\s+(?:at\s+all\s+)?)?"
+        rf"(?:\b(?:a|an)\s+(?:{_ADV}\s+)?(?:{_ADJ}{_SEP}){{0,2}}?|\b(?:{_ADV}\s+)?)(?P<st>{_STAT})"
+        rf"(?:(?P<post>{_SEP}(?:{_ADJ}{_SEP}){{0,3}}?(?P<noun>{'|'.join(sorted(PERSON_NOUNS))}))\b"
+        rf"|(?=\s*[.,;:!?—–]|\s+(?:and|but|as|enough)\b|\s+for\s+(?:a|an|his|her|their|one)\b))")
+    link = r"(?:was|is|stood|looked|seemed|appeared|had\s+been|remained|grew)"
+    lead = re.compile(rf"(?:(?P<rel>,\s*(?:who|that)\s+{link}\s+)|(?P<app>,\s*)|(?P<pred>\s+{link}\s+))\Z")
+    return claim, lead
+
+
 _PRONOUN_END = re.compile(r"(?<![\w’'])(he|she|He|She)\Z")
 
 
@@ -121,11 +128,12 @@ def stature_claims(text: str, start: int, end: int):
     was not a tall man` (a relative clause), `Bram was tall`, `He was a small, shy boy`
     (owner kind ``pronoun``: the caller resolves it). Negation turns the value over (`not
     a tall man` says short); `small`, `little` and `tiny` need a person noun after them."""
-    for m in _CLAIM.finditer(text, start, end):
+    claim, lead_rx = _claim_regexes()
+    for m in claim.finditer(text, start, end):
         word = m.group("st").lower()
         if word in _NEEDS_NOUN and not m.group("noun"):
             continue
-        lead = _LEAD.search(text, max(start, m.start() - 40), m.start())
+        lead = lead_rx.search(text, max(start, m.start() - 40), m.start())
         if not lead:
             continue
         if lead.group("app") is not None and not (m.group("noun") and (m.group(0)[:1] in "aAn" or m.group("neg"))):

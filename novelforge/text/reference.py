@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
+from functools import cache
 
 from novelforge.text.lexicon import INNER_LIFE_VERBS, SPEECH_VERBS
 
@@ -232,8 +233,11 @@ def _exchange_speaker(index, d, gender: str, book_genders) -> str | None:
     return fits.pop() if len(fits) == 1 else None
 
 
-_INNER = re.compile(r"(?<![\w’'])(?:(?P<pron>he|she|He|She)\s+|)(?:(?:had|now|still|then|[a-z]+ly)\s+)?"
-                    r"(?:" + "|".join(INNER_LIFE_VERBS) + r")\b")
+@cache
+def _inner() -> re.Pattern[str]:
+    """A character or pronoun before an inner-life verb (compiled on first use)."""
+    return re.compile(r"(?<![\w’'])(?:(?P<pron>he|she|He|She)\s+|)(?:(?:had|now|still|then|[a-z]+ly)\s+)?"
+                      r"(?:" + "|".join(INNER_LIFE_VERBS) + r")\b")
 
 
 def thinker_at(masked: str, index, at: int, book_genders) -> str | None:
@@ -243,7 +247,7 @@ def thinker_at(masked: str, index, at: int, book_genders) -> str | None:
     sentence = index.unit_at(at, "sentence")
     if sentence is None:
         return None
-    for m in _INNER.finditer(masked, sentence[0], at):
+    for m in _inner().finditer(masked, sentence[0], at):
         if m.group("pron"):
             return antecedent(masked, index, m.start(), m.group("pron").lower(), book_genders)
         before = narration_characters(index, sentence[0], m.start())
