@@ -140,3 +140,7 @@ def test_inverted_said_tags():
 def test_said_he_is_the_man_before_it(tmp_path):
     assert knowledge(tmp_path, 'Bram came in.\n\n"Is it in the well?" said she.') == []
     assert knowledge(tmp_path, 'Aria came in.\n\n"Is it in the well?" said she.') == ["Aria Vell says `the well`"]
+
+
+def test_a_negated_colour_is_not_that_colour(tmp_path):
+    assert findings(tmp_path, "Aria's eyes were not blue at all.") == []

@@ -218,6 +218,12 @@ def main(argv: list[str] | None = None) -> int:
     text = render(scores, args.seed, codes)
     if args.heldout:
         text = text.replace("# Seeded-error benchmark: results", "# Seeded-error benchmark: held-out results", 1)
+    else:
+        text = text.replace(
+            "family: [docs/benchmark-seeded.md](../docs/benchmark-seeded.md).\n",
+            "family: [docs/benchmark-seeded.md](../docs/benchmark-seeded.md). The held-out set, written\n"
+            "to measure what this one cannot (`--heldout`):\n"
+            "[SEEDED_HELDOUT_RESULTS.md](SEEDED_HELDOUT_RESULTS.md).\n", 1)
     if not args.no_write:
         results.write_text(text, encoding="utf-8")
     if args.json:
