@@ -325,16 +325,5 @@ def list_of(kind: type) -> Callable[[Any], bool]:
     return lambda v: isinstance(v, list) and all(isinstance(x, kind) for x in v)
 
 
-# ---------------------------------------------------------------------- the other stores
 # The LLM response store (JSON payloads) and the administration of every store (`cache
-# info`, `cache clear`) live in novelforge/cache_stores.py; their names are still found here.
-_MOVED = frozenset({"MAGIC_JSON", "STORES", "encode_json", "decode_json", "store_dir", "JsonStore", "store_stats",
-                    "clear_store"})
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        from novelforge import cache_stores
-
-        return getattr(cache_stores, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# info`, `cache clear`) live in novelforge/cache_stores.py, which builds on this module.

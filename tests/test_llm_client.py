@@ -125,7 +125,7 @@ def test_no_cache_neither_reads_nor_writes(server, root):
 
 
 def test_a_damaged_cache_entry_is_a_miss(server, root):
-    from novelforge.cache import store_dir
+    from novelforge.cache_stores import store_dir
 
     with client(server, root) as c:
         c.ask(prompt("x"))
@@ -335,7 +335,7 @@ def test_provider_errors_are_short_and_nothing_is_printed(server, root, capfd):
 
 
 def test_a_cache_database_that_is_not_one_is_started_again(server, root):
-    from novelforge.cache import store_dir
+    from novelforge.cache_stores import store_dir
 
     with client(server, root) as c:
         c.ask(prompt("x"))
@@ -348,7 +348,7 @@ def test_a_cache_database_that_is_not_one_is_started_again(server, root):
 
 
 def test_a_cache_folder_that_cannot_be_trusted_is_off_and_said_once(server, root):
-    from novelforge.cache import store_dir
+    from novelforge.cache_stores import store_dir
 
     with client(server, root) as c:
         c.ask(prompt("x"))
@@ -378,7 +378,7 @@ def test_a_cache_folder_inside_the_project_is_never_used(server, root, monkeypat
 def test_an_entry_tagged_with_another_key_is_never_read(server, root):
     """What a planted store would hold: a well-formed entry under the right key whose tag
     was made without the user's secret."""
-    from novelforge.cache import JsonStore, encode_json
+    from novelforge.cache_stores import JsonStore, encode_json
 
     with client(server, root) as c:
         key = c.cache_key(prompt("x"))

@@ -93,7 +93,7 @@ def cache_stats(project: Path | str | None = None) -> CacheStats:
     Raises :class:`~novelforge.errors.ProjectNotFound` (or
     :class:`~novelforge.errors.PathNotFound`)."""
     from novelforge.api.projects import project_root
-    from novelforge.cache import STORES, store_stats
+    from novelforge.cache_stores import STORES, store_stats
 
     root = project_root(project)
     return CacheStats(project=str(root), stores=[store_stats(root, s) for s in STORES])
@@ -106,7 +106,7 @@ def cache_clear(project: Path | str | None = None, *, llm: bool = False, index: 
     Raises :class:`~novelforge.errors.UsageError` when a store cannot be trusted or
     removed, and :class:`~novelforge.errors.ProjectNotFound`."""
     from novelforge.api.projects import project_root
-    from novelforge.cache import STORES, UnsafeCacheFolder, clear_store
+    from novelforge.cache_stores import STORES, UnsafeCacheFolder, clear_store
     from novelforge.errors import UsageError
 
     root = project_root(project)

@@ -63,7 +63,7 @@ class LLMClient:
         self.warnings: list[str] = []
         self._store = None
         if use_cache:
-            from novelforge.cache import JsonStore
+            from novelforge.cache_stores import JsonStore
 
             self._store = JsonStore(self.root, "llm", home)
         self._ledger = Ledger(home, project=self.root)
