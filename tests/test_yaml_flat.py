@@ -67,3 +67,16 @@ def test_the_front_matter_of_a_scene_is_read_flat():
 ])
 def test_anything_else_goes_to_the_parser(text):
     assert read_flat(text) is None
+
+
+def test_a_long_document_goes_to_the_parser_and_its_guard():
+    # one line holding more values than the guard allows (yamlguard.MAX_NODES): read flat it
+    # would be accepted and built in memory; the parser's guard refuses it
+    from novelforge.project.yamlflat import MAX_FLAT_CHARS
+    from novelforge.project.yamlguard import MAX_NODES
+
+    huge = "aliases: [" + ", ".join(["a"] * (MAX_NODES + 1)) + "]"
+    assert read_flat(huge) is None
+    long_title = "title: " + "x" * MAX_FLAT_CHARS
+    assert read_flat(long_title) is None
+    assert read_flat("title: " + "x" * 100) == {"title": "x" * 100}

@@ -9,8 +9,9 @@ space and one value that is text in every YAML version — a word-led plain scal
 indicator in it (not ``yes``, ``null``, ``true`` and the like), a single- or double-quoted
 string without escapes, or a one-line flow list of such words (or ``[]``) — with no
 comment, tab, tag, anchor, alias, directive, document marker, repeated key or empty
-value. Anything else (it returns None) goes to the parser, which also reports every
-error; positions stay lazy either way (:class:`~novelforge.project.yamlio.YamlDoc`).
+value, in at most :data:`MAX_FLAT_CHARS` characters. Anything else (it returns None) goes
+to the parser, which also reports every error; positions stay lazy either way
+(:class:`~novelforge.project.yamlio.YamlDoc`).
 """
 
 from __future__ import annotations
@@ -38,12 +39,16 @@ _ODD = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\uff
 # words YAML 1.1 or 1.2 reads as something other than text
 _NOT_TEXT = frozenset({"true", "false", "yes", "no", "on", "off", "y", "n", "null", "nan", "inf"})
 MAX_FLAT_LINES = 200
+# a longer document goes to the parser and its guard (yamlguard.MAX_NODES, the memory it
+# bounds): in this many characters no flow list can hold more values than the guard allows,
+# so what this reader accepts the guard would accept too
+MAX_FLAT_CHARS = 50_000
 
 
 def read_flat(text: str) -> dict[str, str | list[str]] | None:
     """The mapping a flat ``key: value`` document holds, or None when it is not one this
     reader is certain of (the caller parses it then)."""
-    if not text or "#" in text or _ODD.search(text):
+    if not text or len(text) > MAX_FLAT_CHARS or "#" in text or _ODD.search(text):
         return None
     lines = text.split("\n")
     if len(lines) > MAX_FLAT_LINES:
