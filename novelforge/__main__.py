@@ -1,3 +1,3 @@
-from novelforge.cli.app import main
+from novelforge.cli.entry import main
 
 main()

@@ -313,7 +313,7 @@ def test_pre_commit_hooks_manifest(tmp_path):
     by_id = {h["id"]: h for h in hooks}
     assert set(by_id) == {"novelforge-check", "novelforge-check-all"}
     pyproject = (ROOT / "pyproject.toml").read_text("utf-8")
-    assert 'novelforge = "novelforge.cli.app:main"' in pyproject
+    assert 'novelforge = "novelforge.cli.entry:main"' in pyproject
     main = by_id["novelforge-check"]
     assert main["entry"] == "novelforge check --changed"
     assert main["language"] == "python"

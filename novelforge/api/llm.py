@@ -115,6 +115,10 @@ def cache_clear(project: Path | str | None = None, *, llm: bool = False, index: 
     for store in wanted:
         try:
             out.removed[store] = clear_store(root, store)
+            if store == "index":                  # and the stored runs of `check` (novelforge/replay.py)
+                from novelforge.replay import clear
+
+                out.removed[store] += clear(root)
         except UnsafeCacheFolder as exc:
             raise UsageError(f"the {store} cache was not cleared: {exc}") from None
         except OSError as exc:

@@ -141,6 +141,10 @@ def check(
         print_estimate(report.room, fmt)
         raise typer.Exit(0)
     show_report(report, fmt, output)
+    if not room:
+        from novelforge.replay import offer
+
+        offer(report.project.root)      # the same command on the same files may be answered from this run
     stopped = finish(report.room, quiet=fmt != "text") if room else None
     raise typer.Exit(stopped if stopped is not None else int(report.exit_code()))
 

@@ -1,0 +1,203 @@
+"""A repeated ``check`` answered from its last run (novelforge/replay.py): the same bytes
+and exit code as running it, and never when anything it depends on changed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from novelforge import replay
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "ember-crown"
+# the console script, with the settle time off (the example was copied a moment ago)
+RUN = ("import sys, novelforge.replay as r; r.SETTLE_NS = 0\n"
+       "from novelforge.cli.entry import main\nmain()\n")
+
+
+@pytest.fixture()
+def book(tmp_path, monkeypatch):
+    root = tmp_path / "book"
+    shutil.copytree(EXAMPLE, root)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(replay, "SETTLE_NS", 0)
+    return root
+
+
+def nf(*args: str, code: str = RUN) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, env=os.environ.copy())
+
+
+def records() -> list[Path]:
+    folder = Path(os.environ["NOVELFORGE_CACHE_DIR"]) / replay.FOLDER
+    return sorted(p for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
+
+
+def served(args, capfdbinary) -> tuple[int | None, bytes, bytes]:
+    code = replay.serve(list(args))
+    out, err = capfdbinary.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_the_stored_run_is_the_run_byte_for_byte(book, fmt, capfdbinary):
+    args = ("check", "book", "--format", fmt)
+    first = nf(*args)
+    assert first.returncode in (0, 1) and first.stdout
+    assert len(records()) == 1
+    code, out, err = served(args, capfdbinary)
+    assert (code, out, err) == (first.returncode, first.stdout, first.stderr)
+    again = nf(*args)
+    assert (again.returncode, again.stdout, again.stderr) == (first.returncode, first.stdout, first.stderr)
+
+
+def test_a_replay_imports_neither_the_app_nor_the_rules(book):
+    nf("check", "book", "--format", "json")
+    probe = RUN.replace("main()\n", "import atexit\natexit.register(lambda: sys.stderr.write(repr(sorted(\n"
+                        "    m for m in sys.modules if m.split('.')[0] in ('typer', 'pydantic', 'rich', 'ruamel')\n"
+                        "    or m.startswith(('novelforge.rules', 'novelforge.cli.app'))))))\nmain()\n")
+    done = nf("check", "book", "--format", "json", code=probe)
+    assert done.stderr.endswith(b"[]")
+
+
+def _scene(root: Path) -> Path:
+    return sorted((root / "manuscript").rglob("*.md"))[0]
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "remove", "canon", "config", "baseline"])
+def test_any_change_to_an_input_is_a_miss(book, change, capfdbinary):
+    args = ("check", "book", "--format", "json")
+    nf(*args)
+    assert served(args, capfdbinary)[0] is not None
+    scene = _scene(book)
+    if change == "edit":
+        scene.write_text(scene.read_text("utf-8") + "\nOswin drew a telephone from his coat.\n", "utf-8")
+    elif change == "add":
+        (scene.parent / "99-extra.md").write_text("---\ntitle: Extra\n---\n\nA new scene.\n", "utf-8")
+    elif change == "remove":
+        scene.unlink()
+    elif change == "canon":
+        entry = sorted((book / "canon").rglob("*.yaml"))[0]
+        entry.write_text(entry.read_text("utf-8") + "\n", "utf-8")
+    elif change == "config":
+        cfg = book / "novelforge.yaml"
+        cfg.write_text(cfg.read_text("utf-8") + "\n", "utf-8")
+    else:
+        assert nf("check", "book", "--update-baseline").returncode == 0
+    assert served(args, capfdbinary)[0] is None
+    fresh = nf(*args)
+    assert fresh.returncode in (0, 1)
+    assert served(args, capfdbinary)[1] == fresh.stdout    # and the new run is the one stored
+
+
+def test_what_changes_the_output_is_part_of_the_key(book, capfdbinary, monkeypatch):
+    args = ("check", "book", "--format", "json")
+    nf(*args)
+    assert served(args, capfdbinary)[0] is not None
+    assert served(("check", "book", "--format", "text"), capfdbinary)[0] is None
+    assert served(("check", "./book", "--format", "json"), capfdbinary)[0] is None
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert served(args, capfdbinary)[0] is None
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(book.parent))
+    assert served(args, capfdbinary)[0] is None
+    monkeypatch.delenv("GITHUB_WORKSPACE")
+    stamp = replay.code_stamp()
+    monkeypatch.setattr(replay, "_code_stamp", "other code")
+    assert served(args, capfdbinary)[0] is None
+    monkeypatch.setattr(replay, "_code_stamp", stamp)
+    assert served(args, capfdbinary)[0] is not None
+
+
+def test_a_nearer_project_is_a_miss(book, capfdbinary, monkeypatch):
+    nf("check", "--format", "json")         # from tmp_path: no project around it, exit 2, nothing stored
+    assert records() == []
+    monkeypatch.chdir(book / "manuscript")
+    nf("check", "--format", "json")
+    assert served(("check", "--format", "json"), capfdbinary)[0] is not None
+    inner = book / "manuscript" / "novelforge.yaml"
+    inner.write_text("title: Inner\n", "utf-8")
+    assert served(("check", "--format", "json"), capfdbinary)[0] is None
+
+
+@pytest.mark.parametrize("option", [["--no-cache"], ["--changed"], ["--base", "HEAD"], ["--staged"],
+                                    ["--output", "out.json"], ["-o", "out.json"], ["--output=out.json"],
+                                    ["--update-baseline"], ["--room"], ["--help"], ["--traceback"]])
+def test_runs_that_ask_git_a_model_or_write_are_never_stored(book, option):
+    assert not replay.replayable(["check", "book", *option])
+    nf("check", "book", *option)
+    assert records() == []
+
+
+def test_other_commands_and_failed_runs_are_never_stored(book):
+    nf("rules")
+    nf("check", "missing-folder")
+    done = nf("check", "book", "--fail-on", "loud")
+    assert done.returncode == 2
+    assert records() == []
+
+
+def test_a_file_written_while_it_runs_is_not_stored(book, capfdbinary, monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["novelforge", "check", "book", "--format", "json"])
+    rec = replay.Recorder.start(sys.argv[1:])
+    scene = _scene(book)
+    scene.write_text(scene.read_text("utf-8") + "\nMore.\n", "utf-8")
+    monkeypatch.setattr(replay, "SETTLE_NS", 10**9)      # the write is within a second of the start
+    replay.offer(book)
+    rec.finish(1)
+    capfdbinary.readouterr()
+    assert records() == []
+
+
+def test_a_record_that_does_not_verify_is_ignored(book, capfdbinary):
+    args = ("check", "book", "--format", "json")
+    nf(*args)
+    [record] = records()
+    blob = bytearray(record.read_bytes())
+    blob[-3] ^= 1
+    record.write_bytes(bytes(blob))
+    assert served(args, capfdbinary)[0] is None
+    record.write_bytes(b"garbage")
+    assert served(args, capfdbinary)[0] is None
+    (Path(os.environ["NOVELFORGE_CACHE_DIR"]) / "hmac.key").write_bytes(os.urandom(32))
+    nf(*args)                                 # sealed with the new key
+    assert served(args, capfdbinary)[0] is not None
+
+
+def test_a_symbolic_link_or_the_old_cache_folder_is_never_stored(book):
+    target = book.parent / "elsewhere.md"
+    target.write_text("x", "utf-8")
+    (book / "manuscript" / "link.md").symlink_to(target)
+    nf("check", "book")
+    assert records() == []
+    (book / "manuscript" / "link.md").unlink()
+    (book / ".novelforge" / "cache").mkdir(parents=True)
+    nf("check", "book")
+    assert records() == []
+
+
+def test_cache_clear_removes_the_projects_records(book, tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(EXAMPLE, other)
+    nf("check", "book")
+    nf("check", "other")
+    assert len(records()) == 2
+    done = nf("cache", "clear", "--index", "book")
+    assert done.returncode == 0, done.stderr
+    [left] = records()
+    assert replay._read(left, replay._home_and_key(create=False)[1])["root"] == os.path.realpath(other)
+
+
+def test_records_are_bounded(book, monkeypatch, capfdbinary):
+    monkeypatch.setattr(replay, "MAX_RECORDS", 3)
+    folder = Path(os.environ["NOVELFORGE_CACHE_DIR"]) / replay.FOLDER
+    folder.mkdir(parents=True, mode=0o700)
+    for i in range(5):
+        (folder / f"old{i}").write_bytes(b"x")
+        os.utime(folder / f"old{i}", ns=(i, i))
+    replay._prune(folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["old2", "old3", "old4"]
