@@ -502,6 +502,35 @@ def test_heavy_modules_are_not_imported(tmp_path):
     assert result.stdout.strip().endswith("ok")
 
 
+def test_help_needs_no_pydantic_and_a_book_without_contracts_no_contract_models(tmp_path):
+    # typer 0.29 validates every option through a pydantic TypeAdapter built on each run
+    # (pyproject pins below it); the contract models are built only for a book that has
+    # contracts (the rule registry and the loader name the types from novelforge.contracts)
+    project = make_project(tmp_path / "novel")
+    code = textwrap.dedent(f"""
+        import sys
+        import novelforge.cli.app
+        for args in (["--help"], ["check", "--help"], ["init", "--help"]):
+            try:
+                novelforge.cli.app.main(args)
+            except SystemExit as exc:
+                assert exc.code == 0, (args, exc.code)
+        assert "pydantic" not in sys.modules, "--help imported pydantic"
+        try:
+            novelforge.cli.app.main(["check", {str(project)!r}])
+        except SystemExit:
+            pass
+        assert "novelforge.rules" in sys.modules
+        assert "novelforge.contracts.models" not in sys.modules, "a book without contracts built their models"
+        print("ok")
+    """)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("ok")
+
+
 def _commands():
     cli_app._register()
     return [(c.name or c.callback.__name__, c.callback) for c in cli_app.app.registered_commands]

@@ -85,6 +85,8 @@ def test_help_command_and_short_version(capsys):
     (["canon", "log"], "error: `novelforge canon log` needs ENTITY"),
     (["canon", "rename", "only-one"], "error: expected [PROJECT] OLD NEW"),
     (["canon", "log", "-n", "0", "aria"], "error: `--limit`: must be at least 1"),
+    (["canon", "log", "-n", "x", "aria"], "error: `--limit`: must be a whole number"),
+    (["promises", "suggest", "--min-confidence", "2"], "error: `--min-confidence`: must be from 0.0 to 1.0"),
     (["check", "--fail-on"], "error: `--fail-on` needs a value"),
     (["help", "nope"], "error: `novelforge` has no command `nope`"),
 ])

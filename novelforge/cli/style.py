@@ -163,6 +163,10 @@ def usage_error(exc: click.ClickException) -> tuple[str, str]:
         text = text.replace("input should be less than or equal to", "must be at most")
         text = re.sub(r"input should be a valid integer.*", "must be a whole number", text)
         text = re.sub(r"input should be a valid number.*", "must be a number", text)
+        # click's own wording (typer before 0.29): `0 is not in the range x>=1`, `'x' is not a valid integer`
+        text = re.sub(r"\S+ is not in the range ", "must be ", text)
+        text = re.sub(r"\S+ is not a valid int(?:eger)?(?: range)?", "must be a whole number", text)
+        text = re.sub(r"\S+ is not a valid float(?: range)?", "must be a number", text)
         return _bounds(text), see
     text = exc.format_message()
     match = re.match(r"No such command '([^']*)'", text)

@@ -10,11 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from novelforge.diagnostics import Severity
 from novelforge.project.models import Duration, Fact, Text, _no_empty_facts
 
-# every type is enforced: the text types by NF301–NF305, the entity types by the
-# continuity rules that read the same facts from canon (NF401, NF402, NF404, NF410, NF411)
-TYPES = ("forbid", "prefer", "consistency", "require-with", "pattern",
-         "attribute", "lifecycle", "knowledge", "order", "travel")
-
 
 def _as_list(value: Any) -> Any:
     """One value or a list; numbers become text (`chapters: [1, 03-siege]`)."""

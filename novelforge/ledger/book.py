@@ -84,24 +84,25 @@ class Book:
         self.project = project
         self.scenes: list[tuple[Scene, TextIndex]] = [
             (s, indexes[s.path]) for s in project.scenes if s.readable and s.path in indexes]
-        self.first_seen: dict[str, int] = {}
-        self.last_seen: dict[str, int] = {}
-        self.scene_count: dict[str, int] = {}
-        self._scenes_of: dict[str, list[int]] = {}
+        # each distinct word is normalised once, and a word's scenes are listed once: first,
+        # last and count are read off that list
         memo: dict[str, str] = {}
-
-        def norm(w: str) -> str:
-            n = memo.get(w)
-            if n is None:
-                n = memo[w] = _norm(w)
-            return n
+        scenes_of: dict[str, list[int]] = {}
         for order, (scene, _idx) in enumerate(self.scenes):
-            words = {norm(w) for w in set(_WORD.findall(scene.text, scene.body_start))}
-            for w in words:
-                self.first_seen.setdefault(w, order)
-                self.last_seen[w] = order
-                self.scene_count[w] = self.scene_count.get(w, 0) + 1
-                self._scenes_of.setdefault(w, []).append(order)
+            raw = set(_WORD.findall(scene.text, scene.body_start))
+            for w in raw:
+                if w not in memo:
+                    memo[w] = _norm(w)
+            for w in {memo[w] for w in raw}:
+                seen = scenes_of.get(w)
+                if seen is None:
+                    scenes_of[w] = [order]
+                else:
+                    seen.append(order)
+        self._scenes_of = scenes_of
+        self.first_seen: dict[str, int] = {w: seen[0] for w, seen in scenes_of.items()}
+        self.last_seen: dict[str, int] = {w: seen[-1] for w, seen in scenes_of.items()}
+        self.scene_count: dict[str, int] = {w: len(seen) for w, seen in scenes_of.items()}
 
         self._lower: list[str | None] | None = None
         self.unit_kind, self.unit = _units(self.scenes)

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from novelforge.contracts.models import TYPES as CONTRACT_TYPES
+from novelforge.contracts import TYPES as CONTRACT_TYPES
 from novelforge.diagnostics import Severity
 from novelforge.project import problems as P
 from novelforge.project.layout import (

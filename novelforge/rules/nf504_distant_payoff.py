@@ -27,7 +27,7 @@ def check(ctx):
     ## Use instead
     Pay it off sooner, remind the reader of it on the way, or widen `payoff_within`.
     """
-    bm = book(ctx)
+    bm = None                # the book's measures, built only for a promise that has a window to measure
     for pid, entry in ledger(ctx).items():
         window = window_for(ctx.project, entry)
         if window is None or not entry.setups or not entry.payoffs:
@@ -36,6 +36,8 @@ def check(ctx):
         if payoff.order < setup.order:
             continue  # premature: NF503
         n, unit = window
+        if bm is None:
+            bm = book(ctx)
         gap = distance(bm, setup, payoff)[unit]
         if gap > n:
             yield at_site(ctx, payoff, pid,

@@ -36,7 +36,7 @@ CANON_KINDS = ("characters", "locations", "factions", "magic", "items", "events"
 
 def valid_read(term: str) -> bool:
     """``term`` is in :data:`READS`, or ``canon:KIND`` / ``contracts:TYPE`` of a known one."""
-    from novelforge.contracts.models import TYPES
+    from novelforge.contracts import TYPES
 
     kind, _, what = term.partition(":")
     if not what:
