@@ -515,7 +515,8 @@ def test_help_needs_no_pydantic_and_a_book_without_contracts_no_contract_models(
                 novelforge.cli.app.main(args)
             except SystemExit as exc:
                 assert exc.code == 0, (args, exc.code)
-        assert "pydantic" not in sys.modules, "--help imported pydantic"
+        assert "pydantic" not in sys.modules, ("--help imported pydantic (is typer 0.29 or later installed? "
+                                               "pyproject.toml holds it below 0.29: reinstall with pip install -e .)")
         try:
             novelforge.cli.app.main(["check", {str(project)!r}])
         except SystemExit:
