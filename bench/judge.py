@@ -10,11 +10,12 @@ One round runs, each in a fresh process and in this order: ``proselint check`` o
 corpus text; ``novelforge check`` cold (no cache), warm (nothing changed: the stored run),
 warm with no stored run ("analysed"), after one sentence appended to one scene (edit), and
 ``check --changed`` after a one-line edit of a committed project; ``promises suggest``
-(warm); ``novelforge export`` to DOCX and EPUB and pandoc on the same Markdown; and a cold
-check of the book at 0.25× and 4× its length (the first quarter of the text; the text four
-times over) for the scaling table. Each figure is the median and the minimum of the rounds
-(wall seconds), with the peak RSS (``os.wait4``). The targets are issue #17's, on a 2-core
-machine; the load average at the start and end is recorded with the results.
+warm, with and without its stored run; ``novelforge export`` to DOCX and EPUB and pandoc
+on the same Markdown; and a cold check of the book at 0.25× and 4× its length (the first
+quarter of the text; the text four times over) for the scaling table. Each figure is the
+median and the minimum of the rounds (wall seconds) with the median CPU time, and the peak
+RSS (``/usr/bin/time -v``). The targets are issue #17's, on a 2-core machine; the load
+average at the start and end is recorded with the results.
 
 proselint (``pip install proselint``) and pandoc are optional: a tool that is missing is
 said so in its row. Nothing from the corpus is written into the repository.
@@ -152,8 +153,11 @@ def main(argv: list[str] | None = None) -> int:
                 f.write(EDIT_SENTENCE)
             add("changed", measure(nf("check", str(project), "--changed", "--base", "HEAD", "--format", "json",
                                       "--exit-zero"), work))
-            measure(nf("promises", "suggest", str(project), "--format", "json"), work)
-            add("suggest", measure(nf("promises", "suggest", str(project), "--format", "json"), work))
+            suggest = nf("promises", "suggest", str(project), "--format", "json")
+            time.sleep(3.1)                      # the edits above settled: the next run may be stored
+            shutil.rmtree(CACHE_HOME / "replay", ignore_errors=True)
+            add("suggest_analysed", measure(suggest, work))        # indexes from the cache, no stored run
+            add("suggest", measure(suggest, work))                 # the stored run
             for fmt in ("docx", "epub"):
                 add(f"export_{fmt}", measure(nf("export", str(project), "-f", fmt, "-o", str(out / f"nf.{fmt}")),
                                              work))
@@ -221,7 +225,8 @@ def render(r: dict, meta: dict) -> str:
             ("warm check, analysed (no stored run)", "warm_analysed", TARGETS["warm"]),
             ("one scene edited", "edit", TARGETS["edit"]),
             ("`--changed` after a one-line edit (warm)", "changed", None),
-            ("`promises suggest` (warm)", "suggest", r["cold"]["median"])]
+            ("`promises suggest` (warm: the stored run)", "suggest", r["cold"]["median"]),
+            ("`promises suggest`, analysed (no stored run)", "suggest_analysed", r["cold"]["median"])]
     for label, name, target in rows:
         ratio, scale = "", ""
         if pl and name in ("cold", "warm", "warm_analysed"):
@@ -230,7 +235,7 @@ def render(r: dict, meta: dict) -> str:
             ptarget = TARGETS["cold_vs_proselint" if name == "cold" else "warm_vs_proselint"]
             ratio += f" (≤ {ptarget}×: {verdict(r[name]['median'] / pl['median'], ptarget)})"
         tgt = "" if target is None else (
-            f"≤ {target:.2f} s" if name != "suggest" else f"≤ a cold check ({target:.2f} s)")
+            f"≤ {target:.2f} s" if not name.startswith("suggest") else f"≤ a cold check ({target:.2f} s)")
         ok = "" if target is None else verdict(r[name]["median"], target)
         L.append(f"| {label} | {cell(name)} | {scale} | {ratio} | {tgt} | {ok} |")
     for fmt in ("docx", "epub"):

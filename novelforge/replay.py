@@ -1,12 +1,13 @@
-"""A repeated ``novelforge check`` answered from its last run, before anything is analysed.
+"""A repeated ``novelforge check`` (or ``promises suggest``) answered from its last run,
+before anything is analysed.
 
-When ``check`` runs again with the same command line, from the same folder, with the same
-environment and terminal, on a project whose input files are byte for byte the same, under
-the same NovelForge code, its output cannot differ from the last run's. The last run's
-output (standard output and standard error, as bytes, in the order written) and exit code
-are stored after it, and written back here — before typer, pydantic or any rule is
-imported, which is most of what a warm run costs (issue #17: War and Peace warm, figures in
-bench/RESULTS.md).
+When ``check`` (or ``promises suggest``) runs again with the same command line, from the
+same folder, with the same environment and terminal, on a project none of whose input
+files changed, under the same NovelForge code, its output cannot differ from the last
+run's. The last run's output (standard output and standard error, as bytes, in the order
+written) and exit code are stored after it, and written back here — before typer,
+pydantic or any rule is imported, which is most of what a warm run costs (issue #17: War
+and Peace, bench/JUDGE_RESULTS.md).
 
 What is compared, every time:
 
@@ -26,8 +27,8 @@ What is compared, every time:
   miss: the command runs and is recorded again.
 
 Never replayed: any option that asks git or a model (``--changed``, ``--base``,
-``--staged``, ``--room``), writes (``--update-baseline``, ``--output``), or opts out of
-caching (``--no-cache``); a project holding a symbolic link or more than
+``--staged``, ``--room``, ``--llm``), writes (``--update-baseline``, ``--output``,
+``--accept``, ``--reject``), or opts out of caching (``--no-cache``); a project holding a symbolic link or more than
 :data:`MAX_INPUT_BYTES` of input, or the old in-project cache folder; a run that ended
 other than with exit code 0 or 1, or whose project was edited just before or while it
 ran. Records are sealed with the analysis cache's integrity key (:mod:`novelforge.cache`)
@@ -46,6 +47,7 @@ from typing import Any
 NOT_REPLAYED = frozenset({
     "--changed", "--base", "--staged", "--room", "--estimate", "--max-cost", "--update-baseline",
     "--no-cache", "--output", "-o", "--help", "-h", "--traceback", "--version", "-V",
+    "--accept", "--reject", "--llm",
 })
 ENV_NAMES = ("NO_COLOR", "FORCE_COLOR", "TERM", "COLORTERM", "COLUMNS", "LINES", "TTY_COMPATIBLE",
              "TTY_INTERACTIVE", "CLICOLOR", "CLICOLOR_FORCE", "JUPYTER_COLUMNS", "JUPYTER_LINES",
@@ -62,8 +64,9 @@ _code_stamp: str | None = None
 
 
 def replayable(args: list[str]) -> bool:
-    """Whether a command line may be answered from a stored run."""
-    if not args or args[0] != "check":
+    """Whether a command line may be answered from a stored run: ``check``, or ``promises
+    suggest`` (both read the project and write nothing but their report)."""
+    if not args or not (args[0] == "check" or (args[0] == "promises" and "suggest" in args[1:])):
         return False
     for a in args[1:]:
         if a == "--":
@@ -370,7 +373,7 @@ class Recorder:
 
 
 def offer(root) -> None:
-    """Called by ``check`` after writing a whole report of the project at ``root``: this
+    """Called by the command after writing a whole report of the project at ``root``: this
     run may be replayed (when it is the project the command line was found to name)."""
     rec = Recorder.active
     if rec is not None and rec.root is not None and os.path.realpath(root) == rec.root:

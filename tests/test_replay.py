@@ -201,3 +201,14 @@ def test_records_are_bounded(book, monkeypatch, capfdbinary):
         os.utime(folder / f"old{i}", ns=(i, i))
     replay._prune(folder)
     assert sorted(p.name for p in folder.iterdir()) == ["old2", "old3", "old4"]
+
+
+def test_promises_suggest_is_stored_too_but_not_when_it_writes(book, capfdbinary):
+    args = ("promises", "suggest", "book", "--format", "json")
+    first = nf(*args)
+    assert first.returncode == 0, first.stderr
+    code, out, err = served(args, capfdbinary)
+    assert (code, out, err) == (0, first.stdout, first.stderr)
+    for extra in (["--accept", "x"], ["--reject", "x"], ["--llm"], ["--no-cache"]):
+        assert not replay.replayable([*args, *extra])
+    assert replay.replayable(["promises", "suggest"]) and not replay.replayable(["promises", "--open"])

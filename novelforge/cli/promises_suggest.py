@@ -75,4 +75,8 @@ def suggest_cmd(
             else:
                 err_console().print(f"{plural(len(found.candidates), 'candidate')} "
                                     "(accept with --accept ID, dismiss with --reject ID)")
+        if found.llm is None:
+            from novelforge.replay import offer
+
+            offer(found.root)       # the same command on the same files may be answered from this run
     raise typer.Exit(finish_suggest(found.llm, fmt) if found.llm is not None else 0)
