@@ -88,3 +88,20 @@ def test_a_project_in_memory_writes_nothing(tmp_path, monkeypatch):
 def test_a_project_in_memory_without_scenes():
     with pytest.raises(NothingToCheck):
         api.check(load_files({"novelforge.yaml": "title: Empty\n"}))
+
+
+def test_a_project_in_memory_reads_its_baseline_from_memory_not_from_disk(tmp_path):
+    folder = Path(shutil.copytree(PROJECTS[0], tmp_path / "book"))
+    assert api.record_baseline(folder).count > 0
+    files = _files(folder)
+    files[".novelforge/baseline.json"] = (folder / ".novelforge" / "baseline.json").read_bytes()
+    # with its baseline among its files, the project in memory reports what the folder does
+    assert _findings(api.check(load_files(files))) == _findings(api.check(folder, use_cache=False)) == []
+    # without it, the folder's baseline on disk (root) is not read: every finding is reported
+    del files[".novelforge/baseline.json"]
+    unbaselined = api.check(load_files(files, root=folder))
+    assert unbaselined.diagnostics and unbaselined.baselined == 0
+    files[".novelforge/baseline.json"] = b"{not json"
+    with pytest.raises(Exception) as caught:
+        api.check(load_files(files, root=folder))
+    assert "baseline" in str(caught.value)

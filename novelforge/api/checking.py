@@ -36,7 +36,8 @@ def check(root: Path | str | Project | None = None, *, paths: Sequence[Path | st
     :func:`~novelforge.project.loader.load_files` (what the server and drafting check).
     It is checked as it is, with the same findings as the folder it stands for; its
     ``paths`` are project paths (``manuscript/01-ashes``). A project in memory uses no
-    analysis cache. ``base``, ``changed`` and ``staged`` compare the files on disk with
+    analysis cache, and its baseline is the ``.novelforge/baseline.json`` among its files
+    (nothing is read on disk for it). ``base``, ``changed`` and ``staged`` compare the files on disk with
     git, so they take a folder, not a project.
 
     ``paths`` (files or folders inside the project) limit the report to them.

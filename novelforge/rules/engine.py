@@ -236,7 +236,7 @@ def run_codes(project: Project, options: CheckOptions) -> set[str]:
 def _check(project: Project, options: CheckOptions, cache: ProjectCache | None) -> Report:
     settings = resolve_settings(project, options)
     codes, overrides, per_file = run_codes(project, options), settings.overrides, settings.per_file
-    baseline = suppress.read_baseline(project.root) if options.use_baseline else None
+    baseline = suppress.read_baseline(project.root, project.files) if options.use_baseline else None
     run_key = None
     if cache is not None and options.room is None:   # a room run asks the response cache instead
         run_key = keys.run_key(project, codes, overrides, per_file, baseline, options.scenes)

@@ -12,6 +12,8 @@ from novelforge.diagnostics import Diagnostic
 from novelforge.project.layout import BASELINE_FILE
 from novelforge.text.index import Directive
 
+MAX_BASELINE_BYTES = 64 * 2**20     # a baseline held in memory (the server's, drafting's) past this is refused
+
 
 @dataclass
 class _Window:
@@ -96,21 +98,37 @@ def baseline_key(d: Diagnostic) -> str:
     return f"{d.path}\x1f{d.code}\x1f{d.message}"
 
 
-def read_baseline(root: Path) -> Counter[str] | None:
-    path = root / BASELINE_FILE
-    if not path.is_file():
-        return None
+def read_baseline(root: Path, files=None) -> Counter[str] | None:
+    """The recorded findings of ``.novelforge/baseline.json``, by path, code and message.
+    A project held in memory (``files``, a :class:`~novelforge.project.memory.MemoryFiles`)
+    has its baseline among its files: nothing is read on disk for it."""
     from novelforge.errors import ConfigError
-    from novelforge.ledger.store import _inside_or_refuse
+    from novelforge.project.memory import MemoryFiles
 
-    try:
-        _inside_or_refuse(Path(root), path, BASELINE_FILE)
-    except Exception:
-        raise ConfigError(f"`{BASELINE_FILE}` is a link to a file outside the project; it was not read",
-                          path=BASELINE_FILE, help="copy the file into the project instead of linking to it") from None
+    path = root / BASELINE_FILE
+    if isinstance(files, MemoryFiles):
+        raw = files.read_bytes(files.root / BASELINE_FILE, MAX_BASELINE_BYTES)
+        if raw is None:
+            return None
+        if raw == "too-large":
+            raise ConfigError(f"{BASELINE_FILE} is larger than {MAX_BASELINE_BYTES // 2**20} MB", path=BASELINE_FILE,
+                              help="delete it and run `novelforge check --update-baseline`")
+        text = raw.decode("utf-8", "replace")
+    else:
+        if not path.is_file():
+            return None
+        from novelforge.ledger.store import _inside_or_refuse
+
+        try:
+            _inside_or_refuse(Path(root), path, BASELINE_FILE)
+        except Exception:
+            raise ConfigError(f"`{BASELINE_FILE}` is a link to a file outside the project; it was not read",
+                              path=BASELINE_FILE,
+                              help="copy the file into the project instead of linking to it") from None
+        text = None
     line = column = None
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(text if text is not None else path.read_text("utf-8"))
         entries = data["findings"]
         return Counter({f"{e['path']}\x1f{e['code']}\x1f{e['message']}": int(e["count"]) for e in entries})
     except json.JSONDecodeError as exc:
