@@ -72,6 +72,7 @@ def _register() -> None:
         review,
         rules,
         schema,
+        server,
         summarize,
         usage,
     )
