@@ -1,0 +1,117 @@
+"""What the API's project routes compute, through the library API: the project's
+scenes, one scene, the findings of the book or of one scene, and the check a write must
+pass before it is committed."""
+
+from __future__ import annotations
+
+from novelforge.errors import NovelForgeError
+from novelforge.project.layout import CONFIG_FILE
+from novelforge.project.problems import NOT_READ
+from novelforge.server.projects import ServedProject, read_bytes, revision
+
+
+def load(project: ServedProject):
+    from novelforge.project.loader import load_project
+
+    return load_project(project.root)
+
+
+def scene_summary(scene) -> dict:
+    meta = scene.meta
+    return {"id": scene.id, "path": scene.path, "title": meta.title or scene.id,
+            "chapter": scene.chapter.id if scene.chapter else None,
+            "status": getattr(meta.status, "value", meta.status), "pov": meta.pov,
+            "revision": revision(scene.text.encode("utf-8"))}
+
+
+def outline(project: ServedProject) -> dict:
+    model = load(project)
+    chapters = [{"id": c.id, "path": c.path, "title": c.title or c.id, "number": c.number,
+                 "scenes": [scene_summary(s) for s in c.scenes]} for c in model.chapters]
+    return {"name": project.name, "title": model.config.title, "chapters": chapters}
+
+
+def find(project: ServedProject, scene_id: str):
+    """The scene with id ``scene_id`` (None: no such scene)."""
+    model = load(project)
+    return next((s for s in model.scenes if s.id == scene_id), None)
+
+
+def scene_view(project: ServedProject, scene) -> dict:
+    data = read_bytes(project, scene.path) or b""
+    out = scene_summary(scene)
+    out.update(text=data.decode("utf-8", "replace"), revision=revision(data))
+    return out
+
+
+def blocking(project: ServedProject, rel: str, text: str) -> list[dict]:
+    """The findings that keep ``text`` from being committed as ``rel``: the loader could
+    not read it (broken or unclosed front matter, a bad value), with their positions."""
+    from novelforge.project.loader import load_files
+
+    config = read_bytes(project, CONFIG_FILE) or b""
+    try:
+        model = load_files({CONFIG_FILE: config, rel: text})
+    except NovelForgeError as exc:
+        return [{"code": "NF000", "message": str(exc), "path": rel, "line": 1, "column": 1}]
+    found = [d.to_dict() for d in model.diagnostics
+             if d.path == rel and (d.code in NOT_READ or d.severity.value == "error")]
+    if not found and not any(s.path == rel for s in model.scenes):
+        found.append({"code": "NF000", "message": "the file is not read as a scene", "path": rel, "line": 1,
+                      "column": 1, "severity": "error"})
+    return found
+
+
+def report(project: ServedProject, paths=()):
+    from novelforge import api
+
+    return api.check(project.root, paths=[project.root / p for p in paths])
+
+
+def findings(project: ServedProject, rel: str) -> list[dict]:
+    from novelforge.errors import NothingToCheck
+
+    try:
+        rep = report(project, [rel])
+    except NothingToCheck:
+        return []
+    return [d.to_dict() for d in rep.diagnostics if d.path == rel]
+
+
+def rendered(project: ServedProject, fmt: str) -> str:
+    from novelforge.formats import CHECK
+
+    return CHECK.render(fmt, report(project))
+
+
+def promises_json(project: ServedProject) -> str:
+    from novelforge import api
+    from novelforge.formats import PROMISES
+
+    return PROMISES.render("json", api.promises(project.root))
+
+
+def promises_html(project: ServedProject) -> str:
+    from novelforge import api
+    from novelforge.formats import PROMISES
+
+    return PROMISES.render("html", api.promises(project.root))
+
+
+def canon(project: ServedProject) -> list[dict]:
+    model = load(project)
+    out = []
+    for kind, entries in sorted(model.canon.items()):
+        for entity_id, entity in sorted(entries.items()):
+            out.append({"kind": kind, "id": entity_id, "name": entity.name, "path": entity.path,
+                        "summary": entity.model.summary, "aliases": list(entity.model.aliases)})
+    return out
+
+
+def contracts(project: ServedProject) -> list[dict]:
+    model = load(project)
+    out = []
+    for full_id, contract in sorted(model.contracts.items()):
+        data = contract.model_dump(mode="json", exclude_none=True) if hasattr(contract, "model_dump") else {}
+        out.append({"id": full_id, **{k: v for k, v in data.items() if k != "id"}})
+    return out
