@@ -31,6 +31,7 @@ Results are rendered with the command's table in :mod:`novelforge.formats`.
 | :func:`review` | the Writers' Room's report | ``review``, ``check --room`` |
 | :func:`summarize` | scene summaries | ``summarize`` |
 | :func:`project_root`, :func:`locate` | the project a path names | every command |
+| :func:`serve`, :func:`user_add`, :func:`member_grant`, … | the server, accounts, members | ``serve``, ``users`` |
 
 Importing this package is cheap: each name loads its module on first use (``novelforge
 --help`` and ``novelforge init`` never load the rules).
@@ -56,6 +57,9 @@ _WHERE = {
     "usage": "llm", "cache_stats": "llm", "cache_clear": "llm", "UsageReport": "llm", "CacheStats": "llm",
     "review": "room", "summarize": "room", "RoomOptions": "room", "RoomStats": "room", "Summaries": "room",
     "room_line": "room", "describe_llm_suggest": "room",
+    "serve": "server", "server_data": "server", "user_add": "server", "user_passwd": "server",
+    "user_disable": "server", "users": "server", "member_grant": "server", "member_revoke": "server",
+    "members": "server",
     "Severity": None,
 }
 

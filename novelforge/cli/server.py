@@ -20,15 +20,9 @@ def data_option():
 
 
 def _data(data: Optional[Path]) -> Path:
-    import os
+    from novelforge import api
 
-    if data is not None:
-        return data
-    if os.environ.get("NOVELFORGE_SERVER_DATA"):
-        return Path(os.environ["NOVELFORGE_SERVER_DATA"])
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("novelforge")) / "server"
+    return api.server_data(data)
 
 
 def _password(stdin: bool, confirm: bool = True) -> str:
@@ -57,10 +51,10 @@ def serve_cmd(
 
     Example: novelforge serve --projects /srv/novels --data /srv/novelforge-data --port 8000
     """
-    from novelforge.server.run import Settings, serve
+    from novelforge import api
 
-    serve(Settings(projects=projects, data=_data(data), host=host, port=port, allow_signup=allow_signup,
-                   secure_cookies=not insecure_cookies))
+    api.serve(projects=projects, data=_data(data), host=host, port=port, allow_signup=allow_signup,
+              secure_cookies=not insecure_cookies)
 
 
 users_app = typer.Typer(name="users", help="The server's accounts.", no_args_is_help=True)
@@ -81,9 +75,9 @@ def users_add(
 
     Example: novelforge users add ada --name "Ada Quill" --email ada@example.org
     """
-    from novelforge.server import admin
+    from novelforge import api
 
-    user = admin.add_user(_data(data), username, _password(password_stdin), name=name, email=email)
+    user = api.user_add(_data(data), username, _password(password_stdin), name=name, email=email)
     out_console().print(f"Added {user.username} ({user.name} <{user.email}>).", markup=False)
 
 
@@ -97,9 +91,9 @@ def users_passwd(
 
     Example: novelforge users passwd ada
     """
-    from novelforge.server import admin
+    from novelforge import api
 
-    admin.set_password(_data(data), username, _password(password_stdin))
+    api.user_passwd(_data(data), username, _password(password_stdin))
     out_console().print(f"Set a new password for {username}.", markup=False)
 
 
@@ -113,9 +107,9 @@ def users_disable(
 
     Example: novelforge users disable ada
     """
-    from novelforge.server import admin
+    from novelforge import api
 
-    admin.set_disabled(_data(data), username, not enable)
+    api.user_disable(_data(data), username, not enable)
     out_console().print(f"{'Enabled' if enable else 'Disabled'} {username}.", markup=False)
 
 
@@ -125,10 +119,10 @@ def users_list(data: Optional[Path] = data_option()) -> None:
 
     Example: novelforge users list --data /srv/novelforge-data
     """
-    from novelforge.server import admin
+    from novelforge import api
 
     console = out_console()
-    found = admin.users(_data(data))
+    found = api.users(_data(data))
     for user in found:
         state = "  (disabled)" if user.disabled else ""
         console.print(f"{user.username}  {user.name} <{user.email}>{state}", markup=False)
@@ -148,9 +142,9 @@ def members_grant(
 
     Example: novelforge members grant the-ember-crown ada --role owner
     """
-    from novelforge.server import admin
+    from novelforge import api
 
-    admin.grant(_data(data), project, username, role)
+    api.member_grant(_data(data), project, username, role)
     out_console().print(f"{username} is now {role} of {project}.", markup=False)
 
 
@@ -164,9 +158,9 @@ def members_revoke(
 
     Example: novelforge members revoke the-ember-crown bram
     """
-    from novelforge.server import admin
+    from novelforge import api
 
-    admin.revoke(_data(data), project, username)
+    api.member_revoke(_data(data), project, username)
     out_console().print(f"{username} is no longer a member of {project}.", markup=False)
 
 
@@ -179,10 +173,10 @@ def members_list(
 
     Example: novelforge members list the-ember-crown
     """
-    from novelforge.server import admin
+    from novelforge import api
 
     console = out_console()
-    found = admin.members(_data(data), project)
+    found = api.members(_data(data), project)
     for m in found:
         console.print(f"{m.username}  {m.role}  ({m.name})", markup=False)
     if not found:

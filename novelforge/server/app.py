@@ -14,7 +14,7 @@ import secrets
 import time
 
 from novelforge import __version__
-from novelforge.server.core import ApiError, Server, Settings
+from novelforge.server.core import ApiError, Server, Settings, mount
 from novelforge.server.roles import PUBLIC, SIGNED_IN, Role, rule_of
 
 log = logging.getLogger("novelforge.server")
@@ -23,7 +23,7 @@ log = logging.getLogger("novelforge.server")
 def create_app(settings: Settings):
     from fastapi import FastAPI
 
-    from novelforge.server import observe, routes_api, routes_auth
+    from novelforge.server import observe, routes_api, routes_auth, web
 
     server = Server(settings)
     app = FastAPI(title="NovelForge", version=__version__, docs_url="/api/docs", redoc_url=None,
@@ -35,15 +35,9 @@ def create_app(settings: Settings):
     app.add_middleware(BodyLimit, limit=settings.max_body)
     for router in (routes_auth.router, observe.router, routes_api.router):
         mount(app, router)
+    web.install(app)
     check_rules(app)
     return app
-
-
-def mount(app, router) -> None:
-    """The router's routes as the application's own (their paths carry the prefix), so
-    ``app.routes`` is the flat route table :func:`check_rules` and the tests read (newer
-    FastAPI keeps an included router as one opaque entry)."""
-    app.router.routes.extend(router.routes)
 
 
 def check_rules(app) -> None:
@@ -69,6 +63,10 @@ def _handlers(app) -> None:
 
     @app.exception_handler(ApiError)
     async def _api_error(request, exc: ApiError):
+        if request.url.path.startswith("/web/"):
+            from novelforge.server.web import error_page
+
+            return error_page(request, exc.status, exc.message)
         return JSONResponse({"error": exc.message, **exc.extra}, status_code=exc.status,
                             headers={"WWW-Authenticate": "Bearer"} if exc.status == 401 else None)
 
