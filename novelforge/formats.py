@@ -165,6 +165,12 @@ CANON_EDIT = FormatTable(
     Format("json", "novelforge.canon.edit_render:render_json", "for tools (docs/canon.md)", ".json", version=1),
 )
 
+SEARCH = FormatTable(
+    "novelforge search",
+    Format("text", "novelforge.search.render:render_text", "path:line:col and the matching line, best first"),
+    Format("json", "novelforge.search.render:render_json", "the hits as JSON (docs/search.md)", ".json", version=1),
+)
+
 RULES = FormatTable(
     "novelforge rules",
     Format("text", "novelforge.rules.listing:render_text", "a table: code, name, severity, what it finds"),

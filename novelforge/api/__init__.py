@@ -30,6 +30,7 @@ Results are rendered with the command's table in :mod:`novelforge.formats`.
 | :func:`usage`, :func:`cache_stats`, :func:`cache_clear` | the LLM spend ledger; the caches | ``usage``, ``cache`` |
 | :func:`review` | the Writers' Room's report | ``review``, ``check --room`` |
 | :func:`summarize` | scene summaries | ``summarize`` |
+| :func:`search` | lines of prose and canon that match a query, best first | ``search`` |
 | :func:`project_root`, :func:`locate` | the project a path names | every command |
 | :func:`serve`, :func:`user_add`, :func:`member_grant`, … | the server, accounts, members | ``serve``, ``users`` |
 
@@ -55,6 +56,7 @@ _WHERE = {
     "SCHEMA_KINDS": "catalogue",
     "project_root": "projects", "locate": "projects",
     "usage": "llm", "cache_stats": "llm", "cache_clear": "llm", "UsageReport": "llm", "CacheStats": "llm",
+    "search": "search", "SearchResult": "search",
     "review": "room", "summarize": "room", "RoomOptions": "room", "RoomStats": "room", "Summaries": "room",
     "room_line": "room", "describe_llm_suggest": "room",
     "serve": "server", "server_data": "server", "user_add": "server", "user_passwd": "server",

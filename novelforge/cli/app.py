@@ -72,6 +72,7 @@ def _register() -> None:
         review,
         rules,
         schema,
+        search,
         server,
         summarize,
         usage,
