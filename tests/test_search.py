@@ -191,3 +191,14 @@ def test_bad_input_is_one_line_and_exit_2(book, capsys, monkeypatch, args, messa
     assert code == 2 and out == ""
     assert err.startswith("error:") and message in err.splitlines()[0]
     assert "Traceback" not in err
+
+
+def test_cache_clear_removes_the_search_index(book, capsys):
+    import os
+
+    api.search("key", book)
+    home = Path(os.environ["NOVELFORGE_CACHE_DIR"])
+    assert list(home.rglob("search.sqlite"))
+    code, out, err = run(capsys, "cache", "clear", "--index", str(book))
+    assert code == 0, err
+    assert not list(home.rglob("search.sqlite*"))

@@ -117,8 +117,9 @@ def cache_clear(project: Path | str | None = None, *, llm: bool = False, index: 
             out.removed[store] = clear_store(root, store)
             if store == "index":                  # and the stored runs of `check` (novelforge/replay.py)
                 from novelforge.replay import clear
+                from novelforge.search.store import clear_index
 
-                out.removed[store] += clear(root)
+                out.removed[store] += clear(root) + clear_index(root)      # and the search index
         except UnsafeCacheFolder as exc:
             raise UsageError(f"the {store} cache was not cleared: {exc}") from None
         except OSError as exc:

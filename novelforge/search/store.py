@@ -85,3 +85,16 @@ class SearchStore:
 
     def close(self) -> None:
         self.db.close()
+
+
+def clear_index(root) -> int:
+    """Remove the search index of the project at ``root`` (``cache clear``): 1 if there was one."""
+    from novelforge.cache import project_cache_dir
+
+    removed = 0
+    for suffix in ("", "-wal", "-shm"):
+        path = project_cache_dir(root) / f"search.sqlite{suffix}"
+        if path.is_file():
+            path.unlink()
+            removed += suffix == ""
+    return removed
