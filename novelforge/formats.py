@@ -34,6 +34,8 @@ class Format:
     binary: bool = False          # not text (a zip file): never written to a terminal
     version: int | None = None    # a JSON document's schema version (its `version` key)
     cover: bool = False           # export: uses a cover image
+    stem: str = ""                # export: added to the title in the default file name, so two
+                                  # formats with one suffix never write the same file
 
     def load(self) -> Callable[..., Any]:
         """The renderer function. A format whose module is missing from this installation
@@ -183,7 +185,7 @@ EXPORT = FormatTable(
     Format("docx", "novelforge.export.docx_manuscript:render", "Word, standard manuscript format", ".docx",
            binary=True),
     Format("docx-reading", "novelforge.export.docx_reading:render", "Word, book-like reading copy", ".docx",
-           binary=True),
+           binary=True, stem="-reading"),
     Format("epub", "novelforge.export.epub:render", "EPUB 3 e-book (passes epubcheck)", ".epub", binary=True,
            cover=True),
     Format("md", "novelforge.export.markdown:render", "one Markdown file (review copy)", ".md"),

@@ -169,3 +169,31 @@ def test_ci_installs_epubcheck_before_the_test_command():
     tests = next(i for i, line in enumerate(lines) if "pytest" in line)
     assert install < tests
     assert "default-jre-headless" in lines[install] and "pandoc" in lines[install]
+
+
+def test_the_two_word_formats_into_one_folder_write_two_files(tmp_path, capsys):
+    """docx and docx-reading share the suffix .docx: a folder gets two names, not one file
+    the second export silently replaces."""
+    for fmt in ("docx", "docx-reading"):
+        code, _out, err = call(capsys, "export", EXAMPLE, "-f", fmt, "-o", f"{tmp_path}/out/")
+        assert code == 0, err
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == ["the-ember-crown-reading.docx", "the-ember-crown.docx"]
+    assert (tmp_path / "out" / names[0]).read_bytes() != (tmp_path / "out" / names[1]).read_bytes()
+
+
+def test_export_warns_when_the_book_has_errors(tmp_path, capsys):
+    import shutil
+
+    project = tmp_path / "book"
+    shutil.copytree(EXAMPLE, project)
+    code, _out, err = call(capsys, "export", str(project), "-f", "txt", "-o", f"{tmp_path}/out/")
+    assert code == 0 and "warning" not in err, err                 # the example has no errors
+    scene = project / "manuscript" / "01-ashes" / "01-the-summons.md"
+    scene.write_text(scene.read_text("utf-8").replace("pov: aria", "pov: nobody-known", 1), "utf-8")
+    code, _out, err = call(capsys, "export", str(project), "-f", "txt", "-o", f"{tmp_path}/out/")
+    assert code == 0 and (tmp_path / "out" / "the-ember-crown.txt").exists()
+    assert err.splitlines()[-1] == ("warning: the book has 1 error (`novelforge check` lists it); "
+                                    "exported all the same.")
+    code, _out, err = call(capsys, "export", str(project), "-f", "txt", "-o", f"{tmp_path}/out/", "--no-check")
+    assert code == 0 and "warning" not in err

@@ -29,12 +29,13 @@ class Exported:
     words: int
     skipped: int = 0             # scenes left out for broken front matter
     unread: list = field(default_factory=list)   # loader findings: scene files not read at all
+    errors: int | None = None    # error findings of `check` in the book; None when not checked
 
 
 def export(root: Path | str | None = None, fmt: str | None = None, out: Path | str | None = None, *,
            statuses: Sequence[str] | str | None = None, chapters: str | tuple | None = None,
            typography: bool = True, cover: Path | str | None = None, write: bool = True,
-           progress: Progress | None = None, project: Project | None = None) -> Exported:
+           progress: Progress | None = None, project: Project | None = None, check: bool = False) -> Exported:
     """Build the book of the project around ``root`` (or of ``project``, one already loaded,
     for example from files in memory with :func:`novelforge.project.loader.load_files`) as ``fmt`` (a name in
     :data:`novelforge.formats.EXPORT`; default: the one ``out``'s suffix implies) and write
@@ -43,7 +44,9 @@ def export(root: Path | str | None = None, fmt: str | None = None, out: Path | s
     in :attr:`Exported.data`. ``statuses`` (``["revised", "final"]`` or ``"revised,final"``)
     and ``chapters`` (``"3-7"`` or ``(3, 7)``) select scenes; ``typography`` makes quotes
     curly and dashes long; ``cover`` is an EPUB cover image. ``progress(what, done, total)``
-    is called as the work goes on.
+    is called as the work goes on. With ``check`` the whole book is checked as well (as
+    ``novelforge check`` would, with its cache) and :attr:`Exported.errors` counts the
+    error findings, so a caller can say the book was exported with errors.
 
     Returns what was written and what was left out of the book. Raises
     :class:`~novelforge.errors.UnknownFormat`, :class:`~novelforge.errors.OptionError`
@@ -81,6 +84,7 @@ def export(root: Path | str | None = None, fmt: str | None = None, out: Path | s
             progress("Reading the manuscript", 0, None)
         project = load_project(root)
     target = output_path(project, spec, out) if write else None
+    errors = _errors(project, progress) if check else None
     job = prepare(project, spec.name, options)
     if progress is not None:
         what = f"Exporting {spec.name}"
@@ -92,7 +96,22 @@ def export(root: Path | str | None = None, fmt: str | None = None, out: Path | s
     book = job.book
     return Exported(spec, target, None if write else data, len(book.chapters),
                     sum(len(c.scenes) for c in book.chapters), book.words,
-                    skipped=sum(1 for s in project.scenes if not s.readable), unread=not_read(project))
+                    skipped=sum(1 for s in project.scenes if not s.readable), unread=not_read(project),
+                    errors=errors)
+
+
+def _errors(project: Project, progress: Progress | None) -> int | None:
+    """The error findings of ``novelforge check`` on the whole of ``project``; None when it
+    cannot be checked (``check`` says why; the export does not depend on it)."""
+    from novelforge.api.checking import check
+    from novelforge.errors import NovelForgeError
+
+    if progress is not None:
+        progress("Checking the book", 0, None)
+    try:
+        return check(project=project).summary()["errors"]
+    except NovelForgeError:
+        return None
 
 
 # the loader's findings that mean a file of the manuscript was not read at all

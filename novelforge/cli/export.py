@@ -10,6 +10,7 @@ import typer
 from novelforge.cli.app import app, err_console
 from novelforge.cli.options import format_option, old_out_option, plural, project_argument
 from novelforge.formats import EXPORT
+from novelforge.wording import agree
 
 
 @app.command("export")
@@ -31,11 +32,14 @@ def export_cmd(
     cover: Optional[Path] = typer.Option(None, "--cover", metavar="IMAGE",
                                          help="Cover image for EPUB (JPEG, PNG, GIF or SVG); "
                                               "overrides export: {epub: {cover: …}}."),
+    no_check: bool = typer.Option(False, "--no-check",
+                                  help="Do not check the book first (no warning about its errors)."),
 ) -> None:
     """Build the book as DOCX, EPUB 3, Markdown, HTML or plain text.
 
     Front matter, comments and promise markers never reach the output; the same input
-    always gives byte-identical files, written atomically. Example:
+    always gives byte-identical files, written atomically. The book is checked too, and a
+    warning says when it has error findings (the file is written all the same). Example:
     novelforge export --format epub --status revised --status final --output build/
 
     Exit codes: 0 written, 2 usage or configuration error (nothing is written), 3 internal error.
@@ -63,7 +67,7 @@ def export_cmd(
 
         done = api.export(project, fmt, None if to_stdout else out, statuses=status, chapters=chapters,
                           typography=not no_typography, cover=cover, write=not to_stdout,
-                          progress=progress if bar else None)
+                          progress=progress if bar else None, check=not no_check)
     if to_stdout:
         sys.stdout.flush()
         sys.stdout.buffer.write(done.data)
@@ -76,6 +80,9 @@ def export_cmd(
                       "run `novelforge check` to see why.", markup=False)
     for diag in done.unread[:5]:
         console.print(f"warning: {diag.message.rstrip('.')} — left out of the book.", markup=False)
+    if done.errors:
+        console.print(f"warning: the book has {plural(done.errors, 'error')} (`novelforge check` lists "
+                      f"{agree(done.errors, 'it', 'them')}); exported all the same.", markup=False)
     if len(done.unread) > 5:
         console.print(f"warning: and {plural(len(done.unread) - 5, 'other file')} in manuscript/ not read; "
                       "run `novelforge check` to see them.", markup=False)

@@ -219,11 +219,12 @@ def slug(text: str) -> str:
 
 
 def output_path(project: Project, spec: Format, out: Path | str | None) -> Path:
-    """Where to write: ``out``, or ``<title-slug><suffix>`` inside ``out`` when it is a
-    folder or ends with ``/`` (or in the current folder when there is no ``out``). Refuses a path inside the
+    """Where to write: ``out``, or ``<title-slug><stem><suffix>`` inside ``out`` when it is a
+    folder or ends with ``/`` (or in the current folder when there is no ``out``); the stem
+    keeps formats with one suffix apart (``title.docx``, ``title-reading.docx``). Refuses a path inside the
     project's sources (manuscript/, canon/, contracts/) and ``novelforge.yaml``, and a name
     longer than the file system allows."""
-    name = slug(project.config.title) + spec.suffix
+    name = slug(project.config.title) + spec.stem + spec.suffix
     target = Path.cwd() / name if out is None else Path(out)
     _check_length(target, out)
     try:
