@@ -320,14 +320,42 @@ def test_rule_unknown(capsys):
     assert "did you mean `NF205`?" in err
 
 
-def test_schema_all(capsys):
+def test_schema_all_is_one_valid_schema(capsys):
+    """Without a kind, the output is itself a JSON Schema (checked against the 2020-12
+    metaschema), bundling each kind under $defs with its own $id, and it accepts the
+    example's files."""
     jsonschema = pytest.importorskip("jsonschema")
+    from ruamel.yaml import YAML
+
     code, out, _err = call(capsys, "schema")
     assert code == 0
-    schemas = json.loads(out)
-    assert set(schemas) == {"project", "scene", "chapter", "entity", "promise"}
-    for schema in schemas.values():
+    bundle = json.loads(out)
+    jsonschema.Draft202012Validator.check_schema(bundle)
+    assert bundle["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert set(bundle["$defs"]) == {"project", "scene", "chapter", "entity", "promise", "contract"}
+    for name, schema in bundle["$defs"].items():
         jsonschema.Draft202012Validator.check_schema(schema)
+        assert schema["$id"] == f"https://novelforge.invalid/schema/{name}.json"
+    validator = jsonschema.Draft202012Validator(bundle)
+    world = YAML(typ="safe").load((ROOT / "examples" / "ember-crown" / "contracts" / "world.yaml").read_text("utf-8"))
+    assert validator.is_valid(world)
+    assert not validator.is_valid(["a list is none of the files"])
+
+
+def test_schema_contract_validates_a_contracts_file(capsys):
+    jsonschema = pytest.importorskip("jsonschema")
+    from ruamel.yaml import YAML
+
+    code, out, _err = call(capsys, "schema", "contract")
+    assert code == 0
+    schema = json.loads(out)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    world = YAML(typ="safe").load((ROOT / "examples" / "ember-crown" / "contracts" / "world.yaml").read_text("utf-8"))
+    assert list(validator.iter_errors(world)) == []
+    bad = {"titles": dict(world["titles"], replce={"a": "b"}), "spelling": dict(world["spelling"], type="consistancy")}
+    errors = list(validator.iter_errors(bad))
+    assert len(errors) == 2 and all(e.path[0] in ("titles", "spelling") for e in errors)
 
 
 def test_schema_scene_validates_front_matter(capsys):
@@ -378,8 +406,9 @@ def test_schema_unknown_kind_and_out_dir(tmp_path, capsys):
     code, out, _err = call(capsys, "schema", "--out", str(tmp_path / "schemas"))
     assert code == 0
     assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == [
-        "chapter.schema.json", "entity.schema.json", "project.schema.json", "promise.schema.json",
-        "scene.schema.json"]
+        "chapter.schema.json", "contract.schema.json", "entity.schema.json", "project.schema.json",
+        "promise.schema.json", "scene.schema.json"]
+    assert out == f"Wrote 6 schema files to {tmp_path / 'schemas'}\n"
 
 
 # ----------------------------------------------------------------------------- init

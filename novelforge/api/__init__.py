@@ -53,7 +53,7 @@ _WHERE = {
     "export": "books", "import_": "books", "Exported": "books",
     "init": "start", "Initialised": "start",
     "rules": "catalogue", "rule": "catalogue", "schemas": "catalogue", "write_schemas": "catalogue",
-    "SCHEMA_KINDS": "catalogue",
+    "SCHEMA_KINDS": "catalogue", "schema_bundle": "catalogue",
     "project_root": "projects", "locate": "projects",
     "usage": "llm", "cache_stats": "llm", "cache_clear": "llm", "UsageReport": "llm", "CacheStats": "llm",
     "search": "search", "SearchResult": "search",

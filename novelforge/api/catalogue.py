@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from novelforge.rules.listing import RuleRow
     from novelforge.rules.registry import Rule
 
-SCHEMA_KINDS = ("project", "scene", "chapter", "entity", "promise")
+SCHEMA_KINDS = ("project", "scene", "chapter", "entity", "promise", "contract")
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_BASE = "https://novelforge.invalid/schema/"
 
 
 def rules(root: Path | str | None = None, *, with_settings: bool = True) -> list[RuleRow]:
@@ -60,8 +62,12 @@ def rule(code: str) -> Rule:
 
 def schemas(kind: str | None = None) -> dict[str, dict]:
     """JSON Schemas (draft 2020-12) of novelforge.yaml, scene front matter, chapter.yaml,
-    canon entries and promises, by kind; only ``kind``'s when given. Raises
+    canon entries, promises and a contracts file (``contracts/*.yaml``: contract ids mapped
+    to contracts of the ten types), by kind; only ``kind``'s when given. Raises
     :class:`~novelforge.errors.UsageError` for an unknown kind."""
+    from pydantic import TypeAdapter
+
+    from novelforge.contracts.models import Contract
     from novelforge.project import models as m
 
     if kind is not None and kind not in SCHEMA_KINDS:
@@ -69,14 +75,33 @@ def schemas(kind: str | None = None) -> dict[str, dict]:
     pairs = {"project": m.ProjectConfig, "scene": m.SceneMeta, "chapter": m.ChapterMeta,
              "entity": m.EntityModel, "promise": m.PromiseModel}
     out = {}
-    for name, model in pairs.items():
+    for name in SCHEMA_KINDS:
         if kind is not None and name != kind:
             continue
-        schema = model.model_json_schema(by_alias=True)
-        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        schema["$id"] = f"https://novelforge.invalid/schema/{name}.json"
-        out[name] = schema
+        if name == "contract":
+            schema = TypeAdapter(dict[str, Contract]).json_schema(by_alias=True)
+            schema = {"title": "Contracts file",
+                      "description": "A file in contracts/: each key is a contract id (the file's name and "
+                                     "the id make its code, `world.no-gunpowder`), each value a contract "
+                                     "whose `type` is one of the ten contract types.", **schema}
+        else:
+            schema = pairs[name].model_json_schema(by_alias=True)
+        out[name] = {"$schema": SCHEMA_DIALECT, "$id": f"{SCHEMA_BASE}{name}.json", **schema}
     return out
+
+
+def schema_bundle() -> dict:
+    """Every schema of :func:`schemas` in one document that is itself a JSON Schema (draft
+    2020-12): each kind under ``$defs`` keeps its own ``$id``, so ``{"$ref":
+    "https://novelforge.invalid/schema/scene.json"}`` finds it; the bundle itself accepts
+    any one of the files. Raises nothing."""
+    kinds = schemas()
+    return {"$schema": SCHEMA_DIALECT, "$id": f"{SCHEMA_BASE}novelforge.json",
+            "title": "NovelForge project files",
+            "description": "The schemas of a NovelForge project's YAML files, one per kind under $defs; "
+                           "`novelforge schema KIND` prints one of them alone.",
+            "$defs": kinds,
+            "anyOf": [{"$ref": f"#/$defs/{name}"} for name in kinds]}
 
 
 def write_schemas(folder: Path | str, kind: str | None = None) -> list[Path]:
