@@ -142,13 +142,25 @@ def test_sarif_results_point_at_their_rules(report):
     doc = json.loads(render(report, "sarif"))
     run = doc["runs"][0]
     rules = run["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules] == [r.code for r in all_rules()]
+    fired = {d.code for d in report.diagnostics}
+    assert [r["id"] for r in rules] == [r.code for r in all_rules() if r.code in fired]   # only these
     assert len(run["results"]) == len(report.diagnostics)
     for result, d in zip(run["results"], report.diagnostics):
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"] == d.code
         region = result["locations"][0]["physicalLocation"]["region"]
         assert (region["startLine"], region["startColumn"]) == (d.line, d.column)
         assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == d.path
+
+
+def test_sarif_of_one_finding_is_small(tmp_path):
+    """One finding: one rule in the driver, its summary and help URI, not every rule's docs."""
+    d = Diagnostic("NF201", "unknown-canon-reference", Severity.ERROR, "`oswin` is not a known character",
+                   "manuscript/01/a.md", 3, 1)
+    doc = json.loads(render(_synthetic(tmp_path, [d]), "sarif"))
+    rules = doc["runs"][0]["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == ["NF201"] and doc["runs"][0]["results"][0]["ruleIndex"] == 0
+    assert rules[0]["helpUri"].endswith("/NF201") and "novelforge rule NF201" in rules[0]["help"]["text"]
+    assert len(render(_synthetic(tmp_path, [d]), "sarif").encode()) < 4_000
 
 
 # ----------------------------------------------------------------------------- github

@@ -1,4 +1,7 @@
-"""``--format sarif``: SARIF 2.1.0 with the full rule table, for GitHub code scanning."""
+"""``--format sarif``: SARIF 2.1.0 for GitHub code scanning. The driver lists only the rules
+that fired, each with its one-sentence summary, where its documentation is (``helpUri``)
+and how to read it offline (``novelforge rule CODE``): a report of one finding stays a
+few kilobytes instead of carrying every rule's full documentation."""
 
 from __future__ import annotations
 
@@ -16,8 +19,8 @@ def _rule_entry(rule) -> dict:
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": rule.section("What it does") or rule.summary},
-        "help": {"text": rule.docs, "markdown": rule.docs},
+        "help": {"text": f"{rule.summary} `novelforge rule {rule.code}` shows its documentation.",
+                 "markdown": f"{rule.summary} `novelforge rule {rule.code}` shows its documentation."},
         "helpUri": f"https://novelforge.invalid/rules/{rule.code}",
         "defaultConfiguration": {"level": _LEVEL[rule.severity.value]},
         "properties": {"tags": [rule.family]},
@@ -28,7 +31,8 @@ def render(report, **_options) -> str:
     from novelforge.report import repository_path
     from novelforge.rules.registry import all_rules
 
-    rules = all_rules()
+    fired = {d.code for d in report.diagnostics}
+    rules = [r for r in all_rules() if r.code in fired]
     index = {r.code: i for i, r in enumerate(rules)}
     results = []
     for d in report.diagnostics:
@@ -39,7 +43,7 @@ def render(report, **_options) -> str:
             region["endColumn"] = max(d.end_column, d.column) if d.end_line in (None, d.line) else d.end_column
         result = {
             "ruleId": d.code,
-            "ruleIndex": index.get(d.code, 0),
+            **({"ruleIndex": index[d.code]} if d.code in index else {}),
             "level": _LEVEL[d.severity.value],
             "message": {"text": d.message + (f"\nhelp: {d.help}" if d.help else "")},
             "locations": [{
