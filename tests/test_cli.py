@@ -411,6 +411,27 @@ def test_schema_unknown_kind_and_out_dir(tmp_path, capsys):
     assert out == f"Wrote 6 schema files to {tmp_path / 'schemas'}\n"
 
 
+def test_a_novelforge_yaml_that_cannot_be_read(tmp_path, capsys):
+    """Broken YAML in novelforge.yaml drops every setting. `check` reports it as NF001, an
+    error no setting can lower or baseline, so it exits 1 whatever the file asked for
+    (here `fail-on: info` would have failed on less; `select: [NF2]` is lost too);
+    `export` stops with exit 2 at its line instead of building a book called "Untitled"
+    (docs/exit-codes.md)."""
+    root = make_project(tmp_path / "p", config="title: Test\ncheck:\n  select: [NF2\n", scene=WARNING_SCENE)
+    code, out, err = call(capsys, "check", str(root), "--format", "json")
+    assert code == 1, err
+    found = [(d["code"], d["path"], d["line"]) for d in json.loads(out)["diagnostics"]]
+    assert ("NF001", "novelforge.yaml", 4) in found and any(c == "NF009" for c, _p, _l in found)
+    code, out, err = call(capsys, "check", str(root), "--update-baseline")
+    code, out, err = call(capsys, "check", str(root), "--format", "json")
+    assert code == 1 and "NF001" in out, err                       # never baselined
+    code, out, err = call(capsys, "export", str(root), "-f", "txt", "-o", str(tmp_path / "out.txt"))
+    assert code == ExitCode.USAGE, (out, err)
+    assert_one_line_error(err)
+    assert err.startswith("error: novelforge.yaml:4:1: broken YAML"), err
+    assert not (tmp_path / "out.txt").exists()
+
+
 # ----------------------------------------------------------------------------- init
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()

@@ -118,7 +118,11 @@ def prepare(project: Project, fmt: str, options: ExportOptions | None = None) ->
 
 def check_settings(project: Project) -> None:
     """Raise :class:`~novelforge.errors.ConfigError` at the first problem the loader found
-    in the ``export:`` block (a book is not built from settings that were dropped)."""
+    in the ``export:`` block (a book is not built from settings that were dropped), or
+    when ``novelforge.yaml`` could not be read at all (its title and matter lost)."""
+    from novelforge.project.loader import require_config
+
+    require_config(project)
     problems = project.setting_problems.get("export") or []
     if problems:
         # the first line with a problem; on it an unknown key first (a typo explains the rest)

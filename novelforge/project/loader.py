@@ -295,3 +295,22 @@ def _load(files: ProjectFiles, cache: Any) -> Project:
                    yaml_digests=dict(loader.yaml_prints), sources=loader.sources,
                    setting_problems=loader.setting_problems, files=files,
                    unread_canon=loader.unread_canon)
+
+
+# the loader's findings that mean a file was not read at all (broken YAML, not text, too
+# large, a link out of the project)
+NOT_READ = ("NF001", "NF003", "NF006", "NF007")
+
+
+def require_config(project: Project) -> None:
+    """Raise :class:`~novelforge.errors.ConfigError` (exit 2) at the loader's finding when
+    ``novelforge.yaml`` could not be read at all, for commands that cannot do their work
+    without its settings (``export``: the title, author and ``export:`` block). ``check``
+    reports the finding instead (an error no setting can lower, never baselined). A bad
+    *value* in a file that was read stays a finding (NF004, NF009)."""
+    from novelforge.errors import ConfigError
+
+    for d in project.diagnostics:
+        if d.path == CONFIG_FILE and d.code in NOT_READ:
+            raise ConfigError(f"{d.message.rstrip('.')} — no setting of the project can be read",
+                              path=d.path, line=d.line, column=d.column, help=d.help)
