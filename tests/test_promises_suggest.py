@@ -102,18 +102,37 @@ def cli(capsys):
     return call
 
 
-def test_accept_writes_ledger_file_and_never_touches_prose(tmp_path, cli):
-    root = make(tmp_path, ['"I promise I will come back for the sword," said Ann.', FILLER])
-    prose = {p: p.read_bytes() for p in (root / "manuscript").rglob("*.md")}
+def test_accept_writes_the_promise_and_marks_where_it_is_planted(tmp_path, cli):
+    """--accept writes canon/promises/ID.yaml and a `<!-- setup: ID -->` line above the
+    candidate's paragraph: the ledger then shows it planted there, NF508 stays silent, and
+    nothing else in the scene changes (the marker never reaches an export)."""
+    root = make(tmp_path, ["It was dusk.\n\nAnn took the sword.\n"
+                           '"I promise I will come back for the sword," said Ann.\nShe left.', FILLER])
+    scene = root / "manuscript" / "01-one" / "01-s.md"
+    before = scene.read_text("utf-8")
+    other = (root / "manuscript" / "01-one" / "02-s.md").read_bytes()
     out = cli("suggest", str(root), "--format", "json")
     assert out.exit_code == 0, out.output
     cid = json.loads(out.stdout)[0]["id"]
     res = cli("suggest", str(root), "--accept", cid)
     assert res.exit_code == 0, res.output
     written = (root / "canon" / "promises" / f"{cid}.yaml").read_text("utf-8")
-    assert "kind: promise" in written and "setup_hint: manuscript/01-one/01-s.md:4" in written
-    assert prose == {p: p.read_bytes() for p in (root / "manuscript").rglob("*.md")}
-    assert load_project(root).promises[cid].model.kind == "promise"
+    assert "kind: promise" in written
+    assert "# planted: manuscript/01-one/01-s.md:6 " in written, written
+    lines = before.split("\n")
+    assert lines[5] == "Ann took the sword."
+    assert scene.read_text("utf-8") == "\n".join(lines[:5] + [f"<!-- setup: {cid} -->"] + lines[5:])
+    assert (root / "manuscript" / "01-one" / "02-s.md").read_bytes() == other
+    project = load_project(root)
+    assert project.promises[cid].model.kind == "promise"
+    from novelforge.ledger import build_ledger
+
+    entry = build_ledger(project, Session(project).indexes())[cid]
+    assert [(s.path, s.line) for s in entry.setups] == [("manuscript/01-one/01-s.md", 6)]
+    from novelforge.rules.engine import CheckOptions, check_project
+
+    assert check_project(project, CheckOptions(select=["NF508"], use_cache=False)).diagnostics == []
+    assert cid not in [c["id"] for c in json.loads(cli("suggest", str(root), "--format", "json").stdout)]
     again = cli("suggest", str(root), "--accept", cid)
     assert again.exit_code == 2
 
@@ -375,3 +394,36 @@ def test_detector_forms(tmp_path, detector, sentence, found):
     """One sentence, a scene of filler, and a later scene that names the same things."""
     root = make(tmp_path, [sentence, FILLER, LATER])
     assert (detector in detectors(root)) is found
+
+
+def test_a_candidate_a_declared_promise_tracks_is_not_suggested(tmp_path):
+    """The vow of a declared promise, two paragraphs below its setup marker, is not
+    suggested again; without the promise it is."""
+    vow = ('"Then hear this," he said. "Whatever happens in the capital, I will bring you home. '
+           'I swear it on this blade."')
+    scene = ("<!-- setup: bram-oath -->\nBram laid his sword across his knees.\n\n"
+             "Aria looked at the blade.\n\n" + vow)
+    promise = {"promises/bram-oath.yaml": "description: Bram swears that whatever happens in the capital "
+                                          "he will bring Aria home.\n"}
+    untracked = make(tmp_path / "a", [scene.replace("<!-- setup: bram-oath -->\n", ""), FILLER])
+    assert "vow" in detectors(untracked)
+    tracked = make(tmp_path / "b", [scene, FILLER], promise)
+    assert "vow" not in detectors(tracked)
+    # in the marked paragraph itself, whatever its words
+    marked = make(tmp_path / "c", ["<!-- setup: bram-oath -->\n" + vow, FILLER],
+                  {"promises/bram-oath.yaml": "description: An oath.\n"})
+    assert "vow" not in detectors(marked)
+
+
+def test_keywords_come_from_the_quoted_sentences(tmp_path):
+    """'I swear it!' answers the sentence before it: the excerpt quotes that sentence too,
+    and every keyword is a word of the excerpt (not of a paragraph further back)."""
+    root = make(tmp_path, ["Lucy put out her poor, pale, thin hand. \"My true friend,\" she said. "
+                           "\"Oh, guard him, and give me peace!\"\n\n\"I swear it!\" he said solemnly.", FILLER])
+    vows = [c for c in run(root) if c.detector == "vow"]
+    assert len(vows) == 1
+    c = vows[0]
+    assert c.keywords == ["guard", "peace"], c.keywords
+    assert "guard him" in c.excerpt and "I swear it!" in c.excerpt
+    text = c.excerpt.lower()
+    assert all(k in text for k in c.keywords)

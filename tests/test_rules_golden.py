@@ -144,6 +144,8 @@ EXPECT: dict[str, dict[str, list]] = {
               "clean": ["manuscript/01-a/01-the-gift.md", "manuscript/01-a/02-the-vault.md"]},
     "NF507": {"fires": [("manuscript/01-a/01-the-tower.md", 5, 10), ("manuscript/01-a/02-the-door.md", 11, 1)],
               "clean": []},
+    "NF508": {"fires": [("canon/promises/lost-ring.yaml", 1, 1)],
+              "clean": ["canon/promises/locked-door.yaml", "manuscript/01-a/01-the-tower.md"]},
     "NF901": {"fires": [("manuscript/01-ashes/01-the-gate.md", 7, 1), ("manuscript/01-ashes/01-the-gate.md", 10, 29)],
               "clean": ["manuscript/01-ashes/02-the-stables.md"]},
 }

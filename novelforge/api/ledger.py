@@ -43,6 +43,7 @@ class Suggestions:
     payoffs: list | None = None
     promise: str | None = None
     accepted: Path | None = None
+    accepted_scene: str | None = None   # the scene file the setup marker went into
     rejected: str | None = None
     rejected_file: str = ""      # where rejections are recorded, inside the project
     llm: object | None = None    # with ``llm``: what the model did (novelforge.room.promises.LLMSuggestStats)
@@ -59,7 +60,8 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
     unanswered questions, Chekhov objects, canon named once — at least ``min_confidence``
     confident, at most ``limit`` of them. ``payoffs`` (a declared promise) instead
     suggests later scenes that may pay it off. ``accept`` writes the candidate with that
-    id to ``canon/promises/<id>.yaml`` (never the prose); ``reject`` records it in
+    id to ``canon/promises/<id>.yaml`` and marks where it is planted with a
+    ``<!-- setup: id -->`` line above its paragraph (the prose itself is unchanged); ``reject`` records it in
     ``.novelforge/promises-rejected.json`` so it is not offered again. ``llm`` has a model
     judge the candidates and propose setups the patterns miss, quotes verified
     (:mod:`novelforge.room.promises`; ``room`` is a :class:`~novelforge.room.run.RoomOptions`,
@@ -102,7 +104,10 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
             raise UsageError(f"`{wanted}` is not a current suggestion",
                              help="run `novelforge promises suggest` to list candidate ids")
         if accept:
-            result.accepted = store.accept(root, match)
+            scene = next((s for s in project.scenes if s.path == match.path), None)
+            body_line = scene.text.count("\n", 0, scene.body_start) + 1 if scene is not None else 1
+            result.accepted = store.accept(root, match, body_line)
+            result.accepted_scene = match.path
         else:
             store.reject(root, match.id)
             result.rejected = match.id

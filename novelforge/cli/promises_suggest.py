@@ -24,7 +24,8 @@ def suggest_cmd(
         help="Only candidates at least this confident (0–1)."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, metavar="N", help="Show at most this many candidates."),
     accept: Optional[str] = typer.Option(None, "--accept", metavar="ID",
-        help="Write this candidate to canon/promises/<ID>.yaml (the prose is never changed)."),
+        help="Write this candidate to canon/promises/<ID>.yaml and mark where it is planted with a "
+             "`<!-- setup: ID -->` line above its paragraph (the prose itself is unchanged)."),
     reject: Optional[str] = typer.Option(None, "--reject", metavar="ID",
         help="Never suggest this candidate again (recorded in .novelforge/promises-rejected.json)."),
     payoffs: Optional[str] = typer.Option(None, "--payoffs", metavar="PROMISE",
@@ -64,7 +65,8 @@ def suggest_cmd(
         print_estimate(found.llm, fmt)
         raise typer.Exit(0)
     if found.accepted is not None:
-        err_console().print(f"Wrote {found.accepted_rel} (the prose is unchanged).")
+        err_console().print(f"Wrote {found.accepted_rel} and marked its setup in {found.accepted_scene} "
+                            "(`<!-- setup -->`; the prose is unchanged).", markup=False)
     elif found.rejected is not None:
         err_console().print(f"Rejected {found.rejected}; recorded in {found.rejected_file}.")
     else:

@@ -1,6 +1,8 @@
 """Accepting and rejecting suggested promises.
 
-* accept: write ``canon/promises/<id>.yaml`` (never the prose); refuse to overwrite.
+* accept: write ``canon/promises/<id>.yaml`` and mark where it is planted with a
+  ``<!-- setup: id -->`` line above the candidate's paragraph (a comment: the prose itself
+  is unchanged, and the marker never reaches an export); refuse to overwrite.
 * reject: remember the id in ``.novelforge/promises-rejected.json`` (meant to be committed),
   so ``promises suggest`` does not offer it again.
 """
@@ -65,26 +67,47 @@ def _inside_or_refuse(root: Path, folder: Path, rel: str, doing: str = "written"
                          help="replace the link with a folder inside the project")
 
 
-def accept(root: Path, candidate: Candidate) -> Path:
-    """Write the candidate as a declared promise; the prose is never touched."""
+def accept(root: Path, candidate: Candidate, body_line: int = 1) -> Path:
+    """Write the candidate as a declared promise and mark its setup in the scene: a
+    ``<!-- setup: id -->`` line above the paragraph of the candidate (``body_line``: the
+    scene's first line after the front matter, which the marker never goes above). Both
+    files or neither: the promise file is removed when the scene cannot be written."""
+    from novelforge.canon.write_all import text_of
+
     rel = f"{CANON}/{PROMISES_KIND}/{candidate.id}.yaml"
     path = Path(root) / rel
     _inside_or_refuse(Path(root), path.parent, rel)
     if path.exists() or path.is_symlink():
         raise UsageError(f"`{rel}` already exists; not overwriting it")
-    lines = [
-        f"# setup_hint: {candidate.path}:{candidate.line}:{candidate.column} ({candidate.scene})",
+    scene_path = Path(root) / candidate.path
+    _inside_or_refuse(Path(root), scene_path.parent, candidate.path)
+    try:
+        text, bom, newline = text_of(scene_path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read `{candidate.path}`: {getattr(exc, 'strerror', None) or exc}") from None
+    lines = text.split("\n")
+    at = min(max(candidate.line, body_line), len(lines)) - 1      # 0-based: the paragraph's first line
+    while at > body_line - 1 and lines[at - 1].strip():
+        at -= 1
+    marker = f"<!-- setup: {candidate.id} -->"
+    lines.insert(at, marker)
+    head = [
+        f"# planted: {candidate.path}:{at + 1} ({candidate.scene}), where `{marker}` marks it",
         f"# suggested by `novelforge promises suggest` ({candidate.detector}, confidence {candidate.confidence:.2f}):",
         f"#   {candidate.excerpt}",
-        "# mark the setup with <!-- setup: " + candidate.id + " --> or `setups:` in the scene's front matter",
         f"id: {candidate.id}",
         f"description: {_quote(candidate.description)}",
         f"kind: {candidate.kind}",
     ]
     if candidate.keywords:
-        lines.append("keywords: [" + ", ".join(_quote(k) for k in candidate.keywords) + "]")
+        head.append("keywords: [" + ", ".join(_quote(k) for k in candidate.keywords) + "]")
     try:
-        atomic_write(path, "\n".join(lines) + "\n")
+        atomic_write(path, "\n".join(head) + "\n")
     except OSError as exc:
         raise UsageError(f"cannot write `{rel}`: {exc.strerror or exc}") from None
+    try:
+        atomic_write(scene_path, (bom + "\n".join(lines).replace("\n", newline)).encode("utf-8"))
+    except OSError as exc:
+        path.unlink(missing_ok=True)
+        raise UsageError(f"cannot write `{candidate.path}`: {exc.strerror or exc}; nothing was written") from None
     return path

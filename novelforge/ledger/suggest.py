@@ -69,11 +69,13 @@ def suggest(project: Project, indexes: dict[str, TextIndex], *, rejected: Iterab
             detectors: dict[str, Detector] | None = None) -> list[Candidate]:
     """Every candidate setup in the prose, most confident first.
 
-    Candidates whose id is declared in the ledger or listed in ``rejected`` are left out;
-    ids are stable slugs of the detector, scene and key words (``vow-03-the-oath-kill-count``).
+    Candidates whose id is declared in the ledger or listed in ``rejected`` are left out,
+    and so are candidates a declared promise already tracks (:func:`tracked`); ids are
+    stable slugs of the detector, scene and key words (``vow-03-the-oath-kill-count``).
     """
     book = Book(project, indexes)
     skip = set(rejected) | set(project.promises)
+    is_tracked = tracked(project, book)
     out: list[Candidate] = []
     ids: dict[str, int] = {}
     for detector in (detectors or DETECTORS).values():
@@ -82,7 +84,7 @@ def suggest(project: Project, indexes: dict[str, TextIndex], *, rejected: Iterab
             ids[c.id] = n
             if n > 1:
                 c.id = f"{c.id}-{n}"
-            if c.id not in skip and not _is_maxim(c):
+            if c.id not in skip and not _is_maxim(c) and not is_tracked(c):
                 _rank(book, c)
                 out.append(c)
     out.sort(key=lambda c: (-c.confidence, c.order, c.line, c.id))
@@ -96,6 +98,50 @@ def suggest(project: Project, indexes: dict[str, TextIndex], *, rejected: Iterab
         taken.add(key)
         kept.append(c)
     return kept
+
+
+# a candidate whose paragraph shares this many content words with a promise set up in its scene: the same promise
+TRACKED_OVERLAP = 3
+
+
+def tracked(project: Project, book: Book):
+    """A test ``(candidate) -> bool``: does a declared promise already track it? One does
+    when it is set up in the candidate's scene and the candidate sits in the paragraph its
+    ``<!-- setup -->`` marker stands above, or the candidate's paragraph shares
+    :data:`TRACKED_OVERLAP` content words with the promise's keywords, name, description
+    and id (the vow two paragraphs below the marker of the promise that describes it)."""
+    promises = project.promises
+    if not promises:
+        return lambda c: False
+    terms = {pid: set(content_words(" ".join(filter(None, [" ".join(p.model.keywords), p.model.name,
+                                                            p.model.description, pid.replace("-", " ")]))))
+             for pid, p in promises.items()}
+    by_scene: dict[int, tuple[list[tuple[int, int]], list[str]]] = {}
+    for order, (scene, idx) in enumerate(book.scenes):
+        marked, ids = [], []
+        for m in idx.markers:
+            if m.kind == "setup" and m.id in promises:
+                ids.append(m.id)
+                para = next((p for p in idx.paragraphs if p[1] > m.start), None)
+                if para is not None:
+                    marked.append(para)
+        ids += [pid for pid in scene.meta.setups if pid in promises]
+        if ids:
+            by_scene[order] = (marked, list(dict.fromkeys(ids)))
+
+    def is_tracked(c: Candidate) -> bool:
+        found = by_scene.get(c.order)
+        offset = getattr(c, "_offset", None)
+        if found is None or offset is None:
+            return False
+        marked, ids = found
+        if any(s <= offset < e for s, e in marked):
+            return True
+        scene, idx = book.scenes[c.order]
+        para = next(((s, e) for s, e in idx.paragraphs if s <= offset < e), None)
+        words = set(content_words(scene.text[para[0]:para[1]] if para else getattr(c, "_text", "")))
+        return any(len(words & terms[pid]) >= TRACKED_OVERLAP for pid in ids)
+    return is_tracked
 
 
 # a payoff scene must cover this share of the promise's terms, weighted by rarity

@@ -85,15 +85,20 @@ def detect_vows(book: Book) -> Iterable[Candidate]:
                 # "I swear it!": an oath on what was just asked, which the words before say
                 sworn_it = m.group("rest") is not None and _IT.match(rest) is not None
                 words = [] if sworn_it else content_words(rest)
+                off = d.start + m.start()
+                span = None
                 if not words and (asking or sworn_it or m.group("rest6") is not None):
-                    # "till that be done never will I rest": the object comes before the vow;
-                    # "bless you with this icon and promise me you will never take it off";
-                    # "I swear it!" answers what was asked before the quote
-                    before = chunk[max(0, m.start() - 120):m.start()]
-                    if sworn_it:
-                        at = d.start + m.start()
-                        before = text[max(scene.body_start, at - 240):at]
-                    words = content_words(before)
+                    # "till that be done never will I rest": the object comes before the vow, in
+                    # its sentence; "I swear it!" answers what the sentence before asked. The
+                    # keywords come from the sentence the excerpt quotes (so from the one before
+                    # only when the excerpt starts there)
+                    start, end = book.sentence(scene, idx, off)
+                    words = [] if sworn_it else content_words(text[start:off])
+                    if not words:
+                        prev = _sentence_before(book, scene, idx, start)
+                        if prev is not None:
+                            words = content_words(text[prev:start])
+                            span = (prev, end)
                 if not words:
                     continue
                 future = (bool(_FUTURE.search(rest)) or m.group(0).lower().startswith(("one day", "mark my"))
@@ -103,7 +108,18 @@ def detect_vows(book: Book) -> Iterable[Candidate]:
                 conf = 0.72
                 if len(words) >= 2:
                     conf += 0.06
-                off = d.start + m.start()
                 yield _make(book, order, off, off + len(m.group(0)), kind="promise", detector="vow",
-                            confidence=conf, keywords=words[:4],
+                            confidence=conf, keywords=words[:4], span=span,
                             description=f"Vow: {_excerpt(chunk, m.start(), m.end(), 120)}")
+
+
+def _sentence_before(book: Book, scene, idx, start: int) -> int | None:
+    """The start of the sentence before the one at ``start`` (in the scene's body), or None."""
+    at = start - 1
+    text = scene.text
+    while at > scene.body_start and (text[at].isspace() or text[at] in "\"“”'‘’"):
+        at -= 1
+    if at <= scene.body_start:
+        return None
+    prev, _end = book.sentence(scene, idx, at)
+    return prev if prev < start else None
