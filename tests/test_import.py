@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CORPUS
 from novelforge.cli import app as cli_app
 from novelforge.import_ import ImportOptions, import_file, parse_size, read_book
 from novelforge.import_.headings import is_break_line, match_heading, md_escape
@@ -611,3 +612,68 @@ def test_suggested_canon_fills_each_scenes_cast(tmp_path):
     assert "characters: [" in scene and "holmes" in scene
     report = check_project(load_project(tmp_path / "p"), CheckOptions(use_cache=False))
     assert not [d for d in report.diagnostics if d.code in ("NF203", "NF204")]
+
+
+# ----------------------------------------------------------------------------- back matter
+def _novel_with(tail: str) -> str:
+    return ("THE BOOK\n\nBy Ada Example\n\n\nCHAPTER I.\n\n" + prose(300, "alpha") + "\n\n\nCHAPTER II.\n\n"
+            + prose(300, "beta") + "\n\n" + prose(200, "gamma") + "\n\n" + tail)
+
+
+@pytest.mark.parametrize("tail,kept", [
+    ("THE END\n\n       *       *       *\n\n_There's More to Follow!_\n\nMore stories of the sort you like.\n\n"
+     "GROSSET & DUNLAP, _Publishers_, NEW YORK\n", "THE END"),
+    ("ORIGINAL TRANSCRIBER'S NOTES:\n\n[Footnote 1: Frontispiece, with the caption.]\n\n"
+     "[Footnote 2: “asked,”: should be “asked.”]\n", None),
+    ("_Printed in Great Britain by_ R. & R. CLARK, LIMITED, _Edinburgh_.\n\nTranscriber’s Notes:\n\n"
+     "  - Blank pages have been removed.\n", None),
+])
+def test_back_matter_is_split_off_the_last_chapter(tmp_path, tail, kept):
+    """An edition's notes, errata and advertisements after the end go to
+    manuscript/_back-matter.md like the front matter, not into the last chapter."""
+    root = tmp_path / "p"
+    import_file(write(tmp_path / "novel.txt", _novel_with(tail)), root, ImportOptions())
+    last = sorted((root / "manuscript").glob("02-*/*.md"))
+    text = "\n".join(p.read_text("utf-8") for p in last)
+    assert "gamma" in text
+    assert ("Publishers" not in text and "Footnote" not in text and "Transcriber" not in text
+            and "Printed in" not in text)
+    if kept:
+        assert text.rstrip().endswith(kept)
+    back = (root / "manuscript" / "_back-matter.md").read_text("utf-8")
+    assert ("Footnote 2" in back or "NEW YORK" in back or "Blank pages" in back)
+    assert "gamma" not in back
+    assert_clean_project(root)
+
+
+@pytest.mark.parametrize("tail", [
+    "“The end,” she said, “is where we start.”\n",
+    "He read the transcriber's notes twice and put them away. " + prose(20, "delta") + "\n",
+    "THE END\n",                                   # nothing after it: nothing to split
+])
+def test_an_ending_that_is_the_book_stays(tmp_path, tail):
+    book = book_of(tmp_path, "novel.txt", _novel_with(tail))
+    assert book.back_matter == []
+    assert book.chapters[-1].scenes[-1].paragraphs[-1].startswith(tail.split()[0].rstrip("\n"))
+
+
+@pytest.mark.skipif(not (CORPUS / "dracula.txt").exists(), reason="the corpus is not here")
+@pytest.mark.parametrize("novel,first_back,last_kept", [
+    ("dracula", "_There's More to Follow!_", "THE END"),
+    ("a_study_in_scarlet", "ORIGINAL TRANSCRIBER’S NOTES:", None),
+    ("the_worm_ouroboros", "_Printed in Great Britain by_", None),
+    ("pride_and_prejudice", None, None),
+    ("moby_dick", None, None),
+    ("the_sign_of_the_four", None, None),
+])
+def test_corpus_back_matter(tmp_path, novel, first_back, last_kept):
+    """The corpus novels are read where they are (never copied into the repository)."""
+    book, _fmt = read_book(CORPUS / f"{novel}.txt", ImportOptions())
+    if first_back is None:
+        assert book.back_matter == []
+        return
+    assert book.back_matter[0].startswith(first_back), book.back_matter[:2]
+    last = book.chapters[-1].scenes[-1].paragraphs[-1]
+    if last_kept:
+        assert last == last_kept
+    assert not any(w in last for w in ("Transcriber", "Footnote", "Publishers"))

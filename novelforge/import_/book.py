@@ -47,6 +47,7 @@ class Book:
     language: str | None = None
     chapters: list[Chapter] = field(default_factory=list)
     front_matter: list[str] = field(default_factory=list)   # Markdown paragraphs before chapter 1
+    back_matter: list[str] = field(default_factory=list)    # an edition's notes, errata, ads after the end
     notes: list[str] = field(default_factory=list)          # what the user should know
 
     @property

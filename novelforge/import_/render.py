@@ -7,6 +7,7 @@ Layout (see docs/import.md)::
     novelforge.yaml                       title, author, language
     .gitignore                            the caches (unless the folder has one)
     manuscript/_front-matter.md           text before the first chapter (not part of the book)
+    manuscript/_back-matter.md            an edition's notes, errata, ads after the end (the same)
     manuscript/NN-part/part.yaml          the part's title (read by `novelforge export`)
     manuscript/[NN-part/]NN-chapter/chapter.yaml   title
     manuscript/[NN-part/]NN-chapter/NN-scene.md    front matter (title, status: draft) + prose
@@ -29,6 +30,7 @@ from novelforge.text.slug import slug
 
 GITIGNORE = "# NovelForge caches; the baseline is meant to be committed.\n.novelforge/*\n!.novelforge/baseline.json\n"
 FRONT_MATTER_FILE = f"{MANUSCRIPT}/_front-matter.md"
+BACK_MATTER_FILE = f"{MANUSCRIPT}/_back-matter.md"
 
 
 _NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
@@ -60,6 +62,13 @@ def render_project(book: Book, canon=None, source_name: str = "") -> dict[str, s
             "<!-- The text before the first chapter of the imported file, kept so that nothing is lost.\n"
             "     Files whose names start with `_` are not part of the book: move what you want to keep\n"
             "     into a scene, then delete this file. -->\n\n" + "\n\n".join(book.front_matter) + "\n")
+
+    if book.back_matter:
+        files[BACK_MATTER_FILE] = (
+            "<!-- The text after the end of the imported book (an edition's notes, errata, footnotes,\n"
+            "     advertisements), kept so that nothing is lost. Files whose names start with `_` are not\n"
+            "     part of the book: move what you want to keep into a scene, then delete this file. -->\n\n"
+            + "\n\n".join(book.back_matter) + "\n")
 
     # top-level units in reading order: chapters outside any part, and parts
     units: list[tuple[str | None, list]] = []

@@ -20,7 +20,8 @@ the structure:
 * **Scene breaks** (``#``, ``***``, ``* * *``, ornaments) split a chapter into scenes.
 
 Nothing is dropped: text before the first heading is *front matter* (kept in the
-project, see :mod:`.render`), or the first chapter when it is long prose; text between a
+project, see :mod:`.render`), or the first chapter when it is long prose; an edition's
+notes, errata and advertisements after the end are *back matter* (:mod:`.backmatter`); text between a
 part heading and its first chapter is a scene of its own at the start of that chapter.
 """
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from novelforge.import_.backmatter import split_back_matter
 from novelforge.import_.book import Block, Book, Chapter, Scene
 from novelforge.import_.headings import (
     BARE_ARABIC,
@@ -85,6 +87,7 @@ def build_book(blocks: list[Block], *, title: str | None = None, author: str | N
         cands.sort(key=lambda c: c.index)
     _assemble(blocks, cands, book)
     _guess_title_author(book)
+    split_back_matter(book)
     return book
 
 
