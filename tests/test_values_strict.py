@@ -36,8 +36,9 @@ def check(capsys, root: Path) -> tuple[int, list[tuple[str, str, int, int]], dic
 def test_a_payoff_window_that_cannot_be_read_is_a_finding(tmp_path, capsys, value):
     root = project(tmp_path, {"canon/promises/door.yaml": f"description: The door.\npayoff_within: {value}\n"})
     code, found, report = check(capsys, root)
+    found = [f for f in found if f[0] != "NF508"]   # the door is planted nowhere: not this test's point
     assert code == 1 and found == [("NF004", "canon/promises/door.yaml", 2, 16)]
-    message = report["diagnostics"][0]["message"]
+    message = next(d["message"] for d in report["diagnostics"] if d["code"] == "NF004")
     assert "payoff window" in message or "payoff_within" in message
     door = load_project(root).promises["door"]
     assert door.model.payoff_within is None and door.model.description == "The door."
