@@ -229,8 +229,16 @@ SUMMARIZE = FormatTable(
     Format("json", "novelforge.room.render:render_json", "the summaries as JSON (docs/room.md)", ".json", version=1),
 )
 
+DRAFT = FormatTable(
+    "novelforge draft",
+    Format("text", "novelforge.draft.render:dry_run_text", "with --dry-run: the prompt, then the context report; "
+                                                           "else a line per scene"),
+    Format("json", "novelforge.draft.render:dry_run_json", "the messages and the context report (--dry-run), or "
+                                                           "each scene drafted (docs/draft.md)", ".json", version=1),
+)
+
 TABLES: tuple[FormatTable, ...] = (CHECK, PROMISES, SUGGEST, IMPACT, CANON_DIFF, CANON_LOG, RULES, EXPORT, IMPORT,
-                                   USAGE, CACHE_STATS, SUMMARIZE)
+                                   USAGE, CACHE_STATS, SUMMARIZE, DRAFT)
 
 
 def write_file(path: Path | str, data: str | bytes) -> None:

@@ -14,6 +14,11 @@ text) and returns a ``str`` (the answer's content), a ``dict``/``list`` (sent as
 text), a :class:`Fail` (an HTTP error status) or a :class:`Slow` (an answer after a
 delay, to test timeouts and concurrency). Scripted answers for a model are used first,
 in order, then the responder. Every request is recorded in ``server.requests``.
+
+A request with ``"stream": true`` gets its answer as server-sent events (chunked, a few
+characters a chunk, then a last chunk with ``finish_reason`` and the usage, then
+``[DONE]``); a :class:`Cut` answer streams the first ``after`` characters of its text and
+then drops the connection mid-stream, as a server that dies or a network that fails.
 """
 
 from __future__ import annotations
@@ -36,6 +41,12 @@ class Fail:
 class Slow:
     seconds: float
     answer: Any = ""
+
+
+@dataclass
+class Cut:
+    text: str
+    after: int = 20
 
 
 @dataclass
@@ -132,6 +143,9 @@ class FakeLLM:
                         self._send(answer.status, {"error": {"message": answer.message, "type": "fake",
                                                              "code": str(answer.status)}})
                         return
+                    if body.get("stream"):
+                        self._stream(request, answer)
+                        return
                     content = answer if isinstance(answer, str) else json.dumps(answer)
                     self._send(200, {
                         "id": f"fake-{len(fake.requests)}", "object": "chat.completion",
@@ -144,6 +158,49 @@ class FakeLLM:
                 finally:
                     with fake._lock:
                         fake.in_flight -= 1
+
+            def _stream(self, request: Request, answer: Any) -> None:
+                cut = answer if isinstance(answer, Cut) else None
+                content = cut.text if cut else (answer if isinstance(answer, str) else json.dumps(answer))
+                sent = content[:cut.after] if cut else content
+                rid = f"fake-{len(fake.requests)}"
+
+                def event(payload: dict) -> None:
+                    data = b"data: " + json.dumps(payload).encode() + b"\n\n"
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+                    self.wfile.flush()
+
+                def chunk(delta: dict, finish: str | None = None, usage: dict | None = None) -> dict:
+                    out = {"id": rid, "object": "chat.completion.chunk", "created": int(time.time()),
+                           "model": request.model or "fake",
+                           "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+                    if usage is not None:
+                        out["choices"] = []
+                        out["usage"] = usage
+                    return out
+
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
+                    self.end_headers()
+                    event(chunk({"role": "assistant", "content": ""}))
+                    for i in range(0, len(sent), 8):
+                        event(chunk({"content": sent[i:i + 8]}))
+                    if cut:                  # the connection drops: no last chunk, no end of the body
+                        return
+                    event(chunk({}, "stop"))
+                    usage = {"prompt_tokens": fake.tokens_in, "completion_tokens": fake.tokens_out,
+                             "total_tokens": fake.tokens_in + fake.tokens_out}
+                    if (request.body.get("stream_options") or {}).get("include_usage"):
+                        event(chunk({}, None, usage))
+                    data = b"data: [DONE]\n\n"
+                    self.wfile.write(b"%x\r\n%s\r\n0\r\n\r\n" % (len(data), data))
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
 
             def _send(self, status: int, payload: dict) -> None:
                 data = json.dumps(payload).encode()

@@ -31,6 +31,7 @@ COMMANDS = [
     (formats.USAGE, ["usage", EXAMPLE]),
     (formats.CACHE_STATS, ["cache", "stats", EXAMPLE]),
     (formats.SUMMARIZE, ["summarize", EXAMPLE]),
+    (formats.DRAFT, ["draft", "--dry-run", EXAMPLE + "/manuscript/01-ashes/01-the-summons.md"]),
 ]
 
 

@@ -31,6 +31,8 @@ Results are rendered with the command's table in :mod:`novelforge.formats`.
 | :func:`review` | the Writers' Room's report | ``review``, ``check --room`` |
 | :func:`summarize` | scene summaries | ``summarize`` |
 | :func:`search` | lines of prose and canon that match a query, best first | ``search`` |
+| :func:`prepare_draft`, :func:`draft`, :func:`restore_draft` | a scene's prompt; drafted scenes | ``draft`` |
+| :func:`show_template` | the drafting template in effect | ``draft --show-template`` |
 | :func:`project_root`, :func:`locate` | the project a path names | every command |
 | :func:`serve`, :func:`user_add`, :func:`member_grant`, … | the server, accounts, members | ``serve``, ``users`` |
 
@@ -62,6 +64,9 @@ _WHERE = {
     "serve": "server", "server_data": "server", "user_add": "server", "user_passwd": "server",
     "user_disable": "server", "users": "server", "member_grant": "server", "member_revoke": "server",
     "members": "server",
+    "prepare_draft": "drafting", "draft": "drafting", "restore_draft": "drafting", "show_template": "drafting",
+    "DraftPlan": "drafting", "Restored": "drafting", "DraftOptions": "drafting", "DraftRun": "drafting",
+    "draft_line": "drafting",
     "Severity": None,
 }
 

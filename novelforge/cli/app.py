@@ -61,6 +61,7 @@ def _register() -> None:
         canon,
         canon_edit,
         check,
+        draft,
         export,
         help,
         hooks,

@@ -30,6 +30,9 @@ def load() -> Any:
     # qualifier"), on import and on the first calls; set on every use, as a test runner
     # or an embedding program may reset the filters between calls
     warnings.filterwarnings("ignore", message=r".*(is|are) using the `ReadOnly` qualifier", category=UserWarning)
+    # pydantic 2.11's note about litellm's streaming chunks reading fields on an instance
+    warnings.filterwarnings("ignore", message=r"Accessing the 'model_(computed_)?fields' attribute on the instance",
+                            category=DeprecationWarning)
     if _litellm is None:
         with _lock:
             if _litellm is None:
@@ -101,6 +104,65 @@ def complete(model: str, messages: list[dict], *, api_base: str | None, timeout:
     except Exception as exc:
         raise CallFailed(f"the answer had no text ({type(exc).__name__})", retry=True) from None
     return Answer(text=str(text), tokens_in=tokens_in, tokens_out=tokens_out)
+
+
+def stream(model: str, messages: list[dict], *, api_base: str | None, timeout: float, max_tokens: int,
+           temperature: float | None, seed: int | None, on_text) -> Answer:
+    """One streamed request for plain text, no retries: ``on_text(piece)`` is called with
+    each piece of the answer as it arrives. An answer is complete only when the stream
+    says it stopped: a stream that breaks off, or ends without saying why, or stops at
+    ``max_tokens``, raises :class:`CallFailed` (what arrived is discarded by the caller)."""
+    litellm = load()
+    kwargs: dict[str, Any] = {"model": model, "messages": messages, "timeout": timeout, "max_tokens": max_tokens,
+                              "num_retries": 0, "max_retries": 0, "stream": True,
+                              "stream_options": {"include_usage": True}}
+    if api_base:
+        kwargs["api_base"] = api_base
+        if model.startswith("openai/") and not os.environ.get("OPENAI_API_KEY"):
+            kwargs["api_key"] = "none"
+    if temperature is not None:
+        kwargs["temperature"] = temperature
+    if seed is not None:
+        kwargs["seed"] = seed
+    pieces: list[str] = []
+    finish: str | None = None
+    tokens_in = tokens_out = 0
+    try:
+        for chunk in litellm.completion(**kwargs):
+            usage = getattr(chunk, "usage", None)
+            if usage is not None:
+                tokens_in = int(getattr(usage, "prompt_tokens", 0) or 0) or tokens_in
+                tokens_out = int(getattr(usage, "completion_tokens", 0) or 0) or tokens_out
+            for choice in getattr(chunk, "choices", None) or []:
+                delta = getattr(choice, "delta", None)
+                text = getattr(delta, "content", None) if delta is not None else None
+                if text:
+                    pieces.append(text)
+                    on_text(text)
+                finish = getattr(choice, "finish_reason", None) or finish
+    except CallFailed:
+        raise
+    except Exception as exc:   # a stream that breaks off: the connection, the provider, a timeout
+        failed = _failure(exc, timeout)
+        if not pieces:
+            raise failed from None
+        why = "the connection was lost" if failed.message == "could not reach the server" else failed.message
+        raise CallFailed(f"the reply broke off after {len(pieces)} pieces ({why})", retry=True,
+                         status=failed.status) from None
+    if finish is None:
+        raise CallFailed(f"the reply ended before the model finished it (after {len(pieces)} pieces)", retry=True)
+    if finish == "length":
+        raise CallFailed(f"the reply reached its limit of {max_tokens:,} tokens before the scene was finished",
+                         retry=False)
+    text = "".join(pieces)
+    if not tokens_out:
+        try:
+            tokens_out = int(litellm.token_counter(model=model, text=text))
+        except Exception:
+            tokens_out = len(text) // 4
+    if not tokens_in:
+        tokens_in = count_tokens(model, messages)
+    return Answer(text=text, tokens_in=tokens_in, tokens_out=tokens_out)
 
 
 _missing: dict[tuple[str, str | None], str | None] = {}

@@ -117,6 +117,21 @@ class RoomSettings(BaseModel):
                                             "keep only those that survive.")
 
 
+class DraftSettings(BaseModel):
+    """``llm: draft:``, what ``novelforge draft`` reads (docs/draft.md)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model: Setting | None = Field(None, description="The model that drafts (default: `llm: model`); "
+                                                    "`--model` overrides both.")
+    context_tokens: int = Field(6000, ge=200, le=2_000_000,
+                                description="The most tokens the context given to the model may take "
+                                            "(estimated at four characters a token); past it, parts are cut "
+                                            "in the documented order.")
+    reply_tokens: int = Field(4096, ge=64, le=200_000, description="The most tokens a drafted scene may take.")
+    tail_paragraphs: int = Field(3, ge=0, le=50, description="Paragraphs from the end of the scene before, "
+                                                             "given so the new scene picks up from them.")
+
+
 class LLMSettings(BaseModel):
     """The ``llm:`` block. Read by the LLM layer (novelforge/llm/): the Writers' Room,
     summaries and drafting."""
@@ -150,6 +165,7 @@ class LLMSettings(BaseModel):
                                      description="USD per million tokens for models litellm has no price for: "
                                                  "{model: {input: 0.15, output: 0.6}}.")
     room: RoomSettings = Field(default_factory=RoomSettings)
+    draft: DraftSettings = Field(default_factory=DraftSettings)
 
     @model_validator(mode="before")
     @classmethod
