@@ -58,7 +58,7 @@ _WHERE = {
     "SCHEMA_KINDS": "catalogue", "schema_bundle": "catalogue",
     "project_root": "projects", "locate": "projects",
     "usage": "llm", "cache_stats": "llm", "cache_clear": "llm", "UsageReport": "llm", "CacheStats": "llm",
-    "search": "search", "SearchResult": "search",
+    "search": "searching", "SearchResult": "searching",
     "review": "room", "summarize": "room", "RoomOptions": "room", "RoomStats": "room", "Summaries": "room",
     "room_line": "room", "describe_llm_suggest": "room",
     "serve": "server", "server_data": "server", "user_add": "server", "user_passwd": "server",

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import unicodedata
 from dataclasses import dataclass, field
+
+from novelforge.text.slug import fold
 
 WHERE = ("prose", "dialogue", "narration", "canon")
 _OPERATORS = {"AND", "OR", "NOT", "NEAR"}
@@ -63,11 +64,6 @@ def expand(project, query: str) -> tuple[str, object | None]:
     return " OR ".join('"' + n.replace('"', "") + '"' for n in entity.names), entity
 
 
-def _fold(text: str) -> str:
-    """Lower case without diacritics, one character for one (offsets stay the same)."""
-    return "".join((unicodedata.normalize("NFKD", c)[:1] or c).casefold()[:1] or c for c in text)
-
-
 def terms(expression: str) -> list[list[str]]:
     """The phrases of an FTS5 expression, each as its words (a bare word is a phrase of
     one; a trailing ``*`` is kept: a prefix); the operators are left out."""
@@ -80,10 +76,10 @@ def terms(expression: str) -> list[list[str]]:
 def column_of(text: str, phrases: list[list[str]]) -> tuple[int, int]:
     """Where the first of ``phrases`` starts in ``text`` and ends (0-based; words folded as
     the index folds them, any punctuation between them), or (0, 0) when none is found."""
-    folded = _fold(text)
+    folded = fold(text)
     best = None
     for words in phrases:
-        parts = [re.escape(_fold(w.rstrip("*"))) + (r"\w*" if w.endswith("*") else r"(?!\w)") for w in words]
+        parts = [re.escape(fold(w.rstrip("*"))) + (r"\w*" if w.endswith("*") else r"(?!\w)") for w in words]
         m = re.search(r"(?<!\w)" + r"\W+".join(parts), folded)
         if m and (best is None or m.start() < best[0]):
             best = (m.start(), m.end())

@@ -29,6 +29,12 @@ def without_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+def fold(text: str) -> str:
+    """Lower case without diacritics, one character for one (``Natásha`` → ``natasha``,
+    so an offset into the folded text is an offset into ``text``): what search compares."""
+    return "".join((unicodedata.normalize("NFKD", c)[:1] or c).casefold()[:1] or c for c in text)
+
+
 def slug(text: str, limit: int = 40, *, ascii: bool = True, fallback: str = "", whole_words: bool = True) -> str:
     """``text`` as a slug (``fallback`` when nothing of it is left)."""
     if ascii:
