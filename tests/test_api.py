@@ -47,6 +47,20 @@ def test_importing_the_api_loads_no_command():
     assert result.stdout.strip() == "ok", result.stderr
 
 
+def test_no_name_of_the_api_is_also_one_of_its_modules():
+    # importing novelforge.api.X binds api.X to the module: a function named X would be
+    # replaced by it for every later caller (the CI failure of api.search)
+    from novelforge.api import _WHERE
+
+    modules = {p.stem for p in Path(api.__file__).parent.glob("*.py")}
+    assert sorted(name for name in _WHERE if name in modules) == []
+    code = ("import importlib, novelforge.api as api\n"
+            "[importlib.import_module('novelforge.api.' + m) for m in sorted(set(api._WHERE.values()) - {None})]\n"
+            "assert all(not isinstance(getattr(api, n), type(api)) for n in api.__all__)\nprint('ok')")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "ok", result.stderr
+
+
 def test_every_function_says_what_it_returns_and_raises():
     for name in api.__all__:
         value = getattr(api, name)
