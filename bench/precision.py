@@ -5,6 +5,7 @@
     python3 bench/precision.py --novel dracula      # one novel (repeat --novel for more)
     python3 bench/precision.py --no-write           # print, do not write the results
     python3 bench/precision.py --json-dir /tmp/nf   # also keep each novel's JSON report
+    python3 bench/precision.py --workdir /tmp/nfp   # keep the imported projects, to read the findings
 
 Each novel is imported the way an author would import it, with the product's own importer
 and its canon suggestions, in a fresh process into a temporary folder::
@@ -30,6 +31,7 @@ import datetime as _dt
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -149,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--novel", action="append", choices=NOVELS, help="only this novel (repeatable)")
     ap.add_argument("--no-write", action="store_true", help="print, do not write bench/PRECISION_RESULTS.md")
     ap.add_argument("--json-dir", type=Path, help="keep each novel's JSON report here")
+    ap.add_argument("--workdir", type=Path, help="import the projects here and keep them (default: a temporary folder)")
     ap.add_argument("--output", type=Path, default=HERE / "PRECISION_RESULTS.md")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(REPO))
@@ -157,8 +160,14 @@ def main(argv: list[str] | None = None) -> int:
                             capture_output=True, text=True).stdout.strip() or "?"
     rows = []
     with tempfile.TemporaryDirectory(prefix="nf-precision-") as tmp:
+        work = Path(tmp)
+        if args.workdir is not None:
+            work = args.workdir.resolve()
+            work.mkdir(parents=True, exist_ok=True)
         for novel in novels:
-            rows.append(measure(novel, Path(tmp), args.json_dir))
+            if (work / novel).exists():
+                shutil.rmtree(work / novel)
+            rows.append(measure(novel, work, args.json_dir))
             r = rows[-1]
             print(f"{novel}: {r['words']:,} words, {r['errors']} errors, {r['warnings']} warnings", file=sys.stderr)
     text = markdown(rows, commit)
