@@ -3,6 +3,7 @@ import re
 from novelforge.rules.registry import rule
 from novelforge.text.grammar import opens_clause, verb_tense
 from novelforge.text.lexicon import TENSE_SUBJECTS
+from novelforge.text.tense import narrators_present
 
 # a subject pronoun and the word after it (an `-ly` adverb may come between)
 # (led by a look at the first letters, so most positions cost one character test)
@@ -21,6 +22,16 @@ def check(scene, index, ctx):
     turned` against `she is`, `he turns`). When one tense clearly dominates the scene (at
     least 85% of at least 12 pairs), every narration sentence with a pair in the other
     tense is reported. Dialogue, and text in italics (thoughts, letters), are left alone.
+
+    In a scene told in the past, a sentence in the present is not a slip when the text
+    around it is in the present on purpose: its paragraph is itself told in the present
+    (at least two other present verbs and no more past ones: a daydream, a proclamation,
+    a passage in the historic or the general present), or the scene is told by an `I`
+    and the sentence is a state at the time of telling (`She is always an early riser`,
+    `Van Helsing has gone`, `he does not know`: a diary's or a memoir's present), or it
+    reports what someone says or writes now of the past (`Holmes declares that he
+    overheard me`). A singular subject before `have`, `are` or `were` (`if he have`,
+    `could Natásha have told`) is no present tense.
     Set `tense: past` or `tense: present` in `novelforge.yaml` to judge every scene by
     the book's tense instead.
 
@@ -88,6 +99,8 @@ def check(scene, index, ctx):
     reported = set()
     for si, start, end, tense in pairs:
         if tense == main or si in reported:
+            continue
+        if main == "past" and narrators_present(scene, index, masked, pairs, si, start, end):
             continue
         reported.add(si)
         shown = " ".join(masked[start:end].split())

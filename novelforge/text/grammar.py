@@ -70,15 +70,25 @@ def opens_clause(text: str, at: int) -> bool:
     return text[j + 1:word_end].lower() in CLAUSE_CONJUNCTIONS
 
 
+# the forms a singular subject never takes in the indicative, and a plural one
+_PLURAL_FORMS = frozenset(("are", "am", "have", "do", "were"))
+_SINGULAR_FORMS = frozenset(("is", "has", "does", "was", "am"))
+# words in -s after `he` that are no verbs (`made Mary anxious`, `he thus`, `his analysis`)
+_NOT_VERB_ENDINGS = ("ss", "ous", "us", "is")
+
+
 def verb_tense(subject: str, verb: str) -> str | None:
     """``past``, ``present`` or None (cannot tell) for a subject and the word after it."""
     if not verb.islower():
         return None  # `She Who Waits`: a capitalised word is not a verb here
+    singular = subject.lower() in ("he", "she", "it")
+    if singular and verb in _PLURAL_FORMS or subject.lower() == "they" and verb in _SINGULAR_FORMS:
+        return None  # `if he have`, `could Natásha have told`, `if he were`: not a tense of the indicative
     if verb in TENSE_PAST or (verb.endswith("ed") and len(verb) > 3):
         return "past"
     if verb in TENSE_PRESENT:
         return "present"
-    if subject.lower() in ("he", "she", "it") and verb.endswith("s") and not verb.endswith("ss") \
+    if singular and verb.endswith("s") and not verb.endswith(_NOT_VERB_ENDINGS) \
             and verb not in NOT_PRESENT_VERBS and len(verb) > 3:
         return "present"
     return None

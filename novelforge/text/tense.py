@@ -1,0 +1,77 @@
+"""When a sentence in the present inside a story told in the past is no slip.
+
+Narration in the past is full of present tenses that belong where they are: a paragraph
+told in the present on purpose (a daydream, a proclamation, the historic or the general
+present), the narrator's own now in a diary, a letter or a memoir (`She is always an
+early riser`, `Van Helsing has gone`), and what someone says or writes now of the past
+(`Holmes declares that he overheard me`). :func:`narrators_present` tells them from a
+slip (`Aria climbed the stair. She looks down at the city.`) by the text around the
+sentence, never by its words alone, so it reads any author's phrasing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from novelforge.text.grammar import verb_tense
+
+# finite forms of `be` and `have` after any subject (`the army is`, `Quakers are`)
+_AUX = re.compile(r"\b(is|are|am|has|was|were|had)\b")
+# the narrating `I` or `we` and its verb (`I am`, `we have`, `I fear`, `I was`)
+_NARRATOR = re.compile(r"\b(?:I|[Ww]e)\s+(?:[a-z]+ly\s+|not\s+|now\s+)?([a-z]+)\b")
+_NARRATOR_NOW = frozenset("""
+am are have do must shall will can cannot know think feel fear hope see hear write wonder suppose
+believe trust go make find wish remember need mean want
+""".split())
+# verbs of a state, true at the time of telling (`is`, `has`, `does not know`, `feels`)
+_STATES = frozenset("""
+is are has have does do knows feels seems appears lives means loves likes wants needs wishes hopes
+fears believes remains belongs deserves understands owns
+""".split())
+# verbs of saying and writing that report, now, what someone told of the past
+_REPORTING = frozenset("""
+says declares writes tells insists admits maintains asserts explains relates assures states claims
+confesses swears
+""".split())
+_THAT_PAST = re.compile(r"\bthat\s+(?:he|she|they|I|we|it)\s+([a-z]+)\b")
+
+
+def narrators_present(scene, index, masked: str, pairs, sentence: int, start: int, end: int) -> bool:
+    """Whether the present-tense verb at ``start:end`` (in sentence number ``sentence``)
+    of a scene told in the past belongs to the text around it (see the module's doc).
+    ``pairs`` are the scene's (sentence, start, end, tense) subject–verb pairs."""
+    verb = masked[start:end].split()[-1]
+    s_start, s_end = index.sentences[sentence]
+    if verb in _REPORTING:
+        m = _THAT_PAST.search(masked, end, s_end)
+        if m and verb_tense("they", m.group(1)) == "past":
+            return True
+    para = index.unit_at(start, "paragraph")
+    if para is None:
+        return False
+    present, past = _paragraph_tenses(index, masked, pairs, para, (s_start, s_end))
+    if present >= 2 and present >= past:
+        return True
+    return index.first_person and verb in _STATES
+
+
+def _paragraph_tenses(index, masked: str, pairs, para: tuple[int, int], skip: tuple[int, int]) -> tuple[int, int]:
+    """The present and past verbs of a paragraph's narration, leaving out one sentence
+    and the dialogue (each verb once, by where it ends)."""
+    p0, p1 = para
+    verbs: dict[int, str] = {}
+
+    def add(at: int, verb_end: int, tense: str | None) -> None:
+        if tense and not skip[0] <= at < skip[1] and not index.in_dialogue(at):
+            verbs[verb_end] = tense
+
+    for _si, at, verb_end, tense in pairs:
+        if p0 <= at < p1:
+            add(at, verb_end, tense)
+    for m in _AUX.finditer(masked, p0, p1):
+        add(m.start(), m.end(), "present" if m.group(1) in ("is", "are", "am", "has") else "past")
+    for m in _NARRATOR.finditer(masked, p0, p1):
+        word = m.group(1)
+        add(m.start(), m.end(), "present" if word in _NARRATOR_NOW else verb_tense("they", word))
+    present = sum(1 for t in verbs.values() if t == "present")
+    return present, len(verbs) - present

@@ -1,0 +1,85 @@
+"""NF406 on the present tenses a story told in the past keeps on purpose (a paragraph in
+the present, a diary's or memoir's now, a report of what someone says now) and on the slips
+it must still find (novelforge/text/tense.py, issue #16)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from novelforge.project.loader import load_project
+from novelforge.rules.engine import CheckOptions, check_project
+
+PAST = ("Aria climbed the stair to the top of the tower. She pushed the door open and stepped into "
+        "the wind. Bram followed her up, and he carried the lantern. They stood together at the "
+        "parapet. She looked down at the sleeping city. He said nothing for a long time.")
+FIRST = ("I was the first up the stair to the top of the tower. I had the key, and I pushed the "
+         "door open and stepped into the wind. I saw the river below. Bram followed me up, and he "
+         "carried the lantern. We stood together at the parapet. "
+         "I looked down at the sleeping city. He said nothing for a long time. They rang the bells "
+         "below us, and he counted them. She came up behind us; she was out of breath and they "
+         "were late.")
+
+
+def slips(tmp_path: Path, *paragraphs: str) -> list[str]:
+    root = tmp_path / "book"
+    (root / "manuscript" / "01-a").mkdir(parents=True)
+    (root / "canon" / "characters").mkdir(parents=True)
+    (root / "novelforge.yaml").write_text("title: T\n", "utf-8")
+    for who in ("aria", "bram"):
+        (root / "canon" / "characters" / f"{who}.yaml").write_text(f"name: {who.title()}\n", "utf-8")
+    body = "\n\n".join(paragraphs)
+    (root / "manuscript" / "01-a" / "01-the-tower.md").write_text(
+        f"---\ntitle: The Tower\ncharacters: [aria, bram]\n---\n\n{body}\n", "utf-8")
+    report = check_project(load_project(root), CheckOptions(use_cache=False, select={"NF406"}))
+    return [d.message.split("`")[1] for d in report.diagnostics if d.code == "NF406"]
+
+
+@pytest.mark.parametrize("slip, found", [
+    # a sentence appended to a paragraph in the past, a paragraph of its own, two in a row
+    ("She looked at the bells. She looks down at the city.", ["She looks"]),
+    ("Bram takes the lantern from the wall and goes down the stair.", ["Bram takes"]),
+    ("Aria waits for the bells. She looks at the dark. They watched the river.", ["Aria waits", "She looks"]),
+    # a state in the present is a slip too when an `I` does not tell the story
+    ("She turned away. She is tired of the city and its bells.", ["She is"]),
+])
+def test_slips_in_the_third_person_are_found(tmp_path, slip, found):
+    assert slips(tmp_path, PAST, slip, PAST) == found
+
+
+@pytest.mark.parametrize("passage", [
+    # a paragraph told in the present on purpose: a daydream, the general present
+    "He sees himself at the head of the army. The battle is won by him alone, the emperor is "
+    "removed, and he is appointed in his place. He gives the orders and they obey.",
+    "Everyone knows how such dinners go. The soup is late, and the host is anxious. The guests "
+    "are hungry, but they are too well bred to show it.",
+    # what someone says now of the past
+    "Bram declares to this day that he saw the lights on the river first.",
+])
+def test_a_present_on_purpose_is_no_slip(tmp_path, passage):
+    assert slips(tmp_path, PAST, passage, PAST) == []
+
+
+@pytest.mark.parametrize("passage", [
+    "We met Mrs. Westenra at the door. She is always an early riser, and she greeted us warmly.",
+    "Bram has gone to bed already, for his is the second watch.",
+    "He was surprised at my knowledge, but he does not know how long I had studied the map.",
+    "I cannot sleep, so I make this entry. Bram insists that I shall go with him at noon.",
+])
+def test_the_narrators_now_in_a_story_told_by_an_i(tmp_path, passage):
+    assert slips(tmp_path, FIRST, passage, FIRST) == []
+
+
+def test_an_action_in_the_present_is_a_slip_even_when_an_i_tells_the_story(tmp_path):
+    assert slips(tmp_path, FIRST, "Bram turned to me. He leans back against the wall and closes his eyes.",
+                 FIRST) == ["He leans"]
+
+
+@pytest.mark.parametrize("passage", [
+    "If ever he have a doubt of it, he kept it to himself.",           # a subjunctive
+    "Only to her mother could Aria have told all she was feeling.",    # an inverted modal
+    "The only thing that made Aria anxious was the silence.",          # an adjective in -ous
+])
+def test_no_present_tense_at_all(tmp_path, passage):
+    assert slips(tmp_path, PAST, passage, PAST) == []
