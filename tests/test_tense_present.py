@@ -83,3 +83,9 @@ def test_an_action_in_the_present_is_a_slip_even_when_an_i_tells_the_story(tmp_p
 ])
 def test_no_present_tense_at_all(tmp_path, passage):
     assert slips(tmp_path, PAST, passage, PAST) == []
+
+
+def test_the_narrator_named_in_the_sentence_tells_its_now(tmp_path):
+    # a diary entry in a scene with too few `I was` to be told in the first person
+    assert slips(tmp_path / "a", PAST, "Bram has asked me to note this, for his hand shook.", PAST) == []
+    assert slips(tmp_path / "b", PAST, "Bram has the lantern, and his hand shook.", PAST) == ["Bram has"]

@@ -19,14 +19,27 @@ Monday Tuesday Wednesday Thursday Friday Saturday Sunday Christmas Easter
 """.split())
 
 
+# the endings of a people or an adjective made of a name (`Transylvanian`, `Napoleonic`)
+_DERIVED = ("ian", "an", "ese", "ish", "ic", "ite", "ean")
+
+
 def _is_inflection(word: str, canon: set[str]) -> bool:
-    """Plurals and feminine forms of any canon name are not typos: `Bennets`, `Rostova`."""
+    """Plurals and feminine forms of any canon name are not typos: `Bennets`, `Rostova`;
+    nor are the words made of one (`Transylvanian`, `Italian` of `Italy`), nor a name
+    spelled out in syllables (`Na-tásha`)."""
     for end in _ENDINGS:
         if word.endswith(end) and word[: -len(end)] in canon:
             return True
         if word + end in canon:
             return True
-    return False
+    if word.endswith("ian") and len(word) >= 7 and word[:-1] in canon:
+        return True                      # `Russian`, `Transylvanian`
+    for end in _DERIVED:
+        if word.endswith(end) and len(word) - len(end) >= 4:
+            stem = word[: -len(end)]
+            if stem in canon or any(stem + v in canon for v in "aeiyo"):
+                return True
+    return "-" in word and word.replace("-", "") in canon
 
 
 def _fold(word: str) -> str:
@@ -116,7 +129,8 @@ def check(ctx):
     every canon name and alias, and reports near misses (one edit for names under eight
     letters, two for longer ones; swapped letters count as one edit) with a "did you mean".
     A word is left alone when it is also used in lower case in the book (`Then`, `Will`),
-    when it is a plural or feminine form of a canon name (`Bennets`, `Rostova`), when it
+    when it is a plural or feminine form of a canon name (`Bennets`, `Rostova`), a word
+    made of one (`Transylvanian`, `Italian`) or the name spelled out (`Na-tásha`), when it
     differs only by accents (`Napoléon`), when it is a month or weekday, when it is listed
     under `check: known-names`, or when it recurs (in three scenes or more) the way a
     name of its own does — a different person, or a dialect spelling. Title words

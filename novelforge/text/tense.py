@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from novelforge.text.grammar import verb_tense
+from novelforge.text.grammar import past_action, verb_tense
 
 # finite forms of `be` and `have` after any subject (`the army is`, `Quakers are`)
 _AUX = re.compile(r"\b(is|are|am|has|was|were|had)\b")
@@ -23,6 +23,8 @@ _NARRATOR_NOW = frozenset("""
 am are have do must shall will can cannot know think feel fear hope see hear write wonder suppose
 believe trust go make find wish remember need mean want
 """.split())
+# the narrator named in a sentence (`Harker has asked me to note this`)
+_NARRATOR_WORD = re.compile(r"\b(?:I|me|my|we|us|our)\b")
 # verbs of a state, true at the time of telling (`is`, `has`, `does not know`, `feels`)
 _STATES = frozenset("""
 is are has have does do knows feels seems appears lives means loves likes wants needs wishes hopes
@@ -44,7 +46,7 @@ def narrators_present(scene, index, masked: str, pairs, sentence: int, start: in
     s_start, s_end = index.sentences[sentence]
     if verb in _REPORTING:
         m = _THAT_PAST.search(masked, end, s_end)
-        if m and verb_tense("they", m.group(1)) == "past":
+        if m and (verb_tense("they", m.group(1)) == "past" or past_action(m.group(1)) or m.group(1).endswith("heard")):
             return True
     para = index.unit_at(start, "paragraph")
     if para is None:
@@ -52,7 +54,9 @@ def narrators_present(scene, index, masked: str, pairs, sentence: int, start: in
     present, past = _paragraph_tenses(index, masked, pairs, para, (s_start, s_end))
     if present >= 2 and present >= past:
         return True
-    return index.first_person and verb in _STATES
+    if verb not in _STATES:
+        return False
+    return index.first_person or _NARRATOR_WORD.search(masked, s_start, s_end) is not None
 
 
 def _paragraph_tenses(index, masked: str, pairs, para: tuple[int, int], skip: tuple[int, int]) -> tuple[int, int]:
