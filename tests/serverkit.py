@@ -64,13 +64,17 @@ def build(tmp: Path, **settings) -> tuple[Path, Path]:
 
 
 def start(tmp: Path, **settings):
-    """(Live, stop) for a server on a free port."""
+    """(Live, stop) for a server on a free port, over new copies of the projects."""
+    return serve(*build(tmp), **settings)
+
+
+def serve(projects: Path, data: Path, **settings):
+    """(Live, stop) for a server of ``projects`` with the data folder ``data``."""
     import uvicorn
 
     from novelforge.server.app import create_app
     from novelforge.server.core import Settings
 
-    projects, data = build(tmp)
     app = create_app(Settings(projects=projects, data=data, **settings))
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="on")

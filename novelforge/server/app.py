@@ -21,19 +21,31 @@ log = logging.getLogger("novelforge.server")
 
 
 def create_app(settings: Settings):
+    from contextlib import asynccontextmanager
+
     from fastapi import FastAPI
 
-    from novelforge.server import observe, routes_api, routes_auth, web
+    from novelforge.server import observe, routes_api, routes_auth, routes_jobs, web
 
     server = Server(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        if settings.run_jobs:
+            server.jobs.start()
+        try:
+            yield
+        finally:
+            server.jobs.stop()
+
     app = FastAPI(title="NovelForge", version=__version__, docs_url="/api/docs", redoc_url=None,
-                  openapi_url="/api/openapi.json")
+                  openapi_url="/api/openapi.json", lifespan=lifespan)
     app.state.nf = server
     _handlers(app)
     server.metrics = observe.Metrics()
     app.add_middleware(observe.RequestMiddleware, server=server)
     app.add_middleware(BodyLimit, limit=settings.max_body)
-    for router in (routes_auth.router, observe.router, routes_api.router):
+    for router in (routes_auth.router, observe.router, routes_api.router, routes_jobs.router):
         mount(app, router)
     web.install(app)
     check_rules(app)

@@ -56,6 +56,9 @@ class Server:
         self.limiter = LoginLimiter()
         self.projects = Projects(projects)
         self.metrics = None
+        from novelforge.server.jobs import Jobs
+
+        self.jobs = Jobs(self.store, data, self.projects)
 
 
 def mount(app, router) -> None:

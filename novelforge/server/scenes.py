@@ -4,16 +4,47 @@ pass before it is committed."""
 
 from __future__ import annotations
 
+import os
+import threading
+
 from novelforge.errors import NovelForgeError
 from novelforge.project.layout import CONFIG_FILE
 from novelforge.project.problems import NOT_READ
 from novelforge.server.projects import ServedProject, read_bytes, revision
 
+_LOADED: dict[str, tuple[tuple, object]] = {}
+_LOADED_LOCK = threading.Lock()
+
+
+def _stamp(root) -> tuple:
+    """What the loaded project depends on: every file's path, size and change time (the
+    project's own folders; not .git or .novelforge)."""
+    out = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in (".git", ".novelforge"))
+        for name in sorted(files):
+            try:
+                st = os.lstat(os.path.join(folder, name))
+            except OSError:
+                continue
+            out.append((folder, name, st.st_size, st.st_mtime_ns, st.st_ino))
+    return tuple(out)
+
 
 def load(project: ServedProject):
+    """The project as loaded from disk, reused while no file of it has changed (read-only:
+    callers never change it)."""
     from novelforge.project.loader import load_project
 
-    return load_project(project.root)
+    stamp = _stamp(project.root)
+    with _LOADED_LOCK:
+        hit = _LOADED.get(str(project.root))
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    model = load_project(project.root)
+    with _LOADED_LOCK:
+        _LOADED[str(project.root)] = (stamp, model)
+    return model
 
 
 def scene_summary(scene) -> dict:

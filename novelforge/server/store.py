@@ -7,8 +7,9 @@ locked"), ``BEGIN IMMEDIATE`` for every write (the lock is taken up front, so tw
 cannot both read and then deadlock on the upgrade), foreign keys on, one connection per
 thread.
 
-Migrations are a numbered list of SQL scripts; ``schema_migrations`` records which have
-run, and :func:`Store.migrate` runs the others in order, each in its own transaction. A
+Migrations are a numbered list of SQL scripts (1: accounts and the audit log; 2: jobs);
+``schema_migrations`` records which have run, and :func:`Store.migrate` runs the others
+in order, each in its own transaction. A
 list in the code rather than a migration framework: the schema is small, SQLite is the
 only dialect, and an upgrade is then one command with nothing to install (docs/server.md,
 "Upgrades"). A database newer than the code is refused rather than guessed at.
@@ -78,6 +79,24 @@ MIGRATIONS: tuple[str, ...] = (
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    """,
+    # 2: background jobs (novelforge.server.jobs): what clients see of each queued job
+    """
+    CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        project TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        format TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+        progress REAL NOT NULL DEFAULT 0,
+        message TEXT,
+        result TEXT,
+        filename TEXT,
+        user_id INTEGER REFERENCES users(id),
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    CREATE INDEX jobs_project ON jobs(project, created_at);
     """,
 )
 

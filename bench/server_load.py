@@ -1,0 +1,190 @@
+"""A bounded load test of `novelforge serve` on 127.0.0.1: N clients (default 20) for T
+seconds (default 10) reading and writing the example novel over real HTTP, then the p50,
+p95 and p99 latency and the error rate per kind of request. Writes
+bench/SERVER_LOAD_RESULTS.md (``--no-write`` only prints). Exit 1 when p95 is over 500 ms
+or errors are over 0.1 % (the seed's targets).
+
+The mix each client runs, chosen at random per request: 60 % read one scene, 20 % the
+project's outline, 10 % one scene's findings (a check of that scene), 10 % save a scene
+the client owns (a git commit; its revision is the one it last read, so a 409 would be a
+lost update, counted as an error). Every loop is bounded by the deadline; nothing but
+127.0.0.1 is contacted.
+
+    python3 bench/server_load.py [--clients 20] [--seconds 10] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+EXAMPLE = ROOT / "examples" / "ember-crown"
+PASSWORD = "a long benchmark password"
+GIT_ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "Bench",
+           "GIT_AUTHOR_EMAIL": "bench@example.org", "GIT_COMMITTER_NAME": "Bench",
+           "GIT_COMMITTER_EMAIL": "bench@example.org"}
+
+
+def _repo(target: Path) -> None:
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".novelforge"))
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("GIT_")}, **GIT_ENV}
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "start"]):
+        subprocess.run(["git", *args], cwd=target, env=env, check=True)
+
+
+def _start(tmp: Path):
+    import uvicorn
+
+    from novelforge.server import admin
+    from novelforge.server.app import create_app
+    from novelforge.server.core import Settings
+
+    projects, data = tmp / "projects", tmp / "data"
+    projects.mkdir()
+    _repo(projects / "ember")
+    admin.add_user(data, "bench", PASSWORD, name="Bench Writer", email="bench@example.org")
+    admin.grant(data, "ember", "bench", "editor")
+    app = create_app(Settings(projects=projects, data=data))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    return f"http://127.0.0.1:{port}", server, thread
+
+
+def _client(url: str, token: str, scene_ids: list[str], own: str, deadline: float, out: list, seed: int) -> None:
+    import httpx
+
+    rng = random.Random(seed)
+    revision, last_text = None, ""
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as c:
+        while time.monotonic() < deadline:
+            roll = rng.random()
+            if roll < 0.6:
+                kind, call = "read scene", lambda: c.get(f"/api/projects/ember/scenes/{rng.choice(scene_ids)}")
+            elif roll < 0.8:
+                kind, call = "outline", lambda: c.get("/api/projects/ember")
+            elif roll < 0.9:
+                kind, call = "findings", lambda: c.get(f"/api/projects/ember/scenes/{rng.choice(scene_ids)}/findings")
+            else:
+                kind = "save"
+                if revision is None:
+                    current = c.get(f"/api/projects/ember/scenes/{own}").json()
+                    revision, text = current["revision"], current["text"]
+                else:
+                    text = last_text
+                new_text = text + f"\nA line from the benchmark, {time.time():.6f}.\n"
+
+                def call(new_text=new_text, revision=revision):
+                    return c.put(f"/api/projects/ember/scenes/{own}", json={"text": new_text, "revision": revision})
+            started = time.perf_counter()
+            try:
+                r = call()
+                status = r.status_code
+            except Exception:  # a connection error counts as an error
+                r, status = None, 599
+            elapsed = time.perf_counter() - started
+            out.append((kind, elapsed, status))
+            if kind == "save" and status == 200:
+                revision, last_text = r.json()["revision"], new_text
+            elif kind == "save":
+                revision = None
+
+
+def _pct(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def run(clients: int, seconds: float) -> tuple[str, bool]:
+    import httpx
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url, server, thread = _start(Path(tmp))
+        token = httpx.post(url + "/api/auth/login", json={"username": "bench", "password": PASSWORD}).json()
+        token = token["access_token"]
+        scene_ids = [s["id"] for s in httpx.get(url + "/api/projects/ember/scenes",
+                                                headers={"Authorization": f"Bearer {token}"}).json()]
+        results: list = []
+        deadline = time.monotonic() + seconds
+        load_before = os.getloadavg()[0]
+        workers = [threading.Thread(target=_client, args=(url, token, scene_ids, scene_ids[i % len(scene_ids)],
+                                                          deadline, results, i))
+                   for i in range(clients)]
+        # each writer owns a scene: with more clients than scenes, two may share one (a 409 is then correct)
+        shared = clients > len(scene_ids)
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join(timeout=seconds + 120)
+        server.should_exit = True
+        thread.join(timeout=30)
+    kinds = sorted({k for k, _, _ in results})
+    rows = []
+    all_lat = [e for _, e, _ in results]
+    errors = [s for k, _, s in results if s >= 500 or (s == 409 and not shared) or s in (401, 403, 404, 422)]
+    for kind in kinds:
+        lat = [e for k, e, _ in results if k == kind]
+        errs = sum(1 for k, _, s in results if k == kind and (s >= 500 or s in (401, 403, 404, 422)
+                                                             or (s == 409 and not shared)))
+        rows.append(f"| {kind} | {len(lat)} | {_pct(lat, 50) * 1000:.0f} | {_pct(lat, 95) * 1000:.0f} | "
+                    f"{_pct(lat, 99) * 1000:.0f} | {errs} |")
+    p95 = _pct(all_lat, 95)
+    rate = len(errors) / max(1, len(results))
+    ok = p95 < 0.5 and rate < 0.001
+    lines = [
+        "# `novelforge serve` under load",
+        "",
+        f"`python3 bench/server_load.py --clients {clients} --seconds {seconds:g}`: {clients} clients for "
+        f"{seconds:g} s on 127.0.0.1, one uvicorn process, the example novel ({len(scene_ids)} scenes) in a git "
+        f"repository. Machine: {os.cpu_count()} cores, load average {load_before:.1f} when it started "
+        "(shared with other work).",
+        "",
+        "| request | count | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---|---|---|---|---|",
+        *rows,
+        f"| **all** | {len(results)} | {_pct(all_lat, 50) * 1000:.0f} | {p95 * 1000:.0f} | "
+        f"{_pct(all_lat, 99) * 1000:.0f} | {len(errors)} |",
+        "",
+        f"Throughput {len(results) / seconds:.0f} requests/s; error rate {rate * 100:.2f} % "
+        "(5xx, connection errors, and any 401/403/404/422/409, none of which this mix should get). "
+        f"Targets: p95 under 500 ms and errors under 0.1 %: **{'met' if ok else 'not met'}**.",
+        "",
+    ]
+    return "\n".join(lines), ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    if not (1 <= args.clients <= 200 and 0 < args.seconds <= 120):
+        parser.error("--clients 1..200 and --seconds up to 120")
+    text, ok = run(args.clients, args.seconds)
+    print(text)
+    if not args.no_write:
+        (ROOT / "bench" / "SERVER_LOAD_RESULTS.md").write_text(text, "utf-8")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""Background jobs: an export of the book or a check report, run outside the request.
+
+The queue is Huey's, with SQLite storage in ``--data/jobs.sqlite3``, consumed by a
+thread inside ``novelforge serve`` (one worker: the machine's cores are the library's).
+Huey's messages are written as JSON, not pickle (:class:`JsonSerializer`). What a client
+sees of a job — its state, progress, message and result file — is a row of the server's
+database (``jobs``), so it outlives the queue's message: a job that was running when the
+server stopped is put back in the queue when it starts again, and its result files live
+in ``--data/jobs/``.
+
+States: ``queued`` → ``running`` → ``done`` or ``failed`` (with a message a novelist
+understands; a bug is logged and reads "internal error").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+import time
+from pathlib import Path
+
+from novelforge.errors import NovelForgeError
+from novelforge.server.projects import Projects
+from novelforge.server.store import Store, new_id
+
+log = logging.getLogger("novelforge.server")
+KINDS = ("export", "check")
+CHECK_FORMATS = ("json", "sarif")
+MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         "docx-reading": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         "epub": "application/epub+zip", "md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
+         "txt": "text/plain; charset=utf-8", "json": "application/json", "sarif": "application/sarif+json"}
+
+
+def _serializer():
+    from huey.registry import Message
+    from huey.serializer import Serializer
+
+    class JsonSerializer(Serializer):
+        """Huey's task messages as JSON: a queue entry is data, never code."""
+
+        def _serialize(self, data) -> bytes:
+            if not isinstance(data, Message):
+                raise TypeError("only task messages are queued")
+            fields = data._asdict()
+            for key, value in fields.items():
+                if isinstance(value, dt.datetime):
+                    fields[key] = {"datetime": value.isoformat()}
+            return json.dumps(fields).encode()
+
+        def _deserialize(self, data: bytes):
+            fields = json.loads(data)
+            for key, value in fields.items():
+                if isinstance(value, dict) and set(value) == {"datetime"}:
+                    fields[key] = dt.datetime.fromisoformat(value["datetime"])
+            fields["args"] = tuple(fields.get("args") or ())
+            return Message(**fields)
+
+    return JsonSerializer()
+
+
+class Jobs:
+    def __init__(self, store: Store, data_dir: Path, projects: Projects) -> None:
+        from huey import SqliteHuey
+
+        self.store = store
+        self.projects = projects
+        self.folder = Path(data_dir) / "jobs"
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.huey = SqliteHuey(name="novelforge", filename=str(Path(data_dir) / "jobs.sqlite3"), results=False,
+                               serializer=_serializer(), utc=True)
+        self._task = self.huey.task(name="novelforge.run_job", retries=0)(self._run)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # ------------------------------------------------------------------ the queue
+    def start(self) -> None:
+        """Put back the jobs a stopped server left running, and start consuming."""
+        with self.store.write() as conn:
+            stuck = [r["id"] for r in conn.execute("SELECT id FROM jobs WHERE state = 'running'")]
+            conn.execute("UPDATE jobs SET state = 'queued', progress = 0, updated_at = ? WHERE state = 'running'",
+                         (time.time(),))
+        for job_id in stuck:
+            self._task(job_id)
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._consume, name="novelforge-jobs", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=60)
+
+    def _consume(self) -> None:
+        while not self._stop.is_set():
+            try:
+                task = self.huey.dequeue()
+            except Exception:  # a broken queue entry: logged, the consumer goes on
+                log.exception(json.dumps({"event": "job-queue-error"}))
+                task = None
+            if task is None:
+                self._stop.wait(0.2)
+                continue
+            self.huey.execute(task)
+
+    def ready(self) -> bool:
+        return self._thread is None or self._thread.is_alive()
+
+    def counts(self) -> dict[str, int]:
+        rows = self.store.conn().execute("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state")
+        counts = {"queued": 0, "running": 0, "done": 0, "failed": 0}
+        counts.update({r["state"]: r["n"] for r in rows})
+        return counts
+
+    # ------------------------------------------------------------------ jobs
+    def submit(self, project: str, kind: str, fmt: str, user_id: int) -> dict:
+        job_id = new_id()
+        now = time.time()
+        with self.store.write() as conn:
+            conn.execute("INSERT INTO jobs (id, project, kind, format, state, progress, user_id, created_at, "
+                         "updated_at) VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?)",
+                         (job_id, project, kind, fmt, user_id, now, now))
+        self._task(job_id)
+        return self.get(project, job_id)
+
+    def get(self, project: str, job_id: str) -> dict | None:
+        row = self.store.conn().execute("SELECT * FROM jobs WHERE id = ? AND project = ?",
+                                        (job_id, project)).fetchone()
+        return _view(row) if row else None
+
+    def list(self, project: str, limit: int = 50) -> list[dict]:
+        rows = self.store.conn().execute("SELECT * FROM jobs WHERE project = ? ORDER BY created_at DESC LIMIT ?",
+                                         (project, limit))
+        return [_view(r) for r in rows]
+
+    def result_path(self, project: str, job_id: str) -> tuple[Path, str, str] | None:
+        row = self.store.conn().execute("SELECT * FROM jobs WHERE id = ? AND project = ? AND state = 'done'",
+                                        (job_id, project)).fetchone()
+        if row is None or not row["result"]:
+            return None
+        path = self.folder / row["result"]
+        return (path, MEDIA.get(row["format"], "application/octet-stream"), row["filename"] or row["result"]) \
+            if path.is_file() else None
+
+    def _update(self, job_id: str, **fields) -> None:
+        fields["updated_at"] = time.time()
+        names = ", ".join(f"{k} = ?" for k in fields)
+        with self.store.write() as conn:
+            conn.execute(f"UPDATE jobs SET {names} WHERE id = ?", (*fields.values(), job_id))
+
+    def _run(self, job_id: str) -> None:
+        row = self.store.conn().execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None or row["state"] != "queued":
+            return
+        self._update(job_id, state="running", progress=0)
+        try:
+            data, suffix, filename = self._work(row)
+            name = f"{job_id}.{suffix}"
+            (self.folder / name).write_bytes(data)
+            self._update(job_id, state="done", progress=1, result=name, filename=filename, message=None)
+        except NovelForgeError as exc:
+            self._update(job_id, state="failed", message=str(exc)[:500])
+        except Exception as exc:  # a bug: logged with its traceback, the client reads one line
+            log.exception(json.dumps({"event": "job-failed", "job": job_id, "error": type(exc).__name__}))
+            self._update(job_id, state="failed", message="internal error")
+
+    def _work(self, row) -> tuple[bytes, str, str]:
+        project = self.projects.get(row["project"])
+        if project is None:
+            raise NovelForgeError(f"the project `{row['project']}` is no longer served")
+        fmt = row["format"]
+        if row["kind"] == "check":
+            from novelforge.server.scenes import rendered
+
+            suffix = "sarif" if fmt == "sarif" else "json"
+            return rendered(project, fmt).encode("utf-8"), suffix, f"{project.name}-check.{suffix}"
+        from novelforge import api
+
+        def progress(what, done, total):
+            if total:
+                self._update(row["id"], progress=round(min(done / total, 1.0) * 0.99, 3), message=str(what)[:200])
+
+        exported = api.export(project.root, fmt, write=False, progress=progress)
+        suffix = (exported.format.suffix or ".bin").lstrip(".")
+        return exported.data, suffix, f"{project.name}.{suffix}"
+
+
+def _view(row) -> dict:
+    return {"id": row["id"], "kind": row["kind"], "format": row["format"], "state": row["state"],
+            "progress": row["progress"], "message": row["message"], "created_at": row["created_at"],
+            "updated_at": row["updated_at"], "result": bool(row["result"]) and row["state"] == "done"}
