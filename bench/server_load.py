@@ -67,14 +67,15 @@ def _start(tmp: Path):
     return f"http://127.0.0.1:{port}", server, thread
 
 
-def _client(url: str, token: str, scene_ids: list[str], own: str, deadline: float, out: list, seed: int) -> None:
+def _client(url: str, token: str, scene_ids: list[str], own: str, deadline: float, out: list, seed: int,
+            reads_only: bool = False) -> None:
     import httpx
 
     rng = random.Random(seed)
     revision, last_text = None, ""
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as c:
         while time.monotonic() < deadline:
-            roll = rng.random()
+            roll = rng.random() * (0.8 if reads_only else 1.0)
             if roll < 0.6:
                 kind, call = "read scene", lambda: c.get(f"/api/projects/ember/scenes/{rng.choice(scene_ids)}")
             elif roll < 0.8:
@@ -113,7 +114,7 @@ def _pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def run(clients: int, seconds: float) -> tuple[str, bool]:
+def run(clients: int, seconds: float, reads_only: bool = False) -> tuple[str, bool]:
     import httpx
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -126,7 +127,7 @@ def run(clients: int, seconds: float) -> tuple[str, bool]:
         deadline = time.monotonic() + seconds
         load_before = os.getloadavg()[0]
         workers = [threading.Thread(target=_client, args=(url, token, scene_ids, scene_ids[i % len(scene_ids)],
-                                                          deadline, results, i))
+                                                          deadline, results, i, reads_only))
                    for i in range(clients)]
         # each writer owns a scene: with more clients than scenes, two may share one (a 409 is then correct)
         shared = clients > len(scene_ids)
@@ -149,10 +150,11 @@ def run(clients: int, seconds: float) -> tuple[str, bool]:
     p95 = _pct(all_lat, 95)
     rate = len(errors) / max(1, len(results))
     ok = p95 < 0.5 and rate < 0.001
+    flag = " --reads-only" if reads_only else ""
     lines = [
-        "# `novelforge serve` under load",
+        "# `novelforge serve` under load" if not reads_only else "## Reads only",
         "",
-        f"`python3 bench/server_load.py --clients {clients} --seconds {seconds:g}`: {clients} clients for "
+        f"`python3 bench/server_load.py --clients {clients} --seconds {seconds:g}{flag}`: {clients} clients for "
         f"{seconds:g} s on 127.0.0.1, one uvicorn process, the example novel ({len(scene_ids)} scenes) in a git "
         f"repository. Machine: {os.cpu_count()} cores, load average {load_before:.1f} when it started "
         "(shared with other work).",
@@ -175,14 +177,24 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--reads-only", action="store_true", help="only scene and outline reads (no check, no save)")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     if not (1 <= args.clients <= 200 and 0 < args.seconds <= 120):
         parser.error("--clients 1..200 and --seconds up to 120")
-    text, ok = run(args.clients, args.seconds)
+    text, ok = run(args.clients, args.seconds, args.reads_only)
     print(text)
     if not args.no_write:
-        (ROOT / "bench" / "SERVER_LOAD_RESULTS.md").write_text(text, "utf-8")
+        out = ROOT / "bench" / "SERVER_LOAD_RESULTS.md"
+        previous = out.read_text("utf-8") if out.exists() else ""
+        # one section per mix: the other mix's section is kept
+        marker = "<!-- reads-only -->"
+        mixed, reads = (previous.split(marker) + [""])[:2] if marker in previous else (previous, "")
+        if args.reads_only:
+            reads = "\n" + text
+        else:
+            mixed = text
+        out.write_text(mixed.rstrip() + "\n\n" + marker + reads.rstrip() + "\n", "utf-8")
     return 0 if ok else 1
 
 
