@@ -376,6 +376,32 @@ def test_suggest_canon_groups_variants(tmp_path):
     assert project.characters["sherlock-holmes"].model.status == "alive"
 
 
+FAMILY = "\n\n".join([
+    "Elizabeth walked to Netherfield. \"Come, Lizzy,\" said Mr. Bennet. Elizabeth came, and Elizabeth sat.",
+    "Mrs. Bennet sighed. \"Miss Lizzy is out,\" said Hill. Elizabeth laughed. Mr. Bennet read.",
+    "\"Miss Eliza Bennet,\" said Miss Bingley. Elizabeth Bennet smiled, and Elizabeth said nothing.",
+    "Mrs. Bennet called. \"Eliza,\" said Miss Bingley. Miss Eliza went in. Mrs. Bennet said nothing.",
+    "Kitty coughed. Miss Kitty ran. \"Kitty!\" said Mrs. Bennet. Lady Catherine frowned, and Lady "
+    "Catherine said no. Lady Catherine left.",
+    "Jane sat with Jenny. Jane and Jenny talked. \"No,\" said Jenny. \"Yes,\" said Jane. Miss Jenny "
+    "smiled, and Jane smiled.",
+] * 4)
+
+
+def test_suggest_canon_joins_a_first_name_and_its_short_forms(tmp_path):
+    """`Lizzy` (a pet form) and `Eliza` (a shortening given the same surname) are Elizabeth;
+    `Kitty` is no `Lady Catherine`, and `Jenny` named beside `Jane` is someone else."""
+    from novelforge.import_.canon import suggest_canon
+    from novelforge.import_.text import read_text
+
+    book = read_text("\n\n".join(["Chapter 1", FAMILY, "Chapter 2", FAMILY]))
+    people = {e.name: e.aliases for e in suggest_canon(book).characters}
+    assert {"Lizzy", "Eliza"} <= set(people["Elizabeth"]), people
+    assert "Lizzy" not in people and "Eliza" not in people
+    assert "Kitty" in people and "Kitty" not in people.get("Lady Catherine", []) + people.get("Catherine", [])
+    assert "Jenny" in people and "Jenny" not in people.get("Jane", []) + people.get("Jane Bennet", [])
+
+
 # ----------------------------------------------------------------------------- writing
 def test_writes_a_valid_project_and_check_has_no_errors(tmp_path, capsys):
     source = write(tmp_path / "novel.txt", GUTENBERG)

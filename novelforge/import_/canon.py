@@ -15,7 +15,8 @@ Statistics only, no language model:
    (``said Holmes``); a word always used beside a more frequent one joins it
    (``Sherlock`` → ``Holmes``); the variants become aliases (``Holmes``, ``Sherlock
    Holmes``, ``Mr. Holmes``). A surname used with titles of both sexes (``Mr. Bennet``,
-   ``Mrs. Bennet``) gives one character per title.
+   ``Mrs. Bennet``) gives one character per title. Short and pet forms of a first name
+   join it (``Lizzy``, ``Eliza`` → ``Elizabeth``; import_/variants.py).
 
 Every file says in a comment that it is a suggestion; ``status`` is left to its default.
 """
@@ -253,6 +254,8 @@ def suggest_canon(book: Book, max_characters: int = 30, max_locations: int = 15)
                 g["members"].add(u)
                 owner[u] = owner[t]
 
+    _merge_variants(groups, cands, titled, pair, "\n".join(paragraphs))
+
     characters: list[Entry] = []
     used_forms = set(taken)
     for g in sorted(groups, key=lambda g: (-g["count"], g["primary"], g["title"] or "")):
@@ -263,7 +266,7 @@ def suggest_canon(book: Book, max_characters: int = 30, max_locations: int = 15)
             if g["full"] is not None:
                 if words != g["full"]:
                     continue
-            elif g["primary"] not in words:
+            elif g["primary"] not in words and not g.get("also", set()) & set(words):
                 continue
             if any(w in cands and w not in g["members"] for w in words):
                 continue                           # another character's name
@@ -279,7 +282,7 @@ def suggest_canon(book: Book, max_characters: int = 30, max_locations: int = 15)
                 forms[f"{title}. {bare}" if title in ABBREVIATED else f"{title} {bare}"] += n
             if not g["title"]:
                 forms[bare] += n
-        floor = max(2, 0.01 * g["count"])
+        floor = max(2, 0.01 * g.get("own", g["count"]))
         forms = Counter({f: n for f, n in forms.items() if n >= floor and f not in used_forms})
         # titles of the other sex name another person ("Miss Darcy" is not Mr. Darcy)
         male = sum(n for f, n in forms.items() if f.split()[0].rstrip(".") in MALE)
@@ -302,6 +305,9 @@ def suggest_canon(book: Book, max_characters: int = 30, max_locations: int = 15)
         if (not g["title"] and not g["full"] and g["primary"] != name and g["primary"] not in aliases
                 and g["primary"] not in used_forms):
             aliases.insert(0, g["primary"])
+        for other in sorted(g.get("also", ()), key=lambda w: (-cands[w], w)):
+            if other not in aliases and other != name and other not in used_forms:
+                aliases.append(other)          # `Lizzy` of Elizabeth, however rare its runs
         used_forms.add(name)
         used_forms.update(aliases)
         characters.append(Entry("", name, aliases, g["count"]))
@@ -309,6 +315,26 @@ def suggest_canon(book: Book, max_characters: int = 30, max_locations: int = 15)
     _assign_ids(characters)
     _assign_ids(locations)
     return CanonSuggestion(characters, locations)
+
+
+def _merge_variants(groups: list[dict], cands: dict[str, int], titled, pair, text: str) -> None:
+    """Join the character of a short or pet first name to the one of its full name
+    (``Eliza`` and ``Lizzy`` to ``Elizabeth``; import_/variants.py says when)."""
+    from novelforge.import_.variants import variant_of
+
+    for g in sorted(list(groups), key=lambda g: (g["count"], g["primary"])):
+        if g["title"] or g["full"] is not None or g.get("also"):
+            continue
+        others = [h for h in groups if h is not g]
+        i = variant_of(g["primary"], others, cands, titled, pair, text)
+        if i is None:
+            continue
+        target = others[i]
+        target["members"] |= g["members"]
+        target.setdefault("also", set()).add(g["primary"])
+        target.setdefault("own", target["count"])
+        target["count"] += g["count"]
+        groups.remove(g)
 
 
 def _assign_ids(entries: list[Entry]) -> None:

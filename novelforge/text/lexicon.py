@@ -199,6 +199,57 @@ way life world house room hand hands head heart again myself anything nothing pe
 
 
 # ----------------------------------------------------------------------------- inflections
+# English first names and the short and pet forms a novel calls the same person by
+# (`Lizzy` and `Eliza` for Elizabeth), for the importer's canon suggestions.
+_DIMINUTIVES = """
+elizabeth: eliza lizzy lizzie liz lizbeth beth betsy betty bess bessie libby
+catherine: kitty kate katie cathy kat
+katherine: kitty kate katie kathy kat
+margaret: meg maggie peggy madge margot
+mary: molly polly mamie
+sarah: sally sadie
+anne: annie nancy nan
+anna: annie nancy nan
+jane: jenny janey jennie
+frances: fanny fran
+harriet: hattie
+caroline: carrie caro
+dorothy: dolly dot dora
+susan: sue susie suky
+eleanor: nell nelly ellie
+helen: nell nelly
+isabella: bella belle isa
+charlotte: lottie
+georgiana: georgie
+lydia: liddy
+william: will willy bill billy
+robert: bob bobby rob robin bert
+richard: dick dickie rick
+edward: ned ted teddy eddie
+henry: harry hal hank
+john: jack johnny
+james: jim jimmy jamie jem
+thomas: tom tommy
+charles: charlie
+arthur: art artie
+frederick: fred freddy
+alexander: alex sandy
+nicholas: nick nicky
+benjamin: ben
+samuel: sam
+joseph: joe
+michael: mike mick
+peter: pete
+daniel: dan danny
+matthew: matt
+abraham: abe
+"""
+DIMINUTIVES: dict[str, frozenset[str]] = {}
+for _line in _DIMINUTIVES.strip().splitlines():
+    _full, _short = _line.split(":")
+    for _s in _short.split():
+        DIMINUTIVES[_s] = DIMINUTIVES.get(_s, frozenset()) | {_full}
+
 _VOWELS = "aeiou"
 _SIBILANT_ENDINGS = ("s", "x", "z", "ch", "sh")
 
