@@ -22,7 +22,7 @@ FIRST = ("I was the first up the stair to the top of the tower. I had the key, a
          "were late.")
 
 
-def slips(tmp_path: Path, *paragraphs: str) -> list[str]:
+def slips(tmp_path: Path, *paragraphs: str, front: str = "") -> list[str]:
     root = tmp_path / "book"
     (root / "manuscript" / "01-a").mkdir(parents=True)
     (root / "canon" / "characters").mkdir(parents=True)
@@ -31,7 +31,7 @@ def slips(tmp_path: Path, *paragraphs: str) -> list[str]:
         (root / "canon" / "characters" / f"{who}.yaml").write_text(f"name: {who.title()}\n", "utf-8")
     body = "\n\n".join(paragraphs)
     (root / "manuscript" / "01-a" / "01-the-tower.md").write_text(
-        f"---\ntitle: The Tower\ncharacters: [aria, bram]\n---\n\n{body}\n", "utf-8")
+        f"---\ntitle: The Tower\ncharacters: [aria, bram]\n{front}---\n\n{body}\n", "utf-8")
     report = check_project(load_project(root), CheckOptions(use_cache=False, select={"NF406"}))
     return [d.message.split("`")[1] for d in report.diagnostics if d.code == "NF406"]
 
@@ -89,3 +89,12 @@ def test_the_narrator_named_in_the_sentence_tells_its_now(tmp_path):
     # a diary entry in a scene with too few `I was` to be told in the first person
     assert slips(tmp_path / "a", PAST, "Bram has asked me to note this, for his hand shook.", PAST) == []
     assert slips(tmp_path / "b", PAST, "Bram has the lantern, and his hand shook.", PAST) == ["Bram has"]
+
+
+def test_a_scene_says_its_own_tense(tmp_path):
+    present = "Aria climbs the stair. She pushes the door open. Bram follows her, and he carries the lantern."
+    # told mostly in the past, the scene's own `tense: present` makes its past sentences the slips
+    found = slips(tmp_path / "a", present, PAST, PAST, front="tense: present\n")
+    assert found and all(t.split()[-1] in ("climbed", "pushed", "followed", "carried", "stood", "looked", "said")
+                         for t in found), found
+    assert slips(tmp_path / "b", present, present, PAST) == []      # no majority of 85%: nothing said

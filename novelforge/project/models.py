@@ -130,6 +130,8 @@ class SceneMeta(_Strict):
     title: str | None = None
     pov: str | None = Field(None, description="Character id of the point-of-view character.")
     pov_mode: Literal["first", "third", "second"] | None = None
+    tense: Literal["past", "present"] | None = Field(
+        None, description="The tense of this scene's narration (NF406); default: the book's, else its majority.")
     location: str | None = Field(None, description="Location id.")
     when: str | None = Field(None, description="Story time: `402-03-14 20:00`, `day 12 evening`.")
     characters: list[str] = Field(default_factory=list, description="Character ids present in the scene.")

@@ -33,7 +33,8 @@ def check(scene, index, ctx):
     overheard me`). A singular subject before `have`, `are` or `were` (`if he have`,
     `could Natásha have told`) is no present tense.
     Set `tense: past` or `tense: present` in `novelforge.yaml` to judge every scene by
-    the book's tense instead.
+    the book's tense instead, or in a scene's front matter for that scene (a chapter told
+    in the present in a book told in the past).
 
     ## Why is this bad
     Tense slips creep in when a scene is drafted in a hurry or pasted from notes; readers
@@ -82,7 +83,7 @@ def check(scene, index, ctx):
                 if si is not None:
                     pairs.append((si, m.start, vm.end(), tense))
     pairs.sort(key=lambda p: p[1])
-    configured = getattr(ctx.project.config, "tense", None)
+    configured = scene.meta.tense or getattr(ctx.project.config, "tense", None)
     if configured in ("past", "present"):
         main = configured
     else:
