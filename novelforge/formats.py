@@ -173,6 +173,13 @@ SEARCH = FormatTable(
     Format("json", "novelforge.search.render:render_json", "the hits as JSON (docs/search.md)", ".json", version=1),
 )
 
+STATS = FormatTable(
+    "novelforge stats",
+    Format("text", "novelforge.stats.render:render_text", "the dashboard for the terminal"),
+    Format("json", "novelforge.stats.render:render_json", "the numbers as JSON (docs/stats.md)", ".json", version=1),
+    Format("html", "novelforge.stats.html:render_html", "one self-contained page with the charts", ".html"),
+)
+
 RULES = FormatTable(
     "novelforge rules",
     Format("text", "novelforge.rules.listing:render_text", "a table: code, name, severity, what it finds"),
@@ -238,7 +245,7 @@ DRAFT = FormatTable(
 )
 
 TABLES: tuple[FormatTable, ...] = (CHECK, PROMISES, SUGGEST, IMPACT, CANON_DIFF, CANON_LOG, RULES, EXPORT, IMPORT,
-                                   USAGE, CACHE_STATS, SUMMARIZE, DRAFT)
+                                   USAGE, CACHE_STATS, SUMMARIZE, DRAFT, STATS)
 
 
 def write_file(path: Path | str, data: str | bytes) -> None:

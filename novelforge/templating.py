@@ -106,3 +106,17 @@ def render_untrusted(source: str, context: dict[str, Any], *, name: str) -> str:
 
 class _TooMuch(Exception):
     pass
+
+
+def render_page(name: str, context: dict[str, Any]) -> str:
+    """Render one of NovelForge's own HTML pages, ``templates/NAME`` (the ``stats`` and
+    ``timeline`` pages): the same sandbox, with **autoescaping on**, so every value from a
+    project (a character's name, a chapter title) is written as text, never as markup."""
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from novelforge.scaffold import templates_dir
+
+    env = ImmutableSandboxedEnvironment(loader=FileSystemLoader(str(templates_dir() / "pages")), autoescape=True,
+                                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env.get_template(name).render(**context)

@@ -32,6 +32,7 @@ COMMANDS = [
     (formats.CACHE_STATS, ["cache", "stats", EXAMPLE]),
     (formats.SUMMARIZE, ["summarize", EXAMPLE]),
     (formats.DRAFT, ["draft", "--dry-run", EXAMPLE + "/manuscript/01-ashes/01-the-summons.md"]),
+    (formats.STATS, ["stats", EXAMPLE]),
 ]
 
 
@@ -99,6 +100,7 @@ def repo(tmp_path_factory) -> Path:
     (formats.IMPACT, ["impact", "{repo}", "--set", "aria.eyes=green"]),
     (formats.CANON_DIFF, ["canon", "diff", "-p", "{repo}"]),
     (formats.CANON_LOG, ["canon", "log", "aria", "-p", "{repo}"]),
+    (formats.STATS, ["stats", "{repo}"]),
 ], ids=lambda v: getattr(v, "command", None))
 def test_every_json_object_starts_with_its_version(repo, capsys, table, args):
     assert table["json"].version == 1

@@ -75,6 +75,7 @@ def _register() -> None:
         schema,
         search,
         server,
+        stats,
         summarize,
         usage,
     )

@@ -8,6 +8,7 @@ a :class:`~novelforge.project.yamlio.YamlDoc` for positions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -87,6 +88,13 @@ class PromisesConfig(_Strict):
         description="Report an open promise not mentioned in the last this many chapters (NF505); off by default.")
 
 
+class GoalConfig(_Strict):
+    """``goal:``: the book's length and the day it should be written by (``novelforge stats``)."""
+
+    words: int = Field(gt=0, le=100_000_000, description="Words the finished book should have.")
+    by: date | None = Field(None, description="The day it should be written by (`2027-06-01`).")
+
+
 class ProjectConfig(_Strict):
     """``novelforge.yaml``: the only required file besides scenes."""
 
@@ -110,6 +118,8 @@ class ProjectConfig(_Strict):
     promises: PromisesConfig = Field(default_factory=PromisesConfig,
                                      description="Settings of the promise/payoff ledger.")
     llm: LLMConfig = Field(default_factory=LLMConfig)
+    goal: GoalConfig | None = Field(None, description="`{words: 120000, by: 2027-06-01}`: the target "
+                                                      "`novelforge stats` projects a finish date for.")
     export: ExportConfig = Field(default_factory=ExportConfig,
                                  description="What `novelforge export` reads: front and back matter, DOCX, EPUB "
                                              "and HTML options (docs/export.md).")
