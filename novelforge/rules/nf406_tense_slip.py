@@ -30,8 +30,9 @@ def check(scene, index, ctx):
     and the sentence is a state at the time of telling (`She is always an early riser`,
     `Van Helsing has gone`, `he does not know`: a diary's or a memoir's present), or it
     reports what someone says or writes now of the past (`Holmes declares that he
-    overheard me`). A singular subject before `have`, `are` or `were` (`if he have`,
-    `could Natásha have told`) is no present tense.
+    overheard me`), or it is in a letter or a diary entry set as plain paragraphs (a
+    paragraph opening with a date; a salutation to its close). A singular subject before
+    `have`, `are` or `were` (`if he have`, `could Natásha have told`) is no present tense.
     Set `tense: past` or `tense: present` in `novelforge.yaml` to judge every scene by
     the book's tense instead, or in a scene's front matter for that scene (a chapter told
     in the present in a book told in the past).
@@ -103,6 +104,8 @@ def check(scene, index, ctx):
             continue
         if main == "past" and narrators_present(scene, index, masked, pairs, si, start, end):
             continue
+        if index.in_document(masked, start):
+            continue                  # a letter or a diary entry speaks in its own tense
         reported.add(si)
         shown = " ".join(masked[start:end].split())
         yield ctx.at(scene, start, end,

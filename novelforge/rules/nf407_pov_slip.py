@@ -5,6 +5,7 @@ from math import inf
 from novelforge.rules.registry import rule, world_feature
 from novelforge.text.grammar import verb_tense
 from novelforge.text.lexicon import CLAUSE_CONJUNCTIONS
+from novelforge.text.tense import narrator_speaks_now
 
 # the narrating `I` of a story told in the past: `I turned`, `I slowly saw` (letters, poems
 # and notes quoted in narration speak in the present: `I cannot live`, `I write to you`)
@@ -21,7 +22,12 @@ def check(scene, index, ctx):
     by default, narration that does not read as first person in a book that does not),
     reports narration outside dialogue and italics in which an `I`
     tells the story in the past tense (`I turned`, `I saw`); letters and poems quoted
-    in the narration, which speak in the present, are left alone. In a first-person scene (`pov_mode: first`, or
+    in the narration, which speak in the present, are left alone, and so are letters and
+    diary entries set as plain paragraphs (a paragraph opening with a date, `December 4.
+    Today…`; a salutation, `My dear Pierre,`, to its close, `Yours ever,`) and a sentence
+    in which the narrator speaks in the present before the past (`If I examine an act I
+    performed a moment ago…`: an author's own voice; `I watched him go, and I confess…`
+    is still a slip). In a first-person scene (`pov_mode: first`, or
     detected), reports narration in which the POV character acts under their own name
     (`Aria walked to the door`).
 
@@ -79,6 +85,8 @@ def _narrating_i(scene, index, ctx, masked: str):
             continue
         if _roman_numeral(masked, at) or verb_tense("I", m.group(2)) != "past":
             continue
+        if index.in_document(masked, at) or narrator_speaks_now(masked, sentences[i][0], at):
+            continue                  # a letter or diary quoted, or the author's own `If I examine`
         shown = " ".join(m.group(0).split())
         yield ctx.at(scene, at, m.end(), f"`{shown}` in the narration of a third-person scene",
                      help="use the third person, italicise a direct thought, or set `pov_mode: first`")

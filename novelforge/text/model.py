@@ -111,6 +111,19 @@ class TextIndex:
             ranges = cache[para] = italic_ranges(masked, para[0], para[1])
         return any(s <= offset < e for s, e in ranges)
 
+    def in_document(self, masked: str, offset: int) -> bool:
+        """Whether ``offset`` is in a letter or a diary entry set in the narration
+        (text/documents.py)."""
+        docs = self.__dict__.get("_documents")
+        if docs is None:
+            from novelforge.text.documents import document_paragraphs
+
+            docs = self.__dict__["_documents"] = document_paragraphs(masked, self.paragraphs)
+        if not docs:
+            return False
+        i = bisect_right(self.paragraphs, (offset, float("inf"))) - 1
+        return i in docs and self.paragraphs[i][0] <= offset < self.paragraphs[i][1]
+
     def unit_at(self, offset: int, within: str) -> tuple[int, int] | None:
         """The sentence or paragraph (offsets) that contains ``offset``."""
         spans = self.sentences if within == "sentence" else self.paragraphs
@@ -134,6 +147,7 @@ class TextIndex:
         state = dict(self.__dict__)
         state.pop("_ds", None)
         state.pop("_italics", None)
+        state.pop("_documents", None)
         for name in _SPANS:
             state[name] = _pack_spans(state[name])
         for name, (_cls, fields) in _ROWS.items():

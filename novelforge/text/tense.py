@@ -21,7 +21,8 @@ _AUX = re.compile(r"\b(is|are|am|has|was|were|had)\b")
 _NARRATOR = re.compile(r"\b(?:I|[Ww]e)\s+(?:[a-z]+ly\s+|not\s+|now\s+)?([a-z]+)\b")
 _NARRATOR_NOW = frozenset("""
 am are have do must shall will can cannot know think feel fear hope see hear write wonder suppose
-believe trust go make find wish remember need mean want
+believe trust go make find wish remember need mean want say confess admit recall imagine consider
+examine repeat ask call
 """.split())
 # the narrator named in a sentence (`Harker has asked me to note this`)
 _NARRATOR_WORD = re.compile(r"\b(?:I|me|my|we|us|our)\b")
@@ -79,3 +80,12 @@ def _paragraph_tenses(index, masked: str, pairs, para: tuple[int, int], skip: tu
         add(m.start(), m.end(), "present" if word in _NARRATOR_NOW else verb_tense("they", word))
     present = sum(1 for t in verbs.values() if t == "present")
     return present, len(verbs) - present
+
+
+def narrator_speaks_now(masked: str, start: int, end: int) -> bool:
+    """Whether the text from ``start`` to ``end`` (a sentence up to a narrating `I` in the
+    past) has its narrator speaking in the present (`If I examine an act I performed…`,
+    `I remember that I…`): an author's or a memoir's own voice, not a slip into the first
+    person."""
+    return any(m.group(1) in _NARRATOR_NOW and m.group(0).startswith("I")
+               for m in _NARRATOR.finditer(masked, start, end))

@@ -1,0 +1,71 @@
+"""Letters and diary entries set as plain paragraphs (novelforge/text/documents.py): the
+reader itself, and NF407 and NF406 leaving them alone while still finding slips beside them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from novelforge.project.loader import load_project
+from novelforge.rules.engine import CheckOptions, check_project
+from novelforge.text.documents import document_paragraphs
+from novelforge.text.index import paragraphs
+
+PAST = ("Aria climbed the stair to the top of the tower. She pushed the door open and stepped into "
+        "the wind. Bram followed her up, and he carried the lantern. They stood together at the "
+        "parapet. She looked down at the sleeping city. He said nothing for a long time.")
+
+
+def docs(*paras: str) -> list[int]:
+    text = "\n\n".join(paras) + "\n"
+    return sorted(document_paragraphs(text, paragraphs(text, 0)))
+
+
+def test_a_dated_paragraph_is_a_diary_entry():
+    assert docs(PAST, "December 4. Today the boy would not dress, and I tried threats.", PAST) == [1]
+    assert docs("_3 October._--As I must do something or go mad, I write this diary.") == [0]
+    assert docs("Monday, 12th May. We left at dawn.", "December 4 was a cold day.", "May I come?") == [0]
+
+
+def test_a_letter_runs_from_its_salutation_to_its_signature():
+    letter = ["My dear Pierre,", "I tried to write sooner. I am well.", "Yours ever,", "Anna", PAST]
+    assert docs(PAST, *letter) == [1, 2, 3, 4]
+    assert docs(PAST, "Dear Sir, I received your note and I answered it at once.", PAST) == [1]   # no close
+    assert docs("Dear me, how cold it was, she thought.", PAST) == []
+    assert docs("“My dear Pierre,” said Anna.", PAST) == []                                    # speech
+
+
+def findings(tmp_path: Path, code: str, *paragraphs_: str) -> list[str]:
+    root = tmp_path / "book"
+    (root / "manuscript" / "01-a").mkdir(parents=True)
+    (root / "canon" / "characters").mkdir(parents=True)
+    (root / "novelforge.yaml").write_text("title: T\n", "utf-8")
+    for who in ("aria", "bram"):
+        (root / "canon" / "characters" / f"{who}.yaml").write_text(f"name: {who.title()}\n", "utf-8")
+    body = "\n\n".join(paragraphs_)
+    (root / "manuscript" / "01-a" / "01-the-tower.md").write_text(
+        f"---\ntitle: The Tower\npov: aria\ncharacters: [aria, bram]\n---\n\n{body}\n", "utf-8")
+    report = check_project(load_project(root), CheckOptions(use_cache=False, select={code}))
+    return [d.message.split("`")[1] for d in report.diagnostics if d.code == code]
+
+
+def test_nf407_leaves_a_diary_and_a_letter_alone_and_finds_the_slip(tmp_path):
+    diary = "December 4. Today the boy would not dress. I tried threats, but he only grew angrier."
+    assert findings(tmp_path / "a", "NF407", PAST, diary, PAST) == []
+    assert findings(tmp_path / "b", "NF407", PAST, diary.split(". ", 1)[1], PAST) == ["I tried"]
+    letter = ["My dear Bram,", "I waited for you at the gate, and I saw the lights.", "Yours ever,", "Aria"]
+    assert findings(tmp_path / "c", "NF407", PAST, *letter, PAST) == []
+    assert findings(tmp_path / "d", "NF407", PAST, letter[1], PAST) == ["I waited"]
+
+
+def test_nf407_leaves_the_authors_own_voice_alone(tmp_path):
+    essay = "If I examine an act I performed a moment ago, my action appears to me free."
+    assert findings(tmp_path / "a", "NF407", PAST, essay, PAST) == []
+    assert findings(tmp_path / "b", "NF407", PAST, "I performed the rite a moment ago.", PAST) == ["I performed"]
+    slip = "I watched the old man go, and I confess that my heart sank."     # the past first: a slip
+    assert findings(tmp_path / "c", "NF407", PAST, slip, PAST) == ["I watched"]
+
+
+def test_nf406_leaves_a_diary_entry_in_its_own_tense(tmp_path):
+    entry = "December 4. Bram is asleep. He sleeps badly, and she watches him from the door."
+    assert findings(tmp_path / "a", "NF406", PAST, PAST, entry, PAST) == []
+    assert findings(tmp_path / "b", "NF406", PAST, PAST, entry.split(". ", 1)[1], PAST)
