@@ -224,9 +224,13 @@ def test_inline_suppressions(tmp_path):
 
 
 def test_disable_without_enable_runs_to_the_end(tmp_path):
-    prose = "Arya woke.\n\n<!-- novelforge-disable NF205 -->\nArya ate.\n\nArya left.\n"
+    # three different slips (a name spelled the same way three times is a name of its own)
+    prose = "Arya woke.\n\n<!-- novelforge-disable NF205 -->\nArja ate.\n\nAira left.\n"
     report = run(make_project(tmp_path / "n", {"01-a/01-the-inn.md": prose}), select=["NF205", "NF901"])
     assert found(report) == [("01-the-inn.md", 7, "NF205")]
+    plain = prose.replace("<!-- novelforge-disable NF205 -->\n", "")
+    report = run(make_project(tmp_path / "p", {"01-a/01-the-inn.md": plain}), select=["NF205", "NF901"])
+    assert [f[2] for f in found(report)] == ["NF205"] * 3          # each slip is one
 
 
 def test_enable_of_one_rule_keeps_others_disabled(tmp_path):
@@ -516,3 +520,11 @@ def test_every_rule_says_what_it_reads():
         assert r.reads, f"{r.code} declares no reads"
         assert all(valid_read(t) for t in r.reads), (r.code, r.reads)
     assert set(READS) >= {"prose", "front-matter", "structure", "timeline", "cast", "canon", "promises", "book"}
+
+
+def test_nf205_a_spelling_used_three_times_is_a_name_of_its_own(tmp_path):
+    twice = "Arya woke.\n\nArya ate.\n"
+    report = run(make_project(tmp_path / "two", {"01-a/01-the-inn.md": twice}), select=["NF205"])
+    assert [f[2] for f in found(report)] == ["NF205", "NF205"]
+    thrice = twice + "\nArya left.\n"          # Dórokhov beside Dólokhov: another person
+    assert found(run(make_project(tmp_path / "three", {"01-a/01-the-inn.md": thrice}), select=["NF205"])) == []

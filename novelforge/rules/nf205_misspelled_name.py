@@ -1,4 +1,4 @@
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from novelforge.rules.registry import rule
 from novelforge.text.fuzzy import NearMiss
@@ -74,50 +74,25 @@ def _collect(ctx, scenes, canon_tokens, wanted: set[str] | None = None) -> dict[
     return occurrences
 
 
-def _named_count(ctx, scenes) -> Counter:
-    """How often each entity is actually named in ``scenes``, for the frequency guard
-    (counted once per set of scenes)."""
-    def count() -> Counter:
-        named: Counter = Counter()
-        for scene in scenes:
-            idx = ctx.session.index(scene)
-            if idx is None:
-                continue
-            for m in idx.mentions:
-                for key in m.entities:
-                    named[key] += 1
-        return named
-
-    return ctx.memo(("NF205-named", tuple(s.path for s in scenes)), count)
-
-
 def _occurrences(ctx, canon_tokens, near_miss):
     """The capitalised words of the scenes the run reports on that look like slips of a
-    canon name, with all their occurrences in the book, and how often each entity is
-    named. Only the scenes whose text holds a suspect word can add occurrences, and an
-    entity can only be named in a scene where one of its name words appears: the session
-    analyses those (every scene, in a full run)."""
+    canon name, with all their occurrences in the book. Only the scenes whose text holds a
+    suspect word can add occurrences: the session analyses those (every scene, in a full
+    run)."""
     import re
 
     session = ctx.session
     found = _collect(ctx, session.focus_scenes(), canon_tokens)
     suspects = {w for w in found if near_miss(w) is not None}
     if not suspects:
-        return {}, None
+        return {}
     occurrences = {w: found[w] for w in suspects}
     needle = re.compile("|".join(re.escape(w) for w in sorted(suspects, key=len, reverse=True)))
     others = [s for s in session.scenes_naming(needle) if not session.wanted(s.path)]
     for word, occs in _collect(ctx, others, canon_tokens, suspects).items():
         occurrences[word] = sorted(occurrences.get(word, []) + occs, key=lambda o: (o[0].index, o[1].start))
 
-    def named_count(key) -> int:
-        words = {t.lower() for toks, keys in ctx.names.entries.items() if key in keys for t in toks}
-        if not words:
-            return 0
-        pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-        return _named_count(ctx, session.scenes_naming(pattern, lower=True))[key]
-
-    return occurrences, named_count
+    return occurrences
 
 
 @rule("NF205", "misspelled-name", "warning", "project", reads=("book", "canon"))
@@ -132,8 +107,9 @@ def check(ctx):
     when it is a plural or feminine form of a canon name (`Bennets`, `Rostova`), a word
     made of one (`Transylvanian`, `Italian`) or the name spelled out (`Na-tásha`), when it
     differs only by accents (`Napoléon`), when it is a month or weekday, when it is listed
-    under `check: known-names`, or when it recurs (in three scenes or more) the way a
-    name of its own does — a different person, or a dialect spelling. Title words
+    under `check: known-names`, or when the book spells it so three times or more, as a
+    name of its own is spelled (a different person, `Dórokhov` beside `Dólokhov`, or a
+    dialect), where a slip of the pen comes once or twice. Title words
     of aliases (`Captain`, `Prince`) are not compared.
 
     ## Why is this bad
@@ -172,7 +148,7 @@ def check(ctx):
         cands = [(d, c) for d, c in cands if _fold(c) != _fold(word)]  # an accent is a variant, not a slip
         return cands[0][1] if cands else None
 
-    occurrences, named_count = _occurrences(ctx, canon_tokens, near_miss)
+    occurrences = _occurrences(ctx, canon_tokens, near_miss)
     if not occurrences:
         return
     lower_text = None
@@ -182,13 +158,9 @@ def check(ctx):
             continue
         keys = canon_tokens[target]
         occs = occurrences[word]
-        scenes = {scene.path for scene, _c in occs}
-        if len(scenes) >= 3:
-            continue  # used like a name of its own (a different person, a dialect), not a slip
-        if len(occs) > 3:
-            expected = max(named_count(k) for k in keys)
-            if len(occs) * 10 > expected:
-                continue  # the same, for a name used often in one or two scenes
+        if len(occs) >= 3:
+            continue  # spelled the same way three times: a name of its own (`Dórokhov` is not
+            #           `Dólokhov`), where a slip of the pen is once, or twice
         if lower_text is None:
             lower_text = "\n".join(s.body for s in ctx.project.scenes if s.readable)
         if _used_in_lower_case(word.lower(), lower_text):
