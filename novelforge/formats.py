@@ -180,6 +180,14 @@ STATS = FormatTable(
     Format("html", "novelforge.stats.html:render_html", "one self-contained page with the charts", ".html"),
 )
 
+VOICES = FormatTable(
+    "novelforge voices",
+    Format("text", "novelforge.voices.render:render_text", "each character's fingerprint and the most alike pairs"),
+    Format("json", "novelforge.voices.render:render_json", "the fingerprints and distances as JSON (docs/voices.md)",
+           ".json", version=1),
+    Format("html", "novelforge.voices.render:render_html", "one self-contained page with a heat map", ".html"),
+)
+
 RULES = FormatTable(
     "novelforge rules",
     Format("text", "novelforge.rules.listing:render_text", "a table: code, name, severity, what it finds"),
@@ -245,7 +253,7 @@ DRAFT = FormatTable(
 )
 
 TABLES: tuple[FormatTable, ...] = (CHECK, PROMISES, SUGGEST, IMPACT, CANON_DIFF, CANON_LOG, RULES, EXPORT, IMPORT,
-                                   USAGE, CACHE_STATS, SUMMARIZE, DRAFT, STATS)
+                                   USAGE, CACHE_STATS, SUMMARIZE, DRAFT, STATS, VOICES)
 
 
 def write_file(path: Path | str, data: str | bytes) -> None:

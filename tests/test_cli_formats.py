@@ -33,6 +33,7 @@ COMMANDS = [
     (formats.SUMMARIZE, ["summarize", EXAMPLE]),
     (formats.DRAFT, ["draft", "--dry-run", EXAMPLE + "/manuscript/01-ashes/01-the-summons.md"]),
     (formats.STATS, ["stats", EXAMPLE]),
+    (formats.VOICES, ["voices", EXAMPLE]),
 ]
 
 

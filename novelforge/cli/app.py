@@ -78,6 +78,7 @@ def _register() -> None:
         stats,
         summarize,
         usage,
+        voices,
     )
 
 
