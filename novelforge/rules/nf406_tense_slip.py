@@ -2,7 +2,7 @@ import re
 
 from novelforge.rules.registry import rule
 from novelforge.text.grammar import opens_clause, verb_tense
-from novelforge.text.lexicon import TENSE_SUBJECTS
+from novelforge.text.lexicon import PERSON_NOUNS, TENSE_SUBJECTS
 from novelforge.text.tense import narrators_present
 
 # a subject pronoun and the word after it (an `-ly` adverb may come between)
@@ -11,6 +11,8 @@ _PRONOUN = re.compile(r"(?i)(?=[" + "".join(sorted({w[0] for w in TENSE_SUBJECTS
                       + "|".join(TENSE_SUBJECTS) + r")\b")
 _NEXT_WORD = re.compile(r"\s+(?:[a-z]+ly\s+)?([A-Za-z]+)\b")
 _AFTER_NAME = re.compile(r"[ \t]+(?:[a-z]+ly[ \t]+)?([a-z]+)\b")
+# `The` and up to four words after it (`The old man looks`, `The King sits`)
+_THE = re.compile(r"The[ \t\n]+([A-Za-z]+)[ \t\n]+([A-Za-z]+)(?:[ \t\n]+([A-Za-z]+))?(?:[ \t\n]+([A-Za-z]+))?")
 
 
 @rule("NF406", "tense-slip", "warning", "scene", reads=("prose", "front-matter"))
@@ -19,8 +21,10 @@ def check(scene, index, ctx):
 
     ## What it does
     Counts the tense of subject–verb pairs in the narration of each scene (`she was`, `he
-    turned` against `she is`, `he turns`). When one tense clearly dominates the scene (at
-    least 85% of at least 12 pairs), every narration sentence with a pair in the other
+    turned` against `she is`, `he turns`; the subject a pronoun, a character's name, or a
+    person named by a noun opening the sentence, `The old man looks`). When one tense
+    clearly dominates the scene (at least 85% of at least 12 pairs), every narration
+    sentence with a pair in the other
     tense is reported. Dialogue, and text in italics (thoughts, letters), are left alone.
 
     In a scene told in the past, a sentence in the present is not a slip when the text
@@ -83,6 +87,12 @@ def check(scene, index, ctx):
                 si = sentence_of(m.start)
                 if si is not None:
                     pairs.append((si, m.start, vm.end(), tense))
+    # a person named by a noun opening the sentence: `The old man looks`, `The King sits`
+    for si, (s0, _s1) in enumerate(index.sentences):
+        if masked.startswith(("The ", "The\n"), s0) and (pair := _noun_subject(masked, s0)) is not None:
+            start, end, tense = pair
+            if not index.in_dialogue(start) and not (italics and index.in_italics(masked, start)):
+                pairs.append((si, start, end, tense))
     pairs.sort(key=lambda p: p[1])
     configured = scene.meta.tense or getattr(ctx.project.config, "tense", None)
     if configured in ("past", "present"):
@@ -112,3 +122,26 @@ def check(scene, index, ctx):
                      f"`{shown}` is in the {tense} tense; the scene is told in the {main}",
                      help=f"put the sentence in the {main} tense, or italicise it if it is a thought or a letter")
 
+
+
+def _noun_subject(masked: str, at: int) -> tuple[int, int, str] | None:
+    """(start, end, tense) of `The [one or two words] PERSON verb` at ``at``, if its verb
+    tells a tense; a plural noun takes `are`/`were`, a singular one `is`/`-s`/`was`."""
+    m = _THE.match(masked, at)
+    if m is None:
+        return None
+    words = m.groups()
+    for k in range(3):
+        noun, verb = words[k], words[k + 1]
+        if noun is None or verb is None:
+            return None
+        if noun.lower() in PERSON_NOUNS:
+            after = words[k + 2] if k + 2 < len(words) else None
+            if verb.lower() in PERSON_NOUNS or (after and verb_tense("they", after)):
+                return None        # `The officer prisoners were`: a noun of two words
+            subject = "they" if noun.lower().endswith(("men", "ren", "s")) else "he"
+            tense = verb_tense(subject, verb)
+            return (at, m.end(k + 2), tense) if tense else None
+        if not noun.isalpha() or noun.lower() in ("of", "and", "who", "that"):
+            return None
+    return None

@@ -199,6 +199,15 @@ way life world house room hand hands head heart again myself anything nothing pe
 
 
 # ----------------------------------------------------------------------------- inflections
+# Nouns for a person, the subject of a sentence that opens `The old man looks…` (NF406).
+PERSON_NOUNS = _words("""
+man woman men women boy girl boys girls child children king queen lord lady prince princess knight
+soldier soldiers captain colonel general doctor priest monk nun mother father son daughter brother
+sister wife husband uncle aunt servant maid stranger fellow gentleman officer sergeant emperor count
+countess duke duchess baron youth landlord landlady host hostess nurse master mistress lad lass driver
+coachman footman butler inspector detective professor judge guard guards prisoner widow
+""")
+
 # English first names and the short and pet forms a novel calls the same person by
 # (`Lizzy` and `Eliza` for Elizabeth), for the importer's canon suggestions.
 _DIMINUTIVES = """

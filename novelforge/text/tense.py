@@ -37,6 +37,7 @@ says declares writes tells insists admits maintains asserts explains relates ass
 confesses swears
 """.split())
 _THAT_PAST = re.compile(r"\bthat\s+(?:he|she|they|I|we|it)\s+([a-z]+)\b")
+_REPORTED_PAST = re.compile(r"\s+(?:that\s+)?(?:he|she|they|I|we|it|the\s+[a-z]+|[A-Z][a-z]+)\s+([a-z]+)\b")
 
 
 def narrators_present(scene, index, masked: str, pairs, sentence: int, start: int, end: int) -> bool:
@@ -46,8 +47,9 @@ def narrators_present(scene, index, masked: str, pairs, sentence: int, start: in
     verb = masked[start:end].split()[-1]
     s_start, s_end = index.sentences[sentence]
     if verb in _REPORTING:
-        m = _THAT_PAST.search(masked, end, s_end)
-        if m and (verb_tense("they", m.group(1)) == "past" or past_action(m.group(1)) or m.group(1).endswith("heard")):
+        # `says (that) the count was`, `declares to this day that he saw`
+        m = _REPORTED_PAST.match(masked, end, s_end) or _THAT_PAST.search(masked, end, s_end)
+        if m and _past(m.group(1)):
             return True
     para = index.unit_at(start, "paragraph")
     if para is None:
@@ -58,6 +60,12 @@ def narrators_present(scene, index, masked: str, pairs, sentence: int, start: in
     if verb not in _STATES:
         return False
     return index.first_person or _NARRATOR_WORD.search(masked, s_start, s_end) is not None
+
+
+def _past(word: str) -> bool:
+    """A verb in the past after any subject (`was`, `had`, `saw`, `overheard`, `turned`)."""
+    return word in ("was", "were", "had", "did") or verb_tense("they", word) == "past" \
+        or past_action(word) or word.endswith("heard")
 
 
 def _paragraph_tenses(index, masked: str, pairs, para: tuple[int, int], skip: tuple[int, int]) -> tuple[int, int]:
