@@ -13,7 +13,9 @@ folder; its suggested canon is replaced by the hand-written cast in
 list, no text of the novel), so that what is measured is the attribution, not the guessing
 of names. The labels, ``bench/attribution/NOVEL.tsv``, give for each sampled quotation
 its character offset in the corpus file, its first words and its true speaker (a cast id),
-checked by reading the passage. Nothing from the novels is written into the repository.
+checked by reading the passage; ``NOVEL.pov``, when there is one, names the first-person
+narrator, written as every scene's ``pov:`` (Watson tells the Holmes stories: `said I`).
+Nothing from the novels is written into the repository.
 
 Two figures per attributor:
 
@@ -23,8 +25,9 @@ Two figures per attributor:
 
 Two attributors: ``index`` is the speaker the scene's text index records (said-tags with
 a name, beats, the POV's `I said`, alternation: what NF204, NF401 and search --who read),
-``resolved`` is :func:`novelforge.text.reference.speaker_of` (the index's speaker, else a
-pronoun tag resolved from the genders: what NF404 and ``novelforge voices`` read).
+``resolved`` is :func:`novelforge.text.speakers.speaker_of` (the index's speaker, else a
+pronoun tag resolved from the genders, a paragraph's one speaker, the turns of an
+exchange: what NF404 and ``novelforge voices`` read).
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 CORPUS = Path(os.environ.get("NOVELFORGE_CORPUS", "/work/shared/corpus"))
 LABELS = HERE / "attribution"
+TREE = REPO                 # the checkout whose novelforge is measured (--tree)
 NOVELS = ("pride_and_prejudice", "adventures_of_sherlock_holmes")
 NOBODY = "-"           # a label for a quotation no character speaks (a letter read out, quoted letters)
 _WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*")
@@ -51,9 +55,14 @@ _WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*")
 
 def build(novel: str, into: Path) -> Path:
     """Import the novel with the product importer and give it the hand-written cast."""
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env = dict(os.environ, PYTHONPATH=str(TREE))
     subprocess.run([sys.executable, "-m", "novelforge", "import", str(CORPUS / f"{novel}.txt"), "--into", str(into)],
                    check=True, env=env, stdout=subprocess.DEVNULL)
+    return build_cast(novel, into)
+
+
+def build_cast(novel: str, into: Path) -> Path:
+    """Replace the project's characters by the hand-written cast of ``novel``."""
     chars = into / "canon" / "characters"
     shutil.rmtree(chars, ignore_errors=True)
     chars.mkdir(parents=True)
@@ -64,6 +73,13 @@ def build(novel: str, into: Path) -> Path:
             lines.append(f"aliases: {json.dumps(c['aliases'])}")
         lines.append(f"attributes: {{gender: {c['gender']}}}")
         (chars / f"{cid}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pov = LABELS / f"{novel}.pov"
+    if pov.exists():                  # a first-person narrator: every scene is told by them
+        who = pov.read_text(encoding="utf-8").strip()
+        for scene in (into / "manuscript").rglob("[0-9]*.md"):
+            text = scene.read_text(encoding="utf-8")
+            if text.startswith("---\n"):
+                scene.write_text(f"---\npov: {who}\n" + text[4:], encoding="utf-8")
     return into
 
 
@@ -73,7 +89,11 @@ def quotations(project_dir: Path, novel: str) -> list[dict]:
     from novelforge.analysis import Session
     from novelforge.project.loader import load_project
     from novelforge.rules.context import Context
-    from novelforge.text.reference import genders, speaker_of
+    from novelforge.text.reference import genders
+    try:
+        from novelforge.text.speakers import speaker_of
+    except ImportError:               # a tree from before novelforge/text/speakers.py
+        from novelforge.text.reference import speaker_of
 
     corpus = (CORPUS / f"{novel}.txt").read_text(encoding="utf-8-sig")
     project = load_project(project_dir, None)
@@ -163,9 +183,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--start", type=int, default=0)
     ap.add_argument("--count", type=int, default=40)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--tree", help="measure the novelforge of this checkout (default: this one)")
     ap.add_argument("--out", default=str(HERE / "ATTRIBUTION_RESULTS.md"))
     args = ap.parse_args(argv)
-    sys.path.insert(0, str(REPO))
+    global TREE
+    TREE = Path(args.tree).resolve() if args.tree else REPO
+    sys.path.insert(0, str(TREE))
     work = Path(tempfile.mkdtemp(prefix="nfattr-"))
     os.environ["NOVELFORGE_CACHE_DIR"] = str(work / "cache")
     try:

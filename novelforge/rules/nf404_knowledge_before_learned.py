@@ -1,6 +1,7 @@
 from novelforge.rules.contracts_common import terms_regex
 from novelforge.rules.registry import rule
-from novelforge.text.reference import genders, speaker_of, thinker_at
+from novelforge.text.reference import genders, thinker_at
+from novelforge.text.speakers import speaker_of
 
 
 def _knowledge(ctx):
@@ -41,8 +42,10 @@ def check(scene, index, ctx):
     the letter`, `she remembered …`). Keywords match through possessives (`Mrs.
     Norton's address` for `Mrs. Norton`). The speaker is the one a said-tag, beat or
     exchange names, or for a pronoun tag (`"…?" she asked`) the character the pronoun
-    resolver finds before it with that gender. Not read yet: reported speech (`she told
-    him about …`) and knowledge implied without a keyword.
+    resolver finds before it with that gender (:mod:`novelforge.text.speakers`). A
+    keyword said aloud earlier in the scene by someone else (or by a speaker nobody can
+    name) is heard there: the character may repeat it (`"Un-Dead! What do you mean?"`). Not read yet: reported
+    speech (`she told him about …`) and knowledge implied without a keyword.
 
     ## Why is this bad
     A character who knows the secret two chapters early deflates the reveal, and it is
@@ -79,7 +82,7 @@ def check(scene, index, ctx):
             d = index.dialogue_at(m.start())
             if d is not None:
                 if speaker_of(masked, index, d, genders(ctx)) != cid:
-                    continue
+                    break         # said aloud by someone else first: heard here, not known before
                 how = "says"
             elif scene.meta.pov == cid or thinker_at(masked, index, m.start(), genders(ctx)) == cid:
                 how = "thinks"

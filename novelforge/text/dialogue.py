@@ -32,6 +32,7 @@ _SINGLE_OPENER = re.compile(r"(?:^|(?<=\s))[‘']" + _ELISION + r"(?=[^\W\d_a-z]
 _FIRST_WORD = re.compile(r"[\s,]*(?:[a-z]+ly\s+)?([a-z]+)")
 _TAG_BEFORE = re.compile(r"\s*(?:[a-z]+ly\s+)?([a-z]+)[^.!?]*[,:]\s*\Z")
 _FIRST_PERSON_BEFORE = re.compile(r"(?<![\w’'])I\s+(?:\w+ly\s+)?\w+[^.!?\"“]*[,:]?\s*\Z")
+_WORDS = re.compile(r"[a-z]+")
 _PRONOUN_TAG = re.compile(r"[\s,—–-]*(" + "|".join(TAG_PRONOUNS) + r")\s+(\w+)", re.I)
 # the inverted tag: `said I`, `says he`, `cried she`
 _INVERTED_TAG = re.compile(r"[\s,—–-]*([a-z]+)\s+(" + "|".join(TAG_PRONOUNS) + r")(?![\w’'])", re.I)
@@ -145,9 +146,17 @@ def _tag_before(masked: str, d: Dialogue, chars: list[Mention]) -> tuple[str | N
     return None, None
 
 
+def _left_open(masked: str, d: Dialogue) -> bool:
+    """Whether a quote runs to its paragraph's end without a closing mark (nor a closing
+    mark followed only by spaces)."""
+    tail = masked[d.start + 1:d.end].rstrip()
+    return not tail.endswith(("\"", "”", "’", "'"))
+
+
 def attribute_speakers(masked: str, idx: TextIndex, pov: str | None) -> None:
     """Who speaks each quote: said-tags after or before the quote, an action beat by one
-    named character in the same paragraph, "I said" for a first-person POV, and
+    named character in the same paragraph, "I said" for a first-person POV, a speech
+    continued from the paragraph before (left open there, re-opened here), and
     alternation in a two-person exchange."""
     if not idx.dialogue:
         return
@@ -168,12 +177,16 @@ def attribute_speakers(masked: str, idx: TextIndex, pov: str | None) -> None:
 
     last_two: list[str] = []
     prev_para_had_dialogue = False
+    continues: str | None = None     # the speaker of a speech left open at the end of the paragraph before
     for pi, (pstart, pend) in enumerate(idx.paragraphs):
         quotes = by_para.get(pi)
         if not quotes:
             prev_para_had_dialogue = False
+            continues = None
             continue
         para_speaker: str | None = None
+        # a speech over several paragraphs: each opens with a quote, none but the last closes
+        cont = continues if quotes[0].start == pstart else None
         for qi, d in enumerate(quotes):
             nxt = quotes[qi + 1].start if qi + 1 < len(quotes) else pend
             prev_end = quotes[qi - 1].end if qi else pstart
@@ -186,10 +199,15 @@ def attribute_speakers(masked: str, idx: TextIndex, pov: str | None) -> None:
                     speaker, how = pov, "pov"
             if speaker is None:
                 speaker, how = _tag_before(masked, d, char_mentions(prev_end, d.start))
+            if speaker is None and qi == 0 and cont is not None:
+                speaker, how = cont, "continued"
             if speaker is None and para_speaker is not None:
                 speaker, how = para_speaker, "paragraph"
-            if speaker is None and pov and idx.first_person and _FIRST_PERSON_BEFORE.search(masked, prev_end, d.start):
-                speaker, how = pov, "pov"
+            if speaker is None and pov and idx.first_person:
+                fp = _FIRST_PERSON_BEFORE.search(masked, prev_end, d.start)
+                # `I said, "…"`, `I turned and asked: "…"` — not `I saw a large "E"`
+                if fp and any(w in SPEECH_VERBS for w in _WORDS.findall(fp.group(0))):
+                    speaker, how = pov, "pov"
             d.speaker, d.how = speaker, how
             if speaker and para_speaker is None:
                 para_speaker = speaker
@@ -208,3 +226,5 @@ def attribute_speakers(masked: str, idx: TextIndex, pov: str | None) -> None:
         else:
             last_two = []
         prev_para_had_dialogue = True
+        last = quotes[-1]
+        continues = last.speaker if last.end == pend and _left_open(masked, last) else None

@@ -38,7 +38,7 @@ class Dialogue:
     end: int              # offset after the closing quote (or the paragraph end)
     paragraph: int        # index into paragraphs
     speaker: str | None = None   # character id
-    how: str | None = None       # tag | beat | paragraph | alternation | pov
+    how: str | None = None       # tag | beat | paragraph | alternation | pov | continued
 
 
 @dataclass(slots=True)

@@ -18,7 +18,7 @@ from bisect import bisect_left
 from collections import Counter
 from functools import cache
 
-from novelforge.text.lexicon import INNER_LIFE_VERBS, SPEECH_VERBS
+from novelforge.text.lexicon import INNER_LIFE_VERBS
 
 PRONOUN_GENDER = {"he": "he", "him": "he", "his": "he", "himself": "he", "she": "she", "her": "she",
                   "hers": "she", "herself": "she", "they": "they", "them": "they", "their": "they",
@@ -191,48 +191,7 @@ def _votes(ctx, scene) -> dict[str, Counter]:
     return votes
 
 
-# ----------------------------------------------------------------------------- speech and thought
-_TAG_AFTER = re.compile(r"[\s,—–-]*(he|she)\s+(?:[a-z]+ly\s+)?([a-z]+)", re.I)
-_TAG_INVERTED = re.compile(r"[\s,—–-]*([a-z]+)\s+(he|she)(?![\w’'])")
-_TAG_BEFORE = re.compile(r"(?<![\w’'])(he|she)\s+(?:[a-z]+ly\s+)?([a-z]+)[^.!?\"“”]*[,:]\s*\Z", re.I)
-
-
-def speaker_of(masked: str, index, d, book_genders) -> str | None:
-    """Who speaks a quote: the index's speaker (said-tags with a name, beats, the POV's `I
-    said`, alternation), else the owner of a pronoun tag (`"…?" she asked`, `he said,
-    "…"`): the character the pronoun resolver finds before it, else the one speaker of
-    that gender in the exchange (the two paragraphs before)."""
-    if d.speaker:
-        return d.speaker
-    para = index.paragraphs[d.paragraph] if d.paragraph < len(index.paragraphs) else None
-    if para is None:
-        return None
-    later = [q.start for q in index.dialogue if d.end <= q.start < para[1]]
-    nxt = later[0] if later else para[1]
-    tag = _TAG_AFTER.match(masked, d.end, nxt)
-    inverted = _TAG_INVERTED.match(masked, d.end, nxt)
-    if inverted and inverted.group(1).lower() in SPEECH_VERBS:     # `said he`
-        gender = inverted.group(2).lower()
-        return antecedent(masked, index, inverted.start(2), gender, book_genders) or \
-            _exchange_speaker(index, d, gender, book_genders)
-    if not (tag and tag.group(2).lower() in SPEECH_VERBS):
-        tag = _TAG_BEFORE.search(masked, max(para[0], d.start - 80), d.start)
-        if not (tag and tag.group(2).lower() in SPEECH_VERBS):
-            return None
-    gender = tag.group(1).lower()
-    found = antecedent(masked, index, tag.start(1), gender, book_genders)
-    if found:
-        return found
-    return _exchange_speaker(index, d, gender, book_genders)
-
-
-def _exchange_speaker(index, d, gender: str, book_genders) -> str | None:
-    """The one speaker of ``gender`` in the two paragraphs before a quote."""
-    near = {q.speaker for q in index.dialogue if d.paragraph - 2 <= q.paragraph < d.paragraph and q.speaker}
-    fits = {c for c in near if book_genders.get(c) == gender}
-    return fits.pop() if len(fits) == 1 else None
-
-
+# ----------------------------------------------------------------------------- thought
 @cache
 def _inner() -> re.Pattern[str]:
     """A character or pronoun before an inner-life verb (compiled on first use)."""

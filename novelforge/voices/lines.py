@@ -1,6 +1,7 @@
 """What each character says: the quoted speech of every scene, given to its speaker by the
-one attribution every rule reads (:func:`novelforge.text.reference.speaker_of`: said-tags,
-beats, the POV's `I said`, alternation, pronoun tags resolved from the genders)."""
+one attribution every rule reads (:func:`novelforge.text.speakers.scene_speakers`: said-tags,
+beats, the POV's `I said`, continued speeches, pronoun tags resolved from the genders,
+the turns of an exchange)."""
 
 from __future__ import annotations
 
@@ -22,22 +23,31 @@ class Line:
     text: str
 
 
-def spoken_lines(session) -> list[Line]:
-    """Every attributed quotation of the book, in reading order (unattributed ones are left
-    out: a fingerprint is only as good as the lines it is sure of)."""
-    from novelforge.rules.context import Context
-    from novelforge.text.reference import genders, speaker_of
+class _View:
+    """What the book's genders read of an analysis session (the rules' Context has the
+    same attributes; this one imports nothing of the rules)."""
 
-    ctx = Context(session)
-    book_genders = genders(ctx)
+    def __init__(self, session) -> None:
+        self.session, self.project, self.names = session, session.project, session.names
+        self.memo, self.masked = session.memo, session.masked
+
+
+def spoken_lines(session, book_genders=None) -> list[Line]:
+    """Every attributed quotation of the book, in reading order (unattributed ones are left
+    out: a fingerprint is only as good as the lines it is sure of); ``book_genders`` as
+    :func:`novelforge.text.reference.genders` gives them (worked out here when not given)."""
+    from novelforge.text.reference import genders
+    from novelforge.text.speakers import scene_speakers
+
+    if book_genders is None:
+        book_genders = genders(_View(session))
     out: list[Line] = []
     for scene in session.project.scenes:
         index = session.index(scene)
         if index is None or not index.dialogue:
             continue
         masked = session.masked(scene)
-        for d in index.dialogue:
-            who = speaker_of(masked, index, d, book_genders)
+        for d, who in zip(index.dialogue, scene_speakers(masked, index, book_genders)):
             if who is None:
                 continue
             text = _EDGES.sub("", masked[d.start:d.end])
