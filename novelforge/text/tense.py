@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from novelforge.text.grammar import past_action, verb_tense
+from novelforge.text.lexicon import TENSE_PAST
 
 # finite forms of `be` and `have` after any subject (`the army is`, `Quakers are`)
 _AUX = re.compile(r"\b(is|are|am|has|was|were|had)\b")
@@ -64,8 +65,8 @@ def narrators_present(scene, index, masked: str, pairs, sentence: int, start: in
 
 def _past(word: str) -> bool:
     """A verb in the past after any subject (`was`, `had`, `saw`, `overheard`, `turned`)."""
-    return word in ("was", "were", "had", "did") or verb_tense("they", word) == "past" \
-        or past_action(word) or word.endswith("heard")
+    return word in TENSE_PAST or verb_tense("they", word) == "past" or past_action(word) \
+        or word.endswith("heard")
 
 
 def _paragraph_tenses(index, masked: str, pairs, para: tuple[int, int], skip: tuple[int, int]) -> tuple[int, int]:
