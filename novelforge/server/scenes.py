@@ -93,17 +93,41 @@ def blocking(project: ServedProject, rel: str, text: str) -> list[dict]:
     return found
 
 
-def report(project: ServedProject, paths=()):
+_REPORTS: dict[str, tuple[tuple, object]] = {}
+_REPORT_LOCKS: dict[str, threading.Lock] = {}
+
+
+def report(project: ServedProject):
+    """The check report of the whole book, computed once for each state of its files:
+    every findings request, page and report between two saves reads the same one, and
+    when many ask at once after a save, one checks and the others wait for its result
+    (a check per request was the p95 of bench/server_load.py's mixed run)."""
     from novelforge import api
 
-    return api.check(project.root, paths=[project.root / p for p in paths])
+    key = str(project.root)
+    with _LOADED_LOCK:
+        hit = _REPORTS.get(key)
+        lock = _REPORT_LOCKS.setdefault(key, threading.Lock())
+    stamp = _stamp(project.root)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    with lock:
+        with _LOADED_LOCK:
+            hit = _REPORTS.get(key)
+        stamp = _stamp(project.root)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]                       # checked while this request waited
+        rep = api.check(project.root)           # a file changed while it runs: the next request checks again
+        with _LOADED_LOCK:
+            _REPORTS[key] = (stamp, rep)
+        return rep
 
 
 def findings(project: ServedProject, rel: str) -> list[dict]:
     from novelforge.errors import NothingToCheck
 
     try:
-        rep = report(project, [rel])
+        rep = report(project)
     except NothingToCheck:
         return []
     return [d.to_dict() for d in rep.diagnostics if d.path == rel]
