@@ -188,6 +188,14 @@ VOICES = FormatTable(
     Format("html", "novelforge.voices.render:render_html", "one self-contained page with a heat map", ".html"),
 )
 
+TIMELINE = FormatTable(
+    "novelforge timeline",
+    Format("text", "novelforge.timeline.render:render_text", "each scene on the story-time axis, then the lanes"),
+    Format("json", "novelforge.timeline.render:render_json", "the timeline as JSON (docs/timeline.md)", ".json",
+           version=1),
+    Format("html", "novelforge.timeline.render:render_html", "one self-contained page with the charts", ".html"),
+)
+
 RULES = FormatTable(
     "novelforge rules",
     Format("text", "novelforge.rules.listing:render_text", "a table: code, name, severity, what it finds"),
@@ -253,7 +261,8 @@ DRAFT = FormatTable(
 )
 
 TABLES: tuple[FormatTable, ...] = (CHECK, PROMISES, SUGGEST, IMPACT, CANON_DIFF, CANON_LOG, RULES, EXPORT, IMPORT,
-                                   USAGE, CACHE_STATS, SUMMARIZE, DRAFT, STATS, VOICES)
+                                   USAGE, CACHE_STATS, SUMMARIZE, DRAFT, STATS, VOICES,
+                                   TIMELINE)
 
 
 def write_file(path: Path | str, data: str | bytes) -> None:

@@ -34,6 +34,7 @@ COMMANDS = [
     (formats.DRAFT, ["draft", "--dry-run", EXAMPLE + "/manuscript/01-ashes/01-the-summons.md"]),
     (formats.STATS, ["stats", EXAMPLE]),
     (formats.VOICES, ["voices", EXAMPLE]),
+    (formats.TIMELINE, ["timeline", EXAMPLE]),
 ]
 
 
@@ -102,6 +103,7 @@ def repo(tmp_path_factory) -> Path:
     (formats.CANON_DIFF, ["canon", "diff", "-p", "{repo}"]),
     (formats.CANON_LOG, ["canon", "log", "aria", "-p", "{repo}"]),
     (formats.STATS, ["stats", "{repo}"]),
+    (formats.TIMELINE, ["timeline", "{repo}"]),
 ], ids=lambda v: getattr(v, "command", None))
 def test_every_json_object_starts_with_its_version(repo, capsys, table, args):
     assert table["json"].version == 1

@@ -33,6 +33,7 @@ Results are rendered with the command's table in :mod:`novelforge.formats`.
 | :func:`search` | lines of prose and canon that match a query, best first | ``search`` |
 | :func:`stats` | the dashboard: words, targets, status, POV, presence, pacing, words per day, the goal | ``stats`` |
 | :func:`voices` | each character's voice fingerprint, and who sounds like whom | ``voices`` |
+| :func:`timeline` | story time against reading order: lanes, flashbacks, NF403/NF411/NF412 | ``timeline`` |
 | :func:`prepare_draft`, :func:`draft`, :func:`restore_draft` | a scene's prompt; drafted scenes | ``draft`` |
 | :func:`show_template` | the drafting template in effect | ``draft --show-template`` |
 | :func:`project_root`, :func:`locate` | the project a path names | every command |
@@ -63,6 +64,7 @@ _WHERE = {
     "search": "searching", "SearchResult": "searching",
     "stats": "dashboard", "StatsResult": "dashboard",
     "voices": "voicing", "VoicesResult": "voicing",
+    "timeline": "chronology",
     "review": "room", "summarize": "room", "RoomOptions": "room", "RoomStats": "room", "Summaries": "room",
     "room_line": "room", "describe_llm_suggest": "room",
     "serve": "server", "server_data": "server", "user_add": "server", "user_passwd": "server",

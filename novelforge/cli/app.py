@@ -77,6 +77,7 @@ def _register() -> None:
         server,
         stats,
         summarize,
+        timeline,
         usage,
         voices,
     )
