@@ -32,18 +32,45 @@ def _nice(top: float) -> float:
     return 10 * step
 
 
+MANY_CHAPTERS = 40           # past this many, words per chapter are columns, not rows
+
+
+def chapter_columns(chapters, top: float) -> dict:
+    """Words per chapter as thin columns (a long book), the target a tick on each."""
+    left, base, height = 60, 190, 220
+    step = (WIDTH - left - 10) / len(chapters)
+    every = max(1, -(-len(chapters) // 20))
+    cols = []
+    for i, c in enumerate(chapters):
+        h = (base - 20) * c.words / top
+        cols.append({"x": round(left + i * step, 2), "w": round(max(1.0, step * 0.8), 2), "y": round(base - h, 1),
+                     "h": round(h, 1), "color": _bar_color(c), "title": f"{c.number}. {c.title or c.id}: {c.words:,}"
+                     + (f" / {c.target:,}" if c.target else "") + " words",
+                     "target_y": round(base - (base - 20) * c.target / top, 1) if c.target else None,
+                     "label": str(c.number) if i % every == 0 else None, "cx": round(left + i * step + step / 2, 1)})
+    return {"columns": True, "height": height, "base": base, "left": left, "cols": cols, "top": f"{int(top):,}",
+            "top_y": 20}
+
+
+def _bar_color(c) -> str:
+    if not c.target:
+        return "#5c6bc0"
+    return "#43a047" if c.words >= c.target else "#ffb74d"
+
+
 def chapter_bars(manuscript) -> dict:
     chapters = manuscript.chapters
     top = _nice(max([c.words for c in chapters] + [c.target or 0 for c in chapters] + [1]))
+    if len(chapters) > MANY_CHAPTERS:
+        return chapter_columns(chapters, top)
     plot = WIDTH - LABEL - 90
     rows = []
     for i, c in enumerate(chapters):
         y = 10 + i * ROW
         rows.append({"y": y, "label": f"{c.number}. {c.title or c.id}", "w": round(plot * c.words / top, 1),
                      "target_x": None if not c.target else round(LABEL + plot * c.target / top, 1),
-                     "value": f"{c.words:,}" + (f" / {c.target:,}" if c.target else ""),
-                     "over": bool(c.target and c.words >= c.target)})
-    return {"height": 30 + ROW * len(chapters), "label": LABEL, "plot": plot, "rows": rows,
+                     "value": f"{c.words:,}" + (f" / {c.target:,}" if c.target else ""), "color": _bar_color(c)})
+    return {"columns": False, "height": 30 + ROW * len(chapters), "label": LABEL, "plot": plot, "rows": rows,
             "axis_y": 14 + ROW * len(chapters), "top": f"{int(top):,}"}
 
 
@@ -62,7 +89,7 @@ def status_bar(manuscript) -> dict:
 def pov_bars(manuscript) -> dict:
     words = manuscript.words or 1
     label = 130
-    plot = HALF - label - 110
+    plot = HALF - label - 140
     rows = []
     for i, (_cid, name, scenes, n) in enumerate(manuscript.pov):
         share = n / words
@@ -72,22 +99,29 @@ def pov_bars(manuscript) -> dict:
 
 
 def presence_grid(manuscript) -> dict:
+    """One row per character, one cell per chapter; an empty cell (never named there, in
+    no cast) is not drawn, and past :data:`NUMBERED` chapters the cells are a heat strip
+    without numbers (each keeps its tooltip), so a 365-chapter book stays one page wide."""
     grid = manuscript.presence
     chapters = manuscript.chapters
-    cell = max(24, min(60, (WIDTH - LABEL) // max(1, len(chapters))))
+    cell = max(3, min(60, (WIDTH - LABEL) // max(1, len(chapters))))
+    numbered = cell >= 20
+    every = 1 if numbered else max(1, -(-len(chapters) // 20))
     top = max([max(v) for v in grid.mentions.values()] + [1])
     rows = []
     for r, (cid, name) in enumerate(grid.characters):
         cells = []
         for c, (n, cast) in enumerate(zip(grid.mentions[cid], grid.present[cid])):
-            cells.append({"x": LABEL + c * cell, "n": n, "cast": cast,
-                          "opacity": 0 if not n else round(0.15 + 0.85 * n / top, 2),
+            if not n and not cast:
+                continue
+            cells.append({"x": LABEL + c * cell, "n": n if numbered else 0, "cast": cast and numbered,
+                          "opacity": 0.08 if not n else round(0.15 + 0.85 * n / top, 2),
                           "title": f"{name}, chapter {chapters[c].number}: {n} mentions"
                                    + (", in a scene's cast" if cast else "")})
         rows.append({"y": 28 + r * ROW, "label": name, "cells": cells})
-    heads = [{"x": LABEL + c * cell + cell / 2, "n": ch.number} for c, ch in enumerate(chapters)]
+    heads = [{"x": LABEL + c * cell + cell / 2, "n": ch.number} for c, ch in enumerate(chapters) if c % every == 0]
     return {"width": LABEL + cell * max(1, len(chapters)) + 4, "height": 34 + ROW * len(rows), "cell": cell,
-            "label": LABEL, "rows": rows, "heads": heads}
+            "gap": 2 if numbered else 0, "label": LABEL, "rows": rows, "heads": heads, "numbered": numbered}
 
 
 def columns(values: list[float], labels: list[str], fmt: str, top: float | None = None) -> dict:
@@ -95,11 +129,14 @@ def columns(values: list[float], labels: list[str], fmt: str, top: float | None 
     height, base = 180, 150
     top = _nice(top if top is not None else max(values + [0]))
     step = (HALF - 60) / max(1, len(values))
+    many = len(values) > 30                    # a long book: no value above each column, every k-th label
+    every = max(1, -(-len(values) // 8)) if many else 1
     cols = []
     for i, (v, label) in enumerate(zip(values, labels)):
         h = (base - 20) * v / top if top else 0
-        cols.append({"x": round(50 + i * step + step * 0.15, 1), "w": round(step * 0.7, 1),
-                     "y": round(base - h, 1), "h": round(h, 1), "label": label, "value": fmt.format(v),
+        cols.append({"x": round(50 + i * step + step * 0.15, 2), "w": round(max(0.8, step * 0.7), 2),
+                     "y": round(base - h, 1), "h": round(h, 1), "label": label if i % every == 0 else None,
+                     "value": None if many else fmt.format(v), "tip": f"{label}: {fmt.format(v)}",
                      "cx": round(50 + i * step + step / 2, 1), "clipped": bool(top and v > top)})
     for c in cols:
         if c["clipped"]:
