@@ -81,6 +81,8 @@ EXPECT: dict[str, dict[str, list]] = {
     "NF206": {"fires": [("canon/characters/corvane.yaml", 5, 10)], "clean": ["canon/characters/maelis.yaml"]},
     "NF414": {"fires": [("canon/characters/oswin.yaml", 4, 9)],
               "clean": ["canon/characters/corvane.yaml", "canon/characters/maelis.yaml", "canon/characters/bram.yaml"]},
+    "NF415": {"fires": [("manuscript/01-a/03-the-return.md", 6, 1)],
+              "clean": ["manuscript/01-a/01-the-dock.md", "manuscript/01-a/02-the-council.md"]},
     "NF401": {"fires": [("manuscript/01-ashes/02-the-road.md", 4, 26), ("manuscript/02-fall/02-the-wake.md", 8, 1)],
               "clean": ["manuscript/01-ashes/01-the-vault.md", "manuscript/01-ashes/03-the-letter.md",
                         "manuscript/01-ashes/04-the-night.md", "manuscript/02-fall/03-the-return.md",

@@ -106,3 +106,21 @@ def test_bad_input_is_one_line_and_exit_2(book, capsys, monkeypatch, args, messa
     assert code == 2 and out == ""
     assert err.startswith("error:") and message in err.splitlines()[0]
     assert "Traceback" not in err
+
+
+def test_the_drift_rule_is_off_by_default_and_on_with_drift_words(tmp_path):
+    from novelforge.project.loader import load_project
+    from novelforge.rules.engine import CheckOptions, check_project
+
+    fixture = Path(shutil.copytree(ROOT / "tests" / "fixtures" / "rules" / "NF415", tmp_path / "drift"))
+
+    def found():
+        report = check_project(load_project(fixture), CheckOptions(select=["NF415"], use_cache=False))
+        return [(d.path, d.line) for d in report.diagnostics]
+
+    assert found() == [("manuscript/01-a/03-the-return.md", 6)]
+    config = fixture / "novelforge.yaml"
+    config.write_text(config.read_text("utf-8").replace("  drift-words: 20\n", ""), "utf-8")
+    assert found() == []
+    example = check_project(load_project(EXAMPLE), CheckOptions(select=["NF415"], use_cache=False))
+    assert example.diagnostics == []

@@ -95,6 +95,19 @@ class GoalConfig(_Strict):
     by: date | None = Field(None, description="The day it should be written by (`2027-06-01`).")
 
 
+class VoicesConfig(_Strict):
+    """The ``voices:`` block: character voice fingerprints (``novelforge voices``, NF415)."""
+
+    drift_words: int | None = Field(
+        None, alias="drift-words", ge=1,
+        description="Report a scene where a character says at least this many words that sound more like "
+                    "another character than like themselves (NF415); off by default.")
+    min_words: int = Field(
+        1000, alias="min-words", ge=1,
+        description="Dialogue a character needs (outside the scene) before NF415 compares a scene with their "
+                    "fingerprint.")
+
+
 class ProjectConfig(_Strict):
     """``novelforge.yaml``: the only required file besides scenes."""
 
@@ -117,6 +130,8 @@ class ProjectConfig(_Strict):
     check: CheckConfig = Field(default_factory=CheckConfig)
     promises: PromisesConfig = Field(default_factory=PromisesConfig,
                                      description="Settings of the promise/payoff ledger.")
+    voices: VoicesConfig = Field(default_factory=VoicesConfig,
+                                 description="Voice fingerprints: the NF415 drift rule.")
     llm: LLMConfig = Field(default_factory=LLMConfig)
     goal: GoalConfig | None = Field(None, description="`{words: 120000, by: 2027-06-01}`: the target "
                                                       "`novelforge stats` projects a finish date for.")
