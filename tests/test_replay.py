@@ -28,8 +28,15 @@ def book(tmp_path, monkeypatch):
     return root
 
 
+# the NovelForge this test process imported (a checkout, or the installed copy CI tests): the
+# runs it starts must import the same files, which are part of a stored run's key
+PACKAGE_HOME = str(Path(replay.__file__).resolve().parents[1])
+
+
 def nf(*args: str, code: str = RUN) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, env=os.environ.copy())
+    env = os.environ.copy()
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [PACKAGE_HOME, env.get("PYTHONPATH")]))
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, env=env)
 
 
 def records() -> list[Path]:
