@@ -66,6 +66,8 @@ def result_line(result) -> str:
     else:
         parts.append("the check finds no errors" + (f" after {plural(result.repairs, 'repair')}"
                                                     if result.repairs else ""))
+    if result.voices:
+        parts.append("; ".join(d.message for d in result.voices))
     if result.failed:
         parts.append(result.failed)
     cost = "an unknown cost" if result.cost is None else money(result.cost)
@@ -83,6 +85,8 @@ def run_json(run) -> str:
                 "repairs": r.repairs, "failed": r.failed, "warnings": r.warnings, "calls": r.calls, "cached": r.cached,
                 "tokens_in": r.tokens_in, "tokens_out": r.tokens_out, "cost": r.cost,
                 "errors": [{"code": d.code, "name": d.name, "message": d.message, "line": d.line, "column": d.column}
-                           for d in r.errors]}
+                           for d in r.errors],
+                "voice_drift": [{"code": d.code, "message": d.message, "line": d.line, "column": d.column}
+                                for d in r.voices]}
     return dump_json({"version": 1, "scenes": [one(r) for r in run.results],
                       "stopped": run.stop.message if run.stop is not None else None})

@@ -56,6 +56,7 @@ class SceneResult:
     backup: str | None = None           # where the replaced body was kept
     errors: list[Diagnostic] = field(default_factory=list)     # what the check still finds (errors)
     warnings: int = 0
+    voices: list[Diagnostic] = field(default_factory=list)     # NF415: drafted lines far from a speaker's voice
     repairs: int = 0                    # rounds of findings sent back
     failed: str | None = None           # why no usable reply came back
     words: int = 0
@@ -119,8 +120,10 @@ def _in_body(errors: list[Diagnostic], new: str) -> list[Diagnostic]:
 
 
 def check_text(project, path: str, new_text: str):
-    """(error findings, warnings, the project with the new file) of ``new_text`` as the
-    file at ``path``."""
+    """(error findings, warnings, voice drift, the project with the new file) of
+    ``new_text`` as the file at ``path``; voice drift is NF415's info findings, when the
+    project turns the rule on (``voices: {drift-words: N}``): drafted lines that sound
+    like someone else."""
     from novelforge.api.checking import check
     from novelforge.project.loader import load_files
 
@@ -130,7 +133,8 @@ def check_text(project, path: str, new_text: str):
     report = check(candidate, paths=[path])
     mine = [d for d in report.diagnostics if d.path == path]
     errors = [d for d in mine if d.severity is Severity.ERROR]
-    return errors, sum(1 for d in mine if d.severity is Severity.WARNING), candidate
+    drift = [d for d in mine if d.code == "NF415"]
+    return errors, sum(1 for d in mine if d.severity is Severity.WARNING), drift, candidate
 
 
 def draft_scene(client, session, scene, options: DraftOptions, run: DraftRun,
@@ -173,7 +177,7 @@ def draft_scene(client, session, scene, options: DraftOptions, run: DraftRun,
     text = reply.value.text
     raw = raw_bytes.decode("utf-8")
     new = drafted_file(raw, text)
-    errors, warnings, candidate = check_text(project, scene.path, new.replace("\r\n", "\n"))
+    errors, warnings, drift, candidate = check_text(project, scene.path, new.replace("\r\n", "\n"))
     while _in_body(errors, new) and result.repairs < options.repair:
         result.repairs += 1
         found = [_finding_line(d, new.replace("\r\n", "\n")) for d in _in_body(errors, new)]
@@ -184,8 +188,8 @@ def draft_scene(client, session, scene, options: DraftOptions, run: DraftRun,
             break
         text = again.value.text
         new = drafted_file(raw, text)
-        errors, warnings, candidate = check_text(project, scene.path, new.replace("\r\n", "\n"))
-    result.errors, result.warnings = errors, warnings
+        errors, warnings, drift, candidate = check_text(project, scene.path, new.replace("\r\n", "\n"))
+    result.errors, result.warnings, result.voices = errors, warnings, drift
     if file.read_bytes() != raw_bytes:
         result.failed = "the file changed on disk while the model was writing; it was left as it is"
         return result
