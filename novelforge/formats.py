@@ -261,7 +261,7 @@ DRAFT = FormatTable(
 )
 
 TABLES: tuple[FormatTable, ...] = (CHECK, PROMISES, SUGGEST, IMPACT, CANON_DIFF, CANON_LOG, RULES, EXPORT, IMPORT,
-                                   USAGE, CACHE_STATS, SUMMARIZE, DRAFT, STATS, VOICES,
+                                   USAGE, CACHE_STATS, SUMMARIZE, DRAFT, SEARCH, STATS, VOICES,
                                    TIMELINE)
 
 

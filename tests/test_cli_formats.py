@@ -32,6 +32,7 @@ COMMANDS = [
     (formats.CACHE_STATS, ["cache", "stats", EXAMPLE]),
     (formats.SUMMARIZE, ["summarize", EXAMPLE]),
     (formats.DRAFT, ["draft", "--dry-run", EXAMPLE + "/manuscript/01-ashes/01-the-summons.md"]),
+    (formats.SEARCH, ["search", "iron", EXAMPLE]),
     (formats.STATS, ["stats", EXAMPLE]),
     (formats.VOICES, ["voices", EXAMPLE]),
     (formats.TIMELINE, ["timeline", EXAMPLE]),
@@ -41,7 +42,7 @@ COMMANDS = [
 def test_every_table_is_listed_and_named_after_its_command():
     assert [t.command for t in formats.TABLES] == [t.command for t, _args in COMMANDS]
     for table, args in COMMANDS:
-        words = [a for a in args if not a.startswith(("-", "/")) and a != "aria"]
+        words = [a for a in args if not a.startswith(("-", "/")) and a not in ("aria", "iron")]
         assert table.command == "novelforge " + " ".join(words)
 
 
@@ -58,7 +59,7 @@ def test_an_unknown_format_is_one_message_for_every_command(tmp_path, capsys, mo
 
 @pytest.mark.parametrize("table,args", COMMANDS, ids=[t.command for t, _ in COMMANDS])
 def test_help_shows_the_formats_of_the_table(capsys, table, args):
-    command = [a for a in args if not a.startswith(("-", "/")) and a != "aria"]
+    command = [a for a in args if not a.startswith(("-", "/")) and a not in ("aria", "iron")]
     code, out, _err = call(capsys, *command, "--help")
     assert code == 0
     assert table.metavar in out
