@@ -40,14 +40,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
 
-CORPUS = REPO.parent / "shared" / "corpus"
-if not CORPUS.is_dir():
-    CORPUS = Path("/work/shared/corpus")
-NOVELS = [
-    "war_and_peace", "moby_dick", "the_worm_ouroboros", "dracula", "pride_and_prejudice",
-    "adventures_of_sherlock_holmes", "a_study_in_scarlet", "the_sign_of_the_four",
-]
+from import_bench import CORPUS, NOVELS  # noqa: E402  (the same eight novels, read in place)
+
 PER = 20_000
 TARGET_ERRORS = 0.25
 TARGET_WARNINGS = 1.0

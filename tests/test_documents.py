@@ -5,14 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from novelforge.project.loader import load_project
-from novelforge.rules.engine import CheckOptions, check_project
 from novelforge.text.documents import document_paragraphs
 from novelforge.text.index import paragraphs
-
-PAST = ("Aria climbed the stair to the top of the tower. She pushed the door open and stepped into "
-        "the wind. Bram followed her up, and he carried the lantern. They stood together at the "
-        "parapet. She looked down at the sleeping city. He said nothing for a long time.")
+from test_tense_present import PAST
+from test_tense_present import findings as scene_findings
 
 
 def docs(*paras: str) -> list[int]:
@@ -34,18 +30,8 @@ def test_a_letter_runs_from_its_salutation_to_its_signature():
     assert docs("“My dear Pierre,” said Anna.", PAST) == []                                    # speech
 
 
-def findings(tmp_path: Path, code: str, *paragraphs_: str) -> list[str]:
-    root = tmp_path / "book"
-    (root / "manuscript" / "01-a").mkdir(parents=True)
-    (root / "canon" / "characters").mkdir(parents=True)
-    (root / "novelforge.yaml").write_text("title: T\n", "utf-8")
-    for who in ("aria", "bram"):
-        (root / "canon" / "characters" / f"{who}.yaml").write_text(f"name: {who.title()}\n", "utf-8")
-    body = "\n\n".join(paragraphs_)
-    (root / "manuscript" / "01-a" / "01-the-tower.md").write_text(
-        f"---\ntitle: The Tower\npov: aria\ncharacters: [aria, bram]\n---\n\n{body}\n", "utf-8")
-    report = check_project(load_project(root), CheckOptions(use_cache=False, select={code}))
-    return [d.message.split("`")[1] for d in report.diagnostics if d.code == code]
+def findings(tmp_path: Path, code: str, *paragraphs: str) -> list[str]:
+    return scene_findings(tmp_path, code, *paragraphs, front="pov: aria\n")
 
 
 def test_nf407_leaves_a_diary_and_a_letter_alone_and_finds_the_slip(tmp_path):

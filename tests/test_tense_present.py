@@ -23,6 +23,12 @@ FIRST = ("I was the first up the stair to the top of the tower. I had the key, a
 
 
 def slips(tmp_path: Path, *paragraphs: str, front: str = "") -> list[str]:
+    return findings(tmp_path, "NF406", *paragraphs, front=front)
+
+
+def findings(tmp_path: Path, code: str, *paragraphs: str, front: str = "") -> list[str]:
+    """The words in backticks of the ``code`` findings of one scene made of ``paragraphs``
+    (Aria and Bram in canon; ``front``: more front matter lines)."""
     root = tmp_path / "book"
     (root / "manuscript" / "01-a").mkdir(parents=True)
     (root / "canon" / "characters").mkdir(parents=True)
@@ -32,8 +38,8 @@ def slips(tmp_path: Path, *paragraphs: str, front: str = "") -> list[str]:
     body = "\n\n".join(paragraphs)
     (root / "manuscript" / "01-a" / "01-the-tower.md").write_text(
         f"---\ntitle: The Tower\ncharacters: [aria, bram]\n{front}---\n\n{body}\n", "utf-8")
-    report = check_project(load_project(root), CheckOptions(use_cache=False, select={"NF406"}))
-    return [d.message.split("`")[1] for d in report.diagnostics if d.code == "NF406"]
+    report = check_project(load_project(root), CheckOptions(use_cache=False, select={code}))
+    return [d.message.split("`")[1] for d in report.diagnostics if d.code == code]
 
 
 @pytest.mark.parametrize("slip, found", [
