@@ -112,7 +112,7 @@ def check(scene, index, ctx):
     for si, start, end, tense in pairs:
         if tense == main or si in reported:
             continue
-        if main == "past" and narrators_present(scene, index, masked, pairs, si, start, end):
+        if main == "past" and narrators_present(index, masked, pairs, si, start, end):
             continue
         if index.in_document(masked, start):
             continue                  # a letter or a diary entry speaks in its own tense

@@ -27,6 +27,8 @@ _SALUTATION = re.compile(r"[_*]*(?:(?:My\s+)?(?:[Dd]ear(?:est)?|[Hh]onou?red|[Bb
 _CLOSE = re.compile(r"[_*]*(?:Yours\b|Your\s+(?:[a-z]+\s+){0,3}(?:friend|servant|son|daughter|brother|sister|"
                     r"father|mother|wife|husband|cousin|niece|nephew|lover)\b|Ever\s+yours|Believe\s+me\b|"
                     r"(?:Very\s+)?(?:Affectionately|Sincerely|Faithfully|Truly)\b|With\s+(?:all\s+)?(?:my\s+)?love\b)")
+_CLOSE_AT_END = re.compile(r"\b(?:[Yy]ours(?:\s+(?:ever|truly|sincerely|faithfully|affectionately))?|"
+                           r"[Bb]elieve\s+me)\b[^.!?]{0,60}$")
 LETTER_REACH = 40
 
 
@@ -54,5 +56,4 @@ def document_paragraphs(masked: str, paragraphs: list[tuple[int, int]]) -> set[i
 def _closes(masked: str, para: tuple[int, int]) -> bool:
     """A paragraph that ends with a letter's close (`… I remain, yours ever, Anna`)."""
     tail = masked[max(para[0], para[1] - 120):para[1]]
-    return re.search(r"\b(?:[Yy]ours(?:\s+(?:ever|truly|sincerely|faithfully|affectionately))?|"
-                     r"[Bb]elieve\s+me)\b[^.!?]{0,60}$", tail.rstrip()) is not None
+    return _CLOSE_AT_END.search(tail.rstrip()) is not None

@@ -41,7 +41,7 @@ _THAT_PAST = re.compile(r"\bthat\s+(?:he|she|they|I|we|it)\s+([a-z]+)\b")
 _REPORTED_PAST = re.compile(r"\s+(?:that\s+)?(?:he|she|they|I|we|it|the\s+[a-z]+|[A-Z][a-z]+)\s+([a-z]+)\b")
 
 
-def narrators_present(scene, index, masked: str, pairs, sentence: int, start: int, end: int) -> bool:
+def narrators_present(index, masked: str, pairs, sentence: int, start: int, end: int) -> bool:
     """Whether the present-tense verb at ``start:end`` (in sentence number ``sentence``)
     of a scene told in the past belongs to the text around it (see the module's doc).
     ``pairs`` are the scene's (sentence, start, end, tense) subject–verb pairs."""
