@@ -1,0 +1,5 @@
+import sys
+
+from bench.phrasings.run import main
+
+sys.exit(main())
