@@ -17,12 +17,17 @@ from novelforge.text.names import NameTable, lead_in_start, lower_case_mentions
 # Name characters are letters, digits, apostrophes and hyphens; `_` is Markdown emphasis
 # (`_Mina Murray's Journal._`), never part of a name.
 # The capital is matched before the look back at the character preceding it (not a letter,
-# digit or apostrophe), so the scan tests one character class at most positions.
+# digit or apostrophe), so the scan tests one character class at most positions. That
+# class is a plain range first (`A-Z` or any character past ASCII: what a capital can be),
+# which the scan skips lower-case text with, and the letter test (`[^\W\d_a-z]`, a
+# Unicode lookup) only where the range matched; a name's letters are read as runs
+# (`[^\W_]+`) rather than one alternation per character. Same matches, about half the time.
 _CAP = r"[^\W\d_a-z]"
+_NAME_CHARS = r"(?:[^\W_]+|[’'\-])*"
 _RUN = re.compile(
-    _CAP + r"(?<![^\W_]" + _CAP + r")(?<![’']" + _CAP + r")(?:[^\W_]|[’'\-])*"
+    r"[A-Z\x80-\U0010ffff](?<=" + _CAP + r")(?<![^\W_]" + _CAP + r")(?<![’']" + _CAP + r")" + _NAME_CHARS +
     r"(?:\.?(?:[ \t]+|[ \t]*\n[ \t]*)(?:(?:" + "|".join(NAME_PARTICLES) + r")[ \t]+)?"
-    r"[^\W\d_a-z](?:[^\W_]|[’'\-])*)*"
+    + _CAP + _NAME_CHARS + r")*"
 )
 _RUN_TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|[’'\-])*")
 # Capitalised words shorter than this are not kept as name candidates (they cannot be
