@@ -256,9 +256,12 @@ class ProjectCache:
                 _private_dir(self.path)
                 import diskcache
 
+                # cull_limit=0: no eviction query inside every set (half of a cold
+                # run's cache write); flush culls once, after its transaction.
                 self._cache = diskcache.Cache(str(self.path), size_limit=2**30,
                                               eviction_policy="least-recently-stored",
-                                              disk=_hardened_disk(), disk_min_file_size=2**62)
+                                              disk=_hardened_disk(), disk_min_file_size=2**62,
+                                              cull_limit=0)
             except Exception as exc:
                 self.problem = str(exc) or type(exc).__name__
                 self._failed = True
@@ -300,6 +303,7 @@ class ProjectCache:
                 with cache.transact():
                     for key, value in self._pending.items():
                         cache.set(key, encode(self._key, key, value))
+                cache.cull()      # the size limit, kept once per batch of writes
             except Exception:
                 pass
         self._pending.clear()

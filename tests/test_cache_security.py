@@ -288,3 +288,17 @@ def test_the_legacy_folder_is_named_and_never_read(project, tmp_path, capsys):
     assert "`.novelforge/cache` is not read" in text and "git rm" not in text   # not in git: just delete it
     assert markers_written(tmp_path / "MARKER") == []
     assert not C.legacy_warnings(tmp_path)
+
+
+def test_a_batch_of_writes_keeps_the_size_limit(project):
+    """Sets do not cull one by one (that was half of a cold run's cache write); the batch
+    culls once, so the store still stays under its size limit."""
+    with C.ProjectCache(project) as cache:
+        cache.set("first", "x" * 50_000)
+        cache.flush()
+        cache._cache.reset("size_limit", 200_000)
+        for i in range(20):
+            cache.set(f"k{i}", "y" * 50_000)
+        cache.flush()
+        assert len(cache._cache) < 21
+        assert cache.get("k19") == "y" * 50_000      # the newest stays
