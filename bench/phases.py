@@ -71,6 +71,7 @@ print(json.dumps(out))
 def run_child(project: Path, cache: Path) -> dict:
     env = dict(os.environ, NOVELFORGE_CACHE_DIR=str(cache), NOVELFORGE_WORKERS="1",
                PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)   # byte-compiled, as an installed package is
     done = subprocess.run([sys.executable, "-c", CHILD, str(project)], capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise SystemExit(done.stderr[-3000:])
