@@ -28,6 +28,16 @@ PRONOUNS = {
 }
 
 
+# the colours written for each attribute, and the ones too near a canon colour to
+# contradict it (a reader would not call chestnut hair "brown" a mistake)
+PALETTES = {"eyes": ["blue", "grey", "brown", "green", "black", "hazel"],
+            "hair": ["black", "brown", "red", "fair", "grey", "white", "golden"]}
+NEAR = {"black": {"dark", "brown"}, "dark": {"black", "brown"}, "brown": {"chestnut", "hazel", "dark", "auburn"},
+        "chestnut": {"brown", "auburn", "red"}, "flaxen": {"fair", "golden", "blond", "yellow", "white"},
+        "fair": {"flaxen", "golden", "blond"}, "red": {"auburn", "ginger", "chestnut", "golden"},
+        "grey": {"white", "silver"}, "hazel": {"brown", "green"}, "blue": {"grey"}}
+
+
 def _fields(text: str) -> set[str]:
     return {f for _, f, _, _ in string.Formatter().parse(text) if f}
 
@@ -116,11 +126,11 @@ class Generator:
     # -- kinds
     def colours(self, family: str, attr: str) -> None:
         subjects = [cid for cid, c in self.chars.items() if (c.get("attributes") or {}).get(attr)]
-        palette = list(self.mat.get("colours") or ["blue", "grey", "brown", "black"])
+        palette = list((self.mat.get("colours") or {}).get(attr) or PALETTES[attr])
 
         def make(cid):
             true = str(self.chars[cid]["attributes"][attr])
-            wrong = [c for c in palette if c != true and not (true in ("black", "dark") and c in ("black", "dark"))]
+            wrong = [c for c in palette if c != true and c not in NEAR.get(true, ())]
             c = self.rng.choice(wrong)
             v = self.person(cid)
             v.update(C=c, Cc=c.capitalize(), T=true)
