@@ -98,6 +98,8 @@ def _heights(scene, index, ctx, facts, masked):
             canon = facts.get(cid, {}).get("height") if cid else None
             if canon and value != canon:
                 yield _height_finding(ctx, scene, masked, start, c_end, cid, canon)
+    ends = {m.end: m for m in index.mentions}
+    by_start = {m.start: m for m in index.mentions}
     for m in index.mentions:
         if m.in_dialogue or character_of(m) is None:
             continue
@@ -106,6 +108,29 @@ def _heights(scene, index, ctx, facts, masked):
         before = _STATURE_BEFORE.search(masked, max(0, m.start - 30), m.start) if canon else None
         if before and stature(before.group(1)) not in (None, canon):
             yield _height_finding(ctx, scene, masked, before.start(1), m.end, cid, canon)
+    for w in _FIGURE.finditer(masked, scene.body_start):
+        # `his short, thickset figure`, `Bram's tall figure`: the owner of the figure
+        if index.in_dialogue(w.start()):
+            continue
+        if w.group("pron"):
+            gender = "he" if w.group("pron").lower() == "his" else "she"
+            cid = antecedent(masked, index, w.start(), gender, genders(ctx))
+        else:
+            owner = ends.get(w.start())
+            cid = character_of(owner) if owner is not None and not owner.in_dialogue else None
+        canon = facts.get(cid, {}).get("height") if cid else None
+        if canon and stature(w.group("st")) not in (None, canon):
+            yield _height_finding(ctx, scene, masked, w.start(), w.end(), cid, canon)
+    for s_start, _s_end in index.sentences:
+        # `Short and stout, Bram made his way`: a sentence opening with the height of its subject
+        lead = _STATURE_LEAD.match(masked, s_start)
+        if not lead or index.in_dialogue(lead.start("st")):
+            continue
+        owner = by_start.get(lead.end())
+        cid = character_of(owner) if owner is not None else None
+        canon = facts.get(cid, {}).get("height") if cid else None
+        if canon and stature(lead.group("st")) not in (None, canon):
+            yield _height_finding(ctx, scene, masked, lead.start("st"), owner.end, cid, canon)
 
 
 def _height_finding(ctx, scene, masked, start, end, cid, canon):
@@ -116,6 +141,10 @@ def _height_finding(ctx, scene, masked, start, end, cid, canon):
 
 
 _STATURE_BEFORE = re.compile(rf"(?i)\bthe\s+({_STATURE})\s+\Z")
+_FIGURE = re.compile(rf"(?i)(?:\b(?P<pron>his|her)|['’]s)\s+(?:[a-z][a-z-]*,?\s+){{0,2}}?(?P<st>{_STATURE})"
+                     rf"(?:,?\s+(?:and\s+)?[a-z][a-z-]*){{0,2}}?\s+(?:figure|form|frame|person)\b")
+_STATURE_LEAD = re.compile(rf"(?i)[\s\"“‘'(_*]*(?P<st>{'|'.join(sorted(TALL - {'lofty'}, key=len, reverse=True))}"
+                           rf"|short)(?:\s+and\s+[a-z][a-z-]*)?\s*,\s*")
 
 
 @rule("NF402", "attribute-contradiction", "error", "scene", reads=("prose", "canon", "contracts:attribute", "book"))
@@ -142,8 +171,13 @@ def check(scene, index, ctx):
     told (the resolver of `novelforge/text/reference.py`). `small`, `little` and `tiny`
     count only before a person noun (`a small man`, not `a small voice`). Colours may
     follow modifiers (`her eyes were a clear, light blue`). Dialogue is left alone:
-    characters may be wrong. Not read yet: a bare adjective apposition (`Bram, tall and
-    proud,`), comparisons (`taller than Aria`) and `not blue but grey`.
+    characters may be wrong. `eyes were not blue but grey` describes them as grey. A
+    pronoun subject (`Bram turned away. He had grey eyes`, `His eyes were grey` after a
+    sentence naming him) is resolved by the same resolver; so is `his short, thickset
+    figure` (and `Bram's tall figure`), and a sentence opening with a height names its
+    subject's (`Short and stout, Bram made his way`). Not read yet: a bare adjective
+    apposition (`Bram, tall and proud,`), comparisons (`taller than Aria`), `Nobody would
+    have called Bram tall`, and `not blue` with no colour after it (which says nothing).
 
     ## Why is this bad
     Eye and hair colour are the facts readers remember and reviewers quote; a change
@@ -193,8 +227,17 @@ def check(scene, index, ctx):
                     fits = {i for x in pool for k, i in x.entities
                             if k == "characters" and book_genders.get(i) == wanted_gender}
                     owner = fits.pop() if len(fits) == 1 else None
+                    if owner is None and not mentions:
+                        # `Nobody spoke to Bram. His eyes were grey`: the resolver's antecedent
+                        owner = antecedent(masked, index, pronoun.start(1), wanted_gender, book_genders)
                 elif book_genders.get(owner) != wanted_gender:
                     continue  # `his pale eyes` next to a named woman are someone else's
+            elif owner is None and not mentions:
+                # `Bram turned away. He had grey eyes`: a sentence whose subject is a pronoun
+                subject = _SUBJECT_PRONOUN.match(masked, start, m.start())
+                if subject:
+                    owner = antecedent(masked, index, subject.start(1), _PRONOUN_GENDER[subject.group(1).lower()],
+                                       genders(ctx))
             if owner is None or key not in facts.get(owner, {}):
                 continue
             described = colour_words(m.group("pre") or m.group("post") or "")
@@ -246,7 +289,10 @@ def _descriptions(regex, masked: str, lower: str, nouns: tuple[str, ...], start:
 
 
 _PRONOUN_BEFORE = re.compile(r"(?i)\b(his|her|their)\s+(?:[a-z]+\s+)?\Z")
-_PRONOUN_GENDER = {"his": "he", "her": "she", "their": "they"}
+_PRONOUN_GENDER = {"his": "he", "her": "she", "their": "they", "he": "he", "she": "she"}
+# a sentence whose subject is a pronoun with a verb of having (`He had grey eyes`)
+_SUBJECT_PRONOUN = re.compile(r"[\s\"“‘'(_*]*(?:(?:then|but|and|now)\s+)?(he|she)\s+"
+                              r"(?:(?:had|has|wore|showed)\b|(?:was|is)\s+(?:a|an)\s)", re.I)
 
 
 @world_feature

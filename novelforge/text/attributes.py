@@ -79,7 +79,8 @@ def description_regex(nouns: tuple[str, ...]) -> re.Pattern[str]:
     before = rf"(?P<pre>(?:{colour}[\s,]+(?:and\s+)?){{0,2}}{colour})[\s-]+(?:{noun})\b"
     linking = r"(?:were|was|are|is|gleamed|shone|burned|glittered|glinted|looked|seemed|turned|had\s+turned|went)"
     mods = rf"(?:(?:[a-z]+ly|{'|'.join(sorted(_MODIFIERS))})(?:\s*,\s*|\s+)){{0,3}}"
-    after = (rf"\b(?:{noun})\s*(?:,\s*|\s+{linking}\s+(?:a\s+|an\s+)?{mods})"
+    negated = rf"(?:not\s+(?:{mods}){colour}\s*,?\s+but\s+(?:a\s+|an\s+)?{mods})?"   # `not blue but grey`
+    after = (rf"\b(?:{noun})\s*(?:,\s*|\s+{linking}\s+(?:a\s+|an\s+)?{mods}{negated})"
              rf"(?P<post>{colour}(?:[\s-]+{colour})?)\b")
     return re.compile(rf"(?i)\b(?:{before}|{after})")
 

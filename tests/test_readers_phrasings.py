@@ -1,0 +1,47 @@
+"""Readers generalised for the phrasings benchmark (issue #16): who a pronoun subject or a
+possessive is (colours, heights, a dead character's actions), heights in a figure and at a
+sentence's start, `not blue but grey`, appositions before a verb, a short scene's tense, the
+first-person narrator's possessive, an item looked at after it was lost. Each reading is
+tested where it fires and where it must stay silent."""
+
+from __future__ import annotations
+
+from tests.test_reference import findings
+
+
+def test_a_pronoun_subject_owns_the_colour(tmp_path):
+    assert findings(tmp_path, "Aria turned away from the window. She had blue eyes and a patient look.") == [
+        "`blue eyes` contradicts canon: Aria Vell's eyes are `grey`"]
+    assert findings(tmp_path, "Nobody spoke to Aria for some time. Her eyes were blue, and missed nothing.") == [
+        "`eyes were blue` contradicts canon: Aria Vell's eyes are `grey`"]
+    # the pronoun cannot be Aria (a man), or two women could be meant: silent
+    assert findings(tmp_path, "Aria turned away from the window. He had blue eyes.") == []
+    assert findings(tmp_path, "Aria looked at her grey eyes in the glass. She had blue eyes once, she said.") != []
+
+
+def test_a_pronoun_subject_with_nobody_to_refer_to_stays_silent(tmp_path):
+    assert findings(tmp_path, "The room was empty. She had blue eyes.") == []
+    assert findings(tmp_path, "Aria turned away. She had grey eyes.") == []
+
+
+def test_a_figure_carries_its_owners_height(tmp_path):
+    assert findings(tmp_path, "Aria turned, and her short, thickset figure filled the doorway.") == [
+        "`her short, thickset figure` contradicts canon: Aria Vell is tall"]
+    assert findings(tmp_path, "Bram’s tall figure was soon lost in the crowd.") == [
+        "`’s tall figure` contradicts canon: Bram Kettering is short"]
+    assert findings(tmp_path, "Aria’s tall figure was soon lost in the crowd. Bram’s short figure followed.") == []
+
+
+def test_a_sentence_opening_with_a_height_describes_its_subject(tmp_path):
+    assert findings(tmp_path, "Short and stout, Aria made her way through the crowd.") == [
+        "`Short and stout, Aria` contradicts canon: Aria Vell is tall"]
+    assert findings(tmp_path, "Short and stout, Bram made his way through the crowd.") == []
+    # the height of something else: the subject is not named right after the comma
+    assert findings(tmp_path, "Short as it was, the walk tired Aria.") == []
+
+
+def test_not_one_colour_but_another(tmp_path):
+    assert findings(tmp_path, "Aria’s eyes were not grey but blue, and they never left the door.") == [
+        "`eyes were not grey but blue` contradicts canon: Aria Vell's eyes are `grey`"]
+    assert findings(tmp_path, "Aria’s eyes were not blue but grey.") == []
+    assert findings(tmp_path, "Aria’s eyes were not blue.") == []
