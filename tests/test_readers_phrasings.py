@@ -40,6 +40,45 @@ def test_a_sentence_opening_with_a_height_describes_its_subject(tmp_path):
     assert findings(tmp_path, "Short as it was, the walk tired Aria.") == []
 
 
+def _dead(tmp_path, prose: str) -> list[str]:
+    """NF401 on a second scene after Bram's death in the first."""
+    from novelforge.project.loader import load_project
+    from novelforge.rules.engine import CheckOptions, check_project
+
+    root = tmp_path / f"d{len(list(tmp_path.iterdir()))}"
+    (root / "canon/characters").mkdir(parents=True)
+    (root / "novelforge.yaml").write_text("title: T\n", "utf-8")
+    (root / "canon/characters/aria.yaml").write_text("id: aria\nname: Aria\nattributes: {pronouns: she/her}\n", "utf-8")
+    (root / "canon/characters/bram.yaml").write_text(
+        "id: bram\nname: Bram\nattributes: {pronouns: he/him}\nstatus: dead\ndied_in: one\n", "utf-8")
+    for name, sid, body in (("01-one.md", "one", "Bram fell from the tower."), ("02-two.md", "two", prose)):
+        path = root / "manuscript/01-a" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\nid: {sid}\ncharacters: [aria]\nmentions: [bram]\nstatus: draft\n---\n\n{body}\n",
+                        "utf-8")
+    report = check_project(load_project(root), CheckOptions(select=["NF401"], use_cache=False))
+    return [d.message for d in report.diagnostics if d.path and d.path.endswith("02-two.md")]
+
+
+def test_a_dead_character_acts_after_an_apposition_or_a_relative_clause(tmp_path):
+    assert _dead(tmp_path, "Bram, the old sailor, crossed the room and sat down.") == [
+        "Bram (`bram`) acts here (`Bram`) but died in `one`"]
+    assert _dead(tmp_path, "Bram, who had said nothing all the morning, rose and went out.") == [
+        "Bram (`bram`) acts here (`Bram`) but died in `one`"]
+    # a list or a memory is not an action
+    assert _dead(tmp_path, "Aria thought of Bram, the old sailor, and of the sea.") == []
+    assert _dead(tmp_path, "Aria remembered Bram, who had loved the sea, and wept.") == []
+
+
+def test_a_dead_character_as_a_pronoun_subject(tmp_path):
+    assert _dead(tmp_path, "Someone was standing by the door; it was Bram. He stepped forward.") == [
+        "Bram (`bram`) acts here (`He stepped`) but died in `one`"]
+    # the pronoun is Aria's, or nobody can be told: silent
+    assert _dead(tmp_path, "Aria thought of Bram. She stepped forward.") == []
+    assert _dead(tmp_path, "The room was empty. He stepped forward.") == []
+    assert _dead(tmp_path, "Aria thought of Bram. He had been kind.") == []
+
+
 def test_not_one_colour_but_another(tmp_path):
     assert findings(tmp_path, "Aria’s eyes were not grey but blue, and they never left the door.") == [
         "`eyes were not grey but blue` contradicts canon: Aria Vell's eyes are `grey`"]

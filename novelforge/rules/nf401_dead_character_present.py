@@ -1,4 +1,10 @@
+import re
+
 from novelforge.rules.registry import rule
+
+# a narration sentence whose subject is a pronoun followed by its verb (`He stepped forward`)
+_PRONOUN_ACTS = re.compile(r"[\s\"“‘'(_*]*(?:(?:then|but|and|now)\s+)?(?P<p>he|she)\s+(?:[a-z]+ly\s+)?"
+                           r"(?P<v>[a-z][a-z’'-]*)", re.I)
 
 
 def death_windows(ctx) -> dict[str, tuple[int, int | None, str]]:
@@ -40,7 +46,12 @@ def check(scene, index, ctx):
     `died_in` (dead before the story begins: a late father, a first wife), every scene —
     and reports the character in
     `characters`, as `pov`, as the speaker of dialogue (by a said-tag or an action beat),
-    or as the subject of an action in the narration. Mentions, memories and letters are
+    or as the subject of an action in the narration — named (`Corvane drew`), after an
+    apposition or a relative clause (`Corvane, who had said nothing, rose`), or as the
+    pronoun subject of the sentence (`…it was Corvane. He stepped forward`, its owner
+    told by the pronoun resolver of `novelforge/text/reference.py`; an unresolved pronoun
+    says nothing). Not read yet: an action in a clause after `and` with a pronoun (`and
+    then he walked`), or a dead character's deeds told in dialogue. Mentions, memories and letters are
     fine: put the character under `mentions`. Scenes with `flashback: true` are skipped.
     A dead character who speaks or acts but is not in the cast is reported here only, not
     also by NF204 (which would advise adding them to `characters`).
@@ -107,4 +118,26 @@ def check(scene, index, ctx):
             reported.add(cid)
             yield ctx.at(scene, m.start, m.end,
                          f"{name(cid)} (`{cid}`) acts here (`{m.text}`) but {died(cid)}",
+                         entity=cid, help="rewrite it as a memory (`had`), or mark the scene `flashback: true`")
+    if dead - reported and index.mentions:
+        yield from _pronoun_actors(scene, index, ctx, dead - reported, name, died)
+
+
+def _pronoun_actors(scene, index, ctx, dead, name, died):
+    """`…it was Bram. He stepped forward`: a sentence whose subject is a pronoun and whose
+    verb is an action, the pronoun's owner told by the resolver of text/reference.py."""
+    from novelforge.text.grammar import past_action
+    from novelforge.text.reference import antecedent, genders
+
+    masked = ctx.masked(scene)
+    reported = set()
+    for start, _end in index.sentences:
+        m = _PRONOUN_ACTS.match(masked, start)
+        if not m or not past_action(m.group("v")) or index.in_dialogue(m.start("p")):
+            continue
+        cid = antecedent(masked, index, m.start("p"), m.group("p").lower(), genders(ctx))
+        if cid in dead and cid not in reported:
+            reported.add(cid)
+            yield ctx.at(scene, m.start("p"), m.end("v"),
+                         f"{name(cid)} (`{cid}`) acts here (`{m.group('p')} {m.group('v')}`) but {died(cid)}",
                          entity=cid, help="rewrite it as a memory (`had`), or mark the scene `flashback: true`")

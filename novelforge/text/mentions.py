@@ -36,6 +36,8 @@ MIN_NAME_CANDIDATE = 4
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+\Z")
 _ADVERB = re.compile(r"[a-z]+ly$")
 _WORD_AFTER = re.compile(r"[ \t]+([a-z][a-z’'\-]*)(?:[ \t]+([a-z][a-z’'\-]*))?")
+_APPOSITION = re.compile(r",[ \t]+(?:who|whose|a|an|the|our|his|her|their|my)\b[^,.;:!?“”\"\n]{1,80},"
+                         r"[ \t]+(?:[a-z]+ly[ \t]+)?([a-z][a-z’'\-]*)")
 
 
 def find_mentions(masked: str, body_start: int, names: NameTable, idx: TextIndex) -> None:
@@ -119,9 +121,15 @@ def mark_actions(masked: str, idx: TextIndex) -> None:
         if pm and pm.group(1).lower() in NOT_ACTING_AFTER:
             continue  # `the death of Lucy went`, `when Lucy died`: not an action in the scene
         wm = _WORD_AFTER.match(masked, m.end)
-        if not wm:
-            continue
-        w1, w2 = wm.group(1), wm.group(2)
-        verb = w2 if _ADVERB.match(w1) and w2 else w1
-        if past_action(verb):
-            m.acts = True
+        if wm:
+            w1, w2 = wm.group(1), wm.group(2)
+            verb = w2 if _ADVERB.match(w1) and w2 else w1
+            if past_action(verb):
+                m.acts = True
+                continue
+        if masked[m.end:m.end + 1] == ",":
+            # `Bram, the old sailor, crossed` / `Bram, who had said nothing, rose`: the
+            # verb after an apposition or a relative clause is the character's
+            am = _APPOSITION.match(masked, m.end)
+            if am and past_action(am.group(1)):
+                m.acts = True
