@@ -84,3 +84,22 @@ def test_not_one_colour_but_another(tmp_path):
         "`eyes were not grey but blue` contradicts canon: Aria Vell's eyes are `grey`"]
     assert findings(tmp_path, "Aria’s eyes were not blue but grey.") == []
     assert findings(tmp_path, "Aria’s eyes were not blue.") == []
+
+
+SHORT_PAST = ("Aria climbed the stair. She pushed the door open. Bram followed her up. He carried the lantern. "
+              "They stood together at the parapet. She looked down at the city.\n\n"
+              "“We shall wait here until the bells have rung for the last time tonight, and then we shall go "
+              "down the long stair together and find the others at the gate before the watch is changed and "
+              "the lamps are lit along the river wall, as we promised them we would,” said Aria.\n\n")
+
+
+def test_a_short_scene_in_the_past_still_has_its_slip(tmp_path):
+    from tests.test_tense_present import slips
+
+    # six pairs in the past and one in the present: the one is a slip
+    assert slips(tmp_path / "a", SHORT_PAST + "Bram sits down and takes up his pen.") == ["Bram sits"]
+    # two in the present among six: no tense dominates a scene this short
+    assert slips(tmp_path / "b", SHORT_PAST + "Bram sits down. Aria looks at him.") == []
+    # fewer than six pairs: nothing to judge by
+    few = SHORT_PAST.split(" They")[0] + "\n\n" + SHORT_PAST.split("\n\n")[1]
+    assert slips(tmp_path / "c", few + "\n\nBram sits down.") == []

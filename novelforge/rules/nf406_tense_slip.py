@@ -27,9 +27,11 @@ def check(scene, index, ctx):
     Counts the tense of subject–verb pairs in the narration of each scene (`she was`, `he
     turned` against `she is`, `he turns`; the subject a pronoun, a character's name, or a
     person named by a noun opening the sentence, `The old man looks`). When one tense
-    clearly dominates the scene (at least 85% of at least 12 pairs), every narration
+    clearly dominates the scene (at least 85% of at least 12 pairs, or, in a short or
+    talkative scene, all of at least six pairs but one in the past), every narration
     sentence with a pair in the other
-    tense is reported. Dialogue, and text in italics (thoughts, letters), are left alone.
+    tense is reported. A scene with fewer pairs says nothing (the book's tense is not
+    read for it yet: set `tense:`). Dialogue, and text in italics (thoughts, letters), are left alone.
 
     In a scene told in the past, a sentence in the present is not a slip when the text
     around it is in the present on purpose: its paragraph is itself told in the present
@@ -102,9 +104,12 @@ def check(scene, index, ctx):
     if configured in ("past", "present"):
         main = configured
     else:
-        if len(pairs) < 12:
-            return
         past = sum(1 for p in pairs if p[3] == "past")
+        if len(pairs) < 12:
+            # a short or talkative scene: six pairs or more, all in the past but one, is
+            # told in the past (the one is the slip); fewer say nothing
+            if len(pairs) < 6 or past < len(pairs) - 1:
+                return
         share = past / len(pairs)
         if share >= 0.85:
             main = "past"
