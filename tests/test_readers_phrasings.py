@@ -103,3 +103,50 @@ def test_a_short_scene_in_the_past_still_has_its_slip(tmp_path):
     # fewer than six pairs: nothing to judge by
     few = SHORT_PAST.split(" They")[0] + "\n\n" + SHORT_PAST.split("\n\n")[1]
     assert slips(tmp_path / "c", few + "\n\nBram sits down.") == []
+
+
+def _book(tmp_path, code: str, scenes: list[tuple[str, str, str]], items: str = "") -> list[str]:
+    """``code``'s messages on a book of ``scenes`` (id, front matter lines, prose) with Aria
+    (she) and Bram (he) in canon and ``items`` as canon/items/key.yaml."""
+    from novelforge.project.loader import load_project
+    from novelforge.rules.engine import CheckOptions, check_project
+
+    root = tmp_path / f"b{len(list(tmp_path.iterdir()))}"
+    (root / "canon/characters").mkdir(parents=True)
+    (root / "novelforge.yaml").write_text("title: T\n", "utf-8")
+    (root / "canon/characters/aria.yaml").write_text("id: aria\nname: Aria\nattributes: {pronouns: she/her}\n", "utf-8")
+    (root / "canon/characters/bram.yaml").write_text("id: bram\nname: Bram\nattributes: {pronouns: he/him}\n", "utf-8")
+    if items:
+        (root / "canon/items").mkdir()
+        (root / "canon/items/key.yaml").write_text(items, "utf-8")
+    for k, (sid, front, body) in enumerate(scenes, 1):
+        path = root / f"manuscript/01-a/{k:02d}-{sid}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\nid: {sid}\ncharacters: [aria, bram]\n{front}status: draft\n---\n\n{body}\n", "utf-8")
+    report = check_project(load_project(root), CheckOptions(select=[code], use_cache=False))
+    return [d.message for d in report.diagnostics if d.code == code]
+
+
+FIRST_PERSON = "pov: aria\npov_mode: first\n"
+
+
+def test_the_narrator_named_with_a_possessive_in_a_first_person_scene(tmp_path):
+    prose = "I went down to the gate. Aria’s heart sank at the words."
+    assert _book(tmp_path, "NF407", [("one", FIRST_PERSON, prose)]) == [
+        "the narrator is named `Aria’s` in a first-person scene"]
+    # someone else's, or the narrator's name in what someone says: silent
+    assert _book(tmp_path, "NF407", [("one", FIRST_PERSON, "I went down to the gate. Bram’s heart sank.")]) == []
+    assert _book(tmp_path, "NF407", [("one", FIRST_PERSON, "I went down. “Aria’s late,” said Bram.")]) == []
+
+
+KEY = "id: key\nname: the iron key\nholder: bram\n"
+LOST = ("one", "transfers: [{item: key, destroyed: true}]\n", "Bram threw the iron key into the fire.")
+
+
+def test_an_item_looked_at_or_lying_there_after_it_was_destroyed(tmp_path):
+    for prose in ("Bram looked at the iron key for a long moment.", "The iron key lay on the table.",
+                  "The iron key was in his hand again."):
+        assert [m.lower() for m in _book(tmp_path, "NF409", [LOST, ("two", "", prose)], KEY)] == [
+            "`the iron key` is used here but was destroyed earlier"], prose
+    # a memory of it, or the item only named: silent
+    assert _book(tmp_path, "NF409", [LOST, ("two", "", "Bram thought of the iron key, and of the fire.")], KEY) == []

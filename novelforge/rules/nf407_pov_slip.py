@@ -29,7 +29,11 @@ def check(scene, index, ctx):
     performed a moment ago…`: an author's own voice; `I watched him go, and I confess…`
     is still a slip). In a first-person scene (`pov_mode: first`, or
     detected), reports narration in which the POV character acts under their own name
-    (`Aria walked to the door`).
+    (`Aria walked to the door`, `Aria, who had said nothing, rose`) or is named with a
+    possessive (`Aria's heart sank`: the narrator's own `my`), outside dialogue, italics,
+    letters and diary entries. Not read yet: in a third-person scene, a narrating `me` or
+    `my` without an `I` in the past (`It seemed to me that…`), and `I` with a verb in the
+    present (`I confess`), which letters quoted in narration use.
 
     ## Why is this bad
     A POV slip breaks the contract with the reader about whose head we are in; it is
@@ -57,12 +61,20 @@ def check(scene, index, ctx):
         yield from _narrating_i(scene, index, ctx, masked)
     elif mode == "first" and scene.meta.pov:
         for m in index.mentions:
-            if m.in_dialogue or not m.acts or (("characters", scene.meta.pov) not in m.entities):
+            if m.in_dialogue or (("characters", scene.meta.pov) not in m.entities):
                 continue
-            yield ctx.at(scene, m.start, m.end,
-                         f"the narrator `{m.text}` acts under their own name in a first-person scene",
-                         entity=scene.meta.pov, help="use `I`, or set `pov_mode: third`")
-            break
+            if m.acts:
+                yield ctx.at(scene, m.start, m.end,
+                             f"the narrator `{m.text}` acts under their own name in a first-person scene",
+                             entity=scene.meta.pov, help="use `I`, or set `pov_mode: third`")
+                break
+            if masked[m.end:m.end + 2] in ("'s", "’s") and not index.in_document(masked, m.start) \
+                    and not (index.in_italics(masked, m.start) if "_" in masked or "*" in masked else False):
+                # `Watson's heart sank`: the narrator's own things under their name
+                yield ctx.at(scene, m.start, m.end + 2,
+                             f"the narrator is named `{m.text}{masked[m.end:m.end + 2]}` in a first-person scene",
+                             entity=scene.meta.pov, help="use `my`, or set `pov_mode: third`")
+                break
 
 
 def _narrating_i(scene, index, ctx, masked: str):

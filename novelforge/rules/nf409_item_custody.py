@@ -9,7 +9,10 @@ _USE = re.compile(r"(?i)\b(?:drew|draws|held|holds|raised|raises|wielded|wields|
                   r"turned|turns|put\s+on|took\s+out|pulled\s+out|slid|laid|lays|let|lets|locked|locks|"
                   r"placed|places|put|puts|set\s+down|dropped|drops|threw|throws|hid|hides|showed|shows|"
                   r"gave|gives|offered|offers|passed|passes|slipped|slips|tucked|tucks|thrust|thrusts|"
-                  r"pressed|presses|buckled|buckles|polished|polishes|sharpened|sharpens)\b")
+                  r"pressed|presses|buckled|buckles|polished|polishes|sharpened|sharpens|"
+                  # there to be seen or in a hand: `the key lay on the table`, `looked at his key`
+                  r"lay|lies|looked\s+at|looks\s+at|examined|examines|studied|studies|"
+                  r"in\s+(?:his|her|their|[A-Z][\w.]*['’]s)\s+hands?)\b")
 
 
 def custody(ctx):
@@ -48,11 +51,14 @@ def check(scene, index, ctx):
     Follows every item in `canon/items/` from its `holder:` through the `transfers:` in
     scene front matter (`{item: dawnbreaker, to: bram}`, `{item: the-crown, destroyed:
     true}`, or no `to` for lost). In the narration, a sentence that mentions the item
-    with a verb of use (`drew`, `held`, `wore`, `unlocked`…) is checked: the item must
+    with a verb of use (`drew`, `held`, `wore`, `unlocked`…), of looking at it (`looked
+    at`, `examined`), of its lying somewhere (`lay`) or with the item in a hand (`in his
+    hand`) is checked: the item must
     still exist, and the character using it — the one named with a possessive (`Bram's
     Dawnbreaker`) or the only character named in the sentence — must hold it. In the
     scene of a transfer both the giver and the receiver may handle it. A `transfers`
-    entry naming an unknown item is reported too.
+    entry naming an unknown item is reported too. Not read yet: the item in dialogue
+    (`"Bring me the key"`), or a possessive alone (`his key`) with no verb of use.
 
     ## Why is this bad
     The sword that is in two hands at once, the key used after it fell in the river:
