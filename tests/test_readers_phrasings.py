@@ -77,6 +77,8 @@ def test_a_dead_character_as_a_pronoun_subject(tmp_path):
     assert _dead(tmp_path, "Aria thought of Bram. She stepped forward.") == []
     assert _dead(tmp_path, "The room was empty. He stepped forward.") == []
     assert _dead(tmp_path, "Aria thought of Bram. He had been kind.") == []
+    # the `he` of the sentence before goes on: someone else thinking of Bram
+    assert _dead(tmp_path, "Aria came in. As he listened he did not think of Bram. He listened to her.") == []
 
 
 def test_not_one_colour_but_another(tmp_path):

@@ -135,9 +135,23 @@ def _pronoun_actors(scene, index, ctx, dead, name, died):
         m = _PRONOUN_ACTS.match(masked, start)
         if not m or not past_action(m.group("v")) or index.in_dialogue(m.start("p")):
             continue
-        cid = antecedent(masked, index, m.start("p"), m.group("p").lower(), genders(ctx))
-        if cid in dead and cid not in reported:
+        gender = m.group("p").lower()
+        cid = antecedent(masked, index, m.start("p"), gender, genders(ctx))
+        if cid in dead and cid not in reported and not _pronoun_before_name(masked, index, start, gender, cid):
             reported.add(cid)
             yield ctx.at(scene, m.start("p"), m.end("v"),
                          f"{name(cid)} (`{cid}`) acts here (`{m.group('p')} {m.group('v')}`) but {died(cid)}",
                          entity=cid, help="rewrite it as a memory (`had`), or mark the scene `flashback: true`")
+
+
+def _pronoun_before_name(masked: str, index, start: int, gender: str, cid: str) -> bool:
+    """Whether the sentence before the one at ``start`` has a pronoun of ``gender`` before it
+    names ``cid`` (`As he listened he did not think of Andrew. He listened…`: the `he` goes on
+    being someone else, and the resolver, which reads names only, cannot tell)."""
+    si = index.sentence_of(start)
+    if not si:
+        return False
+    s0, s1 = index.sentences[si - 1]
+    named = [x.start for x in index.mentions if s0 <= x.start < s1 and ("characters", cid) in x.entities]
+    upto = named[0] if named else s1
+    return re.search(rf"(?i)\b{gender}\b", masked[s0:upto]) is not None
