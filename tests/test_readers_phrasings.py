@@ -22,6 +22,9 @@ def test_a_pronoun_subject_owns_the_colour(tmp_path):
 def test_a_pronoun_subject_with_nobody_to_refer_to_stays_silent(tmp_path):
     assert findings(tmp_path, "The room was empty. She had blue eyes.") == []
     assert findings(tmp_path, "Aria turned away. She had grey eyes.") == []
+    # the pronoun goes on being someone the names do not show: `She … Aria. Her hair`
+    assert findings(tmp_path, "A girl sat waiting. She was older than Aria, and tall. Her eyes were blue.") == []
+    assert findings(tmp_path, "A girl sat waiting. She was older than Aria. She had blue eyes.") == []
 
 
 def test_a_figure_carries_its_owners_height(tmp_path):

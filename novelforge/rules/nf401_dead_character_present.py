@@ -127,7 +127,7 @@ def _pronoun_actors(scene, index, ctx, dead, name, died):
     """`…it was Bram. He stepped forward`: a sentence whose subject is a pronoun and whose
     verb is an action, the pronoun's owner told by the resolver of text/reference.py."""
     from novelforge.text.grammar import past_action
-    from novelforge.text.reference import antecedent, genders
+    from novelforge.text.reference import genders, sure_antecedent
 
     masked = ctx.masked(scene)
     reported = set()
@@ -136,22 +136,10 @@ def _pronoun_actors(scene, index, ctx, dead, name, died):
         if not m or not past_action(m.group("v")) or index.in_dialogue(m.start("p")):
             continue
         gender = m.group("p").lower()
-        cid = antecedent(masked, index, m.start("p"), gender, genders(ctx))
-        if cid in dead and cid not in reported and not _pronoun_before_name(masked, index, start, gender, cid):
+        cid = sure_antecedent(masked, index, m.start("p"), gender, genders(ctx))
+        if cid in dead and cid not in reported:
             reported.add(cid)
             yield ctx.at(scene, m.start("p"), m.end("v"),
                          f"{name(cid)} (`{cid}`) acts here (`{m.group('p')} {m.group('v')}`) but {died(cid)}",
                          entity=cid, help="rewrite it as a memory (`had`), or mark the scene `flashback: true`")
 
-
-def _pronoun_before_name(masked: str, index, start: int, gender: str, cid: str) -> bool:
-    """Whether the sentence before the one at ``start`` has a pronoun of ``gender`` before it
-    names ``cid`` (`As he listened he did not think of Andrew. He listened…`: the `he` goes on
-    being someone else, and the resolver, which reads names only, cannot tell)."""
-    si = index.sentence_of(start)
-    if not si:
-        return False
-    s0, s1 = index.sentences[si - 1]
-    named = [x.start for x in index.mentions if s0 <= x.start < s1 and ("characters", cid) in x.entities]
-    upto = named[0] if named else s1
-    return re.search(rf"(?i)\b{gender}\b", masked[s0:upto]) is not None

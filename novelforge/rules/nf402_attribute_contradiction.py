@@ -13,7 +13,7 @@ from novelforge.text.attributes import (
     stature,
     stature_claims,
 )
-from novelforge.text.reference import antecedent, character_of, genders
+from novelforge.text.reference import antecedent, character_of, genders, sure_antecedent
 
 
 def _facts(ctx) -> dict[str, dict[str, str]]:
@@ -114,7 +114,7 @@ def _heights(scene, index, ctx, facts, masked):
             continue
         if w.group("pron"):
             gender = "he" if w.group("pron").lower() == "his" else "she"
-            cid = antecedent(masked, index, w.start(), gender, genders(ctx))
+            cid = sure_antecedent(masked, index, w.start(), gender, genders(ctx))
         else:
             owner = ends.get(w.start())
             cid = character_of(owner) if owner is not None and not owner.in_dialogue else None
@@ -229,15 +229,15 @@ def check(scene, index, ctx):
                     owner = fits.pop() if len(fits) == 1 else None
                     if owner is None and not mentions:
                         # `Nobody spoke to Bram. His eyes were grey`: the resolver's antecedent
-                        owner = antecedent(masked, index, pronoun.start(1), wanted_gender, book_genders)
+                        owner = sure_antecedent(masked, index, pronoun.start(1), wanted_gender, book_genders)
                 elif book_genders.get(owner) != wanted_gender:
                     continue  # `his pale eyes` next to a named woman are someone else's
             elif owner is None and not mentions:
                 # `Bram turned away. He had grey eyes`: a sentence whose subject is a pronoun
                 subject = _SUBJECT_PRONOUN.match(masked, start, m.start())
                 if subject:
-                    owner = antecedent(masked, index, subject.start(1), _PRONOUN_GENDER[subject.group(1).lower()],
-                                       genders(ctx))
+                    owner = sure_antecedent(masked, index, subject.start(1),
+                                            _PRONOUN_GENDER[subject.group(1).lower()], genders(ctx))
             if owner is None or key not in facts.get(owner, {}):
                 continue
             described = colour_words(m.group("pre") or m.group("post") or "")

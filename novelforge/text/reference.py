@@ -99,6 +99,29 @@ def antecedent(masked: str, index, at: int, gender: str, genders, before: int | 
     return None
 
 
+_SAME_GENDER = {"he": re.compile(r"(?i)\b(?:he|his|him|himself)\b"),
+                "she": re.compile(r"(?i)\b(?:she|her|hers|herself)\b")}
+
+
+def sure_antecedent(masked: str, index, at: int, gender: str, genders) -> str | None:
+    """:func:`antecedent`, for readings that report an error on it: the character's gender
+    must be known to be the pronoun's, and the sentence that names them must not have the
+    pronoun before the name (`She was older than Aria. Her hair…`, `As he listened he did
+    not think of Andrew. He…`: the pronoun goes on being someone else, whom a resolver of
+    names cannot see)."""
+    cid = antecedent(masked, index, at, gender, genders)
+    if cid is None or genders.get(cid) != gender:
+        return None
+    si = index.sentence_of(at)
+    for j in range(si, max(-1, si - 5), -1):
+        s0, s1 = index.sentences[j]
+        upto = at if j == si else s1
+        named = [m.start for m in narration_characters(index, s0, upto) if character_of(m) == cid]
+        if named:
+            return None if _SAME_GENDER[gender].search(masked, s0, named[0]) else cid
+    return cid
+
+
 class Genders:
     """The pronoun the book uses for each character: canon `attributes: {gender|pronouns}`
     first, else the subject pronouns in narration sentences that open with the only
