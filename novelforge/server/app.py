@@ -31,12 +31,16 @@ def create_app(settings: Settings):
 
     @asynccontextmanager
     async def lifespan(_app):
+        from novelforge.server.checking import checker
+
+        checker().warm()
         if settings.run_jobs:
             server.jobs.start()
         try:
             yield
         finally:
             server.jobs.stop()
+            checker().close()
 
     app = FastAPI(title="NovelForge", version=__version__, docs_url="/api/docs", redoc_url=None,
                   openapi_url="/api/openapi.json", lifespan=lifespan)
@@ -73,6 +77,8 @@ def _handlers(app) -> None:
     from fastapi.responses import JSONResponse
     from starlette.exceptions import HTTPException
 
+    from novelforge.server.checking import CheckFailed
+
     @app.exception_handler(ApiError)
     async def _api_error(request, exc: ApiError):
         if request.url.path.startswith("/web/"):
@@ -81,6 +87,15 @@ def _handlers(app) -> None:
             return error_page(request, exc.status, exc.message)
         return JSONResponse({"error": exc.message, **exc.extra}, status_code=exc.status,
                             headers={"WWW-Authenticate": "Bearer"} if exc.status == 401 else None)
+
+    @app.exception_handler(CheckFailed)
+    async def _check_failed(request, exc: CheckFailed):
+        message = f"the book cannot be checked: {exc}"
+        if request.url.path.startswith("/web/"):
+            from novelforge.server.web import error_page
+
+            return error_page(request, 422, message)
+        return JSONResponse({"error": message}, status_code=422)
 
     @app.exception_handler(HTTPException)
     async def _http_error(request, exc: HTTPException):

@@ -4,47 +4,69 @@ pass before it is committed."""
 
 from __future__ import annotations
 
-import os
 import threading
 
 from novelforge.errors import NovelForgeError
 from novelforge.project.layout import CONFIG_FILE
 from novelforge.project.problems import NOT_READ
+from novelforge.server.checking import stamp as _stamp
 from novelforge.server.projects import ServedProject, read_bytes, revision
 
 _LOADED: dict[str, tuple[tuple, object]] = {}
 _LOADED_LOCK = threading.Lock()
+_LOAD_LOCKS: dict[str, threading.Lock] = {}
+_PARSES: dict[str, "_Parses"] = {}
 
 
-def _stamp(root) -> tuple:
-    """What the loaded project depends on: every file's path, size and change time (the
-    project's own folders; not .git or .novelforge)."""
-    out = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in (".git", ".novelforge"))
-        for name in sorted(files):
-            try:
-                st = os.lstat(os.path.join(folder, name))
-            except OSError:
-                continue
-            out.append((folder, name, st.st_size, st.st_mtime_ns, st.st_ino))
-    return tuple(out)
+class _Parses:
+    """The YAML parses of one served project, kept in memory between loads (the cache
+    interface :func:`~novelforge.project.loader.load_project` takes): after a save only
+    the saved file is parsed again. Keys are content digests; each hit is a copy, so a
+    load can never change what the next one gets."""
+
+    LIMIT = 20_000
+
+    def __init__(self) -> None:
+        self._data: dict[str, object] = {}
+
+    def get(self, key, valid=None):
+        import copy
+
+        hit = self._data.get(key)
+        if hit is None or (valid is not None and not valid(hit)):
+            return None
+        return copy.deepcopy(hit)
+
+    def set(self, key, value) -> None:
+        import copy
+
+        if len(self._data) >= self.LIMIT:
+            self._data.clear()
+        self._data[key] = copy.deepcopy(value)
 
 
 def load(project: ServedProject):
     """The project as loaded from disk, reused while no file of it has changed (read-only:
-    callers never change it)."""
+    callers never change it). After a save, one request loads it again and the others
+    that ask meanwhile wait for that load rather than each loading it."""
     from novelforge.project.loader import load_project
 
-    stamp = _stamp(project.root)
-    with _LOADED_LOCK:
-        hit = _LOADED.get(str(project.root))
-    if hit is not None and hit[0] == stamp:
+    key = str(project.root)
+    now = _stamp(project.root)
+    hit = _LOADED.get(key)
+    if hit is not None and hit[0] == now:
         return hit[1]
-    model = load_project(project.root)
     with _LOADED_LOCK:
-        _LOADED[str(project.root)] = (stamp, model)
-    return model
+        lock = _LOAD_LOCKS.setdefault(key, threading.Lock())
+        parses = _PARSES.setdefault(key, _Parses())
+    with lock:
+        hit = _LOADED.get(key)
+        now = _stamp(project.root)
+        if hit is not None and hit[0] == now:
+            return hit[1]                       # loaded while this request waited
+        model = load_project(project.root, cache=parses)
+        _LOADED[key] = (now, model)
+        return model
 
 
 def scene_summary(scene) -> dict:
@@ -93,50 +115,19 @@ def blocking(project: ServedProject, rel: str, text: str) -> list[dict]:
     return found
 
 
-_REPORTS: dict[str, tuple[tuple, object]] = {}
-_REPORT_LOCKS: dict[str, threading.Lock] = {}
-
-
-def report(project: ServedProject):
-    """The check report of the whole book, computed once for each state of its files:
-    every findings request, page and report between two saves reads the same one, and
-    when many ask at once after a save, one checks and the others wait for its result
-    (a check per request was the p95 of bench/server_load.py's mixed run)."""
-    from novelforge import api
-
-    key = str(project.root)
-    with _LOADED_LOCK:
-        hit = _REPORTS.get(key)
-        lock = _REPORT_LOCKS.setdefault(key, threading.Lock())
-    stamp = _stamp(project.root)
-    if hit is not None and hit[0] == stamp:
-        return hit[1]
-    with lock:
-        with _LOADED_LOCK:
-            hit = _REPORTS.get(key)
-        stamp = _stamp(project.root)
-        if hit is not None and hit[0] == stamp:
-            return hit[1]                       # checked while this request waited
-        rep = api.check(project.root)           # a file changed while it runs: the next request checks again
-        with _LOADED_LOCK:
-            _REPORTS[key] = (stamp, rep)
-        return rep
-
-
 def findings(project: ServedProject, rel: str) -> list[dict]:
-    from novelforge.errors import NothingToCheck
+    """The book's findings in the file ``rel`` (:mod:`.checking` computes the check once
+    per state of the files, in the checking process)."""
+    from novelforge.server.checking import checker
 
-    try:
-        rep = report(project)
-    except NothingToCheck:
-        return []
-    return [d.to_dict() for d in rep.diagnostics if d.path == rel]
+    return [d for d in checker().checked(project.root).diagnostics if d.get("path") == rel]
 
 
 def rendered(project: ServedProject, fmt: str) -> str:
-    from novelforge.formats import CHECK
+    """The whole book's check report as ``json`` or ``sarif``."""
+    from novelforge.server.checking import checker
 
-    return CHECK.render(fmt, report(project))
+    return checker().checked(project.root).report(fmt)
 
 
 def promises_json(project: ServedProject) -> str:
