@@ -155,3 +155,45 @@ def test_owner_pages(browser, live, shots):
     page.goto("/web/p/other")
     assert "Not found" in page.inner_text("h1")
     context.close()
+
+
+def test_canon_entries_page(browser, live, shots):
+    context, page = _sign_in(browser, live, "vera")
+    page.goto("/web/p/ember")
+    page.click("text=Canon")
+    page.wait_for_url("**/web/p/ember/canon")
+    main = page.inner_text("main")
+    assert "Characters" in main and "Aria" in main
+    page.screenshot(path=str(shots / "canon.png"), full_page=True)
+    context.close()
+
+
+def test_a_viewer_starts_an_export_and_downloads_it(browser, live, shots):
+    import zipfile
+
+    context, page = _sign_in(browser, live, "vera")
+    page.goto("/web/p/ember")
+    page.click("text=Exports")
+    page.wait_for_url("**/web/p/ember/exports")
+    page.select_option("select[name=format]", "epub")
+    page.click("button:has-text('Start')")
+    page.wait_for_url("**/web/p/ember/exports")
+    link = page.locator("a:has-text('Download')")
+    for _ in range(60):                       # the page reloads itself while a job runs
+        if link.count():
+            break
+        page.wait_for_timeout(1000)
+        page.reload()
+    assert link.count(), page.inner_text("main")
+    page.screenshot(path=str(shots / "exports.png"), full_page=True)
+    with page.expect_download() as info:
+        link.first.click()
+    saved = shots / "book.epub"
+    info.value.save_as(str(saved))
+    with zipfile.ZipFile(saved) as z:
+        assert z.read("mimetype") == b"application/epub+zip"
+    # a format the exporter does not have is refused on the page
+    csrf = page.locator("main input[name=csrf]").get_attribute("value")
+    r = context.request.post(live.url + "/web/p/ember/exports", form={"format": "pdf", "csrf": csrf})
+    assert r.status == 422 and "not an export format" in r.text()
+    context.close()

@@ -27,6 +27,7 @@ def create_app(settings: Settings):
 
     from novelforge.server import observe, routes_api, routes_auth, routes_jobs, web
 
+    observe.start_sentry()
     server = Server(settings)
 
     @asynccontextmanager

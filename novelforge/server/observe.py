@@ -1,6 +1,6 @@
 """Operations: a request id and one JSON log line per request, Prometheus metrics,
 ``/healthz`` (the process answers) and ``/readyz`` (the database is migrated and the
-projects folder readable)."""
+projects folder readable), and errors sent to Sentry when ``SENTRY_DSN`` is set."""
 
 from __future__ import annotations
 
@@ -33,6 +33,41 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info and record.levelno >= logging.ERROR:
             out["traceback"] = self.formatException(record.exc_info)
         return json.dumps(out, ensure_ascii=False)
+
+
+SENTRY_DSN = "SENTRY_DSN"
+
+
+def start_sentry(environ=None) -> bool:
+    """Send errors (a 500's exception, a failed job's traceback: every ERROR log line with
+    one) to Sentry when ``SENTRY_DSN`` is set and ``sentry-sdk`` is installed (the
+    ``sentry`` extra). No request body, cookie, token or user data is sent
+    (``send_default_pii`` off, no request bodies, and no local variables of the stack's
+    frames: they hold the request's headers); ``SENTRY_ENVIRONMENT`` and ``SENTRY_TRACES_SAMPLE_RATE``
+    (default 0: no performance traces) are read too. Whether it started."""
+    import os
+
+    environ = os.environ if environ is None else environ
+    dsn = environ.get(SENTRY_DSN, "").strip()
+    if not dsn:
+        return False
+    try:
+        import sentry_sdk
+    except ImportError:
+        log.warning(json.dumps({"event": "sentry-not-installed", "detail": "SENTRY_DSN is set but sentry-sdk is "
+                                "not installed: pip install 'novelforge-toolchain[server,sentry]'"}))
+        return False
+    from novelforge import __version__
+
+    try:
+        rate = float(environ.get("SENTRY_TRACES_SAMPLE_RATE") or 0)
+    except ValueError:
+        rate = 0.0
+    sentry_sdk.init(dsn=dsn, release=f"novelforge@{__version__}", environment=environ.get("SENTRY_ENVIRONMENT"),
+                    send_default_pii=False, include_local_variables=False, max_request_body_size="never",
+                    traces_sample_rate=rate)
+    log.info(json.dumps({"event": "sentry-started"}))
+    return True
 
 
 def configure_logging(level: int = logging.INFO) -> None:

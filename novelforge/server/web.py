@@ -1,5 +1,6 @@
 """The web pages: sign in, your projects, a project's chapters and scenes, a scene to
-read and edit with its findings beside it, the promise ledger, members and the audit log.
+read and edit with its findings beside it, canon entries, the promise ledger, exports to
+start and download, members and the audit log.
 
 Plain HTML forms rendered from the templates in ``pages/`` (Jinja2, sandboxed,
 autoescaped; no script, no build step, no CDN). The session is the API's: the access and
@@ -229,6 +230,62 @@ def promises_page(request: Request, m: Member = Depends(web_member)):
     html = scenes.promises_html(m.project)
     response = HTMLResponse(html, headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
                                            "img-src data:; frame-ancestors 'none'"})
+    _apply_cookies(request, response)
+    return response
+
+
+@router.get("/p/{project}/canon")
+@rule(Role.VIEWER)
+def canon_page(request: Request, m: Member = Depends(web_member)):
+    entries: dict[str, list[dict]] = {}
+    for entry in scenes.canon(m.project):
+        entries.setdefault(entry["kind"], []).append(entry)
+    return page(request, "canon.html", title="Canon", name=m.project.name, kinds=entries, **_ctx(request, m.caller))
+
+
+def _exports_page(request: Request, m: Member, error: str | None = None, status: int = 200):
+    from novelforge.server.routes_jobs import EXPORT_FORMATS
+
+    jobs = [{**j, "when": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(j["created_at"]))}
+            for j in server(request).jobs.list(m.project.name, limit=20)]
+    busy = any(j["state"] in ("queued", "running") for j in jobs)
+    return page(request, "exports.html", status=status, title="Exports", name=m.project.name, jobs=jobs,
+                formats=EXPORT_FORMATS, refresh=busy, error=error, **_ctx(request, m.caller))
+
+
+@router.get("/p/{project}/exports")
+@rule(Role.VIEWER)
+def exports_page(request: Request, m: Member = Depends(web_member)):
+    return _exports_page(request, m)
+
+
+@router.post("/p/{project}/exports")
+@rule(Role.VIEWER)
+def start_export(request: Request, format: str = Form(..., max_length=20), csrf: str = Form("", max_length=200),
+                 m: Member = Depends(web_member)):
+    from novelforge.server.routes_jobs import EXPORT_FORMATS
+
+    _csrf(request, m.caller, csrf)
+    if format not in EXPORT_FORMATS:
+        return _exports_page(request, m, error=f"`{format}` is not an export format", status=422)
+    job = server(request).jobs.submit(m.project.name, "export", format, m.user.id)
+    server(request).store.audit("job-export", user=m.user, project=m.project.name, obj=job["id"], detail=format,
+                                address=m.caller.address)
+    response = RedirectResponse(f"/web/p/{m.project.name}/exports", status_code=303)
+    _apply_cookies(request, response)
+    return response
+
+
+@router.get("/p/{project}/jobs/{job_id}/result")
+@rule(Role.VIEWER)
+def job_download(job_id: str, request: Request, m: Member = Depends(web_member)):
+    from fastapi.responses import FileResponse
+
+    found = server(request).jobs.result_path(m.project.name, job_id[:64])
+    if found is None:
+        raise ApiError(404, "not found")
+    path, media, filename = found
+    response = FileResponse(path, media_type=media, filename=filename)
     _apply_cookies(request, response)
     return response
 
