@@ -55,3 +55,34 @@ def test_nf406_leaves_a_diary_entry_in_its_own_tense(tmp_path):
     entry = "December 4. Bram is asleep. He sleeps badly, and she watches him from the door."
     assert findings(tmp_path / "a", "NF406", PAST, PAST, entry, PAST) == []
     assert findings(tmp_path / "b", "NF406", PAST, PAST, entry.split(". ", 1)[1], PAST)
+
+
+def test_a_date_heading_opens_an_entry_that_runs_while_it_speaks_in_the_first_person():
+    entry = ["Moscow, 17th November", "I have just returned from my benefactor.", "He received me at once."]
+    assert docs(PAST, *entry, PAST, "I saw the lights.") == [1, 2, 3]          # the narration resumes
+    days = ["24th November", "Got up at eight, went to my duties.", "27th November", "I got up late."]
+    assert docs(*days) == [0, 1, 2, 3]
+    assert docs("Moscow was cold in November.", "I saw the lights.") == []        # a sentence, not a heading
+
+
+def test_a_document_the_narration_introduces():
+    assert docs(PAST + " This is what he noted in his diary:", "I went to see him, and he received me.", PAST) == [1]
+    assert docs("Mary wrote to her friend Julie in Petersburg.", "Sorrow is our common lot, my dear friend.",
+                "I am well.", "MARY", PAST) == [1, 2, 3]
+    assert docs(PAST, "I saw the lights.") == []                                   # no writing told of
+    assert docs("He wrote nothing that day.", "“I will not,” she said.", PAST) == []   # speech is no document
+
+
+def test_a_letter_without_a_close_runs_while_it_speaks_to_its_reader():
+    letter = ["Monsieur mon frère,", "Yesterday I learned that your troops crossed the frontier.",
+              "(signed) Alexander.", PAST]
+    assert docs(PAST, *letter) == [1, 2, 3]
+    assert docs(PAST, "Dear and precious Friend, your letter gave me delight.", "I saw my brother.",
+                "Adieu, dear friend.", PAST) == [1, 2, 3]
+
+
+def test_nf407_leaves_an_entry_under_a_date_heading_alone_and_finds_the_slip_after(tmp_path):
+    entry = ["Moscow, 17th November", "I went to my benefactor, and he received me."]
+    assert findings(tmp_path / "a", "NF407", PAST, *entry, PAST) == []
+    assert findings(tmp_path / "b", "NF407", PAST, *entry, PAST, "I watched the old man go.") == ["I watched"]
+    assert findings(tmp_path / "c", "NF407", PAST, "Moscow was cold.", entry[1], PAST) == ["I went"]

@@ -24,7 +24,10 @@ def check(scene, index, ctx):
     tells the story in the past tense (`I turned`, `I saw`); letters and poems quoted
     in the narration, which speak in the present, are left alone, and so are letters and
     diary entries set as plain paragraphs (a paragraph opening with a date, `December 4.
-    Today…`; a salutation, `My dear Pierre,`, to its close, `Yours ever,`) and a sentence
+    Today…`; a date heading, `Moscow, 17th November`, and the first-person paragraphs
+    under it; a salutation, `My dear Pierre,`, to its close, `Yours ever,`; a document the
+    narration introduces, `This is what he noted in his diary:`, while it speaks in the
+    first or second person: novelforge/text/documents.py) and a sentence
     in which the narrator speaks in the present before the past (`If I examine an act I
     performed a moment ago…`: an author's own voice; `I watched him go, and I confess…`
     is still a slip). In a first-person scene (`pov_mode: first`, or
