@@ -6,6 +6,8 @@ tested where it fires and where it must stay silent."""
 
 from __future__ import annotations
 
+from novelforge.project.loader import load_project
+from novelforge.rules.engine import CheckOptions, check_project
 from tests.test_reference import findings
 
 
@@ -155,3 +157,29 @@ def test_an_item_looked_at_or_lying_there_after_it_was_destroyed(tmp_path):
             "`the iron key` is used here but was destroyed earlier"], prose
     # a memory of it, or the item only named: silent
     assert _book(tmp_path, "NF409", [LOST, ("two", "", "Bram thought of the iron key, and of the fire.")], KEY) == []
+
+
+def test_a_speaker_describing_a_character_they_name_is_a_claim(tmp_path):
+    assert findings(tmp_path, "Cato said, “I remember Aria well: a woman with blue eyes.”") == [
+        "`blue eyes` in Cato's speech contradicts canon: Aria Vell's eyes are `grey`"]
+    assert findings(tmp_path, "“My eyes are blue,” said Aria.") == [
+        "`eyes are blue` in Aria Vell's speech contradicts canon: Aria Vell's eyes are `grey`"]
+    assert findings(tmp_path, "“Aria is a short woman, and easy to miss in a crowd,” said Cato.") == [
+        "`Aria is a short woman` in Cato's speech contradicts canon: Aria Vell is tall"]
+    assert findings(tmp_path, "Cato said, “You will know Bram: a tall man.”") == [
+        "`Bram: a tall man` in Cato's speech contradicts canon: Bram Kettering is short"]
+
+
+def test_a_claim_in_speech_is_a_warning(tmp_path):
+    findings(tmp_path, "“My eyes are blue,” said Aria.")
+    report = check_project(load_project(tmp_path / "n0"), CheckOptions(select=["NF402"], use_cache=False))
+    assert [d.severity.value for d in report.diagnostics] == ["warning"]
+
+
+def test_speech_that_names_nobody_it_describes_stays_silent(tmp_path):
+    assert findings(tmp_path, "“Aria, a man with blue eyes came to the door,” said Cato.") == []   # addressed
+    assert findings(tmp_path, "“Your eyes are blue,” said Cato to Aria.") == []                    # the listener
+    assert findings(tmp_path, "“My eyes are blue,” said Cato.") == []                    # no canon colour for Cato
+    assert findings(tmp_path, "“I remember Aria well: a woman with grey eyes,” said Cato.") == []  # agrees
+    assert findings(tmp_path, "“Bram and Aria came: a man with blue eyes,” said Cato.") == []      # two named
+    assert findings(tmp_path, "“Aria is a tall woman,” said Cato. “Bram is a short man.”") == []

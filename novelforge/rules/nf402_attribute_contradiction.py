@@ -1,6 +1,8 @@
 import re
 from bisect import bisect_left
+from dataclasses import replace
 
+from novelforge.diagnostics import Severity
 from novelforge.rules.registry import rule, world_feature
 from novelforge.text.attributes import (
     BODY,
@@ -13,7 +15,9 @@ from novelforge.text.attributes import (
     stature,
     stature_claims,
 )
+from novelforge.text.claims import named_in_speech, speech_owner
 from novelforge.text.reference import antecedent, character_of, genders, sure_antecedent
+from novelforge.text.speakers import speaker_of
 
 
 def _facts(ctx) -> dict[str, dict[str, str]]:
@@ -82,7 +86,11 @@ def _heights(scene, index, ctx, facts, masked):
     seen: set[int] = set()
     for w in _STATURE_WORD.finditer(masked, scene.body_start):
         sentence = index.unit_at(w.start(), "sentence")
-        if sentence is None or sentence[0] in seen or index.in_dialogue(w.start()):
+        if sentence is None or sentence[0] in seen:
+            continue
+        d = index.dialogue_at(w.start())
+        if d is not None:
+            yield from _spoken_heights(scene, index, ctx, facts, masked, sentence, d, seen)
             continue
         seen.add(sentence[0])
         for c_start, c_end, owner_end, kind, value, p_start in stature_claims(masked, *sentence):
@@ -133,6 +141,25 @@ def _heights(scene, index, ctx, facts, masked):
             yield _height_finding(ctx, scene, masked, lead.start("st"), owner.end, cid, canon)
 
 
+def _spoken_heights(scene, index, ctx, facts, masked, sentence, d, seen):
+    """A height claimed in speech of a character the speech names (`“Bram is a short
+    man,” said Aria`, `“You will know Bram: a little short man”`): a warning."""
+    key = (max(sentence[0], d.start), min(sentence[1], d.end))
+    if key[0] in seen:
+        return
+    seen.add(key[0])
+    ends = {m.end: m for m in named_in_speech(index, d, *key)}
+    for c_start, c_end, owner_end, kind, value, _p in stature_claims(masked, *key):
+        owner = ends.get(owner_end) if kind == "name" else None
+        cid = character_of(owner) if owner is not None else None
+        canon = facts.get(cid, {}).get("height") if cid else None
+        if canon and value != canon:
+            speaker = speaker_of(masked, index, d, genders(ctx))
+            f = _height_finding(ctx, scene, masked, owner.start, c_end, cid, canon)
+            said = f"` {_by(ctx, speaker)} contradicts"
+            yield _spoken(replace(f, message=f.message.replace("` contradicts", said, 1)))
+
+
 def _height_finding(ctx, scene, masked, start, end, cid, canon):
     ent = ctx.project.characters[cid]
     return ctx.at(scene, start, end, f"`{' '.join(masked[start:end].split())}` contradicts canon: "
@@ -170,8 +197,15 @@ def check(scene, index, ctx):
     that gender — the sentence's subject where several fit, nobody when it cannot be
     told (the resolver of `novelforge/text/reference.py`). `small`, `little` and `tiny`
     count only before a person noun (`a small man`, not `a small voice`). Colours may
-    follow modifiers (`her eyes were a clear, light blue`). Dialogue is left alone:
-    characters may be wrong. `eyes were not blue but grey` describes them as grey. A
+    follow modifiers (`her eyes were a clear, light blue`). In quoted speech, a speaker
+    describing themself (`“My eyes are blue,” said Aria`, `“I have blue eyes”`) or the one
+    character they name before the description in the same sentence (`“Bram has grey
+    eyes, I tell you”`, `“I remember Bram well: a man with grey eyes”`, `“Bram is a tall
+    man”`, `“You will know Bram: a tall man”`) makes a claim, reported as a **warning**
+    whatever the rule's severity (a character may be wrong or lying: suppress the line
+    when they are meant to be); a name that addresses the listener (`“Bram, a man with
+    grey eyes…”`), `your`/`their` and speech naming two characters say nothing, nor does
+    a reply that only says `They were blue`. `eyes were not blue but grey` describes them as grey. A
     pronoun subject (`Bram turned away. He had grey eyes`, `His eyes were grey` after a
     sentence naming him) is resolved by the same resolver; so is `his short, thickset
     figure` (and `Bram's tall figure`), and a sentence opening with a height names its
@@ -207,7 +241,9 @@ def check(scene, index, ctx):
     yield from _other_facts(scene, index, ctx, facts, masked)
     for key in wanted_keys:
         for m in _descriptions(regexes[key], masked, lower, BODY[key], scene.body_start):
-            if index.in_dialogue(m.start()):
+            d = index.dialogue_at(m.start())
+            if d is not None:
+                yield from _spoken_description(scene, index, ctx, facts, masked, key, m, d)
                 continue
             sentence = index.unit_at(m.start(), "sentence")
             if sentence is None:
@@ -250,6 +286,43 @@ def check(scene, index, ctx):
             yield ctx.at(scene, m.start(), m.end(),
                          f"`{shown}` contradicts canon: {name}'s {key} {verb} `{canon}`", entity=owner,
                          help=f"describe it as {canon}, or change `attributes: {{{key}: …}}` in `{chars[owner].path}`")
+
+
+def _spoken_description(scene, index, ctx, facts, masked, key, m, d):
+    """A description inside quoted speech (`“Bram has brown hair; I saw it plainly”`,
+    `“My eyes are grey,” said Bram`): the claim of a speaker about themself or about the
+    one character they name before it (novelforge/text/claims.py), reported as a warning."""
+    sentence = index.unit_at(m.start(), "sentence")
+    if sentence is None:
+        return
+    book_genders = genders(ctx)
+    speaker = speaker_of(masked, index, d, book_genders)
+    owner = speech_owner(masked, index, d, m.start(), sentence, speaker, book_genders)
+    if owner is None or key not in facts.get(owner, {}):
+        return
+    described = colour_words(m.group("pre") or m.group("post") or "")
+    canon = facts[owner][key]
+    if compatible(canon, described):
+        return
+    ent = ctx.project.characters[owner]
+    shown = " ".join(m.group(0).split())
+    verb = "are" if key == "eyes" else "is"
+    yield _spoken(ctx.at(scene, m.start(), m.end(),
+                         f"`{shown}` {_by(ctx, speaker)} contradicts canon: {ent.name}'s {key} {verb} `{canon}`",
+                         entity=owner, help=f"if the speaker is meant to be wrong, suppress this line; else "
+                                            f"describe it as {canon}, or change `attributes: {{{key}: …}}` "
+                                            f"in `{ent.path}`"))
+
+
+def _by(ctx, speaker) -> str:
+    ent = ctx.project.characters.get(speaker) if speaker else None
+    return f"in {ent.name}'s speech" if ent is not None else "in dialogue"
+
+
+def _spoken(diagnostic):
+    """A claim in speech is the character's: at most a warning."""
+    return diagnostic.with_severity(Severity.WARNING) if diagnostic.severity.rank > Severity.WARNING.rank \
+        else diagnostic
 
 
 def _earlier_in_paragraph(index, sentence_start: int) -> list:

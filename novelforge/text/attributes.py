@@ -106,7 +106,7 @@ def _claim_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
         rf"(?:(?P<post>{_SEP}(?:{_ADJ}{_SEP}){{0,3}}?(?P<noun>{'|'.join(sorted(PERSON_NOUNS))}))\b"
         rf"|(?=\s*[.,;:!?—–]|\s+(?:and|but|as|enough)\b|\s+for\s+(?:a|an|his|her|their|one)\b))")
     link = r"(?:was|is|stood|looked|seemed|appeared|had\s+been|remained|grew)"
-    lead = re.compile(rf"(?:(?P<rel>,\s*(?:who|that)\s+{link}\s+)|(?P<app>,\s*)|(?P<pred>\s+{link}\s+))\Z")
+    lead = re.compile(rf"(?:(?P<rel>,\s*(?:who|that)\s+{link}\s+)|(?P<app>[,:]\s*)|(?P<pred>\s+{link}\s+))\Z")
     return claim, lead
 
 
