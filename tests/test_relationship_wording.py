@@ -54,3 +54,23 @@ def test_a_tie_read_from_the_other_side_by_gender(tmp_path):
 def test_the_pronoun_owner_from_the_sentence_before(tmp_path):
     assert findings(tmp_path, "Bram came in. His daughter, Aria, was with him.") == [
         "Aria Vell is Bram Kettering's niece in canon, not daughter"]
+
+
+def test_my_relative_in_speech_is_the_speakers(tmp_path):
+    assert findings(tmp_path, "“My daughter Aria will be here directly,” said Bram.") == [
+        "Aria Vell is Bram Kettering's niece in canon, not daughter (in Bram Kettering's speech)"]
+    assert findings(tmp_path, "Aria said, “I must speak to my cousin Cato.”") == [
+        "Cato is Aria Vell's brother in canon, not cousin (in Aria Vell's speech)"]
+
+
+def test_my_relative_in_speech_is_a_warning(tmp_path):
+    findings(tmp_path, "“My daughter Aria will be here directly,” said Bram.")
+    report = check_project(load_project(tmp_path / "n0"), CheckOptions(select=["NF408"], use_cache=False))
+    assert [d.severity.value for d in report.diagnostics] == ["warning"]
+
+
+def test_speech_without_a_known_speaker_or_agreeing_stays_silent(tmp_path):
+    assert findings(tmp_path, "“My daughter Aria will be here directly.”") == []          # nobody said it
+    assert findings(tmp_path, "“My niece Aria will be here directly,” said Bram.") == []   # canon agrees
+    assert findings(tmp_path, "“Your daughter Aria is here,” said Cato to Bram.") == []    # not `my`
+    assert findings(tmp_path, "“My brother Cato is late,” said Aria.") == []

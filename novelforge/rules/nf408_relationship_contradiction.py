@@ -1,8 +1,10 @@
 import re
 from functools import cache
 
+from novelforge.diagnostics import Severity
 from novelforge.rules.registry import rule
 from novelforge.text.reference import PRONOUN_GENDER, antecedent, genders
+from novelforge.text.speakers import speaker_of
 
 # relation word → (kind, gender); a contradiction is another kind, or the same kind with
 # the other gender (`sister` for a canon `brother`)
@@ -83,8 +85,13 @@ def check(scene, index, ctx):
     when her gender is unknown), `father` ↔ `son`/`daughter`, `wife` ↔ `husband`.
     Another relation (`father` for a canon `brother`) or the other sex (`sister` for
     `brother`) is reported, and so is a family word for a pair whose canon relation is
-    not a family one (`brother` for a canon `secretary`). Not read yet: a relation stated
-    in dialogue, or across a clause (`Bram, whom Aria had always called her brother`).
+    not a family one (`brother` for a canon `secretary`). In quoted speech, `my brother
+    Bram` is the speaker's relative (`“My niece Mary will be here,” said Bram`; the
+    speaker from said-tags before, after or inverted, beats and pronoun tags), reported as
+    a **warning** whatever the rule's severity (a speaker may misspeak or lie), and
+    nothing when the speaker is not known. Not read yet: other ties stated in dialogue
+    (`“her brother Bram”`, `“Bram is my uncle”`), or across a clause (`Bram, whom Aria had
+    always called her brother`).
 
     ## Why is this bad
     Family ties are the backbone of a saga; a brother who becomes a cousin in book two is
@@ -109,17 +116,39 @@ def check(scene, index, ctx):
     masked = ctx.masked(scene)
     chars = ctx.project.characters
     seen: set[tuple[int, str]] = set()
-    for start, end, owner, target_id, word in _claims(scene, index, masked, ctx):
+    claims = [(c, False) for c in _claims(scene, index, masked, ctx)]
+    if index.dialogue and "my" in ctx.lower(scene):
+        claims += [(c, True) for c in _spoken_claims(index, masked, ctx)]
+    for (start, end, owner, target_id, word), spoken in claims:
         if owner is None or owner == target_id or (start, target_id) in seen:
             continue
         canon, where = rels.get((owner, target_id), (None, None))
         if canon is None or not _contradicts(canon, word):
             continue
         seen.add((start, target_id))
-        yield ctx.at(scene, start, end,
-                     f"{chars[target_id].name} is {chars[owner].name}'s {canon} in canon, not {word.lower()}",
-                     entity=target_id,
-                     help=f"write `{canon}`, or fix `relationships:` in `{chars[where].path}`")
+        said = f" (in {chars[owner].name}'s speech)" if spoken else ""
+        d = ctx.at(scene, start, end,
+                   f"{chars[target_id].name} is {chars[owner].name}'s {canon} in canon, not {word.lower()}{said}",
+                   entity=target_id,
+                   help=f"write `{canon}`, or fix `relationships:` in `{chars[where].path}`")
+        yield d.with_severity(Severity.WARNING) if spoken and d.severity.rank > Severity.WARNING.rank else d
+
+
+def _spoken_claims(index, masked, ctx):
+    """(start, end, speaker, relative, word) for `my brother Bram` in quoted speech: the
+    speaker's relative (the speaker from novelforge/text/speakers.py; nobody when unknown)."""
+    spoken = {m.start: m for m in index.mentions if m.in_dialogue and _char(m)}
+    if not spoken:
+        return
+    book = genders(ctx)
+    for m in _FORWARD.finditer(masked, index.dialogue[0].start):
+        target = spoken.get(m.end())
+        if target is None or m.group(1).lower() != "my":
+            continue
+        d = index.dialogue_at(m.start())
+        if d is None or not d.start <= target.start < d.end:
+            continue
+        yield m.start(), target.end, speaker_of(masked, index, d, book), _char(target), m.group(2)
 
 
 def _claims(scene, index, masked, ctx):
