@@ -86,3 +86,35 @@ def test_nf407_leaves_an_entry_under_a_date_heading_alone_and_finds_the_slip_aft
     assert findings(tmp_path / "a", "NF407", PAST, *entry, PAST) == []
     assert findings(tmp_path / "b", "NF407", PAST, *entry, PAST, "I watched the old man go.") == ["I watched"]
     assert findings(tmp_path / "c", "NF407", PAST, "Moscow was cold.", entry[1], PAST) == ["I went"]
+
+
+def test_nf407_a_narrating_me_or_my_in_the_past(tmp_path):
+    assert findings(tmp_path / "a", "NF407", PAST, "It seemed to me that Aria had grown older in a single night.",
+                    PAST) == ["me"]
+    assert findings(tmp_path / "b", "NF407", PAST, "Nobody told me what Aria said to them.", PAST) == ["me"]
+    assert findings(tmp_path / "c", "NF407", PAST, "To my mind, Aria was right to say nothing.", PAST) == ["my"]
+
+
+def test_nf407_a_me_or_my_that_is_no_slip_stays_silent(tmp_path):
+    assert findings(tmp_path / "a", "NF407", PAST, "Dear me, how cold it was, and my dear Aria shivered.",
+                    PAST) == []                                                       # idioms
+    assert findings(tmp_path / "b", "NF407", PAST, "Human dignity tells me that each of us was a man.", PAST) == []
+    assert findings(tmp_path / "c", "NF407", PAST, "My action seems to me free. I see that I raised my arm.",
+                    PAST) == []                                                       # the author's present
+    assert findings(tmp_path / "d", "NF407", PAST, "It would be too painful to me, she had written.", PAST) == []
+    letter = ["My dear Bram,", "You were kind to me when I needed it.", "Yours ever,", "Aria"]
+    assert findings(tmp_path / "e", "NF407", PAST, *letter, PAST) == []
+
+
+def test_nf407_the_narrator_in_the_present_earlier_in_the_paragraph(tmp_path):
+    essay = "Can I lift my arm? I lift it. The arm I then lifted is no longer the same."
+    assert findings(tmp_path / "a", "NF407", PAST, essay, PAST) == []
+    assert findings(tmp_path / "b", "NF407", PAST, "The arm I lifted was no longer the same.", PAST) == ["I lifted"]
+
+
+def test_nf406_a_diary_told_in_the_past_has_its_own_slip(tmp_path):
+    entry = ("December 4. Got up at eight and went to my duties. Bram had left early, and the countess "
+             "had visitors. I ate alone and went to bed. Bram does not answer, and the silence grows.")
+    assert findings(tmp_path / "a", "NF406", PAST, PAST, entry, PAST) == ["Bram does"]
+    present = "December 4. Bram is asleep. He sleeps badly, and she watches him. I was tired."
+    assert findings(tmp_path / "b", "NF406", PAST, PAST, present, PAST) == []

@@ -3,7 +3,7 @@ import re
 from novelforge.rules.registry import rule
 from novelforge.text.grammar import opens_clause, verb_tense
 from novelforge.text.lexicon import PERSON_NOUNS
-from novelforge.text.tense import narrators_present
+from novelforge.text.tense import narrators_present, paragraph_tenses
 
 # a subject pronoun and the word after it (an `-ly` adverb may come between)
 # (led by a plain set of its first letters in either case, `ſ` too, which a case-blind
@@ -41,7 +41,11 @@ def check(scene, index, ctx):
     `Van Helsing has gone`, `he does not know`: a diary's or a memoir's present), or it
     reports what someone says or writes now of the past (`Holmes declares that he
     overheard me`), or it is in a letter or a diary entry set as plain paragraphs (a
-    paragraph opening with a date; a salutation to its close). A singular subject before
+    paragraph opening with a date, or under a date heading; a salutation to its close; a
+    document the narration introduces: novelforge/text/documents.py) — unless that
+    paragraph of the letter or diary is itself told in the past (two or more of its other
+    verbs in the past and four for each one in the present: `Got up at eight and went to
+    my duties… Bram does not answer` reports `Bram does`). A singular subject before
     `have`, `are` or `were` (`if he have`, `could Natásha have told`) is no present tense.
     Set `tense: past` or `tense: present` in `novelforge.yaml` to judge every scene by
     the book's tense instead, or in a scene's front matter for that scene (a chapter told
@@ -123,7 +127,7 @@ def check(scene, index, ctx):
             continue
         if main == "past" and narrators_present(index, masked, pairs, si, start, end):
             continue
-        if index.in_document(masked, start):
+        if index.in_document(masked, start) and not _document_in_past(index, masked, pairs, si, start, main):
             continue                  # a letter or a diary entry speaks in its own tense
         reported.add(si)
         shown = " ".join(masked[start:end].split())
@@ -131,6 +135,16 @@ def check(scene, index, ctx):
                      f"`{shown}` is in the {tense} tense; the scene is told in the {main}",
                      help=f"put the sentence in the {main} tense, or italicise it if it is a thought or a letter")
 
+
+def _document_in_past(index, masked: str, pairs, si: int, start: int, main: str) -> bool:
+    """A paragraph of a letter or diary told in the past itself (two or more of its
+    other verbs in the past, four for each in the present): its present is a slip of its
+    own tense."""
+    para = index.unit_at(start, "paragraph")
+    if main != "past" or para is None:
+        return False
+    present, past = paragraph_tenses(index, masked, pairs, para, index.sentences[si])
+    return past >= 2 and present * 4 <= past
 
 
 def _noun_subject(masked: str, at: int) -> tuple[int, int, str] | None:

@@ -11,7 +11,7 @@ person and tense, which the tense and point-of-view rules leave alone.
 * **A document introduced by the narration**: a paragraph whose last sentence tells of
   writing (`This is what he noted in his diary:`, `the following letter was sent`, `she
   wrote to her friend Julie`), followed by one in the first or second person, which opens
-  the document.
+  the document (after a colon, it may open with two paragraphs in no person before it).
 
 A letter without a close in reach, an entry under a date heading and an introduced
 document run while their paragraphs speak in the first or second person (`I`, `my`,
@@ -79,8 +79,9 @@ def document_paragraphs(masked: str, paragraphs: list[tuple[int, int]]) -> set[i
                 last = close + 1
             out.update(range(i, last + 1))
             i = last
-        elif i + 1 < n and _tells_of_writing(masked, paragraphs[i]) and _in_person(masked, paragraphs[i + 1]):
-            i = _run(masked, paragraphs, i + 1, out)
+        elif i + 1 < n and _tells_of_writing(masked, paragraphs[i]) and (first := _opening(masked, paragraphs, i)):
+            out.update(range(i + 1, first))
+            i = _run(masked, paragraphs, first, out)
             continue
         i += 1
     return out
@@ -102,6 +103,19 @@ def _run(masked: str, paragraphs: list[tuple[int, int]], i: int, out: set[int]) 
         out.add(i)          # the signature
         i += 1
     return i
+
+
+def _opening(masked: str, paragraphs: list[tuple[int, int]], i: int) -> int | None:
+    """The first paragraph in the first or second person of a document that paragraph ``i``
+    introduces: the next one, or after a colon one of the three next (`he wrote:` and two
+    paragraphs of what he wrote before its `I`)."""
+    colon = masked[paragraphs[i][0]:paragraphs[i][1]].rstrip()[-1:] == ":"
+    for j in range(i + 1, min(len(paragraphs), i + (4 if colon else 2))):
+        if _OPENS_SPEECH.match(masked, paragraphs[j][0]):
+            return None
+        if _in_person(masked, paragraphs[j]):
+            return j
+    return None
 
 
 def _in_person(masked: str, para: tuple[int, int]) -> bool:

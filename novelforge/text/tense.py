@@ -55,7 +55,7 @@ def narrators_present(index, masked: str, pairs, sentence: int, start: int, end:
     para = index.unit_at(start, "paragraph")
     if para is None:
         return False
-    present, past = _paragraph_tenses(index, masked, pairs, para, (s_start, s_end))
+    present, past = paragraph_tenses(index, masked, pairs, para, (s_start, s_end))
     if present >= 2 and present >= past:
         return True
     if verb not in _STATES:
@@ -69,7 +69,7 @@ def _past(word: str) -> bool:
         or word.endswith("heard")
 
 
-def _paragraph_tenses(index, masked: str, pairs, para: tuple[int, int], skip: tuple[int, int]) -> tuple[int, int]:
+def paragraph_tenses(index, masked: str, pairs, para: tuple[int, int], skip: tuple[int, int]) -> tuple[int, int]:
     """The present and past verbs of a paragraph's narration, leaving out one sentence
     and the dialogue (each verb once, by where it ends)."""
     p0, p1 = para
