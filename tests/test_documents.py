@@ -118,3 +118,11 @@ def test_nf406_a_diary_told_in_the_past_has_its_own_slip(tmp_path):
     assert findings(tmp_path / "a", "NF406", PAST, PAST, entry, PAST) == ["Bram does"]
     present = "December 4. Bram is asleep. He sleeps badly, and she watches him. I was tired."
     assert findings(tmp_path / "b", "NF406", PAST, PAST, present, PAST) == []
+
+
+def test_nf407_me_in_verse_or_at_the_end_of_a_broken_speech_stays_silent(tmp_path):
+    verse = "Aske me no more whether doth stray\nThe golden atomes of the day;"
+    assert findings(tmp_path / "a", "NF407", PAST, verse, PAST) == []
+    tail = "and little for my health it was, had I then withstood them.”"
+    assert findings(tmp_path / "b", "NF407", PAST, tail, PAST) == []
+    assert findings(tmp_path / "c", "NF407", PAST, tail[:-1], PAST) == ["my"]

@@ -33,9 +33,10 @@ def check(scene, index, ctx):
     confess…` is still a slip). A narrating `me` or `my` in a sentence told in the past is a
     slip too (`It seemed to me that Bram had aged`, `Nobody told me…`, `To my mind, Bram was
     right`), except in idioms (`dear me`, `my dear`, `my lord`), a sentence with a present
-    or a modal (`tells me`, `would be too painful to me`) and a paragraph where the narrator
-    speaks in the present. In a first-person scene (`pov_mode: first`, or detected), reports
-    narration in which the POV character acts under their own name (`Aria walked to the
+    or a modal (`tells me`, `would be too painful to me`), verse (a paragraph that keeps its
+    lines), the end of a speech whose opening quotation mark is paragraphs before, and a
+    paragraph where the narrator speaks in the present. In a first-person scene (`pov_mode:
+    first`, or detected), reports narration in which the POV character acts under their own name (`Aria walked to the
     door`, `Aria, who had said nothing, rose`) or is named with a possessive (`Aria's heart
     sank`: the narrator's own `my`), outside dialogue, italics, letters and diary entries.
     Not read yet: in a third-person scene, `I` with a verb in the present (`I confess
@@ -136,6 +137,9 @@ def _narrating_me(scene, index, ctx, masked: str, reported: set[int]):
         para = index.unit_at(at, "paragraph")
         if para is None or narrator_speaks_now(masked, para[0], para[1]) or _PRESENT_ME.search(masked, s0, s1):
             continue
+        text = masked[para[0]:para[1]].rstrip()
+        if "\n" in text or (text.endswith(("”", "’")) and "“" not in text):
+            continue      # verse, or the end of a speech broken by verse or a quotation
         yield ctx.at(scene, at, m.end(), f"`{m.group(0)}` in the narration of a third-person scene",
                      help="use the third person, italicise a direct thought, or set `pov_mode: first`")
         done = i
