@@ -1,14 +1,33 @@
 """Writes to a served project: each one a git commit authored by the user who made it.
 
 Everything goes through git's plumbing on the command line (GitPython's docs say it is
-not made for long-running processes), never through ``add``/``commit``/``checkout``:
-the new bytes become a blob (``hash-object -w --no-filters``: no clean filter runs), a
-temporary index read from HEAD gets that one path (``read-tree``, ``update-index
---cacheinfo``: no file is read, so no filter, no fsmonitor), ``write-tree`` and
-``commit-tree`` make the commit (no hook runs: only porcelain runs hooks), and
-``update-ref`` moves the branch only if it still points where it did. Every process also
-gets the ``-c`` overrides and the trimmed environment of :mod:`novelforge.vcs.repo`.
-Then the file on disk is replaced (written beside it and renamed, never through a link).
+not made for long-running processes), never through ``add``/``commit``/``checkout``, and
+a save starts two processes:
+
+1. before the lock, the new bytes become a blob (``hash-object -w --no-filters --stdin``:
+   no clean filter runs). A blob is named by its content, so writing it early is harmless
+   (one a conflict leaves unused is an unreachable object ``git gc`` prunes);
+2. under the lock, one ``/bin/sh`` runs :data:`_COMMIT`, git's plumbing in a row: it reads
+   HEAD (unborn in a new repository), reads it into a temporary index (``read-tree``),
+   gives that index the one path (``update-index --cacheinfo``, or ``--force-remove`` for
+   a delete: no file is read, so no filter, no fsmonitor), makes the tree and the commit
+   (``write-tree``, ``commit-tree``: no hook runs, only porcelain runs hooks), moves HEAD
+   only if it still points where it did (``update-ref HEAD new old``), and records the
+   path in the repository's own index too (best effort), so ``git status`` in the checkout
+   shows nothing the server did. It prints the new commit's id.
+
+The script's text is a constant: every value it needs (the git folder, the path, the
+blob, the message, the temporary index) reaches it as an ``NF_*`` environment variable
+and the author as git's own ``GIT_AUTHOR_*``/``GIT_COMMITTER_*``, always expanded inside
+double quotes, so nothing a user typed is ever read as shell. Every git process, in the
+script or not, gets the settings of ``HARDENED_CONFIG`` from :mod:`novelforge.vcs.repo`
+(as ``-c`` options here; in the script as ``GIT_CONFIG_COUNT``/``GIT_CONFIG_KEY_n``/
+``GIT_CONFIG_VALUE_n``, which git reads since 2.31: the version is asked once per process,
+and an older git writes nothing) and the trimmed environment of :func:`_env` (no ``GIT_*``
+of the server's own environment, no pager or editor, and for the shell no ``ENV``,
+``BASH_ENV``, ``CDPATH`` or exported bash functions). A step that fails is a
+:class:`WriteFailed` with git's message, for the log. Then the file on disk is replaced
+(written beside it and renamed, never through a link).
 
 One lock per project (a thread lock, and ``fcntl`` on a file in ``.git``) orders writes,
 so the revision check and the commit are one step: a save whose revision is not the
@@ -18,7 +37,9 @@ file's current one is a :class:`Conflict` carrying the current text, and nothing
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
+import re
 import subprocess
 import threading
 from contextlib import contextmanager
@@ -100,38 +121,102 @@ def head(project: ServedProject) -> str | None:
     return out or None
 
 
+# One commit under the lock (see the module's docstring). Every value comes from the
+# environment, expanded inside double quotes; the text of this script never changes.
+# `g` is git on the project's repository; the steps on the temporary index run in a
+# subshell, so GIT_INDEX_FILE never reaches the last step (the repository's own index).
+_COMMIT = r"""
+g() { git --git-dir="$NF_GIT_DIR" --work-tree="$NF_WORK_TREE" "$@"; }
+fail() { echo "novelforge: git $1 failed" >&2; exit 1; }
+parent=$(g rev-parse --verify -q 'HEAD^{commit}') || parent=
+tree=$(
+    GIT_INDEX_FILE=$NF_INDEX
+    export GIT_INDEX_FILE
+    if [ -n "$parent" ]; then
+        g read-tree "$parent" || fail read-tree
+    else
+        g read-tree --empty || fail read-tree
+    fi
+    if [ -n "$NF_BLOB" ]; then
+        g update-index --add --cacheinfo "100644,$NF_BLOB,$NF_PATH" || fail update-index
+    else
+        g update-index --force-remove -- "$NF_PATH" || fail update-index
+    fi
+    g write-tree || fail write-tree
+) || exit 1
+if [ -n "$parent" ]; then
+    commit=$(g commit-tree "$tree" -p "$parent" -m "$NF_MESSAGE") || fail commit-tree
+else
+    commit=$(g commit-tree "$tree" -m "$NF_MESSAGE") || fail commit-tree
+fi
+g update-ref -m "novelforge serve: $NF_MESSAGE" HEAD "$commit" "${parent:-0000000000000000000000000000000000000000}" \
+    || fail update-ref
+printf '%s\n' "$commit"
+if [ -n "$NF_BLOB" ]; then
+    g update-index --add --cacheinfo "100644,$NF_BLOB,$NF_PATH" >/dev/null 2>&1 || :
+else
+    g update-index --force-remove -- "$NF_PATH" >/dev/null 2>&1 || :
+fi
+"""
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+MIN_GIT = (2, 31)      # GIT_CONFIG_COUNT; an older git would ignore the hardened settings
+
+
+@functools.cache
+def git_version() -> tuple[int, int]:
+    """The installed git's (major, minor), asked once per process; (0, 0) if unreadable."""
+    out = subprocess.run(["git", "version"], capture_output=True, env=_env(None, None), timeout=60,
+                         stdin=subprocess.DEVNULL)
+    found = re.search(rb"(\d+)\.(\d+)", out.stdout)
+    return (int(found[1]), int(found[2])) if found else (0, 0)
+
+
+# what a shell would read from the environment before running the script
+_SHELL_ENV = ("ENV", "BASH_ENV", "CDPATH")
+
+
+def _script_env(project: ServedProject, author: Author, *, index: Path, rel: str, blob: str,
+                message: str) -> dict[str, str]:
+    """The environment of :data:`_COMMIT`: :func:`_env`, the hardened settings as git's
+    ``GIT_CONFIG_*`` variables, and the values as ``NF_*``."""
+    env = {k: v for k, v in _env(author, None).items() if k not in _SHELL_ENV and not k.startswith("BASH_FUNC_")}
+    env["GIT_CONFIG_COUNT"] = str(len(HARDENED_CONFIG))
+    for i, setting in enumerate(HARDENED_CONFIG):
+        key, _, value = setting.partition("=")
+        env[f"GIT_CONFIG_KEY_{i}"], env[f"GIT_CONFIG_VALUE_{i}"] = key, value
+    env.update(NF_GIT_DIR=str(project.root / ".git"), NF_WORK_TREE=str(project.root), NF_INDEX=str(index),
+               NF_PATH=rel, NF_BLOB=blob, NF_MESSAGE=message)
+    return env
+
+
 def write_file(project: ServedProject, rel: str, data: bytes | None, *, expected: str | None, author: Author,
                message: str) -> Written:
     """Replace (``data``) or remove (None) the file ``rel`` in one commit by ``author``,
     if its current revision is ``expected`` (None: it must not exist). Raises
-    :class:`Conflict` otherwise."""
+    :class:`Conflict` otherwise, :class:`WriteFailed` when git refuses a step.
+
+    Two processes: ``hash-object`` before the lock (none for a delete), and
+    :data:`_COMMIT` under it."""
     path = resolve(project, rel)
+    if git_version() < MIN_GIT:
+        raise WriteFailed(f"git {'.'.join(map(str, git_version()))} is older than 2.31, which the server's "
+                          "writes need (GIT_CONFIG_COUNT carries the hardened settings to the commit script)")
+    blob = "" if data is None else git(project, "hash-object", "-w", "--no-filters", "--stdin", input=data).strip()
     with project_lock(project):
         current = read_bytes(project, rel)
         if revision(current) != expected:
             raise Conflict(current)
-        parent = head(project)
         index = project.root / ".git" / f"novelforge-server-index-{os.getpid()}-{threading.get_ident()}"
+        env = _script_env(project, author, index=index, rel=rel, blob=blob, message=message)
         try:
-            if parent:
-                git(project, "read-tree", parent, index=index)
-            else:
-                git(project, "read-tree", "--empty", index=index)
-            if data is None:
-                git(project, "update-index", "--force-remove", "--", rel, index=index)
-            else:
-                blob = git(project, "hash-object", "-w", "--no-filters", "--stdin", input=data).strip()
-                git(project, "update-index", "--add", "--cacheinfo", f"100644,{blob},{rel}", index=index)
-            tree = git(project, "write-tree", index=index).strip()
-            args = ["commit-tree", tree, "-m", message]
-            if parent:
-                args[2:2] = ["-p", parent]
-            commit = git(project, *args, author=author).strip()
-            git(project, "update-ref", "-m", f"novelforge serve: {message}", "HEAD", commit, parent or "0" * 40)
+            result = subprocess.run(["/bin/sh", "-c", _COMMIT, "novelforge-commit"], capture_output=True, env=env,
+                                    cwd=project.root, timeout=120, stdin=subprocess.DEVNULL)
         finally:
             index.unlink(missing_ok=True)
+        commit = result.stdout.decode("utf-8", "replace").strip()
+        if result.returncode != 0 or not _OBJECT_ID.fullmatch(commit):
+            raise WriteFailed(f"commit: {result.stderr.decode('utf-8', 'replace').strip()}")
         _replace_on_disk(path, data)
-        _sync_index(project, rel, data)
         return Written(commit, revision(data))
 
 
@@ -145,16 +230,6 @@ def _replace_on_disk(path: Path, data: bytes | None) -> None:
     with os.fdopen(fd, "wb") as out:
         out.write(data)
     os.replace(tmp, path)
-
-
-def _sync_index(project: ServedProject, rel: str, data: bytes | None) -> None:
-    """Record the path in the repository's own index too, so `git status` in the
-    checkout shows nothing the server did (best effort: a held index lock is left)."""
-    if data is None:
-        git(project, "update-index", "--force-remove", "--", rel, check=False)
-    else:
-        blob = revision(data)
-        git(project, "update-index", "--add", "--cacheinfo", f"100644,{blob},{rel}", check=False)
 
 
 def history(project: ServedProject, rel: str, limit: int = 50) -> list[dict]:
