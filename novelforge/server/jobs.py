@@ -1,4 +1,5 @@
-"""Background jobs: an export of the book or a check report, run outside the request.
+"""Background jobs: an export of the book, a check report or a Writers' Room review, run
+outside the request.
 
 The queue is Huey's, with SQLite storage in ``--data/jobs.sqlite3``, consumed by a
 thread inside ``novelforge serve`` (one worker: the machine's cores are the library's).
@@ -10,6 +11,14 @@ in ``--data/jobs/``.
 
 States: ``queued`` → ``running`` → ``done`` or ``failed`` (with a message a novelist
 understands; a bug is logged and reads "internal error").
+
+A ``review`` is :func:`novelforge.api.review` of the whole book (the room's findings,
+NF701–NF704, rendered like ``check``): its progress follows the room's three rounds
+(:data:`ROOM_STAGES`), its LLM calls are recorded in the spend ledger as ``serve-review``,
+and it reads and writes the CLI's answer cache, so a review the author already ran (here
+or with ``novelforge review``) sends nothing again. When it is done, its message is the
+room's line (scenes reviewed, findings, requests sent and from the cache, the cost), with
+the budget's stop when that ended it early; no model configured fails it with that sentence.
 """
 
 from __future__ import annotations
@@ -26,8 +35,14 @@ from novelforge.server.projects import Projects
 from novelforge.server.store import Store, new_id
 
 log = logging.getLogger("novelforge.server")
-KINDS = ("export", "check")
+KINDS = ("export", "check", "review")
 CHECK_FORMATS = ("json", "sarif")
+REVIEW_FORMATS = CHECK_FORMATS
+# the room's rounds (novelforge.room.run.ask's stages): the share of a review's progress
+# each one covers, and what the job's message calls it while it runs
+ROOM_STAGES = {"summaries": (0.0, 0.2, "summarising the story so far"),
+               "review": (0.2, 0.95, "the reviewers are reading"),
+               "verify": (0.95, 0.99, "the second pass is checking the errors")}
 MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
          "docx-reading": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
          "epub": "application/epub+zip", "md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
@@ -156,17 +171,18 @@ class Jobs:
             return
         self._update(job_id, state="running", progress=0)
         try:
-            data, suffix, filename = self._work(row)
+            data, suffix, filename, message = self._work(row)
             name = f"{job_id}.{suffix}"
             (self.folder / name).write_bytes(data)
-            self._update(job_id, state="done", progress=1, result=name, filename=filename, message=None)
+            self._update(job_id, state="done", progress=1, result=name, filename=filename, message=message)
         except NovelForgeError as exc:
             self._update(job_id, state="failed", message=str(exc)[:500])
         except Exception as exc:  # a bug: logged with its traceback, the client reads one line
             log.exception(json.dumps({"event": "job-failed", "job": job_id, "error": type(exc).__name__}))
             self._update(job_id, state="failed", message="internal error")
 
-    def _work(self, row) -> tuple[bytes, str, str]:
+    def _work(self, row) -> tuple[bytes, str, str, str | None]:
+        """The result's bytes, suffix and download name, and the message of the done job."""
         project = self.projects.get(row["project"])
         if project is None:
             raise NovelForgeError(f"the project `{row['project']}` is no longer served")
@@ -175,7 +191,9 @@ class Jobs:
             from novelforge.server.scenes import rendered
 
             suffix = "sarif" if fmt == "sarif" else "json"
-            return rendered(project, fmt).encode("utf-8"), suffix, f"{project.name}-check.{suffix}"
+            return rendered(project, fmt).encode("utf-8"), suffix, f"{project.name}-check.{suffix}", None
+        if row["kind"] == "review":
+            return self._review(row, project, fmt)
         from novelforge import api
 
         def progress(what, done, total):
@@ -184,7 +202,28 @@ class Jobs:
 
         exported = api.export(project.root, fmt, write=False, progress=progress)
         suffix = (exported.format.suffix or ".bin").lstrip(".")
-        return exported.data, suffix, f"{project.name}.{suffix}"
+        return exported.data, suffix, f"{project.name}.{suffix}", None
+
+    def _review(self, row, project, fmt: str) -> tuple[bytes, str, str, str | None]:
+        """The Writers' Room on every scene, as the CLI's ``review`` runs it (the same
+        caches), rendered like ``check``. Raises LLMNotConfigured without a model."""
+        from novelforge import api
+        from novelforge.formats import CHECK
+
+        def progress(stage: str, done: int, total: int) -> None:
+            low, high, what = ROOM_STAGES.get(stage, (0.0, 0.99, stage))
+            if total:
+                share = low + (high - low) * min(done / total, 1.0)
+                self._update(row["id"], progress=round(share, 3), message=f"{what}: {done} of {total}"[:200])
+
+        report = api.review(project.root, room=api.RoomOptions(progress=progress, command="serve-review"))
+        suffix = "sarif" if fmt == "sarif" else "json"
+        stats = report.room
+        message = api.room_line(stats) if stats is not None else None
+        if stats is not None and stats.stopped:
+            message = f"{message} Stopped early: {stats.stopped}"
+        return CHECK.render(fmt, report).encode("utf-8"), suffix, f"{project.name}-review.{suffix}", \
+            message[:500] if message else None
 
 
 def _view(row) -> dict:

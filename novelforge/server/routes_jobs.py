@@ -1,5 +1,7 @@
-"""``/api/projects/{project}/jobs``: start an export or a check report in the background,
-follow its state and progress, download its result (:mod:`.jobs`)."""
+"""``/api/projects/{project}/jobs``: start an export, a check report or a Writers' Room
+review in the background, follow its state and progress, download its result
+(:mod:`.jobs`). Any member may start an export or a check and read every job; a review
+sends the book to the LLM, which costs money, so starting one needs the editor role."""
 
 from __future__ import annotations
 
@@ -11,16 +13,24 @@ from pydantic import BaseModel, Field
 
 from novelforge.server.core import ApiError
 from novelforge.server.deps import Member, member, server
+from novelforge.server.jobs import CHECK_FORMATS, REVIEW_FORMATS
 from novelforge.server.roles import Role, rule
 
 router = APIRouter(prefix="/api/projects", tags=["jobs"])
 EXPORT_FORMATS = ("docx", "docx-reading", "epub", "md", "html", "txt")
+REVIEW_ROLE = Role.EDITOR          # the least role that may start a review (it costs money)
 
 
 class JobStart(BaseModel):
-    kind: Literal["export", "check"]
+    """What to run: `export` (the book), `check` (the check report) or `review` (the
+    Writers' Room's LLM review of the whole book, NF701–NF704, reported like check; an
+    editor or owner only, since it costs money; an answer already in the cache, from an
+    earlier review here or with `novelforge review`, is not asked again)."""
+
+    kind: Literal["export", "check", "review"] = Field(
+        description="export or check: any member; review: editor or owner (it sends the book to the LLM)")
     format: str = Field(max_length=20, description="export: docx, docx-reading, epub, md, html, txt; "
-                                                   "check: json, sarif")
+                                                   "check and review: json, sarif")
 
 
 def _jobs(request: Request):
@@ -30,8 +40,12 @@ def _jobs(request: Request):
 @router.post("/{project}/jobs", status_code=202)
 @rule(Role.VIEWER)
 def start_job(body: JobStart, request: Request, m: Member = Depends(member)) -> dict:
-    """Queue an export of the book or a check report; answers at once with the job."""
-    allowed = EXPORT_FORMATS if body.kind == "export" else ("json", "sarif")
+    """Queue an export of the book, a check report or a Writers' Room review (editor or
+    owner); answers at once with the job."""
+    if body.kind == "review" and m.role < REVIEW_ROLE:
+        raise ApiError(403, f"a review sends the book to the LLM, which costs money: it needs the "
+                            f"{REVIEW_ROLE.name.lower()} role in `{m.project.name}`; you are {m.role.name.lower()}")
+    allowed = EXPORT_FORMATS if body.kind == "export" else REVIEW_FORMATS if body.kind == "review" else CHECK_FORMATS
     if body.format not in allowed:
         raise ApiError(422, f"`{body.format[:20]}` is not a format of {body.kind}; use one of: {', '.join(allowed)}")
     job = _jobs(request).submit(m.project.name, body.kind, body.format, m.user.id)
