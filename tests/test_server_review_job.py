@@ -56,13 +56,16 @@ def live(tmp_path_factory, fake):
     from novelforge.server import admin
 
     projects, data = build(tmp_path_factory.mktemp("server"))
-    for name, url in (("room", fake.url), ("plain", None)):     # plain: no `llm:` at all
-        root = write_novel(projects / name, url)
+    prices = {"openai/fake-a": {"input": 1.0, "output": 1000.0}}   # a reply may cost about $1
+    for name, url, llm in (("room", fake.url, None), ("plain", None, None),      # plain: no `llm:` at all
+                           ("spent", fake.url, {"prices": prices, "budget_usd_month": 0.5})):
+        root = write_novel(projects / name, url, llm=llm)
         git(root, "init", "-q")
         commit_all(root, "The room's novel")
     for who, role in (("olive", "owner"), ("eddie", "editor"), ("vera", "viewer")):
         admin.grant(data, "room", who, role)
     admin.grant(data, "plain", "eddie", "editor")
+    admin.grant(data, "spent", "eddie", "editor")
     server, stop = serve(projects, data)
     yield server
     stop()
@@ -196,3 +199,14 @@ def test_the_openapi_schema_describes_the_review(live):
     assert "review: editor or owner" in schema["properties"]["kind"]["description"]
     assert "check and review: json, sarif" in schema["properties"]["format"]["description"]
     assert "costs money" in schema["description"]
+
+
+def test_a_review_the_budget_stops_is_done_with_the_reason_and_what_was_reviewed(live, fake):
+    with live.client("eddie") as c:
+        job = _wait(c, f"/api/projects/spent/jobs/{_review(c, project='spent')['id']}")
+        assert job["state"] == "done", job
+        assert job["message"].startswith("Writers' Room: 0 of 4 scenes reviewed; 0 findings;"), job
+        assert "Stopped early:" in job["message"] and "budget" in job["message"], job
+        doc = json.loads(c.get(f"/api/projects/spent/jobs/{job['id']}/result").content)
+    assert doc["summary"]["room"]["stopped"] and doc["diagnostics"] == []
+    assert fake.count == 0

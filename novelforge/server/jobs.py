@@ -210,11 +210,13 @@ class Jobs:
         from novelforge import api
         from novelforge.formats import CHECK
 
+        reached = [0.0]           # the progress never goes back (a stage not in ROOM_STAGES stays put)
+
         def progress(stage: str, done: int, total: int) -> None:
-            low, high, what = ROOM_STAGES.get(stage, (0.0, 0.99, stage))
+            low, high, what = ROOM_STAGES.get(stage, (reached[0], reached[0], stage))
             if total:
-                share = low + (high - low) * min(done / total, 1.0)
-                self._update(row["id"], progress=round(share, 3), message=f"{what}: {done} of {total}"[:200])
+                reached[0] = max(reached[0], low + (high - low) * min(done / total, 1.0))
+                self._update(row["id"], progress=round(reached[0], 3), message=f"{what}: {done} of {total}"[:200])
 
         report = api.review(project.root, room=api.RoomOptions(progress=progress, command="serve-review"))
         suffix = "sarif" if fmt == "sarif" else "json"
