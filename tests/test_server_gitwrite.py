@@ -1,12 +1,12 @@
-"""``gitwrite.write_file`` in-process on a real repository: a save starts at most two
-processes (``hash-object`` before the lock, the commit script under it), the commit is
-the same one the plumbing made step by step, values a user typed are never shell, the
-repository's settings that name programs never run, and a refused step is WriteFailed."""
+"""``gitwrite.write_file`` in-process on a real repository: a save starts two processes
+(``fast-import``, then ``update-index`` for the checkout's index), the commit is the
+user's on top of HEAD, saves that wait meanwhile are committed together (one commit
+each), values a user typed are never shell, the repository's settings that name programs
+never run, and a refused step is WriteFailed."""
 
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -47,16 +47,75 @@ def _save(project, data: bytes | None, message: str = "Save", author: Author = E
     return write_file(project, rel, data, expected=revision(read_bytes(project, rel)), author=author, message=message)
 
 
-def test_a_save_starts_two_processes_and_a_delete_one(project, monkeypatch):
-    gitwrite.git_version()                       # asked once per process, before the first save
+def test_a_save_or_a_delete_starts_two_processes(project, monkeypatch):
     started = _counting(monkeypatch)
     text = read_bytes(project, REL) + b"\nOne more line.\n"
     _save(project, text)
     assert len(started) == 2, started
-    assert "hash-object" in started[0] and started[1][:2] == ["/bin/sh", "-c"]
+    assert "fast-import" in started[0] and "update-index" in started[1]
     started.clear()
     _save(project, None, "Remove the summons")
-    assert len(started) == 1 and started[0][:2] == ["/bin/sh", "-c"], started
+    assert len(started) == 2 and "fast-import" in started[0], started
+
+
+def test_saves_waiting_for_the_lock_are_committed_together_one_commit_each(project, monkeypatch):
+    import threading
+
+    before = git(project.root, "rev-parse", "HEAD").strip()
+    rels = [f"manuscript/01-ashes/9{i}-new.md" for i in range(6)]
+    gate = threading.Event()
+    real = gitwrite._commit_all
+    batches = []
+
+    def held(proj, batch):
+        gate.wait(30)                   # the first save holds the lock until the rest wait for it
+        batches.append(len(batch))
+        real(proj, batch)
+
+    monkeypatch.setattr(gitwrite, "_commit_all", held)
+    done = {}
+    authors = [Author(f"Writer {i}", f"w{i}@example.org") for i in range(6)]
+
+    def save(i):
+        done[i] = write_file(project, rels[i], f"---\ntitle: New {i}\n---\n\nText {i}.\n".encode(),
+                             expected=None, author=authors[i], message=f"Add scene {i}")
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(6)]
+    threads[0].start()
+    import time
+
+    time.sleep(0.3)
+    for t in threads[1:]:
+        t.start()
+    time.sleep(0.5)
+    gate.set()
+    for t in threads:
+        t.join(60)
+    assert sorted(done) == list(range(6))
+    assert batches[0] == 1 and sum(batches) == 6 and len(batches) <= 3     # the five that waited went together
+    log = git(project.root, "log", "--format=%H %an %s", f"{before}..HEAD").splitlines()
+    assert len(log) == 6 and {line.split(" ", 1)[0] for line in log} == {w.commit for w in done.values()}
+    for i in range(6):
+        sha = done[i].commit
+        assert git(project.root, "log", "-1", "--format=%an <%ae>|%s", sha) == \
+            f"Writer {i} <w{i}@example.org>|Add scene {i}\n"
+        assert git(project.root, "diff-tree", "--no-commit-id", "--name-only", "-r", sha) == rels[i] + "\n"
+    assert git(project.root, "status", "--porcelain") == ""
+
+
+def test_in_one_batch_a_second_save_of_the_same_revision_is_a_conflict(project):
+    current = read_bytes(project, REL)
+    first = gitwrite._Save(REL, project.root / REL, current + b"\nFirst.\n", revision(current), EDDIE, "First")
+    second = gitwrite._Save(REL, project.root / REL, current + b"\nSecond.\n", revision(current), EDDIE, "Second")
+    follows = gitwrite._Save(REL, project.root / REL, current + b"\nFirst.\nThird.\n",
+                             revision(current + b"\nFirst.\n"), EDDIE, "Third")
+    with gitwrite.project_lock(project):
+        gitwrite._commit_all(project, [first, second, follows])
+    assert first.written and follows.written and isinstance(second.error, Conflict)
+    assert second.error.current == current + b"\nFirst.\n"          # the text the first save left
+    assert read_bytes(project, REL) == current + b"\nFirst.\nThird.\n"
+    assert git(project.root, "log", "-2", "--format=%s") == "Third\nFirst\n"
+    assert all(s.done for s in (first, second, follows))
 
 
 def test_the_commit_is_the_users_on_top_of_head_and_the_checkout_stays_clean(project):
@@ -72,7 +131,6 @@ def test_the_commit_is_the_users_on_top_of_head_and_the_checkout_stays_clean(pro
     assert git(project.root, "cat-file", "blob", f"HEAD:{REL}").encode() == text
     assert (project.root / REL).read_bytes() == text
     assert git(project.root, "status", "--porcelain") == ""      # the repository's own index was updated
-    assert "novelforge serve: Edit the summons" in git(project.root, "reflog", "-1")
     _save(project, None, "Remove the summons")
     assert not (project.root / REL).exists()
     assert git(project.root, "ls-tree", "HEAD", "--", REL) == ""
@@ -124,7 +182,7 @@ def test_a_path_with_shell_in_it_is_refused_before_any_process(project, started,
     assert started == [] and list(tmp_path.glob("ran*")) == []
 
 
-def test_the_repositorys_programs_never_run_in_the_script(project, tmp_path):
+def test_the_repositorys_programs_never_run(project, tmp_path):
     marker = tmp_path / "ran"
     hooks = tmp_path / "hooks"
     hooks.mkdir()
@@ -141,12 +199,11 @@ def test_the_repositorys_programs_never_run_in_the_script(project, tmp_path):
     assert list(tmp_path.glob("ran*")) == []
 
 
-def test_the_hardened_settings_reach_the_script_as_git_config_variables(project):
-    env = gitwrite._script_env(project, EDDIE, index=Path("/nowhere"), rel=REL, blob="", message="m")
-    count = int(env["GIT_CONFIG_COUNT"])
-    pairs = [f"{env[f'GIT_CONFIG_KEY_{i}']}={env[f'GIT_CONFIG_VALUE_{i}']}" for i in range(count)]
-    assert tuple(pairs) == gitwrite.HARDENED_CONFIG
-    assert REL not in gitwrite._COMMIT and "NF_MESSAGE" in gitwrite._COMMIT
+def test_the_hardened_settings_reach_every_git_process(project, started):
+    _save(project, read_bytes(project, REL) + b"\nHardened.\n")
+    for argv in started:
+        given = [argv[i + 1] for i, a in enumerate(argv) if a == "-c"]
+        assert tuple(given) == gitwrite.HARDENED_CONFIG, argv
 
 
 def test_a_refused_step_is_write_failed_with_gits_words_and_nothing_changes(project):
@@ -156,7 +213,7 @@ def test_a_refused_step_is_write_failed_with_gits_words_and_nothing_changes(proj
     lock.write_text("held by someone else\n")
     current = read_bytes(project, REL)
     try:
-        with pytest.raises(WriteFailed, match=r"(?s)main\.lock.*git update-ref failed"):
+        with pytest.raises(WriteFailed, match=r"(?s)fast-import.*main\.lock"):
             _save(project, current + b"\nNever saved.\n")
     finally:
         lock.unlink()
@@ -165,9 +222,9 @@ def test_a_refused_step_is_write_failed_with_gits_words_and_nothing_changes(proj
     assert not list((project.root / ".git").glob("novelforge-server-index-*"))
 
 
-def test_a_git_that_would_ignore_the_hardened_settings_writes_nothing(project, monkeypatch):
-    monkeypatch.setattr(gitwrite, "git_version", lambda: (2, 30))
-    before = git(project.root, "rev-parse", "HEAD").strip()
-    with pytest.raises(WriteFailed, match="older than 2.31"):
-        _save(project, b"New text.\n")
-    assert git(project.root, "rev-parse", "HEAD").strip() == before
+def test_a_detached_head_is_not_written(project):
+    sha = git(project.root, "rev-parse", "HEAD").strip()
+    git(project.root, "checkout", "-q", "--detach", sha)
+    with pytest.raises(WriteFailed, match="not on a branch"):
+        _save(project, read_bytes(project, REL) + b"\nNever.\n")
+    assert git(project.root, "rev-parse", "HEAD").strip() == sha

@@ -1,33 +1,32 @@
 """Writes to a served project: each one a git commit authored by the user who made it.
 
-Everything goes through git's plumbing on the command line (GitPython's docs say it is
-not made for long-running processes), never through ``add``/``commit``/``checkout``, and
-a save starts two processes:
+Everything goes through git on the command line (GitPython's docs say it is not made for
+long-running processes), never through ``add``/``commit``/``checkout``, and a save starts
+two processes, both under the project's lock:
 
-1. before the lock, the new bytes become a blob (``hash-object -w --no-filters --stdin``:
-   no clean filter runs). A blob is named by its content, so writing it early is harmless
-   (one a conflict leaves unused is an unreachable object ``git gc`` prunes);
-2. under the lock, one ``/bin/sh`` runs :data:`_COMMIT`, git's plumbing in a row: it reads
-   HEAD (unborn in a new repository), reads it into a temporary index (``read-tree``),
-   gives that index the one path (``update-index --cacheinfo``, or ``--force-remove`` for
-   a delete: no file is read, so no filter, no fsmonitor), makes the tree and the commit
-   (``write-tree``, ``commit-tree``: no hook runs, only porcelain runs hooks), moves HEAD
-   only if it still points where it did (``update-ref HEAD new old``), and records the
-   path in the repository's own index too (best effort), so ``git status`` in the checkout
-   shows nothing the server did. It prints the new commit's id.
+1. ``git fast-import`` makes the commit: the new bytes are given inline (no file is read,
+   so no clean filter and no fsmonitor runs), the commit's author and committer are the
+   user's, its parent is the branch HEAD names (``from refs/heads/…^0``: none in a
+   repository without a commit), and the branch moves only if it still contains the commit
+   it pointed to (no hook runs: fast-import is plumbing). A repository whose HEAD is not on
+   a branch is not written (:class:`WriteFailed`).
+2. ``update-index --index-info`` records the path in the repository's own index too (best
+   effort), so ``git status`` in the checkout shows nothing the server did.
 
-The script's text is a constant: every value it needs (the git folder, the path, the
-blob, the message, the temporary index) reaches it as an ``NF_*`` environment variable
-and the author as git's own ``GIT_AUTHOR_*``/``GIT_COMMITTER_*``, always expanded inside
-double quotes, so nothing a user typed is ever read as shell. Every git process, in the
-script or not, gets the settings of ``HARDENED_CONFIG`` from :mod:`novelforge.vcs.repo`
-(as ``-c`` options here; in the script as ``GIT_CONFIG_COUNT``/``GIT_CONFIG_KEY_n``/
-``GIT_CONFIG_VALUE_n``, which git reads since 2.31: the version is asked once per process,
-and an older git writes nothing) and the trimmed environment of :func:`_env` (no ``GIT_*``
-of the server's own environment, no pager or editor, and for the shell no ``ENV``,
-``BASH_ENV``, ``CDPATH`` or exported bash functions). A step that fails is a
-:class:`WriteFailed` with git's message, for the log. Then the file on disk is replaced
-(written beside it and renamed, never through a link).
+Group commit: saves that arrive while one is being committed wait for the lock, and the
+first of them to get it commits every save waiting then, in arrival order and one commit
+each, in one fast-import (each checked against the file as the saves before it leave it:
+a stale one is its own :class:`Conflict`). Under load a commit costs the same two
+processes whether it carries one save or ten, so saves do not queue behind each other's
+processes.
+
+Every value is data in fast-import's stream (``data <length>`` for the message and the
+bytes, the path a plain project path, the author's name and e-mail without the ``<>``
+and line breaks an author line cannot hold); nothing is ever read by a shell. Every git
+process gets the ``-c`` overrides and the trimmed environment of
+:mod:`novelforge.vcs.repo`. A refused step is a :class:`WriteFailed` with git's message,
+for the log. Then the file on disk is replaced (written beside it and renamed, never
+through a link).
 
 One lock per project (a thread lock, and ``fcntl`` on a file in ``.git``) orders writes,
 so the revision check and the commit are one step: a save whose revision is not the
@@ -37,7 +36,6 @@ file's current one is a :class:`Conflict` carrying the current text, and nothing
 from __future__ import annotations
 
 import fcntl
-import functools
 import os
 import re
 import subprocess
@@ -121,103 +119,142 @@ def head(project: ServedProject) -> str | None:
     return out or None
 
 
-# One commit under the lock (see the module's docstring). Every value comes from the
-# environment, expanded inside double quotes; the text of this script never changes.
-# `g` is git on the project's repository; the steps on the temporary index run in a
-# subshell, so GIT_INDEX_FILE never reaches the last step (the repository's own index).
-_COMMIT = r"""
-g() { git --git-dir="$NF_GIT_DIR" --work-tree="$NF_WORK_TREE" "$@"; }
-fail() { echo "novelforge: git $1 failed" >&2; exit 1; }
-parent=$(g rev-parse --verify -q 'HEAD^{commit}') || parent=
-tree=$(
-    GIT_INDEX_FILE=$NF_INDEX
-    export GIT_INDEX_FILE
-    if [ -n "$parent" ]; then
-        g read-tree "$parent" || fail read-tree
-    else
-        g read-tree --empty || fail read-tree
-    fi
-    if [ -n "$NF_BLOB" ]; then
-        g update-index --add --cacheinfo "100644,$NF_BLOB,$NF_PATH" || fail update-index
-    else
-        g update-index --force-remove -- "$NF_PATH" || fail update-index
-    fi
-    g write-tree || fail write-tree
-) || exit 1
-if [ -n "$parent" ]; then
-    commit=$(g commit-tree "$tree" -p "$parent" -m "$NF_MESSAGE") || fail commit-tree
-else
-    commit=$(g commit-tree "$tree" -m "$NF_MESSAGE") || fail commit-tree
-fi
-g update-ref -m "novelforge serve: $NF_MESSAGE" HEAD "$commit" "${parent:-0000000000000000000000000000000000000000}" \
-    || fail update-ref
-printf '%s\n' "$commit"
-if [ -n "$NF_BLOB" ]; then
-    g update-index --add --cacheinfo "100644,$NF_BLOB,$NF_PATH" >/dev/null 2>&1 || :
-else
-    g update-index --force-remove -- "$NF_PATH" >/dev/null 2>&1 || :
-fi
-"""
-_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
-MIN_GIT = (2, 31)      # GIT_CONFIG_COUNT; an older git would ignore the hardened settings
+@dataclass
+class _Save:
+    """One save waiting for the project's lock, and what became of it."""
+
+    rel: str
+    path: Path
+    data: bytes | None
+    expected: str | None
+    author: Author
+    message: str
+    done: bool = False
+    written: Written | None = None
+    error: Exception | None = None
 
 
-@functools.cache
-def git_version() -> tuple[int, int]:
-    """The installed git's (major, minor), asked once per process; (0, 0) if unreadable."""
-    out = subprocess.run(["git", "version"], capture_output=True, env=_env(None, None), timeout=60,
-                         stdin=subprocess.DEVNULL)
-    found = re.search(rb"(\d+)\.(\d+)", out.stdout)
-    return (int(found[1]), int(found[2])) if found else (0, 0)
-
-
-# what a shell would read from the environment before running the script
-_SHELL_ENV = ("ENV", "BASH_ENV", "CDPATH")
-
-
-def _script_env(project: ServedProject, author: Author, *, index: Path, rel: str, blob: str,
-                message: str) -> dict[str, str]:
-    """The environment of :data:`_COMMIT`: :func:`_env`, the hardened settings as git's
-    ``GIT_CONFIG_*`` variables, and the values as ``NF_*``."""
-    env = {k: v for k, v in _env(author, None).items() if k not in _SHELL_ENV and not k.startswith("BASH_FUNC_")}
-    env["GIT_CONFIG_COUNT"] = str(len(HARDENED_CONFIG))
-    for i, setting in enumerate(HARDENED_CONFIG):
-        key, _, value = setting.partition("=")
-        env[f"GIT_CONFIG_KEY_{i}"], env[f"GIT_CONFIG_VALUE_{i}"] = key, value
-    env.update(NF_GIT_DIR=str(project.root / ".git"), NF_WORK_TREE=str(project.root), NF_INDEX=str(index),
-               NF_PATH=rel, NF_BLOB=blob, NF_MESSAGE=message)
-    return env
+_PENDING: dict[str, list[_Save]] = {}
+_PENDING_GUARD = threading.Lock()
+_CRUD = re.compile(r"[<>\n\r\x00]")      # what an author line of git cannot hold
 
 
 def write_file(project: ServedProject, rel: str, data: bytes | None, *, expected: str | None, author: Author,
                message: str) -> Written:
     """Replace (``data``) or remove (None) the file ``rel`` in one commit by ``author``,
     if its current revision is ``expected`` (None: it must not exist). Raises
-    :class:`Conflict` otherwise, :class:`WriteFailed` when git refuses a step.
+    :class:`Conflict` otherwise, :class:`WriteFailed` when git refuses.
 
-    Two processes: ``hash-object`` before the lock (none for a delete), and
-    :data:`_COMMIT` under it."""
-    path = resolve(project, rel)
-    if git_version() < MIN_GIT:
-        raise WriteFailed(f"git {'.'.join(map(str, git_version()))} is older than 2.31, which the server's "
-                          "writes need (GIT_CONFIG_COUNT carries the hardened settings to the commit script)")
-    blob = "" if data is None else git(project, "hash-object", "-w", "--no-filters", "--stdin", input=data).strip()
+    Saves that wait for the project's lock meanwhile are committed with it, one commit
+    each, by one ``git fast-import`` (the module's docstring)."""
+    save = _Save(rel, resolve(project, rel), data, expected, author, message)
+    key = str(project.root)
+    with _PENDING_GUARD:
+        _PENDING.setdefault(key, []).append(save)
     with project_lock(project):
-        current = read_bytes(project, rel)
-        if revision(current) != expected:
-            raise Conflict(current)
-        index = project.root / ".git" / f"novelforge-server-index-{os.getpid()}-{threading.get_ident()}"
-        env = _script_env(project, author, index=index, rel=rel, blob=blob, message=message)
-        try:
-            result = subprocess.run(["/bin/sh", "-c", _COMMIT, "novelforge-commit"], capture_output=True, env=env,
-                                    cwd=project.root, timeout=120, stdin=subprocess.DEVNULL)
-        finally:
-            index.unlink(missing_ok=True)
-        commit = result.stdout.decode("utf-8", "replace").strip()
-        if result.returncode != 0 or not _OBJECT_ID.fullmatch(commit):
-            raise WriteFailed(f"commit: {result.stderr.decode('utf-8', 'replace').strip()}")
-        _replace_on_disk(path, data)
-        return Written(commit, revision(data))
+        if not save.done:                       # no save before it took this one along
+            with _PENDING_GUARD:
+                batch, _PENDING[key] = _PENDING[key], []
+            _commit_all(project, batch)
+    if save.error is not None:
+        raise save.error
+    assert save.written is not None
+    return save.written
+
+
+def _commit_all(project: ServedProject, batch: list[_Save]) -> None:
+    """Commit the saves of ``batch`` in their order, each checked against the file as the
+    saves before it leave it; every save is ``done`` afterwards, written or with its error."""
+    try:
+        state: dict[str, bytes | None] = {}
+        accepted: list[_Save] = []
+        for save in batch:
+            current = state[save.rel] if save.rel in state else read_bytes(project, save.rel)
+            if revision(current) != save.expected:
+                save.error = Conflict(current)
+                continue
+            state[save.rel] = save.data
+            accepted.append(save)
+        if not accepted:
+            return
+        commits = _fast_import(project, accepted)
+        for save, commit in zip(accepted, commits):
+            _replace_on_disk(save.path, save.data)
+            save.written = Written(commit, revision(save.data))
+        _sync_index(project, {s.rel: s.data for s in accepted})
+    except Exception as exc:  # noqa: BLE001 (every waiting save gets the failure, none hangs)
+        for save in batch:
+            if save.error is None and save.written is None:
+                save.error = exc if isinstance(exc, (WriteFailed, Conflict)) else WriteFailed(f"commit: {exc}")
+    finally:
+        for save in batch:
+            save.done = True
+
+
+def _branch(project: ServedProject) -> tuple[str, bool]:
+    """The branch HEAD names (``refs/heads/main``) and whether it has a commit yet."""
+    git_dir = project.root / ".git"
+    try:
+        head_text = (git_dir / "HEAD").read_text("utf-8").strip()
+    except OSError as exc:
+        raise WriteFailed(f"commit: the repository's HEAD cannot be read: {exc}") from None
+    if not head_text.startswith("ref: refs/heads/"):
+        raise WriteFailed("commit: the repository's HEAD is not on a branch; the server commits to a branch")
+    branch = head_text[5:]
+    if (git_dir / branch).is_file():
+        return branch, True
+    try:
+        packed = (git_dir / "packed-refs").read_text("utf-8")
+    except OSError:
+        packed = ""
+    return branch, any(line.endswith(" " + branch) for line in packed.splitlines())
+
+
+def _fast_import(project: ServedProject, saves: list[_Save]) -> list[str]:
+    """One commit per save on HEAD's branch, by ``git fast-import`` (no hook, no filter:
+    the bytes are given inline), and their ids. The branch moves only if it still
+    contains the commit it pointed to."""
+    import io
+    import time
+
+    branch, born = _branch(project)
+    out = io.BytesIO()
+    for number, save in enumerate(saves, start=1):
+        name, email = (_CRUD.sub("", v).strip() for v in (save.author.name, save.author.email))
+        ident = f"{name} <{email}> {int(time.time())} +0000".lstrip().encode("utf-8")
+        message = save.message if save.message.endswith("\n") else save.message + "\n"
+        text = message.encode("utf-8")
+        out.write(b"commit %s\nmark :%d\nauthor %s\ncommitter %s\ndata %d\n%s\n"
+                  % (branch.encode(), number, ident, ident, len(text), text))
+        if number == 1 and born:
+            out.write(b"from %s^0\n" % branch.encode())
+        if save.data is None:
+            out.write(b"D %s\n" % save.rel.encode())
+        else:
+            out.write(b"M 100644 inline %s\ndata %d\n%s\n" % (save.rel.encode(), len(save.data), save.data))
+        out.write(b"\n")
+    out.write(b"done\n")
+    marks = project.root / ".git" / f"novelforge-server-marks-{os.getpid()}-{threading.get_ident()}"
+    try:
+        git(project, "fast-import", "--quiet", "--done", f"--export-marks={marks}", input=out.getvalue())
+        found = dict(line.split(" ", 1) for line in marks.read_text("utf-8").split("\n") if line.startswith(":"))
+    finally:
+        marks.unlink(missing_ok=True)
+    commits = [found.get(f":{n}", "").strip() for n in range(1, len(saves) + 1)]
+    if not all(_OBJECT_ID.fullmatch(c) for c in commits):
+        raise WriteFailed("commit: git fast-import named no commit")
+    return commits
+
+
+def _sync_index(project: ServedProject, final: dict[str, bytes | None]) -> None:
+    """Record the paths in the repository's own index too, so `git status` in the
+    checkout shows nothing the server did (best effort: a held index lock is left)."""
+    lines = "".join(f"0 {'0' * 40}\t{rel}\n" if data is None else f"100644 {revision(data)}\t{rel}\n"
+                    for rel, data in final.items())
+    git(project, "update-index", "--index-info", input=lines.encode("utf-8"), check=False)
+
+
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 def _replace_on_disk(path: Path, data: bytes | None) -> None:
