@@ -37,7 +37,7 @@ Results are rendered with the command's table in :mod:`novelforge.formats`.
 | :func:`prepare_draft`, :func:`draft`, :func:`restore_draft` | a scene's prompt; drafted scenes | ``draft`` |
 | :func:`show_template` | the drafting template in effect | ``draft --show-template`` |
 | :func:`project_root`, :func:`locate` | the project a path names | every command |
-| :func:`serve`, :func:`user_add`, :func:`member_grant`, … | the server, accounts, members | ``serve``, ``users`` |
+| :func:`serve`, :func:`work`, :func:`user_add`, … | the server, its jobs, accounts, members | ``serve``, ``worker`` |
 
 Importing this package is cheap: each name loads its module on first use (``novelforge
 --help`` and ``novelforge init`` never load the rules).
@@ -67,7 +67,7 @@ _WHERE = {
     "timeline": "chronology",
     "review": "room", "summarize": "room", "RoomOptions": "room", "RoomStats": "room", "Summaries": "room",
     "room_line": "room", "describe_llm_suggest": "room",
-    "serve": "server", "server_data": "server", "user_add": "server", "user_passwd": "server",
+    "serve": "server", "work": "server", "server_data": "server", "user_add": "server", "user_passwd": "server",
     "user_disable": "server", "users": "server", "member_grant": "server", "member_revoke": "server",
     "members": "server",
     "prepare_draft": "drafting", "draft": "drafting", "restore_draft": "drafting", "show_template": "drafting",

@@ -7,15 +7,26 @@ from pathlib import Path
 
 
 def serve(*, projects: Path, data: Path, host: str = "127.0.0.1", port: int = 8000, allow_signup: bool = False,
-          secure_cookies: bool = True) -> None:
-    """Serve the projects under ``projects`` until interrupted (docs/server.md). Raises
+          secure_cookies: bool = True, run_jobs: bool = True) -> None:
+    """Serve the projects under ``projects`` until interrupted (docs/server.md); with
+    ``run_jobs`` False the background jobs are left to :func:`work`. Raises
     :class:`~novelforge.server.store.StoreError` (the data folder inside a project, a readable signing
     secret, a database from a newer version)."""
     from novelforge.server.core import Settings
     from novelforge.server.run import serve as run
 
     run(Settings(projects=Path(projects), data=Path(data), host=host, port=port, allow_signup=allow_signup,
-                 secure_cookies=secure_cookies))
+                 secure_cookies=secure_cookies, run_jobs=run_jobs))
+
+
+def work(*, projects: Path, data: Path) -> None:
+    """Run the server's background jobs (exports, check reports, reviews) in this process
+    until SIGTERM or SIGINT (``novelforge worker``). Raises
+    :class:`~novelforge.server.store.StoreError` (another process already runs the jobs of
+    ``data``; a database from a newer version)."""
+    from novelforge.server.worker import work as run
+
+    run(Path(projects), Path(data))
 
 
 def server_data(data: Path | None = None) -> Path:

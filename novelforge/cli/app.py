@@ -75,6 +75,7 @@ def _register() -> None:
         schema,
         search,
         server,
+        serving,
         stats,
         summarize,
         timeline,

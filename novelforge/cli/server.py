@@ -1,5 +1,6 @@
-"""``novelforge serve`` and its admin commands ``users`` and ``members``. The server
-package is imported inside the commands, so the rest of the CLI never loads it."""
+"""The server's admin commands ``users`` and ``members`` (``serve`` and ``worker`` are in
+:mod:`.serving`). The server package is imported inside the commands, so the rest of the
+CLI never loads it."""
 
 from __future__ import annotations
 
@@ -29,32 +30,6 @@ def _password(stdin: bool, confirm: bool = True) -> str:
     if stdin:
         return sys.stdin.readline().rstrip("\r\n")
     return typer.prompt("Password", hide_input=True, confirmation_prompt=confirm)
-
-
-@app.command("serve")
-def serve_cmd(
-    projects: Path = typer.Option(Path("."), "--projects", metavar="DIR",
-                                  help="The folder whose subfolders are the project repositories to serve."),
-    data: Optional[Path] = data_option(),
-    host: str = typer.Option("127.0.0.1", "--host", metavar="ADDRESS",
-                             help="The address to listen on (keep 127.0.0.1 behind a reverse proxy)."),
-    port: int = typer.Option(8000, "--port", metavar="PORT", help="The port to listen on."),
-    allow_signup: bool = typer.Option(False, "--allow-signup", help="Let anyone create an account."),
-    insecure_cookies: bool = typer.Option(False, "--insecure-cookies",
-        help="Send the web page's cookies without `Secure` (only for plain HTTP on a trusted network)."),
-) -> None:
-    """Serve every project repository under --projects over HTTP: a JSON API and web
-    pages for collaborators who do not use git. Accounts are made with `novelforge users
-    add` and given projects with `novelforge members grant`. Every save is a git commit
-    authored by the person who saved. Run it behind a reverse proxy that terminates TLS
-    (docs/server.md: deployment, backups of --data, upgrades).
-
-    Example: novelforge serve --projects /srv/novels --data /srv/novelforge-data --port 8000
-    """
-    from novelforge import api
-
-    api.serve(projects=projects, data=_data(data), host=host, port=port, allow_signup=allow_signup,
-              secure_cookies=not insecure_cookies)
 
 
 users_app = typer.Typer(name="users", help="The server's accounts.", no_args_is_help=True)

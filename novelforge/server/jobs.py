@@ -2,7 +2,8 @@
 outside the request.
 
 The queue is Huey's, with SQLite storage in ``--data/jobs.sqlite3``, consumed by a
-thread inside ``novelforge serve`` (one worker: the machine's cores are the library's).
+thread inside ``novelforge serve`` or by ``novelforge worker`` in a process of its own
+(:mod:`.worker`): one consumer per data folder, which holds ``jobs.consumer.lock``.
 Huey's messages are written as JSON, not pickle (:class:`JsonSerializer`). What a client
 sees of a job — its state, progress, message and result file — is a row of the server's
 database (``jobs``), so it outlives the queue's message: a job that was running when the
@@ -35,6 +36,7 @@ from novelforge.server.projects import Projects
 from novelforge.server.store import Store, new_id
 
 log = logging.getLogger("novelforge.server")
+CONSUMER_LOCK = "jobs.consumer.lock"
 KINDS = ("export", "check", "review")
 CHECK_FORMATS = ("json", "sarif")
 REVIEW_FORMATS = CHECK_FORMATS
@@ -89,10 +91,25 @@ class Jobs:
         self._task = self.huey.task(name="novelforge.run_job", retries=0)(self._run)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._lock_fd: int | None = None
+        self.data_dir = Path(data_dir)
 
     # ------------------------------------------------------------------ the queue
-    def start(self) -> None:
-        """Put back the jobs a stopped server left running, and start consuming."""
+    def start(self, *, required: bool = False) -> bool:
+        """Put back the jobs a stopped consumer left running, and start consuming; whether
+        this process consumes. One process consumes a data folder's jobs at a time (a lock
+        on ``--data/jobs.consumer.lock``): when another holds it (``novelforge worker``),
+        ``serve`` leaves the jobs to it, and a second worker (``required``) is refused
+        with :class:`~novelforge.server.store.StoreError`."""
+        if not self._claim():
+            if required:
+                from novelforge.server.store import StoreError
+
+                raise StoreError(f"another process already runs the jobs of `{self.data_dir}`",
+                                 help="one `novelforge worker` (or `novelforge serve` without --no-worker) "
+                                      "per data folder")
+            log.info(json.dumps({"event": "jobs-run-elsewhere", "detail": "another process consumes the jobs"}))
+            return False
         with self.store.write() as conn:
             stuck = [r["id"] for r in conn.execute("SELECT id FROM jobs WHERE state = 'running'")]
             conn.execute("UPDATE jobs SET state = 'queued', progress = 0, updated_at = ? WHERE state = 'running'",
@@ -102,11 +119,31 @@ class Jobs:
         self._stop.clear()
         self._thread = threading.Thread(target=self._consume, name="novelforge-jobs", daemon=True)
         self._thread.start()
+        return True
+
+    def _claim(self) -> bool:
+        import fcntl
+        import os
+
+        fd = os.open(self.data_dir / CONSUMER_LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self._lock_fd = fd
+        return True
 
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=60)
+            self._thread = None
+        if self._lock_fd is not None:
+            import os
+
+            os.close(self._lock_fd)             # the lock goes with it
+            self._lock_fd = None
 
     def _consume(self) -> None:
         while not self._stop.is_set():

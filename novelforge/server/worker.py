@@ -1,0 +1,46 @@
+"""``novelforge worker``: the background jobs of a data folder (exports, check reports,
+Writers' Room reviews) run in a process of their own, so a long export or review never
+shares the server's interpreter with its requests. Start ``novelforge serve
+--no-worker`` (or just ``serve``: it leaves the jobs to a worker it finds running) and
+one ``novelforge worker`` with the same ``--projects`` and ``--data``; the worker takes
+the queue's lock (one consumer per data folder) and runs until SIGTERM or SIGINT, then
+finishes the job it is running."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import threading
+from pathlib import Path
+
+log = logging.getLogger("novelforge.server")
+
+
+def work(projects: Path, data: Path, *, stop: threading.Event | None = None) -> None:
+    """Run the jobs of ``data`` on the projects under ``projects`` until ``stop`` is set
+    (or a SIGTERM/SIGINT arrives, when called in the main thread). Raises
+    :class:`~novelforge.server.store.StoreError` (another process runs these jobs; a
+    database from a newer version)."""
+    from novelforge.server.jobs import Jobs
+    from novelforge.server.observe import configure_logging, start_sentry
+    from novelforge.server.projects import Projects
+    from novelforge.server.store import Store
+
+    configure_logging()
+    start_sentry()
+    stop = stop or threading.Event()
+    jobs = Jobs(Store(data), data, Projects(projects))
+    jobs.start(required=True)
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+    log.info(json.dumps({"event": "worker-started", "projects": str(projects), "data": str(data)}))
+    try:
+        while not stop.wait(1.0):
+            if not jobs.ready():
+                log.error(json.dumps({"event": "worker-stopped", "detail": "the job consumer ended"}))
+                break
+    finally:
+        jobs.stop()
+        log.info(json.dumps({"event": "worker-stopped"}))
