@@ -183,3 +183,45 @@ def test_speech_that_names_nobody_it_describes_stays_silent(tmp_path):
     assert findings(tmp_path, "“I remember Aria well: a woman with grey eyes,” said Cato.") == []  # agrees
     assert findings(tmp_path, "“Bram and Aria came: a man with blue eyes,” said Cato.") == []      # two named
     assert findings(tmp_path, "“Aria is a tall woman,” said Cato. “Bram is a short man.”") == []
+
+
+NARRATED = ("I went down to the gate before the others were awake, and I waited there while the light came. "
+            "I had not slept; I had walked the walls and counted the fires in the valley. ") * 3
+
+
+def test_a_scene_without_pov_is_judged_against_the_books_narrator(tmp_path):
+    """A scene with no `pov:` in a book whose first-person scenes are told by Aria: Aria
+    acting under her name is a slip (NF407), and Aria listed but never named is not a
+    missing character (NF203)."""
+    book = [("one", "pov: aria\n", NARRATED + "Bram came at dawn."),
+            ("two", "pov: aria\n", NARRATED + "Bram said nothing.")]
+    slip = ("three", "", NARRATED + "Aria walked to the door and Bram followed.")
+    assert _book(tmp_path, "NF407", [*book, slip]) == [
+        "the narrator `Aria` acts under their own name in a first-person scene"]
+    unnamed = ("three", "", NARRATED + "Bram followed me to the door.")
+    assert _book(tmp_path, "NF203", [*book, unnamed]) == []
+
+
+def test_without_one_narrator_a_scene_without_pov_is_not_judged(tmp_path):
+    # the first-person scenes are told by two people: no book narrator
+    book = [("one", "pov: aria\n", NARRATED + "Bram came at dawn."),
+            ("two", "pov: bram\n", NARRATED + "Aria said nothing.")]
+    slip = ("three", "", NARRATED + "Aria walked to the door and Bram followed.")
+    assert _book(tmp_path, "NF407", [*book, slip]) == []
+    # Aria, listed and never named, is reported when no narrator covers her
+    unnamed = ("three", "", NARRATED + "Bram followed me to the door.")
+    assert _book(tmp_path, "NF203", [*book, unnamed]) == [
+        "Aria (`aria`) is listed in `characters` but never named in the scene"]
+    # a third-person book: Aria walking is narration, not a slip
+    third = [("one", "pov: aria\n", "Aria went down to the gate. " * 30), ("two", "pov: aria\n", "Aria waited. " * 40)]
+    assert _book(tmp_path, "NF407", [*third, slip]) == []
+
+
+def test_a_first_person_pov_need_not_be_named_in_a_first_person_book(tmp_path):
+    """`pov:` without `pov_mode: first` in a book told in the first person (NF203)."""
+    scenes = [("one", "pov: aria\n", NARRATED + "Bram came at dawn."),
+              ("two", "pov: aria\n", NARRATED + "Then Bram left.")]
+    assert _book(tmp_path, "NF203", scenes) == []
+    named_other = [("one", "pov: aria\npov_mode: third\n", "The gate was shut. Bram came at dawn.")]
+    assert _book(tmp_path, "NF203", named_other) == [
+        "Aria (`aria`) is listed in `characters` but never named in the scene"]

@@ -1,15 +1,19 @@
 from novelforge.project.models import DRAFTED_STATUSES
+from novelforge.rules.narration import book_narrator, scene_first_person
 from novelforge.rules.registry import rule
 
 
-@rule("NF203", "listed-character-not-named", "warning", "scene", reads=("prose", "front-matter", "canon:characters"))
+@rule("NF203", "listed-character-not-named", "warning", "scene",
+      reads=("prose", "front-matter", "canon:characters", "book"))
 def check(scene, index, ctx):
     """A character listed in the scene's cast is never named in its prose.
 
     ## What it does
     Reports each id in `characters` whose name and aliases never occur in the scene's
-    prose (narration or dialogue). A first-person POV character need not be named. Scenes
-    without prose are skipped.
+    prose (narration or dialogue). A first-person narrator need not be named: the scene's
+    `pov:` when the scene is told in the first person (its `pov_mode:`, its narration, or a
+    book told in the first person), and in such a scene without `pov:` the book's narrator
+    (the `pov:` of two thirds of its first-person scenes). Scenes without prose are skipped.
 
     ## Why is this bad
     Either the front matter is out of date (the character was cut from the scene) or the
@@ -39,7 +43,7 @@ def check(scene, index, ctx):
     for i, cid in enumerate(scene.meta.characters):
         if cid in named or cid not in chars:
             continue
-        if cid == scene.meta.pov and index.first_person:
+        if cid == (scene.meta.pov or book_narrator(ctx)) and scene_first_person(scene, index, ctx):
             continue
         ent = chars[cid]
         yield ctx.at_meta(scene, ("characters", i),

@@ -2,7 +2,8 @@ import re
 from bisect import bisect_right
 from math import inf
 
-from novelforge.rules.registry import rule, world_feature
+from novelforge.rules.narration import book_narrator, scene_first_person
+from novelforge.rules.registry import rule
 from novelforge.text.grammar import verb_tense
 from novelforge.text.lexicon import CLAUSE_CONJUNCTIONS, TENSE_PAST, TENSE_PRESENT
 from novelforge.text.tense import narrator_speaks_now
@@ -36,7 +37,9 @@ def check(scene, index, ctx):
     or a modal (`tells me`, `would be too painful to me`), verse (a paragraph that keeps its
     lines), the end of a speech whose opening quotation mark is paragraphs before, and a
     paragraph where the narrator speaks in the present. In a first-person scene (`pov_mode:
-    first`, or detected), reports narration in which the POV character acts under their own name (`Aria walked to the
+    first`, detected, or in a book told in the first person), reports narration in which the
+    POV character (for a scene without `pov:`, the book's narrator: the `pov:` of two thirds
+    of its first-person scenes) acts under their own name (`Aria walked to the
     door`, `Aria, who had said nothing, rose`) or is named with a possessive (`Aria's heart
     sank`: the narrator's own `my`), outside dialogue, italics, letters and diary entries.
     Not read yet: in a third-person scene, `I` with a verb in the present (`I confess
@@ -60,27 +63,25 @@ def check(scene, index, ctx):
     if not index.words:
         return
     masked = ctx.masked(scene)
-    mode = scene.meta.pov_mode or ctx.project.config.pov_mode
-    if mode is None:
-        book_first = index.first_person or ctx.memo("first-person-book", lambda: _first_person_book(ctx))
-        mode = "first" if book_first else "third"
-    if mode == "third":
+    if not scene_first_person(scene, index, ctx):
         yield from _narrating_i(scene, index, ctx, masked)
-    elif mode == "first" and scene.meta.pov:
+        return
+    narrator = scene.meta.pov or book_narrator(ctx)     # a scene without `pov:`: the book's narrator
+    if narrator:
         for m in index.mentions:
-            if m.in_dialogue or (("characters", scene.meta.pov) not in m.entities):
+            if m.in_dialogue or (("characters", narrator) not in m.entities):
                 continue
             if m.acts:
                 yield ctx.at(scene, m.start, m.end,
                              f"the narrator `{m.text}` acts under their own name in a first-person scene",
-                             entity=scene.meta.pov, help="use `I`, or set `pov_mode: third`")
+                             entity=narrator, help="use `I`, or set `pov_mode: third`")
                 break
             if masked[m.end:m.end + 2] in ("'s", "’s") and not index.in_document(masked, m.start) \
                     and not (index.in_italics(masked, m.start) if "_" in masked or "*" in masked else False):
                 # `Watson's heart sank`: the narrator's own things under their name
                 yield ctx.at(scene, m.start, m.end + 2,
                              f"the narrator is named `{m.text}{masked[m.end:m.end + 2]}` in a first-person scene",
-                             entity=scene.meta.pov, help="use `my`, or set `pov_mode: third`")
+                             entity=narrator, help="use `my`, or set `pov_mode: third`")
                 break
 
 
@@ -165,24 +166,6 @@ def _told_in_past(masked: str, start: int, end: int, me) -> bool:
 
 
 _MOODS = frozenset("would should will shall can may must might tells seems appears".split())
-
-
-@world_feature
-def _book_person(ctx, codes) -> bool | None:
-    if "NF407" not in codes:
-        return None
-    return ctx.memo("first-person-book", lambda: _first_person_book(ctx))
-
-
-def _first_person_book(ctx) -> bool:
-    """A book in which at least one scene in five reads as first person (a Watson, an
-    Ishmael, a journal): its scenes are first person unless they say `pov_mode: third`
-    (a third-person novel quoting letters stays far below that)."""
-    session = ctx.session
-    scenes = [s for s in ctx.project.scenes if s.readable
-              and (i := session.light(s.path)) is not None and i.words >= 200]
-    session.first_persons(scenes)   # all at once, in parallel
-    return bool(scenes) and sum(1 for s in scenes if session.first_person(s)) >= 0.2 * len(scenes)
 
 
 def _roman_numeral(masked: str, at: int) -> bool:
