@@ -225,3 +225,25 @@ def test_a_first_person_pov_need_not_be_named_in_a_first_person_book(tmp_path):
     named_other = [("one", "pov: aria\npov_mode: third\n", "The gate was shut. Bram came at dawn.")]
     assert _book(tmp_path, "NF203", named_other) == [
         "Aria (`aria`) is listed in `characters` but never named in the scene"]
+
+
+TOLD_BY_ME = ("I came down to the yard at dawn. Aria was already there, and she turned when she heard me. "
+              "Bram walked to the gate. He opened it and he went out. She watched him go. "
+              "He came back at noon. She said nothing. He sat down by the fire.")
+
+
+def test_the_narrators_presents_of_telling_do_not_hide_a_slip(tmp_path):
+    """A scene told in the past whose closing lines are the narrator's present (`Aria is
+    married now`): those presents are no votes against the past, so the slip is found."""
+    from tests.test_tense_present import slips
+
+    now = "That was long ago. Aria is married now, and she is happy; Bram is a judge, and he has grey hair."
+    assert slips(tmp_path / "a", TOLD_BY_ME, "Then Aria looks at the fire for a long while.", now,
+                 front="pov_mode: first\n") == ["Aria looks"]
+    # the same scene with its slip put right says nothing
+    assert slips(tmp_path / "b", TOLD_BY_ME, "Then Aria looked at the fire for a long while.", now,
+                 front="pov_mode: first\n") == []
+    # a scene that moves into the historic present is not a past scene with slips
+    present = ("Aria rises and goes to the door. She opens it, and Bram comes in. He sits down and he waits. "
+               "She takes up her pen.")
+    assert slips(tmp_path / "c", TOLD_BY_ME, present, front="pov_mode: first\n") == []

@@ -3,7 +3,7 @@ import re
 from novelforge.rules.registry import rule
 from novelforge.text.grammar import opens_clause, verb_tense
 from novelforge.text.lexicon import PERSON_NOUNS
-from novelforge.text.tense import narrators_present, paragraph_tenses
+from novelforge.text.tense import narrators_present, paragraph_tenses, reports_or_tells_now
 
 # a subject pronoun and the word after it (an `-ly` adverb may come between)
 # (led by a plain set of its first letters in either case, `ſ` too, which a case-blind
@@ -29,9 +29,12 @@ def check(scene, index, ctx):
     person named by a noun opening the sentence, `The old man looks`). When one tense
     clearly dominates the scene (at least 85% of at least 12 pairs, or, in a short or
     talkative scene, all of at least six pairs but one in the past), every narration
-    sentence with a pair in the other
-    tense is reported. A scene with fewer pairs says nothing (the book's tense is not
-    read for it yet: set `tense:`). Dialogue, and text in italics (thoughts, letters), are left alone.
+    sentence with a pair in the other tense is reported. The presents a scene told in the
+    past keeps whatever surrounds them (below: a report now of the past, a state at the
+    narrator's time of telling, a letter) are no votes against the past: a scene whose
+    closing lines say where its people live now is still told in the past. A scene with
+    fewer pairs says nothing (the book's tense is not read for it yet: set `tense:`).
+    Dialogue, and text in italics (thoughts, letters), are left alone.
 
     In a scene told in the past, a sentence in the present is not a slip when the text
     around it is in the present on purpose: its paragraph is itself told in the present
@@ -108,19 +111,14 @@ def check(scene, index, ctx):
     if configured in ("past", "present"):
         main = configured
     else:
-        past = sum(1 for p in pairs if p[3] == "past")
-        if len(pairs) < 12:
-            # a short or talkative scene: six pairs or more, all in the past but one, is
-            # told in the past (the one is the slip); fewer say nothing
-            if len(pairs) < 6 or past < len(pairs) - 1:
+        main = _dominant(pairs)
+        if main is None:
+            # a present the scene keeps on purpose (the narrator's time of telling, a
+            # letter) is no vote against the past: it would not be reported either
+            votes = [p for p in pairs if p[3] == "past" or not _kept_present(index, masked, pairs, p)]
+            if len(votes) == len(pairs) or _dominant(votes) != "past":
                 return
-        share = past / len(pairs)
-        if share >= 0.85:
             main = "past"
-        elif share <= 0.15:
-            main = "present"
-        else:
-            return
     reported = set()
     for si, start, end, tense in pairs:
         if tense == main or si in reported:
@@ -134,6 +132,28 @@ def check(scene, index, ctx):
         yield ctx.at(scene, start, end,
                      f"`{shown}` is in the {tense} tense; the scene is told in the {main}",
                      help=f"put the sentence in the {main} tense, or italicise it if it is a thought or a letter")
+
+
+def _dominant(pairs) -> str | None:
+    """The tense that clearly dominates ``pairs``: at least 85% of at least 12, or, in a
+    short or talkative scene, all of six to eleven but one in the past (the one is the
+    slip); None when neither does (fewer than six say nothing)."""
+    past = sum(1 for p in pairs if p[3] == "past")
+    if len(pairs) < 12 and (len(pairs) < 6 or past < len(pairs) - 1):
+        return None
+    share = past / len(pairs)
+    return "past" if share >= 0.85 else "present" if share <= 0.15 else None
+
+
+def _kept_present(index, masked: str, pairs, pair) -> bool:
+    """Whether a present ``pair`` is one a scene told in the past keeps whatever the text
+    around it: a report now of the past, a state at the narrator's time of telling, a
+    letter or diary (a paragraph told in the present is not: it is a vote for the
+    present, as in a chapter told in the historic present)."""
+    si, start, end, _tense = pair
+    if reports_or_tells_now(index, masked, si, start, end):
+        return True
+    return index.in_document(masked, start) and not _document_in_past(index, masked, pairs, si, start, "past")
 
 
 def _document_in_past(index, masked: str, pairs, si: int, start: int, main: str) -> bool:

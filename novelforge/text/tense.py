@@ -45,20 +45,32 @@ def narrators_present(index, masked: str, pairs, sentence: int, start: int, end:
     """Whether the present-tense verb at ``start:end`` (in sentence number ``sentence``)
     of a scene told in the past belongs to the text around it (see the module's doc).
     ``pairs`` are the scene's (sentence, start, end, tense) subject–verb pairs."""
+    if reports_or_tells_now(index, masked, sentence, start, end, states=False):
+        return True
+    para = index.unit_at(start, "paragraph")
+    if para is None:
+        return False
+    present, past = paragraph_tenses(index, masked, pairs, para, index.sentences[sentence])
+    if present >= 2 and present >= past:
+        return True
+    return reports_or_tells_now(index, masked, sentence, start, end, reports=False)
+
+
+def reports_or_tells_now(index, masked: str, sentence: int, start: int, end: int, *, reports: bool = True,
+                         states: bool = True) -> bool:
+    """The present verb at ``start:end`` reports now what was (`says that the count
+    was`: ``reports``), or is a state at the narrator's time of telling in a story an `I`
+    tells or a sentence naming its narrator (`She is always an early riser`: ``states``)
+    — the presents of a past story that are not the story slipping into the present,
+    whatever the paragraph around them."""
     verb = masked[start:end].split()[-1]
     s_start, s_end = index.sentences[sentence]
-    if verb in _REPORTING:
+    if reports and verb in _REPORTING:
         # `says (that) the count was`, `declares to this day that he saw`
         m = _REPORTED_PAST.match(masked, end, s_end) or _THAT_PAST.search(masked, end, s_end)
         if m and _past(m.group(1)):
             return True
-    para = index.unit_at(start, "paragraph")
-    if para is None:
-        return False
-    present, past = paragraph_tenses(index, masked, pairs, para, (s_start, s_end))
-    if present >= 2 and present >= past:
-        return True
-    if verb not in _STATES:
+    if not states or verb not in _STATES:
         return False
     return index.first_person or _NARRATOR_WORD.search(masked, s_start, s_end) is not None
 
