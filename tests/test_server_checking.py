@@ -168,3 +168,21 @@ def test_the_served_check_is_the_librarys_check(tmp_path):
         assert body["diagnostics"] == _library(live.projects / "ember")
     finally:
         stop()
+
+
+def test_a_checking_process_that_hangs_is_killed_and_the_question_fails(book, monkeypatch):
+    checker = Checker(inline=False)
+    try:
+        checker.checked(book)
+        monkeypatch.setattr(checking, "TIMEOUT", 0.5)
+        hung = checker.process.proc
+        hung.send_signal(19)                        # SIGSTOP: alive, silent
+        _touch(book)
+        with pytest.raises(RuntimeError, match="no answer"):
+            checker.checked(book)
+        assert hung.poll() is not None and checker.process.deaths == 1
+        _touch(book)
+        monkeypatch.setattr(checking, "TIMEOUT", 600.0)
+        assert checker.checked(book).diagnostics == _library(book)     # a new process answers
+    finally:
+        checker.close()

@@ -8,7 +8,8 @@ first question (or by :func:`warm` when the server starts), answers one JSON lin
 question on its standard output, and keeps the analysis cache warm between saves. A
 checking process that dies is replaced once; if the replacement dies too, the server
 checks in its own threads from then on (and logs it). ``NOVELFORGE_SERVER_CHECK=inline``
-checks in the server's threads from the start.
+checks in the server's threads from the start. A check that gives no answer in
+:data:`TIMEOUT` seconds is a bug: the process is killed and the request answers 500.
 
 Sharing: the report of a project is kept with the stamp of its files (path, size, change
 time of every file) taken before its check began. A question whose stamp matches is
@@ -26,6 +27,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import select
 import subprocess
 import sys
 import threading
@@ -35,6 +37,7 @@ from pathlib import Path
 
 log = logging.getLogger("novelforge.server")
 INLINE_ENV = "NOVELFORGE_SERVER_CHECK"
+TIMEOUT = 600.0        # seconds for one check (War and Peace takes a few)
 
 
 class CheckFailed(Exception):
@@ -158,6 +161,9 @@ class _Process:
                 try:
                     self.proc.stdin.write(json.dumps(question) + "\n")
                     self.proc.stdin.flush()
+                    if not select.select([self.proc.stdout], [], [], TIMEOUT)[0]:
+                        self._died()            # hung: a bug, not a reason to check inline
+                        raise RuntimeError(f"the checking process gave no answer in {TIMEOUT:.0f} s")
                     line = self.proc.stdout.readline()
                 except (BrokenPipeError, OSError, ValueError):
                     line = ""
