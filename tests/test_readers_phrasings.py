@@ -247,3 +247,26 @@ def test_the_narrators_presents_of_telling_do_not_hide_a_slip(tmp_path):
     present = ("Aria rises and goes to the door. She opens it, and Bram comes in. He sits down and he waits. "
                "She takes up her pen.")
     assert slips(tmp_path / "c", TOLD_BY_ME, present, front="pov_mode: first\n") == []
+
+
+def test_an_item_asked_for_in_speech_after_it_was_destroyed(tmp_path):
+    for prose in ("“Bring me the iron key,” said Aria.", "Aria said, “Let me have the iron key once more.”",
+                  "“Hand him the iron key,” said Aria."):
+        assert _book(tmp_path, "NF409", [LOST, ("two", "", prose)], KEY) == [
+            "`the iron key` is asked for here but was destroyed earlier"], prose
+    # talk of it that does not ask for it, or a request before it was lost: silent
+    for prose in ("“Where is the iron key?” asked Aria.", "“Bram burned the iron key,” said Aria.",
+                  "“I miss the iron key,” said Aria."):
+        assert _book(tmp_path, "NF409", [LOST, ("two", "", prose)], KEY) == [], prose
+    assert _book(tmp_path, "NF409", [("zero", "", "“Bring me the iron key,” said Aria."), LOST], KEY) == []
+
+
+def test_an_item_asked_for_in_speech_is_a_warning(tmp_path):
+    from novelforge.project.loader import load_project
+    from novelforge.rules.engine import CheckOptions, check_project
+
+    _book(tmp_path, "NF409", [LOST, ("two", "", "“Bring me the iron key,” said Aria.")], KEY)
+    root = sorted(tmp_path.iterdir())[-1]
+    found = [d for d in check_project(load_project(root), CheckOptions(select=["NF409"], use_cache=False)).diagnostics
+             if "asked for" in d.message]
+    assert [d.severity.value for d in found] == ["warning"]

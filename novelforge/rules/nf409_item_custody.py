@@ -1,5 +1,6 @@
 import re
 
+from novelforge.diagnostics import Severity
 from novelforge.rules.contracts_common import terms_regex
 from novelforge.rules.registry import rule
 
@@ -13,6 +14,12 @@ _USE = re.compile(r"(?i)\b(?:drew|draws|held|holds|raised|raises|wielded|wields|
                   # there to be seen or in a hand: `the key lay on the table`, `looked at his key`
                   r"lay|lies|looked\s+at|looks\s+at|examined|examines|studied|studies|"
                   r"in\s+(?:his|her|their|[A-Z][\w.]*['’]s)\s+hands?)\b")
+
+# a request in speech for the item, right before it: `Bring me the key`, `hand him your
+# sword`, `Let me have the quadrant once more`
+_REQUEST = re.compile(r"(?i)(?<![\w’'])(?:(?:bring|give|hand|pass|fetch|lend|throw|toss|show)\s+(?:me|us|him|her|them)"
+                      r"|let\s+(?:me|us)\s+(?:have|see|use|hold|take|borrow)|fetch|get\s+me)"
+                      r"(?:\s+back)?\s+(?:(?:the|my|your|his|her|our|their|that|this)\s+)?\Z")
 
 
 def custody(ctx):
@@ -57,8 +64,12 @@ def check(scene, index, ctx):
     still exist, and the character using it — the one named with a possessive (`Bram's
     Dawnbreaker`) or the only character named in the sentence — must hold it. In the
     scene of a transfer both the giver and the receiver may handle it. A `transfers`
-    entry naming an unknown item is reported too. Not read yet: the item in dialogue
-    (`"Bring me the key"`), or a possessive alone (`his key`) with no verb of use.
+    entry naming an unknown item is reported too. In dialogue, an item asked for right
+    before it is named (`“Bring me the key”`, `“Hand him your sword”`, `“Let me have the
+    quadrant once more”`) after it was lost or destroyed is reported as a **warning**
+    whatever the rule's severity (the speaker may not know; suppress the line then); other
+    talk of it (`“Where is the key?”`, `“I lost the key”`) is not. Not read yet: a
+    possessive alone (`his key`) with no verb of use.
 
     ## Why is this bad
     The sword that is in two hands at once, the key used after it fell in the river:
@@ -92,6 +103,13 @@ def check(scene, index, ctx):
     for iid, finder in finders.items():
         for m in finder.finditer(masked, lower, scene.body_start):
             if index.in_dialogue(m.start()):
+                state = states.get(iid, {}).get(scene.index)
+                if isinstance(state, str) and _REQUEST.search(masked, max(scene.body_start, m.start() - 40), m.start()):
+                    # `“Bring me the quadrant”`: asked for as if it were still there
+                    d = ctx.at(scene, m.start(), m.end(), f"`{m.group(0)}` is asked for here but was {state} earlier",
+                               entity=iid, help=f"remove the request, or change the `transfers` that left "
+                                                f"{items[iid].name} {state}")
+                    yield d.with_severity(Severity.WARNING) if d.severity.rank > Severity.WARNING.rank else d
                 continue
             sentence = index.unit_at(m.start(), "sentence")
             if sentence is None:
