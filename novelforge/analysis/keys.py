@@ -48,6 +48,12 @@ def index_key(scene, names) -> str:
     return f"idx:{code_fingerprint()}:{scene.content_hash}:{names.fingerprint}:{scene.meta.pov}:{scene.meta.pov_mode}"
 
 
+def summary_key(name: str, scene) -> str:
+    """A compact fact of one scene that depends on its text alone (``name`` says which:
+    ``words`` for ``promises suggest``'s word index), by the scene's content hash."""
+    return f"sum:{name}:{code_fingerprint()}:{scene.content_hash}:{scene.body_start}"
+
+
 def person_key(scene) -> str:
     """Whether a scene reads as first person (a bool, cheaper to read back than an index)."""
     return f"person:{code_fingerprint()}:{scene.content_hash}:{scene.meta.pov_mode}"

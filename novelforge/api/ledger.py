@@ -74,6 +74,7 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
     :class:`~novelforge.errors.ProjectNotFound`."""
     from novelforge.analysis import Session
     from novelforge.ledger import store
+    from novelforge.ledger.book import is_scene_words
     from novelforge.ledger.suggest import suggest as find_candidates
     from novelforge.ledger.suggest import suggest_payoffs
     from novelforge.project.loader import load_project
@@ -83,7 +84,10 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
     root = project_root(root)
     with open_cache(root, use_cache, warn) as cache:
         project = load_project(root, cache)
-        indexes = Session(project, cache).indexes()
+        session = Session(project, cache)
+        indexes = session.indexes()
+        # the book's word index, scene by scene: from the cache where a scene is unchanged
+        words = None if payoffs else session.summaries("words", _scene_words(), is_scene_words)
     result = Suggestions(root, rejected_file=store.REJECTED_FILE)
     if payoffs:
         result.payoffs, result.promise = suggest_payoffs(project, indexes, payoffs), payoffs
@@ -92,7 +96,7 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
     if wanted and wanted in project.promises:
         raise UsageError(f"`{wanted}` is already a declared promise ({project.promises[wanted].path}); "
                          "not overwriting it")
-    candidates = find_candidates(project, indexes, rejected=store.load_rejected(root))
+    candidates = find_candidates(project, indexes, rejected=store.load_rejected(root), words=words)
     if llm:
         from novelforge.room.promises import with_llm
 
@@ -114,3 +118,12 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
         return result
     result.candidates = [c for c in candidates if c.confidence >= min_confidence][:limit]
     return result
+
+
+def _scene_words():
+    """:func:`novelforge.ledger.book.scene_words`, normalising each distinct word once across
+    the scenes it is asked about."""
+    from novelforge.ledger.book import scene_words
+
+    memo: dict[str, str] = {}
+    return lambda scene: scene_words(scene, memo)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from typing import Mapping
 
 from novelforge.project.models import Project, Scene
 from novelforge.text.index import TextIndex
@@ -65,6 +66,27 @@ def _norm(word: str) -> str:
     return w
 
 
+def scene_words(scene: Scene, memo: dict[str, str] | None = None) -> tuple[str, ...]:
+    """The distinct normalised words of a scene's prose (:func:`_norm` of every word, stopwords
+    and short words included), sorted: what :class:`Book` indexes for each scene. A pure
+    function of the scene's text, so the session keeps it in the analysis cache
+    (:meth:`novelforge.analysis.Session.summaries`). ``memo`` (raw word → normalised) is
+    shared between the scenes of one book: each distinct word is normalised once."""
+    memo = {} if memo is None else memo
+    out = set()
+    for w in set(_WORD.findall(scene.text, scene.body_start)):
+        n = memo.get(w)
+        if n is None:
+            n = memo[w] = _norm(w)
+        out.add(n)
+    return tuple(sorted(out))
+
+
+def is_scene_words(value) -> bool:
+    """The shape of a cached :func:`scene_words`."""
+    return isinstance(value, tuple) and all(isinstance(w, str) for w in value)
+
+
 def content_words(text: str) -> list[str]:
     """Lower-case, singular content words of ``text`` (no stopwords, at least 4 letters)."""
     out: list[str] = []
@@ -80,20 +102,19 @@ class Book:
     """What every detector needs: scenes in reading order with their indexes, and for each
     content word the scenes it occurs in (first and last)."""
 
-    def __init__(self, project: Project, indexes: dict[str, TextIndex]) -> None:
+    def __init__(self, project: Project, indexes: dict[str, TextIndex],
+                 words: Mapping[str, tuple[str, ...]] | None = None) -> None:
+        """``words``: each scene's :func:`scene_words` by path, from wherever they are kept
+        (the session's cache); a scene missing there has them worked out here."""
         self.project = project
         self.scenes: list[tuple[Scene, TextIndex]] = [
             (s, indexes[s.path]) for s in project.scenes if s.readable and s.path in indexes]
-        # each distinct word is normalised once, and a word's scenes are listed once: first,
-        # last and count are read off that list
-        memo: dict[str, str] = {}
+        # a word's scenes are listed once: first, last and count are read off that list
         scenes_of: dict[str, list[int]] = {}
+        memo: dict[str, str] = {}
         for order, (scene, _idx) in enumerate(self.scenes):
-            raw = set(_WORD.findall(scene.text, scene.body_start))
-            for w in raw:
-                if w not in memo:
-                    memo[w] = _norm(w)
-            for w in {memo[w] for w in raw}:
+            found = words.get(scene.path) if words is not None else None
+            for w in (found if found is not None else scene_words(scene, memo)):
                 seen = scenes_of.get(w)
                 if seen is None:
                     scenes_of[w] = [order]

@@ -1,0 +1,86 @@
+"""Per-scene summaries in the analysis cache (:meth:`novelforge.analysis.Session.summaries`):
+``promises suggest``'s word index is read back for unchanged scenes and worked out again
+for exactly the scenes whose text changed, with the same candidates either way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from novelforge import api
+from novelforge.analysis import Session
+from novelforge.cache import ProjectCache
+from novelforge.ledger import book as book_module
+from novelforge.ledger.book import Book, is_scene_words, scene_words
+from novelforge.project.loader import load_project
+
+SCENES = {
+    "01-one/01-gate.md": "Aria swore she would return for the locked box.\n\nShe never did say why.\n",
+    "01-one/02-road.md": "Bram asked who had sent the letter. Nobody answered him.\n",
+    "02-two/01-inn.md": "Little did Aria know that the box held her mother's letter.\n",
+}
+
+
+def make(root: Path) -> Path:
+    (root / "canon/characters").mkdir(parents=True)
+    (root / "novelforge.yaml").write_text("title: Test\n", "utf-8")
+    (root / "canon/characters/aria.yaml").write_text("id: aria\nname: Aria\n", "utf-8")
+    for rel, text in SCENES.items():
+        path = root / "manuscript" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    return root
+
+
+def counted(monkeypatch) -> list[str]:
+    calls: list[str] = []
+    real = book_module.scene_words
+
+    def counting(scene, memo=None):
+        calls.append(scene.path)
+        return real(scene, memo)
+
+    monkeypatch.setattr(book_module, "scene_words", counting)
+    return calls
+
+
+def words_of(root: Path) -> dict[str, object]:
+    project = load_project(root)
+    with ProjectCache(project.root) as cache:
+        return Session(project, cache).summaries("words", lambda s: book_module.scene_words(s), is_scene_words)
+
+
+def test_unchanged_scenes_are_read_back_and_an_edited_one_is_worked_out_again(tmp_path, monkeypatch):
+    root = make(tmp_path / "n")
+    calls = counted(monkeypatch)
+    first = words_of(root)
+    assert sorted(calls) == sorted(f"manuscript/{p}" for p in SCENES)
+
+    calls.clear()
+    assert words_of(root) == first and calls == []          # nothing changed: nothing worked out
+
+    edited = root / "manuscript/01-one/02-road.md"
+    edited.write_text(edited.read_text("utf-8") + "\nThe lantern guttered.\n", "utf-8")
+    calls.clear()
+    third = words_of(root)
+    assert calls == ["manuscript/01-one/02-road.md"]         # the edited scene only
+    assert "lantern" in third["manuscript/01-one/02-road.md"]
+    assert {p: w for p, w in third.items() if not p.endswith("02-road.md")} == \
+           {p: w for p, w in first.items() if not p.endswith("02-road.md")}
+
+
+def test_a_cached_word_index_is_the_one_worked_out(tmp_path):
+    root = make(tmp_path / "n")
+    project = load_project(root)
+    indexes = Session(project).indexes()
+    fresh = Book(project, indexes)
+    kept = Book(project, indexes, {s.path: scene_words(s) for s in project.scenes})
+    assert kept.first_seen == fresh.first_seen and kept.last_seen == fresh.last_seen
+    assert kept.scene_count == fresh.scene_count
+
+
+def test_suggestions_are_the_same_with_and_without_the_cache(tmp_path):
+    root = make(tmp_path / "n")
+    without = [c.to_dict() for c in api.suggest(root, use_cache=False).candidates]
+    cold = [c.to_dict() for c in api.suggest(root).candidates]
+    warm = [c.to_dict() for c in api.suggest(root).candidates]
+    assert without == cold == warm
