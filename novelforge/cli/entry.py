@@ -19,7 +19,7 @@ def main() -> None:
     from novelforge.cli.app import main as run
 
     try:
-        run(args)
+        run(args, only_needed=True)
     except SystemExit as exc:
         if recorder is not None:
             recorder.finish(exc.code)
