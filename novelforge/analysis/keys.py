@@ -54,6 +54,12 @@ def summary_key(name: str, scene) -> str:
     return f"sum:{name}:{code_fingerprint()}:{scene.content_hash}:{scene.body_start}"
 
 
+def kept_key(name: str, basis: object) -> str:
+    """A book-wide value a rule keeps between runs (``name`` says which), by everything it
+    was computed from (``basis``: plain, sorted data) and the code."""
+    return f"kept:{name}:{digest((code_fingerprint(), basis))}"
+
+
 def person_key(scene) -> str:
     """Whether a scene reads as first person (a bool, cheaper to read back than an index)."""
     return f"person:{code_fingerprint()}:{scene.content_hash}:{scene.meta.pov_mode}"

@@ -229,6 +229,17 @@ class Session:
             cache.flush()
         return out
 
+    def kept(self, name: str, basis: object, shape: Callable[[object], bool]) -> object | None:
+        """The value :meth:`keep` stored for ``name`` computed from ``basis``, or None."""
+        if self.cache is None:
+            return None
+        return self.cache.get(keys.kept_key(name, basis), shape)
+
+    def keep(self, name: str, basis: object, value: object) -> None:
+        """Store ``value``, computed from ``basis`` (plain, sorted data) alone, for later runs."""
+        if self.cache is not None:
+            self.cache.set(keys.kept_key(name, basis), value)
+
     def words(self, paths: Iterable[str] | None = None) -> int:
         """Words of the analysed scenes among ``paths`` (default: the focus)."""
         wanted = self.focus if paths is None else set(paths)
