@@ -50,6 +50,21 @@ def _run(*args: str, code: str = "") -> subprocess.CompletedProcess:
                           timeout=120)
 
 
+def test_not_under_a_profiler(monkeypatch):
+    monkeypatch.setattr(atexit, "_ncallbacks", lambda: 0)
+    monkeypatch.setattr(sys, "getprofile", lambda: object())
+    assert not entry._quick_exit_allowed(["check"], 0)
+
+
+def test_a_profile_of_a_check_is_written(tmp_path):
+    out = tmp_path / "check.prof"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "novelforge", "check", str(EXAMPLE),
+                           "--format", "json", "--no-cache", "--exit-zero"], env=env, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_size > 0
+
+
 def test_the_report_and_exit_code_are_whole():
     done = _run("check", str(EXAMPLE), "--format", "json", "--no-cache")
     report = json.loads(done.stdout)

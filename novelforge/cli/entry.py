@@ -34,7 +34,8 @@ def main() -> None:
 def _quick_exit_allowed(args: list[str], code: object) -> bool:
     """Whether a finished ``check`` or ``promises suggest`` may leave without the
     interpreter's tear-down: nothing registered to run at exit (no coverage, no logging
-    shutdown, no executor), no other thread, an exit code that is a number. Its report is
+    shutdown, no executor), no profiler or tracer (``python -m cProfile`` writes its
+    figures after the program), no other thread, an exit code that is a number. Its report is
     written and its files closed; what is left is freeing every module and object, 0.05 to
     0.07 s CPU of a War and Peace run (issue #17)."""
     if not args or not (args[0] == "check" or args[:2] == ["promises", "suggest"]):
@@ -43,7 +44,7 @@ def _quick_exit_allowed(args: list[str], code: object) -> bool:
         return False
     import atexit
 
-    if atexit._ncallbacks() != 0:      # type: ignore[attr-defined]
+    if atexit._ncallbacks() != 0 or sys.getprofile() is not None or sys.gettrace() is not None:  # type: ignore[attr-defined]
         return False
     threading = sys.modules.get("threading")
     return threading is None or threading.active_count() == 1
