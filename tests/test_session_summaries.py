@@ -14,7 +14,9 @@ from novelforge.ledger.book import Book, is_scene_words, scene_words
 from novelforge.project.loader import load_project
 
 SCENES = {
-    "01-one/01-gate.md": "Aria swore she would return for the locked box.\n\nShe never did say why.\n",
+    "01-one/01-gate.md": "Aria swore she would return for the locked box.\n\nShe never did say why.\n\n"
+                         "\"I swear I will find whoever burned the mill,\" said Aria.\n\n"
+                         "Little did she know that she was never to see the valley again.\n",
     "01-one/02-road.md": "Bram asked who had sent the letter. Nobody answered him.\n",
     "02-two/01-inn.md": "Little did Aria know that the box held her mother's letter.\n",
 }
@@ -84,3 +86,50 @@ def test_suggestions_are_the_same_with_and_without_the_cache(tmp_path):
     cold = [c.to_dict() for c in api.suggest(root).candidates]
     warm = [c.to_dict() for c in api.suggest(root).candidates]
     assert without == cold == warm
+
+
+# ----------------------------------------------------------------------------- the kept listing
+def counted_listings(monkeypatch) -> list[int]:
+    from novelforge.ledger import suggest as suggest_module
+
+    calls: list[int] = []
+    real = suggest_module.suggest
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(suggest_module, "suggest", counting)
+    return calls
+
+
+def listing(root: Path, **options) -> list[dict]:
+    return [c.to_dict() for c in api.suggest(root, **options).candidates]
+
+
+def test_a_listing_of_unchanged_files_is_kept_and_an_edit_lists_again(tmp_path, monkeypatch):
+    root = make(tmp_path / "n")
+    calls = counted_listings(monkeypatch)
+    first = listing(root)
+    assert first and len(calls) == 1
+    assert listing(root) == first and len(calls) == 1                       # kept: no detector ran
+    assert listing(root, min_confidence=0.99, limit=1) == [c for c in first if c["confidence"] >= 0.99][:1]
+    assert len(calls) == 1                                                   # options apply to the kept listing
+    edited = root / "manuscript/02-two/01-inn.md"
+    edited.write_text(edited.read_text("utf-8") + "\nShe swore she would burn it.\n", "utf-8")
+    again = listing(root)
+    assert len(calls) == 2 and again == listing(root, use_cache=False)
+
+
+def test_a_rejection_lists_again_and_accepting_uses_fresh_candidates(tmp_path, monkeypatch):
+    root = make(tmp_path / "n")
+    calls = counted_listings(monkeypatch)
+    first = listing(root)
+    api.suggest(root, reject=first[0]["id"])
+    after = listing(root)
+    assert first[0]["id"] not in [c["id"] for c in after]
+    assert after == listing(root, use_cache=False)
+    n = len(calls)
+    done = api.suggest(root, accept=after[0]["id"])
+    assert done.accepted is not None and len(calls) == n + 1                 # accepting never reads the listing
+    assert listing(root) == listing(root, use_cache=False)                   # the accepted promise is declared now

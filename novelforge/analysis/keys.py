@@ -71,6 +71,12 @@ def rules_key(selection: str, scene) -> str:
     return f"rules:{selection}:{scene.content_hash}:{scene.path}"
 
 
+def suggest_key(project, rejected) -> str:
+    """``promises suggest``'s candidates: every input file's bytes (``project.fingerprint``)
+    and the candidates rejected before (``.novelforge/promises-rejected.json``)."""
+    return "suggest:" + digest((code_fingerprint(), project.fingerprint, sorted(rejected)))
+
+
 def run_key(project, codes, overrides, per_file, baseline, scenes) -> str:
     """A whole check's result: every input file's bytes (``project.fingerprint``) and
     every option that changes what is reported."""

@@ -72,9 +72,9 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
     is not a current suggestion, an unknown promise for ``payoffs``, a rejected-list file
     that cannot be read or written), :class:`~novelforge.errors.PathNotFound` and
     :class:`~novelforge.errors.ProjectNotFound`."""
-    from novelforge.analysis import Session
+    from novelforge.analysis import Session, keys
     from novelforge.ledger import store
-    from novelforge.ledger.book import is_scene_words
+    from novelforge.ledger.book import Candidate, is_scene_words
     from novelforge.ledger.suggest import suggest as find_candidates
     from novelforge.ledger.suggest import suggest_payoffs
     from novelforge.project.loader import load_project
@@ -82,13 +82,24 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
     if accept and reject:
         raise OptionError("give {accept} or {reject}, not both")
     root = project_root(root)
+    listing = not (payoffs or accept or reject or llm)   # the candidates, and nothing done with them
+    kept = key = None
     with open_cache(root, use_cache, warn) as cache:
         project = load_project(root, cache)
-        session = Session(project, cache)
-        indexes = session.indexes()
-        # the book's word index, scene by scene: from the cache where a scene is unchanged
-        words = None if payoffs else session.summaries("words", _scene_words(), is_scene_words)
+        if listing and cache is not None:
+            # the candidates of these very files, rejections and code, when a run listed them
+            key = keys.suggest_key(project, store.load_rejected(root))
+            kept = cache.get(key, _is_listing)
+        if kept is None:
+            session = Session(project, cache)
+            indexes = session.indexes()
+            # the book's word index, scene by scene: from the cache where a scene is unchanged
+            words = None if payoffs else session.summaries("words", _scene_words(), is_scene_words)
     result = Suggestions(root, rejected_file=store.REJECTED_FILE)
+    if kept is not None:
+        candidates = [Candidate(**c) for c in kept]
+        result.candidates = [c for c in candidates if c.confidence >= min_confidence][:limit]
+        return result
     if payoffs:
         result.payoffs, result.promise = suggest_payoffs(project, indexes, payoffs), payoffs
         return result
@@ -97,6 +108,11 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
         raise UsageError(f"`{wanted}` is already a declared promise ({project.promises[wanted].path}); "
                          "not overwriting it")
     candidates = find_candidates(project, indexes, rejected=store.load_rejected(root), words=words)
+    if key is not None:    # kept for the next listing of the same files (the cache was closed meanwhile)
+        from novelforge.cache import ProjectCache
+
+        with ProjectCache(root) as cache:
+            cache.set(key, [c.to_dict() for c in candidates])
     if llm:
         from novelforge.room.promises import with_llm
 
@@ -127,3 +143,13 @@ def _scene_words():
 
     memo: dict[str, str] = {}
     return lambda scene: scene_words(scene, memo)
+
+
+def _is_listing(value) -> bool:
+    """The shape of a kept listing: candidates as the dictionaries of their fields."""
+    from dataclasses import fields
+
+    from novelforge.ledger.book import Candidate
+
+    names = {f.name for f in fields(Candidate)}
+    return isinstance(value, list) and all(isinstance(c, dict) and set(c) == names for c in value)
