@@ -61,6 +61,7 @@ MAGIC = b"NFR1"
 FOLDER = "replay"
 
 _code_stamp: str | None = None
+_package_files: list | None = None
 
 
 def replayable(args: list[str]) -> bool:
@@ -81,10 +82,12 @@ def _hash(*parts: Any) -> str:
                            digest_size=20).hexdigest()
 
 
-def code_stamp() -> str:
-    """Changes whenever any file of the installed package changes."""
-    global _code_stamp
-    if _code_stamp is None:
+def package_files() -> list[tuple[str, int, int]]:
+    """``(path relative to the package, modification time, size)`` of every file of the
+    installed package but byte code, walked once per process (the analysis cache's code
+    fingerprint, :func:`novelforge.analysis.keys.code_fingerprint`, is made of them too)."""
+    global _package_files
+    if _package_files is None:
         import novelforge
 
         base = os.path.dirname(os.path.abspath(novelforge.__file__))
@@ -95,7 +98,17 @@ def code_stamp() -> str:
                 if not name.endswith((".pyc", ".pyo")):
                     st = os.stat(os.path.join(folder, name))
                     stats.append((os.path.relpath(os.path.join(folder, name), base), st.st_mtime_ns, st.st_size))
-        _code_stamp = _hash(novelforge.__version__, stats)
+        _package_files = stats
+    return _package_files
+
+
+def code_stamp() -> str:
+    """Changes whenever any file of the installed package changes."""
+    global _code_stamp
+    if _code_stamp is None:
+        import novelforge
+
+        _code_stamp = _hash(novelforge.__version__, package_files())
     return _code_stamp
 
 

@@ -9,7 +9,6 @@ computed from, and every setting that changes the result. A key names its kind f
 from __future__ import annotations
 
 import hashlib
-import os
 
 _CODE_FINGERPRINT: str | None = None
 
@@ -25,16 +24,12 @@ def code_fingerprint() -> str:
     global _CODE_FINGERPRINT
     if _CODE_FINGERPRINT is None:
         import novelforge
+        from novelforge.replay import package_files
         from novelforge.text.index import INDEX_VERSION
 
-        base = os.path.dirname(novelforge.__file__)
-        stats = []
-        for folder, _dirs, files in os.walk(base):
-            for name in files:
-                if name.endswith(".py"):
-                    st = os.stat(os.path.join(folder, name))
-                    stats.append((os.path.relpath(os.path.join(folder, name), base), st.st_mtime_ns, st.st_size))
-        _CODE_FINGERPRINT = digest((novelforge.__version__, INDEX_VERSION, sorted(stats)))
+        # the package's .py files (the same walk as the stored runs' code stamp: once a process)
+        stats = sorted(f for f in package_files() if f[0].endswith(".py"))
+        _CODE_FINGERPRINT = digest((novelforge.__version__, INDEX_VERSION, stats))
     return _CODE_FINGERPRINT
 
 
