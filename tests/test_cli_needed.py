@@ -1,5 +1,5 @@
 """``novelforge check`` and ``novelforge promises`` run from the ``novelforge`` command
-register their own command modules only (``cli.app.NEEDS``, issue #17): the commands they
+register their own command modules only (``cli.argv.NEEDS``, issue #17): the commands they
 build must be those a full registration builds, and other command lines register all."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from novelforge.cli import app as cli_app
+from novelforge.cli import argv as cli_argv
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,7 +22,8 @@ import json, sys, typer
 import novelforge.cli.app as a
 from novelforge.cli.style import conform
 args = json.loads(sys.argv[1])
-a._register(a._needed(args) if sys.argv[2] == "needed" else None)
+from novelforge.cli.argv import needed_modules
+a._register(needed_modules(args) if sys.argv[2] == "needed" else None)
 group = conform(typer.main.get_command(a.app))
 cmd = group
 for name in args:
@@ -46,16 +47,16 @@ def _shape(args: list[str], mode: str) -> dict:
 
 @pytest.mark.parametrize("args", [["check"], ["promises"]])
 def test_a_command_registered_alone_is_the_one_registered_with_all(args):
-    assert cli_app._needed(args) is not None
+    assert cli_argv.needed_modules(args) is not None
     assert _shape(args, "needed") == _shape(args, "all")
 
 
 @pytest.mark.parametrize("args", [["stats"], ["check", "--help"], ["help", "check"], ["-V"], ["checkk"], [],
                                   ["--color", "never", "export"]])
 def test_other_command_lines_register_every_command(args):
-    assert cli_app._needed(args) is None
+    assert cli_argv.needed_modules(args) is None
 
 
 def test_global_options_before_the_command_are_skipped():
-    assert cli_app._needed(["--traceback", "--color", "never", "check", "x"]) == cli_app.NEEDS["check"]
-    assert cli_app._needed(["--color=never", "promises", "suggest"]) == cli_app.NEEDS["promises"]
+    assert cli_argv.needed_modules(["--traceback", "--color", "never", "check", "x"]) == cli_argv.NEEDS["check"]
+    assert cli_argv.needed_modules(["--color=never", "promises", "suggest"]) == cli_argv.NEEDS["promises"]

@@ -20,6 +20,9 @@ EXAMPLE = ROOT / "examples" / "ember-crown"
 
 def test_only_check_and_suggest_with_a_numeric_code(monkeypatch):
     monkeypatch.setattr(atexit, "_ncallbacks", lambda: 0)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)     # other tests' threads may linger
+    monkeypatch.setattr(sys, "gettrace", lambda: None)
+    monkeypatch.setattr(sys, "getprofile", lambda: None)
     assert entry._quick_exit_allowed(["check", "x"], 0)
     assert entry._quick_exit_allowed(["check"], None)
     assert entry._quick_exit_allowed(["promises", "suggest", "x"], 1)
@@ -30,6 +33,8 @@ def test_only_check_and_suggest_with_a_numeric_code(monkeypatch):
 
 
 def test_not_when_something_runs_at_exit_or_another_thread_runs(monkeypatch):
+    monkeypatch.setattr(sys, "gettrace", lambda: None)
+    monkeypatch.setattr(sys, "getprofile", lambda: None)
     monkeypatch.setattr(atexit, "_ncallbacks", lambda: 1)
     assert not entry._quick_exit_allowed(["check"], 0)
     monkeypatch.setattr(atexit, "_ncallbacks", lambda: 0)

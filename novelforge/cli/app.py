@@ -55,23 +55,6 @@ def _root(
     state.color = color
 
 
-# the command modules a command needs, for a run of it from the ``novelforge`` command
-# (:func:`main` with ``only_needed``): the commands run most often, whose runs should not
-# pay for building every other command's options (issue #17)
-NEEDS = {"check": ("check",), "promises": ("promises", "promises_suggest")}
-
-
-def _needed(args: list[str]) -> tuple[str, ...] | None:
-    """The modules of :data:`NEEDS` the command line ``args`` (global options hoisted) runs,
-    or None for every command: another command, a help or version request, or a typo."""
-    i = 0
-    while i < len(args) and (args[i] == "--traceback" or args[i].startswith("--color")):
-        i += 2 if args[i] == "--color" else 1
-    if i >= len(args) or {"--help", "-h", "--version", "-V"} & set(args):
-        return None
-    return NEEDS.get(args[i])
-
-
 def _register(modules: tuple[str, ...] | None = None) -> None:
     """Import the command modules (each registers its commands with :data:`app`): all, or
     only ``modules``."""
@@ -159,13 +142,13 @@ def main(argv: list[str] | None = None, *, only_needed: bool = False) -> None:
     """Entry point of the ``novelforge`` command: runs the app and turns every exception
     into a one-line message and an exit code (tracebacks only with ``--traceback``).
     ``only_needed`` (the ``novelforge`` command's own process, which runs one command and
-    exits): a command of :data:`NEEDS` is run with its own modules only."""
-    from novelforge.cli.argv import expand_help, hoist_globals, utf8_streams
+    exits): a command of :data:`~novelforge.cli.argv.NEEDS` is run with its own modules only."""
+    from novelforge.cli.argv import expand_help, hoist_globals, needed_modules, utf8_streams
 
     args = hoist_globals(sys.argv[1:] if argv is None else list(argv))
     want_traceback = "--traceback" in args
     utf8_streams()
-    _register(_needed(args) if only_needed else None)
+    _register(needed_modules(args) if only_needed else None)
     args = expand_help(args)
     from novelforge.cli.style import click_errors, conform, usage_error
 
