@@ -16,7 +16,8 @@ in fresh processes with the checkout on ``PYTHONPATH``, and compare the output b
 * ``--format json`` again without the stored run (the replay record removed: the
   analysis cache answers), then after one sentence is appended to the middle scene, with
   the cache and with ``--no-cache`` (the file is restored after);
-* ``promises suggest --format json`` without a cache, cold and warm (no stored run);
+* ``promises suggest --format json`` without a cache, cold and warm (no stored run), and
+  after the same edit with the cache and without;
 * within each tree, every run with a cache against the run without one it must equal
   (warm and analysed against cold, the edited run against its ``--no-cache`` run, suggest
   with a cache against suggest without).
@@ -110,16 +111,25 @@ def outputs(tree: Path, python: str, project: Path, cache_root: Path) -> dict[st
     out["suggest cold cache"] = run(tree, python, suggest, cache)
     shutil.rmtree(cache / "replay", ignore_errors=True)
     out["suggest warm cache, analysed"] = run(tree, python, suggest, cache)
+    if scenes:    # the listing after an edit: what the cache keeps for the other scenes, and a fresh one
+        try:
+            edited.write_bytes(original + EDIT)
+            out["suggest edited, cache"] = run(tree, python, suggest, cache)
+            out["suggest edited, --no-cache"] = run(tree, python, suggest + ["--no-cache"], None)
+        finally:
+            edited.write_bytes(original)
     shutil.rmtree(cache, ignore_errors=True)
     return out
 
 
-# appended to one scene: a name no canon has, near ones some books have
-EDIT = "\nThe candles had burned low, and Mr. Smithers said nothing to Natasya.\n".encode()
+# appended to one scene: a name no canon has, near ones some books have, and a setup
+EDIT = ("\nThe candles had burned low, and Mr. Smithers said nothing to Natasya. Little did he know that he "
+        "was never to see her again.\n").encode()
 # outputs of one tree that must be equal: (a run with a cache, the run it must equal)
 SAME_WITHIN = (("json warm cache", "json cold cache"), ("json warm cache, analysed", "json cold cache"),
                ("json edited, cache", "json edited, --no-cache"), ("suggest cold cache", "suggest --no-cache"),
-               ("suggest warm cache, analysed", "suggest --no-cache"))
+               ("suggest warm cache, analysed", "suggest --no-cache"),
+               ("suggest edited, cache", "suggest edited, --no-cache"))
 
 
 def show_diff(a: bytes, b: bytes, label_a: str, label_b: str) -> None:

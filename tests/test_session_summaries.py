@@ -133,3 +133,57 @@ def test_a_rejection_lists_again_and_accepting_uses_fresh_candidates(tmp_path, m
     done = api.suggest(root, accept=after[0]["id"])
     assert done.accepted is not None and len(calls) == n + 1                 # accepting never reads the listing
     assert listing(root) == listing(root, use_cache=False)                   # the accepted promise is declared now
+
+
+# ----------------------------------------------------------------------------- the detectors' scans
+def test_a_hit_answers_as_the_match_it_stands_for():
+    import re
+
+    from novelforge.ledger.book import Hit
+
+    pattern = re.compile(r"(?P<who>I|we)\s+(shall|will)(\s+never)?\s+(?P<what>\w+)")
+    text = "Then I shall go. And we will never return."
+    for m in pattern.finditer(text):
+        spans = tuple(x for g in range(pattern.groups + 1) for x in m.span(g))
+        h = Hit(text, spans, pattern.groupindex)
+        for g in list(range(pattern.groups + 1)) + ["who", "what"]:
+            assert (h.start(g), h.end(g), h.span(g), h.group(g), h[g]) == (m.start(g), m.end(g), m.span(g),
+                                                                          m.group(g), m[g])
+        assert h.group() == m.group() and h.group(1, "what") == m.group(1, "what")
+        assert h.groups() == m.groups() and h.groups("") == m.groups("")
+
+
+def test_scans_are_read_back_for_unchanged_scenes_and_worked_out_for_an_edited_one(tmp_path, monkeypatch):
+    import novelforge.ledger.suggest  # noqa: F401  (the detectors register their scans)
+
+    root = make(tmp_path / "n")
+    calls: list[str] = []
+    real = book_module.scene_hits
+
+    def counting(scene, lower=None):
+        calls.append(scene.path)
+        return real(scene, lower)
+
+    def hits_of() -> dict:
+        project = load_project(root)
+        with ProjectCache(project.root) as cache:
+            return Session(project, cache).summaries("hits", counting, book_module.is_scene_hits)
+
+    first = hits_of()
+    assert len(calls) == len(SCENES) and first["manuscript/01-one/01-gate.md"]["prophecy"]
+    calls.clear()
+    assert hits_of() == first and calls == []
+    edited = root / "manuscript/01-one/02-road.md"
+    edited.write_text(edited.read_text("utf-8") + "\nIt was a strange noise, and he could not account for it.\n",
+                      "utf-8")
+    third = hits_of()
+    assert calls == ["manuscript/01-one/02-road.md"]
+    assert third["manuscript/01-one/02-road.md"]["unexplained"] and not first["manuscript/01-one/02-road.md"]["unexplained"]
+
+
+def test_a_listing_after_an_edit_is_the_one_without_a_cache(tmp_path):
+    root = make(tmp_path / "n")
+    listing(root)
+    edited = root / "manuscript/01-one/02-road.md"
+    edited.write_text(edited.read_text("utf-8") + "\nLittle did he know that he was doomed to return.\n", "utf-8")
+    assert listing(root) == listing(root, use_cache=False)

@@ -74,7 +74,7 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
     :class:`~novelforge.errors.ProjectNotFound`."""
     from novelforge.analysis import Session, keys
     from novelforge.ledger import store
-    from novelforge.ledger.book import Candidate, is_scene_words
+    from novelforge.ledger.book import Candidate, is_scene_hits, is_scene_words, scene_hits
     from novelforge.ledger.suggest import suggest as find_candidates
     from novelforge.ledger.suggest import suggest_payoffs
     from novelforge.project.loader import load_project
@@ -95,6 +95,8 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
             indexes = session.indexes()
             # the book's word index, scene by scene: from the cache where a scene is unchanged
             words = None if payoffs else session.summaries("words", _scene_words(), is_scene_words)
+            # and what the detectors' patterns match in each scene
+            hits = None if payoffs else session.summaries("hits", scene_hits, is_scene_hits)
     result = Suggestions(root, rejected_file=store.REJECTED_FILE)
     if kept is not None:
         candidates = [Candidate(**c) for c in kept]
@@ -107,7 +109,7 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
     if wanted and wanted in project.promises:
         raise UsageError(f"`{wanted}` is already a declared promise ({project.promises[wanted].path}); "
                          "not overwriting it")
-    candidates = find_candidates(project, indexes, rejected=store.load_rejected(root), words=words)
+    candidates = find_candidates(project, indexes, rejected=store.load_rejected(root), words=words, hits=hits)
     if key is not None:    # kept for the next listing of the same files (the cache was closed meanwhile)
         from novelforge.cache import ProjectCache
 
