@@ -62,6 +62,7 @@ FOLDER = "replay"
 
 _code_stamp: str | None = None
 _package_files: list | None = None
+_scanned: tuple | None = None   # (project, its files) as this process's serve() found them
 
 
 def replayable(args: list[str]) -> bool:
@@ -266,6 +267,8 @@ def _read(path, key: bytes) -> dict | None:
 def serve(args: list[str]) -> int | None:
     """Write the stored output of this command line and return its exit code, or None
     when there is nothing to replay (the command then runs as usual)."""
+    global _scanned
+    _scanned = None
     if not replayable(args):
         return None
     try:
@@ -278,6 +281,7 @@ def serve(args: list[str]) -> int | None:
         if root is None or record is None or record.get("root") != root:
             return None
         files = scan(root)
+        _scanned = (root, files)
         if files is None or stat_digest(files) != record.get("inputs"):
             return None
         chunks, code = record.get("chunks"), record.get("code")
@@ -367,6 +371,9 @@ class Recorder:
         if code not in (0, 1) or not self.offered:
             return
         try:
+            if _scanned is not None and _scanned[0] == self.root and _scanned[1] is not None \
+                    and not settled(_scanned[1], self.started):
+                return   # a file was written just before the run (seen by serve): it still was, a change time never goes back
             files = scan(self.root)
             if files is None or not settled(files, self.started):     # written just before or while it ran
                 return
