@@ -73,8 +73,9 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
     that cannot be read or written), :class:`~novelforge.errors.PathNotFound` and
     :class:`~novelforge.errors.ProjectNotFound`."""
     from novelforge.analysis import Session, keys
+    from novelforge.analysis.gcpause import paused_gc
     from novelforge.ledger import store
-    from novelforge.ledger.book import Candidate, is_scene_hits, is_scene_words, scene_hits
+    from novelforge.ledger.book import Candidate
     from novelforge.ledger.suggest import suggest as find_candidates
     from novelforge.ledger.suggest import suggest_payoffs
     from novelforge.project.loader import load_project
@@ -84,7 +85,9 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
     root = project_root(root)
     listing = not (payoffs or accept or reject or llm)   # the candidates, and nothing done with them
     kept = key = None
-    with open_cache(root, use_cache, warn) as cache:
+    # the collector paused while the book is read and analysed, as a check pauses it
+    # (novelforge/analysis/gcpause.py: some 100,000 objects, almost no cycles)
+    with paused_gc(), open_cache(root, use_cache, warn) as cache:
         project = load_project(root, cache)
         if listing and cache is not None:
             # the candidates of these very files, rejections and code, when a run listed them
@@ -93,10 +96,13 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
         if kept is None:
             session = Session(project, cache)
             indexes = session.indexes()
-            # the book's word index, scene by scene: from the cache where a scene is unchanged
-            words = None if payoffs else session.summaries("words", _scene_words(), is_scene_words)
-            # and what the detectors' patterns match in each scene
-            hits = None if payoffs else session.summaries("hits", scene_hits, is_scene_hits)
+            words = hits = None
+            if not payoffs:
+                # each scene's words (the book's word index) and what the detectors' patterns match
+                # in it: from the cache where the scene is unchanged, else worked out (in two processes)
+                found = session.summaries("suggest", _scene_facts(), _is_scene_facts)
+                words = {path: w for path, (w, _h) in found.items()}
+                hits = {path: h for path, (_w, h) in found.items()}
     result = Suggestions(root, rejected_file=store.REJECTED_FILE)
     if kept is not None:
         candidates = [Candidate(**c) for c in kept]
@@ -109,7 +115,8 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
     if wanted and wanted in project.promises:
         raise UsageError(f"`{wanted}` is already a declared promise ({project.promises[wanted].path}); "
                          "not overwriting it")
-    candidates = find_candidates(project, indexes, rejected=store.load_rejected(root), words=words, hits=hits)
+    with paused_gc():
+        candidates = find_candidates(project, indexes, rejected=store.load_rejected(root), words=words, hits=hits)
     if key is not None:    # kept for the next listing of the same files (the cache was closed meanwhile)
         from novelforge.cache import ProjectCache
 
@@ -138,13 +145,19 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
     return result
 
 
-def _scene_words():
-    """:func:`novelforge.ledger.book.scene_words`, normalising each distinct word once across
-    the scenes it is asked about."""
-    from novelforge.ledger.book import scene_words
+def _scene_facts():
+    """A scene's (:func:`~novelforge.ledger.book.scene_words`, :func:`~novelforge.ledger.book.scene_hits`),
+    normalising each distinct word once across the scenes it is asked about."""
+    from novelforge.ledger.book import scene_hits, scene_words
 
     memo: dict[str, str] = {}
-    return lambda scene: scene_words(scene, memo)
+    return lambda scene: (scene_words(scene, memo), scene_hits(scene))
+
+
+def _is_scene_facts(value) -> bool:
+    from novelforge.ledger.book import is_scene_hits, is_scene_words
+
+    return isinstance(value, tuple) and len(value) == 2 and is_scene_words(value[0]) and is_scene_hits(value[1])
 
 
 def _is_listing(value) -> bool:
