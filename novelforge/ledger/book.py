@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Mapping
 
@@ -68,18 +69,16 @@ def _norm(word: str) -> str:
 
 def scene_words(scene: Scene, memo: dict[str, str] | None = None) -> tuple[str, ...]:
     """The distinct normalised words of a scene's prose (:func:`_norm` of every word, stopwords
-    and short words included), sorted: what :class:`Book` indexes for each scene. A pure
+    and short words included), in no particular order: what :class:`Book` indexes for each
+    scene (it only lists, per word, the scenes that have it, in reading order). A pure
     function of the scene's text, so the session keeps it in the analysis cache
     (:meth:`novelforge.analysis.Session.summaries`). ``memo`` (raw word → normalised) is
     shared between the scenes of one book: each distinct word is normalised once."""
     memo = {} if memo is None else memo
-    out = set()
-    for w in set(_WORD.findall(scene.text, scene.body_start)):
-        n = memo.get(w)
-        if n is None:
-            n = memo[w] = _norm(w)
-        out.add(n)
-    return tuple(sorted(out))
+    raw = set(_WORD.findall(scene.text, scene.body_start))
+    for w in raw.difference(memo):
+        memo[w] = _norm(w)
+    return tuple({memo[w] for w in raw})
 
 
 def is_scene_words(value) -> bool:
@@ -204,17 +203,13 @@ class Book:
         self.scenes: list[tuple[Scene, TextIndex]] = [
             (s, indexes[s.path]) for s in project.scenes if s.readable and s.path in indexes]
         # a word's scenes are listed once: first, last and count are read off that list
-        scenes_of: dict[str, list[int]] = {}
+        scenes_of: defaultdict[str, list[int]] = defaultdict(list)
         memo: dict[str, str] = {}
         for order, (scene, _idx) in enumerate(self.scenes):
             found = words.get(scene.path) if words is not None else None
             for w in (found if found is not None else scene_words(scene, memo)):
-                seen = scenes_of.get(w)
-                if seen is None:
-                    scenes_of[w] = [order]
-                else:
-                    seen.append(order)
-        self._scenes_of = scenes_of
+                scenes_of[w].append(order)
+        self._scenes_of = dict(scenes_of)
         self.first_seen: dict[str, int] = {w: seen[0] for w, seen in scenes_of.items()}
         self.last_seen: dict[str, int] = {w: seen[-1] for w, seen in scenes_of.items()}
         self.scene_count: dict[str, int] = {w: len(seen) for w, seen in scenes_of.items()}
