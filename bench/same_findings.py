@@ -13,7 +13,14 @@ in fresh processes with the checkout on ``PYTHONPATH``, and compare the output b
 * ``--format json`` and ``--format text`` (``NO_COLOR=1``) with ``--no-cache``;
 * ``--format json`` twice with a cache of the tree's own (cold, then warm), so a value
   read back from the cache is compared too;
-* the warm run's JSON against the cold one's, within each tree.
+* ``--format json`` again without the stored run (the replay record removed: the
+  analysis cache answers), then after one sentence is appended to the middle scene, with
+  the cache and with ``--no-cache`` (the file is restored after);
+* ``promises suggest --format json`` without a cache, cold and warm (no stored run), and
+  after the same edit with the cache and without;
+* within each tree, every run with a cache against the run without one it must equal
+  (warm and analysed against cold, the edited run against its ``--no-cache`` run, suggest
+  with a cache against suggest without).
 
 Prints one line per project and output, and a unified diff (the first 40 lines) of the
 first difference; exits 1 if anything differs or a run fails, 0 when all is the same.
@@ -85,8 +92,44 @@ def outputs(tree: Path, python: str, project: Path, cache_root: Path) -> dict[st
     shutil.rmtree(cache, ignore_errors=True)
     out["json cold cache"] = run(tree, python, base + ["--format", "json"], cache)
     out["json warm cache"] = run(tree, python, base + ["--format", "json"], cache)
+    shutil.rmtree(cache / "replay", ignore_errors=True)      # no stored run: the analysis cache answers
+    out["json warm cache, analysed"] = run(tree, python, base + ["--format", "json"], cache)
+    # one scene edited (a sentence with a new capitalised word): what the cache keeps for
+    # the unchanged scenes and the book-wide rules must give a run without a cache's findings
+    scenes = sorted((project / "manuscript").rglob("*.md"))
+    if scenes:
+        edited = scenes[len(scenes) // 2]
+        original = edited.read_bytes()
+        try:
+            edited.write_bytes(original + EDIT)
+            out["json edited, cache"] = run(tree, python, base + ["--format", "json"], cache)
+            out["json edited, --no-cache"] = run(tree, python, base + ["--format", "json", "--no-cache"], None)
+        finally:
+            edited.write_bytes(original)
+    suggest = ["promises", "suggest", str(project), "--format", "json"]
+    out["suggest --no-cache"] = run(tree, python, suggest + ["--no-cache"], None)
+    out["suggest cold cache"] = run(tree, python, suggest, cache)
+    shutil.rmtree(cache / "replay", ignore_errors=True)
+    out["suggest warm cache, analysed"] = run(tree, python, suggest, cache)
+    if scenes:    # the listing after an edit: what the cache keeps for the other scenes, and a fresh one
+        try:
+            edited.write_bytes(original + EDIT)
+            out["suggest edited, cache"] = run(tree, python, suggest, cache)
+            out["suggest edited, --no-cache"] = run(tree, python, suggest + ["--no-cache"], None)
+        finally:
+            edited.write_bytes(original)
     shutil.rmtree(cache, ignore_errors=True)
     return out
+
+
+# appended to one scene: a name no canon has, near ones some books have, and a setup
+EDIT = ("\nThe candles had burned low, and Mr. Smithers said nothing to Natasya. Little did he know that he "
+        "was never to see her again.\n").encode()
+# outputs of one tree that must be equal: (a run with a cache, the run it must equal)
+SAME_WITHIN = (("json warm cache", "json cold cache"), ("json warm cache, analysed", "json cold cache"),
+               ("json edited, cache", "json edited, --no-cache"), ("suggest cold cache", "suggest --no-cache"),
+               ("suggest warm cache, analysed", "suggest --no-cache"),
+               ("suggest edited, cache", "suggest edited, --no-cache"))
 
 
 def show_diff(a: bytes, b: bytes, label_a: str, label_b: str) -> None:
@@ -122,10 +165,11 @@ def main(argv: list[str] | None = None) -> int:
             a = outputs(old, args.python, project, caches / "old")
             b = outputs(new, args.python, project, caches / "new")
             for tree, got in (("old", a), ("new", b)):
-                if got["json warm cache"] != got["json cold cache"]:
-                    differ += 1
-                    print(f"DIFFERENT {project.name}: {tree} tree's warm run != its cold run")
-                    show_diff(got["json cold cache"], got["json warm cache"], "cold", "warm")
+                for mine, theirs in SAME_WITHIN:
+                    if mine in got and got[mine] != got[theirs]:
+                        differ += 1
+                        print(f"DIFFERENT {project.name}: {tree} tree's {mine} != its {theirs}")
+                        show_diff(got[theirs], got[mine], theirs, mine)
             for what in a:
                 same = a[what] == b[what]
                 print(f"{'same     ' if same else 'DIFFERENT'} {project.name}: {what} ({len(a[what]):,} bytes)")

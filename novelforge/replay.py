@@ -61,6 +61,8 @@ MAGIC = b"NFR1"
 FOLDER = "replay"
 
 _code_stamp: str | None = None
+_package_files: list | None = None
+_scanned: tuple | None = None   # (project, its files) as this process's serve() found them
 
 
 def replayable(args: list[str]) -> bool:
@@ -81,10 +83,12 @@ def _hash(*parts: Any) -> str:
                            digest_size=20).hexdigest()
 
 
-def code_stamp() -> str:
-    """Changes whenever any file of the installed package changes."""
-    global _code_stamp
-    if _code_stamp is None:
+def package_files() -> list[tuple[str, int, int]]:
+    """``(path relative to the package, modification time, size)`` of every file of the
+    installed package but byte code, walked once per process (the analysis cache's code
+    fingerprint, :func:`novelforge.analysis.keys.code_fingerprint`, is made of them too)."""
+    global _package_files
+    if _package_files is None:
         import novelforge
 
         base = os.path.dirname(os.path.abspath(novelforge.__file__))
@@ -95,7 +99,17 @@ def code_stamp() -> str:
                 if not name.endswith((".pyc", ".pyo")):
                     st = os.stat(os.path.join(folder, name))
                     stats.append((os.path.relpath(os.path.join(folder, name), base), st.st_mtime_ns, st.st_size))
-        _code_stamp = _hash(novelforge.__version__, stats)
+        _package_files = stats
+    return _package_files
+
+
+def code_stamp() -> str:
+    """Changes whenever any file of the installed package changes."""
+    global _code_stamp
+    if _code_stamp is None:
+        import novelforge
+
+        _code_stamp = _hash(novelforge.__version__, package_files())
     return _code_stamp
 
 
@@ -253,6 +267,8 @@ def _read(path, key: bytes) -> dict | None:
 def serve(args: list[str]) -> int | None:
     """Write the stored output of this command line and return its exit code, or None
     when there is nothing to replay (the command then runs as usual)."""
+    global _scanned
+    _scanned = None
     if not replayable(args):
         return None
     try:
@@ -265,6 +281,7 @@ def serve(args: list[str]) -> int | None:
         if root is None or record is None or record.get("root") != root:
             return None
         files = scan(root)
+        _scanned = (root, files)
         if files is None or stat_digest(files) != record.get("inputs"):
             return None
         chunks, code = record.get("chunks"), record.get("code")
@@ -354,6 +371,9 @@ class Recorder:
         if code not in (0, 1) or not self.offered:
             return
         try:
+            if _scanned is not None and _scanned[0] == self.root and _scanned[1] is not None \
+                    and not settled(_scanned[1], self.started):
+                return   # a file was written just before the run (seen by serve): it still was, a change time never goes back
             files = scan(self.root)
             if files is None or not settled(files, self.started):     # written just before or while it ran
                 return

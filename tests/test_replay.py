@@ -219,3 +219,34 @@ def test_promises_suggest_is_stored_too_but_not_when_it_writes(book, capfdbinary
     for extra in (["--accept", "x"], ["--reject", "x"], ["--llm"], ["--no-cache"]):
         assert not replay.replayable([*args, *extra])
     assert replay.replayable(["promises", "suggest"]) and not replay.replayable(["promises", "--open"])
+
+
+def test_a_run_after_an_edit_seen_before_it_is_not_stored_and_not_scanned_again(book, capfdbinary, monkeypatch):
+    args = ["check", "book", "--format", "json"]
+    monkeypatch.setattr(sys, "argv", ["novelforge", *args])
+    nf(*args)                                             # a record of the files as they were
+    assert len(records()) == 1
+    scene = _scene(book)
+    scene.write_text(scene.read_text("utf-8") + "\nMore.\n", "utf-8")
+    monkeypatch.setattr(replay, "SETTLE_NS", 10**9)      # the edit is within a second of the run
+    assert served(args, capfdbinary)[0] is None           # a miss, and the edited file seen unsettled
+    scans: list[str] = []
+    real = replay.scan
+    monkeypatch.setattr(replay, "scan", lambda root: scans.append(root) or real(root))
+    rec = replay.Recorder.start(args)
+    replay.offer(book)
+    before = [p.read_bytes() for p in records()]
+    rec.finish(0)
+    capfdbinary.readouterr()
+    assert scans == [] and [p.read_bytes() for p in records()] == before   # nothing new stored
+
+
+def test_another_projects_scan_does_not_stand_for_this_one(book, capfdbinary, monkeypatch):
+    args = ["check", "book", "--format", "json"]
+    monkeypatch.setattr(sys, "argv", ["novelforge", *args])
+    monkeypatch.setattr(replay, "_scanned", ("/elsewhere", [("x", "/elsewhere/x", (1, 1, 2**62, 1))]))
+    rec = replay.Recorder.start(args)
+    replay.offer(book)
+    rec.finish(0)
+    capfdbinary.readouterr()
+    assert len(records()) == 1                            # stored: the scan it made itself was settled

@@ -9,7 +9,6 @@ computed from, and every setting that changes the result. A key names its kind f
 from __future__ import annotations
 
 import hashlib
-import os
 
 _CODE_FINGERPRINT: str | None = None
 
@@ -25,16 +24,12 @@ def code_fingerprint() -> str:
     global _CODE_FINGERPRINT
     if _CODE_FINGERPRINT is None:
         import novelforge
+        from novelforge.replay import package_files
         from novelforge.text.index import INDEX_VERSION
 
-        base = os.path.dirname(novelforge.__file__)
-        stats = []
-        for folder, _dirs, files in os.walk(base):
-            for name in files:
-                if name.endswith(".py"):
-                    st = os.stat(os.path.join(folder, name))
-                    stats.append((os.path.relpath(os.path.join(folder, name), base), st.st_mtime_ns, st.st_size))
-        _CODE_FINGERPRINT = digest((novelforge.__version__, INDEX_VERSION, sorted(stats)))
+        # the package's .py files (the same walk as the stored runs' code stamp: once a process)
+        stats = sorted(f for f in package_files() if f[0].endswith(".py"))
+        _CODE_FINGERPRINT = digest((novelforge.__version__, INDEX_VERSION, stats))
     return _CODE_FINGERPRINT
 
 
@@ -48,6 +43,18 @@ def index_key(scene, names) -> str:
     return f"idx:{code_fingerprint()}:{scene.content_hash}:{names.fingerprint}:{scene.meta.pov}:{scene.meta.pov_mode}"
 
 
+def summary_key(name: str, scene) -> str:
+    """A compact fact of one scene that depends on its text alone (``name`` says which:
+    ``words`` for ``promises suggest``'s word index), by the scene's content hash."""
+    return f"sum:{name}:{code_fingerprint()}:{scene.content_hash}:{scene.body_start}"
+
+
+def kept_key(name: str, basis: object) -> str:
+    """A book-wide value a rule keeps between runs (``name`` says which), by everything it
+    was computed from (``basis``: plain, sorted data) and the code."""
+    return f"kept:{name}:{digest((code_fingerprint(), basis))}"
+
+
 def person_key(scene) -> str:
     """Whether a scene reads as first person (a bool, cheaper to read back than an index)."""
     return f"person:{code_fingerprint()}:{scene.content_hash}:{scene.meta.pov_mode}"
@@ -57,6 +64,12 @@ def rules_key(selection: str, scene) -> str:
     """The findings of the selected scene rules on one scene's text. The value holds them
     by the hash of the inputs each group of rules reads (:mod:`novelforge.analysis.inputs`)."""
     return f"rules:{selection}:{scene.content_hash}:{scene.path}"
+
+
+def suggest_key(project, rejected) -> str:
+    """``promises suggest``'s candidates: every input file's bytes (``project.fingerprint``)
+    and the candidates rejected before (``.novelforge/promises-rejected.json``)."""
+    return "suggest:" + digest((code_fingerprint(), project.fingerprint, sorted(rejected)))
 
 
 def run_key(project, codes, overrides, per_file, baseline, scenes) -> str:

@@ -72,8 +72,10 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
     is not a current suggestion, an unknown promise for ``payoffs``, a rejected-list file
     that cannot be read or written), :class:`~novelforge.errors.PathNotFound` and
     :class:`~novelforge.errors.ProjectNotFound`."""
-    from novelforge.analysis import Session
+    from novelforge.analysis import Session, keys
+    from novelforge.analysis.gcpause import paused_gc
     from novelforge.ledger import store
+    from novelforge.ledger.book import Candidate
     from novelforge.ledger.suggest import suggest as find_candidates
     from novelforge.ledger.suggest import suggest_payoffs
     from novelforge.project.loader import load_project
@@ -81,10 +83,31 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
     if accept and reject:
         raise OptionError("give {accept} or {reject}, not both")
     root = project_root(root)
-    with open_cache(root, use_cache, warn) as cache:
+    listing = not (payoffs or accept or reject or llm)   # the candidates, and nothing done with them
+    kept = key = None
+    # the collector paused while the book is read and analysed, as a check pauses it
+    # (novelforge/analysis/gcpause.py: some 100,000 objects, almost no cycles)
+    with paused_gc(), open_cache(root, use_cache, warn) as cache:
         project = load_project(root, cache)
-        indexes = Session(project, cache).indexes()
+        if listing and cache is not None:
+            # the candidates of these very files, rejections and code, when a run listed them
+            key = keys.suggest_key(project, store.load_rejected(root))
+            kept = cache.get(key, _is_listing)
+        if kept is None:
+            session = Session(project, cache)
+            indexes = session.indexes()
+            words = hits = None
+            if not payoffs:
+                # each scene's words (the book's word index) and what the detectors' patterns match
+                # in it: from the cache where the scene is unchanged, else worked out
+                found = session.summaries("suggest", _scene_facts(), _is_scene_facts)
+                words = {path: w for path, (w, _h) in found.items()}
+                hits = {path: h for path, (_w, h) in found.items()}
     result = Suggestions(root, rejected_file=store.REJECTED_FILE)
+    if kept is not None:
+        candidates = [Candidate(**c) for c in kept]
+        result.candidates = [c for c in candidates if c.confidence >= min_confidence][:limit]
+        return result
     if payoffs:
         result.payoffs, result.promise = suggest_payoffs(project, indexes, payoffs), payoffs
         return result
@@ -92,7 +115,13 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
     if wanted and wanted in project.promises:
         raise UsageError(f"`{wanted}` is already a declared promise ({project.promises[wanted].path}); "
                          "not overwriting it")
-    candidates = find_candidates(project, indexes, rejected=store.load_rejected(root))
+    with paused_gc():
+        candidates = find_candidates(project, indexes, rejected=store.load_rejected(root), words=words, hits=hits)
+    if key is not None:    # kept for the next listing of the same files (the cache was closed meanwhile)
+        from novelforge.cache import ProjectCache
+
+        with ProjectCache(root) as cache:
+            cache.set(key, [c.to_dict() for c in candidates])
     if llm:
         from novelforge.room.promises import with_llm
 
@@ -114,3 +143,28 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
         return result
     result.candidates = [c for c in candidates if c.confidence >= min_confidence][:limit]
     return result
+
+
+def _scene_facts():
+    """A scene's (:func:`~novelforge.ledger.book.scene_words`, :func:`~novelforge.ledger.book.scene_hits`),
+    normalising each distinct word once across the scenes it is asked about."""
+    from novelforge.ledger.book import scene_hits, scene_words
+
+    memo: dict[str, str] = {}
+    return lambda scene: (scene_words(scene, memo), scene_hits(scene))
+
+
+def _is_scene_facts(value) -> bool:
+    from novelforge.ledger.book import is_scene_hits, is_scene_words
+
+    return isinstance(value, tuple) and len(value) == 2 and is_scene_words(value[0]) and is_scene_hits(value[1])
+
+
+def _is_listing(value) -> bool:
+    """The shape of a kept listing: candidates as the dictionaries of their fields."""
+    from dataclasses import fields
+
+    from novelforge.ledger.book import Candidate
+
+    names = {f.name for f in fields(Candidate)}
+    return isinstance(value, list) and all(isinstance(c, dict) and set(c) == names for c in value)

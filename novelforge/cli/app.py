@@ -55,7 +55,15 @@ def _root(
     state.color = color
 
 
-def _register() -> None:
+def _register(modules: tuple[str, ...] | None = None) -> None:
+    """Import the command modules (each registers its commands with :data:`app`): all, or
+    only ``modules``."""
+    if modules is not None:
+        import importlib
+
+        for name in modules:
+            importlib.import_module(f"novelforge.cli.{name}")
+        return
     from novelforge.cli import (  # noqa: F401
         cache,
         canon,
@@ -131,15 +139,17 @@ def report_error(exc: NovelForgeError) -> None:
         console.print(f"  [dim]= help:[/] {escape(help_)}")
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, *, only_needed: bool = False) -> None:
     """Entry point of the ``novelforge`` command: runs the app and turns every exception
-    into a one-line message and an exit code (tracebacks only with ``--traceback``)."""
-    from novelforge.cli.argv import expand_help, hoist_globals, utf8_streams
+    into a one-line message and an exit code (tracebacks only with ``--traceback``).
+    ``only_needed`` (the ``novelforge`` command's own process, which runs one command and
+    exits): a command of :data:`~novelforge.cli.argv.NEEDS` is run with its own modules only."""
+    from novelforge.cli.argv import expand_help, hoist_globals, needed_modules, utf8_streams
 
     args = hoist_globals(sys.argv[1:] if argv is None else list(argv))
     want_traceback = "--traceback" in args
     utf8_streams()
-    _register()
+    _register(needed_modules(args) if only_needed else None)
     args = expand_help(args)
     from novelforge.cli.style import click_errors, conform, usage_error
 

@@ -51,3 +51,20 @@ def expand_help(args: list[str]) -> list[str]:
     if i < len(args) and args[i] == "help" and not {"--help", "-h"} & set(args[i + 1:]):
         return args[:i] + args[i + 1:] + ["--help"]
     return args
+
+
+# the command modules a command needs, for a run of it from the ``novelforge`` command
+# (``cli.app.main`` with ``only_needed``): the commands run most often, whose runs should not
+# pay for building every other command's options (issue #17)
+NEEDS = {"check": ("check",), "promises": ("promises", "promises_suggest")}
+
+
+def needed_modules(args: list[str]) -> tuple[str, ...] | None:
+    """The modules of :data:`NEEDS` the command line ``args`` (global options hoisted) runs,
+    or None for every command: another command, a help or version request, or a typo."""
+    i = 0
+    while i < len(args) and (args[i] == "--traceback" or args[i].startswith("--color")):
+        i += 2 if args[i] == "--color" else 1
+    if i >= len(args) or {"--help", "-h", "--version", "-V"} & set(args):
+        return None
+    return NEEDS.get(args[i])

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from typing import Mapping
 
 from novelforge.project.models import Project, Scene
 from novelforge.text.index import TextIndex
@@ -65,6 +67,25 @@ def _norm(word: str) -> str:
     return w
 
 
+def scene_words(scene: Scene, memo: dict[str, str] | None = None) -> tuple[str, ...]:
+    """The distinct normalised words of a scene's prose (:func:`_norm` of every word, stopwords
+    and short words included), in no particular order: what :class:`Book` indexes for each
+    scene (it only lists, per word, the scenes that have it, in reading order). A pure
+    function of the scene's text, so the session keeps it in the analysis cache
+    (:meth:`novelforge.analysis.Session.summaries`). ``memo`` (raw word → normalised) is
+    shared between the scenes of one book: each distinct word is normalised once."""
+    memo = {} if memo is None else memo
+    raw = set(_WORD.findall(scene.text, scene.body_start))
+    for w in raw.difference(memo):
+        memo[w] = _norm(w)
+    return tuple({memo[w] for w in raw})
+
+
+def is_scene_words(value) -> bool:
+    """The shape of a cached :func:`scene_words`."""
+    return isinstance(value, tuple) and all(isinstance(w, str) for w in value)
+
+
 def content_words(text: str) -> list[str]:
     """Lower-case, singular content words of ``text`` (no stopwords, at least 4 letters)."""
     out: list[str] = []
@@ -75,31 +96,120 @@ def content_words(text: str) -> list[str]:
     return out
 
 
+# ----------------------------------------------------------------------------- scans
+# the patterns detectors scan over every scene's prose: name → (pattern, over the lower-case
+# text?, words one of which the text must hold for the pattern to match at all). Their
+# matches are a function of the scene's text alone, kept per scene in the analysis cache
+# (:func:`scene_hits`), so a listing after an edit scans the edited scene only
+SCANS: dict[str, tuple[re.Pattern[str], bool, tuple[str, ...]]] = {}
+
+
+def scanned(name: str, pattern: re.Pattern[str], *, lower: bool = True, needs: tuple[str, ...] = ()) -> str:
+    """Register ``pattern`` to be scanned over each scene's prose (``Book.lower``'s text, or
+    with ``lower=False`` the scene's own), from where the prose starts; the name to give
+    :meth:`Book.scan`. ``needs``: plain words the pattern cannot match without."""
+    SCANS[name] = (pattern, lower, needs)
+    return name
+
+
+def _lowered(text: str) -> str:
+    """``text`` in lower case, offset for offset (a character whose lower case is longer,
+    "İ", is kept as it is)."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+    return low
+
+
+def scene_hits(scene: Scene, lower: str | None = None) -> dict[str, tuple[tuple[int, ...], ...]]:
+    """Every :data:`SCANS` pattern's matches in the scene's prose: per match, the start and
+    end of the match and of each group (-1 for a group that took no part), as ``re`` gives them."""
+    out: dict[str, tuple[tuple[int, ...], ...]] = {}
+    for name, (pattern, low, needs) in sorted(SCANS.items()):
+        if low and lower is None:
+            lower = _lowered(scene.text)
+        target = lower if low else scene.text
+        if needs and not any(n in target for n in needs):
+            out[name] = ()
+            continue
+        groups = range(pattern.groups + 1)
+        out[name] = tuple(tuple(x for g in groups for x in m.span(g))
+                          for m in pattern.finditer(target, scene.body_start))   # type: ignore[arg-type]
+    return out
+
+
+def is_scene_hits(value) -> bool:
+    """The shape of a cached :func:`scene_hits`: the same pattern names, spans of integers."""
+    return (isinstance(value, dict) and set(value) == set(SCANS)
+            and all(isinstance(v, tuple) and all(isinstance(h, tuple) and all(isinstance(x, int) for x in h)
+                                                 for h in v) for v in value.values()))
+
+
+class Hit:
+    """One match of a :data:`SCANS` pattern, from its spans: what detectors ask of an
+    ``re.Match`` (``start``, ``end``, ``span``, ``group``, ``groups``, ``[]``), answered alike."""
+
+    __slots__ = ("string", "_spans", "_names")
+
+    def __init__(self, string: str, spans: tuple[int, ...], names: dict[str, int]) -> None:
+        self.string, self._spans, self._names = string, spans, names
+
+    def _index(self, g: int | str) -> int:
+        i = self._names[g] if isinstance(g, str) else g
+        if not 0 <= i < len(self._spans) // 2:
+            raise IndexError("no such group")
+        return i
+
+    def span(self, g: int | str = 0) -> tuple[int, int]:
+        i = self._index(g)
+        return self._spans[2 * i], self._spans[2 * i + 1]
+
+    def start(self, g: int | str = 0) -> int:
+        return self.span(g)[0]
+
+    def end(self, g: int | str = 0) -> int:
+        return self.span(g)[1]
+
+    def _one(self, g: int | str) -> str | None:
+        s, e = self.span(g)
+        return None if s < 0 else self.string[s:e]
+
+    def group(self, *gs: int | str):
+        if len(gs) <= 1:
+            return self._one(gs[0] if gs else 0)
+        return tuple(self._one(g) for g in gs)
+
+    def __getitem__(self, g: int | str) -> str | None:
+        return self._one(g)
+
+    def groups(self, default=None) -> tuple:
+        return tuple(default if (v := self._one(i)) is None else v for i in range(1, len(self._spans) // 2))
+
+
 # ----------------------------------------------------------------------------- the book
 class Book:
     """What every detector needs: scenes in reading order with their indexes, and for each
     content word the scenes it occurs in (first and last)."""
 
-    def __init__(self, project: Project, indexes: dict[str, TextIndex]) -> None:
+    def __init__(self, project: Project, indexes: dict[str, TextIndex],
+                 words: Mapping[str, tuple[str, ...]] | None = None,
+                 hits: Mapping[str, dict] | None = None) -> None:
+        """``words`` and ``hits``: each scene's :func:`scene_words` and :func:`scene_hits` by
+        path, from wherever they are kept (the session's cache); a scene missing there has
+        them worked out here."""
+        self._hits_in = hits
+        self._hits: dict[int, dict] = {}
         self.project = project
         self.scenes: list[tuple[Scene, TextIndex]] = [
             (s, indexes[s.path]) for s in project.scenes if s.readable and s.path in indexes]
-        # each distinct word is normalised once, and a word's scenes are listed once: first,
-        # last and count are read off that list
+        # a word's scenes are listed once: first, last and count are read off that list
+        scenes_of: defaultdict[str, list[int]] = defaultdict(list)
         memo: dict[str, str] = {}
-        scenes_of: dict[str, list[int]] = {}
         for order, (scene, _idx) in enumerate(self.scenes):
-            raw = set(_WORD.findall(scene.text, scene.body_start))
-            for w in raw:
-                if w not in memo:
-                    memo[w] = _norm(w)
-            for w in {memo[w] for w in raw}:
-                seen = scenes_of.get(w)
-                if seen is None:
-                    scenes_of[w] = [order]
-                else:
-                    seen.append(order)
-        self._scenes_of = scenes_of
+            found = words.get(scene.path) if words is not None else None
+            for w in (found if found is not None else scene_words(scene, memo)):
+                scenes_of[w].append(order)
+        self._scenes_of = dict(scenes_of)
         self.first_seen: dict[str, int] = {w: seen[0] for w, seen in scenes_of.items()}
         self.last_seen: dict[str, int] = {w: seen[-1] for w, seen in scenes_of.items()}
         self.scene_count: dict[str, int] = {w: len(seen) for w, seen in scenes_of.items()}
@@ -125,12 +235,27 @@ class Book:
             self._lower = [None] * len(self.scenes)
         low = self._lower[order]
         if low is None:
-            text = self.scenes[order][0].text
-            low = text.lower()
-            if len(low) != len(text):   # a character whose lower case is longer ("İ"): keep it as is
-                low = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
-            self._lower[order] = low
+            low = self._lower[order] = _lowered(self.scenes[order][0].text)
         return low
+
+    def scan(self, name: str, order: int) -> list[Hit]:
+        """The matches of the :data:`SCANS` pattern ``name`` in scene ``order``'s prose, in
+        order: ``pattern.finditer`` over its text from the body start, from the cache when
+        the scene is unchanged."""
+        found = self._hits.get(order)
+        if found is None:
+            scene = self.scenes[order][0]
+            found = self._hits_in.get(scene.path) if self._hits_in is not None else None
+            if found is None:
+                found = scene_hits(scene, self.lower(order))
+            self._hits[order] = found
+        spans = found[name]
+        if not spans:
+            return []
+        pattern, low, _needs = SCANS[name]
+        string = self.lower(order) if low else self.scenes[order][0].text
+        names = pattern.groupindex
+        return [Hit(string, h, names) for h in spans]   # type: ignore[arg-type]
 
     def scenes_of(self, word: str) -> list[int]:
         return self._scenes_of.get(word, [])

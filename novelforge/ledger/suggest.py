@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from novelforge.ledger.book import _WORD, Book, Candidate, PayoffSuggestion, _excerpt, _norm, content_words
 from novelforge.ledger.detectors import DETECTORS, Detector
@@ -66,14 +66,19 @@ def _rank(book: Book, c: Candidate) -> None:
 
 
 def suggest(project: Project, indexes: dict[str, TextIndex], *, rejected: Iterable[str] = (),
-            detectors: dict[str, Detector] | None = None) -> list[Candidate]:
+            detectors: dict[str, Detector] | None = None,
+            words: Mapping[str, tuple[str, ...]] | None = None,
+            hits: Mapping[str, dict] | None = None) -> list[Candidate]:
     """Every candidate setup in the prose, most confident first.
 
     Candidates whose id is declared in the ledger or listed in ``rejected`` are left out,
     and so are candidates a declared promise already tracks (:func:`tracked`); ids are
     stable slugs of the detector, scene and key words (``vow-03-the-oath-kill-count``).
+    ``words`` and ``hits``: each scene's :func:`~novelforge.ledger.book.scene_words` and
+    :func:`~novelforge.ledger.book.scene_hits` by path, when the caller keeps them (the
+    analysis cache); else they are worked out.
     """
-    book = Book(project, indexes)
+    book = Book(project, indexes, words, hits)
     skip = set(rejected) | set(project.promises)
     is_tracked = tracked(project, book)
     out: list[Candidate] = []

@@ -61,6 +61,15 @@ def _used_in_lower_case(word: str, text: str) -> bool:
     return False
 
 
+_UNSEEN = object()
+
+
+def _is_answers(value) -> bool:
+    """The shape of the kept answers: word → the canon word it may be a slip of, or None."""
+    return isinstance(value, dict) and all(isinstance(k, str) and (v is None or isinstance(v, str))
+                                           for k, v in value.items())
+
+
 def _collect(ctx, scenes, canon_tokens, wanted: set[str] | None = None) -> dict[str, list]:
     """Capitalised words that are not canon names → [(scene, occurrence)], in reading order."""
     occurrences: dict[str, list] = defaultdict(list)
@@ -82,11 +91,19 @@ def _occurrences(ctx, canon_tokens, near_miss):
     import re
 
     session = ctx.session
-    found = _collect(ctx, session.focus_scenes(), canon_tokens)
-    suspects = {w for w in found if near_miss(w) is not None}
+    # one pass for the distinct words of each scene, then the occurrences of the suspects
+    # in the scenes that have some (most scenes of a book have none)
+    mine = []
+    for scene in session.focus_scenes():
+        idx = session.index(scene)
+        if idx is not None:
+            mine.append((scene, {c.word for c in idx.capitalised}))
+    seen: set[str] = set().union(*(words for _s, words in mine))
+    suspects = {w for w in seen
+                if len(w) >= _MIN_LEN and w not in canon_tokens and near_miss(w) is not None}
     if not suspects:
         return {}
-    occurrences = {w: found[w] for w in suspects}
+    occurrences = _collect(ctx, [s for s, words in mine if not suspects.isdisjoint(words)], canon_tokens, suspects)
     needle = re.compile("|".join(re.escape(w) for w in sorted(suspects, key=len, reverse=True)))
     others = [s for s in session.scenes_naming(needle) if not session.wanted(s.path)]
     for word, occs in _collect(ctx, others, canon_tokens, suspects).items():
@@ -137,18 +154,40 @@ def check(ctx):
     if not canon_tokens:
         return
     known = {n for n in ctx.project.config.check.known_names}
-    finder = NearMiss(set(canon_tokens))
     vocabulary = set(canon_tokens)
+    finder = None
 
-    def near_miss(word: str):
+    def slip_of(word: str):
         """The canon word ``word`` may be a slip of, or None (the cheap tests first)."""
+        nonlocal finder
         if word in known or word.isupper() or word in _CALENDAR or _is_inflection(word, vocabulary):
             return None
+        if finder is None:
+            finder = NearMiss(vocabulary)
         cands = finder.candidates(word, _allowed_distance(word))
         cands = [(d, c) for d, c in cands if _fold(c) != _fold(word)]  # an accent is a variant, not a slip
         return cands[0][1] if cands else None
 
+    # each word's answer depends on the canon words and `known-names` alone: kept between
+    # runs, so a run after an edit works out only the words it has not seen (issue #17)
+    session = ctx.session
+    basis = (sorted(vocabulary), sorted(known))
+    answers: dict = session.kept("nf205-slips", basis, _is_answers) or {}
+    asked: dict = {}
+
+    def near_miss(word: str):
+        found = asked.get(word, _UNSEEN)
+        if found is _UNSEEN:
+            found = answers.get(word, _UNSEEN)
+            if found is _UNSEEN:
+                found = slip_of(word)
+            asked[word] = found
+        return found
+
     occurrences = _occurrences(ctx, canon_tokens, near_miss)
+    if any(w not in answers for w in asked):
+        # a whole-book run keeps the words of this book; a run on some scenes adds its own
+        session.keep("nf205-slips", basis, asked if session.focus is None else {**answers, **asked})
     if not occurrences:
         return
     lower_text = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from novelforge.ledger.book import Book, Candidate, _excerpt, _make, candidate_slug, content_words
+from novelforge.ledger.book import Book, Candidate, _excerpt, _make, candidate_slug, content_words, scanned
 from novelforge.ledger.detectors.common import lc, rare_later
 
 _PROPHECY = lc(
@@ -30,6 +30,7 @@ _PROPHECY = lc(
     # a curse laid on a person or a place: "there lieth a curse on any that shall attempt it"
     r"|(?:a|my|thy|his|her|the\s+gods['’])\s+curse\s+(?:be\s+|lieth\s+|lies\s+|is\s+|was\s+)?(?:on|upon)"
     r")\b")
+PROPHECY = scanned("prophecy", _PROPHECY)
 _PROPHECY_STRONG = re.compile(r"foretold|prophe|destined|doomed|fated|never\s+to"
                               r"|little\s+(?:did|knew|thought|guessed|suspected|foresaw)"
                               r"|had\s+\w+\s+(?:but\s+|only\s+)?known|regret|rue"
@@ -43,7 +44,7 @@ _NARRATOR_ONLY = re.compile(r"(?i)little|had\s|(?:he|she|they)\s+little")
 def detect_prophecy(book: Book) -> Iterable[Candidate]:
     for order, (scene, idx) in enumerate(book.scenes):
         text = scene.text
-        for m in _PROPHECY.finditer(book.lower(order), scene.body_start):
+        for m in book.scan(PROPHECY, order):
             if _NARRATOR_ONLY.match(m.group(0)) and idx.in_dialogue(m.start()):
                 continue   # "had I known!" said aloud is regret, not a narrator's foreshadowing
             s, e = book.sentence(scene, idx, m.start())
@@ -73,6 +74,7 @@ _DREAM = lc(
     r"(?:of\s+the\s+night|came|was\s+(?:a\s+)?(?:true|very|strange)|is\s+true|stood|in\s+which|last\s+night|about)\b"
     r"|\b(?:a|the|this|that)\s+(?:true|prophetic)\s+dream\b"
     r"|\b(?:came|comes|cometh)\s+a\s+(?:\w+\s+)?(?:dream|vision)\s+(?:unto|to|upon)\b)")
+DREAM = scanned("dream", _DREAM, needs=("dream", "vision"))
 _DREAM_FIGURE = re.compile(r"(?:\b(?:as|like|than|if)\s+(?:in\s+|one\s+in\s+|if\s+in\s+|talking\s+in\s+)?(?:a\s+)?"
                            r"|\b(?:never|not|little|scarce(?:ly)?|hardly)\s+(?:have\s+|had\s+)?(?:\w+\s+)?"
                            r"|\b(?:would|could|might)\s+have\s+(?:\w+\s+)?(?:an?\s+)?"
@@ -92,7 +94,7 @@ def detect_dreams(book: Book) -> Iterable[Candidate]:
         if "dream" not in low and "vision" not in low:
             continue   # every form names one or the other: a plain search is far faster than the pattern
         text = scene.text
-        m = next((m for m in _DREAM.finditer(low, scene.body_start)
+        m = next((m for m in book.scan(DREAM, order)
                   if not _DREAM_FIGURE.search(text, max(scene.body_start, m.start() - 24), m.start())), None)
         if m is None:
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from novelforge.ledger.book import Book, Candidate, _excerpt, _make, content_words
+from novelforge.ledger.book import Book, Candidate, _excerpt, _make, content_words, scanned
 from novelforge.ledger.detectors.common import lc, rare_later
 
 # a plan or resolve in the first person: "I mean to find him", "to-morrow we shall start"
@@ -18,6 +18,7 @@ _INTENT = lc(
     r"|\bour\s+plan\b(?P<r5>[^.!?;\"”]{0,140})"
     r"|\b(?:I|we)\s+(?:shall|will|must|['’]ll)\s+(?:(?:have\s+to|try\s+to|soon|certainly|not\s+fail\s+to)\s+)?(?P<verb>go|see|find|call|write|ask|return|come|wait|watch|set\s+out|start|leave|question|examine|send|meet|follow|visit|speak)\b(?P<r6>[^.!?;\"”]{3,140})"
     r"|\blet\s+us\s+(?:go|see|find|wait|watch|ask|examine|follow)\b(?P<r7>[^.!?;\"”]{3,140})")
+INTENT = scanned("intent", _INTENT)
 _INTENT_WEAK = re.compile(r"^\s*(?:be|say|do\s+(?:so|it|nothing)|go\s+to\s+bed|sleep|rest|dine"
                           r"|have\s+(?:some|a)\s+)", re.I)
 
@@ -25,7 +26,7 @@ _INTENT_WEAK = re.compile(r"^\s*(?:be|say|do\s+(?:so|it|nothing)|go\s+to\s+bed|s
 def detect_intent(book: Book) -> Iterable[Candidate]:
     for order, (scene, idx) in enumerate(book.scenes):
         text = scene.text
-        for m in _INTENT.finditer(book.lower(order), scene.body_start):
+        for m in book.scan(INTENT, order):
             rest = next((g for g in m.groups() if g is not None), "")
             if _INTENT_WEAK.match(rest):
                 continue
@@ -56,6 +57,7 @@ _APPOINT = lc(
     # a deadline given: "she shall have a month to choose", "twenty-nine days are given you"
     r"|\b(?:shall|will|must)\s+have\s+(?:a|one|two|three|four|five|six|seven|ten|\w+-\w+)\s+(?:clear\s+)?(?:days?|weeks?|months?|years?)\s+(?:to|in\s+which)\b"
     r"|\b(?:days?|weeks?|months?|hours?)\s+(?:are|is)\s+given\b")
+APPOINT = scanned("appointment", _APPOINT)
 
 # "appointment" as a post or office
 _POST = re.compile(r"(?i)\b(?:obtained|received|procured|got|given|offered|secured|accepted"
@@ -69,7 +71,7 @@ def detect_appointments(book: Book) -> Iterable[Candidate]:
         if order == len(book.scenes) - 1:
             continue
         text = scene.text
-        for m in _APPOINT.finditer(book.lower(order), scene.body_start):
+        for m in book.scan(APPOINT, order):
             if _POST.search(text, max(0, m.start() - 40), m.end() + 12):
                 continue   # "obtained an appointment as Gentleman of the Bedchamber": a post, not a meeting
             s, e = book.sentence(scene, idx, m.start())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from novelforge.ledger.book import Book, Candidate, _excerpt, _make, _norm, content_words
+from novelforge.ledger.book import Book, Candidate, _excerpt, _make, _norm, content_words, scanned
 from novelforge.ledger.detectors.common import lc, rare_later
 from novelforge.text.inline import emphasis
 from novelforge.text.lexicon import STOPWORDS
@@ -36,6 +36,7 @@ day time way manner sensation idea thought look voice tone fancy habit notion
 dream story tale place custom acquaintance affair matter
 country people family song life age world love memory mother father name word
 """.split())
+EMPHASIS = scanned("emphasis", _EMPHASIS)
 
 
 class _Italic:
@@ -70,7 +71,7 @@ def detect_objects(book: Book) -> Iterable[Candidate]:
     for order, (scene, idx) in enumerate(book.scenes):
         text = scene.text
         hits = [(m, m.group(2), 0.45, m.group(1).lower() in _STRONG_ADJ)
-                for m in _EMPHASIS.finditer(book.lower(order), scene.body_start)]
+                for m in book.scan(EMPHASIS, order)]
         hits += [(m, m.group(1).split()[-1], 0.4, False) for m in _italic_words(text, idx)]
         for m, noun, conf, strong in hits:
             n = _norm(noun)
@@ -125,6 +126,7 @@ _SECRET = lc(
     r"\bsecret\b(?!ary|e)"   # only after a determiner (checked in ``detect_secrets``: a look-behind here is slow)
     r"|\bno\s+one\s+(?:must|shall|should|is\s+to)\s+(?:ever\s+)?know\b|\bI\s+(?:cannot|can\s+not|can['’]t|must\s+not|dare\s+not)\s+tell\s+(?:you|him|her|them|anyone|any\s+one)\b(?!\s*,?\s*(?:how|what|whether|with\s+what|the\s+(?:joy|pleasure|relief|delight))\b)"
     r"|\btell\s+no\s+one\b|\bkeep\s+(?:it|this)\s+(?:a\s+)?(?:secret|from)\b|\bin\s+(?:strict|the\s+strictest)\s+confidence\b|\bsworn\s+to\s+secrecy\b")
+SECRET = scanned("secret", _SECRET)
 _SECRET_WEAK = re.compile(
     r"\bsecret(?:ly)?\s+(?:satisfaction|pleasure|delight|joy|hope|wish|admiration|pride|regret|vexation|amusement|dislike|fear"
     r"|soul|souls|depths?|heart|hearts|thoughts?|feelings?|consciousness|recess(?:es)?|self|longings?|desires?|sympath(?:y|ies)|springs?)"
@@ -148,7 +150,7 @@ _SECRET_NOUN_NEXT = re.compile(
 def detect_secrets(book: Book) -> Iterable[Candidate]:
     for order, (scene, idx) in enumerate(book.scenes):
         text = scene.text
-        for m in _SECRET.finditer(book.lower(order), scene.body_start):
+        for m in book.scan(SECRET, order):
             if m.group(0)[0] in "sS" and not _SECRET_DET.search(text, max(scene.body_start, m.start() - 40), m.start()):
                 continue   # "secret" as a noun or adjective after a determiner ("the secret", "a terrible secret")
             if m.group(0)[0] in "sS" and not _SECRET_NOUN_NEXT.match(text, m.end()):
@@ -182,11 +184,14 @@ _PUZZLE = re.compile(
     r"|\b(?:have|had)\s+no\s+(?:idea|notion)\s+(?:what|why|how|who|where)\b"
     r"|\b[Mm]ake\s+nothing\s+of\s+it\b|\b[Ww]hat\s+(?:can|could)\s+(?:it|this|that)\s+(?:mean|be)\b")
 _PUZZLE_WHO = re.compile(r"(?:\b(?:I|[Ww]e|[Hh]e|[Ss]he|[Tt]hey)\s+)$")
+UNEXPLAINED = scanned("unexplained", _UNEXPLAINED)
+PUZZLE = scanned("puzzle", _PUZZLE, lower=False)
 
 
-def _unexplained_hits(text: str, lower: str, start: int) -> list[re.Match[str]]:
-    hits = list(_UNEXPLAINED.finditer(lower, start))
-    for m in _PUZZLE.finditer(text, start):
+def _unexplained_hits(book: Book, order: int) -> list:
+    text, start = book.scenes[order][0].text, book.scenes[order][0].body_start
+    hits = list(book.scan(UNEXPLAINED, order))
+    for m in book.scan(PUZZLE, order):
         if m.group(0)[0] in "cChH" and not _PUZZLE_WHO.search(text, max(start, m.start() - 8), m.start()):
             continue
         hits.append(m)
@@ -219,7 +224,7 @@ def detect_unexplained(book: Book) -> Iterable[Candidate]:
             continue
         text = scene.text
         done: set[int] = set()
-        for m in _unexplained_hits(text, book.lower(order), scene.body_start):
+        for m in _unexplained_hits(book, order):
             s, e = book.sentence(scene, idx, m.start())
             if s in done:
                 continue
