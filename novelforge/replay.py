@@ -373,7 +373,9 @@ class Recorder:
         try:
             if _scanned is not None and _scanned[0] == self.root and _scanned[1] is not None \
                     and not settled(_scanned[1], self.started):
-                return   # a file was written just before the run (seen by serve): it still was, a change time never goes back
+                # a file was written just before the run (seen by serve): it still was, as a
+                # change time never goes back
+                return
             files = scan(self.root)
             if files is None or not settled(files, self.started):     # written just before or while it ran
                 return

@@ -29,7 +29,8 @@ cmd = group
 for name in args:
     cmd = cmd.commands[name]
 def shape(c):
-    out = {"help": c.help, "params": [(p.name, p.opts, p.secondary_opts, p.required, repr(p.default)) for p in c.params]}
+    params = [(p.name, p.opts, p.secondary_opts, p.required, repr(p.default)) for p in c.params]
+    out = {"help": c.help, "params": params}
     if hasattr(c, "commands"):
         out["commands"] = {n: shape(s) for n, s in sorted(c.commands.items())}
     return out

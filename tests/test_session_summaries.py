@@ -178,7 +178,8 @@ def test_scans_are_read_back_for_unchanged_scenes_and_worked_out_for_an_edited_o
                       "utf-8")
     third = hits_of()
     assert calls == ["manuscript/01-one/02-road.md"]
-    assert third["manuscript/01-one/02-road.md"]["unexplained"] and not first["manuscript/01-one/02-road.md"]["unexplained"]
+    road = "manuscript/01-one/02-road.md"
+    assert third[road]["unexplained"] and not first[road]["unexplained"]
 
 
 def test_a_listing_after_an_edit_is_the_one_without_a_cache(tmp_path):
