@@ -197,3 +197,36 @@ def test_a_viewer_starts_an_export_and_downloads_it(browser, live, shots):
     r = context.request.post(live.url + "/web/p/ember/exports", form={"format": "pdf", "csrf": csrf})
     assert r.status == 422 and "not an export format" in r.text()
     context.close()
+
+
+def test_an_owner_gives_and_takes_a_role_on_the_members_page(browser, live, shots):
+    context, page = _sign_in(browser, live, "olive")
+    page.goto("/web/p/ember/audit")
+    page.fill("#grant input[name=username]", "otto")
+    page.select_option("#grant select[name=role]", "viewer")
+    page.click("#grant button[type=submit]")
+    page.wait_for_url("**/web/p/ember/audit")
+    assert "otto" in page.inner_text("table") and "member-grant" in page.inner_text("main")
+    page.screenshot(path=str(shots / "members.png"), full_page=True)
+    with live.client("otto") as c:
+        assert c.get("/api/projects/ember").status_code == 200          # otto reads ember now
+    page.click("#remove-otto")
+    page.wait_for_url("**/web/p/ember/audit")
+    with live.client("otto") as c:
+        assert c.get("/api/projects/ember").status_code == 404
+    # the last owner cannot be removed; an unknown account is refused without saying why
+    page.click("#remove-olive")
+    assert "Not changed" in page.inner_text("[role=alert]") and "owner" in page.inner_text("[role=alert]")
+    page.goto("/web/p/ember/audit")
+    page.fill("#grant input[name=username]", "nobody-at-all")
+    page.click("#grant button[type=submit]")
+    assert "cannot be changed here" in page.inner_text("[role=alert]")
+    # a form without the session's token changes nothing
+    r = context.request.post(live.url + "/web/p/ember/members", form={"username": "otto", "role": "owner"})
+    assert r.status == 400
+    context.close()
+    context, page = _sign_in(browser, live, "eddie")            # an editor has no members page
+    r = context.request.post(live.url + "/web/p/ember/members", form={"username": "otto", "role": "owner",
+                                                                      "csrf": "x"})
+    assert r.status == 403
+    context.close()

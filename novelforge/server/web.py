@@ -1,6 +1,6 @@
 """The web pages: sign in, your projects, a project's chapters and scenes, a scene to
 read and edit with its findings beside it, canon entries, the promise ledger, exports to
-start and download, members and the audit log.
+start and download, members (given and removed by owners) and the audit log.
 
 Plain HTML forms rendered from the templates in ``pages/`` (Jinja2, sandboxed,
 autoescaped; no script, no build step, no CDN). The session is the API's: the access and
@@ -290,14 +290,37 @@ def job_download(job_id: str, request: Request, m: Member = Depends(web_member))
     return response
 
 
-@router.get("/p/{project}/audit")
-@rule(Role.OWNER)
-def audit_page(request: Request, m: Member = Depends(web_member)):
+def _audit_page(request: Request, m: Member, *, error: str | None = None, status: int = 200):
     store = server(request).store
     entries = [{**e.as_dict(), "when": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(e.at))}
                for e in store.audit_log(m.project.name)]
-    return page(request, "audit.html", title="Audit log", name=m.project.name, members=store.members(m.project.name),
-                entries=entries, **_ctx(request, m.caller))
+    return page(request, "audit.html", status=status, title="Audit log", name=m.project.name,
+                members=store.members(m.project.name), entries=entries, roles=("viewer", "editor", "owner"),
+                error=error, **_ctx(request, m.caller))
+
+
+@router.get("/p/{project}/audit")
+@rule(Role.OWNER)
+def audit_page(request: Request, m: Member = Depends(web_member)):
+    return _audit_page(request, m)
+
+
+@router.post("/p/{project}/members")
+@rule(Role.OWNER)
+def members_form(request: Request, username: str = Form(..., max_length=64), role: str = Form("", max_length=10),
+                 remove: str = Form("", max_length=1), csrf: str = Form("", max_length=200),
+                 m: Member = Depends(web_member)):
+    """Give an account a role, or remove a member (``remove=1``); the same rules as the API."""
+    from novelforge.server.routes_api import _membership
+
+    _csrf(request, m.caller, csrf)
+    try:
+        _membership(request, m, "revoke" if remove else "grant", username.strip(), None if remove else role)
+    except ApiError as exc:
+        return _audit_page(request, m, error=f"Not changed: {exc.message}", status=exc.status)
+    response = RedirectResponse(f"/web/p/{m.project.name}/audit", status_code=303)
+    _apply_cookies(request, response)
+    return response
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
