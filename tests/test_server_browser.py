@@ -195,7 +195,7 @@ def test_a_viewer_starts_an_export_and_downloads_it(browser, live, shots):
     # a format the exporter does not have is refused on the page
     csrf = page.locator("main input[name=csrf]").get_attribute("value")
     r = context.request.post(live.url + "/web/p/ember/exports", form={"format": "pdf", "csrf": csrf})
-    assert r.status == 422 and "not an export format" in r.text()
+    assert r.status == 422 and "`pdf` is not a format of export" in r.text()
     context.close()
 
 

@@ -40,6 +40,17 @@ CONSUMER_LOCK = "jobs.consumer.lock"
 KINDS = ("export", "check", "review")
 CHECK_FORMATS = ("json", "sarif")
 REVIEW_FORMATS = CHECK_FORMATS
+
+
+def formats_of(kind: str) -> tuple[str, ...]:
+    """The formats a job of ``kind`` can make (an export: every format of `novelforge
+    export`)."""
+    if kind == "export":
+        from novelforge.formats import EXPORT
+
+        return tuple(EXPORT)
+    return REVIEW_FORMATS if kind == "review" else CHECK_FORMATS
+
 # the room's rounds (novelforge.room.run.ask's stages): the share of a review's progress
 # each one covers, and what the job's message calls it while it runs
 ROOM_STAGES = {"summaries": (0.0, 0.2, "summarising the story so far"),

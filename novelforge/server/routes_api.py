@@ -217,17 +217,17 @@ def members(request: Request, m: Member = Depends(member)) -> list[dict]:
 @rule(Role.OWNER)
 def grant(body: Grant, request: Request, m: Member = Depends(member)) -> dict:
     """Give an account a role (a new member or a new role); the last owner cannot be demoted."""
-    return _membership(request, m, "grant", body.username, body.role)
+    return change_membership(request, m, "grant", body.username, body.role)
 
 
 @router.delete("/{project}/members/{username}")
 @rule(Role.OWNER)
 def revoke(username: str, request: Request, m: Member = Depends(member)) -> dict:
     """Remove a member (not the last owner)."""
-    return _membership(request, m, "revoke", username, None)
+    return change_membership(request, m, "revoke", username, None)
 
 
-def _membership(request: Request, m: Member, action: str, username: str, role: str | None) -> dict:
+def change_membership(request: Request, m: Member, action: str, username: str, role: str | None) -> dict:
     from novelforge.server.store import StoreError
 
     store = server(request).store

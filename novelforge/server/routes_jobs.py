@@ -13,11 +13,10 @@ from pydantic import BaseModel, Field
 
 from novelforge.server.core import ApiError
 from novelforge.server.deps import Member, member, server
-from novelforge.server.jobs import CHECK_FORMATS, REVIEW_FORMATS
+from novelforge.server.jobs import formats_of
 from novelforge.server.roles import Role, rule
 
 router = APIRouter(prefix="/api/projects", tags=["jobs"])
-EXPORT_FORMATS = ("docx", "docx-reading", "epub", "md", "html", "txt")
 REVIEW_ROLE = Role.EDITOR          # the least role that may start a review (it costs money)
 
 
@@ -42,15 +41,22 @@ def _jobs(request: Request):
 def start_job(body: JobStart, request: Request, m: Member = Depends(member)) -> dict:
     """Queue an export of the book, a check report or a Writers' Room review (editor or
     owner); answers at once with the job."""
-    if body.kind == "review" and m.role < REVIEW_ROLE:
+    return queue(request, m, body.kind, body.format)
+
+
+def queue(request: Request, m: Member, kind: str, fmt: str) -> dict:
+    """Queue a job of ``kind`` in ``fmt`` for the member ``m`` (the API's and the web
+    page's way), with its audit entry. Raises :class:`ApiError` (403: a review below
+    :data:`REVIEW_ROLE`; 422: a format the kind does not make)."""
+    if kind == "review" and m.role < REVIEW_ROLE:
         raise ApiError(403, f"a review sends the book to the LLM, which costs money: it needs the "
                             f"{REVIEW_ROLE.name.lower()} role in `{m.project.name}`; you are {m.role.name.lower()}")
-    allowed = EXPORT_FORMATS if body.kind == "export" else REVIEW_FORMATS if body.kind == "review" else CHECK_FORMATS
-    if body.format not in allowed:
-        raise ApiError(422, f"`{body.format[:20]}` is not a format of {body.kind}; use one of: {', '.join(allowed)}")
-    job = _jobs(request).submit(m.project.name, body.kind, body.format, m.user.id)
-    server(request).store.audit(f"job-{body.kind}", user=m.user, project=m.project.name, obj=job["id"],
-                                detail=body.format, address=m.caller.address)
+    allowed = formats_of(kind)
+    if fmt not in allowed:
+        raise ApiError(422, f"`{fmt[:20]}` is not a format of {kind}; use one of: {', '.join(allowed)}")
+    job = _jobs(request).submit(m.project.name, kind, fmt, m.user.id)
+    server(request).store.audit(f"job-{kind}", user=m.user, project=m.project.name, obj=job["id"], detail=fmt,
+                                address=m.caller.address)
     return job
 
 
@@ -75,6 +81,12 @@ def job_status(job_id: str, request: Request, m: Member = Depends(member)) -> di
 @rule(Role.VIEWER)
 def job_result(job_id: str, request: Request, m: Member = Depends(member)):
     """The file a finished job made (the book, or the report)."""
+    return result_file(request, m, job_id)
+
+
+def result_file(request: Request, m: Member, job_id: str) -> FileResponse:
+    """The download of job ``job_id``'s result; 404 when it has none (not done, another
+    project's, no such job)."""
     found = _jobs(request).result_path(m.project.name, job_id[:64])
     if found is None:
         raise ApiError(404, "not found")

@@ -66,6 +66,14 @@ def _apply_cookies(request: Request, response) -> None:
         _cookie(request, response, name, value, age)
 
 
+def _see_other(request: Request, url: str) -> RedirectResponse:
+    """The answer to a form that did its work: go to ``url`` (303), with any renewed
+    session cookies."""
+    response = RedirectResponse(url, status_code=303)
+    _apply_cookies(request, response)
+    return response
+
+
 def _later(request: Request, name: str, value: str, age: int) -> None:
     if not hasattr(request.state, "cookies"):
         request.state.cookies = []
@@ -219,9 +227,7 @@ def save_scene(scene_id: str, request: Request, text: str = Form(..., max_length
                            error="Not saved: someone else saved this scene after you opened it.")
     server(request).store.audit("scene-update", user=m.user, project=m.project.name, obj=scene.path,
                                 commit=done.commit, address=m.caller.address)
-    response = RedirectResponse(f"/web/p/{m.project.name}/s/{scene.id}?saved=1", status_code=303)
-    _apply_cookies(request, response)
-    return response
+    return _see_other(request, f"/web/p/{m.project.name}/s/{scene.id}?saved=1")
 
 
 @router.get("/p/{project}/promises")
@@ -244,13 +250,13 @@ def canon_page(request: Request, m: Member = Depends(web_member)):
 
 
 def _exports_page(request: Request, m: Member, error: str | None = None, status: int = 200):
-    from novelforge.server.routes_jobs import EXPORT_FORMATS
+    from novelforge.server.jobs import formats_of
 
     jobs = [{**j, "when": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(j["created_at"]))}
             for j in server(request).jobs.list(m.project.name, limit=20)]
     busy = any(j["state"] in ("queued", "running") for j in jobs)
     return page(request, "exports.html", status=status, title="Exports", name=m.project.name, jobs=jobs,
-                formats=EXPORT_FORMATS, refresh=busy, error=error, **_ctx(request, m.caller))
+                formats=formats_of("export"), refresh=busy, error=error, **_ctx(request, m.caller))
 
 
 @router.get("/p/{project}/exports")
@@ -263,29 +269,22 @@ def exports_page(request: Request, m: Member = Depends(web_member)):
 @rule(Role.VIEWER)
 def start_export(request: Request, format: str = Form(..., max_length=20), csrf: str = Form("", max_length=200),
                  m: Member = Depends(web_member)):
-    from novelforge.server.routes_jobs import EXPORT_FORMATS
+    from novelforge.server.routes_jobs import queue
 
     _csrf(request, m.caller, csrf)
-    if format not in EXPORT_FORMATS:
-        return _exports_page(request, m, error=f"`{format}` is not an export format", status=422)
-    job = server(request).jobs.submit(m.project.name, "export", format, m.user.id)
-    server(request).store.audit("job-export", user=m.user, project=m.project.name, obj=job["id"], detail=format,
-                                address=m.caller.address)
-    response = RedirectResponse(f"/web/p/{m.project.name}/exports", status_code=303)
-    _apply_cookies(request, response)
-    return response
+    try:
+        queue(request, m, "export", format)
+    except ApiError as exc:
+        return _exports_page(request, m, error=exc.message, status=exc.status)
+    return _see_other(request, f"/web/p/{m.project.name}/exports")
 
 
 @router.get("/p/{project}/jobs/{job_id}/result")
 @rule(Role.VIEWER)
 def job_download(job_id: str, request: Request, m: Member = Depends(web_member)):
-    from fastapi.responses import FileResponse
+    from novelforge.server.routes_jobs import result_file
 
-    found = server(request).jobs.result_path(m.project.name, job_id[:64])
-    if found is None:
-        raise ApiError(404, "not found")
-    path, media, filename = found
-    response = FileResponse(path, media_type=media, filename=filename)
+    response = result_file(request, m, job_id)
     _apply_cookies(request, response)
     return response
 
@@ -295,7 +294,7 @@ def _audit_page(request: Request, m: Member, *, error: str | None = None, status
     entries = [{**e.as_dict(), "when": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(e.at))}
                for e in store.audit_log(m.project.name)]
     return page(request, "audit.html", status=status, title="Audit log", name=m.project.name,
-                members=store.members(m.project.name), entries=entries, roles=("viewer", "editor", "owner"),
+                members=store.members(m.project.name), entries=entries, roles=[r.name.lower() for r in Role],
                 error=error, **_ctx(request, m.caller))
 
 
@@ -311,16 +310,14 @@ def members_form(request: Request, username: str = Form(..., max_length=64), rol
                  remove: str = Form("", max_length=1), csrf: str = Form("", max_length=200),
                  m: Member = Depends(web_member)):
     """Give an account a role, or remove a member (``remove=1``); the same rules as the API."""
-    from novelforge.server.routes_api import _membership
+    from novelforge.server.routes_api import change_membership
 
     _csrf(request, m.caller, csrf)
     try:
-        _membership(request, m, "revoke" if remove else "grant", username.strip(), None if remove else role)
+        change_membership(request, m, "revoke" if remove else "grant", username.strip(), None if remove else role)
     except ApiError as exc:
         return _audit_page(request, m, error=f"Not changed: {exc.message}", status=exc.status)
-    response = RedirectResponse(f"/web/p/{m.project.name}/audit", status_code=303)
-    _apply_cookies(request, response)
-    return response
+    return _see_other(request, f"/web/p/{m.project.name}/audit")
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:

@@ -22,6 +22,7 @@ def work(projects: Path, data: Path, *, stop: threading.Event | None = None) -> 
     (or a SIGTERM/SIGINT arrives, when called in the main thread). Raises
     :class:`~novelforge.server.store.StoreError` (another process runs these jobs; a
     database from a newer version)."""
+    from novelforge.server.checking import checker
     from novelforge.server.jobs import Jobs
     from novelforge.server.observe import configure_logging, start_sentry
     from novelforge.server.projects import Projects
@@ -29,6 +30,7 @@ def work(projects: Path, data: Path, *, stop: threading.Event | None = None) -> 
 
     configure_logging()
     start_sentry()
+    checker().inline = True         # this is the process of its own: a check job needs no other
     stop = stop or threading.Event()
     jobs = Jobs(Store(data), data, Projects(projects))
     jobs.start(required=True)
