@@ -91,24 +91,24 @@ def project_lock(project: ServedProject):
             os.close(fd)
 
 
-def _env(author: Author | None, index: Path | None) -> dict[str, str]:
+def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") and k not in _DROPPED_ENV}
     env.update(GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0", GIT_NO_LAZY_FETCH="1", GIT_CONFIG_NOSYSTEM="1")
-    if author is not None:
-        env.update(GIT_AUTHOR_NAME=author.name, GIT_AUTHOR_EMAIL=author.email,
-                   GIT_COMMITTER_NAME=author.name, GIT_COMMITTER_EMAIL=author.email)
-    if index is not None:
-        env["GIT_INDEX_FILE"] = str(index)
     return env
 
 
-def git(project: ServedProject, *args: str, input: bytes | None = None, author: Author | None = None,
-        index: Path | None = None, check: bool = True) -> str:
+def _run(project: ServedProject, *args: str, input: bytes | None = None) -> subprocess.CompletedProcess:
+    """git ``args`` on the project's repository, hardened (the ``-c`` overrides and the
+    trimmed environment), its output as bytes."""
     cmd = ["git", "--git-dir", str(project.root / ".git"), "--work-tree", str(project.root)]
     for setting in HARDENED_CONFIG:
         cmd += ["-c", setting]
-    result = subprocess.run([*cmd, *args], input=input, capture_output=True, env=_env(author, index),
-                            cwd=project.root, timeout=60)
+    return subprocess.run([*cmd, *args], input=input, capture_output=True, env=_env(), cwd=project.root, timeout=60)
+
+
+def git(project: ServedProject, *args: str, input: bytes | None = None, check: bool = True) -> str:
+    """:func:`_run`'s output as text; a refusal is :class:`WriteFailed` (unless not ``check``)."""
+    result = _run(project, *args, input=input)
     if check and result.returncode != 0:
         raise WriteFailed(f"git {args[0]}: {result.stderr.decode('utf-8', 'replace').strip()}")
     return result.stdout.decode("utf-8", "replace")
@@ -293,7 +293,5 @@ def last_version(project: ServedProject, rel: str) -> bytes | None:
     removed = git(project, "rev-list", "-n", "1", parent, "--", rel).strip()
     if not removed:
         return None
-    result = subprocess.run(["git", "--git-dir", str(project.root / ".git"), *sum((["-c", s] for s in HARDENED_CONFIG),
-                             []), "cat-file", "blob", f"{removed}^:{rel}"],
-                            capture_output=True, env=_env(None, None), timeout=60)
+    result = _run(project, "cat-file", "blob", f"{removed}^:{rel}")
     return result.stdout if result.returncode == 0 else None
