@@ -64,6 +64,11 @@ class Diagnostic:
     def with_severity(self, severity: Severity) -> "Diagnostic":
         return replace(self, severity=severity)
 
+    def at_most(self, severity: Severity) -> "Diagnostic":
+        """This finding, no more severe than ``severity`` (a claim a character makes in
+        speech is theirs: at most a warning, whatever the rule's severity)."""
+        return self.with_severity(severity) if self.severity.rank > severity.rank else self
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape documented in docs/json-format.md (key order is stable)."""
         return {

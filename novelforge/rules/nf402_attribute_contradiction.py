@@ -157,7 +157,7 @@ def _spoken_heights(scene, index, ctx, facts, masked, sentence, d, seen):
             speaker = speaker_of(masked, index, d, genders(ctx))
             f = _height_finding(ctx, scene, masked, owner.start, c_end, cid, canon)
             said = f"` {_by(ctx, speaker)} contradicts"
-            yield _spoken(replace(f, message=f.message.replace("` contradicts", said, 1)))
+            yield replace(f, message=f.message.replace("` contradicts", said, 1)).at_most(Severity.WARNING)
 
 
 def _height_finding(ctx, scene, masked, start, end, cid, canon):
@@ -307,22 +307,16 @@ def _spoken_description(scene, index, ctx, facts, masked, key, m, d):
     ent = ctx.project.characters[owner]
     shown = " ".join(m.group(0).split())
     verb = "are" if key == "eyes" else "is"
-    yield _spoken(ctx.at(scene, m.start(), m.end(),
-                         f"`{shown}` {_by(ctx, speaker)} contradicts canon: {ent.name}'s {key} {verb} `{canon}`",
-                         entity=owner, help=f"if the speaker is meant to be wrong, suppress this line; else "
-                                            f"describe it as {canon}, or change `attributes: {{{key}: …}}` "
-                                            f"in `{ent.path}`"))
+    yield ctx.at(scene, m.start(), m.end(),
+                 f"`{shown}` {_by(ctx, speaker)} contradicts canon: {ent.name}'s {key} {verb} `{canon}`",
+                 entity=owner, help=f"if the speaker is meant to be wrong, suppress this line; else "
+                                    f"describe it as {canon}, or change `attributes: {{{key}: …}}` "
+                                    f"in `{ent.path}`").at_most(Severity.WARNING)
 
 
 def _by(ctx, speaker) -> str:
     ent = ctx.project.characters.get(speaker) if speaker else None
     return f"in {ent.name}'s speech" if ent is not None else "in dialogue"
-
-
-def _spoken(diagnostic):
-    """A claim in speech is the character's: at most a warning."""
-    return diagnostic.with_severity(Severity.WARNING) if diagnostic.severity.rank > Severity.WARNING.rank \
-        else diagnostic
 
 
 def _earlier_in_paragraph(index, sentence_start: int) -> list:

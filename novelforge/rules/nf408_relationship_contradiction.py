@@ -131,7 +131,7 @@ def check(scene, index, ctx):
                    f"{chars[target_id].name} is {chars[owner].name}'s {canon} in canon, not {word.lower()}{said}",
                    entity=target_id,
                    help=f"write `{canon}`, or fix `relationships:` in `{chars[where].path}`")
-        yield d.with_severity(Severity.WARNING) if spoken and d.severity.rank > Severity.WARNING.rank else d
+        yield d.at_most(Severity.WARNING) if spoken else d
 
 
 def _spoken_claims(index, masked, ctx):

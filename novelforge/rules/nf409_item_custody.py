@@ -106,10 +106,9 @@ def check(scene, index, ctx):
                 state = states.get(iid, {}).get(scene.index)
                 if isinstance(state, str) and _REQUEST.search(masked, max(scene.body_start, m.start() - 40), m.start()):
                     # `“Bring me the quadrant”`: asked for as if it were still there
-                    d = ctx.at(scene, m.start(), m.end(), f"`{m.group(0)}` is asked for here but was {state} earlier",
-                               entity=iid, help=f"remove the request, or change the `transfers` that left "
-                                                f"{items[iid].name} {state}")
-                    yield d.with_severity(Severity.WARNING) if d.severity.rank > Severity.WARNING.rank else d
+                    yield ctx.at(scene, m.start(), m.end(), f"`{m.group(0)}` is asked for here but was {state} earlier",
+                                 entity=iid, help=f"remove the request, or change the `transfers` that left "
+                                                  f"{items[iid].name} {state}").at_most(Severity.WARNING)
                 continue
             sentence = index.unit_at(m.start(), "sentence")
             if sentence is None:
