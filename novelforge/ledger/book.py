@@ -124,18 +124,36 @@ def _lowered(text: str) -> str:
 def scene_hits(scene: Scene, lower: str | None = None) -> dict[str, tuple[tuple[int, ...], ...]]:
     """Every :data:`SCANS` pattern's matches in the scene's prose: per match, the start and
     end of the match and of each group (-1 for a group that took no part), as ``re`` gives them."""
-    out: dict[str, tuple[tuple[int, ...], ...]] = {}
-    for name, (pattern, low, needs) in sorted(SCANS.items()):
+    found: dict[str, list[re.Match[str]]] = {}
+    for low in (True, False):
+        names = sorted(n for n, (_p, lw, _n) in SCANS.items() if lw is low)
+        if not names:
+            continue
         if low and lower is None:
             lower = _lowered(scene.text)
         target = lower if low else scene.text
-        if needs and not any(n in target for n in needs):
-            out[name] = ()
-            continue
-        groups = range(pattern.groups + 1)
-        out[name] = tuple(tuple(x for g in groups for x in m.span(g))
-                          for m in pattern.finditer(target, scene.body_start))   # type: ignore[arg-type]
+        skip = [n for n in names if SCANS[n][2] and not any(w in target for w in SCANS[n][2])]
+        found.update(_scanner(names).scan(target, scene.body_start, skip))   # type: ignore[arg-type]
+    out: dict[str, tuple[tuple[int, ...], ...]] = {}
+    for name in sorted(SCANS):
+        groups = range(SCANS[name][0].groups + 1)
+        out[name] = tuple(tuple(x for g in groups for x in m.span(g)) for m in found[name])
     return out
+
+
+_SCANNERS: dict[tuple, object] = {}
+
+
+def _scanner(names: list[str]):
+    """One :class:`~novelforge.text.multiscan.MultiScan` of the named :data:`SCANS` patterns
+    (all of them over the same text), built once."""
+    key = tuple((n, SCANS[n][0]) for n in names)
+    scanner = _SCANNERS.get(key)
+    if scanner is None:
+        from novelforge.text.multiscan import MultiScan
+
+        scanner = _SCANNERS[key] = MultiScan({n: SCANS[n][0] for n in names})
+    return scanner
 
 
 def is_scene_hits(value) -> bool:
