@@ -4,30 +4,59 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+from typing import Callable
 
 PARALLEL_MIN_SCENES = 40
 
 
-def in_two_processes(work, jobs: list) -> list:
-    """``work(jobs)``, with half of the jobs done in a forked worker process at the same
-    time when there are many and the machine has a second core (``NOVELFORGE_WORKERS=1``
-    turns it off)."""
-    if len(jobs) < PARALLEL_MIN_SCENES or (os.cpu_count() or 1) < 2 or not sys.platform.startswith("linux") \
-            or os.environ.get("NOVELFORGE_WORKERS") == "1":
-        return work(jobs)
+def can_fork() -> bool:
+    """Whether a forked worker may share the work: Linux, a second core, one thread (a fork
+    of a process with other threads — a server's — can inherit a lock another thread held,
+    and hang), and not turned off (``NOVELFORGE_WORKERS=1``)."""
+    return ((os.cpu_count() or 1) >= 2 and sys.platform.startswith("linux")
+            and os.environ.get("NOVELFORGE_WORKERS") != "1" and threading.active_count() == 1)
+
+
+def beside(theirs: Callable[[], object], mine: Callable[[], object]) -> tuple[object, object]:
+    """``(theirs(), mine())``, ``theirs`` run in a forked worker while this process runs
+    ``mine`` (its answer is sent back pickled); both here, one after the other, when no
+    worker can be forked (:func:`can_fork`) or the worker fails to start."""
+    global _THEIRS
+    if not can_fork():
+        return theirs(), mine()
+    _THEIRS = theirs            # the worker inherits it when it is forked: nothing is sent
     try:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # alternate jobs so both halves get a fair share of long and short scenes
-        theirs, mine = jobs[0::2], jobs[1::2]
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-            future = pool.submit(work, theirs)
-            ours = work(mine)
+            future = pool.submit(_inherited)
+            ours = mine()
             other = future.result()
     except Exception:  # no fork, no worker: do everything here
+        return theirs(), mine()
+    finally:
+        _THEIRS = None
+    return other, ours
+
+
+_THEIRS: Callable[[], object] | None = None
+
+
+def _inherited() -> object:
+    return _THEIRS()  # type: ignore[misc]
+
+
+def in_two_processes(work, jobs: list) -> list:
+    """``work(jobs)``, with half of the jobs done in a forked worker process at the same
+    time when there are many and a worker can be forked (:func:`can_fork`)."""
+    if len(jobs) < PARALLEL_MIN_SCENES or not can_fork():
         return work(jobs)
+    # alternate jobs so both halves get a fair share of long and short scenes
+    theirs, mine = jobs[0::2], jobs[1::2]
+    other, ours = beside(lambda: work(theirs), lambda: work(mine))
     out = []
     for i in range(len(jobs)):
-        out.append(other[i // 2] if i % 2 == 0 else ours[i // 2])
+        out.append(other[i // 2] if i % 2 == 0 else ours[i // 2])  # type: ignore[index]
     return out

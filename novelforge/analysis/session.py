@@ -304,37 +304,15 @@ class Session:
 
 
 # ---------------------------------------------------------------------- workers
-_NAMES_FOR_WORKER: NameTable | None = None
-
-
-def _build_some(jobs: list[tuple]) -> list[TextIndex]:
-    names = _NAMES_FOR_WORKER
-    return [build_index(text, start, names, pov, mode) for text, start, pov, mode in jobs]  # type: ignore[arg-type]
-
-
+# (a forked worker inherits what these close over: only the answers are sent back)
 def _build_all(jobs: list[tuple], names: NameTable) -> list[TextIndex]:
-    global _NAMES_FOR_WORKER
-    _NAMES_FOR_WORKER = names
-    return in_two_processes(_build_some, jobs)
-
-
-_SUMMARY_FOR_WORKER: tuple[Callable[[Scene], object], list[Scene]] | None = None
-
-
-def _summarise_some(jobs: list[int]) -> list[object]:
-    compute, scenes = _SUMMARY_FOR_WORKER  # type: ignore[misc]
-    return [compute(scenes[i]) for i in jobs]
+    return in_two_processes(
+        lambda some: [build_index(text, start, names, pov, mode) for text, start, pov, mode in some], jobs)
 
 
 def _summarise(compute: Callable[[Scene], object], scenes: list[Scene]) -> list[object]:
-    """``compute`` of each scene, half of them in a forked worker when there are many: the
-    worker inherits the scenes and the function (neither is sent), only the answers come back."""
-    global _SUMMARY_FOR_WORKER
-    _SUMMARY_FOR_WORKER = (compute, scenes)
-    try:
-        return in_two_processes(_summarise_some, list(range(len(scenes))))
-    finally:
-        _SUMMARY_FOR_WORKER = None
+    """``compute`` of each scene, half of them in a forked worker when there are many."""
+    return in_two_processes(lambda some: [compute(scene) for scene in some], scenes)
 
 
 def _persons_some(jobs: list[tuple]) -> list[bool]:

@@ -148,8 +148,9 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
 def _scene_facts():
     """A scene's (:func:`~novelforge.ledger.book.scene_words`, :func:`~novelforge.ledger.book.scene_hits`),
     normalising each distinct word once across the scenes it is asked about."""
-    from novelforge.ledger.book import scene_hits, scene_words
+    from novelforge.ledger.book import prepare_scans, scene_hits, scene_words
 
+    prepare_scans()
     memo: dict[str, str] = {}
     return lambda scene: (scene_words(scene, memo), scene_hits(scene))
 
