@@ -23,8 +23,11 @@ What is compared, every time:
   (to the nanosecond) and inode. Any write to a file changes its change time, which no tool
   sets back; a run is recorded only when no input changed in the :data:`SETTLE_NS` before
   it started or while it ran, so even a file system that keeps times coarsely cannot hide
-  a later write inside the same tick. A file touched but not changed (a checkout) is a
-  miss: the command runs and is recorded again.
+  a later write inside the same tick. When any of that differs, the files' bytes are
+  compared instead (a hash of every input file, path and contents, kept in the record): a
+  file touched, checked out again or saved unchanged, an edit undone, is still the same
+  project, the record is served and takes the new times (when nothing changed in the
+  :data:`SETTLE_NS` before, as when it is stored).
 
 Never replayed: any option that asks git or a model (``--changed``, ``--base``,
 ``--staged``, ``--room``, ``--llm``), writes (``--update-baseline``, ``--output``,
@@ -223,6 +226,25 @@ def stat_digest(files: list) -> str:
     return _hash([(rel, st) for rel, _path, st in files])
 
 
+def content_digest(files: list) -> str | None:
+    """A hash of the paths and the bytes of every file (None when one cannot be read, or
+    is a symbolic link by now): equal when the project holds the same text."""
+    h = hashlib.blake2b(digest_size=32)
+    try:
+        for rel, path, _st in files:
+            h.update(rel.encode("utf-8", "surrogateescape") + b"\0")
+            if path is None:
+                continue
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as f:
+                data = f.read(MAX_INPUT_BYTES + 1)
+            h.update(len(data).to_bytes(8, "little"))
+            h.update(data)
+    except (OSError, UnicodeError):
+        return None
+    return h.hexdigest()
+
+
 def settled(files: list, since_ns: int) -> bool:
     """Whether no file changed (its change time, which no tool sets back) in the
     :data:`SETTLE_NS` before ``since_ns`` or after it: then no write during a run that
@@ -282,11 +304,21 @@ def serve(args: list[str]) -> int | None:
             return None
         files = scan(root)
         _scanned = (root, files)
-        if files is None or stat_digest(files) != record.get("inputs"):
+        if files is None:
             return None
         chunks, code = record.get("chunks"), record.get("code")
         if code not in (0, 1) or not isinstance(chunks, list):
             return None
+        inputs = stat_digest(files)
+        if inputs != record.get("inputs"):
+            contents = record.get("contents")
+            if not contents or content_digest(files) != contents:
+                return None
+            import time
+
+            if settled(files, time.time_ns()):      # the same bytes: the record takes the new times
+                record["inputs"] = inputs
+                _write(folder, name, key, json.dumps(record).encode())
         import base64
 
         data = [(int(n), base64.b64decode(raw)) for n, raw in chunks]
@@ -386,8 +418,11 @@ class Recorder:
 
             folder, key = found
             chunks = [(n, base64.b64encode(raw).decode("ascii")) for n, raw in self.chunks if raw]
-            payload = json.dumps({"root": self.root, "inputs": stat_digest(files), "code": code,
-                                  "chunks": chunks}).encode()
+            contents = content_digest(files)
+            if contents is None or scan(self.root) != files:     # written while it was read
+                return
+            payload = json.dumps({"root": self.root, "inputs": stat_digest(files), "contents": contents,
+                                  "code": code, "chunks": chunks}).encode()
             _write(folder, self.name, key, payload)
             _prune(folder)
         except Exception:

@@ -101,6 +101,41 @@ def test_any_change_to_an_input_is_a_miss(book, change, capfdbinary):
     assert served(args, capfdbinary)[1] == fresh.stdout    # and the new run is the one stored
 
 
+@pytest.mark.parametrize("change", ["touched", "rewritten", "undone"])
+def test_the_same_bytes_under_new_times_are_served_and_the_record_takes_the_times(book, change, capfdbinary,
+                                                                                     monkeypatch):
+    args = ("check", "book", "--format", "json")
+    first = nf(*args)
+    scene = _scene(book)
+    text = scene.read_bytes()
+    if change == "touched":            # a checkout, a build tool: new times, the same file
+        os.utime(scene, ns=(scene.stat().st_atime_ns, scene.stat().st_mtime_ns + 5 * 10**9))
+    elif change == "rewritten":        # an editor saving without a change
+        scene.write_bytes(text)
+    else:                              # an edit, then undone
+        scene.write_bytes(text + b"\nOswin drew a telephone from his coat.\n")
+        scene.write_bytes(text)
+    [record] = records()
+    before = record.read_bytes()
+    code, out, err = served(args, capfdbinary)
+    assert (code, out, err) == (first.returncode, first.stdout, first.stderr)
+    assert record.read_bytes() != before             # the new times are kept: next time no byte is read
+    monkeypatch.setattr(replay, "content_digest", lambda files: pytest.fail("the bytes were read again"))
+    assert served(args, capfdbinary)[0] == first.returncode
+
+
+def test_new_times_on_other_bytes_are_a_miss(book, capfdbinary):
+    args = ("check", "book", "--format", "json")
+    nf(*args)
+    scene = _scene(book)
+    st = scene.stat()
+    data = bytearray(scene.read_bytes())
+    data[-2] = ord("X") if data[-2] != ord("X") else ord("Y")    # same size, one letter changed
+    scene.write_bytes(bytes(data))
+    os.utime(scene, ns=(st.st_atime_ns, st.st_mtime_ns))        # even with the old modification time
+    assert served(args, capfdbinary)[0] is None
+
+
 def test_what_changes_the_output_is_part_of_the_key(book, capfdbinary, monkeypatch):
     args = ("check", "book", "--format", "json")
     nf(*args)
