@@ -171,6 +171,20 @@ def test_a_bad_goal_is_one_positioned_line_and_exit_2(book, capsys, goal, messag
     assert err.startswith(f"error: novelforge.yaml:{line}:") and f"`{message}" in err or message in err
 
 
+@pytest.mark.parametrize("goal,expected", [
+    ("goal: {words: -5}\n", ["`goal.words: -5` should be more than 0"]),
+    ("goal:\n  words: lots\n  by: someday\n", ["`goal.words` should be a whole number, not a piece of text",
+                                                "`goal.by` is invalid"]),
+])
+def test_check_reports_a_bad_required_value_once_not_also_as_missing(book, capsys, goal, expected):
+    set_goal(book, goal)
+    code, out, _err = run(capsys, "check", str(book), "--format", "json", "--exit-zero")
+    found = [d["message"] for d in json.loads(out)["diagnostics"] if d["code"] == "NF004"]
+    assert code == 0 and len(found) == len(expected)
+    assert all(f.startswith(e) for f, e in zip(sorted(found), sorted(expected))), found
+    assert not any("missing" in f for f in found)
+
+
 def test_not_a_project_and_an_unknown_format_exit_2(tmp_path, capsys, book):
     code, out, err = run(capsys, "stats", str(tmp_path / "nowhere"))
     assert code == 2 and out == "" and err.splitlines()[0] == f"error: `{tmp_path / 'nowhere'}` does not exist"

@@ -129,6 +129,7 @@ class DocLoader:
                             f"{what} should be a set of `key: value` pairs, not a {_kind_name(value)}", keypath,
                             **extra)
         data = dict(value) if isinstance(value, dict) else {}
+        dropped: set[tuple] = set()          # values this validation took out already
         for _attempt in range(6):
             try:
                 return model.model_validate(data)
@@ -143,8 +144,14 @@ class DocLoader:
                     if not loc or loc in seen:
                         continue
                     seen.add(loc)
+                    if err["type"] == "missing" and loc in dropped and len(loc) > 1:
+                        # the bad value reported was required (`goal: {words: -5}`): what held
+                        # it goes too, and "missing" is not reported on top of "should be"
+                        drops.append((loc[:-1], False))
+                        continue
                     unknown = err["type"] == "extra_forbidden"
                     drops.append((loc, unknown))
+                    dropped.add(loc)
                     if self.full(doc):   # only counted: no message, no "did you mean"
                         self.value_diag(doc, P.UNKNOWN_KEY if unknown else P.INVALID_VALUE, "", keypath + loc,
                                         key=unknown, severity=Severity.WARNING if unknown else Severity.ERROR)
