@@ -26,6 +26,11 @@ def test_only_check_and_suggest_with_a_numeric_code(monkeypatch):
     assert entry._quick_exit_allowed(["check", "x"], 0)
     assert entry._quick_exit_allowed(["check"], None)
     assert entry._quick_exit_allowed(["promises", "suggest", "x"], 1)
+    # the global options wherever they stand
+    assert entry._quick_exit_allowed(["--color", "never", "check", "x"], 0)
+    assert entry._quick_exit_allowed(["--traceback", "promises", "suggest"], 0)
+    assert entry._quick_exit_allowed(["check", "--color=always", "x"], 0)
+    assert not entry._quick_exit_allowed(["--color", "never", "export", "x"], 0)
     assert not entry._quick_exit_allowed(["promises", "accept"], 0)
     assert not entry._quick_exit_allowed(["export", "x"], 0)
     assert not entry._quick_exit_allowed([], 0)

@@ -26,6 +26,22 @@ def hoist_globals(args: list[str]) -> list[str]:
     return front + rest
 
 
+def _after_globals(args: list[str]) -> int:
+    """Where the command starts in ``args`` whose global options are at the front."""
+    i = 0
+    while i < len(args) and (args[i] == "--traceback" or args[i].startswith("--color")):
+        i += 2 if args[i] == "--color" else 1
+    return i
+
+
+def command_args(args: list[str]) -> list[str]:
+    """The command and what follows it, the global options taken out wherever they stand
+    (``novelforge --color never check`` and ``novelforge check --color never`` are both
+    ``["check"]``)."""
+    hoisted = hoist_globals(args)
+    return hoisted[_after_globals(hoisted):]
+
+
 def utf8_streams() -> None:
     """Reports are UTF-8 (JSON, SARIF and JUnit by definition; prose has dashes and curly
     quotes): where the locale gives a stream that cannot hold them (``LC_ALL=C`` without
@@ -45,9 +61,7 @@ def utf8_streams() -> None:
 def expand_help(args: list[str]) -> list[str]:
     """`novelforge help X Y` is `novelforge X Y --help` (`help --help` is help's own); the
     global options, hoisted to the front, stay in front."""
-    i = 0
-    while i < len(args) and (args[i] == "--traceback" or args[i].startswith("--color")):
-        i += 2 if args[i] == "--color" else 1
+    i = _after_globals(args)
     if i < len(args) and args[i] == "help" and not {"--help", "-h"} & set(args[i + 1:]):
         return args[:i] + args[i + 1:] + ["--help"]
     return args
@@ -62,9 +76,7 @@ NEEDS = {"check": ("check",), "promises": ("promises", "promises_suggest")}
 def needed_modules(args: list[str]) -> tuple[str, ...] | None:
     """The modules of :data:`NEEDS` the command line ``args`` (global options hoisted) runs,
     or None for every command: another command, a help or version request, or a typo."""
-    i = 0
-    while i < len(args) and (args[i] == "--traceback" or args[i].startswith("--color")):
-        i += 2 if args[i] == "--color" else 1
+    i = _after_globals(args)
     if i >= len(args) or {"--help", "-h", "--version", "-V"} & set(args):
         return None
     return NEEDS.get(args[i])

@@ -38,7 +38,10 @@ def _quick_exit_allowed(args: list[str], code: object) -> bool:
     figures after the program), no other thread, an exit code that is a number. Its report is
     written and its files closed; what is left is freeing every module and object, 0.05 to
     0.07 s CPU of a War and Peace run (issue #17)."""
-    if not args or not (args[0] == "check" or args[:2] == ["promises", "suggest"]):
+    from novelforge.cli.argv import command_args
+
+    command = command_args(args)
+    if not command or not (command[0] == "check" or command[:2] == ["promises", "suggest"]):
         return False
     if code is not None and (not isinstance(code, int) or isinstance(code, bool)):
         return False
