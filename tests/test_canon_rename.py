@@ -109,6 +109,66 @@ def test_dry_run_shows_the_diff_and_writes_nothing(book, capsys):
     assert data["version"] == 1 and data["written"] is False and data["references"] > 20
 
 
+def test_a_baselined_finding_about_the_entry_stays_in_the_baseline(book, capsys):
+    assert call(capsys, "check", str(book), "--update-baseline")[0] == 0
+    code, out, _err = call(capsys, "check", str(book), "--format", "json", "--no-cache")
+    assert json.loads(out)["diagnostics"] == []        # the open promise `pale-lights` is baselined
+    code, out, err = call(capsys, "canon", "rename", str(book), "pale-lights", "pale-fire")
+    assert code == 0, err
+    code, out, _err = call(capsys, "check", str(book), "--format", "json", "--no-cache")
+    assert json.loads(out)["diagnostics"] == [], "the renamed promise's finding came back as new"
+    recorded = json.loads((book / ".novelforge/baseline.json").read_text("utf-8"))["findings"]
+    assert [e["message"] for e in recorded] == ["the promise `pale-fire` is planted here but never paid off"]
+
+
+def test_the_baseline_follows_the_moved_file_and_quoted_ids_only(book, capsys):
+    baseline = book / ".novelforge/baseline.json"
+    baseline.parent.mkdir(exist_ok=True)
+    entries = [
+        {"path": "canon/characters/bram.yaml", "code": "NF004", "message": "unknown key `hieght` in `characters/bram`",
+         "count": 1},
+        {"path": "manuscript/01-ashes/01-the-summons.md", "code": "NF202", "message": "`bram` and `bramble`: bram",
+         "count": 2},
+        {"path": "manuscript/01-ashes/01-the-summons.md", "code": "NF202",
+         "message": "`bram-kettering` and `bramble`: bram", "count": 1},
+        {"path": "manuscript/01-ashes/01-the-summons.md", "code": "NF301", "message": "`aria` only", "count": 1},
+    ]
+    baseline.write_text(json.dumps({"version": 1, "findings": entries}, indent=1) + "\n", "utf-8")
+    code, out, err = call(capsys, "canon", "rename", str(book), "bram", "bram-kettering", "--dry-run")
+    assert code == 0 and ".novelforge/baseline.json" in out
+    assert json.loads(baseline.read_text("utf-8"))["findings"] == entries      # a dry run writes nothing
+    assert call(capsys, "canon", "rename", str(book), "bram", "bram-kettering")[0] == 0
+    after = json.loads(baseline.read_text("utf-8"))["findings"]
+    assert after == [
+        {"path": "canon/characters/bram-kettering.yaml", "code": "NF004",
+         "message": "unknown key `hieght` in `characters/bram-kettering`", "count": 1},
+        # two records that became one finding are one entry with both counts
+        {"path": "manuscript/01-ashes/01-the-summons.md", "code": "NF202",
+         "message": "`bram-kettering` and `bramble`: bram", "count": 3},
+        {"path": "manuscript/01-ashes/01-the-summons.md", "code": "NF301", "message": "`aria` only", "count": 1},
+    ]
+
+
+def test_merge_rewrites_the_baselined_messages_of_the_absorbed_entry(book, capsys):
+    (book / "canon/characters/kett.yaml").write_text("name: Sir Kettering\n", "utf-8")
+    baseline = book / ".novelforge/baseline.json"
+    baseline.parent.mkdir(exist_ok=True)
+    entries = [{"path": "manuscript/01-ashes/01-the-summons.md", "code": "NF202",
+                "message": "`characters/kett` is listed but never named", "count": 1}]
+    baseline.write_text(json.dumps({"version": 1, "findings": entries}), "utf-8")
+    assert call(capsys, "canon", "merge", str(book), "bram", "kett")[0] == 0
+    assert [e["message"] for e in json.loads(baseline.read_text("utf-8"))["findings"]] == [
+        "`characters/bram` is listed but never named"]
+
+
+def test_a_baseline_that_is_not_one_is_left_alone(book, capsys):
+    baseline = book / ".novelforge/baseline.json"
+    baseline.parent.mkdir(exist_ok=True)
+    baseline.write_text("{not json", "utf-8")
+    assert call(capsys, "canon", "rename", str(book), "bram", "bram-kettering")[0] == 0
+    assert baseline.read_text("utf-8") == "{not json"
+
+
 def test_rename_keeps_quotes_crlf_bom_and_comments(tmp_path, capsys):
     root = tmp_path / "novel"
     (root / "canon/characters").mkdir(parents=True)

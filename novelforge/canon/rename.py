@@ -20,6 +20,7 @@ from novelforge.canon.write_all import broken as _broken
 from novelforge.canon.write_all import text_of as _text_of
 from novelforge.canon.write_all import write  # noqa: F401  (the second step: api.canon_rename/canon_merge)
 from novelforge.errors import UsageError
+from novelforge.project.layout import BASELINE_FILE
 
 ID = re.compile(r"^[A-Za-z0-9][\w.\-]*$")
 TEXT_FIELDS = ("name", "summary", "description", "notes", "status", "died_in", "revived_in", "holder", "when",
@@ -311,10 +312,45 @@ def plan(project, old_query: str, new_query: str, *, merge: bool, keep: str | No
         text = load(rel)
         after, n = p.rewrite_yaml(text, R.CONTRACT_SLOTS, rel)
         add(rel, text, after, n)
+    baseline = root / BASELINE_FILE
+    if baseline.is_file() and not baseline.is_symlink():
+        moved = {f.moved_from: f.path for f in edit.files if f.moved_from}
+        text = load(BASELINE_FILE)
+        after, n = _baseline(text, kind, old, new, moved)
+        add(BASELINE_FILE, text, after, n)
     _refuse_unread(project, root, old, {f for f in read})
     edit.dropped = p.dropped
     edit._read = read   # type: ignore[attr-defined]
     return edit
+
+
+def _baseline(text: str, kind: str, old: str, new: str, moved: dict[str, str]) -> tuple[str, int]:
+    """``.novelforge/baseline.json`` with the findings it records following the edit: a
+    finding is recorded by its file and its message, and both name the entry (the file of a
+    renamed entry moves; a message quotes the id, `` `old` `` or `` `kind/old` ``), so
+    without this every baselined finding about the entry would come back as new. The
+    entries that changed are counted; a file that is not a baseline is left as it is (the
+    check reports it)."""
+    import json
+    from collections import Counter
+
+    quoted = re.compile(rf"`((?:{re.escape(kind)}/)?){re.escape(old)}`")
+    try:
+        data = json.loads(text)
+        entries = data["findings"]
+        counts: Counter[tuple[str, str, str]] = Counter()
+        changed = 0
+        for e in entries:
+            path, message = moved.get(e["path"], e["path"]), quoted.sub(rf"`\g<1>{new}`", e["message"])
+            changed += (path, message) != (e["path"], e["message"])
+            counts[(path, e["code"], message)] += int(e["count"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return text, 0
+    if not changed:
+        return text, 0
+    data["findings"] = [{"path": path, "code": code, "message": message, "count": count}
+                        for (path, code, message), count in sorted(counts.items())]
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n", changed
 
 
 def _contract_files(root: Path) -> list[str]:
