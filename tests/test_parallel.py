@@ -61,3 +61,34 @@ def test_workers_turned_off(monkeypatch):
     monkeypatch.setenv("NOVELFORGE_WORKERS", "1")
     out = in_two_processes(_pids, list(range(parallel.PARALLEL_MIN_SCENES * 2)))
     assert {pid for _job, pid in out} == {os.getpid()}
+
+
+def _dies() -> int:
+    os._exit(3)                      # a worker killed (out of memory, a signal) mid-work
+
+
+@needs_fork
+def test_a_worker_that_dies_has_its_share_done_here():
+    calls = []
+
+    def theirs():
+        calls.append(os.getpid())
+        if len(calls) == 1 and os.getpid() != parent:
+            _dies()
+        return "theirs"
+
+    parent = os.getpid()
+    assert beside(theirs, lambda: "mine") == ("theirs", "mine")
+    assert calls == [parent]         # the worker's call died with it; this one is the redo
+
+
+def test_an_error_of_this_process_share_is_raised_once():
+    runs = []
+
+    def mine():
+        runs.append(1)
+        raise ValueError("mine failed")
+
+    with pytest.raises(ValueError, match="mine failed"):
+        beside(lambda: "theirs", mine)
+    assert runs == [1]

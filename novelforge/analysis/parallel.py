@@ -21,21 +21,29 @@ def can_fork() -> bool:
 def beside(theirs: Callable[[], object], mine: Callable[[], object]) -> tuple[object, object]:
     """``(theirs(), mine())``, ``theirs`` run in a forked worker while this process runs
     ``mine`` (its answer is sent back pickled); both here, one after the other, when no
-    worker can be forked (:func:`can_fork`) or the worker fails to start."""
+    worker can be forked (:func:`can_fork`) or it cannot start. When the worker fails (or
+    dies), its share is done here after ``mine``; an error of ``mine`` is raised as it is."""
     global _THEIRS
     if not can_fork():
         return theirs(), mine()
     _THEIRS = theirs            # the worker inherits it when it is forked: nothing is sent
     try:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        try:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
             future = pool.submit(_inherited)
+        except Exception:  # no fork, no worker: everything here
+            return theirs(), mine()
+        try:
             ours = mine()
-            other = future.result()
-    except Exception:  # no fork, no worker: do everything here
-        return theirs(), mine()
+            try:
+                other = future.result()
+            except Exception:       # the worker's error (or its death): its share is done here
+                other = theirs()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     finally:
         _THEIRS = None
     return other, ours
