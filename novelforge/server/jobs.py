@@ -10,6 +10,14 @@ database (``jobs``), so it outlives the queue's message: a job that was running 
 server stopped is put back in the queue when it starts again, and its result files live
 in ``--data/jobs/``.
 
+With ``--queue redis://…`` the queue is Huey's ``RedisHuey`` instead, with the same JSON
+serializer, and a job's record and result are kept in Redis (:mod:`.queue_redis`), so that
+any number of ``novelforge worker`` processes on other machines and one or more ``serve``
+share them; there is no consumer lock, and a job whose worker died is put back by the
+others (a lease). :class:`Jobs` is the one interface of both: the records are a
+:class:`SqliteRecords` or a :class:`~novelforge.server.queue_redis.RedisRecords`, with the
+same methods, and the API never asks which.
+
 States: ``queued`` → ``running`` → ``done`` or ``failed`` (with a message a novelist
 understands; a bug is logged and reads "internal error").
 
