@@ -141,7 +141,7 @@ def test_two_workers_run_each_job_once_and_the_client_downloads_the_results(tmp_
                  ("export", "html"), ("export", "txt"), ("export", "epub")]
         with live.client("vera") as c:
             jobs = [c.post("/api/projects/ember/jobs", json={"kind": k, "format": f}).json() for k, f in asked]
-            assert all(j["state"] == "queued" for j in jobs), jobs
+            assert all(j["state"] in ("queued", "running", "done") for j in jobs), jobs   # a worker may be quick
             assert c.get("/api/projects/ember/jobs").json()[0]["id"] == jobs[-1]["id"]      # newest first
             for job in jobs:
                 done = _finished(c, "ember", job["id"])
