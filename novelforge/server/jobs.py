@@ -15,8 +15,9 @@ serializer, and a job's record and result are kept in Redis (:mod:`.queue_redis`
 any number of ``novelforge worker`` processes on other machines and one or more ``serve``
 share them; there is no consumer lock, and a job whose worker died is put back by the
 others (a lease). :class:`Jobs` is the one interface of both: the records are a
-:class:`SqliteRecords` or a :class:`~novelforge.server.queue_redis.RedisRecords`, with the
-same methods, and the API never asks which.
+:class:`~novelforge.server.jobs_sqlite.SqliteRecords` or a
+:class:`~novelforge.server.queue_redis.RedisRecords`, with the same methods, and the API
+never asks which.
 
 States: ``queued`` → ``running`` → ``done`` or ``failed`` (with a message a novelist
 understands; a bug is logged and reads "internal error").
@@ -109,77 +110,6 @@ class Result:
     data: bytes | None = None
 
 
-class SqliteRecords:
-    """The job records in the server's database (table ``jobs``) and the result files in
-    ``--data/jobs/``: the embedded default, for one consumer on the server's machine."""
-
-    backend = "sqlite"
-    shared = False          # one consumer per data folder (the lock)
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def ready(self) -> bool:
-        return True
-
-    def create(self, job: dict) -> None:
-        with self.store.write() as conn:
-            conn.execute("INSERT INTO jobs (id, project, kind, format, state, progress, user_id, created_at, "
-                         "updated_at) VALUES (:id, :project, :kind, :format, 'queued', 0, :user_id, :created_at, "
-                         ":updated_at)", job)
-
-    def get(self, job_id: str):
-        return self.store.conn().execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
-
-    def list(self, project: str, limit: int) -> list:
-        return list(self.store.conn().execute("SELECT * FROM jobs WHERE project = ? ORDER BY created_at DESC "
-                                              "LIMIT ?", (project, limit)))
-
-    def result(self, row, folder: Path) -> Path | None:
-        path = folder / row["result"]
-        return path if path.is_file() else None
-
-    def counts(self) -> dict[str, int]:
-        rows = self.store.conn().execute("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state")
-        counts = {"queued": 0, "running": 0, "done": 0, "failed": 0}
-        counts.update({r["state"]: r["n"] for r in rows})
-        return counts
-
-    def claim(self, job_id: str, token: str):
-        with self.store.write() as conn:
-            taken = conn.execute("UPDATE jobs SET state = 'running', progress = 0, updated_at = ? "
-                                 "WHERE id = ? AND state = 'queued'", (time.time(), job_id)).rowcount
-        return self.get(job_id) if taken else None
-
-    def update(self, job_id: str, token: str, **fields) -> bool:
-        fields["updated_at"] = time.time()
-        names = ", ".join(f"{k} = ?" for k in fields)
-        with self.store.write() as conn:
-            conn.execute(f"UPDATE jobs SET {names} WHERE id = ?", (*fields.values(), job_id))
-        return True
-
-    def finish(self, job_id: str, token: str, *, data: bytes | None, state: str, folder: Path, **fields) -> bool:
-        if data is not None:
-            name = f"{job_id}.{fields.pop('suffix')}"
-            (folder / name).write_bytes(data)
-            fields["result"] = name
-        fields.pop("suffix", None)
-        return self.update(job_id, token, state=state, **fields)
-
-    def holding(self, job_id: str, token: str):
-        from contextlib import nullcontext
-
-        return nullcontext()
-
-    def recover(self) -> list[str]:
-        """Every job left running (by the one consumer, which stopped), queued again."""
-        with self.store.write() as conn:
-            stuck = [r["id"] for r in conn.execute("SELECT id FROM jobs WHERE state = 'running'")]
-            conn.execute("UPDATE jobs SET state = 'queued', progress = 0, updated_at = ? WHERE state = 'running'",
-                         (time.time(),))
-        return stuck
-
-
 class Jobs:
     """The queue and the jobs' records, on SQLite in ``--data`` (the default) or on the
     Redis at ``queue`` (:mod:`.queue_redis`); the API reads both the same way. Raises
@@ -204,6 +134,8 @@ class Jobs:
             from huey import SqliteHuey
 
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            from novelforge.server.jobs_sqlite import SqliteRecords
+
             self.records = SqliteRecords(store)
             self.huey = SqliteHuey(name="novelforge", filename=str(self.data_dir / "jobs.sqlite3"), results=False,
                                    serializer=_serializer(), utc=True)

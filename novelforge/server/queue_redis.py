@@ -158,7 +158,7 @@ def _record(raw: dict) -> dict | None:
 
 class RedisRecords:
     """The job records in Redis (the module's docstring): the same methods as
-    :class:`~novelforge.server.jobs.SqliteRecords`."""
+    :class:`~novelforge.server.jobs_sqlite.SqliteRecords`."""
 
     backend = "redis"
     shared = True          # several consumers at once, on several machines
