@@ -55,12 +55,13 @@ def test_users_and_members(tmp_path, capsys, monkeypatch):
 def test_serve_help_names_the_deployment_doc(capsys):
     code, out, _ = call(capsys, "serve", "--help")
     assert code == 0 and "docs/server.md" in out and "--projects" in out and "--allow-signup" in out
+    assert "--queue" in out and "NOVELFORGE_QUEUE" in out
 
 
 def test_the_command_line_does_not_import_the_server():
     code = ("import sys, novelforge.cli.app as a; a._register(); "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('fastapi', 'uvicorn', 'starlette', 'jwt', 'argon2', "
-            "'prometheus_client') or m.startswith('novelforge.server')]; print(bad)")
+            "'prometheus_client', 'huey', 'redis') or m.startswith('novelforge.server')]; print(bad)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                             env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert result.returncode == 0, result.stderr

@@ -7,26 +7,37 @@ from pathlib import Path
 
 
 def serve(*, projects: Path, data: Path, host: str = "127.0.0.1", port: int = 8000, allow_signup: bool = False,
-          secure_cookies: bool = True, run_jobs: bool = True) -> None:
+          secure_cookies: bool = True, run_jobs: bool = True, queue: str | None = None) -> None:
     """Serve the projects under ``projects`` until interrupted (docs/server.md); with
-    ``run_jobs`` False the background jobs are left to :func:`work`. Raises
-    :class:`~novelforge.server.store.StoreError` (the data folder inside a project, a readable signing
-    secret, a database from a newer version)."""
+    ``run_jobs`` False the background jobs are left to :func:`work`; ``queue`` (a
+    ``redis://`` URL, :func:`server_queue`) puts the jobs in Redis for workers on other
+    machines. Raises :class:`~novelforge.server.store.StoreError` (the data folder inside a
+    project, a readable signing secret, a database from a newer version, a queue that is
+    not a Redis address or does not answer)."""
     from novelforge.server.core import Settings
     from novelforge.server.run import serve as run
 
     run(Settings(projects=Path(projects), data=Path(data), host=host, port=port, allow_signup=allow_signup,
-                 secure_cookies=secure_cookies, run_jobs=run_jobs))
+                 secure_cookies=secure_cookies, run_jobs=run_jobs, queue=queue))
 
 
-def work(*, projects: Path, data: Path) -> None:
+def work(*, projects: Path, data: Path, queue: str | None = None) -> None:
     """Run the server's background jobs (exports, check reports, reviews) in this process
-    until SIGTERM or SIGINT (``novelforge worker``). Raises
-    :class:`~novelforge.server.store.StoreError` (another process already runs the jobs of
-    ``data``; a database from a newer version)."""
+    until SIGTERM or SIGINT (``novelforge worker``), those of ``data`` or, with ``queue``,
+    of that Redis. Raises :class:`~novelforge.server.store.StoreError` (another process
+    already runs the jobs of ``data``; a database from a newer version; a queue that is
+    not a Redis address or does not answer)."""
     from novelforge.server.worker import work as run
 
-    run(Path(projects), Path(data))
+    run(Path(projects), Path(data), queue=queue)
+
+
+def server_queue(queue: str | None = None) -> str | None:
+    """The job queue: ``queue``, else ``$NOVELFORGE_QUEUE``, else None (SQLite in the data
+    folder). Raises nothing."""
+    import os
+
+    return (queue or os.environ.get("NOVELFORGE_QUEUE") or "").strip() or None
 
 
 def server_data(data: Path | None = None) -> Path:

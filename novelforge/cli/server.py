@@ -16,8 +16,23 @@ DATA_HELP = ("The server's data folder: its database, signing secret and job que
              "(default: $NOVELFORGE_SERVER_DATA, else the user data folder).")
 
 
+QUEUE_HELP = ("Keep the background jobs in Redis, for workers on other machines: redis://HOST:PORT/DB, "
+              "rediss:// for TLS, a password as redis://:PASSWORD@HOST:PORT/DB (default: $NOVELFORGE_QUEUE, "
+              "else the jobs stay in --data; docs/server.md, More than one machine).")
+
+
 def data_option():
     return typer.Option(None, "--data", metavar="DIR", help=DATA_HELP)
+
+
+def queue_option():
+    return typer.Option(None, "--queue", metavar="URL", help=QUEUE_HELP)
+
+
+def _queue(queue: Optional[str]) -> Optional[str]:
+    from novelforge import api
+
+    return api.server_queue(queue)
 
 
 def _data(data: Optional[Path]) -> Path:

@@ -20,6 +20,7 @@ class Settings:
     secure_cookies: bool = True
     max_body: int = MAX_BODY
     run_jobs: bool = True
+    queue: str | None = None        # redis://… for a queue shared by several machines
 
 
 
@@ -58,7 +59,7 @@ class Server:
         self.metrics = None
         from novelforge.server.jobs import Jobs
 
-        self.jobs = Jobs(self.store, data, self.projects)
+        self.jobs = Jobs(self.store, data, self.projects, queue=settings.queue)
 
 
 def mount(app, router) -> None:

@@ -10,6 +10,15 @@ database (``jobs``), so it outlives the queue's message: a job that was running 
 server stopped is put back in the queue when it starts again, and its result files live
 in ``--data/jobs/``.
 
+With ``--queue redis://…`` the queue is Huey's ``RedisHuey`` instead, with the same JSON
+serializer, and a job's record and result are kept in Redis (:mod:`.queue_redis`), so that
+any number of ``novelforge worker`` processes on other machines and one or more ``serve``
+share them; there is no consumer lock, and a job whose worker died is put back by the
+others (a lease). :class:`Jobs` is the one interface of both: the records are a
+:class:`~novelforge.server.jobs_sqlite.SqliteRecords` or a
+:class:`~novelforge.server.queue_redis.RedisRecords`, with the same methods, and the API
+never asks which.
+
 States: ``queued`` → ``running`` → ``done`` or ``failed`` (with a message a novelist
 understands; a bug is logged and reads "internal error").
 
@@ -29,6 +38,7 @@ import json
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from novelforge.errors import NovelForgeError
@@ -37,6 +47,7 @@ from novelforge.server.store import Store, new_id
 
 log = logging.getLogger("novelforge.server")
 CONSUMER_LOCK = "jobs.consumer.lock"
+REAP_SECONDS = 5.0           # how often a Redis consumer looks for jobs whose worker died
 KINDS = ("export", "check", "review")
 CHECK_FORMATS = ("json", "sarif")
 REVIEW_FORMATS = CHECK_FORMATS
@@ -89,43 +100,69 @@ def _serializer():
     return JsonSerializer()
 
 
-class Jobs:
-    def __init__(self, store: Store, data_dir: Path, projects: Projects) -> None:
-        from huey import SqliteHuey
+@dataclass(frozen=True)
+class Result:
+    """A done job's file: on disk (``path``) or its bytes (``data``)."""
 
-        self.store = store
+    media: str
+    filename: str
+    path: Path | None = None
+    data: bytes | None = None
+
+
+class Jobs:
+    """The queue and the jobs' records, on SQLite in ``--data`` (the default) or on the
+    Redis at ``queue`` (:mod:`.queue_redis`); the API reads both the same way. Raises
+    :class:`~novelforge.server.store.StoreError` (``queue`` not a Redis address, or no
+    answer there)."""
+
+    def __init__(self, store: Store | None, data_dir: Path, projects: Projects, queue: str | None = None) -> None:
         self.projects = projects
-        self.folder = Path(data_dir) / "jobs"
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self.huey = SqliteHuey(name="novelforge", filename=str(Path(data_dir) / "jobs.sqlite3"), results=False,
-                               serializer=_serializer(), utc=True)
+        self.data_dir = Path(data_dir)
+        self.folder = self.data_dir / "jobs"
+        self.queue = queue
+        if queue:
+            from huey import RedisHuey
+
+            from novelforge.server.queue_redis import RedisRecords, connect
+
+            pool = connect(queue)
+            self.records = RedisRecords(pool)
+            self.huey = RedisHuey(name="novelforge", connection_pool=pool, results=False, serializer=_serializer(),
+                                  utc=True)
+        else:
+            from huey import SqliteHuey
+
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            from novelforge.server.jobs_sqlite import SqliteRecords
+
+            self.records = SqliteRecords(store)
+            self.huey = SqliteHuey(name="novelforge", filename=str(self.data_dir / "jobs.sqlite3"), results=False,
+                                   serializer=_serializer(), utc=True)
+        self.backend = self.records.backend
         self._task = self.huey.task(name="novelforge.run_job", retries=0)(self._run)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock_fd: int | None = None
-        self.data_dir = Path(data_dir)
 
     # ------------------------------------------------------------------ the queue
     def start(self, *, required: bool = False) -> bool:
         """Put back the jobs a stopped consumer left running, and start consuming; whether
-        this process consumes. One process consumes a data folder's jobs at a time (a lock
-        on ``--data/jobs.consumer.lock``): when another holds it (``novelforge worker``),
-        ``serve`` leaves the jobs to it, and a second worker (``required``) is refused
-        with :class:`~novelforge.server.store.StoreError`."""
-        if not self._claim():
+        this process consumes. With SQLite, one process consumes a data folder's jobs at a
+        time (a lock on ``--data/jobs.consumer.lock``): when another holds it (``novelforge
+        worker``), ``serve`` leaves the jobs to it, and a second worker (``required``) is
+        refused with :class:`~novelforge.server.store.StoreError`. With Redis, any number
+        consume together, and each requeues the jobs whose worker died."""
+        if not self.records.shared and not self._claim():
             if required:
                 from novelforge.server.store import StoreError
 
                 raise StoreError(f"another process already runs the jobs of `{self.data_dir}`",
                                  help="one `novelforge worker` (or `novelforge serve` without --no-worker) "
-                                      "per data folder")
+                                      "per data folder; several need --queue redis://…")
             log.info(json.dumps({"event": "jobs-run-elsewhere", "detail": "another process consumes the jobs"}))
             return False
-        with self.store.write() as conn:
-            stuck = [r["id"] for r in conn.execute("SELECT id FROM jobs WHERE state = 'running'")]
-            conn.execute("UPDATE jobs SET state = 'queued', progress = 0, updated_at = ? WHERE state = 'running'",
-                         (time.time(),))
-        for job_id in stuck:
+        for job_id in self.records.recover():
             self._task(job_id)
         self._stop.clear()
         self._thread = threading.Thread(target=self._consume, name="novelforge-jobs", daemon=True)
@@ -157,11 +194,20 @@ class Jobs:
             self._lock_fd = None
 
     def _consume(self) -> None:
+        reaped = time.monotonic()
         while not self._stop.is_set():
+            if self.records.shared and time.monotonic() - reaped > REAP_SECONDS:
+                reaped = time.monotonic()
+                try:
+                    for job_id in self.records.recover():
+                        self._task(job_id)
+                except Exception:  # Redis away for a moment: the next round tries again
+                    log.exception(json.dumps({"event": "job-recover-error"}))
             try:
                 task = self.huey.dequeue()
-            except Exception:  # a broken queue entry: logged, the consumer goes on
+            except Exception:  # a broken queue entry, or Redis away: logged, the consumer goes on
                 log.exception(json.dumps({"event": "job-queue-error"}))
+                self._stop.wait(1.0)
                 task = None
             if task is None:
                 self._stop.wait(0.2)
@@ -169,69 +215,87 @@ class Jobs:
             self.huey.execute(task)
 
     def ready(self) -> bool:
-        return self._thread is None or self._thread.is_alive()
+        """The consumer thread (when this process has one) runs, and Redis answers."""
+        return (self._thread is None or self._thread.is_alive()) and self.records.ready()
+
+    def reachable(self) -> bool:
+        return self.records.ready()
 
     def counts(self) -> dict[str, int]:
-        rows = self.store.conn().execute("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state")
-        counts = {"queued": 0, "running": 0, "done": 0, "failed": 0}
-        counts.update({r["state"]: r["n"] for r in rows})
-        return counts
+        return self.records.counts()
 
     # ------------------------------------------------------------------ jobs
     def submit(self, project: str, kind: str, fmt: str, user_id: int) -> dict:
         job_id = new_id()
         now = time.time()
-        with self.store.write() as conn:
-            conn.execute("INSERT INTO jobs (id, project, kind, format, state, progress, user_id, created_at, "
-                         "updated_at) VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?)",
-                         (job_id, project, kind, fmt, user_id, now, now))
+        self.records.create({"id": job_id, "project": project, "kind": kind, "format": fmt, "state": "queued",
+                             "progress": 0, "user_id": user_id, "created_at": now, "updated_at": now})
         self._task(job_id)
         return self.get(project, job_id)
 
+    def _row(self, project: str, job_id: str):
+        row = self.records.get(job_id)
+        return row if row is not None and row["project"] == project else None
+
     def get(self, project: str, job_id: str) -> dict | None:
-        row = self.store.conn().execute("SELECT * FROM jobs WHERE id = ? AND project = ?",
-                                        (job_id, project)).fetchone()
+        row = self._row(project, job_id)
         return _view(row) if row else None
 
     def list(self, project: str, limit: int = 50) -> list[dict]:
-        rows = self.store.conn().execute("SELECT * FROM jobs WHERE project = ? ORDER BY created_at DESC LIMIT ?",
-                                         (project, limit))
-        return [_view(r) for r in rows]
+        return [_view(r) for r in self.records.list(project, limit)]
 
-    def result_path(self, project: str, job_id: str) -> tuple[Path, str, str] | None:
-        row = self.store.conn().execute("SELECT * FROM jobs WHERE id = ? AND project = ? AND state = 'done'",
-                                        (job_id, project)).fetchone()
-        if row is None or not row["result"]:
+    def result(self, project: str, job_id: str) -> Result | None:
+        """The result of the done job ``job_id`` of ``project``: a file in ``--data/jobs/``
+        (SQLite) or its bytes (Redis)."""
+        row = self._row(project, job_id)
+        if row is None or row["state"] != "done" or not row["result"]:
             return None
-        path = self.folder / row["result"]
-        return (path, MEDIA.get(row["format"], "application/octet-stream"), row["filename"] or row["result"]) \
-            if path.is_file() else None
-
-    def _update(self, job_id: str, **fields) -> None:
-        fields["updated_at"] = time.time()
-        names = ", ".join(f"{k} = ?" for k in fields)
-        with self.store.write() as conn:
-            conn.execute(f"UPDATE jobs SET {names} WHERE id = ?", (*fields.values(), job_id))
+        found = self.records.result(row, self.folder)
+        if found is None:
+            return None
+        media = MEDIA.get(row["format"], "application/octet-stream")
+        filename = row["filename"] or f"{job_id}.bin"
+        return Result(media, filename, path=found) if isinstance(found, Path) else Result(media, filename, data=found)
 
     def _run(self, job_id: str) -> None:
-        row = self.store.conn().execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
-        if row is None or row["state"] != "queued":
-            return
-        self._update(job_id, state="running", progress=0)
-        try:
-            data, suffix, filename, message = self._work(row)
-            name = f"{job_id}.{suffix}"
-            (self.folder / name).write_bytes(data)
-            self._update(job_id, state="done", progress=1, result=name, filename=filename, message=message)
-        except NovelForgeError as exc:
-            self._update(job_id, state="failed", message=str(exc)[:500])
-        except Exception as exc:  # a bug: logged with its traceback, the client reads one line
-            log.exception(json.dumps({"event": "job-failed", "job": job_id, "error": type(exc).__name__}))
-            self._update(job_id, state="failed", message="internal error")
+        import os
+        import secrets
 
-    def _work(self, row) -> tuple[bytes, str, str, str | None]:
-        """The result's bytes, suffix and download name, and the message of the done job."""
+        token = f"{os.getpid()}:{secrets.token_hex(8)}"
+        row = self.records.claim(job_id, token)
+        if row is None:              # gone, or already taken (a second message for one job)
+            return
+        log.info(json.dumps({"event": "job-started", "job": job_id, "kind": row["kind"],
+                             "attempt": row["attempts"] if "attempts" in row.keys() else 1}))
+
+        def report(**fields) -> None:
+            self.records.update(job_id, token, **fields)
+
+        def end(state: str, data: bytes | None = None, **fields) -> None:
+            self.records.finish(job_id, token, data=data, state=state, folder=self.folder, **fields)
+
+        with self.records.holding(job_id, token):      # Redis: the lease renewed while it runs
+            try:
+                data, suffix, filename, message = self._work(row, report)
+                end("done", data, progress=1, suffix=suffix, filename=filename, message=message)
+            except NovelForgeError as exc:
+                end("failed", message=str(exc)[:500])
+            except Exception as exc:  # a bug: logged with its traceback, the client reads one line
+                log.exception(json.dumps({"event": "job-failed", "job": job_id, "error": type(exc).__name__}))
+                end("failed", message="internal error")
+        log.info(json.dumps({"event": "job-ended", "job": job_id}))
+
+    def _work(self, row, report) -> tuple[bytes, str, str, str | None]:
+        """The result's bytes, suffix and download name, and the message of the done job;
+        ``report(progress=…, message=…)`` while it runs."""
         project = self.projects.get(row["project"])
+        if project is None and self.records.shared:
+            import socket
+
+            log.error(json.dumps({"event": "job-project-missing", "job": row["id"], "project": row["project"],
+                                  "projects": str(self.projects.folder)}))
+            raise NovelForgeError(f"the worker on `{socket.gethostname()}` that took this job has no project "
+                                  f"`{row['project']}`: every worker needs the server's projects folder")
         if project is None:
             raise NovelForgeError(f"the project `{row['project']}` is no longer served")
         fmt = row["format"]
@@ -241,18 +305,18 @@ class Jobs:
             suffix = "sarif" if fmt == "sarif" else "json"
             return rendered(project, fmt).encode("utf-8"), suffix, f"{project.name}-check.{suffix}", None
         if row["kind"] == "review":
-            return self._review(row, project, fmt)
+            return self._review(row, project, fmt, report)
         from novelforge import api
 
         def progress(what, done, total):
             if total:
-                self._update(row["id"], progress=round(min(done / total, 1.0) * 0.99, 3), message=str(what)[:200])
+                report(progress=round(min(done / total, 1.0) * 0.99, 3), message=str(what)[:200])
 
         exported = api.export(project.root, fmt, write=False, progress=progress)
         suffix = (exported.format.suffix or ".bin").lstrip(".")
         return exported.data, suffix, f"{project.name}.{suffix}", None
 
-    def _review(self, row, project, fmt: str) -> tuple[bytes, str, str, str | None]:
+    def _review(self, row, project, fmt: str, report) -> tuple[bytes, str, str, str | None]:
         """The Writers' Room on every scene, as the CLI's ``review`` runs it (the same
         caches), rendered like ``check``. Raises LLMNotConfigured without a model."""
         from novelforge import api
@@ -264,7 +328,7 @@ class Jobs:
             low, high, what = ROOM_STAGES.get(stage, (reached[0], reached[0], stage))
             if total:
                 reached[0] = max(reached[0], low + (high - low) * min(done / total, 1.0))
-                self._update(row["id"], progress=round(reached[0], 3), message=f"{what}: {done} of {total}"[:200])
+                report(progress=round(reached[0], 3), message=f"{what}: {done} of {total}"[:200])
 
         report = api.review(project.root, room=api.RoomOptions(progress=progress, command="serve-review"))
         suffix = "sarif" if fmt == "sarif" else "json"

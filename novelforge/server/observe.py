@@ -1,6 +1,6 @@
 """Operations: a request id and one JSON log line per request, Prometheus metrics,
-``/healthz`` (the process answers) and ``/readyz`` (the database is migrated and the
-projects folder readable), and errors sent to Sentry when ``SENTRY_DSN`` is set."""
+``/healthz`` (the process answers) and ``/readyz`` (the database is migrated, the
+projects folder readable, the job queue's Redis reachable), and errors sent to Sentry when ``SENTRY_DSN`` is set."""
 
 from __future__ import annotations
 
@@ -93,6 +93,8 @@ class Metrics:
                                  ["method", "route"], registry=self.registry,
                                  buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
         self.jobs = Gauge("novelforge_jobs", "Background jobs by state", ["state"], registry=self.registry)
+        self.backend = Gauge("novelforge_jobs_backend", "Where the job queue is (sqlite or redis)", ["backend"],
+                             registry=self.registry)
 
     def render(self) -> bytes:
         from prometheus_client import generate_latest
@@ -153,12 +155,15 @@ def healthz() -> dict:
 @router.get("/readyz")
 @rule(PUBLIC)
 def readyz(request: Request):
-    """The database is migrated and answers, and the projects folder can be read."""
+    """The database is migrated and answers, the projects folder can be read, the job
+    consumer (when this process has one) runs, and the Redis of a Redis queue answers."""
     srv = request.app.state.nf
     checks = {"database": srv.store.ready(), "projects": srv.projects.folder.is_dir()}
     jobs = getattr(srv, "jobs", None)
     if jobs is not None:
         checks["jobs"] = jobs.ready()
+        if jobs.backend == "redis":
+            checks["redis"] = jobs.reachable()
     ok = all(checks.values())
     return JSONResponse({"status": "ok" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503)
 
@@ -166,10 +171,17 @@ def readyz(request: Request):
 @router.get("/metrics")
 @rule(PUBLIC)
 def metrics(request: Request) -> Response:
-    """Prometheus metrics: requests, latency, the job queue."""
+    """Prometheus metrics: requests, latency, the job queue (its backend, and its jobs by
+    state, read from the queue's records: every serve of one Redis shows the same)."""
     srv = request.app.state.nf
     jobs = getattr(srv, "jobs", None)
     if jobs is not None:
-        for state, count in jobs.counts().items():
+        srv.metrics.backend.labels(jobs.backend).set(1)
+        try:
+            counts = jobs.counts()
+        except Exception:  # Redis away: the gauges keep their last values, /readyz says why
+            log.warning(json.dumps({"event": "metrics-jobs-unavailable"}))
+            counts = {}
+        for state, count in counts.items():
             srv.metrics.jobs.labels(state).set(count)
     return Response(srv.metrics.render(), media_type="text/plain; version=0.0.4")

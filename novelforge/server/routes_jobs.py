@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
 from novelforge.server.core import ApiError
@@ -84,11 +84,17 @@ def job_result(job_id: str, request: Request, m: Member = Depends(member)):
     return result_file(request, m, job_id)
 
 
-def result_file(request: Request, m: Member, job_id: str) -> FileResponse:
-    """The download of job ``job_id``'s result; 404 when it has none (not done, another
-    project's, no such job)."""
-    found = _jobs(request).result_path(m.project.name, job_id[:64])
+def result_file(request: Request, m: Member, job_id: str) -> Response:
+    """The download of job ``job_id``'s result, a file of ``--data/jobs/`` or bytes kept in
+    Redis; 404 when it has none (not done, another project's, no such job, kept past its
+    days in Redis)."""
+    found = _jobs(request).result(m.project.name, job_id[:64])
     if found is None:
         raise ApiError(404, "not found")
-    path, media, filename = found
-    return FileResponse(path, media_type=media, filename=filename)
+    if found.path is not None:
+        return FileResponse(found.path, media_type=found.media, filename=found.filename)
+    from urllib.parse import quote
+
+    name = quote(found.filename)       # as FileResponse names it
+    disposition = f'attachment; filename="{name}"' if name == found.filename else f"attachment; filename*=utf-8''{name}"
+    return Response(found.data, media_type=found.media, headers={"Content-Disposition": disposition})
