@@ -167,3 +167,11 @@ def test_a_short_scene_of_a_book_an_i_tells(tmp_path):
     acts = "I stood at the gate, and they waited with me. She came at last. She looks up at the tower."
     assert book(tmp_path / "b", {**told, "09-short.md": ("", acts)}) == [
         ("09-short.md", "`She looks` is in the present tense; the book is told in the past")]
+
+
+def test_a_talkative_scene_has_a_short_narration(tmp_path):
+    told = {f"0{i}-told.md": ("", f"{PAST} {PAST}") for i in range(1, 6)}
+    talk = "\n\n".join(f'"{"We walked to the river and back, and nobody saw us. " * 12}" said Aria.' for _ in range(2))
+    scene = f"{talk}\n\nAria turned, and they waited. She looks at the door."
+    assert book(tmp_path / "a", {**told, "09-talk.md": ("", scene)}) == [
+        ("09-talk.md", "`She looks` is in the present tense; the book is told in the past")]

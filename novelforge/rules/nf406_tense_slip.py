@@ -34,16 +34,16 @@ def check(scene, index, ctx):
     sentence with a pair in the other tense is reported. The presents a scene told in the
     past keeps whatever surrounds them (below: a report now of the past, a state at the
     narrator's time of telling, a letter) are no votes against the past: a scene whose
-    closing lines say where its people live now is still told in the past. A short scene
-    (under 600 words) with fewer pairs is judged by the book's tense when all its pairs but
-    one (two at least) are in that tense, and that one is reported (`the book is told in
-    the past`): the book's tense is the tense of four in five of the scenes whose own
-    narration decides it (five such scenes at least), read from their pronoun and noun
-    subjects (a fact of each scene's text, kept in the analysis cache); such a scene is
-    told by an `I` when the book is. A mixed scene (six pairs or more, no tense
-    dominating), a long one with few pairs (an essay, a list of extracts), and a scene in
-    a mixed book say nothing. Dialogue, and text in italics (thoughts, letters), are left
-    alone.
+    closing lines say where its people live now is still told in the past. A scene with a
+    short narration (under 600 words outside its dialogue) and fewer pairs is judged by
+    the book's tense when all its pairs but one (two at least) are in that tense, and
+    that one is reported (`the book is told in the past`): the book's tense is the tense
+    of four in five of the scenes whose own narration decides it (five such scenes at
+    least), read from their pronoun and noun subjects (a fact of each scene's text, kept
+    in the analysis cache); such a scene is told by an `I` when the book is. A mixed
+    scene (six pairs or more, no tense dominating), a long narration with few pairs (an
+    essay, a list of extracts), and a scene in a mixed book say nothing. Dialogue, and
+    text in italics (thoughts, letters), are left alone.
 
     In a scene told in the past, a sentence in the present is not a slip when the text
     around it is in the present on purpose: its paragraph is itself told in the present
@@ -121,15 +121,20 @@ def _scene_tense(scene, index, ctx, masked, pairs) -> tuple[str | None, str]:
         votes = [p for p in pairs if p[3] == "past" or not _kept_present(index, masked, pairs, p)]
         if len(votes) < len(pairs) and _dominant(votes) == "past":
             return "past", "scene"
-        if len(pairs) >= _ENOUGH or index.words >= _SHORT:
-            # a mixed scene (its presents on purpose as often as not), or a long one told
-            # in few subjects the rule reads (an essay, a list of extracts: its few pairs
-            # say little about the book)
+        if len(pairs) >= _ENOUGH or _narration_words(index, masked) >= _SHORT:
+            # a mixed scene (its presents on purpose as often as not), or a long narration
+            # told in few subjects the rule reads (an essay, a list of extracts: its few
+            # pairs say little about the book)
             return None, "scene"
     book = book_tense(ctx)
     # a short scene: the book's tense, when all its pairs but one (at least two) agree
     agree = sum(1 for p in pairs if p[3] == book)
     return (book, "book") if book is not None and agree >= 2 and agree == len(pairs) - 1 else (None, "book")
+
+
+def _narration_words(index, masked: str) -> int:
+    """The words of a scene outside its dialogue (a talkative scene has a short narration)."""
+    return index.words - sum(len(masked[d.start:d.end].split()) for d in index.dialogue)
 
 
 def _text_pairs(scene, index, ctx) -> list[tuple[int, int, int, str]]:
@@ -187,7 +192,8 @@ def _name_pairs(scene, index, masked: str) -> list[tuple[int, int, int, str]]:
 BOOK_TENSE = "book-tense"
 # a scene with this many pairs that still does not decide is mixed, not too short
 _ENOUGH = 6
-# a scene shorter than this (in words) with too few pairs is judged by the book's tense
+# a scene whose narration is shorter than this (in words, dialogue left out) with too few
+# pairs is judged by the book's tense
 _SHORT = 600
 
 
