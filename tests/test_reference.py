@@ -195,3 +195,11 @@ def _with_canon(tmp_path: Path, canon: dict, prose: str, cast: str = "aria, bram
     scene.write_text(f"---\ncharacters: [{cast}]\nstatus: draft\n---\n\n{prose}\n", "utf-8")
     report = check_project(load_project(root), CheckOptions(select=["NF402"], use_cache=False))
     return [d.message for d in report.diagnostics if d.code == "NF402"]
+
+
+def test_a_likeness_brings_nobody_in(tmp_path):
+    # `like a woman who…` is no one new: `her` is still Aria's
+    assert findings(tmp_path, "Aria came in.\n\nShe leaned forward, like a woman who hears her own name called. "
+                              "Her eyes were blue.") == [
+        "`eyes were blue` contradicts canon: Aria Vell's eyes are `grey`"]
+    assert findings(tmp_path, "Aria came in.\n\nA woman leaned forward. Her eyes were blue.") == []

@@ -40,7 +40,10 @@ _GENDERED_NOUNS = {
     "he": "man gentleman boy fellow lad youth king prince count duke lord knight monk priest husband father "
           "son brother uncle landlord host master",
 }
-_UNNAMED = {g: re.compile(r"(?i)\b(?:a|an)\s+(?:[a-z][a-z-]*,?\s+){0,3}?(?:" + words.replace(" ", "|") + r")\b")
+# (`like a man who hears`, `as a woman might`, `such a man`: a likeness, nobody brought in)
+_UNNAMED = {g: re.compile(r"(?i)(?<!\blike\s)(?<!\bas\s)(?<!\bthan\s)(?<!\bsuch\s)\b(?:a|an)\s+"
+                          r"(?:(?!(?:a|an|the|like|as|than|such)\s)[a-z][a-z-]*,?\s+){0,3}?"
+                          r"(?:" + words.replace(" ", "|") + r")\b")
             for g, words in _GENDERED_NOUNS.items()}
 
 
