@@ -144,3 +144,62 @@ def test_said_he_is_the_man_before_it(tmp_path):
 
 def test_a_negated_colour_is_not_that_colour(tmp_path):
     assert findings(tmp_path, "Aria's eyes were not blue at all.") == []
+
+
+def test_a_paragraph_describing_one_person_owns_its_ownerless_eyes(tmp_path):
+    # the paragraph names nobody in its last sentence; its `he` is Bram, and so are the eyes
+    desc = ("Bram came in.\n\nHe crossed the room towards me, a man with a broad chest and his head held high. "
+            "The face is square, with a hard chin and a wide mouth. Big, pale blue eyes are set widely apart.")
+    root_canon = dict(CANON, bram=CANON["bram"].replace("height: short", "height: short, eyes: brown"))
+    assert _with_canon(tmp_path, root_canon, desc) == [
+        "`pale blue eyes` contradicts canon: Bram Kettering's eyes are `brown`"]
+    # a paragraph about two people (a `he` and a `she`): nobody
+    two = desc.replace("a man with a broad chest", "and Aria after him, her chest heaving,")
+    assert _with_canon(tmp_path, root_canon, two) == []
+    # not a description (fewer than three parts of the body), or eyes that look at him
+    assert _with_canon(tmp_path, root_canon, "Bram came in.\n\nHe sat down. Big, pale blue eyes are rare.") == []
+    watched = desc.replace("Big, pale blue eyes are set widely apart.", "Blue eyes watched him from the door.")
+    assert _with_canon(tmp_path, root_canon, watched) == []
+
+
+def test_the_person_shown_in_by_a_name_alone(tmp_path):
+    root_canon = dict(CANON, bram=CANON["bram"].replace("height: short", "height: short, eyes: brown"))
+    prose = ('Then the maid opened the door and announced "Bram."\n\n'
+             "He came towards me, his shoulders set back. The head is noble, the mouth firm, the nose straight. "
+             "Big blue eyes are set widely apart.")
+    assert _with_canon(tmp_path, root_canon, prose) == [
+        "`blue eyes` contradicts canon: Bram Kettering's eyes are `brown`"]
+    # a quotation that says more than the name is speech, not an introduction
+    spoken = prose.replace('"Bram."', '"Bram is here, and Cato."')
+    assert _with_canon(tmp_path, root_canon, spoken) == []
+
+
+def test_her_before_the_scene_names_her_is_the_scene_s_only_woman(tmp_path):
+    prose = ("On the bench a lady sat at ease, and her women served her. Her hair was gathered upon her head. "
+             "Her eyes were blue, with yellow gleams.\n\nBram bowed to Aria.")
+    assert findings(tmp_path, prose) == ["`eyes were blue` contradicts canon: Aria Vell's eyes are `grey`"]
+    # another woman in the cast, or a woman named before: the lady may be either, or neither
+    dora = "id: dora\nname: Dora\nattributes: {pronouns: she/her}\n"
+    assert _with_canon(tmp_path, dict(CANON, dora=dora), prose, cast="aria, bram, cato, dora") == []
+    assert findings(tmp_path, "Aria left.\n\n" + prose) == []
+
+
+def _with_canon(tmp_path: Path, canon: dict, prose: str, cast: str = "aria, bram, cato") -> list[str]:
+    root = tmp_path / f"c{len(list(tmp_path.iterdir()))}"
+    (root / "canon/characters").mkdir(parents=True)
+    (root / "novelforge.yaml").write_text("title: T\n", "utf-8")
+    for cid, text in canon.items():
+        (root / f"canon/characters/{cid}.yaml").write_text(text, "utf-8")
+    scene = root / "manuscript/01-a/01-x.md"
+    scene.parent.mkdir(parents=True)
+    scene.write_text(f"---\ncharacters: [{cast}]\nstatus: draft\n---\n\n{prose}\n", "utf-8")
+    report = check_project(load_project(root), CheckOptions(select=["NF402"], use_cache=False))
+    return [d.message for d in report.diagnostics if d.code == "NF402"]
+
+
+def test_a_likeness_brings_nobody_in(tmp_path):
+    # `like a woman who…` is no one new: `her` is still Aria's
+    assert findings(tmp_path, "Aria came in.\n\nShe leaned forward, like a woman who hears her own name called. "
+                              "Her eyes were blue.") == [
+        "`eyes were blue` contradicts canon: Aria Vell's eyes are `grey`"]
+    assert findings(tmp_path, "Aria came in.\n\nA woman leaned forward. Her eyes were blue.") == []

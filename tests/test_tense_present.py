@@ -110,3 +110,68 @@ def test_a_scene_says_its_own_tense(tmp_path):
     assert found and all(t.split()[-1] in ("climbed", "pushed", "followed", "carried", "stood", "looked", "said")
                          for t in found), found
     assert slips(tmp_path / "b", present, present, PAST) == []      # no majority of 85%: nothing said
+
+
+def book(tmp_path: Path, scenes: dict[str, tuple[str, str]], config: str = "") -> list[tuple[str, str]]:
+    """(file, message) of the NF406 findings of a book of ``scenes`` (file → (front matter
+    lines, prose))."""
+    root = tmp_path / "book"
+    (root / "manuscript" / "01-a").mkdir(parents=True)
+    (root / "canon" / "characters").mkdir(parents=True)
+    (root / "novelforge.yaml").write_text(f"title: T\n{config}", "utf-8")
+    for who in ("aria", "bram"):
+        (root / "canon" / "characters" / f"{who}.yaml").write_text(f"name: {who.title()}\n", "utf-8")
+    for name, (front, body) in scenes.items():
+        (root / "manuscript" / "01-a" / name).write_text(
+            f"---\ncharacters: [aria, bram]\n{front}---\n\n{body}\n", "utf-8")
+    report = check_project(load_project(root), CheckOptions(use_cache=False, select={"NF406"}))
+    return [(d.path.rsplit("/", 1)[-1], d.message) for d in report.diagnostics]
+
+
+SHORT = "Aria waited at the gate. She heard the bells. Bram looks up at the tower."
+
+
+def test_a_short_scene_is_judged_by_the_book_s_tense(tmp_path):
+    told = {f"0{i}-told.md": ("", f"{PAST} {PAST}") for i in range(1, 6)}
+    assert book(tmp_path / "a", {**told, "09-short.md": ("", SHORT)}) == [
+        ("09-short.md", "`Bram looks` is in the present tense; the book is told in the past")]
+    # the scene's own `tense:` wins; a book of too few scenes that decide says nothing
+    assert book(tmp_path / "b", {**told, "09-short.md": ("tense: present\n", SHORT)}) == [
+        ("09-short.md", "`Aria waited` is in the past tense; the scene is told in the present"),
+        ("09-short.md", "`She heard` is in the past tense; the scene is told in the present")]
+    few = dict(list(told.items())[:3])
+    assert book(tmp_path / "c", {**few, "09-short.md": ("", SHORT)}) == []
+
+
+def test_a_short_scene_that_is_mixed_or_a_book_that_is_mixed_says_nothing(tmp_path):
+    told = {f"0{i}-told.md": ("", f"{PAST} {PAST}") for i in range(1, 6)}
+    mixed = "Aria waited at the gate. She hears the bells. Bram looks up at the tower."
+    assert book(tmp_path / "a", {**told, "09-short.md": ("", mixed)}) == []
+    present = ("Aria climbs the stair. She pushes the door open. Bram follows her, and he carries the lantern. "
+               "They stand together at the parapet. She looks down at the city. He says nothing for a long time.")
+    half = {**dict(list(told.items())[:3]), **{f"0{i}-now.md": ("", f"{present} {present}") for i in (6, 7, 8)}}
+    assert book(tmp_path / "b", {**half, "09-short.md": ("", SHORT)}) == []
+
+
+def test_does_not_is_the_verb_after_it(tmp_path):
+    # in a story an `I` tells, `does not know` is a state at the time of telling; `does not answer` an action
+    assert slips(tmp_path / "a", FIRST, "Bram turned to me. He does not know the way.", FIRST) == []
+    assert slips(tmp_path / "b", FIRST, "Bram turned to me. He does not answer, and the silence grows.",
+                 FIRST) == ["He does"]
+
+
+def test_a_short_scene_of_a_book_an_i_tells(tmp_path):
+    told = {f"0{i}-told.md": ("", f"{FIRST} {FIRST} {FIRST}") for i in range(1, 6)}
+    short = "I stood at the gate, and they waited with me. She came at last. She is always an early riser."
+    assert book(tmp_path / "a", {**told, "09-short.md": ("", short)}) == []
+    acts = "I stood at the gate, and they waited with me. She came at last. She looks up at the tower."
+    assert book(tmp_path / "b", {**told, "09-short.md": ("", acts)}) == [
+        ("09-short.md", "`She looks` is in the present tense; the book is told in the past")]
+
+
+def test_a_talkative_scene_has_a_short_narration(tmp_path):
+    told = {f"0{i}-told.md": ("", f"{PAST} {PAST}") for i in range(1, 6)}
+    talk = "\n\n".join(f'"{"We walked to the river and back, and nobody saw us. " * 12}" said Aria.' for _ in range(2))
+    scene = f"{talk}\n\nAria turned, and they waited. She looks at the door."
+    assert book(tmp_path / "a", {**told, "09-talk.md": ("", scene)}) == [
+        ("09-talk.md", "`She looks` is in the present tense; the book is told in the past")]

@@ -123,7 +123,8 @@ class ProjectConfig(_Strict):
     pov_mode: Literal["first", "third"] | None = Field(
         None, description="The book's narrating person; by default read from the prose (NF407).")
     tense: Literal["past", "present"] | None = Field(
-        None, description="The tense of the narration; by default each scene's own majority (NF406).")
+        None, description="The tense of the narration; by default each scene's own majority, "
+                          "and for a short scene the book's (NF406).")
     order: list[str] = Field(default_factory=list,
                              description="Chapter folders in reading order (default: path order).")
     calendar: CalendarConfig | None = Field(None, description="Month names and lengths of the story world.")
@@ -156,7 +157,8 @@ class SceneMeta(_Strict):
     pov: str | None = Field(None, description="Character id of the point-of-view character.")
     pov_mode: Literal["first", "third", "second"] | None = None
     tense: Literal["past", "present"] | None = Field(
-        None, description="The tense of this scene's narration (NF406); default: the book's, else its majority.")
+        None, description="The tense of this scene's narration (NF406); default: the book's setting, "
+                          "else its majority, else (a short scene) the book's tense.")
     location: str | None = Field(None, description="Location id.")
     when: str | None = Field(None, description="Story time: `402-03-14 20:00`, `day 12 evening`.")
     characters: list[str] = Field(default_factory=list, description="Character ids present in the scene.")

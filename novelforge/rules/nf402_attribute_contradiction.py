@@ -16,7 +16,7 @@ from novelforge.text.attributes import (
     stature_claims,
 )
 from novelforge.text.claims import named_in_speech, speech_owner
-from novelforge.text.reference import antecedent, character_of, genders, sure_antecedent
+from novelforge.text.reference import antecedent, character_of, described_person, genders, sure_antecedent
 from novelforge.text.speakers import speaker_of
 
 
@@ -209,7 +209,20 @@ def check(scene, index, ctx):
     pronoun subject (`Bram turned away. He had grey eyes`, `His eyes were grey` after a
     sentence naming him) is resolved by the same resolver; so is `his short, thickset
     figure` (and `Bram's tall figure`), and a sentence opening with a height names its
-    subject's (`Short and stout, Bram made his way`). Not read yet: a bare adjective
+    subject's (`Short and stout, Bram made his way`). A description that names no owner
+    (`Big, dark blue eyes are set widely apart`, or a `her eyes` the sentences before
+    cannot resolve) belongs to the one person its paragraph describes: a paragraph whose
+    narration names three or more parts of the body and refers to one person only (one
+    character named, or every `he`/`his` — or every `she`/`her` — in it one person), where
+    the description's own sentence names no one else (`Blue eyes watched him` stays
+    silent). That person is the character named, else the resolver's antecedent of the
+    paragraph's first pronoun, else the one character of that sex the paragraph before
+    brings in, in narration or in a quotation that is only the name (`announced "Dr. Van
+    Helsing."`), else — in a scene that names nobody of that sex before it (`a lady sat at
+    ease… Her eyes were green`, named later) — the one character of that sex the scene
+    names later in narration or lists in `characters`. An unnamed person brought in by a
+    noun of one sex (`a lady`, `an old man`) is the nearest antecedent of a `she` or `he`
+    after it, so no name further back is taken for it. Not read yet: a bare adjective
     apposition (`Bram, tall and proud,`), comparisons (`taller than Aria`), `Nobody would
     have called Bram tall`, and `not blue` with no colour after it (which says nothing).
 
@@ -264,8 +277,11 @@ def check(scene, index, ctx):
                             if k == "characters" and book_genders.get(i) == wanted_gender}
                     owner = fits.pop() if len(fits) == 1 else None
                     if owner is None and not mentions:
-                        # `Nobody spoke to Bram. His eyes were grey`: the resolver's antecedent
-                        owner = sure_antecedent(masked, index, pronoun.start(1), wanted_gender, book_genders)
+                        # `Nobody spoke to Bram. His eyes were grey`: the resolver's antecedent,
+                        # else the one person a paragraph of description is about
+                        owner = sure_antecedent(masked, index, pronoun.start(1), wanted_gender, book_genders) \
+                            or _described(masked, index, m.start(), book_genders, scene, pronoun.start(1),
+                                          wanted_gender)
                 elif book_genders.get(owner) != wanted_gender:
                     continue  # `his pale eyes` next to a named woman are someone else's
             elif owner is None and not mentions:
@@ -274,6 +290,10 @@ def check(scene, index, ctx):
                 if subject:
                     owner = sure_antecedent(masked, index, subject.start(1),
                                             _PRONOUN_GENDER[subject.group(1).lower()], genders(ctx))
+                else:
+                    # `The face is broad… Big, dark blue eyes are set widely apart`: no owner
+                    # named, in a paragraph describing one person
+                    owner = _described(masked, index, m.start(), genders(ctx), scene)
             if owner is None or key not in facts.get(owner, {}):
                 continue
             described = colour_words(m.group("pre") or m.group("post") or "")
@@ -312,6 +332,13 @@ def _spoken_description(scene, index, ctx, facts, masked, key, m, d):
                  entity=owner, help=f"if the speaker is meant to be wrong, suppress this line; else "
                                     f"describe it as {canon}, or change `attributes: {{{key}: …}}` "
                                     f"in `{ent.path}`").at_most(Severity.WARNING)
+
+
+def _described(masked, index, at, book_genders, scene, own=None, gender=None) -> str | None:
+    """The person a paragraph of description is about (novelforge/text/reference.py),
+    when it is of ``gender`` (that of the possessive ``own``, if any)."""
+    cid = described_person(masked, index, at, book_genders, own=own, cast=scene.meta.characters)
+    return cid if cid is not None and (gender is None or book_genders.get(cid) == gender) else None
 
 
 def _by(ctx, speaker) -> str:

@@ -145,7 +145,7 @@ TENSE_PRESENT = _words("is are am has have does do says goes knows thinks feels 
 NOT_PRESENT_VERBS = _words("""
 always perhaps sometimes nevertheless besides towards afterwards backwards forwards upwards downwards
 inwards outwards thus less unless across its this his hers ours yours theirs was has does is as us
-yes whereas alas nonetheless anyways nowadays
+yes whereas alas nonetheless anyways nowadays whiles betimes oftentimes unawares
 """)
 # Verbs of inner life, the thoughts only a point-of-view character's narration can report
 # (`Bram wondered`), in the past.

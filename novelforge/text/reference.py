@@ -7,7 +7,10 @@ the paragraph before) names in narration with the pronoun's gender; where a sent
 names several who fit, the one it opens with (its grammatical subject), else nobody — an
 unresolved pronoun says nothing, so the rules stay silent rather than guess. Genders come
 from canon (`pronouns:`, `gender:`, `sex:`), else from the book's own usage
-(:class:`Genders`). The resolution is computed from the text index of one scene and the
+(:class:`Genders`). Someone unnamed brought in by a noun of one sex (`a lady sat at ease`)
+stops the search: a `her` after it is hers, not a name's further back.
+:func:`described_person` says whom a paragraph of description is about, for a feature it
+gives no owner. The resolution is computed from the text index of one scene and the
 book's genders; nothing here changes the cached index.
 """
 
@@ -29,6 +32,19 @@ _SUBJECT_PRONOUNS = re.compile(r"(?i)\b(he|himself|she|herself|they|themselves)\
 # words a sentence may open with before its subject (`Then Aria`, `But Bram`)
 _OPENERS = frozenset("then but and so yet now still at last presently suddenly here there".split())
 _WORD = re.compile(r"[A-Za-z]+")
+# someone unnamed brought in by a noun of one sex (`a lady sat at ease`, `an old man`): the
+# nearest antecedent of a `she` or a `he` after it, whom no name in the text can be
+_GENDERED_NOUNS = {
+    "she": "lady woman girl maid maiden dame queen princess countess duchess nun widow wife mother daughter "
+           "sister aunt lass landlady hostess mistress",
+    "he": "man gentleman boy fellow lad youth king prince count duke lord knight monk priest husband father "
+          "son brother uncle landlord host master",
+}
+# (`like a man who hears`, `as a woman might`, `such a man`: a likeness, nobody brought in)
+_UNNAMED = {g: re.compile(r"(?i)(?<!\blike\s)(?<!\bas\s)(?<!\bthan\s)(?<!\bsuch\s)\b(?:a|an)\s+"
+                          r"(?:(?!(?:a|an|the|like|as|than|such)\s)[a-z][a-z-]*,?\s+){0,3}?"
+                          r"(?:" + words.replace(" ", "|") + r")\b")
+            for g, words in _GENDERED_NOUNS.items()}
 
 
 def character_of(mention) -> str | None:
@@ -96,6 +112,8 @@ def antecedent(masked: str, index, at: int, gender: str, genders, before: int | 
         if len(ids) > 1:
             subject = subject_of(masked, index, (s, e))
             return subject if subject in ids else None
+        if _UNNAMED[gender].search(masked, s, e if limit is None else limit):
+            return None      # `Aria left. A lady sat at ease, and her women…`: the lady's
     return None
 
 
@@ -120,6 +138,104 @@ def sure_antecedent(masked: str, index, at: int, gender: str, genders) -> str | 
         if named:
             return None if _SAME_GENDER[gender].search(masked, s0, named[0]) else cid
     return cid
+
+
+# ----------------------------------------------------------------------------- description
+# nouns of the body: a paragraph that names several of them is describing someone
+_BODY_PARTS = re.compile(r"(?i)\b(?:face|forehead|brows?|eyebrows|head|chin|jaw|mouth|lips|nose|nostrils|cheeks?"
+                         r"|eyes|hair|beard|moustache|mustache|ears|neck|shoulders|chest|hands|teeth|skin|complexion"
+                         r"|features|feet|limbs)\b")
+_PERSONAL = re.compile(r"(?i)\b(he|him|his|himself|she|her|hers|herself)\b")
+_NAME_ONLY = re.compile(r"[\"“”‘’'\s.,!?;:—–-]*")
+
+
+def described_person(masked: str, index, at: int, genders, *, own: int | None = None, cast=()) -> str | None:
+    """The one character a paragraph describes, for a description at ``at`` that names no
+    owner (`Big, dark blue eyes are set widely apart`, or `Her eyes were green` whose
+    `her` the sentences before cannot resolve; ``own``: the offset of that possessive).
+
+    A paragraph describes someone when its narration names three or more parts of the
+    body and refers to one person only: one character named (and no pronoun of the other
+    gender), or none named and every `he`/`his` or every `she`/`her` in it one person. The
+    description's own sentence must say nothing of anyone else (no name, no pronoun but
+    ``own``: in `Grey eyes watched him` the eyes are not his). That person is the character
+    named, else the antecedent of the paragraph's first pronoun (:func:`antecedent`), else
+    the one character of that gender the paragraph before names in its last sentence — in
+    narration, or a quotation that is nothing but the name (`announced "Dr. Van Helsing."`:
+    the person shown in), else, when nobody of that gender is named in the scene before
+    it (a scene that introduces someone before naming her, `a lady sat at ease… Her eyes
+    were green`), the one character of that gender the scene names later in narration or
+    lists in ``cast``. None when any of this cannot be told."""
+    para = index.unit_at(at, "paragraph")
+    sentence = index.unit_at(at, "sentence")
+    if para is None or sentence is None:
+        return None
+    p0, p1 = para
+    pronouns = [m for m in _PERSONAL.finditer(masked, p0, p1) if not index.in_dialogue(m.start())]
+    if any(sentence[0] <= m.start() < sentence[1] and m.start() != own for m in pronouns):
+        return None
+    if narration_characters(index, *sentence):
+        return None
+    parts = sum(1 for m in _BODY_PARTS.finditer(masked, p0, p1) if not index.in_dialogue(m.start()))
+    if parts < 3:
+        return None
+    kinds = {PRONOUN_GENDER[m.group(1).lower()] for m in pronouns}
+    if len(kinds) > 1:
+        return None
+    named = list(dict.fromkeys(character_of(m) for m in narration_characters(index, p0, p1)))
+    if len(named) > 1:
+        return None
+    if named:
+        return named[0] if not kinds or genders.get(named[0]) in kinds else None
+    if not kinds:
+        return None
+    (gender,) = kinds
+    first = pronouns[0].start()
+    if _UNNAMED[gender].search(masked, p0, first):
+        # `a lady sat at ease… her`: someone the paragraph brings in, named (if at all) later
+        return _named_later(index, first, gender, genders, cast)
+    found = antecedent(masked, index, first, gender, genders)
+    if found is not None:
+        return found if genders.get(found) == gender else None
+    return _introduced(masked, index, p0, gender, genders) or _named_later(index, first, gender, genders, cast)
+
+
+def _introduced(masked: str, index, para_start: int, gender: str, genders) -> str | None:
+    """The one character of ``gender`` the last sentence of the paragraph before names,
+    in narration or in a quotation that holds nothing but the name."""
+    si = bisect_left(index.sentences, (para_start, -1)) - 1
+    if si < 0 or index.sentences[si][1] > para_start:
+        return None
+    s0, s1 = index.sentences[si]
+    ids = set()
+    for m in index.mentions:
+        if not s0 <= m.start < s1 or character_of(m) is None:
+            continue
+        d = index.dialogue_at(m.start) if m.in_dialogue else None
+        if d is not None and (_NAME_ONLY.fullmatch(masked, d.start, m.start) is None
+                              or _NAME_ONLY.fullmatch(masked, m.end, d.end) is None):
+            continue
+        if genders.get(character_of(m)) == gender:
+            ids.add(character_of(m))
+    return ids.pop() if len(ids) == 1 else None
+
+
+def _named_later(index, at: int, gender: str, genders, cast) -> str | None:
+    """The one character of ``gender`` in a scene that names none before ``at``: named
+    after it in narration, or in the cast."""
+    before, after = set(), set()
+    for m in index.mentions:
+        cid = character_of(m)
+        if cid is None or m.in_dialogue or genders.get(cid, gender) != gender:
+            continue
+        if m.start < at:
+            before.add(cid)      # a character who may be the one (gender unknown too)
+        elif genders.get(cid) == gender:
+            after.add(cid)
+    if before:
+        return None
+    ids = after | {c for c in cast if genders.get(c) == gender}
+    return ids.pop() if len(ids) == 1 else None
 
 
 class Genders:

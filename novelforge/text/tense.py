@@ -37,14 +37,18 @@ _REPORTING = frozenset("""
 says declares writes tells insists admits maintains asserts explains relates assures states claims
 confesses swears
 """.split())
+# `does not know`, `don't answer`: the verb after the auxiliary
+_DO_NOT = re.compile(r"\s+(?:not|n[’']t)\s+(?:[a-z]+ly\s+)?([a-z]+)\b")
 _THAT_PAST = re.compile(r"\bthat\s+(?:he|she|they|I|we|it)\s+([a-z]+)\b")
 _REPORTED_PAST = re.compile(r"\s+(?:that\s+)?(?:he|she|they|I|we|it|the\s+[a-z]+|[A-Z][a-z]+)\s+([a-z]+)\b")
 
 
-def narrators_present(index, masked: str, pairs, sentence: int, start: int, end: int) -> bool:
+def narrators_present(index, masked: str, pairs, sentence: int, start: int, end: int,
+                      first_person: bool | None = None) -> bool:
     """Whether the present-tense verb at ``start:end`` (in sentence number ``sentence``)
     of a scene told in the past belongs to the text around it (see the module's doc).
-    ``pairs`` are the scene's (sentence, start, end, tense) subject–verb pairs."""
+    ``pairs`` are the scene's (sentence, start, end, tense) subject–verb pairs;
+    ``first_person`` as for :func:`reports_or_tells_now`."""
     if reports_or_tells_now(index, masked, sentence, start, end, states=False):
         return True
     para = index.unit_at(start, "paragraph")
@@ -53,16 +57,18 @@ def narrators_present(index, masked: str, pairs, sentence: int, start: int, end:
     present, past = paragraph_tenses(index, masked, pairs, para, index.sentences[sentence])
     if present >= 2 and present >= past:
         return True
-    return reports_or_tells_now(index, masked, sentence, start, end, reports=False)
+    return reports_or_tells_now(index, masked, sentence, start, end, reports=False, first_person=first_person)
 
 
 def reports_or_tells_now(index, masked: str, sentence: int, start: int, end: int, *, reports: bool = True,
-                         states: bool = True) -> bool:
+                         states: bool = True, first_person: bool | None = None) -> bool:
     """The present verb at ``start:end`` reports now what was (`says that the count
     was`: ``reports``), or is a state at the narrator's time of telling in a story an `I`
     tells or a sentence naming its narrator (`She is always an early riser`: ``states``)
     — the presents of a past story that are not the story slipping into the present,
-    whatever the paragraph around them."""
+    whatever the paragraph around them. ``first_person``: whether an `I` tells the story
+    (default: the scene's own narration reads as first person). `does not` and `do not`
+    are the verb after them (`he does not know` is a state, `he does not answer` is not)."""
     verb = masked[start:end].split()[-1]
     s_start, s_end = index.sentences[sentence]
     if reports and verb in _REPORTING:
@@ -70,9 +76,12 @@ def reports_or_tells_now(index, masked: str, sentence: int, start: int, end: int
         m = _REPORTED_PAST.match(masked, end, s_end) or _THAT_PAST.search(masked, end, s_end)
         if m and _past(m.group(1)):
             return True
+    if verb in ("does", "do") and (m := _DO_NOT.match(masked, end)) is not None:
+        verb = m.group(1) if m.group(1) in _STATES else m.group(1) + "s"
     if not states or verb not in _STATES:
         return False
-    return index.first_person or _NARRATOR_WORD.search(masked, s_start, s_end) is not None
+    told_by_i = index.first_person if first_person is None else first_person
+    return told_by_i or _NARRATOR_WORD.search(masked, s_start, s_end) is not None
 
 
 def _past(word: str) -> bool:
