@@ -4,6 +4,7 @@ is forked where it could hang (another thread running) or is turned off."""
 from __future__ import annotations
 
 import os
+import sys
 import threading
 
 import pytest
@@ -11,7 +12,17 @@ import pytest
 from novelforge.analysis import parallel
 from novelforge.analysis.parallel import beside, can_fork, in_two_processes
 
-needs_fork = pytest.mark.skipif(not can_fork(), reason="no second core, not Linux, or workers turned off")
+needs_fork = pytest.mark.skipif(
+    (os.cpu_count() or 1) < 2 or not sys.platform.startswith("linux") or os.environ.get("NOVELFORGE_WORKERS") == "1",
+    reason="no second core, not Linux, or workers turned off")
+
+
+@pytest.fixture(autouse=True)
+def _alone(request, monkeypatch):
+    """The tests that fork run as if this process had one thread: an earlier test of the
+    suite (a server's) may leave one behind, which would turn the worker off."""
+    if request.node.get_closest_marker("skipif") is not None:
+        monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
 
 
 def _pids(jobs: list[int]) -> list[tuple[int, int]]:
