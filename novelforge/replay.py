@@ -227,17 +227,35 @@ def stat_digest(files: list) -> str:
 
 
 def content_digest(files: list) -> str | None:
-    """A hash of the paths and the bytes of every file (None when one cannot be read, or
-    is a symbolic link by now): equal when the project holds the same text."""
+    """A hash of the paths and the bytes of every file of :func:`scan`'s list, or None when
+    one cannot be read, is a symbolic link by now, or is not as the list saw it when it is
+    read (written since: its size, times or inode differ): equal when the project holds
+    the same text."""
     h = hashlib.blake2b(digest_size=32)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
     try:
-        for rel, path, _st in files:
+        for rel, path, st in files:
             h.update(rel.encode("utf-8", "surrogateescape") + b"\0")
             if path is None:
                 continue
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-            with os.fdopen(fd, "rb") as f:
-                data = f.read(MAX_INPUT_BYTES + 1)
+            fd = os.open(path, flags)
+            try:
+                now = os.fstat(fd)
+                if (now.st_size, now.st_mtime_ns, now.st_ctime_ns, now.st_ino) != st:
+                    return None
+                chunks = []
+                left = now.st_size + 1
+                while left > 0:
+                    chunk = os.read(fd, left)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                    left -= len(chunk)
+            finally:
+                os.close(fd)
+            data = b"".join(chunks)
+            if len(data) != now.st_size:
+                return None
             h.update(len(data).to_bytes(8, "little"))
             h.update(data)
     except (OSError, UnicodeError):
@@ -418,8 +436,8 @@ class Recorder:
 
             folder, key = found
             chunks = [(n, base64.b64encode(raw).decode("ascii")) for n, raw in self.chunks if raw]
-            contents = content_digest(files)
-            if contents is None or scan(self.root) != files:     # written while it was read
+            contents = content_digest(files)      # None when a file was written since the scan
+            if contents is None:
                 return
             payload = json.dumps({"root": self.root, "inputs": stat_digest(files), "contents": contents,
                                   "code": code, "chunks": chunks}).encode()

@@ -124,6 +124,14 @@ def test_the_same_bytes_under_new_times_are_served_and_the_record_takes_the_time
     assert served(args, capfdbinary)[0] == first.returncode
 
 
+def test_a_file_written_after_the_scan_has_no_content_digest(book):
+    files = replay.scan(str(book.resolve()))
+    assert replay.content_digest(files) is not None
+    scene = _scene(book)
+    scene.write_bytes(scene.read_bytes() + b"More.\n")       # between the scan and the read
+    assert replay.content_digest(files) is None
+
+
 def test_new_times_on_other_bytes_are_a_miss(book, capfdbinary):
     args = ("check", "book", "--format", "json")
     nf(*args)
