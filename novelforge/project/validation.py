@@ -3,7 +3,6 @@ helpers the loader uses to describe values and sizes."""
 
 from __future__ import annotations
 
-import difflib
 import re
 import typing
 from typing import Any
@@ -15,6 +14,8 @@ from novelforge.project import problems as P
 
 
 def suggest(word: str, choices: list[str] | tuple[str, ...] | set[str], cutoff: float = 0.6) -> str | None:
+    import difflib  # only when there is a suggestion to make
+
     matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=cutoff)
     return matches[0] if matches else None
 
