@@ -176,6 +176,27 @@ def test_a_claim_in_speech_is_a_warning(tmp_path):
     assert [d.severity.value for d in report.diagnostics] == ["warning"]
 
 
+def test_a_reply_gives_the_colour_the_question_asked_about(tmp_path):
+    assert findings(tmp_path, "“And what of Aria’s eyes?” “They were blue,” said Cato.") == [
+        "`They were blue` in Cato's speech contradicts canon: Aria Vell's eyes are `grey`"]
+    # the answer in a paragraph of its own; the feature after `of` and the name
+    asked = "“Tell me the colour of the eyes of Aria?” asked Bram.\n\n“Blue, I think,” said Cato."
+    assert findings(tmp_path, asked) == [
+        "`Blue` in Cato's speech contradicts canon: Aria Vell's eyes are `grey`"]
+    assert findings(tmp_path, "“What colour are Aria’s eyes?”\n\n“Why, they are a clear, light blue.”") == [
+        "`they are a clear, light blue` in dialogue contradicts canon: Aria Vell's eyes are `grey`"]
+
+
+def test_a_reply_stays_silent_without_a_question_about_one_named_feature(tmp_path):
+    assert findings(tmp_path, "“And what of Aria’s eyes?” “They were grey,” said Cato.") == []    # agrees
+    assert findings(tmp_path, "“And what of Aria’s horse?” “It was black,” said Cato.") == []     # not a feature
+    assert findings(tmp_path, "“Aria’s eyes were tired.” “They were blue,” said Cato.") == []     # no question
+    assert findings(tmp_path, "“What of the eyes?” “They were blue,” said Cato.") == []           # nobody named
+    assert findings(tmp_path, "“And what of Aria’s eyes?” “It was blue,” said Cato.") == []      # `it`: not the eyes
+    assert findings(tmp_path, "“And what of Aria’s eyes?” Cato stood up, crossed the room, poured the wine, "
+                              "looked out of the window for a long while and sat down at last. “Blue,” he said.") == []
+
+
 def test_speech_that_names_nobody_it_describes_stays_silent(tmp_path):
     assert findings(tmp_path, "“Aria, a man with blue eyes came to the door,” said Cato.") == []   # addressed
     assert findings(tmp_path, "“Your eyes are blue,” said Cato to Aria.") == []                    # the listener

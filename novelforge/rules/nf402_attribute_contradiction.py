@@ -6,12 +6,14 @@ from novelforge.diagnostics import Severity
 from novelforge.rules.registry import rule, world_feature
 from novelforge.text.attributes import (
     BODY,
+    QUESTION_NOUNS,
     SHORT,
     TALL,
     attribute_key,
     colour_words,
     compatible,
     description_regex,
+    reply_regex,
     stature,
     stature_claims,
 )
@@ -204,8 +206,13 @@ def check(scene, index, ctx):
     man”`, `“You will know Bram: a tall man”`) makes a claim, reported as a **warning**
     whatever the rule's severity (a character may be wrong or lying: suppress the line
     when they are meant to be); a name that addresses the listener (`“Bram, a man with
-    grey eyes…”`), `your`/`their` and speech naming two characters say nothing, nor does
-    a reply that only says `They were blue`. `eyes were not blue but grey` describes them as grey. A
+    grey eyes…”`), `your`/`their` and speech naming two characters say nothing. A reply
+    that gives a colour first (`“They were blue,” said the old sailor`, `“It was black”`,
+    `“Blue, I think”`) to the question just before it — in the same paragraph or the one
+    before, with little between — about one named character's feature (`“And what of
+    Tashtego's eyes?”`, `the eyes of Bram?`) is the speaker's claim about that feature
+    (`they` for eyes, `it` for hair, a beard or skin), a warning too; a question about
+    `his eyes` or naming nobody is not read. `eyes were not blue but grey` describes them as grey. A
     pronoun subject (`Bram turned away. He had grey eyes`, `His eyes were grey` after a
     sentence naming him) is resolved by the same resolver; so is `his short, thickset
     figure` (and `Bram's tall figure`), and a sentence opening with a height names its
@@ -306,6 +313,75 @@ def check(scene, index, ctx):
             yield ctx.at(scene, m.start(), m.end(),
                          f"`{shown}` contradicts canon: {name}'s {key} {verb} `{canon}`", entity=owner,
                          help=f"describe it as {canon}, or change `attributes: {{{key}: …}}` in `{chars[owner].path}`")
+    yield from _replies(scene, index, ctx, facts, masked, wanted_keys)
+
+
+_REPLY = reply_regex()
+
+
+def _question_about(masked: str, index, q, keys) -> tuple[str, str] | None:
+    """(character, feature) a question in speech asks about: a feature noun after a
+    possessive name or before `of` and a name (`And what of Bram's eyes?`, `the colour of
+    the eyes of Bram?`), in a quote that asks (a `?` after the noun); None otherwise."""
+    text = masked[q.start:q.end]
+    if "?" not in text:
+        return None
+    mentions = [x for x in index.mentions if q.start <= x.start < q.end
+                and any(k == "characters" for k, _ in x.entities)]
+    if not mentions:
+        return None
+    for key in keys:
+        for noun in QUESTION_NOUNS.get(key, ()):
+            for nm in re.finditer(rf"\b{noun}\b", text, re.I):
+                at = q.start + nm.start()
+                if "?" not in text[nm.end():]:
+                    continue
+                owner = None
+                before = [x for x in mentions if x.end <= at]
+                if before and masked[before[-1].end:at][:2] in ("'s", "’s") \
+                        and len(masked[before[-1].end:at].split()) <= 3:
+                    owner = before[-1]
+                after = re.match(r"\s+of\s+", masked[q.start + nm.end():q.end])
+                if owner is None and after:
+                    owner = next((x for x in mentions if x.start == q.start + nm.end() + after.end()), None)
+                ids = [i for k, i in owner.entities if k == "characters"] if owner is not None else []
+                if len(ids) == 1:
+                    return ids[0], key
+    return None
+
+
+def _replies(scene, index, ctx, facts, masked, keys):
+    """A reply in speech that gives a colour (`“They were blue,” said the old sailor`) to
+    the question just before it about one character's eyes or hair (`“And what of
+    Tashtego's eyes?”`): the speaker's claim about that character, a warning."""
+    dialogue = index.dialogue
+    for i in range(1, len(dialogue)):
+        d, q = dialogue[i], dialogue[i - 1]
+        m = _REPLY.match(masked, d.start, d.end)
+        if m is None or d.paragraph - q.paragraph > 1 or len(masked[q.end:d.start].split()) > 12:
+            continue
+        asked = _question_about(masked, index, q, keys)
+        if asked is None:
+            continue
+        owner, key = asked
+        pron = (m.group("pron") or "").lower()
+        if (pron == "they") != (key == "eyes") and pron:
+            continue            # `they` are the eyes, `it` is the hair, beard or skin
+        if key not in facts.get(owner, {}):
+            continue
+        canon = facts[owner][key]
+        if compatible(canon, colour_words(m.group("post"))):
+            continue
+        start = m.start("pron") if m.group("pron") else m.start("post")
+        speaker = speaker_of(masked, index, d, genders(ctx))
+        ent = ctx.project.characters[owner]
+        shown = " ".join(masked[start:m.end()].split())
+        verb = "are" if key == "eyes" else "is"
+        yield ctx.at(scene, start, m.end(),
+                     f"`{shown}` {_by(ctx, speaker)} contradicts canon: {ent.name}'s {key} {verb} `{canon}`",
+                     entity=owner, help=f"if the speaker is meant to be wrong, suppress this line; else "
+                                        f"describe it as {canon}, or change `attributes: {{{key}: …}}` "
+                                        f"in `{ent.path}`").at_most(Severity.WARNING)
 
 
 def _spoken_description(scene, index, ctx, facts, masked, key, m, d):

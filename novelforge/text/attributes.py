@@ -85,6 +85,20 @@ def description_regex(nouns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?i)\b(?:{before}|{after})")
 
 
+def reply_regex() -> re.Pattern[str]:
+    """A reply in speech that gives a colour and nothing else first (`“They were blue,” said
+    the old sailor`, `“It was black.”`, `“Grey, very pale.”`), matched at the opening quote:
+    the feature is the one the question before it named (NF402)."""
+    colour = r"(?:[a-z]+-)?(?:" + "|".join(sorted((re.escape(c) for c in COLOURS), key=len, reverse=True)) + r")"
+    mods = rf"(?:(?:[a-z]+ly|{'|'.join(sorted(_MODIFIERS))})(?:\s*,\s*|\s+)){{0,3}}"
+    return re.compile(rf"(?i)[\"“‘']\s*(?:(?:oh|why|well|yes)\s*,\s*)?(?:(?P<pron>they|it)\s+(?:were|are|was|is)\s+"
+                      rf"(?:a\s+|an\s+)?)?{mods}(?P<post>{colour}(?:[\s-]+{colour})?)\b")
+
+
+# the nouns a question names a feature by (not the adjectives: `grey-eyed` asks nothing)
+QUESTION_NOUNS = {"eyes": ("eyes", "eye"), "hair": ("hair",), "beard": ("beard",), "skin": ("skin",)}
+
+
 # ----------------------------------------------------------------------------- stature
 TALL = frozenset({"tall", "towering", "lanky", "gangling", "long-legged", "lofty"})
 SHORT = frozenset({"short", "small", "tiny", "petite", "diminutive", "squat", "stubby", "little"})
