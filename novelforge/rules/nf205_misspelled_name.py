@@ -12,6 +12,10 @@ def _allowed_distance(word: str) -> int:
 
 
 _ENDINGS = ("s", "es", "a", "e", "'", "’")
+# a feminine `-a` or `-e` follows a consonant (`Rostov` → `Rostova`); after a vowel it is a
+# letter typed twice (`Natáshaa`, `Pierree`)
+_VOWEL_ENDINGS = ("a", "e")
+_VOWELS = frozenset("aeiouy")
 # Capitalised words that are never names of characters (and are near some: June/Jane).
 _CALENDAR = frozenset("""
 January February March April May June July August September October November December
@@ -28,8 +32,9 @@ def _is_inflection(word: str, canon: set[str]) -> bool:
     nor are the words made of one (`Transylvanian`, `Italian` of `Italy`), nor a name
     spelled out in syllables (`Na-tásha`)."""
     for end in _ENDINGS:
-        if word.endswith(end) and word[: -len(end)] in canon:
-            return True
+        if word.endswith(end) and word[: -len(end)] in canon \
+                and not (end in _VOWEL_ENDINGS and _fold(word[-len(end) - 1:-len(end)]) in _VOWELS):
+            return True          # `Rostova` of `Rostov`; not `Natáshaa` of `Natásha`, `Pierree` of `Pierre`
         if word + end in canon:
             return True
     if word.endswith("ian") and len(word) >= 7 and word[:-1] in canon:
@@ -121,7 +126,9 @@ def check(ctx):
     every canon name and alias, and reports near misses (one edit for names under eight
     letters, two for longer ones; swapped letters count as one edit) with a "did you mean".
     A word is left alone when it is also used in lower case in the book (`Then`, `Will`),
-    when it is a plural or feminine form of a canon name (`Bennets`, `Rostova`), a word
+    when it is a plural or feminine form of a canon name (`Bennets`, `Rostova`; a final
+    `a` or `e` after a vowel is a letter typed twice, `Natáshaa`, `Pierree`, and is
+    reported), a word
     made of one (`Transylvanian`, `Italian`) or the name spelled out (`Na-tásha`), when it
     differs only by accents (`Napoléon`), when it is a month or weekday, when it is listed
     under `check: known-names`, or when the book spells it so three times or more, as a
