@@ -223,6 +223,46 @@ def test_a_scene_without_pov_is_judged_against_the_books_narrator(tmp_path):
     assert _book(tmp_path, "NF203", [*book, unnamed]) == []
 
 
+def _knowing(tmp_path, scenes: list[tuple[str, str, str]]) -> list[str]:
+    """NF404's messages on a book where Aria learns of the vault in its last scene."""
+    root = tmp_path / f"k{len(list(tmp_path.iterdir()))}"
+    (root / "canon/characters").mkdir(parents=True)
+    (root / "novelforge.yaml").write_text("title: T\n", "utf-8")
+    (root / "canon/characters/aria.yaml").write_text(
+        "id: aria\nname: Aria\nattributes: {pronouns: she/her}\nknows:\n"
+        "  - {fact: the vault is under the mill, learned_in: last, keywords: [the vault]}\n", "utf-8")
+    (root / "canon/characters/bram.yaml").write_text("id: bram\nname: Bram\nattributes: {pronouns: he/him}\n",
+                                                      "utf-8")
+    for k, (sid, front, body) in enumerate([*scenes, ("last", "", NARRATED)], 1):
+        path = root / f"manuscript/01-a/{k:02d}-{sid}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\nid: {sid}\ncharacters: [aria, bram]\n{front}status: draft\n---\n\n{body}\n", "utf-8")
+    report = check_project(load_project(root), CheckOptions(select=["NF404"], use_cache=False))
+    return [d.message for d in report.diagnostics]
+
+
+def test_said_i_in_a_scene_without_pov_is_the_books_narrator(tmp_path):
+    told = [("one", "pov: aria\n", NARRATED + "Bram came at dawn."),
+            ("two", "pov: aria\n", NARRATED + "Bram said nothing.")]
+    said = ("three", "", NARRATED + "“We must look for the vault,” said I. Bram shook his head.")
+    assert _knowing(tmp_path, [*told, said]) == [
+        "Aria says `the vault` before learning that the vault is under the mill (in `last`)"]
+    # `I said` before the quote, too
+    said = ("three", "", NARRATED + "The fire was low. I turned and said, “We must look for the vault.”")
+    assert _knowing(tmp_path, [*told, said]) == [
+        "Aria says `the vault` before learning that the vault is under the mill (in `last`)"]
+
+
+def test_said_i_without_one_narrator_of_the_book_is_nobodys(tmp_path):
+    said = ("three", "", NARRATED + "“We must look for the vault,” said I.")
+    # the first-person scenes are told by two people, or by Bram: not Aria's line
+    assert _knowing(tmp_path, [("one", "pov: aria\n", NARRATED), ("two", "pov: bram\n", NARRATED), said]) == []
+    assert _knowing(tmp_path, [("one", "pov: bram\n", NARRATED), ("two", "pov: bram\n", NARRATED), said]) == []
+    # a third-person book: `said I` is a quotation's narrator, nobody the canon knows
+    third = "Aria walked to the gate before the others were awake, and waited there while the light came. " * 8
+    assert _knowing(tmp_path, [("one", "pov: aria\n", third), ("two", "pov: aria\n", third), said]) == []
+
+
 def test_without_one_narrator_a_scene_without_pov_is_not_judged(tmp_path):
     # the first-person scenes are told by two people: no book narrator
     book = [("one", "pov: aria\n", NARRATED + "Bram came at dawn."),

@@ -1,7 +1,8 @@
 """Who tells the book, for the rules that judge a scene against its narrator (NF203,
-NF407): whether the book is told in the first person, and by whom, read from every
-scene. Both are book-wide facts (:func:`~novelforge.rules.registry.world_feature`), part
-of the key of a scene's cached findings."""
+NF407) or ask who says `said I` where a scene names no `pov:` (NF404): whether the book
+is told in the first person, and by whom, read from every scene. Both are book-wide facts
+(:func:`~novelforge.rules.registry.world_feature`), part of the key of a scene's cached
+findings."""
 
 from __future__ import annotations
 
@@ -59,6 +60,6 @@ def _book_narrator(ctx) -> str | None:
 
 @world_feature
 def _narrator(ctx, codes) -> tuple | None:
-    if not {"NF203", "NF407"} & set(codes):
+    if not {"NF203", "NF404", "NF407"} & set(codes):
         return None
     return (first_person_book(ctx), book_narrator(ctx))

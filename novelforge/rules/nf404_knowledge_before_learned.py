@@ -1,4 +1,5 @@
 from novelforge.rules.contracts_common import terms_regex
+from novelforge.rules.narration import book_narrator
 from novelforge.rules.registry import rule
 from novelforge.text.reference import genders, thinker_at
 from novelforge.text.speakers import speaker_of
@@ -29,7 +30,7 @@ def _earlier(ctx, scene, learned) -> bool:
 
 
 @rule("NF404", "knowledge-before-learned", "error", "scene",
-      reads=("prose", "front-matter", "timeline", "canon:characters", "contracts:knowledge"))
+      reads=("prose", "front-matter", "timeline", "canon:characters", "contracts:knowledge", "book"))
 def check(scene, index, ctx):
     """A character says or thinks something before the scene where they learn it.
 
@@ -42,7 +43,9 @@ def check(scene, index, ctx):
     the letter`, `she remembered …`). Keywords match through possessives (`Mrs.
     Norton's address` for `Mrs. Norton`). The speaker is the one a said-tag, beat or
     exchange names, or for a pronoun tag (`"…?" she asked`) the character the pronoun
-    resolver finds before it with that gender (:mod:`novelforge.text.speakers`). A
+    resolver finds before it with that gender (:mod:`novelforge.text.speakers`); the
+    narrator's `“…,” said I` in a scene without `pov:` is the book's narrator's (the `pov:`
+    of its first-person scenes, novelforge/rules/narration.py). A
     keyword said aloud earlier in the scene by someone else (or by a speaker nobody can
     name) is heard there: the character may repeat it (`"Un-Dead! What do you mean?"`). Not read yet: reported
     speech (`she told him about …`) and knowledge implied without a keyword.
@@ -81,7 +84,8 @@ def check(scene, index, ctx):
         for m in finder.finditer(masked, lower, scene.body_start):
             d = index.dialogue_at(m.start())
             if d is not None:
-                if speaker_of(masked, index, d, genders(ctx)) != cid:
+                narrator = book_narrator(ctx) if d.how == "narrator" else None
+                if speaker_of(masked, index, d, genders(ctx), narrator) != cid:
                     break         # said aloud by someone else first: heard here, not known before
                 how = "says"
             elif scene.meta.pov == cid or thinker_at(masked, index, m.start(), genders(ctx)) == cid:

@@ -190,24 +190,32 @@ def attribute_speakers(masked: str, idx: TextIndex, pov: str | None) -> None:
         for qi, d in enumerate(quotes):
             nxt = quotes[qi + 1].start if qi + 1 < len(quotes) else pend
             prev_end = quotes[qi - 1].end if qi else pstart
-            speaker, how = _tag_after(masked, d, nxt, char_mentions(d.end, nxt))
-            if speaker is None and pov and idx.first_person:
+            # the narrator's `I said` / `said I` right after the quote: the POV's, or with no
+            # `pov:` the narrator's (how = "narrator", no speaker: the rules may ask the book
+            # who tells it, novelforge/rules/narration.py); it comes before a beat later in
+            # the paragraph (`“…,” said I. Bram shook his head`), and no other speaker is
+            # guessed for it
+            narrator = (pov, "pov") if pov else (None, "narrator")
+            speaker, how = None, None
+            if idx.first_person:
                 pm = _PRONOUN_TAG.match(masked, d.end, nxt)
                 im = _INVERTED_TAG.match(masked, d.end, nxt)
                 if (pm and pm.group(1).lower() in ("i", "we") and pm.group(2).lower() in SPEECH_VERBS) or \
                         (im and im.group(2) in ("I", "we") and im.group(1).lower() in SPEECH_VERBS):
-                    speaker, how = pov, "pov"
-            if speaker is None:
+                    speaker, how = narrator
+            if speaker is None and how != "narrator":
+                speaker, how = _tag_after(masked, d, nxt, char_mentions(d.end, nxt))
+            if speaker is None and how != "narrator":
                 speaker, how = _tag_before(masked, d, char_mentions(prev_end, d.start))
-            if speaker is None and qi == 0 and cont is not None:
+            if speaker is None and how != "narrator" and qi == 0 and cont is not None:
                 speaker, how = cont, "continued"
-            if speaker is None and para_speaker is not None:
+            if speaker is None and how != "narrator" and para_speaker is not None:
                 speaker, how = para_speaker, "paragraph"
-            if speaker is None and pov and idx.first_person:
+            if speaker is None and how != "narrator" and idx.first_person:
                 fp = _FIRST_PERSON_BEFORE.search(masked, prev_end, d.start)
                 # `I said, "…"`, `I turned and asked: "…"` — not `I saw a large "E"`
                 if fp and any(w in SPEECH_VERBS for w in _WORDS.findall(fp.group(0))):
-                    speaker, how = pov, "pov"
+                    speaker, how = narrator
             d.speaker, d.how = speaker, how
             if speaker and para_speaker is None:
                 para_speaker = speaker

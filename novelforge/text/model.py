@@ -19,7 +19,7 @@ from operator import attrgetter
 
 from novelforge.text.names import EntityKey
 
-INDEX_VERSION = 10
+INDEX_VERSION = 11
 
 
 @dataclass(slots=True)
@@ -38,7 +38,7 @@ class Dialogue:
     end: int              # offset after the closing quote (or the paragraph end)
     paragraph: int        # index into paragraphs
     speaker: str | None = None   # character id
-    how: str | None = None       # tag | beat | paragraph | alternation | pov | continued
+    how: str | None = None       # tag | beat | paragraph | alternation | pov | continued | narrator (no pov:)
 
 
 @dataclass(slots=True)

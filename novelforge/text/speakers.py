@@ -17,9 +17,13 @@ _TAG_INVERTED = re.compile(r"[\s,—–-]*([a-z]+)\s+(he|she)(?![\w’'])")
 _TAG_BEFORE = re.compile(r"(?<![\w’'])(he|she)\s+(?:[a-z]+ly\s+)?([a-z]+)[^.!?\"“”]*[,:]\s*\Z", re.I)
 
 
-def speaker_of(masked: str, index, d, book_genders) -> str | None:
-    """Who speaks a quote: :func:`scene_speakers`' answer for it."""
+def speaker_of(masked: str, index, d, book_genders, narrator: str | None = None) -> str | None:
+    """Who speaks a quote: :func:`scene_speakers`' answer for it; a quote the narrator of a
+    scene without `pov:` speaks (`“…,” said I`) is ``narrator``'s (the book's narrator,
+    novelforge/rules/narration.py), else nobody's."""
     global _last
+    if d.how == "narrator":
+        return narrator
     if _last is None or _last[0] is not index or _last[1] is not book_genders or _last[2] != len(index.dialogue):
         found = scene_speakers(masked, index, book_genders)
         _last = (index, book_genders, len(index.dialogue), {id(q): s for q, s in zip(index.dialogue, found)})
@@ -44,6 +48,9 @@ def scene_speakers(masked: str, index, book_genders) -> list[str | None]:
                 found[i] = _pronoun_speaker(masked, index, q, book_genders, quotes, found)
         _paragraph_speakers(masked, index, quotes, found)
         fill_turns(masked, index, quotes, found, book_genders, lambda q: _tag_gender(masked, index, q))
+        for i, q in enumerate(quotes):
+            if q.how == "narrator":     # the narrator's own, whoever tells the book: not guessed
+                found[i] = None
     return found
 
 
