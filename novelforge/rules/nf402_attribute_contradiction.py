@@ -257,7 +257,6 @@ def check(scene, index, ctx):
     regexes = ctx.memo("attribute-regexes", lambda: {k: description_regex(BODY[k]) for k in wanted_keys})
     masked = ctx.masked(scene)
     lower = ctx.lower(scene)
-    chars = ctx.project.characters
     yield from _other_facts(scene, index, ctx, facts, masked)
     for key in wanted_keys:
         for m in _descriptions(regexes[key], masked, lower, BODY[key], scene.body_start):
@@ -301,19 +300,36 @@ def check(scene, index, ctx):
                     # `The face is broad… Big, dark blue eyes are set widely apart`: no owner
                     # named, in a paragraph describing one person
                     owner = _described(masked, index, m.start(), genders(ctx), scene)
-            if owner is None or key not in facts.get(owner, {}):
-                continue
-            described = colour_words(m.group("pre") or m.group("post") or "")
-            canon = facts[owner][key]
-            if compatible(canon, described):
-                continue
-            name = chars[owner].name
-            shown = " ".join(m.group(0).split())
-            verb = "are" if key == "eyes" else "is"
-            yield ctx.at(scene, m.start(), m.end(),
-                         f"`{shown}` contradicts canon: {name}'s {key} {verb} `{canon}`", entity=owner,
-                         help=f"describe it as {canon}, or change `attributes: {{{key}: …}}` in `{chars[owner].path}`")
+            found = _colour_claim(ctx, scene, facts, owner, key, m.start(), m.end(), m.group(0),
+                                  m.group("pre") or m.group("post") or "")
+            if found is not None:
+                yield found
     yield from _replies(scene, index, ctx, facts, masked, wanted_keys)
+
+
+_NOT_SPOKEN = object()
+
+
+def _colour_claim(ctx, scene, facts, owner, key, start, end, shown, colour, speaker=_NOT_SPOKEN):
+    """The finding for ``colour`` said of ``owner``'s ``key`` at ``start``–``end`` when it
+    shares no colour family with canon (None when it agrees, or canon says nothing); with
+    a ``speaker`` (None: nobody known), a claim in dialogue, at most a warning."""
+    if owner is None or key not in facts.get(owner, {}):
+        return None
+    canon = facts[owner][key]
+    if compatible(canon, colour_words(colour)):
+        return None
+    ent = ctx.project.characters[owner]
+    shown = " ".join(shown.split())
+    verb = "are" if key == "eyes" else "is"
+    fix = f"describe it as {canon}, or change `attributes: {{{key}: …}}` in `{ent.path}`"
+    if speaker is _NOT_SPOKEN:
+        return ctx.at(scene, start, end, f"`{shown}` contradicts canon: {ent.name}'s {key} {verb} `{canon}`",
+                      entity=owner, help=fix)
+    return ctx.at(scene, start, end,
+                  f"`{shown}` {_by(ctx, speaker)} contradicts canon: {ent.name}'s {key} {verb} `{canon}`",
+                  entity=owner, help=f"if the speaker is meant to be wrong, suppress this line; else {fix}"
+                  ).at_most(Severity.WARNING)
 
 
 _REPLY = reply_regex()
@@ -367,21 +383,11 @@ def _replies(scene, index, ctx, facts, masked, keys):
         pron = (m.group("pron") or "").lower()
         if (pron == "they") != (key == "eyes") and pron:
             continue            # `they` are the eyes, `it` is the hair, beard or skin
-        if key not in facts.get(owner, {}):
-            continue
-        canon = facts[owner][key]
-        if compatible(canon, colour_words(m.group("post"))):
-            continue
         start = m.start("pron") if m.group("pron") else m.start("post")
-        speaker = speaker_of(masked, index, d, genders(ctx))
-        ent = ctx.project.characters[owner]
-        shown = " ".join(masked[start:m.end()].split())
-        verb = "are" if key == "eyes" else "is"
-        yield ctx.at(scene, start, m.end(),
-                     f"`{shown}` {_by(ctx, speaker)} contradicts canon: {ent.name}'s {key} {verb} `{canon}`",
-                     entity=owner, help=f"if the speaker is meant to be wrong, suppress this line; else "
-                                        f"describe it as {canon}, or change `attributes: {{{key}: …}}` "
-                                        f"in `{ent.path}`").at_most(Severity.WARNING)
+        found = _colour_claim(ctx, scene, facts, owner, key, start, m.end(), masked[start:m.end()],
+                              m.group("post"), speaker_of(masked, index, d, genders(ctx)))
+        if found is not None:
+            yield found
 
 
 def _spoken_description(scene, index, ctx, facts, masked, key, m, d):
@@ -394,20 +400,10 @@ def _spoken_description(scene, index, ctx, facts, masked, key, m, d):
     book_genders = genders(ctx)
     speaker = speaker_of(masked, index, d, book_genders)
     owner = speech_owner(masked, index, d, m.start(), sentence, speaker, book_genders)
-    if owner is None or key not in facts.get(owner, {}):
-        return
-    described = colour_words(m.group("pre") or m.group("post") or "")
-    canon = facts[owner][key]
-    if compatible(canon, described):
-        return
-    ent = ctx.project.characters[owner]
-    shown = " ".join(m.group(0).split())
-    verb = "are" if key == "eyes" else "is"
-    yield ctx.at(scene, m.start(), m.end(),
-                 f"`{shown}` {_by(ctx, speaker)} contradicts canon: {ent.name}'s {key} {verb} `{canon}`",
-                 entity=owner, help=f"if the speaker is meant to be wrong, suppress this line; else "
-                                    f"describe it as {canon}, or change `attributes: {{{key}: …}}` "
-                                    f"in `{ent.path}`").at_most(Severity.WARNING)
+    found = _colour_claim(ctx, scene, facts, owner, key, m.start(), m.end(), m.group(0),
+                          m.group("pre") or m.group("post") or "", speaker)
+    if found is not None:
+        yield found
 
 
 def _described(masked, index, at, book_genders, scene, own=None, gender=None) -> str | None:
