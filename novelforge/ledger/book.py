@@ -125,15 +125,12 @@ def scene_hits(scene: Scene, lower: str | None = None) -> dict[str, tuple[tuple[
     """Every :data:`SCANS` pattern's matches in the scene's prose: per match, the start and
     end of the match and of each group (-1 for a group that took no part), as ``re`` gives them."""
     found: dict[str, list[re.Match[str]]] = {}
-    for low in (True, False):
-        names = sorted(n for n, (_p, lw, _n) in SCANS.items() if lw is low)
-        if not names:
-            continue
+    for low, names, scanner in _scanners():
         if low and lower is None:
             lower = _lowered(scene.text)
         target = lower if low else scene.text
         skip = [n for n in names if SCANS[n][2] and not any(w in target for w in SCANS[n][2])]
-        found.update(_scanner(names).scan(target, scene.body_start, skip))   # type: ignore[arg-type]
+        found.update(scanner.scan(target, scene.body_start, skip))   # type: ignore[arg-type]
     out: dict[str, tuple[tuple[int, ...], ...]] = {}
     for name in sorted(SCANS):
         groups = range(SCANS[name][0].groups + 1)
@@ -141,28 +138,31 @@ def scene_hits(scene: Scene, lower: str | None = None) -> dict[str, tuple[tuple[
     return out
 
 
-_SCANNERS: dict[tuple, object] = {}
+_SCANNERS: tuple[tuple, list] | None = None    # (the SCANS they were built for, the scanners)
+
+
+def _scanners() -> list:
+    """(lower case?, names, :class:`~novelforge.text.multiscan.MultiScan`) for the
+    :data:`SCANS` patterns over the lower-case text and over the scene's own, built once
+    (again when a pattern is registered)."""
+    global _SCANNERS
+    key = tuple((name, pattern, low) for name, (pattern, low, _needs) in sorted(SCANS.items()))
+    if _SCANNERS is None or _SCANNERS[0] != key:
+        from novelforge.text.multiscan import MultiScan
+
+        groups = []
+        for low in (True, False):
+            names = [name for name, _pattern, lw in key if lw is low]
+            if names:
+                groups.append((low, names, MultiScan({n: SCANS[n][0] for n in names})))
+        _SCANNERS = (key, groups)
+    return _SCANNERS[1]
 
 
 def prepare_scans() -> None:
     """Build the scanners of :data:`SCANS` now (some 40 ms): before a second process is
     forked, so that it inherits them instead of building its own."""
-    for low in (True, False):
-        names = sorted(n for n, (_p, lw, _n) in SCANS.items() if lw is low)
-        if names:
-            _scanner(names)
-
-
-def _scanner(names: list[str]):
-    """One :class:`~novelforge.text.multiscan.MultiScan` of the named :data:`SCANS` patterns
-    (all of them over the same text), built once."""
-    key = tuple((n, SCANS[n][0]) for n in names)
-    scanner = _SCANNERS.get(key)
-    if scanner is None:
-        from novelforge.text.multiscan import MultiScan
-
-        scanner = _SCANNERS[key] = MultiScan({n: SCANS[n][0] for n in names})
-    return scanner
+    _scanners()
 
 
 def is_scene_hits(value) -> bool:
