@@ -45,6 +45,16 @@ def test_a_pattern_without_prefixes_is_scanned_alone_with_the_same_matches():
     assert together(patterns, text) == alone(patterns, text)
 
 
+def test_a_pattern_with_flags_is_scanned_alone():
+    patterns = {"dot": re.compile(r"\ba.b", re.S), "line": re.compile(r"^ab", re.M), "inline": re.compile(r"(?s)b.a"),
+                "word": re.compile(r"\bab")}
+    scan = MultiScan(patterns)
+    assert scan.gated == ["word"] and sorted(scan.alone) == ["dot", "inline", "line"]
+    text = "a\nb ab\nab b\na"
+    assert together(patterns, text) == alone(patterns, text)
+    assert together(patterns, text)["dot"] and together(patterns, text)["line"]
+
+
 def test_overlapping_matches_of_different_patterns_are_all_kept():
     patterns = {"ab": re.compile("ab"), "b": re.compile("b"), "bab": re.compile("bab")}
     text = "ababab"

@@ -152,7 +152,10 @@ class MultiScan:
         gated: list[str] = []
         atoms: set[tuple[str, ...]] = set()
         for name, pattern in self.patterns.items():
-            found = prefixes(pattern) if not _BACKREF.search(pattern.pattern) else None
+            # the finder is one pattern without flags: one compiled with any (`re.S`, `re.M`,
+            # an inline `(?s)`) would not be asked what it asks
+            plain = pattern.flags & ~re.UNICODE == 0 and not _BACKREF.search(pattern.pattern)
+            found = prefixes(pattern) if plain else None
             if found is not None:
                 gated.append(name)
                 atoms.update(found)
