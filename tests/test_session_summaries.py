@@ -188,3 +188,19 @@ def test_a_listing_after_an_edit_is_the_one_without_a_cache(tmp_path):
     edited = root / "manuscript/01-one/02-road.md"
     edited.write_text(edited.read_text("utf-8") + "\nLittle did he know that he was doomed to return.\n", "utf-8")
     assert listing(root) == listing(root, use_cache=False)
+
+
+def test_only_a_summary_asked_to_shares_the_work_with_a_second_process(tmp_path, monkeypatch):
+    """A compute may memoise what the run needs later (NF406's pairs): it runs here unless
+    the caller says it leaves nothing behind (``beside``)."""
+    import os
+
+    from novelforge.analysis import parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_SCENES", 2)
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
+    project = load_project(make(tmp_path / "n"))
+    here = Session(project).summaries("pids", lambda s: os.getpid(), lambda v: isinstance(v, int))
+    assert set(here.values()) == {os.getpid()}
+    shared = Session(project).summaries("pids", lambda s: os.getpid(), lambda v: isinstance(v, int), beside=True)
+    assert len(set(shared.values())) == 2

@@ -209,16 +209,16 @@ class Session:
                 self.cache.set(key, found)
 
     def summaries(self, name: str, compute: Callable[[Scene], object],
-                  shape: Callable[[object], bool]) -> dict[str, object]:
+                  shape: Callable[[object], bool], *, beside: bool = False) -> dict[str, object]:
         """``compute(scene)`` for every readable scene, by path: a compact fact that depends on
         the scene's text alone (and NovelForge's code), read back from the analysis cache
         for every scene whose text is unchanged (:func:`keys.summary_key`, ``name`` naming
         the fact) and worked out, then stored, for the others. A value in the cache that is
-        not of ``shape`` is worked out again. Many scenes to work out are shared with a second
-        process (:func:`~novelforge.analysis.parallel.in_two_processes`): the facts are
-        small (a scene's distinct words and pattern matches: about 25 ms to send War and
-        Peace's back), so the second core halves the time — on a machine whose second core
-        is free."""
+        not of ``shape`` is worked out again. With ``beside``, many scenes to work out are
+        shared with a second process (:func:`~novelforge.analysis.parallel.in_two_processes`):
+        for a ``compute`` that leaves nothing behind this run needs (what it memoises in the
+        worker is lost with it) and a small fact (a scene's distinct words and pattern
+        matches: about 25 ms to send War and Peace's back), the second core halves the time."""
         cache = self.cache
         out: dict[str, object] = {}
         todo: list[tuple[str, Scene, str]] = []
@@ -228,7 +228,9 @@ class Session:
             out[path] = found
             if found is None:
                 todo.append((path, scene, key))
-        for (path, _scene, key), found in zip(todo, _summarise(compute, [scene for _p, scene, _k in todo])):
+        scenes = [scene for _p, scene, _k in todo]
+        values = _summarise(compute, scenes) if beside else [compute(scene) for scene in scenes]
+        for (path, _scene, key), found in zip(todo, values):
             out[path] = found
             if cache is not None:
                 cache.set(key, found)

@@ -100,7 +100,7 @@ def suggest(root: Path | str | None = None, *, min_confidence: float = 0.0, limi
             if not payoffs:
                 # each scene's words (the book's word index) and what the detectors' patterns match
                 # in it: from the cache where the scene is unchanged, else worked out
-                found = session.summaries("suggest", _scene_facts(), _is_scene_facts)
+                found = session.summaries("suggest", _scene_facts(), _is_scene_facts, beside=True)
                 words = {path: w for path, (w, _h) in found.items()}
                 hits = {path: h for path, (_w, h) in found.items()}
     result = Suggestions(root, rejected_file=store.REJECTED_FILE)
