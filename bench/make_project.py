@@ -61,90 +61,33 @@ if str(Path(__file__).resolve().parent) not in sys.path:   # bench/ (loaded by f
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from canon_stats import TITLES, BenchCanon, Character, NameFinder, ascii_slug, find_characters, yaml_list, yaml_str  # noqa: E402,F401  (re-exported: the seeded benchmark reads them)
-from novelforge.text.blocks import is_break_line  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 if not CORPUS.is_dir():  # /work/main/bench → /work/shared/corpus
     CORPUS = Path("/work/shared/corpus")
 
 # ----------------------------------------------------------------------------- specs
-# How each corpus novel marks its parts, chapters and scene breaks. Patterns are matched
-# against whole lines (trailing whitespace removed); `start`/`end` bound the body (the
-# tables of contents come before `start`, back matter from `end` on).
-ROMAN = r"[IVXLC]+"
-# Scene breaks are what ``novelforge import`` takes for one (novelforge.text.blocks.is_break_line),
-# and a spec's own `breaks` patterns.
-
+# The importer finds each novel's parts, chapters and scene breaks itself
+# (novelforge.import_.structure.build_book). What a benchmark adds, per novel:
+#   numbered       chapters are named by their number ("Chapter IV"), not by the line under
+#                  it (Dracula's running "Jonathan Harker's Journal")
+#   summary_caps   the all-capitals "argument" opening each chapter is its summary, not prose
+#   appendix       the paragraph that starts an appendix the importer keeps in the last
+#                  chapter (it cannot tell one from the story): it and what follows are
+#                  back matter
+# and everywhere: a sub-heading (the roman sections inside a Holmes story) is a scene break,
+# the chapter's scenes numbered after it, as before the importer read the headings.
 SPECS: dict[str, dict] = {
-    "war_and_peace": {
-        "start": r"^BOOK ONE: 1805$",
-        "parts": [r"^(?P<title>BOOK [A-Z]+: [\d -]+|FIRST EPILOGUE: [\d -]+|SECOND EPILOGUE)$"],
-        "chapters": [rf"^CHAPTER (?P<num>{ROMAN})$"],
-    },
-    "moby_dick": {
-        "start": r"^ETYMOLOGY\.",
-        "chapters": [r"^CHAPTER (?P<num>\d+)\. (?P<title>.+)$",
-                     r"^(?P<title>ETYMOLOGY|EXTRACTS)\. .*$",
-                     r"^(?P<title>Epilogue) .*$"],
-        "title_wrap": True,        # "CHAPTER 73. … and Then Have a Talk" / "Over Him."
-    },
-    "the_worm_ouroboros": {
-        "start": r"^\s+THE INDUCTION$", "start_nth": 2,
-        "end": r"^\s+ARGUMENT: WITH DATES$",
-        "chapters": [rf"^\s{{6,}}(?P<num>{ROMAN}): (?P<title>.+)$", r"^\s+(?P<title>THE INDUCTION)$"],
-        "summary_caps": True,     # the all-capitals "argument" under each heading
-    },
-    "dracula": {
-        "start": r"^CHAPTER I$", "start_nth": 2,   # the first is in the table of contents
-        "end": r"^\s+THE END$",
-        "chapters": [rf"^CHAPTER (?P<num>{ROMAN})$"],
-    },
-    "pride_and_prejudice": {
-        # Chapters 1 and 2 have no heading in this edition.
-        "preamble_title": "Chapter 1",
-        "implicit": [(r"^Mr\. Bennet was among the earliest of those who waited", "Chapter 2")],
-        "chapters": [r"^Chapter (?P<num>\d+)$"],
-    },
-    "adventures_of_sherlock_holmes": {
-        "start": r"^I\. A SCANDAL IN BOHEMIA$",
-        "chapters": [rf"^(?P<num>{ROMAN})\. (?P<title>[A-Z].+)$"],
-        "breaks": [rf"^{ROMAN}\.$"],   # the numbered sections inside a story
-    },
-    "a_study_in_scarlet": {
-        "start": r"^PART I\.$",
-        "end": r"^ORIGINAL TRANSCRIBER’S NOTES:$",
-        "parts": [rf"^(?P<title>PART {ROMAN})\.(?: .*)?$"],
-        "chapters": [rf"^CHAPTER (?P<num>{ROMAN})\. (?P<title>.+)$"],
-    },
-    "the_sign_of_the_four": {
-        "start": r"^Chapter I$",
-        "chapters": [rf"^Chapter (?P<num>{ROMAN})$"],
-        "title_next_line": True,   # "Chapter I" / "The Science of Deduction"
-    },
+    "war_and_peace": {},
+    "moby_dick": {},
+    "the_worm_ouroboros": {"summary_caps": True, "appendix": r"ARGUMENT: WITH DATES\Z"},
+    "dracula": {"numbered": True},
+    "pride_and_prejudice": {},
+    "adventures_of_sherlock_holmes": {},
+    "a_study_in_scarlet": {},
+    "the_sign_of_the_four": {},
 }
-# A novel not listed above: the common Gutenberg heading styles.
-GENERIC = {
-    "parts": [rf"^(?P<title>(?:BOOK|PART|VOLUME) (?:[A-Z]+|{ROMAN}|\d+)\b.*)$"],
-    "chapters": [rf"^(?:CHAPTER|Chapter) (?P<num>{ROMAN}|\d+)\.?(?:\s+(?P<title>.+))?$"],
-}
-
-def title_case(text: str) -> str:
-    """`MR. SHERLOCK HOLMES.` → `Mr. Sherlock Holmes`; mixed case is kept."""
-    text = re.sub(r"\s*\[\d+\]\s*", " ", text).strip().rstrip(".").strip()
-    text = re.sub(r"_([^_]*)_", r"\1", text)
-    if text.upper() != text:
-        return text
-    small = {"of", "the", "in", "a", "an", "and", "to", "by", "for", "at", "on", "with", "from"}
-    words = []
-    for i, w in enumerate(text.lower().split()):
-        if i and w in small:
-            words.append(w)
-        else:
-            words.append("-".join(re.sub(r"^([^\w]*)(\w)", lambda m: m.group(1) + m.group(2).upper(), p)
-                                  for p in w.split("-")))
-    out = " ".join(words)
-    roman = re.compile(r"(?=[CLXVI])(?:C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})", re.I)
-    return re.sub(r"\b[A-Za-z]+\b", lambda m: m.group(0).upper() if roman.fullmatch(m.group(0)) else m.group(0), out)
+GENERIC: dict = {}          # a novel not listed above: the importer's structure as it is
 
 
 # ----------------------------------------------------------------------------- structure
@@ -156,152 +99,48 @@ class Chapter:
     summary: str | None = None
 
 
-def _match_any(patterns: list[re.Pattern], line: str) -> re.Match | None:
-    for p in patterns:
-        m = p.match(line)
-        if m:
-            return m
-    return None
+_ALL_CAPS = re.compile(r"[^A-Za-z]")
 
 
-def _blocks(lines: list[str]) -> list[list[str]]:
-    out: list[list[str]] = []
-    cur: list[str] = []
-    for ln in lines:
-        if ln.strip():
-            cur.append(ln)
-        elif cur:
-            out.append(cur)
-            cur = []
-    if cur:
-        out.append(cur)
-    return out
+def split_chapters(text: str, spec: dict) -> tuple[list[Chapter], object]:
+    """The novel's chapters as ``novelforge import`` finds them (its plain-text reader and
+    :func:`~novelforge.import_.structure.build_book`), each titled by its own name (``The
+    Red-Headed League`` rather than ``II. The Red-Headed League``: scene ids are made from
+    it), and the importer's book itself (front and back matter, title)."""
+    from novelforge.import_.text import read_text
 
-
-def _paragraph(block: list[str]) -> str | None:
-    """One Markdown paragraph from a block of wrapped lines, as ``novelforge import`` reads
-    plain text (:func:`novelforge.import_.text.paragraph_block`: lines joined, verse kept,
-    Markdown line starts escaped); None for an illustration or footnote mark, which this
-    benchmark leaves out."""
-    from novelforge.import_.text import paragraph_block
-
-    joined = " ".join(ln.strip() for ln in block)
-    if re.fullmatch(r"\[(?:Illustration|Footnote)[^\]]*\]?", joined) or joined.startswith("[Illustration"):
-        return None
-    return paragraph_block(block).text
-
-
-def split_chapters(text: str, spec: dict) -> list[Chapter]:
-    lines = [ln.rstrip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    start = 0
-    if spec.get("start"):
-        pat = re.compile(spec["start"])
-        hits = [i for i, ln in enumerate(lines) if pat.match(ln)]
-        nth = spec.get("start_nth", 1)
-        if len(hits) < nth:
-            raise SystemExit(f"start pattern {spec['start']!r} not found")
-        start = hits[nth - 1]
-    end = len(lines)
-    if spec.get("end"):
-        pat = re.compile(spec["end"])
-        end = next((i for i in range(start, len(lines)) if pat.match(lines[i])), len(lines))
-    parts_re = [re.compile(p) for p in spec.get("parts", [])]
-    chap_re = [re.compile(p) for p in spec.get("chapters", [])]
-    break_re = [re.compile(p) for p in spec.get("breaks", [])]
-    implicit = [(re.compile(p), t) for p, t in spec.get("implicit", [])]
-
+    book = read_text(text)
+    if spec.get("appendix") and book.chapters:
+        last = book.chapters[-1]
+        pat = re.compile(spec["appendix"])
+        for n, scene in enumerate(last.scenes):
+            k = next((k for k, p in enumerate(scene.paragraphs) if pat.match(p)), None)
+            if k is not None:
+                tail = scene.paragraphs[k:] + [p for s in last.scenes[n + 1:] for p in s.paragraphs]
+                book.back_matter[:0] = tail
+                del scene.paragraphs[k:]
+                last.scenes[n + 1:] = []
+                last.scenes = [s for s in last.scenes if s.paragraphs]
+                break
     chapters: list[Chapter] = []
-    part: str | None = None
-    pending: list[str] = []          # lines before the first chapter of a part
-    cur: Chapter | None = None
-    body: list[str] = []
-
-    def flush() -> None:
-        nonlocal body
-        if cur is not None:
-            _fill(cur, body, break_re, spec)
-        body = []
-
-    i = start
-    while i < end:
-        ln = lines[i]
-        prev_blank = i == start or not lines[i - 1].strip()
-        pm = _match_any(parts_re, ln) if prev_blank else None
-        if pm:
-            flush()
-            cur = None
-            part = title_case(pm.group("title"))
-            i += 1
-            continue
-        cm = _match_any(chap_re, ln) if prev_blank else None
-        im = next((t for p, t in implicit if p.match(ln)), None) if prev_blank else None
-        if cm or im:
-            flush()
-            if cm:
-                gd = cm.groupdict()
-                num, title = gd.get("num"), gd.get("title")
-                if spec.get("title_next_line") and i + 1 < end and lines[i + 1].strip():
-                    i += 1
-                    title = lines[i].strip()
-                elif spec.get("title_wrap") and title and not re.search(r"[.!?”)\]]$", title.strip()):
-                    # a title wrapped onto the next short line ("… Have a Talk" / "Over Him.")
-                    j = i + 1
-                    while j < end and not lines[j].strip():
-                        j += 1
-                    if j < end and j - i <= 2 and len(lines[j].strip()) < 30 and lines[j].strip().endswith("."):
-                        title = f"{title} {lines[j].strip()}"
-                        i = j
-                if title:
-                    title = title_case(title)
-                else:
-                    kind = "Chapter"
-                    title = f"{kind} {num}"
-                i += 1
-            else:
-                title = im
-            if pending and sum(len(x.split()) for x in pending) > 200:
-                # prose before the first heading (Pride and Prejudice has no "Chapter 1")
-                pre = Chapter(title=spec.get("preamble_title", "Opening"), part=part)
-                _fill(pre, pending, break_re, spec)
-                chapters.append(pre)
-                pending = []
-            cur = Chapter(title=title, part=part)
-            chapters.append(cur)
-            if pending and any(x.strip() for x in pending):
-                body = pending + [""]
-            pending = []
-            if cm:
-                continue
-        if cur is None:
-            pending.append(ln)
-        else:
-            body.append(ln)
-        i += 1
-    flush()
-    if pending and any(x.strip() for x in pending):
-        # no heading at all after this point: the rest is one chapter
-        pre = Chapter(title=spec.get("preamble_title", "Opening"), part=part)
-        _fill(pre, pending, break_re, spec)
-        chapters.append(pre)
-    return [c for c in chapters if any(p for p in c.paragraphs)]
-
-
-def _fill(chap: Chapter, lines: list[str], break_re: list[re.Pattern], spec: dict) -> None:
-    blocks = _blocks(lines)
-    if spec.get("summary_caps"):
-        caps: list[str] = []
-        while blocks and re.sub(r"[^A-Za-z]", "", " ".join(blocks[0])).isupper():
-            caps.append(" ".join(x.strip() for x in blocks.pop(0)))
-        if caps:
-            s = re.sub(r"\s+", " ", " ".join(caps)).strip().lower()
-            chap.summary = s[:1].upper() + s[1:]
-    for b in blocks:
-        if len(b) == 1 and (is_break_line(b[0]) or _match_any(break_re, b[0])):
-            chap.paragraphs.append("")
-            continue
-        p = _paragraph(b)
-        if p:
-            chap.paragraphs.append(p)
+    for c in book.chapters:
+        title = c.title
+        if c.slug_hint:
+            title = title[: len(title) - len(c.slug_hint)].rstrip(" .:—–-") if spec.get("numbered") else c.slug_hint
+        chap = Chapter(title=title, part=c.part)
+        for n, scene in enumerate(c.scenes):
+            if n:
+                chap.paragraphs.append("")
+            chap.paragraphs.extend(scene.paragraphs)
+        if spec.get("summary_caps"):
+            caps: list[str] = []
+            while chap.paragraphs and _ALL_CAPS.sub("", chap.paragraphs[0]).isupper():
+                caps.append(chap.paragraphs.pop(0))
+            if caps:
+                summary = re.sub(r"\s+", " ", " ".join(caps)).strip().lower()
+                chap.summary = summary[:1].upper() + summary[1:]
+        chapters.append(chap)
+    return [c for c in chapters if any(c.paragraphs)], book
 
 
 def _words(p: str) -> int:
@@ -385,7 +224,7 @@ def build(source: str, target: Path, characters: int = 50, force: bool = True) -
     slug, path = resolve_source(source)
     spec = SPECS.get(slug, GENERIC)
     text = path.read_text(encoding="utf-8")
-    chapters = split_chapters(text, spec)
+    chapters, imported = split_chapters(text, spec)
     if not chapters:
         raise SystemExit(f"{slug}: no chapters found")
     target = Path(target)
@@ -398,7 +237,8 @@ def build(source: str, target: Path, characters: int = 50, force: bool = True) -
 
     all_paras = [p for c in chapters for p in c.paragraphs if p]
     canon = BenchCanon(find_characters(all_paras, characters))
-    book = structure.Book(title=meta["title"], author=meta.get("author"), language="en")
+    book = structure.Book(title=meta["title"], author=meta.get("author"), language="en",
+                          front_matter=imported.front_matter, back_matter=imported.back_matter)
     for c in chapters:
         scenes = [structure.Scene(paras) for paras in split_scenes(c.paragraphs)]
         book.chapters.append(structure.Chapter(c.title, c.part, scenes))

@@ -41,13 +41,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (PART, re.compile(rf"(?P<label>(?i:(?:{_ORDINALS})\s+(?:epilogue|part|book)))(?:{_SEP}{_REST}|\.)?\Z")),
     (CHAPTER, re.compile(rf"(?P<label>(?i:chapter|chap\.|adventure|stave|canto|episode)\s+{NUMBER})"
                          rf"(?:{_SEP}{_REST}|\.)?\Z")),
-    (SPECIAL, re.compile(r"(?P<label>(?i:prologue|epilogue|preface|foreword|introduction|afterword|interlude|"
-                         r"coda|postscript|envoi))(?:(?P<sep>\s*[.:—–]\s*|\s+[-–—]\s+|\s+(?=[\"“‘'(A-Z]))(?P<rest>\S.*)|\.)?\Z")),
+    (SPECIAL, re.compile(r"(?P<label>(?i:(?:the\s+)?(?:prologue|epilogue|preface|foreword|introduction|induction|"
+                         r"afterword|interlude|coda|postscript|envoi)))(?:(?P<sep>\s*[.:—–]\s*|\s+[-–—]\s+|\s+(?=[\"“‘'(A-Z]))(?P<rest>\S.*)|\.)?\Z")),
     (NUM_ROMAN, re.compile(rf"{_NOT_LONE_LETTER}(?P<label>{ROMAN})(?P<sep>[.:]\s+|\s+[-–—]\s+)(?P<rest>\S.*)\Z")),
     (NUM_ARABIC, re.compile(r"(?P<label>\d{1,3})(?P<sep>[.:]\s+|\s+[-–—]\s+)(?P<rest>\S.*)\Z")),
     (BARE_ROMAN, re.compile(rf"{_NOT_LONE_LETTER}(?P<label>{ROMAN})\.?\Z")),
     (BARE_ARABIC, re.compile(r"(?P<label>\d{1,3})\.?\Z")),
 ]
+_FOOTNOTE_MARK = re.compile(r"\s*\[\d{1,3}\]$")
 _EMPH_EDGE = re.compile(r"^[*_]+|[*_]+$")
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on",
                 "or", "the", "to", "with", "upon", "over", "o'", "de", "la", "le", "von", "van", "du", "des"}
@@ -101,8 +102,9 @@ def match_heading(line: str) -> Heading | None:
 
 
 def trim_title(text: str) -> str:
-    """Whitespace and emphasis markers off; a final period off unless it ends an initial (M.D.)."""
-    text = clean_line(text)
+    """Whitespace, emphasis markers and a footnote mark (``[6]``) off; a final period off
+    unless it ends an initial (M.D.)."""
+    text = _FOOTNOTE_MARK.sub("", clean_line(text))
     if text.endswith(".") and not text.endswith("..") and not re.search(r"(?:^|[\s.])[A-Z]\.$", text):
         text = text[:-1].rstrip()
     return text
@@ -151,11 +153,11 @@ def case_title(text: str) -> str:
         if not core:
             words.append(w)
             continue
-        if re.fullmatch(ROMAN, core) or re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?|[A-Z]", core):
+        if re.fullmatch(ROMAN, core) or re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?|[B-Z]", core):
             words.append(w)
             continue
         low = w.lower()
-        if i and core.lower() in _SMALL_WORDS:
+        if i and (core.lower() in _SMALL_WORDS or core == "A"):   # "BRINGS A VISITOR": the article
             words.append(low)
             continue
         words.append(re.sub(r"(^|[-(\[\"“])([^\W\d_])", lambda m: m.group(1) + m.group(2).upper(), low, count=0))

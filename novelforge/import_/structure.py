@@ -335,7 +335,7 @@ def _assemble(blocks: list[Block], cands: list[_Cand], book: Book) -> None:
         while k and _prose_like(front[k - 1]):
             k -= 1
         title = "Opening"
-        if k and "\n" not in front[k - 1] and looks_like_title(front[k - 1]) and not match_heading(front[k - 1]):
+        if k and _lone_title(front, k - 1):
             k -= 1
             title = case_title(trim_title(front[k]))
             opening_items = [("p", p) for p in front[k + 1:]]
@@ -345,6 +345,16 @@ def _assemble(blocks: list[Block], cands: list[_Cand], book: Book) -> None:
         book.notes.append(f"the prose before the first heading became the chapter `{title}`")
         front = front[:k]
     book.front_matter = front
+
+
+def _lone_title(front: list[str], k: int) -> bool:
+    """``front[k]`` is a title line of its own (not a heading pattern), not the last entry
+    of a list of such lines (two or more before it: a list of illustrations, a table of
+    contents); a title page's name and byline before it are no list."""
+    def title_line(p: str) -> bool:
+        return "\n" not in p and looks_like_title(p) and not match_heading(p) and not _BY.match(clean_line(p))
+
+    return title_line(front[k]) and not (k >= 2 and title_line(front[k - 1]) and title_line(front[k - 2]))
 
 
 def _prose_like(paragraph: str) -> bool:

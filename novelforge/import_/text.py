@@ -3,7 +3,9 @@
 Paragraphs are separated by blank lines; the lines of a paragraph are joined with spaces
 (a paragraph whose every line is indented — verse, a letter's address — keeps its line
 breaks). A line of its own made only of ``#``, ``*``, ``-``, ``•``, ``~`` or an ornament
-is a scene break. Headings are found by :mod:`.structure`.
+is a scene break. An edition's ``[Illustration: …]`` mark, a paragraph of its own, becomes
+an HTML comment: kept, but neither checked as prose nor exported. Headings are found by
+:mod:`.structure`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _SPACES = re.compile(r"[ \t\u00a0]+")
+_PLACEHOLDER = re.compile(r"\[Illustrations?(?:[:.,]\s[^\[\]]*)?\]\Z", re.I)
 
 
 def decode(data: bytes, name: str, encoding: str | None = None) -> str:
@@ -117,6 +120,10 @@ def paragraph_block(lines: list[str]) -> Block:
         body = "\n".join(stripped)                     # verse, letters, addresses
     else:
         body = " ".join(stripped)
+    if _PLACEHOLDER.match(body) and "-->" not in body:
+        # an edition's "[Illustration: …]" mark: kept as a comment, so it is neither
+        # checked as prose nor printed in an export
+        return Block("para", f"<!-- {body} -->", tuple(stripped))
     return Block("para", md_escape(body), tuple(stripped))
 
 
