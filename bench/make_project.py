@@ -7,36 +7,34 @@
 What it writes (see /work/shared/FORMAT.md):
 
 * ``novelforge.yaml`` with the title, author and language;
-* ``manuscript/[NN-part/]NN-chapter/NN-scene.md``: the novel split into chapters by its own
-  headings (each corpus file's heading style is described in ``SPECS``), and chapters into
-  scenes at the novel's scene breaks (``* * *``, ``•  •  •``, the roman sub-parts of the
-  Holmes stories), then long scenes cut at paragraph boundaries into ~1,500–3,000 words.
-  Each scene has front matter ``title``, ``status: draft`` and ``characters``: the canon
-  characters named in its prose. Each chapter folder has a ``chapter.yaml`` with its title.
+* ``manuscript/[NN-part/]NN-chapter/NN-scene.md``: the novel as ``novelforge import`` reads
+  it — its plain-text reader and its structure finder
+  (:func:`novelforge.import_.text.read_text`: parts, chapters, scene breaks, the table of
+  contents and the edition's front and back matter set apart in ``_front-matter.md`` and
+  ``_back-matter.md``) — then long scenes cut at paragraph boundaries into ~1,500–3,000
+  words. Each scene has front matter ``title``, ``status: draft`` and ``characters``: the
+  canon characters named in its prose. Each chapter folder has a ``chapter.yaml``.
 * ``canon/characters/<id>.yaml`` for the most frequent personal names, found
   statistically (capitalised tokens that are rarely lower case, used with a title or a
   speech verb), with name variants grouped as aliases (``Holmes``, ``Sherlock Holmes``,
   ``Mr. Holmes``).
 
-The paragraphs are read by ``novelforge import``'s own plain-text reader
-(:func:`novelforge.import_.text.paragraph_block`), the files are written by its own writer
+The files are written by the importer's own writer
 (:func:`novelforge.import_.render.render_project`: the same folders, file names, scene ids
 and front matter an imported manuscript gets), the word lists are NovelForge's
-(``novelforge/text/lexicon.py``), and so are slugs, sentence starts and scene-break lines.
-What stays here is what a benchmark needs and the importer does not do: each corpus
-file's heading patterns, long scenes cut to ~1,500–3,000 words, and up to 50 characters
-found by the statistics in ``canon_stats.py`` (the seeded benchmark's specs are written
-against them).
+(``novelforge/text/lexicon.py``), and so are slugs and sentence starts. What stays here is
+what a benchmark needs and the importer does not do: a chapter named by its own title
+(``The Red-Headed League``, not ``II. The Red-Headed League``) or, for Dracula, by its
+number, since the scene ids the benchmarks' specs name are made from it; the roman
+sections inside a Holmes story as plain scene breaks; The Worm Ouroboros's chapter
+arguments as summaries and its appendix as back matter (``SPECS``); long scenes cut; and up
+to 50 characters found by the statistics in ``canon_stats.py``.
 
-Why not the importer's own structure and canon (``import_.structure.build_book``,
-``import_.canon.suggest_canon``): on the four seeded novels the importer finds the same
-number of chapters, but titles them with their headings' second line (``Chapter I.
-Jonathan Harker's Journal``, folder ``jonathan-harkers-journal``), keeps transcribers'
-notes and footnotes in the last chapter and opens The Worm Ouroboros with a chapter ``The
-Last Conjuring in Carcë`` before ``I: The Castle of Lord Juss``; its suggested characters
-share 4 to 24 of their ids with these (``van-helsing`` for ``helsing``,
-``sherlock-holmes`` for ``holmes``). Either would rename most scenes and characters the seeded specs
-name, so both stay until the specs are migrated.
+Why not the importer's canon (``import_.canon.suggest_canon``): its characters share only
+4 to 45 of their ids with these (``van-helsing`` for ``helsing``, ``sherlock-holmes`` for
+``holmes``), and it misses or merges some the seeded specs are written about (Flask in
+Moby-Dick, Lucy Ferrier in A Study in Scarlet; Gorice XI and XII, Mrs. and Miss Westenra
+become one), so the specs would have to be migrated with it.
 
 The text is read from the corpus at run time and never stored in the repository. The
 output depends only on the input text: the same input gives byte-identical projects.

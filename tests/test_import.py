@@ -63,11 +63,19 @@ def prose(n: int, word: str = "word") -> str:
     ("XII", "bare-roman", "XII"),
     ("7.", "bare-arabic", "7"),
     ("Prologue", "special", "Prologue"),
+    ("THE INDUCTION", "special", "The Induction"),
+    ("The Prologue", "special", "The Prologue"),
+    ("CHAPTER V. OUR ADVERTISEMENT BRINGS A VISITOR.", "chapter", "Chapter V. Our Advertisement Brings a Visitor"),
+    ("CHAPTER III. THE LAURISTON GARDEN MYSTERY [6]", "chapter", "Chapter III. The Lauriston Garden Mystery"),
+    ("PART A. THE BEGINNING", "part", None),
     ("CHAPTER VI. A CONTINUATION OF THE REMINISCENCES OF JOHN WATSON, M.D.", "chapter",
      "Chapter VI. A Continuation of the Reminiscences of John Watson, M.D."),
 ])
 def test_heading_lines(line, kind, title):
     h = match_heading(line)
+    if title is None:
+        assert h is None
+        return
     assert h is not None and h.kind == kind and h.title == title
 
 
@@ -220,6 +228,38 @@ def test_long_opening_without_heading_becomes_a_chapter(tmp_path):
     book = book_of(tmp_path, "pp.txt", text)
     assert [c.title for c in book.chapters] == ["Opening", "Chapter 2", "Chapter 3"]
     assert book.front_matter == []
+
+
+def test_last_entry_of_a_list_is_not_the_openings_title(tmp_path):
+    # a list of illustrations before the dedication and a long opening: its last entry is no title
+    text = "\n\n".join(["CONTENTS", "HIPPOGRIFF IN FLIGHT", "SOLDIERS OF DEMONLAND", "THE LAST CONJURING",
+                        prose(300, "opening"), prose(300, "more"), "Chapter 2", prose(40), "Chapter 3", prose(40)])
+    book = book_of(tmp_path, "w.txt", text)
+    assert [c.title for c in book.chapters] == ["Opening", "Chapter 2", "Chapter 3"]
+    # a title line of its own still names the opening
+    text = "\n\n".join(["A NOVEL", "By A. Writer", "THE BEGINNING", prose(300, "opening"), prose(300, "more"),
+                        "Chapter 2", prose(40), "Chapter 3", prose(40)])
+    assert [c.title for c in book_of(tmp_path, "x.txt", text).chapters][0] == "The Beginning"
+
+
+def test_induction_heading_after_a_table_of_contents(tmp_path):
+    text = "\n\n".join(["CONTENTS", "THE INDUCTION", "I. THE CASTLE", "II. THE SEA", "THE INDUCTION", prose(200),
+                        "I: THE CASTLE", prose(200), "II: THE SEA", prose(200)])
+    book = book_of(tmp_path, "w.txt", text)
+    assert [c.title for c in book.chapters] == ["The Induction", "I: The Castle", "II: The Sea"]
+
+
+def test_illustration_marks_become_comments(tmp_path):
+    from novelforge.text.masking import without_comments
+
+    text = "\n\n".join(["Chapter 1", prose(40), "[Illustration: THE LORDS JUSS\nIN KOSHTRA BELORN.]",
+                        prose(40), "[Illustration]", "[Illustrated by the author, who liked it.] Then more.",
+                        "Chapter 2", prose(40)])
+    paras = book_of(tmp_path, "i.txt", text).chapters[0].scenes[0].paragraphs
+    assert paras[1] == "<!-- [Illustration: THE LORDS JUSS IN KOSHTRA BELORN.] -->"
+    assert paras[3] == "<!-- [Illustration] -->"
+    assert paras[4].startswith("[Illustrated by the author")          # prose that opens with a bracket
+    assert without_comments(paras[1]) == ""
 
 
 # ----------------------------------------------------------------------------- markdown

@@ -140,7 +140,10 @@ def _scalar(v) -> str:
 
 
 def read_scenes(root: Path) -> list[SceneFile]:
-    files = sorted((p for p in (root / "manuscript").rglob("*.md")),
+    from novelforge.project.layout import is_scene_name, skipped
+
+    files = sorted((p for p in (root / "manuscript").rglob("*.md")
+                    if is_scene_name(p.name) and not any(skipped(x) for x in p.relative_to(root).parts)),
                    key=lambda p: natural_key(p.relative_to(root).as_posix()))
     out = []
     for i, p in enumerate(files):
