@@ -12,29 +12,20 @@ What it writes (see /work/shared/FORMAT.md):
   (:func:`novelforge.import_.text.read_text`: parts, chapters, scene breaks, the table of
   contents and the edition's front and back matter set apart in ``_front-matter.md`` and
   ``_back-matter.md``) — then long scenes cut at paragraph boundaries into ~1,500–3,000
-  words. Each scene has front matter ``title``, ``status: draft`` and ``characters``: the
-  canon characters named in its prose. Each chapter folder has a ``chapter.yaml``.
-* ``canon/characters/<id>.yaml`` for the most frequent personal names, found
-  statistically (capitalised tokens that are rarely lower case, used with a title or a
-  speech verb), with name variants grouped as aliases (``Holmes``, ``Sherlock Holmes``,
-  ``Mr. Holmes``).
+  words. Each chapter folder has a ``chapter.yaml``.
+* ``canon/characters/<id>.yaml``: the characters ``novelforge import --suggest-canon``
+  suggests (:func:`novelforge.import_.canon.suggest_canon`, up to 50; no places), and each
+  scene's ``characters`` and ``mentions`` as the importer casts them.
 
-The files are written by the importer's own writer
+Every file is written by the importer's own writer
 (:func:`novelforge.import_.render.render_project`: the same folders, file names, scene ids
-and front matter an imported manuscript gets), the word lists are NovelForge's
-(``novelforge/text/lexicon.py``), and so are slugs and sentence starts. What stays here is
-what a benchmark needs and the importer does not do: a chapter named by its own title
-(``The Red-Headed League``, not ``II. The Red-Headed League``) or, for Dracula, by its
-number, since the scene ids the benchmarks' specs name are made from it; the roman
-sections inside a Holmes story as plain scene breaks; The Worm Ouroboros's chapter
-arguments as summaries and its appendix as back matter (``SPECS``); long scenes cut; and up
-to 50 characters found by the statistics in ``canon_stats.py``.
-
-Why not the importer's canon (``import_.canon.suggest_canon``): its characters share only
-4 to 45 of their ids with these (``van-helsing`` for ``helsing``, ``sherlock-holmes`` for
-``holmes``), and it misses or merges some the seeded specs are written about (Flask in
-Moby-Dick, Lucy Ferrier in A Study in Scarlet; Gorice XI and XII, Mrs. and Miss Westenra
-become one), so the specs would have to be migrated with it.
+and front matter an imported manuscript gets). What stays here is what a benchmark needs
+and the importer does not do: a chapter named by its own title (``The Red-Headed League``,
+not ``II. The Red-Headed League``) or, for Dracula, by its number, since the scene ids the
+benchmarks' specs name are made from it; the roman sections inside a Holmes story as plain
+scene breaks; The Worm Ouroboros's chapter arguments as summaries and its appendix as back
+matter (``SPECS``); and long scenes cut. The specs give the suggested characters their own
+ids (``canon.rename`` in ``bench/seeded/build.py``).
 
 The text is read from the corpus at run time and never stored in the repository. The
 output depends only on the input text: the same input gives byte-identical projects.
@@ -55,10 +46,6 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:       # run as a script from a checkout
     sys.path.insert(0, str(REPO))
 
-if str(Path(__file__).resolve().parent) not in sys.path:   # bench/ (loaded by file path too)
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from canon_stats import TITLES, BenchCanon, Character, NameFinder, ascii_slug, find_characters, yaml_list, yaml_str  # noqa: E402,F401  (re-exported: the seeded benchmark reads them)
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 if not CORPUS.is_dir():  # /work/main/bench → /work/shared/corpus
@@ -217,7 +204,8 @@ def build(source: str, target: Path, characters: int = 50, force: bool = True) -
     chapters and scenes as this benchmark cuts them, canon as it finds it, and every file
     as ``novelforge import`` writes it."""
     from novelforge.import_ import structure
-    from novelforge.import_.render import render_project
+    from novelforge.import_.canon import suggest_canon
+    from novelforge.import_.render import render_project, yaml_str
 
     slug, path = resolve_source(source)
     spec = SPECS.get(slug, GENERIC)
@@ -233,13 +221,13 @@ def build(source: str, target: Path, characters: int = 50, force: bool = True) -
     target.mkdir(parents=True)
     meta = corpus_meta(slug)
 
-    all_paras = [p for c in chapters for p in c.paragraphs if p]
-    canon = BenchCanon(find_characters(all_paras, characters))
     book = structure.Book(title=meta["title"], author=meta.get("author"), language="en",
                           front_matter=imported.front_matter, back_matter=imported.back_matter)
     for c in chapters:
         scenes = [structure.Scene(paras) for paras in split_scenes(c.paragraphs)]
         book.chapters.append(structure.Chapter(c.title, c.part, scenes))
+    # the canon `novelforge import --suggest-canon` writes (characters only: the specs add places)
+    canon = suggest_canon(book, max_characters=characters, max_locations=0)
     files = render_project(book, canon)
     # the chapter's argument (The Worm Ouroboros) as its summary
     summaries = iter(c.summary for c in chapters)

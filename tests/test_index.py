@@ -370,3 +370,15 @@ def test_index_is_deterministic_and_picklable():
     b = pickle.loads(pickle.dumps(a))
     assert b == index(text, len(FRONT))
     assert b.in_dialogue(text.index("Go"))
+
+
+def test_a_double_hyphen_is_a_dash_not_part_of_a_name():
+    # Gutenberg texts and many manuscripts type an em dash as `--`
+    from novelforge.text.names import NameTable
+
+    table = NameTable.build([(("characters", "jones"), ["Jones", "Mr. Jones"]),
+                             (("characters", "kuragin"), ["Ivánovich-Kurágin"])])
+    idx = build_index("They insist on my seeing Mr. Jones--therefore do not be alarmed. "
+                      "Then Ivánovich-Kurágin came, and Jones--.", 0, table)
+    assert [(m.text, m.entities[0][1]) for m in idx.mentions] == [
+        ("Mr. Jones", "jones"), ("Ivánovich-Kurágin", "kuragin"), ("Jones", "jones")]

@@ -16,9 +16,9 @@ from novelforge.text.lexicon import NAME_PARTICLES, TENSE_SUBJECTS
 PLAIN_PRONOUN = re.compile(r"(?i)\b(" + "|".join(TENSE_SUBJECTS) + r")\b")
 _CAP = r"[^\W\d_a-z]"
 PLAIN_RUN = re.compile(
-    _CAP + r"(?<![^\W_]" + _CAP + r")(?<![’']" + _CAP + r")(?:[^\W_]|[’'\-])*"
+    _CAP + r"(?<![^\W_]" + _CAP + r")(?<![’']" + _CAP + r")(?:[^\W_]|[’']|-(?!-))*"
     r"(?:\.?(?:[ \t]+|[ \t]*\n[ \t]*)(?:(?:" + "|".join(NAME_PARTICLES) + r")[ \t]+)?"
-    + _CAP + r"(?:[^\W_]|[’'\-])*)*")
+    + _CAP + r"(?:[^\W_]|[’']|-(?!-))*)*")    # a hyphen in a name; two are a dash
 
 
 

@@ -83,6 +83,42 @@ def load_spec(novel: str, folder: Path | None = None) -> dict:
     return read_yaml(path) or {}
 
 
+def yaml_str(value: str) -> str:
+    """A YAML scalar: plain where that is unambiguous, otherwise JSON-quoted (valid YAML)."""
+    if (re.fullmatch(r"[A-Za-z][A-Za-z0-9 ,’'\-]*[A-Za-z0-9]|[A-Za-z]", value)
+            and value.lower() not in {"yes", "no", "true", "false", "null", "on", "off", "y", "n", "~"}):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+class NameFinder:
+    """Which characters a text names, as a reader sees it: their names and aliases as whole
+    words, case-sensitive, the longest name winning where names overlap, possessives
+    included and Markdown emphasis (`_Mina_`) ignored. A spec's cast is every character a
+    scene names (the importer's casts tell speakers from the merely named)."""
+
+    def __init__(self, chars: list[tuple[str, list[str]]]) -> None:
+        by_form: dict[str, set[str]] = {}
+        for cid, forms in chars:
+            for f in forms:
+                by_form.setdefault(f, set()).add(cid)
+        self.by_form = by_form
+        forms = sorted(by_form, key=lambda f: (-len(f), f))
+        body = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
+        edges = rf"(?<![^\W_])(?<![’'\-])(?:{body})(?![^\W_])(?![’'](?!s\b)[^\W_])(?!-[^\W_])"
+        self.pattern = re.compile(edges) if forms else None
+
+    def find(self, text: str) -> list[str]:
+        if self.pattern is None:
+            return []
+        found: dict[str, None] = {}
+        for m in self.pattern.finditer(text):
+            ids = self.by_form.get(re.sub(r"\s+", " ", m.group(0)), set())
+            if len(ids) == 1:
+                found.setdefault(next(iter(ids)), None)
+        return sorted(found)
+
+
 # ----------------------------------------------------------------------------- scenes
 def natural_key(path: str) -> list:
     return [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", path)]
@@ -133,8 +169,7 @@ def _scalar(v) -> str:
     if hasattr(v, "isoformat"):
         v = v.isoformat()
     if isinstance(v, str):
-        mp = make_project()
-        return mp.yaml_str(v)
+        return yaml_str(v)
     # lists and mappings: JSON flow style is valid YAML
     return json.dumps(v, ensure_ascii=False, default=str)
 
@@ -226,13 +261,22 @@ def build_untouched(novel: str, target: Path, spec: dict | None = None) -> Built
 def _apply_canon(root: Path, canon: dict) -> dict[str, dict]:
     """Edit the generated characters and add other canon; returns id → character entry."""
     cdir = root / "canon" / "characters"
+    # the importer's ids for the spec's own (`sherlock-holmes: holmes`): the spec names
+    # characters as its author does, whatever the suggestion called them
+    for old, new in (canon.get("rename") or {}).items():
+        path = cdir / f"{old}.yaml"
+        if not path.is_file():
+            raise ValueError(f"canon.rename: no generated character `{old}`")
+        if (cdir / f"{new}.yaml").exists():
+            raise ValueError(f"canon.rename: `{new}` exists already")
+        path.rename(cdir / f"{new}.yaml")
     for cid in canon.get("remove") or []:
         path = cdir / f"{cid}.yaml"
         if not path.is_file():
             raise ValueError(f"canon.remove: no generated character `{cid}`")
         path.unlink()
     for kind, entries in canon.items():
-        if kind == "remove":
+        if kind in ("remove", "rename"):
             continue
         kdir = root / "canon" / kind
         kdir.mkdir(parents=True, exist_ok=True)
@@ -275,11 +319,10 @@ def _apply_contracts(root: Path, contracts: dict) -> None:
 
 
 def _apply_scenes(scenes: list[SceneFile], spec: dict, chars: dict[str, dict]) -> None:
-    mp = make_project()
-    finder = mp.NameFinder([mp.Character(cid, c.get("name") or cid, list(c.get("aliases") or []), 0)
-                            for cid, c in sorted(chars.items())])
+    finder = NameFinder([(cid, [c.get("name") or cid, *(c.get("aliases") or [])]) for cid, c in sorted(chars.items())])
     for s in scenes:
-        s.meta["characters"] = finder.find(s.body)
+        s.meta["characters"] = finder.find(s.body)      # every character the scene names
+        s.meta.pop("mentions", None)
     for rule in spec.get("scenes") or []:
         for s in select(scenes, rule.get("where")):
             for k, v in (rule.get("set") or {}).items():

@@ -281,12 +281,14 @@ class Injector:
 
     # -- generated kinds
     def auto_misspelling(self, count: int, where: dict | None, family: str) -> None:
-        from bench.seeded.build import make_project, read_yaml
+        from bench.seeded.build import read_yaml
 
         names: set[str] = set()
         # title words of aliases (`King Gorice`, `Lord Juss`) are not names: NF205 does not
         # compare them either
-        titles = set(make_project().TITLES) | {"Van", "Doctor"}
+        from novelforge.text import lexicon
+
+        titles = set(lexicon.as_written(lexicon.TITLES | lexicon.EPITHETS)) | {"Van", "Doctor"}
         for path in sorted((self.root / "canon" / "characters").glob("*.yaml")):
             data = read_yaml(path) or {}
             for form in [data.get("name") or path.stem, *(data.get("aliases") or [])]:

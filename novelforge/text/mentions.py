@@ -23,13 +23,14 @@ from novelforge.text.names import NameTable, lead_in_start, lower_case_mentions
 # Unicode lookup) only where the range matched; a name's letters are read as runs
 # (`[^\W_]+`) rather than one alternation per character. Same matches, about half the time.
 _CAP = r"[^\W\d_a-z]"
-_NAME_CHARS = r"(?:[^\W_]+|[’'\-])*"
+# a hyphen joins a name (`Ivánovich-Kurágin`), two are a dash (`Mr. Jones--therefore`)
+_NAME_CHARS = r"(?:[^\W_]+|[’']|-(?!-))*"
 _RUN = re.compile(
     r"[A-Z\x80-\U0010ffff](?<=" + _CAP + r")(?<![^\W_]" + _CAP + r")(?<![’']" + _CAP + r")" + _NAME_CHARS +
     r"(?:\.?(?:[ \t]+|[ \t]*\n[ \t]*)(?:(?:" + "|".join(NAME_PARTICLES) + r")[ \t]+)?"
     + _CAP + _NAME_CHARS + r")*"
 )
-_RUN_TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|[’'\-])*")
+_RUN_TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|[’']|-(?!-))*")
 # Capitalised words shorter than this are not kept as name candidates (they cannot be
 # near misses of a canon name worth reporting).
 MIN_NAME_CANDIDATE = 4

@@ -19,7 +19,7 @@ from operator import attrgetter
 
 from novelforge.text.names import EntityKey
 
-INDEX_VERSION = 11
+INDEX_VERSION = 12
 
 
 @dataclass(slots=True)
