@@ -42,8 +42,9 @@ def start_sentry(environ=None) -> bool:
     """Send errors (a 500's exception, a failed job's traceback: every ERROR log line with
     one) to Sentry when ``SENTRY_DSN`` is set and ``sentry-sdk`` is installed (the
     ``sentry`` extra). No request body, cookie, token or user data is sent
-    (``send_default_pii`` off, no request bodies, and no local variables of the stack's
-    frames: they hold the request's headers); ``SENTRY_ENVIRONMENT`` and ``SENTRY_TRACES_SAMPLE_RATE``
+    (sentry-sdk 2: ``send_default_pii`` off; 3: ``data_collection`` with user, cookies,
+    headers and query strings off; both: no request bodies and no local variables of the
+    stack's frames, which hold the request's headers); ``SENTRY_ENVIRONMENT`` and ``SENTRY_TRACES_SAMPLE_RATE``
     (default 0: no performance traces) are read too. Whether it started."""
     import os
 
@@ -63,9 +64,17 @@ def start_sentry(environ=None) -> bool:
         rate = float(environ.get("SENTRY_TRACES_SAMPLE_RATE") or 0)
     except ValueError:
         rate = 0.0
-    sentry_sdk.init(dsn=dsn, release=f"novelforge@{__version__}", environment=environ.get("SENTRY_ENVIRONMENT"),
-                    send_default_pii=False, include_local_variables=False, max_request_body_size="never",
-                    traces_sample_rate=rate)
+    options = {"dsn": dsn, "release": f"novelforge@{__version__}", "environment": environ.get("SENTRY_ENVIRONMENT"),
+               "max_request_body_size": "never", "traces_sample_rate": rate}
+    if int(str(getattr(sentry_sdk, "VERSION", "2")).split(".")[0]) >= 3:
+        # sentry-sdk 3 names what it collects in one option: no user, cookies, headers
+        # (the bearer token), bodies, query strings or local variables
+        off = {"mode": "off"}
+        options["data_collection"] = {"user_info": False, "cookies": off, "http_headers": {"request": off},
+                                      "http_bodies": [], "url_query_params": off, "stack_frame_variables": False}
+    else:
+        options.update(send_default_pii=False, include_local_variables=False)
+    sentry_sdk.init(**options)
     log.info(json.dumps({"event": "sentry-started"}))
     return True
 
