@@ -416,6 +416,18 @@ def test_suggest_canon_groups_variants(tmp_path):
     assert project.characters["sherlock-holmes"].model.status == "alive"
 
 
+def test_a_name_that_is_also_a_word_when_it_is_used_as_a_name(tmp_path):
+    from novelforge.import_.canon import suggest_canon
+
+    # Flask is a person twenty times, a flask once; hope is a word as often as Hope is a name
+    text = "\n\n".join(["Chapter 1", " ".join(
+        ["\"Aye,\" said Flask. Mr. Flask went aft, and Flask laughed at it."] * 7
+        + ["He drank from a flask. Hope was gone, and we had no hope, no hope at all."] * 1
+        + ["\"No,\" said Hope. Hope left."] * 2), "Chapter 2", "Flask sat down. Flask rose."])
+    ids = [e.id for e in suggest_canon(book_of(tmp_path, "f.txt", text)).characters]
+    assert "flask" in ids and "hope" not in ids
+
+
 FAMILY = "\n\n".join([
     "Elizabeth walked to Netherfield. \"Come, Lizzy,\" said Mr. Bennet. Elizabeth came, and Elizabeth sat.",
     "Mrs. Bennet sighed. \"Miss Lizzy is out,\" said Hill. Elizabeth laughed. Mr. Bennet read.",

@@ -3,7 +3,8 @@
 Statistics only, no language model:
 
 1. **Name words**: capitalised words used often, that (almost) never appear in lower case
-   (``Hope`` and ``Will`` are words first) and are not mostly sentence-initial (``The``,
+   (``Hope`` and ``Will`` are words first), or rarely and then mostly as a person's name,
+   with a title or a speech verb (``Flask``: "said Flask", and once in a while a flask) and are not mostly sentence-initial (``The``,
    ``When``), minus a short list of capitalised non-names (days, months, ``God``,
    nationalities, interjections).
 2. **Name runs**: consecutive capitalised words with their title (``Mr. Sherlock Holmes``,
@@ -177,8 +178,12 @@ def suggest_canon(book: Book, max_characters: int = 30, max_locations: int = 15)
 
     def name_word(w: str) -> bool:
         n = cap[w]
+        low = lower[w.lower()]
+        # a word in lower case too is a name only when it is (almost) never one, or rarely
+        # one and used as a person's name at least once in ten (`said Flask`, `Mr. Flask`)
         return (n >= min_count and len(w) >= 2 and w not in NOT_NAMES and w not in TITLES
-                and lower[w.lower()] <= 0.02 * n and n - initial[w] >= 0.2 * n)
+                and (low <= 0.02 * n or (low <= 0.1 * n and person[w] >= 0.1 * n))
+                and n - initial[w] >= 0.2 * n)
 
     # ---------------------------------------------------------------- places
     locations: list[Entry] = []
