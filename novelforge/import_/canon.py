@@ -4,9 +4,9 @@ Statistics only, no language model:
 
 1. **Name words**: capitalised words used often, that (almost) never appear in lower case
    (``Hope`` and ``Will`` are words first), or rarely and then mostly as a person's name,
-   with a title or a speech verb (``Flask``: "said Flask", and once in a while a flask) and are not mostly sentence-initial (``The``,
-   ``When``), minus a short list of capitalised non-names (days, months, ``God``,
-   nationalities, interjections).
+   with a title or a speech verb (``Flask``: "said Flask", and once in a while a flask),
+   and are not mostly sentence-initial (``The``, ``When``), minus a short list of
+   capitalised non-names (days, months, ``God``, nationalities, interjections).
 2. **Name runs**: consecutive capitalised words with their title (``Mr. Sherlock Holmes``,
    ``Sherlock Holmes``, ``Baker Street``), with sentence-initial common words dropped.
 3. **Places**: runs ending in a place word (``Street``, ``Lodge``, ``Gardens``…) and
