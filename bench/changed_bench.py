@@ -64,8 +64,11 @@ def timed(project: Path, python: str, changed: bool, cache: Path | None, repeat:
     return statistics.median(walls), last
 
 
+scene_files = make_project.scene_files
+
+
 def scenarios(project: Path) -> list[tuple[str, bool, callable]]:
-    scenes = sorted((project / "manuscript").rglob("*.md"))
+    scenes = scene_files(project)
     middle = scenes[len(scenes) // 2]
     chars = sorted((project / "canon/characters").glob("*.yaml"))
     # a character named in few scenes, the way most edits to canon are
@@ -110,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         base_cache = work / "base-cache"
         shutil.copytree(CACHE_HOME, base_cache)
         clear_cache()
-        total = len(sorted((project / "manuscript").rglob("*.md")))
+        total = len(scene_files(project))
         for name, warm, change in scenarios(project):
             git(project, "checkout", "-q", "--", ".")
             change()

@@ -58,7 +58,7 @@ def _git(root: Path, *args: str, day: str | None = None) -> None:
 
 def prepare(root: Path) -> int:
     """Story times, a goal and a git history; returns the number of scenes dated."""
-    scenes = sorted((root / "manuscript").rglob("*.md"))
+    scenes = make_project.scene_files(root)
     chapter_of: dict[Path, int] = {}
     for path in scenes:
         chapter_of.setdefault(path.parent, len(chapter_of) + 1)

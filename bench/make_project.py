@@ -179,6 +179,12 @@ def split_scenes(paragraphs: list[str], low: int = 1500, high: int = 3000,
 
 
 # ----------------------------------------------------------------------------- build
+def scene_files(project: Path) -> list[Path]:
+    """The project's scene files in path order: not ``_front-matter.md``, ``_back-matter.md``
+    (files whose names start with ``_`` are no part of the book)."""
+    return sorted(p for p in (Path(project) / "manuscript").rglob("*.md") if not p.name.startswith("_"))
+
+
 def resolve_source(source: str) -> tuple[str, Path]:
     p = Path(source)
     if p.suffix == ".txt" and p.is_file():

@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         project = work / args.novel
         stats = make_project.build(args.novel, project)
         cache = work / "cache"
-        scenes = sorted((project / "manuscript").rglob("*.md"))
+        scenes = make_project.scene_files(project)
         runs: dict[str, list[dict]] = {"cold": [], "warm, analysed": [], "one scene edited": []}
         for _ in range(args.repeat):
             shutil.rmtree(cache, ignore_errors=True)

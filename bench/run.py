@@ -132,8 +132,7 @@ def median_of(runs: list[dict]) -> dict:
             "rsss": [round(r["rss_mb"], 1) for r in runs]}
 
 
-def scene_files(project: Path) -> list[Path]:
-    return sorted(p for p in (project / "manuscript").rglob("*.md"))
+scene_files = make_project.scene_files
 
 
 def findings(report_json: str) -> dict:

@@ -96,7 +96,7 @@ def outputs(tree: Path, python: str, project: Path, cache_root: Path) -> dict[st
     out["json warm cache, analysed"] = run(tree, python, base + ["--format", "json"], cache)
     # one scene edited (a sentence with a new capitalised word): what the cache keeps for
     # the unchanged scenes and the book-wide rules must give a run without a cache's findings
-    scenes = sorted((project / "manuscript").rglob("*.md"))
+    scenes = sorted(p for p in (project / "manuscript").rglob("*.md") if not p.name.startswith("_"))
     if scenes:
         edited = scenes[len(scenes) // 2]
         original = edited.read_bytes()

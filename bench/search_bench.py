@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         t: dict[str, list[float]] = {"build": [], "build, cold": [], "update": [], "command": []}
         queries: dict[str, list[float]] = {k: [] for k in QUERIES}
         hits: dict[str, int] = {}
-        scenes = sorted((project_dir / "manuscript").rglob("*.md"))
+        scenes = make_project.scene_files(project_dir)
         for _ in range(args.repeat):
             shutil.rmtree(cache, ignore_errors=True)
             t0 = time.perf_counter()
