@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         project = work / args.novel
         subprocess.run([args.python, str(trees["new"] / "bench" / "make_project.py"), args.novel, str(project)],
                        check=True, stdout=subprocess.DEVNULL, env=dict(os.environ, PYTHONPATH=str(trees["new"])))
-        scenes = sorted(project.glob("manuscript/**/*.md"))
+        scenes = sorted(p for p in project.glob("manuscript/**/*.md") if not p.name.startswith("_"))
         edited = scenes[len(scenes) // 2]
         original = edited.read_text(encoding="utf-8")
         caches = {name: work / f"cache-{name}" for name in trees}
