@@ -55,6 +55,28 @@ def assert_same_as_full(root: Path, base: str | None = None):
 
 # --------------------------------------------------------------------- the change set
 
+def test_a_commits_listing_is_read_from_the_cache_the_second_time(repo, tmp_path, monkeypatch):
+    from novelforge.cache import ProjectCache
+
+    edit(repo / SUMMONS, "\n\n", "\n\nA musket leaned by the door.\n\n", count=1)
+    home = tmp_path / "cache-home"
+    with GitRepo(repo) as r:
+        cache = ProjectCache(repo, home)
+        first = r.changed_files(r.resolve("HEAD"), cache)
+        cache.flush()
+    assert first == {SUMMONS: "modified"}
+    calls = []
+    with GitRepo(repo) as r:
+        monkeypatch.setattr(type(r.repo.git), "ls_tree", lambda *a, **k: calls.append(a) or "", raising=False)
+        assert r.changed_files(r.resolve("HEAD"), ProjectCache(repo, home)) == first
+        assert calls == []                                   # no git process for the listing
+    with GitRepo(repo) as r:
+        monkeypatch.setattr(type(r.repo.git), "ls_tree", lambda *a, **k: calls.append(a) or "", raising=False)
+        r.changed_files(r.resolve("HEAD"))                   # without the cache, git is asked
+        assert calls
+
+
+
 def test_no_changes_checks_nothing(repo):
     changes, report, _ = assert_same_as_full(repo)
     assert changes.files == {} and changes.scenes == {}
@@ -388,3 +410,24 @@ def test_every_input_a_rule_may_read_has_a_reach():
     for r in all_rules():
         for term in r.reads:
             assert term.split(":", 1)[0] in REACHES, (r.code, term)
+
+
+def test_working_files_leave_out_links_git_and_the_state_folder(tmp_path):
+    from novelforge.vcs.worktree import working_files
+
+    (tmp_path / "manuscript" / "01-a").mkdir(parents=True)
+    (tmp_path / "manuscript" / "01-a" / "01-s.md").write_text("x")
+    (tmp_path / "novelforge.yaml").write_text("title: T\n")
+    for skipped in (".git", ".novelforge"):
+        (tmp_path / skipped).mkdir()
+        (tmp_path / skipped / "f").write_text("x")
+    (tmp_path / "manuscript" / ".novelforge").mkdir()          # only the top-level one is skipped
+    (tmp_path / "manuscript" / ".novelforge" / "k.md").write_text("x")
+    outside = tmp_path.parent / "outside"
+    outside.mkdir(exist_ok=True)
+    (outside / "secret.md").write_text("x")
+    (tmp_path / "manuscript" / "link.md").symlink_to(outside / "secret.md")
+    (tmp_path / "manuscript" / "linked-dir").symlink_to(outside, target_is_directory=True)
+    found = working_files(tmp_path)
+    assert list(found) == ["manuscript/.novelforge/k.md", "manuscript/01-a/01-s.md", "novelforge.yaml"]
+    assert found["novelforge.yaml"] == tmp_path / "novelforge.yaml"

@@ -60,6 +60,12 @@ def person_key(scene) -> str:
     return f"person:{code_fingerprint()}:{scene.content_hash}:{scene.meta.pov_mode}"
 
 
+def listing_key(commit: str, prefix: str) -> str:
+    """A commit's file listing (path → blob id and size) below the project's folder: a
+    commit never changes, so its id and the folder are all it depends on."""
+    return f"git-listing:{code_fingerprint()}:{commit}:{prefix}"
+
+
 def rules_key(selection: str, scene) -> str:
     """The findings of the selected scene rules on one scene's text. The value holds them
     by the hash of the inputs each group of rules reads (:mod:`novelforge.analysis.inputs`)."""

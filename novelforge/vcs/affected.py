@@ -318,7 +318,7 @@ def compute_changes(repo, project: Project, base: str, base_label: str, cache=No
 
     changes = ChangeSet(base=base, base_label=base_label)
     if files is None:
-        files = repo.changed_files(base)
+        files = repo.changed_files(base, cache)
     if not base:
         from novelforge.project.models import ProjectConfig
 

@@ -67,6 +67,12 @@ class CommitInfo:
         return self.sha[:8]
 
 
+def _listing_shape(value) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(rel, str) and safe_tree_path(rel) and len(entry) == 2 and isinstance(entry[0], str)
+        and isinstance(entry[1], int) for rel, entry in value.items())
+
+
 class GitRepo:
     """The repository that holds a project, opened read-only with hardened options."""
 
@@ -183,14 +189,25 @@ class GitRepo:
         (links, submodules and unsafe names left out)."""
         return {rel: sha for rel, (sha, _size) in self._listing(self.resolve(rev)).items()}
 
-    def _listing(self, commit: str) -> dict[str, tuple[str, int]]:
+    def _listing(self, commit: str, cache=None) -> dict[str, tuple[str, int]]:
         """path → (blob id, size) from one ``git ls-tree -r -l -z`` (plumbing: runs no
-        configured program), remembered per commit."""
+        configured program), remembered per commit, and in the analysis ``cache`` when one
+        is given (a commit's listing never changes: a repeated ``--changed`` against the
+        same base starts no git process for it)."""
         import git
 
         memo = self.__dict__.setdefault("_listings", {})
         if commit in memo:
             return memo[commit]
+        key = None
+        if cache is not None:
+            from novelforge.analysis.keys import listing_key
+
+            key = listing_key(commit, self.prefix)
+            stored = cache.get(key, shape=_listing_shape)
+            if stored is not None:
+                memo[commit] = files = {rel: (sha, size) for rel, (sha, size) in stored.items()}
+                return files
         args = ["-r", "-l", "-z", "--full-tree", commit]
         if self.prefix:
             args += ["--", self.prefix + "/"]
@@ -212,6 +229,8 @@ class GitRepo:
                 continue
             files[rel] = (parts[2], int(parts[3]))
         memo[commit] = files
+        if key is not None:
+            cache.set(key, files)
         return files
 
     def tracks(self, rel: str) -> bool:
@@ -296,11 +315,11 @@ class GitRepo:
         (:func:`~novelforge.vcs.worktree.working_files`)."""
         return working_files(self.project_root)
 
-    def changed_files(self, base: str) -> dict[str, str]:
+    def changed_files(self, base: str, cache=None) -> dict[str, str]:
         """Project files that differ between commit ``base`` and the files on disk:
         path → ``added``, ``modified`` or ``deleted``. Worked out by hashing the files the
         way git does, so git never looks at the working tree (no fsmonitor, no filters)."""
-        return changed_on_disk(self._listing(self.resolve(base)), self.working_files())
+        return changed_on_disk(self._listing(self.resolve(base), cache), self.working_files())
 
     def changed_in_index(self) -> tuple[dict[str, str], dict[str, str]]:
         """(the staged files, the project files the index changes against HEAD)."""

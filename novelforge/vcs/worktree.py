@@ -38,21 +38,27 @@ def safe_tree_path(path: str) -> bool:
 
 def working_files(root: Path) -> dict[str, Path]:
     """Project-relative path → absolute path of every file under the project on disk
-    (``.git`` and ``.novelforge`` left out; links not followed)."""
+    (``.git`` and ``.novelforge`` left out; links not followed). One ``scandir`` per
+    folder: its entries say what is a file, a folder or a link without a stat each."""
     out: dict[str, Path] = {}
-    for folder, dirs, files in os.walk(root):
-        here = Path(folder)
-        rel_dir = here.relative_to(root).as_posix()
-        if rel_dir == ".":
-            dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
-        dirs[:] = [d for d in dirs if not os.path.islink(here / d)]
-        for name in files:
-            path = here / name
-            if os.path.islink(path):
-                continue
-            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-            out[rel] = path
-    return out
+    base = Path(root)
+    pending: list[tuple[str, str]] = [(str(base), "")]
+    while pending:
+        folder, rel_dir = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        continue
+                    rel = f"{rel_dir}{entry.name}"
+                    if entry.is_dir(follow_symlinks=False):
+                        if not (not rel_dir and entry.name in SKIPPED_DIRS):
+                            pending.append((entry.path, rel + "/"))
+                    elif entry.is_file(follow_symlinks=False):
+                        out[rel] = base / rel
+        except OSError:
+            continue
+    return dict(sorted(out.items()))
 
 
 def changed_on_disk(listing: dict[str, tuple[str, int]], now: dict[str, Path]) -> dict[str, str]:
