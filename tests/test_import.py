@@ -68,6 +68,9 @@ def prose(n: int, word: str = "word") -> str:
     ("CHAPTER V. OUR ADVERTISEMENT BRINGS A VISITOR.", "chapter", "Chapter V. Our Advertisement Brings a Visitor"),
     ("CHAPTER III. THE LAURISTON GARDEN MYSTERY [6]", "chapter", "Chapter III. The Lauriston Garden Mystery"),
     ("PART A. THE BEGINNING", "part", None),
+    ("CHAPTER II. JONATHAN HARKER'S JOURNAL--_continued_", "chapter",
+     "Chapter II. Jonathan Harker's Journal--_continued"),
+    ("CHAPTER IV. THE LETTER OF _Le Roi_ AND THE KING", "chapter", "Chapter IV. The Letter of _Le Roi_ and the King"),
     ("CHAPTER VI. A CONTINUATION OF THE REMINISCENCES OF JOHN WATSON, M.D.", "chapter",
      "Chapter VI. A Continuation of the Reminiscences of John Watson, M.D."),
 ])

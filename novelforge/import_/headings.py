@@ -143,10 +143,25 @@ def case_label(label: str) -> str:
 
 def case_title(text: str) -> str:
     """ALL-CAPS titles become Title Case (roman numerals and initials stay capitals); mixed
-    case is kept as written."""
+    case is kept as written. Italics (``_continued_``) are kept as written and do not make
+    the rest mixed case: ``JOURNAL--_continued_`` → ``Journal--_continued_``."""
+    if "_" in text:
+        parts = _ITALIC.split(text)
+        plain = [p for p in parts if not _ITALIC.fullmatch(p)]
+        if len(plain) < len(parts) and any(c.isalpha() for p in plain for c in p) \
+                and not any(c.islower() for p in plain for c in p):
+            return "".join(p if _ITALIC.fullmatch(p) else _case_words(p, first=i == 0) for i, p in enumerate(parts))
     letters = [c for c in text if c.isalpha()]
     if not letters or any(c.islower() for c in letters):
         return text
+    return _case_words(text)
+
+
+_ITALIC = re.compile(r"(_[^_]*(?:_|$))")
+
+
+def _case_words(text: str, first: bool = True) -> str:
+    """Title Case of an all-capitals run of words (``first``: it opens the title)."""
     words = []
     for i, w in enumerate(text.split(" ")):
         core = w.strip("()[]\"“”‘’'.,:;!?_*")
@@ -157,7 +172,7 @@ def case_title(text: str) -> str:
             words.append(w)
             continue
         low = w.lower()
-        if i and (core.lower() in _SMALL_WORDS or core == "A"):   # "BRINGS A VISITOR": the article
+        if (i or not first) and (core.lower() in _SMALL_WORDS or core == "A"):   # "BRINGS A VISITOR": the article
             words.append(low)
             continue
         words.append(re.sub(r"(^|[-(\[\"“])([^\W\d_])", lambda m: m.group(1) + m.group(2).upper(), low, count=0))
