@@ -431,6 +431,18 @@ def test_a_name_that_is_also_a_word_when_it_is_used_as_a_name(tmp_path):
     assert "flask" in ids and "hope" not in ids
 
 
+def test_a_mother_and_daughter_of_one_surname_are_two_characters(tmp_path):
+    from novelforge.import_.canon import suggest_canon
+
+    text = "\n\n".join(["Chapter 1", " ".join(
+        ["Mrs. Westenra sighed. \"Come,\" said Mrs. Westenra. Miss Westenra smiled, and Miss Westenra slept."] * 4
+        + ["Madame Charpentier wept. \"No,\" said Mrs. Charpentier. Madame Charpentier sat."] * 4),
+        "Chapter 2", "Mrs. Westenra rose. Miss Westenra rose."])
+    chars = {e.id: [e.name, *e.aliases] for e in suggest_canon(book_of(tmp_path, "w.txt", text)).characters}
+    assert chars["mrs-westenra"] == ["Mrs. Westenra"] and chars["miss-westenra"] == ["Miss Westenra"]
+    assert [k for k in chars if "charpentier" in k] == ["charpentier"]     # Madame is Mrs.: one woman
+
+
 FAMILY = "\n\n".join([
     "Elizabeth walked to Netherfield. \"Come, Lizzy,\" said Mr. Bennet. Elizabeth came, and Elizabeth sat.",
     "Mrs. Bennet sighed. \"Miss Lizzy is out,\" said Hill. Elizabeth laughed. Mr. Bennet read.",

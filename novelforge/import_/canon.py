@@ -16,8 +16,9 @@ Statistics only, no language model:
    (``said Holmes``); a word always used beside a more frequent one joins it
    (``Sherlock`` → ``Holmes``); the variants become aliases (``Holmes``, ``Sherlock
    Holmes``, ``Mr. Holmes``). A surname used with titles of both sexes (``Mr. Bennet``,
-   ``Mrs. Bennet``) gives one character per title. Short and pet forms of a first name
-   join it (``Lizzy``, ``Eliza`` → ``Elizabeth``; import_/variants.py).
+   ``Mrs. Bennet``), or with a married and an unmarried woman's title (``Mrs. Westenra``,
+   ``Miss Westenra``: mother and daughter), gives one character per title. Short and pet
+   forms of a first name join it (``Lizzy``, ``Eliza`` → ``Elizabeth``; import_/variants.py).
 
 Every file says in a comment that it is a suggestion; ``status`` is left to its default.
 """
@@ -41,6 +42,8 @@ TITLES = as_written(lexicon.TITLES - lexicon.PLACE_TITLES)
 ABBREVIATED = as_written(lexicon.ABBREVIATED_TITLES)
 MALE = as_written(lexicon.MALE_TITLES)
 FEMALE = as_written(lexicon.FEMALE_TITLES)
+MARRIED = as_written(lexicon.MARRIED_TITLES)
+UNMARRIED = as_written(lexicon.UNMARRIED_TITLES)
 NOT_NAMES = lexicon.NOT_NAMES
 SPEECH = lexicon.PERSON_VERBS
 PLACE_WORDS = lexicon.PLACE_WORDS
@@ -237,8 +240,8 @@ def suggest_canon(book: Book, max_characters: int = 30, max_locations: int = 15)
             continue
         strong = sorted((ti for ti, n in titled[t].items() if n >= max(3, 0.1 * cands[t])),
                         key=lambda ti: (-titled[t][ti], ti))
-        if set(strong) & MALE and set(strong) & FEMALE:
-            owner[t] = -1                          # "Bennet": Mr. Bennet and Mrs. Bennet
+        if (set(strong) & MALE and set(strong) & FEMALE) or (set(strong) & MARRIED and set(strong) & UNMARRIED):
+            owner[t] = -1                          # "Bennet": Mr. Bennet and Mrs. Bennet; Mrs. and Miss Westenra
             for ti in strong:
                 groups.append({"primary": t, "members": {t}, "title": ti, "full": None, "count": titled[t][ti]})
             continue

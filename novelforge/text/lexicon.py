@@ -51,6 +51,11 @@ aunt baroness empress dame frau mother
 # Titles a family shares before its surname: one surname used with two of them names two
 # people (`Mr. Bennet`, `Mrs. Bennet`, `Miss Bennet`).
 FAMILY_TITLES = _words("mr mrs miss master lady sir madame mademoiselle monsieur")
+# A married and an unmarried woman's title before one surname are two people, a mother and
+# her daughter (`Mrs. Westenra`, `Miss Westenra`); two married ones may be one (`Madame
+# Charpentier` is `Mrs. Charpentier`).
+MARRIED_TITLES = _words("mrs lady madame mme")
+UNMARRIED_TITLES = _words("miss mademoiselle mlle")
 
 # Words written with a full stop that does not end the sentence (`Mr. Darcy`, `etc. and`).
 ABBREVIATIONS = _words("""
