@@ -443,6 +443,17 @@ def test_a_mother_and_daughter_of_one_surname_are_two_characters(tmp_path):
     assert [k for k in chars if "charpentier" in k] == ["charpentier"]     # Madame is Mrs.: one woman
 
 
+def test_kings_of_one_name_and_their_numbers_are_two_characters(tmp_path):
+    from novelforge.import_.canon import suggest_canon
+
+    text = "\n\n".join(["Chapter 1", " ".join(
+        ["King Gorice XI. sat. \"No,\" said Gorice. Then Gorice XII came, and Gorice XI. went."] * 4
+        + ["\"Go,\" said King Gorice XII, and Gorice XII rode. Gorice rode."] * 2), "Chapter 2", "Gorice XI slept."])
+    chars = {e.id: [e.name, *e.aliases] for e in suggest_canon(book_of(tmp_path, "k.txt", text)).characters}
+    assert chars["gorice-xi"][0] == "Gorice XI" and "King Gorice XI" in chars["gorice-xi"]
+    assert chars["gorice-xii"][0] == "Gorice XII" and "gorice" not in chars
+
+
 FAMILY = "\n\n".join([
     "Elizabeth walked to Netherfield. \"Come, Lizzy,\" said Mr. Bennet. Elizabeth came, and Elizabeth sat.",
     "Mrs. Bennet sighed. \"Miss Lizzy is out,\" said Hill. Elizabeth laughed. Mr. Bennet read.",

@@ -17,8 +17,10 @@ Statistics only, no language model:
    (``Sherlock`` → ``Holmes``); the variants become aliases (``Holmes``, ``Sherlock
    Holmes``, ``Mr. Holmes``). A surname used with titles of both sexes (``Mr. Bennet``,
    ``Mrs. Bennet``), or with a married and an unmarried woman's title (``Mrs. Westenra``,
-   ``Miss Westenra``: mother and daughter), gives one character per title. Short and pet
-   forms of a first name join it (``Lizzy``, ``Eliza`` → ``Elizabeth``; import_/variants.py).
+   ``Miss Westenra``: mother and daughter), gives one character per title, and a name
+   with several regnal numbers one per number (``King Gorice XI``, ``Gorice XII``).
+   Short and pet forms of a first name join it (``Lizzy``, ``Eliza`` → ``Elizabeth``;
+   import_/variants.py).
 
 Every file says in a comment that it is a suggestion; ``status`` is left to its default.
 """
@@ -51,6 +53,7 @@ PLACE_PREPOSITIONS = lexicon.PLACE_PREPOSITIONS
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
+_REGNAL = re.compile(r"(?=[XVI])X{0,3}(?:IX|IV|V?I{0,3})")      # I to XXXIX after a name
 
 
 @dataclass
@@ -146,6 +149,12 @@ def suggest_canon(book: Book, max_characters: int = 30, max_locations: int = 15)
         for k, (tok, s, e) in enumerate(toks):
             word = _POSSESSIVE.sub("", tok)
             first = word[:1]
+            if run and _REGNAL.fullmatch(word) and para[run[-1][2]:s] == " " and run[-1][0] == \
+                    _POSSESSIVE.sub("", run[-1][0]):
+                run.append((tok, s, e))            # "King Gorice XII": a regnal number ends the name
+                close_run()
+                prev_word, prev_end = word, e
+                continue
             if first.isupper() and word != "I" and not (len(word) > 1 and word.isupper()):
                 cap[word] += 1
                 is_initial = sentence_initial(para, s)
@@ -221,6 +230,7 @@ def suggest_canon(book: Book, max_characters: int = 30, max_locations: int = 15)
     pair: Counter = Counter()             # (candidate, any name word) → runs with both
     titled: dict[str, Counter] = defaultdict(Counter)
     full: dict[str, Counter] = defaultdict(Counter)   # candidate → untitled full names starting with it
+    regnal: dict[str, Counter] = defaultdict(Counter)  # candidate → its names with a regnal number
     for (title, words), n in runs.items():
         for a in words:
             if a not in cands:
@@ -232,6 +242,8 @@ def suggest_canon(book: Book, max_characters: int = 30, max_locations: int = 15)
             titled[words[0]][title] += n
         if not title and len(words) > 1 and words[0] in cands:
             full[words[0]][words] += n
+        if len(words) == 2 and words[0] in cands and _REGNAL.fullmatch(words[1]):
+            regnal[words[0]][words] += n                  # "Gorice XI", "King Gorice XII"
 
     owner: dict[str, int] = {}
     groups: list[dict] = []
@@ -246,10 +258,14 @@ def suggest_canon(book: Book, max_characters: int = 30, max_locations: int = 15)
                 groups.append({"primary": t, "members": {t}, "title": ti, "full": None, "count": titled[t][ti]})
             continue
         fulls = sorted((f for f, n in full[t].items() if n >= max(5, 0.1 * cands[t])), key=lambda f: (-full[t][f], f))
+        kings = sorted((f for f, n in regnal[t].items() if n >= 3), key=lambda f: (-regnal[t][f], f))
+        counts = full[t]
+        if len(kings) > 1:
+            fulls, counts = kings, regnal[t]       # "Gorice XI" and "Gorice XII": two kings
         if len(fulls) > 1:
             owner[t] = -1                          # "Anna Pávlovna" and "Anna Mikháylovna"
             for f in fulls:
-                groups.append({"primary": t, "members": set(f), "title": None, "full": f, "count": full[t][f]})
+                groups.append({"primary": t, "members": set(f), "title": None, "full": f, "count": counts[f]})
                 for u in f:
                     if u in cands and u not in owner:
                         owner[u] = -1
