@@ -84,7 +84,7 @@ class Chapter:
     summary: str | None = None
 
 
-_ALL_CAPS = re.compile(r"[^A-Za-z]")
+_NOT_LETTERS = re.compile(r"[^A-Za-z]")
 
 
 def split_chapters(text: str, spec: dict) -> tuple[list[Chapter], object]:
@@ -119,7 +119,7 @@ def split_chapters(text: str, spec: dict) -> tuple[list[Chapter], object]:
             chap.paragraphs.extend(scene.paragraphs)
         if spec.get("summary_caps"):
             caps: list[str] = []
-            while chap.paragraphs and _ALL_CAPS.sub("", chap.paragraphs[0]).isupper():
+            while chap.paragraphs and _NOT_LETTERS.sub("", chap.paragraphs[0]).isupper():
                 caps.append(chap.paragraphs.pop(0))
             if caps:
                 summary = re.sub(r"\s+", " ", " ".join(caps)).strip().lower()
