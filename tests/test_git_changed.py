@@ -56,19 +56,20 @@ def assert_same_as_full(root: Path, base: str | None = None):
 # --------------------------------------------------------------------- the change set
 
 def test_a_commits_listing_is_read_from_the_cache_the_second_time(repo, tmp_path, monkeypatch):
+    from novelforge.analysis.keys import listing_key
     from novelforge.cache import ProjectCache
 
     edit(repo / SUMMONS, "\n\n", "\n\nA musket leaned by the door.\n\n", count=1)
     home = tmp_path / "cache-home"
     with GitRepo(repo) as r:
         cache = ProjectCache(repo, home)
-        first = r.changed_files(r.resolve("HEAD"), cache)
+        first = r.changed_files(r.resolve("HEAD"), cache, listing_key)
         cache.flush()
     assert first == {SUMMONS: "modified"}
     calls = []
     with GitRepo(repo) as r:
         monkeypatch.setattr(type(r.repo.git), "ls_tree", lambda *a, **k: calls.append(a) or "", raising=False)
-        assert r.changed_files(r.resolve("HEAD"), ProjectCache(repo, home)) == first
+        assert r.changed_files(r.resolve("HEAD"), ProjectCache(repo, home), listing_key) == first
         assert calls == []                                   # no git process for the listing
     with GitRepo(repo) as r:
         monkeypatch.setattr(type(r.repo.git), "ls_tree", lambda *a, **k: calls.append(a) or "", raising=False)

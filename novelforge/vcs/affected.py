@@ -318,7 +318,9 @@ def compute_changes(repo, project: Project, base: str, base_label: str, cache=No
 
     changes = ChangeSet(base=base, base_label=base_label)
     if files is None:
-        files = repo.changed_files(base, cache)
+        from novelforge.analysis.keys import listing_key
+
+        files = repo.changed_files(base, cache, listing_key)
     if not base:
         from novelforge.project.models import ProjectConfig
 

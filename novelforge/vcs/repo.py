@@ -189,22 +189,20 @@ class GitRepo:
         (links, submodules and unsafe names left out)."""
         return {rel: sha for rel, (sha, _size) in self._listing(self.resolve(rev)).items()}
 
-    def _listing(self, commit: str, cache=None) -> dict[str, tuple[str, int]]:
+    def _listing(self, commit: str, cache=None, key: Callable[[str, str], str] | None = None
+                 ) -> dict[str, tuple[str, int]]:
         """path → (blob id, size) from one ``git ls-tree -r -l -z`` (plumbing: runs no
-        configured program), remembered per commit, and in the analysis ``cache`` when one
-        is given (a commit's listing never changes: a repeated ``--changed`` against the
-        same base starts no git process for it)."""
+        configured program), remembered per commit, and in the analysis ``cache`` under
+        ``key(commit, prefix)`` when both are given (a commit's listing never changes: a
+        repeated ``--changed`` against the same base starts no git process for it)."""
         import git
 
         memo = self.__dict__.setdefault("_listings", {})
         if commit in memo:
             return memo[commit]
-        key = None
-        if cache is not None:
-            from novelforge.analysis.keys import listing_key
-
-            key = listing_key(commit, self.prefix)
-            stored = cache.get(key, shape=_listing_shape)
+        name = key(commit, self.prefix) if cache is not None and key is not None else None
+        if name is not None:
+            stored = cache.get(name, shape=_listing_shape)
             if stored is not None:
                 memo[commit] = files = {rel: (sha, size) for rel, (sha, size) in stored.items()}
                 return files
@@ -229,8 +227,8 @@ class GitRepo:
                 continue
             files[rel] = (parts[2], int(parts[3]))
         memo[commit] = files
-        if key is not None:
-            cache.set(key, files)
+        if name is not None:
+            cache.set(name, files)
         return files
 
     def tracks(self, rel: str) -> bool:
@@ -315,11 +313,11 @@ class GitRepo:
         (:func:`~novelforge.vcs.worktree.working_files`)."""
         return working_files(self.project_root)
 
-    def changed_files(self, base: str, cache=None) -> dict[str, str]:
+    def changed_files(self, base: str, cache=None, key: Callable[[str, str], str] | None = None) -> dict[str, str]:
         """Project files that differ between commit ``base`` and the files on disk:
         path → ``added``, ``modified`` or ``deleted``. Worked out by hashing the files the
         way git does, so git never looks at the working tree (no fsmonitor, no filters)."""
-        return changed_on_disk(self._listing(self.resolve(base), cache), self.working_files())
+        return changed_on_disk(self._listing(self.resolve(base), cache, key), self.working_files())
 
     def changed_in_index(self) -> tuple[dict[str, str], dict[str, str]]:
         """(the staged files, the project files the index changes against HEAD)."""
