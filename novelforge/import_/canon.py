@@ -149,8 +149,7 @@ def suggest_canon(book: Book, max_characters: int = 30, max_locations: int = 15)
         for k, (tok, s, e) in enumerate(toks):
             word = _POSSESSIVE.sub("", tok)
             first = word[:1]
-            if run and _REGNAL.fullmatch(word) and para[run[-1][2]:s] == " " and run[-1][0] == \
-                    _POSSESSIVE.sub("", run[-1][0]):
+            if run and _REGNAL.fullmatch(word) and para[run[-1][2]:s] == " ":
                 run.append((tok, s, e))            # "King Gorice XII": a regnal number ends the name
                 close_run()
                 prev_word, prev_end = word, e

@@ -145,16 +145,11 @@ def case_title(text: str) -> str:
     """ALL-CAPS titles become Title Case (roman numerals and initials stay capitals); mixed
     case is kept as written. Italics (``_continued_``) are kept as written and do not make
     the rest mixed case: ``JOURNAL--_continued_`` → ``Journal--_continued_``."""
-    if "_" in text:
-        parts = _ITALIC.split(text)
-        plain = [p for p in parts if not _ITALIC.fullmatch(p)]
-        if len(plain) < len(parts) and any(c.isalpha() for p in plain for c in p) \
-                and not any(c.islower() for p in plain for c in p):
-            return "".join(p if _ITALIC.fullmatch(p) else _case_words(p, first=i == 0) for i, p in enumerate(parts))
-    letters = [c for c in text if c.isalpha()]
+    parts = _ITALIC.split(text)                # plain, italic, plain, …
+    letters = [c for p in parts[::2] for c in p if c.isalpha()]
     if not letters or any(c.islower() for c in letters):
         return text
-    return _case_words(text)
+    return "".join(p if i % 2 else _case_words(p, first=i == 0) for i, p in enumerate(parts))
 
 
 _ITALIC = re.compile(r"(_[^_]*(?:_|$))")
