@@ -23,8 +23,9 @@ What is compared, every time:
   (to the nanosecond) and inode. Any write to a file changes its change time, which no tool
   sets back; a run is recorded only when no input changed in the :data:`SETTLE_NS` before
   it started or while it ran, so even a file system that keeps times coarsely cannot hide
-  a later write inside the same tick. When any of that differs, the files' bytes are
-  compared instead (a hash of every input file, path and contents, kept in the record): a
+  a later write inside the same tick. When any of that differs, the bytes of the files
+  whose stat differs are compared instead (the record keeps every input file's path, stat
+  and a hash of its bytes, so an edited scene costs one file's read, not the book's): a
   file touched, checked out again or saved unchanged, an edit undone, is still the same
   project, the record is served and takes the new times (when nothing changed in the
   :data:`SETTLE_NS` before, as when it is stored).
@@ -60,7 +61,7 @@ INPUTS = ("novelforge.yaml", "promises.yaml", "manuscript", "canon", "contracts"
 MAX_INPUT_BYTES = 64 * 2**20
 MAX_RECORDS = 64
 SETTLE_NS = 3 * 10**9
-MAGIC = b"NFR1"
+MAGIC = b"NFR2"
 FOLDER = "replay"
 
 _code_stamp: str | None = None
@@ -226,41 +227,66 @@ def stat_digest(files: list) -> str:
     return _hash([(rel, st) for rel, _path, st in files])
 
 
-def content_digest(files: list) -> str | None:
-    """A hash of the paths and the bytes of every file of :func:`scan`'s list, or None when
-    one cannot be read, is a symbolic link by now, or is not as the list saw it when it is
-    read (written since: its size, times or inode differ): equal when the project holds
-    the same text."""
-    h = hashlib.blake2b(digest_size=32)
+def file_digest(path: str, st: tuple) -> str | None:
+    """A hash of one file's bytes, or None when it cannot be read, is a symbolic link by
+    now, or is not as :func:`scan` saw it (``st``: written since, its size, times or inode
+    differ)."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
     try:
-        for rel, path, st in files:
-            h.update(rel.encode("utf-8", "surrogateescape") + b"\0")
-            if path is None:
-                continue
-            fd = os.open(path, flags)
-            try:
-                now = os.fstat(fd)
-                if (now.st_size, now.st_mtime_ns, now.st_ctime_ns, now.st_ino) != st:
-                    return None
-                chunks = []
-                left = now.st_size + 1
-                while left > 0:
-                    chunk = os.read(fd, left)
-                    if not chunk:
-                        break
-                    chunks.append(chunk)
-                    left -= len(chunk)
-            finally:
-                os.close(fd)
-            data = b"".join(chunks)
-            if len(data) != now.st_size:
+        fd = os.open(path, flags)
+        try:
+            now = os.fstat(fd)
+            if (now.st_size, now.st_mtime_ns, now.st_ctime_ns, now.st_ino) != st:
                 return None
-            h.update(len(data).to_bytes(8, "little"))
-            h.update(data)
+            chunks = []
+            left = now.st_size + 1
+            while left > 0:
+                chunk = os.read(fd, left)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+        finally:
+            os.close(fd)
     except (OSError, UnicodeError):
         return None
-    return h.hexdigest()
+    data = b"".join(chunks)
+    if len(data) != now.st_size:
+        return None
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def content_rows(files: list) -> list | None:
+    """:func:`scan`'s list as a record keeps it: ``[relative path]`` for a folder,
+    ``[relative path, size, modification time, change time, inode, hash of the bytes]``
+    for a file; None when a file cannot be read or was written since the scan."""
+    rows: list = []
+    for rel, path, st in files:
+        if path is None:
+            rows.append([rel])
+            continue
+        digest = file_digest(path, st)
+        if digest is None:
+            return None
+        rows.append([rel, *st, digest])
+    return rows
+
+
+def same_contents(files: list, rows: Any) -> bool:
+    """Whether the project :func:`scan` found holds the bytes a record's :func:`content_rows`
+    describe: the same folders and files in the same order, and every file whose stat
+    differs from the record's read and hashed — only those, so an edit of one scene
+    costs one file's read, not the book's."""
+    if not isinstance(rows, list) or len(rows) != len(files):
+        return False
+    for (rel, path, st), row in zip(files, rows):
+        if not isinstance(row, list) or not row or row[0] != rel or (len(row) == 1) != (path is None):
+            return False
+        if path is None or tuple(row[1:5]) == st:
+            continue
+        if len(row) != 6 or file_digest(path, st) != row[5]:
+            return False
+    return True
 
 
 def settled(files: list, since_ns: int) -> bool:
@@ -329,13 +355,14 @@ def serve(args: list[str]) -> int | None:
             return None
         inputs = stat_digest(files)
         if inputs != record.get("inputs"):
-            contents = record.get("contents")
-            if not contents or content_digest(files) != contents:
+            if not same_contents(files, record.get("contents")):
                 return None
             import time
 
             if settled(files, time.time_ns()):      # the same bytes: the record takes the new times
                 record["inputs"] = inputs
+                record["contents"] = [[rel] if path is None else [rel, *st, row[-1]]
+                                      for (rel, path, st), row in zip(files, record["contents"])]
                 _write(folder, name, key, json.dumps(record).encode())
         import base64
 
@@ -436,7 +463,7 @@ class Recorder:
 
             folder, key = found
             chunks = [(n, base64.b64encode(raw).decode("ascii")) for n, raw in self.chunks if raw]
-            contents = content_digest(files)      # None when a file was written since the scan
+            contents = content_rows(files)        # None when a file was written since the scan
             if contents is None:
                 return
             payload = json.dumps({"root": self.root, "inputs": stat_digest(files), "contents": contents,

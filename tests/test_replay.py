@@ -120,16 +120,39 @@ def test_the_same_bytes_under_new_times_are_served_and_the_record_takes_the_time
     code, out, err = served(args, capfdbinary)
     assert (code, out, err) == (first.returncode, first.stdout, first.stderr)
     assert record.read_bytes() != before             # the new times are kept: next time no byte is read
-    monkeypatch.setattr(replay, "content_digest", lambda files: pytest.fail("the bytes were read again"))
+    monkeypatch.setattr(replay, "file_digest", lambda path, st: pytest.fail("the bytes were read again"))
     assert served(args, capfdbinary)[0] == first.returncode
 
 
 def test_a_file_written_after_the_scan_has_no_content_digest(book):
     files = replay.scan(str(book.resolve()))
-    assert replay.content_digest(files) is not None
+    assert replay.content_rows(files) is not None
     scene = _scene(book)
     scene.write_bytes(scene.read_bytes() + b"More.\n")       # between the scan and the read
-    assert replay.content_digest(files) is None
+    assert replay.content_rows(files) is None
+
+
+def test_an_edit_reads_only_the_files_whose_stat_changed(book, capfdbinary, monkeypatch):
+    args = ("check", "book", "--format", "json")
+    nf(*args)
+    scene = _scene(book)
+    scene.write_bytes(scene.read_bytes() + b"\nOswin drew a telephone from his coat.\n")
+    read = []
+    real = replay.file_digest
+    monkeypatch.setattr(replay, "file_digest", lambda path, st: read.append(path) or real(path, st))
+    assert served(args, capfdbinary)[0] is None
+    assert read == [str(scene.resolve())]
+
+
+def test_a_file_added_or_removed_is_a_miss_without_reading_a_byte(book, capfdbinary, monkeypatch):
+    args = ("check", "book", "--format", "json")
+    nf(*args)
+    scene = _scene(book)
+    extra = scene.with_name("99-extra.md")
+    extra.write_bytes(b"---\nstatus: idea\n---\n")
+    monkeypatch.setattr(replay, "file_digest", lambda path, st: pytest.fail("a byte was read"))
+    assert served(args, capfdbinary)[0] is None
+    extra.unlink()
 
 
 def test_new_times_on_other_bytes_are_a_miss(book, capfdbinary):
