@@ -221,12 +221,6 @@ def scan(root: str) -> list | None:
     return out if total <= MAX_INPUT_BYTES else None
 
 
-def stat_digest(files: list) -> str:
-    """A hash of the paths and their size, modification and change times and inode: equal
-    when no file was written since (what git's index trusts)."""
-    return _hash([(rel, st) for rel, _path, st in files])
-
-
 def file_digest(path: str, st: tuple) -> str | None:
     """A hash of one file's bytes, or None when it cannot be read, is a symbolic link by
     now, or is not as :func:`scan` saw it (``st``: written since, its size, times or inode
@@ -256,37 +250,39 @@ def file_digest(path: str, st: tuple) -> str | None:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
+def _row(rel: str, st: tuple | None, digest: str | None) -> list:
+    return [rel] if st is None else [rel, *st, digest]
+
+
 def content_rows(files: list) -> list | None:
     """:func:`scan`'s list as a record keeps it: ``[relative path]`` for a folder,
     ``[relative path, size, modification time, change time, inode, hash of the bytes]``
     for a file; None when a file cannot be read or was written since the scan."""
     rows: list = []
     for rel, path, st in files:
-        if path is None:
-            rows.append([rel])
-            continue
-        digest = file_digest(path, st)
-        if digest is None:
+        digest = None if path is None else file_digest(path, st)
+        if path is not None and digest is None:
             return None
-        rows.append([rel, *st, digest])
+        rows.append(_row(rel, st, digest))
     return rows
 
 
-def same_contents(files: list, rows: Any) -> bool:
-    """Whether the project :func:`scan` found holds the bytes a record's :func:`content_rows`
-    describe: the same folders and files in the same order, and every file whose stat
-    differs from the record's read and hashed — only those, so an edit of one scene
-    costs one file's read, not the book's."""
+def restamped(files: list, rows: Any) -> list | None:
+    """A record's :func:`content_rows` with the stats :func:`scan` found now, when the
+    project holds the bytes they describe (the same folders and files in the same order;
+    a file whose stat is the record's is not read, as git's index trusts it, and only a
+    file whose stat differs is read and hashed, so an edit of one scene costs one file's
+    read, not the book's); else None."""
     if not isinstance(rows, list) or len(rows) != len(files):
-        return False
+        return None
+    out = []
     for (rel, path, st), row in zip(files, rows):
         if not isinstance(row, list) or not row or row[0] != rel or (len(row) == 1) != (path is None):
-            return False
-        if path is None or tuple(row[1:5]) == st:
-            continue
-        if len(row) != 6 or file_digest(path, st) != row[5]:
-            return False
-    return True
+            return None
+        if path is not None and tuple(row[1:5]) != st and (len(row) != 6 or file_digest(path, st) != row[5]):
+            return None
+        out.append(_row(rel, st, row[-1] if path is not None else None))
+    return out
 
 
 def settled(files: list, since_ns: int) -> bool:
@@ -353,16 +349,14 @@ def serve(args: list[str]) -> int | None:
         chunks, code = record.get("chunks"), record.get("code")
         if code not in (0, 1) or not isinstance(chunks, list):
             return None
-        inputs = stat_digest(files)
-        if inputs != record.get("inputs"):
-            if not same_contents(files, record.get("contents")):
-                return None
+        rows = restamped(files, record.get("contents"))
+        if rows is None:
+            return None
+        if rows != record["contents"]:
             import time
 
             if settled(files, time.time_ns()):      # the same bytes: the record takes the new times
-                record["inputs"] = inputs
-                record["contents"] = [[rel] if path is None else [rel, *st, row[-1]]
-                                      for (rel, path, st), row in zip(files, record["contents"])]
+                record["contents"] = rows
                 _write(folder, name, key, json.dumps(record).encode())
         import base64
 
@@ -466,7 +460,7 @@ class Recorder:
             contents = content_rows(files)        # None when a file was written since the scan
             if contents is None:
                 return
-            payload = json.dumps({"root": self.root, "inputs": stat_digest(files), "contents": contents,
+            payload = json.dumps({"root": self.root, "contents": contents,
                                   "code": code, "chunks": chunks}).encode()
             _write(folder, self.name, key, payload)
             _prune(folder)
