@@ -51,6 +51,11 @@ ALLOWED = {
     ("novelforge.diagnostics", "Diagnostic"),
     ("novelforge.diagnostics", "Severity"),
     ("novelforge.text.model", "TextIndex"),
+    ("novelforge.project.record", "Record"),     # a validated document (project/record.py)
+    ("datetime", "date"),                        # dates and times a document's values hold
+    ("datetime", "datetime"),
+    ("datetime", "timedelta"),
+    ("datetime", "timezone"),
 }
 
 

@@ -206,7 +206,7 @@ def _validate(text: str) -> tuple[float, _Loader, ProjectConfig]:
     doc = YamlDoc("novelforge.yaml", text, parse_yaml(text))
     doc.position(("title",))   # the position tree is the YAML module's cost: built before timing
     started = time.process_time()       # CPU time: what a loaded machine disturbs least
-    config = loader.validate(ProjectConfig, doc, "`novelforge.yaml`")
+    config = loader.validate("ProjectConfig", doc, "`novelforge.yaml`")
     loader.close()
     return time.process_time() - started, loader, config  # type: ignore[return-value]
 

@@ -53,8 +53,7 @@ class Inputs:
             return self._yaml_under(f"{CANON}/{term.split(':', 1)[1]}/")
         if term.startswith("contracts:"):
             ctype = term.split(":", 1)[1]
-            return [(cid, c.model_dump(mode="json", by_alias=True)) for cid, c in sorted(project.contracts.items())
-                    if c.type == ctype]
+            return [(cid, repr(c)) for cid, c in sorted(project.contracts.items()) if c.type == ctype]
         if term == "promises":
             # every scene's markers live in its text: any scene's text
             return (self._yaml_under(f"{CANON}/{PROMISES_KIND}"), project.yaml_digests.get(PROMISES_FILE),

@@ -38,6 +38,31 @@ def yaml_key(text_digest: str) -> str:
     return f"yaml:{code_fingerprint()}:{text_digest}"
 
 
+def validated_key() -> str:
+    """A project's validated documents (:class:`~novelforge.project.record.Validated`), by
+    the code and the installed pydantic that validated them."""
+    return f"valid:{code_fingerprint()}:{digest(_pydantic_stamp())}"
+
+
+def _pydantic_stamp() -> list:
+    """The size and time of pydantic's and pydantic-core's files that change with every
+    release, found without importing them (that is the point of keeping the records)."""
+    import importlib.util
+    import os
+
+    stamp = []
+    for name, files in (("pydantic", ("version.py",)), ("pydantic_core", ("__init__.py", "core_schema.py"))):
+        spec = importlib.util.find_spec(name)
+        folder = os.path.dirname(spec.origin) if spec is not None and spec.origin else None
+        for file in files:
+            try:
+                st = os.stat(os.path.join(folder, file)) if folder else None
+            except OSError:
+                st = None
+            stamp.append((name, file, st and (st.st_size, st.st_mtime_ns)))
+    return stamp
+
+
 def index_key(scene, names) -> str:
     """A scene's full text index: its text, the names it is read against, its POV."""
     return f"idx:{code_fingerprint()}:{scene.content_hash}:{names.fingerprint}:{scene.meta.pov}:{scene.meta.pov_mode}"

@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from novelforge.diagnostics import Severity
-from novelforge.project.models import Duration, Fact, Text, _no_empty_facts
+from novelforge.project.schema import Duration, Fact, Text
+from novelforge.project.values import _no_empty_facts
 
 
 def _as_list(value: Any) -> Any:

@@ -51,7 +51,7 @@ def read_options(spec: Iterable[Option], layers: Iterable[tuple[str, Any]]) -> d
     for where, values in layers:
         if values is None:
             continue
-        if isinstance(values, BaseModel):
+        if isinstance(values, BaseModel) or hasattr(values, "to_model"):   # a model, or its record
             out.update((k, v) for k, v in values if k in spec and v is not None)
             continue
         if not isinstance(values, Mapping):

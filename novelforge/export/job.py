@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Mapping
 
 from novelforge.export.book import Book, ChapterOut
 from novelforge.export.matter import MatterSection
@@ -64,14 +64,14 @@ class ExportJob:
 
 
 def settings_block(settings: Any, name: str) -> Any:
-    """The block ``name`` of the ``export:`` settings, typed
-    (:class:`~novelforge.project.export_settings.ExportConfig`) or a plain mapping."""
+    """The block ``name`` of the ``export:`` settings, typed (the record of
+    :class:`~novelforge.project.export_settings.ExportConfig`, or the model) or a plain
+    mapping: ``epub`` → ``export: {epub: …}``, ``docx-reading`` → ``docx_reading``."""
     if settings is None:
         return None
-    if hasattr(settings, "block"):
-        return settings.block(name)
-    value = settings.get(name) if hasattr(settings, "get") else None
-    return value
+    if isinstance(settings, Mapping):
+        return settings.get(name)
+    return getattr(settings, name.replace("-", "_"), None)
 
 
 def setting(block: Any, key: str, default: Any = None) -> Any:

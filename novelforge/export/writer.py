@@ -23,7 +23,7 @@ from typing import Sequence, get_args
 
 from novelforge.errors import ConfigError, OptionError, UsageError, literal
 from novelforge.export.book import build_book
-from novelforge.export.job import DEFAULT_MODIFIED, ExportJob, ExportOptions
+from novelforge.export.job import DEFAULT_MODIFIED, ExportJob, ExportOptions, settings_block
 from novelforge.export.matter import load_matter
 from novelforge.formats import EXPORT as FORMATS
 from novelforge.formats import Format
@@ -188,7 +188,7 @@ def cover_image(project: Project, spec: Format, options: ExportOptions) -> tuple
         if not path.is_file():
             raise UsageError(f"cover image `{path}` does not exist")
         return path, None
-    block = project.config.export.block(spec.name)
+    block = settings_block(project.config.export, spec.name)
     value = getattr(block, "cover", None) if spec.cover else None
     if not value:
         return None, None

@@ -314,7 +314,3 @@ class ExportConfig(_Block):
     @classmethod
     def _empty_block(cls, value: Any) -> Any:
         return {} if value is None else value
-
-    def block(self, fmt: str) -> BaseModel | None:
-        """The settings block of the export format ``fmt`` (``epub`` → ``export: {epub: …}``)."""
-        return getattr(self, fmt.replace("-", "_"), None)

@@ -16,11 +16,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
 from novelforge.diagnostics import Severity
 from novelforge.project import problems as P
 from novelforge.project.layout import CONFIG_FILE
+from novelforge.project.record import Record, record_of, values_digest
 from novelforge.project.validation import _clean_loc, _explain, _fields_at, _kind_name, drop_all
 from novelforge.project.yamlflat import read_flat
 from novelforge.project.yamlio import YamlDoc, YamlSyntaxError, parse_yaml
@@ -47,6 +46,7 @@ class DocLoader:
     fingerprints: list[tuple[str, str]]
     yaml_prints: list[tuple[str, str]]
     setting_problems: dict[str, list]
+    validated: Any          # a project.record.Validated, or None (no cache)
     _value_counts: dict[str, int]
     _omitted: dict[str, list]
 
@@ -118,12 +118,49 @@ class DocLoader:
                       severity=severity, help="fix the ones listed above and run the check again")
         self._omitted.clear()
 
-    def validate(self, model: type[BaseModel], doc: YamlDoc, what: str, *, data: Any = _UNSET,
-                 keypath: tuple = (), **extra: Any) -> BaseModel:
-        """Validate ``doc.data`` (or ``data``, found at ``keypath`` in ``doc``) against
-        ``model``; report each problem and drop the bad value, so that what is loaded is
-        only what is valid."""
+    def validate(self, model: str, doc: YamlDoc, what: str, *, data: Any = _UNSET,
+                 keypath: tuple = (), **extra: Any) -> Record:
+        """Validate ``doc.data`` (or ``data``, found at ``keypath`` in ``doc``) against the
+        model named ``model`` (of :mod:`novelforge.project.schema`); report each problem
+        and drop the bad value, so that what is loaded is only what is valid. The record
+        of a document that validated without a finding is kept, and served for the same
+        values without validating (:class:`~novelforge.project.record.Validated`)."""
         value = doc.data if data is _UNSET else data
+        slot = digest = None
+        if self.validated is not None and isinstance(value, dict):
+            slot, digest = (doc.path, keypath, model), values_digest(value)
+            hit = self.validated.get(slot, digest)
+            if hit is not None:
+                return hit
+        from novelforge.project import schema
+
+        cls = getattr(schema, model)
+        findings = self._value_counts.get(doc.path, 0)
+        instance, data = self._validate(cls, doc, what, value, keypath, extra)
+        record, plain = record_of(instance, data, schema.LAZY.get(model, frozenset()))
+        if slot is not None and plain and self._value_counts.get(doc.path, 0) == findings:
+            self.validated.put(slot, digest, record)
+        return record
+
+    def blank(self, model: str) -> Record:
+        """The record of an empty document (a scene without front matter)."""
+        slot, digest = ("", (), model), values_digest({})
+        hit = self.validated.get(slot, digest) if self.validated is not None else None
+        if hit is None:
+            from novelforge.project import schema
+
+            hit, _plain = record_of(getattr(schema, model)(), {}, schema.LAZY.get(model, frozenset()))
+            if self.validated is not None:
+                self.validated.put(slot, digest, hit)
+        import copy
+
+        return copy.deepcopy(hit)   # its own lists, as a model's
+
+    def _validate(self, model: Any, doc: YamlDoc, what: str, value: Any, keypath: tuple,
+                  extra: dict) -> tuple[Any, dict]:
+        """(the pydantic model, the values it was validated from) of :meth:`validate`."""
+        from pydantic import ValidationError
+
         if value is not None and not isinstance(value, dict):
             self.value_diag(doc, P.INVALID_VALUE,
                             f"{what} should be a set of `key: value` pairs, not a {_kind_name(value)}", keypath,
@@ -132,7 +169,7 @@ class DocLoader:
         dropped: set[tuple] = set()          # values this validation took out already
         for _attempt in range(6):
             try:
-                return model.model_validate(data)
+                return model.model_validate(data), data
             except ValidationError as exc:
                 seen: set[tuple] = set()
                 drops: list[tuple[tuple, bool]] = []
@@ -161,7 +198,7 @@ class DocLoader:
                     self.value_diag(doc, kind, msg, keypath + loc, key=key, severity=sev, **extra)
                 if not drop_all(data, drops):
                     break
-        return model()
+        return model(), {}
 
     def split_front_matter(self, path: Path, text: str) -> tuple[YamlDoc | None, int, bool]:
         """(front matter doc, body offset, ok). A file without front matter is all body."""

@@ -8,8 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from novelforge.contracts import TYPES as CONTRACT_TYPES
 from novelforge.diagnostics import Severity
 from novelforge.project import problems as P
@@ -22,7 +20,8 @@ from novelforge.project.layout import (
     PROMISES_FILE,
     PROMISES_KIND,
 )
-from novelforge.project.models import KIND_FIELDS, Entity, EntityModel, Promise, PromiseModel
+from novelforge.project.models import KIND_FIELDS, Entity, Promise
+from novelforge.project.record import record_of, values_digest
 from novelforge.project.validation import _clean_loc, _explain, _field_names, _fields_at, _kind_name, suggest
 from novelforge.project.yamlio import YamlDoc
 
@@ -109,13 +108,13 @@ class WorldLoader:
             # is known by its file name, so references to it are not unknown ids
             self.unread_canon.setdefault(kind, set()).add(path.stem)
             return
-        model = self.validate(EntityModel, doc, "a canon entry", data=self.drop_kind_fields(doc, kind))
-        if kind == "events" and model.when:  # type: ignore[attr-defined]
-            self._check_event_time(doc, model)  # type: ignore[arg-type]
-        if body and not model.description:  # type: ignore[attr-defined]
-            model.description = body  # type: ignore[attr-defined]
-        eid = model.id or path.stem  # type: ignore[attr-defined]
-        entity = Entity(kind=kind, id=eid, path=doc.path, model=model, doc=doc)  # type: ignore[arg-type]
+        model = self.validate("EntityModel", doc, "a canon entry", data=self.drop_kind_fields(doc, kind))
+        if kind == "events" and model.when and not self._event_time_ok(doc, model):
+            model = model.model_copy(update={"when": None})
+        if body and not model.description:
+            model = model.model_copy(update={"description": body})
+        eid = model.id or path.stem
+        entity = Entity(kind=kind, id=eid, path=doc.path, model=model, doc=doc)
         if eid in into:
             keep, extra = into[eid], entity
             # the file named after the id is the real one; report the other
@@ -130,9 +129,9 @@ class WorldLoader:
             return
         into[eid] = entity
 
-    def _check_event_time(self, doc: YamlDoc, model: EntityModel) -> None:
+    def _event_time_ok(self, doc: YamlDoc, model: Any) -> bool:
         """An event's `when` is read by NF410 in the project's calendar; one it cannot read
-        is reported here and left out (events have no earlier scene for `+2 days`)."""
+        is reported here (False) and left out (events have no earlier scene for `+2 days`)."""
         from novelforge.timeline import Calendar, parse_when
 
         months = self.calendar.months if self.calendar is not None else None
@@ -144,7 +143,8 @@ class WorldLoader:
                 reason = "an event's time is a date or a day (`402-03-14`, `day 12`), not relative to a scene"
             self.value_diag(doc, P.INVALID_VALUE, f"`when: {model.when}` cannot be read: {reason}", ("when",),
                             help="write a date (`402-03-14 20:00`) or a day count (`day 12 evening`)")
-            model.when = None
+            return False
+        return True
 
     def _load_promise_file(self, path: Path, into: dict[str, Promise], many: bool = False) -> None:
         doc, body = self._entity_doc(path)
@@ -161,11 +161,11 @@ class WorldLoader:
             for pid, value in items.items():
                 self._add_promise(str(pid), value, doc, (pid,), into)
             return
-        model = self.validate(PromiseModel, doc, "a promise")
-        pid = model.id or path.stem  # type: ignore[attr-defined]
-        if body and not model.description:  # type: ignore[attr-defined]
-            model.description = body  # type: ignore[attr-defined]
-        self._store_promise(pid, model, doc, into)  # type: ignore[arg-type]
+        model = self.validate("PromiseModel", doc, "a promise")
+        pid = model.id or path.stem
+        if body and not model.description:
+            model = model.model_copy(update={"description": body})
+        self._store_promise(pid, model, doc, into)
 
     def _add_promise(self, pid: str, value: Any, doc: YamlDoc, keypath: tuple, into: dict[str, Promise]) -> None:
         if isinstance(value, str):
@@ -174,19 +174,27 @@ class WorldLoader:
             self.value_diag(doc, P.INVALID_VALUE,
                             f"promise `{pid}` should be a description or a set of `key: value` pairs", keypath)
             return
-        model = self.validate(PromiseModel, doc, f"promise `{pid}`", data=value, keypath=keypath)
-        self._store_promise(model.id or pid, model, doc, into)  # type: ignore[attr-defined,arg-type]
+        model = self.validate("PromiseModel", doc, f"promise `{pid}`", data=value, keypath=keypath)
+        self._store_promise(model.id or pid, model, doc, into)
 
-    def _store_promise(self, pid: str, model: PromiseModel, doc: YamlDoc, into: dict[str, Promise]) -> None:
+    def _store_promise(self, pid: str, model: Any, doc: YamlDoc, into: dict[str, Promise]) -> None:
         if pid in into:
             self.diag(P.DUPLICATE_ENTITY, f"the promise id `{pid}` is already used by `{into[pid].path}`",
                       doc.path, 1, 1, help="give each promise its own id")
             return
         into[pid] = Promise(id=pid, path=doc.path, model=model, doc=doc)
 
-    def _validate_contract(self, doc: YamlDoc, cid: str, full: str, body: dict) -> Any:
-        """The typed contract, or None after reporting every problem in it (a contract with
-        an error is not half-enforced)."""
+    def _contract_record(self, doc: YamlDoc, cid: str, full: str, body: dict) -> Any:
+        """The record of a contract that validates (kept like every document's, see
+        :meth:`validate`), or None after reporting every problem in it."""
+        slot = digest = None
+        if self.validated is not None:
+            slot, digest = (doc.path, (cid,), "contract"), values_digest(body)
+            hit = self.validated.get(slot, digest)
+            if hit is not None:
+                return hit
+        from pydantic import ValidationError
+
         from novelforge.contracts.models import MODELS
 
         model = MODELS[body["type"]]
@@ -205,6 +213,17 @@ class WorldLoader:
                                                hints=not self.full(doc))
                 self.value_diag(doc, kind, msg, (cid, *loc), key=key, severity=sev, contract=full,
                                 help=f"fields of a `{body['type']}` contract: " + ", ".join(_field_names(model)))
+            return None
+        record, plain = record_of(contract, body)
+        if slot is not None and plain:
+            self.validated.put(slot, digest, record)
+        return record
+
+    def _validate_contract(self, doc: YamlDoc, cid: str, full: str, body: dict) -> Any:
+        """The typed contract, or None after reporting every problem in it (a contract with
+        an error is not half-enforced)."""
+        contract = self._contract_record(doc, cid, full, body)
+        if contract is None:
             return None
         # ids the contract names must exist in canon (which is loaded before contracts)
         refs: list[tuple[tuple, str, str]] = []

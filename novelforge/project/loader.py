@@ -27,16 +27,7 @@ from novelforge.project.layout import (
 )
 from novelforge.project.load_docs import _FM_CLOSE, MAX_VALUE_FINDINGS, DocLoader  # noqa: F401  (re-exported)
 from novelforge.project.load_world import WorldLoader
-from novelforge.project.models import (
-    Chapter,
-    ChapterMeta,
-    Entity,
-    PartMeta,
-    Project,
-    ProjectConfig,
-    Scene,
-    SceneMeta,
-)
+from novelforge.project.models import Chapter, Entity, Project, Scene
 from novelforge.project.validation import suggest  # noqa: F401  (re-exported for the rules)
 from novelforge.project.yamlio import YamlDoc
 
@@ -77,6 +68,11 @@ class _Loader(WorldLoader, DocLoader):
         self.sources: dict[str, str] = {}
         self.setting_problems: dict[str, list] = {}    # block of novelforge.yaml → its value findings
         self.cache = cache
+        self.validated = None
+        if cache is not None:
+            from novelforge.project.record import Validated
+
+            self.validated = Validated(cache)
         self.canon: dict[str, dict[str, Entity]] = {}
         self.unread_canon: dict[str, set[str]] = {}    # kind → ids of canon files that could not be read
         self.fingerprints: list[tuple[str, str]] = []  # (path, content hash) of every file read
@@ -95,20 +91,20 @@ class _Loader(WorldLoader, DocLoader):
         self.files.max_size = value
 
     # ------------------------------------------------------------------ parts
-    def load_config(self) -> tuple[ProjectConfig, YamlDoc | None]:
+    def load_config(self) -> tuple[Any, YamlDoc | None]:
+        """(the record of ``novelforge.yaml``'s settings, its document)."""
         path = self.root / CONFIG_FILE
         text = self.read_text(path)
         if text is None:
-            return ProjectConfig(), None
+            return self.blank("ProjectConfig"), None
         doc = self.load_yaml(path, text)
         if doc is None:
-            return ProjectConfig(), None
+            return self.blank("ProjectConfig"), None
         if doc.data is None:
             doc.data = {}
-        config = self.validate(ProjectConfig, doc, f"`{CONFIG_FILE}`")
-        return config, doc  # type: ignore[return-value]
+        return self.validate("ProjectConfig", doc, f"`{CONFIG_FILE}`"), doc
 
-    def load_export_files(self, config: ProjectConfig, doc: YamlDoc | None) -> None:
+    def load_export_files(self, config: Any, doc: YamlDoc | None) -> None:
         """The files ``export:`` names: each front- and back-matter ``file`` is read (its
         text kept with the others), the cover must be a file in the project. A name
         that leads out of the project or to nothing is a finding at its line."""
@@ -145,9 +141,7 @@ class _Loader(WorldLoader, DocLoader):
         content_hash = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
         self.fingerprints.append((rel, content_hash))
         doc, body_start, ok = self.split_front_matter(path, text)
-        meta = SceneMeta()
-        if doc is not None:
-            meta = self.validate(SceneMeta, doc, "a scene's front matter")  # type: ignore[assignment]
+        meta = self.validate("SceneMeta", doc, "a scene's front matter") if doc is not None else self.blank("SceneMeta")
         scene_id = meta.id or default_scene_id(path.name)
         return Scene(path=rel, id=scene_id, text=text, body_start=body_start, meta=meta, doc=doc,
                      content_hash=content_hash, readable=ok)
@@ -157,7 +151,7 @@ class _Loader(WorldLoader, DocLoader):
         rel = self.rel(folder)
         return rel.split("/", 1)[1] if "/" in rel else ""
 
-    def load_manuscript(self, config: ProjectConfig, config_doc: YamlDoc | None) -> tuple[list[Chapter], list[Scene]]:
+    def load_manuscript(self, config: Any, config_doc: YamlDoc | None) -> tuple[list[Chapter], list[Scene]]:
         base = self.top(MANUSCRIPT)
         chapters: list[Chapter] = []
         if base is None:
@@ -210,9 +204,9 @@ class _Loader(WorldLoader, DocLoader):
         doc = self.load_yaml(path, text) if text is not None else None
         if doc is None:
             return
-        meta = self.validate(PartMeta, doc, f"`{PART_FILE}`")
-        if meta.title:  # type: ignore[attr-defined]
-            self.part_titles[part] = meta.title  # type: ignore[attr-defined]
+        meta = self.validate("PartMeta", doc, f"`{PART_FILE}`")
+        if meta.title:
+            self.part_titles[part] = meta.title
 
     def load_chapter(self, folder: Path, scene_files: list[Path], part: str | None,
                      chapter_file: Path | None = None) -> Chapter:
@@ -222,8 +216,8 @@ class _Loader(WorldLoader, DocLoader):
             text = self.read_text(chapter_file)
             doc = self.load_yaml(chapter_file, text) if text is not None else None
             if doc is not None:
-                meta = self.validate(ChapterMeta, doc, f"`{CHAPTER_FILE}`")
-                chap.title, chap.summary = meta.title, meta.summary  # type: ignore[attr-defined]
+                meta = self.validate("ChapterMeta", doc, f"`{CHAPTER_FILE}`")
+                chap.title, chap.summary = meta.title, meta.summary
         for f in scene_files:
             scene = self.load_scene(f)
             if scene is not None:
@@ -286,6 +280,8 @@ def _load(files: ProjectFiles, cache: Any) -> Project:
     contracts, contract_docs = loader.load_contracts()
     chapters, scenes = loader.load_manuscript(config, config_doc)
     loader.close()
+    if loader.validated is not None:
+        loader.validated.save()
     fingerprint = hashlib.blake2b(
         repr((sorted(loader.fingerprints), [d.sort_key() + (d.severity.value,) for d in loader.diags])).encode(),
         digest_size=16).hexdigest()

@@ -7,8 +7,6 @@ import re
 import typing
 from typing import Any
 
-from pydantic import BaseModel
-
 from novelforge.diagnostics import Severity
 from novelforge.project import problems as P
 
@@ -47,16 +45,18 @@ def _kind_name(value: Any) -> str:
             bool: "yes/no value"}.get(type(value), type(value).__name__)
 
 
-def _field_names(model: type[BaseModel]) -> list[str]:
+def _field_names(model: Any) -> list[str]:
     names = []
     for name, info in model.model_fields.items():
         names.append(info.alias or name)
     return names
 
 
-def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+def _fields_at(model: Any, loc: tuple) -> list[str]:
     """Field names of the (sub-)model that holds the last key of ``loc``, for "did you mean"
     on nested keys (``check: {fail_on: …}``); empty when the path leaves the models."""
+    from pydantic import BaseModel  # only when a document has a problem
+
     current = model
     for part in loc[:-1]:
         if isinstance(part, int):

@@ -6,9 +6,10 @@ dropped, never silently ignored by the rule. Used by :mod:`novelforge.project.mo
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Union
+from typing import Any, Literal
 
-from pydantic import BeforeValidator, StringConstraints
+SceneStatus = Literal["idea", "outline", "draft", "revised", "final"]
+"""Where a scene stands (`status:` in its front matter)."""
 
 
 def _as_list(value: Any) -> Any:
@@ -19,9 +20,6 @@ def _as_list(value: Any) -> Any:
         return [str(value)]
     return value
 
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-"""A piece of text that may not be empty (a term, a keyword, an id in a list)."""
 
 _WINDOW = re.compile(r"\s*(\d+)\s*(words?|scenes?|chapters?)?\s*", re.I)
 WINDOW_HELP = "write a number and a unit: `5 chapters`, `20 scenes` or `20000 words`"
@@ -37,8 +35,6 @@ def payoff_window(value: Any) -> Any:
         raise ValueError(f"{shown} not a payoff window; {WINDOW_HELP}")
     return value
 
-
-Window = Annotated[Union[str, int, None], BeforeValidator(payoff_window)]
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(minute|min|hour|hr|day|week|month)s?\s*$", re.I)
 
@@ -56,8 +52,6 @@ def travel_time(value: Any) -> Any:
     return value
 
 
-Duration = Annotated[Union[str, int, float], BeforeValidator(travel_time)]
-
 
 def _fact(value: Any, at: str = "") -> Any:
     """One fact, or a group of facts (`appearance: {height: tall}`); never a list."""
@@ -68,9 +62,6 @@ def _fact(value: Any, at: str = "") -> Any:
         return {k: _fact(v, f"{at}.{k}" if at else str(k)) for k, v in value.items() if v is not None}
     return value
 
-
-Fact = Annotated[Union[str, int, float, bool, dict[str, Any]], BeforeValidator(_fact)]
-"""One attribute value: `grey`, `tall`, `42`, `true`, or a group of them."""
 
 
 def _no_empty_facts(value: Any) -> Any:
@@ -113,5 +104,3 @@ def _glob(value: str) -> str:
         raise ValueError(problem)
     return value
 
-
-Glob = Annotated[str, BeforeValidator(lambda v: _glob(v) if isinstance(v, str) else v)]
