@@ -35,14 +35,21 @@ class _Parses:
         hit = self._data.get(key)
         if hit is None or (valid is not None and not valid(hit)):
             return None
-        return copy.deepcopy(hit)
+        return hit if _shared(key) else copy.deepcopy(hit)
 
     def set(self, key, value) -> None:
         import copy
 
         if len(self._data) >= self.LIMIT:
             self._data.clear()
-        self._data[key] = copy.deepcopy(value)
+        self._data[key] = value if _shared(key) else copy.deepcopy(value)
+
+
+def _shared(key: str) -> bool:
+    """Whether the value kept under ``key`` is given as it is: the validated documents'
+    records (``valid:``), which no load changes (project/record.py: a change is a new
+    record), and which would cost more to copy than to validate again."""
+    return key.startswith("valid:")
 
 
 def load(project: ServedProject):
