@@ -14,7 +14,10 @@ files' bytes), warm with no stored run ("analysed"), after one sentence appended
 the first time after a check (no stored run, nothing of its own kept) and again (its
 stored run); ``novelforge export`` to DOCX and EPUB and pandoc
 on the same Markdown; and a cold check of the book at 0.25× and 4× its length (the first
-quarter of the text; the text four times over) for the scaling table. Each figure is the
+quarter of the text; the text four times over) for the scaling table. After the rounds, a
+cold check's CPU time phase by phase (``bench/phases.py``, one process) shows how far the
+0.1× ratio is and where the time goes. The sitting this run replaces is moved under
+"Earlier sittings", with the ones before it. Each figure is the
 median and the minimum of the rounds (wall seconds) with the median CPU time, and the peak
 RSS (``/usr/bin/time -v``). The targets are issue #17's, on a 2-core machine; the load
 average at the start and end is recorded with the results.
@@ -41,6 +44,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import make_project  # noqa: E402
+import phases  # noqa: E402
 from run import CACHE_HOME, EDIT_SENTENCE, _env, clear_cache, machine, run_once  # noqa: E402
 
 NOVEL = "war_and_peace"
@@ -172,7 +176,10 @@ def main(argv: list[str] | None = None) -> int:
             for factor, (scaled, _stats) in scales.items():
                 clear_cache()
                 add(f"cold_x{factor}", measure(nf("check", str(scaled), "--format", "json", "--exit-zero"), work))
+        cold_phases = [phases.run_child(project, work / f"phases-cache-{i}") for i in range(3)]
         results = {name: summary(r) for name, r in runs.items()}
+        results["cold_phases"] = {p: min(r.get(p, 0.0) for r in cold_phases)
+                                  for p in dict.fromkeys(p for r in cold_phases for p in r)}
         results["cold_x1"] = results["cold"]
         scale_words = {0.25: scales[0.25][1]["words"], 1: stats["words"], 4: scales[4][1]["words"]}
     finally:
@@ -182,11 +189,13 @@ def main(argv: list[str] | None = None) -> int:
             "load": [round(x, 1) for x in load_start], "load_end": [round(x, 1) for x in os.getloadavg()],
             "repeat": args.repeat, "proselint": _version([proselint, "version"]) if proselint else None,
             "pandoc": _version([pandoc, "--version"]) if pandoc else None, "words": stats["words"],
-            "scale_words": scale_words}
+            "scale_words": scale_words, "commit": _commit()}
     md = render(results, meta)
     print(md)
     if not args.no_write:
-        (HERE / "JUDGE_RESULTS.md").write_text(md, encoding="utf-8")
+        target = HERE / "JUDGE_RESULTS.md"
+        old = target.read_text(encoding="utf-8") if target.exists() else ""
+        target.write_text(md + earlier(old), encoding="utf-8")
         (HERE / "results").mkdir(exist_ok=True)
         (HERE / "results" / "judge.json").write_text(json.dumps({"meta": meta, "results": results}, indent=1),
                                                      encoding="utf-8")
@@ -199,12 +208,64 @@ def _beside(name: str) -> str | None:
     return str(cand) if cand.is_file() else None
 
 
+def _commit() -> str | None:
+    """The checkout's commit (with ``+`` when its tree has changes), or None outside git."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=HERE,
+                               capture_output=True, text=True)
+    except OSError:
+        return None
+    return head.stdout.strip() + ("+" if dirty.stdout.strip() else "") if head.returncode == 0 else None
+
+
 def _version(cmd: list[str]) -> str:
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     except OSError:
         return "?"
     return ((done.stdout or done.stderr).strip().splitlines() or ["?"])[0]
+
+
+EARLIER = "## Earlier sittings"
+
+
+def earlier(old: str) -> str:
+    """The "Earlier sittings" section of the new file: the sitting of ``old`` (the file
+    this run replaces), its headings one level down, above the sittings it kept."""
+    if not old.strip():
+        return ""
+    top, _, rest = old.partition(EARLIER)
+    lines = top.strip().splitlines()
+    date = next((ln.split("date:", 1)[1].split(";")[0].strip() for ln in lines if ln.startswith("- date:")), "?")
+    body = [("###" + ln[1:] if ln.startswith("## ") else ln) for ln in lines[1:]]
+    kept = rest.split("\n", 1)[1] if "\n" in rest else ""
+    return (f"\n{EARLIER} (each run of this script moves the one before here)\n\n### {date}\n"
+            + "\n".join(body) + "\n\n" + kept.lstrip("\n"))
+
+
+def render_phases(r: dict, meta: dict) -> list[str]:
+    """How far the cold ratio is from 0.1×, and where a cold check's time goes."""
+    ph, pl = r.get("cold_phases"), r.get("proselint")
+    if not ph:
+        return []
+    total = sum(ph.values())
+    L = ["", "## Where a cold check's time goes\n",
+         "`bench/phases.py` on the same project, three cold checks in one analysis process "
+         "(`NOVELFORGE_WORKERS=1`), CPU seconds, the minimum:\n",
+         "| phase | CPU s | share |", "|---|---:|---:|"]
+    L += [f"| {name} | {cpu:.3f} | {cpu / total:.0%} |" for name, cpu in ph.items()]
+    L.append(f"| **total** | **{total:.3f}** | |")
+    if pl:
+        budget = TARGETS["cold_vs_proselint"] * pl["median"]
+        cores = int(meta["machine"].get("nproc") or 1)
+        work = sum(cpu for name, cpu in ph.items() if name.startswith(("text indexes", "rules")))
+        L += ["", f"0.1× proselint is {budget:.2f} s wall. On {cores} cores that is at most {cores * budget:.2f} "
+              f"CPU-seconds, shared perfectly; a cold check takes {total:.2f} CPU-seconds in one process "
+              f"({total / (cores * budget):.1f}× that), of which the text indexes and the rules alone, which "
+              f"are the analysis, take {work:.2f} ({work / (cores * budget):.1f}×). The cold ratio measured above "
+              f"is {r['cold']['median'] / pl['median']:.3f}×."]
+    return L
 
 
 def render(r: dict, meta: dict) -> str:
@@ -217,7 +278,8 @@ def render(r: dict, meta: dict) -> str:
         return "ok" if value <= target else f"**{value / target:.2f}× over**"
 
     L = ["# Issue #17 in one sitting: NovelForge, proselint and pandoc on War and Peace\n",
-         f"- date: {meta['date']}; `python3 -m bench.judge --repeat {meta['repeat']}`",
+         f"- date: {meta['date']}; `python3 -m bench.judge --repeat {meta['repeat']}` at commit "
+         f"{meta.get('commit') or '?'}",
          f"- machine: `nproc` = {meta['machine']['nproc']}, {meta['machine']['cpu']}, Python "
          f"{meta['machine']['python']}",
          f"- load average (1, 5, 15 min) at the start {meta['load']}, at the end {meta['load_end']}",
@@ -261,6 +323,7 @@ def render(r: dict, meta: dict) -> str:
         words = meta["scale_words"][factor]
         L.append(f"| {factor}× | {words:,} | {x['median']:.2f} ({x['min']:.2f}) | {x['cpu']:.2f} | "
                  f"{x['median'] / words * 1e5:.3f} | {x['rss_mb']:.0f} |")
+    L += render_phases(r, meta)
     L.append("")
     return "\n".join(L) + "\n"
 
