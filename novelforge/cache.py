@@ -236,7 +236,11 @@ def _hardened_disk():
 
 class ProjectCache:
     """The cache of one project. ``get``/``set`` take text keys and plain values; writes
-    are batched into one transaction by :meth:`flush` (and on close)."""
+    are batched into one transaction by :meth:`flush` (and on close).
+
+    A process forked from the one that made it (the analysis's second worker) never
+    touches its database — an SQLite connection must not cross a fork: there it is a
+    cache that holds only the writes pending at the fork, and what it is given is lost."""
 
     def __init__(self, root: Path | str, home: Path | str | None = None) -> None:
         self.root = Path(root)
@@ -248,8 +252,11 @@ class ProjectCache:
         self._pending: dict[str, Any] = {}
         self.hits = 0
         self.problem: str | None = None   # why the cache is off, for --verbose style reports
+        self._pid = os.getpid()
 
     def _open(self) -> Any:
+        if self._pid != os.getpid():      # a forked worker: the parent's connection is not ours
+            return None
         if self._cache is None and not self._failed:
             try:
                 home = self.home or cache_home()
@@ -315,7 +322,7 @@ class ProjectCache:
 
     def close(self) -> None:
         self.flush()
-        if self._cache is not None:
+        if self._cache is not None and self._pid == os.getpid():
             try:
                 self._cache.close()
             except Exception:

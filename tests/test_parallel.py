@@ -103,3 +103,81 @@ def test_an_error_of_this_process_share_is_raised_once():
     with pytest.raises(ValueError, match="mine failed"):
         beside(lambda: "theirs", mine)
     assert runs == [1]
+
+
+@needs_fork
+def test_a_worker_forks_no_worker_of_its_own():
+    (theirs, _mine) = beside(can_fork, lambda: None)
+    assert theirs is False and can_fork()
+
+
+@needs_fork
+def test_a_forked_worker_never_touches_the_cache_database(tmp_path):
+    """An SQLite connection must not cross a fork: in the worker the parent's cache holds
+    only the writes pending at the fork, and what the worker stores is dropped."""
+    from novelforge.cache import ProjectCache
+
+    (tmp_path / "novel").mkdir()
+    cache = ProjectCache(tmp_path / "novel", home=tmp_path / "home")
+    cache.set("stored", [1])
+    cache.flush()
+    cache.set("pending", [2])
+
+    def theirs():
+        seen = (cache.get("stored"), cache.get("pending"))
+        cache.set("from-worker", [3])
+        cache.flush()
+        cache.close()
+        return seen
+
+    seen, _mine = beside(theirs, lambda: None)
+    assert seen == (None, [2])
+    cache.flush()
+    assert cache.get("stored") == [1] and cache.get("pending") == [2] and cache.get("from-worker") is None
+    cache.close()
+    with ProjectCache(tmp_path / "novel", home=tmp_path / "home") as again:
+        assert again.get("pending") == [2] and again.get("from-worker") is None
+
+
+@needs_fork
+def test_scene_rules_shared_with_a_worker_give_the_findings_of_one_process(tmp_path, monkeypatch):
+    """A cold check runs half the scenes' rules in the worker: the same findings, in the
+    same order, as one process (the broken novel raises every rule), with or without a cache."""
+    import json
+    import shutil
+    from pathlib import Path
+
+    from novelforge import api
+    from novelforge.formats import CHECK
+    from novelforge.rules import engine
+
+    novel = tmp_path / "novel"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "broken-novel", novel)
+    monkeypatch.setenv("NOVELFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    real = engine._scene_findings
+    log = tmp_path / "pids"
+
+    def logged(ctx, scene, groups):
+        with log.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(ctx, scene, groups)
+
+    monkeypatch.setattr(engine, "_scene_findings", logged)
+
+    def findings(**options) -> list:
+        return json.loads(CHECK.render("json", api.check(paths=[str(novel)], **options)))["diagnostics"]
+
+    monkeypatch.setenv("NOVELFORGE_WORKERS", "1")
+    alone = findings(use_cache=False)
+    assert len(set(log.read_text().split())) == 1
+    log.unlink()
+    monkeypatch.delenv("NOVELFORGE_WORKERS")
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_SCENES", 2)
+    assert findings(use_cache=False) == alone
+    ran = log.read_text().split()
+    assert len(set(ran)) == 2 and str(os.getpid()) in ran
+    log.unlink()
+    assert findings() == alone                    # cold, with a cache
+    assert len(set(log.read_text().split())) == 2
+    log.unlink()
+    assert findings() == alone and not log.exists()   # warm: every scene's findings from the cache

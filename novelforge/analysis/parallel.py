@@ -13,8 +13,9 @@ PARALLEL_MIN_SCENES = 40
 def can_fork() -> bool:
     """Whether a forked worker may share the work: Linux, a second core, one thread (a fork
     of a process with other threads — a server's — can inherit a lock another thread held,
-    and hang), and not turned off (``NOVELFORGE_WORKERS=1``)."""
-    return ((os.cpu_count() or 1) >= 2 and sys.platform.startswith("linux")
+    and hang), not a worker itself (its share is already half), and not turned off
+    (``NOVELFORGE_WORKERS=1``)."""
+    return (not _IN_WORKER and (os.cpu_count() or 1) >= 2 and sys.platform.startswith("linux")
             and os.environ.get("NOVELFORGE_WORKERS") != "1" and threading.active_count() == 1)
 
 
@@ -50,9 +51,12 @@ def beside(theirs: Callable[[], object], mine: Callable[[], object]) -> tuple[ob
 
 
 _THEIRS: Callable[[], object] | None = None
+_IN_WORKER = False
 
 
 def _inherited() -> object:
+    global _IN_WORKER
+    _IN_WORKER = True
     return _THEIRS()  # type: ignore[misc]
 
 

@@ -11,7 +11,7 @@ from novelforge.cache import ProjectCache, list_of
 from novelforge.diagnostics import Diagnostic, Severity
 from novelforge.errors import ConfigError, ExitCode
 from novelforge.project.layout import CONFIG_FILE
-from novelforge.project.models import Project
+from novelforge.project.models import Project, Scene
 from novelforge.rules import suppress
 from novelforge.rules.context import Context
 from novelforge.rules.registry import RULES, Rule, all_rules, resolve_selector
@@ -111,8 +111,12 @@ def run_rules(ctx: Context, codes: set[str], cache: ProjectCache | None = None,
     findings are reused while none of its inputs changed (:mod:`novelforge.analysis.inputs`),
     so editing one scene's prose re-runs the scene rules on that scene only, and editing a
     location re-runs only the rules that read locations. With ``scenes`` (paths), scene
-    rules run on those scenes only; book-wide rules always see the whole book."""
+    rules run on those scenes only; book-wide rules always see the whole book. Many scenes
+    to run (a cold check) are shared with a second process once every index is in memory
+    (:func:`~novelforge.analysis.parallel.in_two_processes`): each scene's findings depend
+    on that scene and the book-wide facts alone, so either process gives the same."""
     from novelforge.analysis.inputs import Inputs
+    from novelforge.analysis.parallel import PARALLEL_MIN_SCENES, in_two_processes
     from novelforge.rules.registry import WORLD_FEATURES
 
     project = ctx.project
@@ -128,31 +132,61 @@ def run_rules(ctx: Context, codes: set[str], cache: ProjectCache | None = None,
         inputs = Inputs(ctx.session, {f.__name__: f(ctx, codes) for f in WORLD_FEATURES})
         group_keys = {reads: inputs.of(reads) for reads in groups}
         selection = keys.digest((keys.code_fingerprint(), [r.code for r, _v in scene_rules]))
+    # what the cache holds of each scene, and the groups of rules each scene must run again
+    plan: list[tuple[Scene, str | None, Any, dict[tuple[str, ...], Any]]] = []
+    jobs: list[tuple[int, list[tuple[str, ...]]]] = []
     for scene in project.scenes:
         if scenes is not None and scene.path not in scenes:
             continue
         key = keys.rules_key(selection, scene) if selection else None
         stored = cache.get(key, _rules_shape) if key else None
-        fresh: dict[str, dict[str, list[Diagnostic]]] = {}
-        by_code: dict[str, list[Diagnostic]] = {}
-        idx = None
+        found: dict[tuple[str, ...], Any] = {}
+        again = []
         for reads, members in groups.items():
-            gkey = group_keys.get(reads, "")
-            found = stored.get(gkey) if stored is not None else None
-            if found is None or set(found) != {r.code for r, _v in members}:
-                if idx is None:
-                    idx = ctx.index(scene)
-                found = {r.code: list(r.check(scene, idx, view)) for r, view in members}  # type: ignore[misc]
-            fresh[gkey] = found
-            by_code.update(found)
+            kept = stored.get(group_keys.get(reads, "")) if stored is not None else None
+            if kept is None or set(kept) != {r.code for r, _v in members}:
+                again.append(reads)
+            found[reads] = kept
+        if again:
+            jobs.append((len(plan), again))
+        plan.append((scene, key, stored, found))
+
+    def work(some: list[tuple[int, list[tuple[str, ...]]]]) -> list[dict]:
+        return [_scene_findings(ctx, plan[n][0], [(reads, groups[reads]) for reads in again]) for n, again in some]
+
+    if ctx.session.complete:
+        # every index is in memory: with many scenes to run, half of them in a second
+        # process. The book-wide facts the rules share are worked out here first (with a
+        # cache they were, for its keys), so that the worker inherits them.
+        if cache is None and len(jobs) >= PARALLEL_MIN_SCENES:
+            for feature in WORLD_FEATURES:
+                feature(ctx, codes)
+        worked = in_two_processes(work, jobs)
+    else:       # a worker would analyse what it asks for, and the work would be lost
+        worked = work(jobs)
+    for (n, _again), done in zip(jobs, worked):
+        plan[n][3].update(done)
+    for scene, key, stored, found in plan:
+        by_code: dict[str, list[Diagnostic]] = {}
+        for group in found.values():
+            by_code.update(group)
         for r, _view in scene_rules:            # in code order, as the rules are
             out.extend(by_code[r.code])
-        if key and fresh != stored:
-            cache.set(key, fresh)
+        if key:
+            fresh = {group_keys.get(reads, ""): group for reads, group in found.items()}
+            if fresh != stored:
+                cache.set(key, fresh)
     for r in rules:
         if r.scope == "project":
             out.extend(r.check(ctx.for_rule(r.code)))  # type: ignore[misc]
     return out
+
+
+def _scene_findings(ctx: Context, scene: Scene, groups: list) -> dict[tuple[str, ...], dict[str, list[Diagnostic]]]:
+    """The findings of ``groups`` (``(reads, [(rule, view), …])``) on one scene, by group
+    and rule code: what a scene's rules give, worked out in either process."""
+    idx = ctx.index(scene)
+    return {reads: {r.code: list(r.check(scene, idx, view)) for r, view in members} for reads, members in groups}
 
 
 def _rules_shape(value) -> bool:
