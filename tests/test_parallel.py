@@ -181,3 +181,48 @@ def test_scene_rules_shared_with_a_worker_give_the_findings_of_one_process(tmp_p
     assert len(set(log.read_text().split())) == 2
     log.unlink()
     assert findings() == alone and not log.exists()   # warm: every scene's findings from the cache
+
+
+@needs_fork
+def test_an_error_in_the_worker_has_its_share_done_here():
+    calls = []
+
+    def theirs():
+        calls.append(os.getpid())
+        if os.getpid() != parent:
+            raise RuntimeError("worker failed")
+        return "theirs"
+
+    parent = os.getpid()
+    assert beside(theirs, lambda: "mine") == ("theirs", "mine")
+    assert calls == [parent]
+
+
+@needs_fork
+def test_an_error_here_stops_the_worker_at_once(monkeypatch):
+    import time
+
+    forked = []
+    real_fork = os.fork
+
+    def fork():
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+
+    def theirs():
+        time.sleep(60)
+        return "late"
+
+    def mine():
+        raise ValueError("mine failed")
+
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="mine failed"):
+        beside(theirs, mine)
+    assert time.monotonic() - started < 30 and len(forked) == 1
+    with pytest.raises(ChildProcessError):     # stopped and reaped: no child left behind
+        os.waitpid(forked[0], os.WNOHANG)

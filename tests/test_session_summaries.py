@@ -204,3 +204,22 @@ def test_only_a_summary_asked_to_shares_the_work_with_a_second_process(tmp_path,
     assert set(here.values()) == {os.getpid()}
     shared = Session(project).summaries("pids", lambda s: os.getpid(), lambda v: isinstance(v, int), beside=True)
     assert len(set(shared.values())) == 2
+
+
+def test_what_a_summary_works_out_on_the_way_is_kept_from_either_process(tmp_path, monkeypatch):
+    """With ``memo``, the by-product of each scene's fact (NF406's pairs) reaches this
+    process's memo, from the worker too; only the fact is the summary."""
+    import os
+
+    from novelforge.analysis import parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_SCENES", 2)
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
+    project = load_project(make(tmp_path / "n"))
+    session = Session(project)
+    facts = session.summaries("sizes", lambda s: (len(s.text), [os.getpid(), s.path]),
+                              lambda v: isinstance(v, int), beside=True, memo="made")
+    assert facts == {s.path: len(s.text) for s in project.scenes}
+    made = {path: session.memo(("made", path), lambda: None) for path in facts}
+    assert all(m is not None and m[1] == path for path, m in made.items())
+    assert len({m[0] for m in made.values()}) == 2

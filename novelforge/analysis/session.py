@@ -209,7 +209,8 @@ class Session:
                 self.cache.set(key, found)
 
     def summaries(self, name: str, compute: Callable[[Scene], object],
-                  shape: Callable[[object], bool], *, beside: bool = False) -> dict[str, object]:
+                  shape: Callable[[object], bool], *, beside: bool = False,
+                  memo: str | None = None) -> dict[str, object]:
         """``compute(scene)`` for every readable scene, by path: a compact fact that depends on
         the scene's text alone (and NovelForge's code), read back from the analysis cache
         for every scene whose text is unchanged (:func:`keys.summary_key`, ``name`` naming
@@ -218,7 +219,11 @@ class Session:
         shared with a second process (:func:`~novelforge.analysis.parallel.in_two_processes`):
         for a ``compute`` that leaves nothing behind this run needs (what it memoises in the
         worker is lost with it) and a small fact (a scene's distinct words and pattern
-        matches: about 25 ms to send War and Peace's back), the second core halves the time."""
+        matches: about 25 ms to send War and Peace's back), the second core halves the time.
+        With ``memo``, ``compute`` gives ``(fact, by-product)``: the fact is the summary (and
+        is cached), the by-product, unless None, is what the run memoises for the scene
+        under ``(memo, scene.path)`` (:meth:`memo`) — sent back from the worker too, so
+        that what the worker worked out on the way (NF406's pairs) is not lost."""
         cache = self.cache
         out: dict[str, object] = {}
         todo: list[tuple[str, Scene, str]] = []
@@ -231,6 +236,10 @@ class Session:
         scenes = [scene for _p, scene, _k in todo]
         values = _summarise(compute, scenes) if beside else [compute(scene) for scene in scenes]
         for (path, _scene, key), found in zip(todo, values):
+            if memo is not None:
+                found, extra = found  # type: ignore[misc]
+                if extra is not None:
+                    self._memo.setdefault((memo, path), extra)
             out[path] = found
             if cache is not None:
                 cache.set(key, found)

@@ -137,11 +137,14 @@ def _narration_words(index, masked: str) -> int:
     return index.words - sum(len(masked[d.start:d.end].split()) for d in index.dialogue)
 
 
+PAIRS = "NF406-pairs"
+
+
 def _text_pairs(scene, index, ctx) -> list[tuple[int, int, int, str]]:
     """(sentence index, start, end, tense) of each narration pair a scene's text alone
     tells — a pronoun subject (`she was`) or a noun opening the sentence (`The old man
     looks`) — worked out once per run (the book's tense reads them too)."""
-    return ctx.memo(("NF406-pairs", scene.path), lambda: _read_text_pairs(scene, index, ctx.masked(scene)))
+    return ctx.memo((PAIRS, scene.path), lambda: _read_text_pairs(scene, index, ctx.masked(scene)))
 
 
 def _read_text_pairs(scene, index, masked: str) -> list[tuple[int, int, int, str]]:
@@ -208,15 +211,17 @@ def book_tense(ctx) -> str | None:
 def _book_tense(ctx) -> str | None:
     session = ctx.session
 
-    def votes(scene) -> list[int]:
+    def votes(scene) -> tuple[list[int], list | None]:
         index = session.index(scene)
         if index is None or index.words < 80 or not index.sentences:
-            return [0, 0]
+            return [0, 0], None
         pairs = _text_pairs(scene, index, ctx)
         past = sum(1 for p in pairs if p[3] == "past")
-        return [past, len(pairs) - past]
+        return [past, len(pairs) - past], pairs
 
-    counts = session.summaries("tense-votes", votes, _is_votes)
+    # every index in memory (a cold check): half the scenes in the second process, their
+    # pairs sent back for the rule (about 5,000 for War and Peace: a few milliseconds)
+    counts = session.summaries("tense-votes", votes, _is_votes, beside=session.complete, memo=PAIRS)
     decided = Counter(_decided(*c) for c in counts.values())
     decided.pop(None, None)
     total = sum(decided.values())
