@@ -200,9 +200,10 @@ def test_only_a_summary_asked_to_shares_the_work_with_a_second_process(tmp_path,
     monkeypatch.setattr(parallel, "PARALLEL_MIN_SCENES", 2)
     monkeypatch.setattr(parallel, "can_fork", lambda: True)
     project = load_project(make(tmp_path / "n"))
-    here = Session(project).summaries("pids", lambda s: os.getpid(), lambda v: isinstance(v, int))
+    here = Session(project).start().summaries("pids", lambda s: os.getpid(), lambda v: isinstance(v, int))
     assert set(here.values()) == {os.getpid()}
-    shared = Session(project).summaries("pids", lambda s: os.getpid(), lambda v: isinstance(v, int), beside=True)
+    shared = Session(project).start().summaries("pids", lambda s: os.getpid(), lambda v: isinstance(v, int),
+                                                beside=True)
     assert len(set(shared.values())) == 2
 
 
@@ -216,10 +217,25 @@ def test_what_a_summary_works_out_on_the_way_is_kept_from_either_process(tmp_pat
     monkeypatch.setattr(parallel, "PARALLEL_MIN_SCENES", 2)
     monkeypatch.setattr(parallel, "can_fork", lambda: True)
     project = load_project(make(tmp_path / "n"))
-    session = Session(project)
+    session = Session(project).start()
     facts = session.summaries("sizes", lambda s: (len(s.text), [os.getpid(), s.path]),
                               lambda v: isinstance(v, int), beside=True, memo="made")
     assert facts == {s.path: len(s.text) for s in project.scenes}
     made = {path: session.memo(("made", path), lambda: None) for path in facts}
     assert all(m is not None and m[1] == path for path, m in made.items())
     assert len({m[0] for m in made.values()}) == 2
+
+
+def test_a_session_not_yet_analysed_shares_no_work(tmp_path, monkeypatch):
+    """Before every scene is analysed a worker would analyse what it asks for, and lose it."""
+    import os
+
+    from novelforge.analysis import parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_SCENES", 2)
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
+    project = load_project(make(tmp_path / "n"))
+    session = Session(project)
+    assert not session.complete
+    found = session.summaries("pids", lambda s: os.getpid(), lambda v: isinstance(v, int), beside=True)
+    assert set(found.values()) == {os.getpid()}

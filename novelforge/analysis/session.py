@@ -216,7 +216,7 @@ class Session:
         for every scene whose text is unchanged (:func:`keys.summary_key`, ``name`` naming
         the fact) and worked out, then stored, for the others. A value in the cache that is
         not of ``shape`` is worked out again. With ``beside``, many scenes to work out are
-        shared with a second process (:func:`~novelforge.analysis.parallel.in_two_processes`):
+        shared with a second process (:meth:`shared`):
         for a ``compute`` that leaves nothing behind this run needs (what it memoises in the
         worker is lost with it) and a small fact (a scene's distinct words and pattern
         matches: about 25 ms to send War and Peace's back), the second core halves the time.
@@ -234,7 +234,8 @@ class Session:
             if found is None:
                 todo.append((path, scene, key))
         scenes = [scene for _p, scene, _k in todo]
-        values = _summarise(compute, scenes) if beside else [compute(scene) for scene in scenes]
+        values = (self.shared(lambda some: [compute(scene) for scene in some], scenes) if beside
+                  else [compute(scene) for scene in scenes])
         for (path, _scene, key), found in zip(todo, values):
             if memo is not None:
                 found, extra = found  # type: ignore[misc]
@@ -246,6 +247,13 @@ class Session:
         if cache is not None:
             cache.flush()
         return out
+
+    def shared(self, work: Callable[[list], list], jobs: list) -> list:
+        """``work(jobs)``, half of the jobs in a forked worker when there are many
+        (:func:`~novelforge.analysis.parallel.in_two_processes`) — once every scene is
+        analysed: before, the worker would analyse the scenes it asks for, and that
+        analysis would be lost with it."""
+        return in_two_processes(work, jobs) if self.complete else work(jobs)
 
     def kept(self, name: str, basis: object, shape: Callable[[object], bool]) -> object | None:
         """The value :meth:`keep` stored for ``name`` computed from ``basis``, or None."""
@@ -319,11 +327,6 @@ class Session:
 def _build_all(jobs: list[tuple], names: NameTable) -> list[TextIndex]:
     return in_two_processes(
         lambda some: [build_index(text, start, names, pov, mode) for text, start, pov, mode in some], jobs)
-
-
-def _summarise(compute: Callable[[Scene], object], scenes: list[Scene]) -> list[object]:
-    """``compute`` of each scene, half of them in a forked worker when there are many."""
-    return in_two_processes(lambda some: [compute(scene) for scene in some], scenes)
 
 
 def _persons_some(jobs: list[tuple]) -> list[bool]:

@@ -113,10 +113,10 @@ def run_rules(ctx: Context, codes: set[str], cache: ProjectCache | None = None,
     location re-runs only the rules that read locations. With ``scenes`` (paths), scene
     rules run on those scenes only; book-wide rules always see the whole book. Many scenes
     to run (a cold check) are shared with a second process once every index is in memory
-    (:func:`~novelforge.analysis.parallel.in_two_processes`): each scene's findings depend
+    (:meth:`~novelforge.analysis.Session.shared`): each scene's findings depend
     on that scene and the book-wide facts alone, so either process gives the same."""
     from novelforge.analysis.inputs import Inputs
-    from novelforge.analysis.parallel import PARALLEL_MIN_SCENES, in_two_processes
+    from novelforge.analysis.parallel import PARALLEL_MIN_SCENES
     from novelforge.rules.registry import WORLD_FEATURES
 
     project = ctx.project
@@ -154,16 +154,13 @@ def run_rules(ctx: Context, codes: set[str], cache: ProjectCache | None = None,
     def work(some: list[tuple[int, list[tuple[str, ...]]]]) -> list[dict]:
         return [_scene_findings(ctx, plan[n][0], [(reads, groups[reads]) for reads in again]) for n, again in some]
 
-    if ctx.session.complete:
-        # every index is in memory: with many scenes to run, half of them in a second
-        # process. The book-wide facts the rules share are worked out here first (with a
-        # cache they were, for its keys), so that the worker inherits them.
-        if cache is None and len(jobs) >= PARALLEL_MIN_SCENES:
-            for feature in WORLD_FEATURES:
-                feature(ctx, codes)
-        worked = in_two_processes(work, jobs)
-    else:       # a worker would analyse what it asks for, and the work would be lost
-        worked = work(jobs)
+    # many scenes to run: half of them in a second process. The book-wide facts the rules
+    # share are worked out here first (with a cache they were, for its keys), so that the
+    # worker inherits them.
+    if cache is None and ctx.session.complete and len(jobs) >= PARALLEL_MIN_SCENES:
+        for feature in WORLD_FEATURES:
+            feature(ctx, codes)
+    worked = ctx.session.shared(work, jobs)
     for (n, _again), done in zip(jobs, worked):
         plan[n][3].update(done)
     for scene, key, stored, found in plan:

@@ -219,9 +219,9 @@ def _book_tense(ctx) -> str | None:
         past = sum(1 for p in pairs if p[3] == "past")
         return [past, len(pairs) - past], pairs
 
-    # every index in memory (a cold check): half the scenes in the second process, their
-    # pairs sent back for the rule (about 5,000 for War and Peace: a few milliseconds)
-    counts = session.summaries("tense-votes", votes, _is_votes, beside=session.complete, memo=PAIRS)
+    # half the scenes in the second process (a cold check), their pairs sent back for the
+    # rule (about 5,000 for War and Peace: a few milliseconds)
+    counts = session.summaries("tense-votes", votes, _is_votes, beside=True, memo=PAIRS)
     decided = Counter(_decided(*c) for c in counts.values())
     decided.pop(None, None)
     total = sum(decided.values())
